@@ -1,0 +1,36 @@
+# The eBPF collector. One tool is bpf/NAME.bpf.c (kernel half), bpf/NAME.h
+# (event and map layouts both halves include) and collectors/NAME.c (user half).
+VMLINUX_H := $(BUILD)/vmlinux.h
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf
+
+COLLECTOR_SRCS := $(wildcard collectors/*.c)
+COLLECTOR_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(COLLECTOR_SRCS))
+COLLECTOR_LIBS := -lbpf -ldw -lelf -lz $(JANSSON_LIBS)
+
+collectors: $(if $(COLLECTOR_SRCS),$(BUILD)/bin/schedtrace)
+
+# vmlinux.h comes from the running kernel's BTF; CO-RE relocates against it.
+$(VMLINUX_H):
+	@mkdir -p $(@D)
+	@test -r /sys/kernel/btf/vmlinux || { echo "error: /sys/kernel/btf/vmlinux is missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF=y is needed for CO-RE)" >&2; exit 2; }
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -MF $(BUILD)/bpf/$*.bpf.d -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# The user halves include their skeletons.
+$(COLLECTOR_OBJS): CFLAGS += -I$(BUILD)/bpf -Ibpf
+$(COLLECTOR_OBJS): $(BPF_SKELS)
+
+$(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(COLLECTOR_LIBS)
+
+-include $(wildcard $(BUILD)/bpf/*.d)

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *cli_prog = "demo";
+
+void cli_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", cli_prog);
+	exit(EXIT_USAGE);
+}
+
+long long cli_int(const char *opt, const char *arg, long long min, long long max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end)
+		cli_die("%s: '%s' is not a whole number", opt, arg);
+	if (v < min || v > max)
+		cli_die("%s: %lld is out of range, it must be between %lld and %lld", opt, v, min,
+			max);
+	return v;
+}
+
+unsigned long long cli_seconds(const char *opt, const char *arg, double min, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v))
+		cli_die("%s: '%s' is not a number of seconds", opt, arg);
+	if (v < min || v > max)
+		cli_die("%s: %g s is out of range, it must be between %g and %g s", opt, v, min,
+			max);
+	return (unsigned long long)llround(v * 1e9);
+}
+
+void cli_check_variant(const char *variant, const char *const *known)
+{
+	char list[512] = "";
+
+	for (const char *const *k = known; *k; k++) {
+		if (!strcmp(variant, *k))
+			return;
+		strncat(list, *k, sizeof(list) - strlen(list) - 1);
+		if (k[1])
+			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+	}
+	cli_die("unknown variant '%s'; the variants are: %s", variant, list);
+}
+
+void cli_check_writable(const char *path)
+{
+	bool existed = access(path, F_OK) == 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		cli_die("--json %s: cannot write there: %s", path, strerror(errno));
+	close(fd);
+	/* Leave no empty file behind should the run fail before writing it. */
+	if (!existed)
+		unlink(path);
+}

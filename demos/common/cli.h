@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line handling shared by the demos: the common options, number
+ * parsing with range checks, and the exit status 2 for bad input. */
+#ifndef SCHEDLAB_CLI_H
+#define SCHEDLAB_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+
+/* The options every demo takes. */
+struct demo_opts {
+	const char *variant; /* NULL: run every variant and print a comparison */
+	bool quick;          /* small sizes, a few seconds for the whole demo */
+	const char *json;    /* write the result here */
+};
+
+/* Set once by the demo's main(); used in messages. */
+extern const char *cli_prog;
+
+/* Print "PROG: message" and a hint to --help, then exit(2). */
+void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Parse @arg given to option @opt as an integer in [min, max], or die. */
+long long cli_int(const char *opt, const char *arg, long long min, long long max);
+
+/* Parse @arg as a number of seconds (decimal allowed) in [min, max], or die.
+ * Returns nanoseconds. */
+unsigned long long cli_seconds(const char *opt, const char *arg, double min, double max);
+
+/* Die unless @variant is one of the NULL-terminated @known. */
+void cli_check_variant(const char *variant, const char *const *known);
+
+/* Fail early (exit 2) if @path cannot be written, before any work is done. */
+void cli_check_writable(const char *path);
+
+#endif

@@ -1,0 +1,20 @@
+# Unit tests: tests/unit/test_*.c, cmocka, linked with the libraries they test.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+UNIT_LIBS += $(DEMO_LIB)
+
+unit: $(UNIT_TESTS)
+
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) -lpthread -lm
+
+# The same user-space code again under AddressSanitizer and UBSan.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+.PHONY: sanitize
+sanitize:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN_FLAGS='$(SAN)' demos reports unit collectors
+
+test: sanitize
