@@ -113,13 +113,17 @@ struct queue_item *queue_get(struct queue *q)
 	return it;
 }
 
-void queue_close(struct queue *q)
+size_t queue_close(struct queue *q)
 {
+	size_t len;
+
 	check(pthread_mutex_lock(&q->mutex), "pthread_mutex_lock(queue mutex)");
 	q->closed = true;
+	len = q->len;
 	check(pthread_cond_broadcast(&q->not_full), "pthread_cond_broadcast(queue not_full)");
 	check(pthread_cond_broadcast(&q->not_empty), "pthread_cond_broadcast(queue not_empty)");
 	check(pthread_mutex_unlock(&q->mutex), "pthread_mutex_unlock(queue mutex)");
+	return len;
 }
 
 size_t queue_len(struct queue *q)

@@ -50,8 +50,9 @@ int queue_put(struct queue *q, struct queue_item *it);
  * Returns NULL once the queue is closed, even if items remain: a closed
  * queue is abandoned, its backlog is what is left. */
 struct queue_item *queue_get(struct queue *q);
-/* Wake every waiter; from now on put fails and get returns NULL. */
-void queue_close(struct queue *q);
+/* Wake every waiter; from now on put fails and get returns NULL. Returns
+ * the backlog (items queued) at that moment. */
+size_t queue_close(struct queue *q);
 size_t queue_len(struct queue *q);
 /* Age of the oldest queued item at @now_ns, 0 when empty. */
 uint64_t queue_oldest_age_ns(struct queue *q, uint64_t now_ns);

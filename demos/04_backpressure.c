@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 04_backpressure: a producer faster than its consumer. With an unbounded
+ * queue the backlog, the memory it holds and each item's wait grow for as
+ * long as the run lasts; with a bounded queue the producer blocks when the
+ * queue is full (backpressure) and all three stay bounded.
+ *
+ * The producer makes an item every --produce-ms on absolute deadlines, so it
+ * keeps its rate; the consumer spends --consume-ms per item, by default in a
+ * blocking sleep (the seed's time.sleep), or busy on the CPU with --work cpu.
+ * At the end of --duration the queue is closed and what is left in it is the
+ * final backlog: the consumer does not drain it. */
+#include "cli.h"
+#include "clock.h"
+#include "queue.h"
+#include "result.h"
+#include "threads.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <malloc.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define DEMO "04_backpressure"
+#define SAMPLE_NS (100 * NSEC_PER_MSEC)
+
+static const char *const variants[] = { "unbounded", "bounded", NULL };
+
+struct params {
+	uint64_t duration_ns;
+	int produce_ms;
+	int consume_ms;
+	int capacity;
+	int payload;
+	bool work_cpu;
+	bool quick;
+};
+
+struct sample {
+	uint64_t t_ns; /* since the start */
+	uint64_t backlog;
+	long rss_kib;
+};
+
+struct run {
+	const struct params *p;
+	struct queue q;
+	uint64_t start_ns, deadline_ns;
+	uint64_t produced;
+	/* Filled by the consumer: the queueing latency of each item it took. */
+	uint64_t *latency;
+	size_t nlatency, max_latency;
+	uint64_t consumed;
+	unsigned long touched; /* payload bytes read, so the work uses them */
+	struct sample *samples;
+	size_t nsamples, max_samples;
+};
+
+/* VmRSS or VmHWM from /proc/self/status, in KiB; -1 if unreadable. */
+static long status_kib(const char *field)
+{
+	char line[256];
+	size_t len = strlen(field);
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f) {
+		fprintf(stderr, "fopen(/proc/self/status): %s\n", strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			v = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* Reset VmHWM to the current RSS, so each variant's peak is its own (write
+ * "5" to clear_refs: Documentation/filesystems/proc.rst). */
+static void reset_peak_rss(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, "5", 1) != 1)
+		fprintf(stderr, "resetting peak RSS via /proc/self/clear_refs: %s\n",
+			strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void free_item(struct queue_item *it)
+{
+	free(it->payload);
+	free(it);
+}
+
+static void *producer(void *arg)
+{
+	struct run *r = arg;
+	struct thread_record *rec = thread_begin("producer");
+	uint64_t period = (uint64_t)r->p->produce_ms * NSEC_PER_MSEC;
+
+	for (uint64_t k = 0;; k++) {
+		uint64_t due = r->start_ns + k * period;
+		struct queue_item *it;
+
+		if (due >= r->deadline_ns)
+			break;
+		/* Absolute deadlines: a late item does not slow the rate. */
+		sleep_until_ns(due);
+		it = calloc(1, sizeof(*it));
+		if (it)
+			it->payload = malloc(r->p->payload);
+		if (!it || (r->p->payload && !it->payload)) {
+			fprintf(stderr, "malloc(item %llu): out of memory\n", (unsigned long long)k);
+			if (it)
+				free(it);
+			break;
+		}
+		/* Touch every page so the backlog is resident memory. */
+		memset(it->payload, (int)(k & 0xff), r->p->payload);
+		it->payload_len = r->p->payload;
+		it->seq = k;
+		if (queue_put(&r->q, it)) {
+			free_item(it); /* closed while we waited for room */
+			break;
+		}
+		r->produced++;
+	}
+	rec->tasks = r->produced;
+	thread_end(rec);
+	return NULL;
+}
+
+static void consume(struct run *r, struct queue_item *it)
+{
+	uint64_t work = (uint64_t)r->p->consume_ms * NSEC_PER_MSEC;
+
+	if (it->payload_len)
+		r->touched += ((unsigned char *)it->payload)[it->payload_len - 1];
+	if (r->p->work_cpu) {
+		uint64_t until = now_ns() + work;
+
+		while (now_ns() < until)
+			;
+	} else {
+		sleep_ns(work);
+	}
+}
+
+static void *consumer(void *arg)
+{
+	struct run *r = arg;
+	struct thread_record *rec = thread_begin("consumer");
+	struct queue_item *it;
+
+	while ((it = queue_get(&r->q))) {
+		if (r->nlatency < r->max_latency)
+			r->latency[r->nlatency++] = it->deq_ns - it->enq_ns;
+		r->consumed++;
+		consume(r, it);
+		free_item(it);
+	}
+	rec->tasks = r->consumed;
+	thread_end(rec);
+	return NULL;
+}
+
+static void *sampler(void *arg)
+{
+	struct run *r = arg;
+	struct thread_record *rec = thread_begin("sampler");
+
+	for (uint64_t k = 0; r->nsamples < r->max_samples; k++) {
+		uint64_t due = r->start_ns + k * SAMPLE_NS;
+		struct sample *s = &r->samples[r->nsamples];
+
+		if (due > r->deadline_ns)
+			break;
+		sleep_until_ns(due);
+		s->t_ns = due - r->start_ns;
+		s->backlog = queue_len(&r->q);
+		s->rss_kib = status_kib("VmRSS");
+		r->nsamples++;
+	}
+	rec->tasks = r->nsamples;
+	thread_end(rec);
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of the sorted @v. */
+static uint64_t pct(const uint64_t *v, size_t n, double p)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	i = (size_t)(p / 100.0 * n + 0.999999);
+	if (i < 1)
+		i = 1;
+	return v[(i > n ? n : i) - 1];
+}
+
+struct summary {
+	uint64_t produced, consumed, backlog, max_backlog;
+	uint64_t p50, p99, max_lat;
+	long peak_kib, start_kib;
+};
+
+static json_t *run_variant(const struct params *p, const char *variant, struct summary *sum)
+{
+	bool bounded = !strcmp(variant, "bounded");
+	struct run r = { .p = p };
+	struct thread_record *main_rec;
+	pthread_t th[3];
+	void *(*fn[3])(void *) = { consumer, sampler, producer };
+	const char *names[3] = { "consumer", "sampler", "producer" };
+	int started = 0, rc;
+	uint64_t end, oldest_age, lat_sum = 0;
+	size_t backlog;
+	long end_kib;
+	json_t *res = NULL, *params, *o, *arr, *locks;
+	struct rusage ru;
+
+	r.max_latency = p->duration_ns / ((uint64_t)p->produce_ms * NSEC_PER_MSEC) + 16;
+	r.max_samples = p->duration_ns / SAMPLE_NS + 2;
+	r.latency = calloc(r.max_latency, sizeof(*r.latency));
+	r.samples = calloc(r.max_samples, sizeof(*r.samples));
+	if (!r.latency || !r.samples) {
+		perror("calloc(latencies, samples)");
+		goto out_free;
+	}
+	if (queue_init(&r.q, bounded ? (size_t)p->capacity : 0))
+		goto out_free;
+	/* Give back what the previous variant's backlog held, then start the
+	 * peak from here. */
+	malloc_trim(0);
+	reset_peak_rss();
+	sum->start_kib = status_kib("VmRSS");
+
+	threads_reset();
+	main_rec = thread_begin("main");
+	r.start_ns = now_ns() + 10 * NSEC_PER_MSEC; /* time for the threads to start */
+	r.deadline_ns = r.start_ns + p->duration_ns;
+	for (int i = 0; i < 3; i++) {
+		rc = pthread_create(&th[i], NULL, fn[i], &r);
+		if (rc) {
+			fprintf(stderr, "pthread_create(%s): %s\n", names[i], strerror(rc));
+			break;
+		}
+		started++;
+	}
+	sleep_until_ns(r.deadline_ns);
+	end = now_ns();
+	oldest_age = queue_oldest_age_ns(&r.q, end);
+	backlog = queue_close(&r.q);
+	end_kib = status_kib("VmRSS");
+	for (int i = 0; i < started; i++) {
+		rc = pthread_join(th[i], NULL);
+		if (rc)
+			fprintf(stderr, "pthread_join(%s): %s\n", names[i], strerror(rc));
+	}
+	sum->peak_kib = status_kib("VmHWM");
+	thread_end(main_rec);
+	if (started < 3)
+		goto out;
+
+	qsort(r.latency, r.nlatency, sizeof(*r.latency), cmp_u64);
+	for (size_t i = 0; i < r.nlatency; i++)
+		lat_sum += r.latency[i];
+	sum->produced = r.q.puts;
+	sum->consumed = r.q.gets;
+	sum->backlog = backlog;
+	sum->max_backlog = r.q.max_len;
+	sum->p50 = pct(r.latency, r.nlatency, 50);
+	sum->p99 = pct(r.latency, r.nlatency, 99);
+	sum->max_lat = r.nlatency ? r.latency[r.nlatency - 1] : 0;
+
+	res = result_new(DEMO, variant);
+	params = result_params(res);
+	json_set_real(params, "duration_s", ns_to_s(p->duration_ns));
+	json_set_int(params, "produce_ms", p->produce_ms);
+	json_set_int(params, "consume_ms", p->consume_ms);
+	json_set_int(params, "capacity", bounded ? p->capacity : 0);
+	json_set_int(params, "payload_bytes", p->payload);
+	json_set_str(params, "work", p->work_cpu ? "cpu" : "sleep");
+	json_set_new(params, "quick", json_boolean(p->quick));
+	result_set_wall(res, r.start_ns, end);
+	json_set_int(res, "produced", (long long)sum->produced);
+	json_set_int(res, "consumed", (long long)sum->consumed);
+	json_set_int(res, "backlog", (long long)backlog);
+	json_set_int(res, "max_backlog", (long long)r.q.max_len);
+	json_set_int(res, "oldest_age_ns", (long long)oldest_age);
+
+	o = json_object();
+	if (!o)
+		abort();
+	json_set_int(o, "capacity", bounded ? p->capacity : 0);
+	json_set_int(o, "put_waits", (long long)r.q.put_waits);
+	json_set_int(o, "put_wait_ns", (long long)r.q.put_wait_ns);
+	json_set_new(res, "queue", o);
+
+	o = json_object();
+	if (!o)
+		abort();
+	json_set_int(o, "count", (long long)r.nlatency);
+	json_set_int(o, "mean_ns", r.nlatency ? (long long)(lat_sum / r.nlatency) : 0);
+	json_set_int(o, "p50_ns", (long long)sum->p50);
+	json_set_int(o, "p95_ns", (long long)pct(r.latency, r.nlatency, 95));
+	json_set_int(o, "p99_ns", (long long)sum->p99);
+	json_set_int(o, "max_ns", (long long)sum->max_lat);
+	json_set_new(res, "latency", o);
+
+	o = json_object();
+	if (!o)
+		abort();
+	json_set_int(o, "start_kib", sum->start_kib);
+	json_set_int(o, "end_kib", end_kib);
+	json_set_int(o, "peak_kib", sum->peak_kib);
+	/* What this variant added: earlier variants' freed memory may stay
+	 * in the process (malloc arenas), so the start is not zero. */
+	json_set_int(o, "growth_kib", sum->peak_kib - sum->start_kib);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		json_set_int(o, "maxrss_kib", ru.ru_maxrss);
+	else
+		perror("getrusage(RUSAGE_SELF)");
+	json_set_new(res, "rss", o);
+
+	arr = json_array();
+	if (!arr)
+		abort();
+	for (size_t i = 0; i < r.nsamples; i++) {
+		json_t *s = json_object();
+
+		if (!s)
+			abort();
+		json_set_int(s, "t_ns", (long long)r.samples[i].t_ns);
+		json_set_int(s, "backlog", (long long)r.samples[i].backlog);
+		json_set_int(s, "rss_kib", r.samples[i].rss_kib);
+		if (json_array_append_new(arr, s))
+			abort();
+	}
+	json_set_new(res, "samples", arr);
+
+	locks = json_array();
+	if (!locks)
+		abort();
+	queue_add_locks(&r.q, locks);
+	json_set_new(res, "locks", locks);
+	result_add_threads(res);
+out:
+	queue_destroy(&r.q, free_item);
+out_free:
+	free(r.latency);
+	free(r.samples);
+	return res;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s [--variant V] [--quick] [--duration S] [--produce-ms MS]\n"
+		"          [--consume-ms MS] [--capacity N] [--payload BYTES] [--work sleep|cpu]\n"
+		"          [--json FILE] [--list-variants] [--help]\n"
+		"\n"
+		"A producer thread makes an item every PRODUCE-MS; a consumer thread spends\n"
+		"CONSUME-MS on each. The producer is faster, so work piles up:\n"
+		"  unbounded  the queue grows without limit (backlog, memory, latency grow)\n"
+		"  bounded    a queue of CAPACITY items: the producer blocks when it is full\n"
+		"After DURATION the producer stops and the queue is closed; what is left in\n"
+		"it is the final backlog. Without --variant both run and are compared.\n"
+		"\n"
+		"Options:\n"
+		"  --variant V        run one variant\n"
+		"  --quick            a 1 s run instead of 5 s\n"
+		"  --duration S       seconds the producer runs (default 5)\n"
+		"  --produce-ms MS    one item every MS ms (default 1)\n"
+		"  --consume-ms MS    the consumer's work per item, in ms (default 5)\n"
+		"  --capacity N       the bounded queue's size (default 200)\n"
+		"  --payload BYTES    memory each item carries (default 4096)\n"
+		"  --work sleep|cpu   the consumer's work: a blocking sleep like the seed's\n"
+		"                     time.sleep (default), or busy CPU\n"
+		"  --json FILE        write the result as JSON (docs/formats.md)\n"
+		"  --list-variants    print the variant names, one per line\n"
+		"  --help             this text\n"
+		"\n"
+		"Examples:\n"
+		"  %s                       # both variants, seed-style table\n"
+		"  %s --variant bounded --capacity 50 --json b.json\n",
+		cli_prog, cli_prog, cli_prog);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "variant", required_argument, NULL, 'v' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "produce-ms", required_argument, NULL, 'p' },
+		{ "consume-ms", required_argument, NULL, 'c' },
+		{ "capacity", required_argument, NULL, 'C' },
+		{ "payload", required_argument, NULL, 'P' },
+		{ "work", required_argument, NULL, 'W' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "list-variants", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct demo_opts o = { 0 };
+	struct params p = { .produce_ms = 1, .consume_ms = 5, .capacity = 200, .payload = 4096 };
+	long long duration = -1;
+	struct summary sum[2] = { 0 };
+	json_t *doc = NULL, *runs = NULL;
+	int c, rc = 0;
+
+	cli_prog = "04_backpressure";
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			o.variant = optarg;
+			break;
+		case 'q':
+			o.quick = true;
+			break;
+		case 'd':
+			duration = cli_seconds("--duration", optarg, 0.1, 3600);
+			break;
+		case 'p':
+			p.produce_ms = cli_int("--produce-ms", optarg, 1, 60000);
+			break;
+		case 'c':
+			p.consume_ms = cli_int("--consume-ms", optarg, 0, 60000);
+			break;
+		case 'C':
+			p.capacity = cli_int("--capacity", optarg, 1, 1000000);
+			break;
+		case 'P':
+			p.payload = cli_int("--payload", optarg, 0, 1 << 20);
+			break;
+		case 'W':
+			if (!strcmp(optarg, "cpu"))
+				p.work_cpu = true;
+			else if (strcmp(optarg, "sleep"))
+				cli_die("--work: '%s' is neither 'sleep' nor 'cpu'", optarg);
+			break;
+		case 'j':
+			o.json = optarg;
+			break;
+		case 'l':
+			for (const char *const *v = variants; *v; v++)
+				puts(*v);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			if (optopt)
+				cli_die("unknown or incomplete option '-%c'", optopt);
+			cli_die("unknown option or missing argument: '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		cli_die("unexpected argument '%s'", argv[optind]);
+	if (o.variant)
+		cli_check_variant(o.variant, variants);
+	if (o.json)
+		cli_check_writable(o.json);
+	p.quick = o.quick;
+	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 5) * NSEC_PER_SEC;
+	/* Bound the memory the latency log and an unbounded backlog can take. */
+	if (p.duration_ns / ((uint64_t)p.produce_ms * NSEC_PER_MSEC) > 10000000)
+		cli_die("--duration / --produce-ms: more than 10,000,000 items; make the run shorter or the producer slower");
+	if ((double)p.payload * p.duration_ns / ((double)p.produce_ms * NSEC_PER_MSEC) > 8e9)
+		cli_die("--payload: the unbounded backlog could reach more than 8 GB; use a smaller payload or a shorter run");
+
+	if (threads_init(16))
+		return 1;
+	if (!o.variant) {
+		doc = json_object();
+		runs = json_array();
+		if (!doc || !runs)
+			abort();
+		json_set_int(doc, "schema", RESULT_SCHEMA);
+		json_set_str(doc, "demo", DEMO);
+		printf("%s: a producer every %d ms, a consumer taking %d ms per item (%s), for %.1f s;\n"
+		       "each item carries %d bytes; the bounded queue holds %d\n\n",
+		       DEMO, p.produce_ms, p.consume_ms, p.work_cpu ? "busy CPU" : "blocking sleep",
+		       ns_to_s(p.duration_ns), p.payload, p.capacity);
+	}
+	for (int v = 0; variants[v]; v++) {
+		json_t *res;
+
+		if (o.variant && strcmp(o.variant, variants[v]))
+			continue;
+		res = run_variant(&p, variants[v], &sum[v]);
+		if (!res) {
+			fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
+			return 1;
+		}
+		if (o.variant) {
+			printf("%s: produced %llu, consumed %llu, final backlog %llu (max %llu), "
+			       "latency p50 %.3f s p99 %.3f s max %.3f s, peak RSS %ld KiB (+%ld)\n",
+			       variants[v], (unsigned long long)sum[v].produced,
+			       (unsigned long long)sum[v].consumed,
+			       (unsigned long long)sum[v].backlog,
+			       (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
+			       ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat), sum[v].peak_kib,
+			       sum[v].peak_kib - sum[v].start_kib);
+			if (o.json && result_write(res, o.json))
+				rc = 1;
+			json_decref(res);
+		} else if (json_array_append_new(runs, res)) {
+			abort();
+		}
+	}
+	if (!o.variant) {
+		double d = ns_to_s(p.duration_ns);
+		double in = d * 1000.0 / p.produce_ms;
+		double out = p.consume_ms ? d * 1000.0 / p.consume_ms : in;
+		double grow = in > out ? in - out : 0;
+		double lat_bound = (double)p.capacity * p.consume_ms / 1000.0;
+		bool shape;
+
+		printf("%-10s %9s %9s %8s %8s %9s %9s %9s %11s\n", "variant", "produced", "consumed",
+		       "backlog", "max", "lat p50", "lat p99", "lat max", "RSS growth");
+		for (int v = 0; v < 2; v++)
+			printf("%-10s %9llu %9llu %8llu %8llu %8.3fs %8.3fs %8.3fs %7.1f MiB\n",
+			       variants[v], (unsigned long long)sum[v].produced,
+			       (unsigned long long)sum[v].consumed,
+			       (unsigned long long)sum[v].backlog,
+			       (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
+			       ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat),
+			       (sum[v].peak_kib - sum[v].start_kib) / 1024.0);
+		printf("\nexpected: unbounded backlog %.0f - %.0f = %.0f (got %llu, %+.1f%%);"
+		       " bounded backlog <= %d (got max %llu),\n"
+		       "          bounded latency <= %d x %d ms = %.3f s (got max %.3f s)\n",
+		       in, out, grow, (unsigned long long)sum[0].backlog,
+		       grow > 0 ? 100.0 * ((double)sum[0].backlog - grow) / grow : 0.0, p.capacity,
+		       (unsigned long long)sum[1].max_backlog, p.capacity, p.consume_ms, lat_bound,
+		       ns_to_s(sum[1].max_lat));
+		printf("Results: Unbounded backlog %llu vs bounded backlog %llu\n",
+		       (unsigned long long)sum[0].backlog, (unsigned long long)sum[1].backlog);
+		shape = sum[1].max_backlog <= (uint64_t)p.capacity &&
+			(grow <= p.capacity || sum[0].backlog > (uint64_t)p.capacity) &&
+			fabs((double)sum[0].backlog - grow) <= 0.1 * grow + 10;
+		printf("shape: %s\n", shape ? "as expected (the bound holds the backlog; without it the backlog grows)"
+					    : "NOT as expected (a busy machine? see the figures above)");
+		json_set_new(doc, "runs", runs);
+		if (o.json && result_write(doc, o.json))
+			rc = 1;
+		json_decref(doc);
+	}
+	return rc;
+}
