@@ -109,6 +109,11 @@ static void *conn_thread(void *arg)
 		}
 		rec->tasks++;
 	}
+	/* The fd stays open until the acceptor joins us (so it is never reused
+	 * under a live thread), but the client must not wait for an answer that
+	 * will never come: shut the connection so its recv() sees end of file. */
+	if (r != 0 && shutdown(c->fd, SHUT_RDWR) && errno != ENOTCONN)
+		fprintf(stderr, "delay server: shutdown: %s\n", strerror(errno));
 	thread_end(rec);
 	return NULL;
 }
