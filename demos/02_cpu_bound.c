@@ -34,8 +34,7 @@
 /* (i*i) must fit in int64 for every i < n. */
 #define MAX_N 3000000000LL
 
-static const char *const variants[] = { "serial", "threads-gil", "processes", "threads-nogil",
-					NULL };
+static const char *const variants[] = {"serial", "threads-gil", "processes", "threads-nogil", NULL};
 
 struct params {
 	int tasks;
@@ -79,7 +78,7 @@ struct worker {
 static void work(struct run *run, struct thread_record *rec, struct gil *gil)
 {
 	struct gil_thread gt;
-	struct vm_breaker br = { 0 };
+	struct vm_breaker br = {0};
 
 	if (gil) {
 		gil_thread_init(&gt, gil, rec);
@@ -229,7 +228,7 @@ static json_t *run_variant(const struct params *p, const char *variant, double *
 	struct shared *sh;
 	struct gil gil;
 	struct params serial_p = *p;
-	struct run run = { .p = p, .prog = vm_mod_sum_program() };
+	struct run run = {.p = p, .prog = vm_mod_sum_program()};
 	struct thread_record *main_rec;
 	json_t *res = NULL, *locks, *params;
 	uint64_t start, end;
@@ -292,7 +291,7 @@ static json_t *run_variant(const struct params *p, const char *variant, double *
 		gil_add_locks(locks, getpid(), (uintptr_t)run.gil);
 		json_set_new(res, "gil", gil_stats_json(run.gil));
 	} else if (!strcmp(variant, "processes")) {
-		struct gil sum = { .interval_ns = (uint64_t)p->switch_ms * NSEC_PER_MSEC };
+		struct gil sum = {.interval_ns = (uint64_t)p->switch_ms * NSEC_PER_MSEC};
 
 		for (int i = 0; i < p->workers; i++) {
 			struct proc_report *pr = &sh->proc[i];
@@ -367,23 +366,23 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "variant", required_argument, NULL, 'v' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "tasks", required_argument, NULL, 't' },
-		{ "n", required_argument, NULL, 'n' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "switch-interval", required_argument, NULL, 's' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "list-variants", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"variant", required_argument, NULL, 'v'},
+	    {"quick", no_argument, NULL, 'q'},
+	    {"tasks", required_argument, NULL, 't'},
+	    {"n", required_argument, NULL, 'n'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"switch-interval", required_argument, NULL, 's'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"list-variants", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	struct demo_opts o = { 0 };
-	struct params p = { .switch_ms = 5 };
+	struct demo_opts o = {0};
+	struct params p = {.switch_ms = 5};
 	long long tasks = -1, n = -1, workers = -1;
-	double wall[4] = { 0 };
-	int64_t sum[4] = { 0 };
+	double wall[4] = {0};
+	int64_t sum[4] = {0};
 	json_t *doc = NULL, *runs = NULL;
 	int c, nv = 0, rc = 0;
 
@@ -468,10 +467,12 @@ int main(int argc, char **argv)
 			printf("%s: %d tasks in %.3f s, checksum %" PRId64, variants[v], p.tasks,
 			       wall[v], sum[v]);
 			if (g)
-				printf(", GIL handoffs %lld, drop requests %lld, forced switch waits %lld",
-				       json_integer_value(json_object_get(g, "handoffs")),
-				       json_integer_value(json_object_get(g, "drop_requests")),
-				       json_integer_value(json_object_get(g, "forced_switch_waits")));
+				printf(
+				    ", GIL handoffs %lld, drop requests %lld, forced switch waits "
+				    "%lld",
+				    json_integer_value(json_object_get(g, "handoffs")),
+				    json_integer_value(json_object_get(g, "drop_requests")),
+				    json_integer_value(json_object_get(g, "forced_switch_waits")));
 			printf("\n");
 			if (o.json && result_write(res, o.json))
 				rc = 1;
@@ -495,20 +496,23 @@ int main(int argc, char **argv)
 			double b = bound_s(&p, variants[v], serial, cpus);
 			double got = serial / wall[v], best = serial / b;
 
-			printf("%-14s %8.3fs %8.2fx %11.3fs %12.2fx %8.0f%%\n", variants[v], wall[v],
-			       got, b, best, 100.0 * got / best);
+			printf("%-14s %8.3fs %8.2fx %11.3fs %12.2fx %8.0f%%\n", variants[v],
+			       wall[v], got, b, best, 100.0 * got / best);
 		}
 		/* The shape the demo must show; the margins are the spec's. */
 		if (wall[1] < 0.9 * serial)
 			shape = false;
 		for (int v = 2; v < 4; v++)
-			if (serial / wall[v] < 0.85 * serial / bound_s(&p, variants[v], serial, cpus))
+			if (serial / wall[v] <
+			    0.85 * serial / bound_s(&p, variants[v], serial, cpus))
 				shape = false;
 		printf("\nchecksums %s: %" PRId64 "\n", agree ? "agree" : "DIFFER", sum[0]);
-		printf("Results: Threads %.3fs vs Processes %.3fs (serial %.3fs, threads without the lock %.3fs)\n",
+		printf("Results: Threads %.3fs vs Processes %.3fs (serial %.3fs, threads without "
+		       "the lock %.3fs)\n",
 		       wall[1], wall[2], serial, wall[3]);
 		printf("shape: %s\n",
-		       shape ? "as expected (the GIL gives no speedup; processes and no-GIL threads scale)"
+		       shape ? "as expected (the GIL gives no speedup; processes and no-GIL "
+			       "threads scale)"
 			     : "NOT as expected (a busy machine? see the bounds above)");
 		json_set_new(doc, "runs", runs);
 		if (o.json && result_write(doc, o.json))

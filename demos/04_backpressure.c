@@ -31,7 +31,7 @@
 #define DEMO "04_backpressure"
 #define SAMPLE_NS (100 * NSEC_PER_MSEC)
 
-static const char *const variants[] = { "unbounded", "bounded", NULL };
+static const char *const variants[] = {"unbounded", "bounded", NULL};
 
 struct params {
 	uint64_t duration_ns;
@@ -121,7 +121,8 @@ static void *producer(void *arg)
 		if (it)
 			it->payload = malloc(r->p->payload);
 		if (!it || (r->p->payload && !it->payload)) {
-			fprintf(stderr, "malloc(item %llu): out of memory\n", (unsigned long long)k);
+			fprintf(stderr, "malloc(item %llu): out of memory\n",
+				(unsigned long long)k);
 			if (it)
 				free(it);
 			break;
@@ -226,11 +227,11 @@ struct summary {
 static json_t *run_variant(const struct params *p, const char *variant, struct summary *sum)
 {
 	bool bounded = !strcmp(variant, "bounded");
-	struct run r = { .p = p };
+	struct run r = {.p = p};
 	struct thread_record *main_rec;
 	pthread_t th[3];
-	void *(*fn[3])(void *) = { consumer, sampler, producer };
-	const char *names[3] = { "consumer", "sampler", "producer" };
+	void *(*fn[3])(void *) = {consumer, sampler, producer};
+	const char *names[3] = {"consumer", "sampler", "producer"};
 	int started = 0, rc;
 	uint64_t end, oldest_age, lat_sum = 0;
 	size_t backlog;
@@ -409,23 +410,23 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "variant", required_argument, NULL, 'v' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "produce-ms", required_argument, NULL, 'p' },
-		{ "consume-ms", required_argument, NULL, 'c' },
-		{ "capacity", required_argument, NULL, 'C' },
-		{ "payload", required_argument, NULL, 'P' },
-		{ "work", required_argument, NULL, 'W' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "list-variants", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"variant", required_argument, NULL, 'v'},
+	    {"quick", no_argument, NULL, 'q'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"produce-ms", required_argument, NULL, 'p'},
+	    {"consume-ms", required_argument, NULL, 'c'},
+	    {"capacity", required_argument, NULL, 'C'},
+	    {"payload", required_argument, NULL, 'P'},
+	    {"work", required_argument, NULL, 'W'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"list-variants", no_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	struct demo_opts o = { 0 };
-	struct params p = { .produce_ms = 1, .consume_ms = 5, .capacity = 200, .payload = 4096 };
+	struct demo_opts o = {0};
+	struct params p = {.produce_ms = 1, .consume_ms = 5, .capacity = 200, .payload = 4096};
 	long long duration = -1;
-	struct summary sum[2] = { 0 };
+	struct summary sum[2] = {0};
 	json_t *doc = NULL, *runs = NULL;
 	int c, rc = 0;
 
@@ -486,9 +487,11 @@ int main(int argc, char **argv)
 	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 5) * NSEC_PER_SEC;
 	/* Bound the memory the latency log and an unbounded backlog can take. */
 	if (p.duration_ns / ((uint64_t)p.produce_ms * NSEC_PER_MSEC) > 10000000)
-		cli_die("--duration / --produce-ms: more than 10,000,000 items; make the run shorter or the producer slower");
+		cli_die("--duration / --produce-ms: more than 10,000,000 items; make the run "
+			"shorter or the producer slower");
 	if ((double)p.payload * p.duration_ns / ((double)p.produce_ms * NSEC_PER_MSEC) > 8e9)
-		cli_die("--payload: the unbounded backlog could reach more than 8 GB; use a smaller payload or a shorter run");
+		cli_die("--payload: the unbounded backlog could reach more than 8 GB; use a "
+			"smaller payload or a shorter run");
 
 	if (threads_init(16))
 		return 1;
@@ -499,7 +502,8 @@ int main(int argc, char **argv)
 			abort();
 		json_set_int(doc, "schema", RESULT_SCHEMA);
 		json_set_str(doc, "demo", DEMO);
-		printf("%s: a producer every %d ms, a consumer taking %d ms per item (%s), for %.1f s;\n"
+		printf("%s: a producer every %d ms, a consumer taking %d ms per item (%s), for "
+		       "%.1f s;\n"
 		       "each item carries %d bytes; the bounded queue holds %d\n\n",
 		       DEMO, p.produce_ms, p.consume_ms, p.work_cpu ? "busy CPU" : "blocking sleep",
 		       ns_to_s(p.duration_ns), p.payload, p.capacity);
@@ -515,14 +519,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (o.variant) {
-			printf("%s: produced %llu, consumed %llu, final backlog %llu (max %llu), "
-			       "latency p50 %.3f s p99 %.3f s max %.3f s, peak RSS %ld KiB (+%ld)\n",
-			       variants[v], (unsigned long long)sum[v].produced,
-			       (unsigned long long)sum[v].consumed,
-			       (unsigned long long)sum[v].backlog,
-			       (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
-			       ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat), sum[v].peak_kib,
-			       sum[v].peak_kib - sum[v].start_kib);
+			printf(
+			    "%s: produced %llu, consumed %llu, final backlog %llu (max %llu), "
+			    "latency p50 %.3f s p99 %.3f s max %.3f s, peak RSS %ld KiB (+%ld)\n",
+			    variants[v], (unsigned long long)sum[v].produced,
+			    (unsigned long long)sum[v].consumed, (unsigned long long)sum[v].backlog,
+			    (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
+			    ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat), sum[v].peak_kib,
+			    sum[v].peak_kib - sum[v].start_kib);
 			if (o.json && result_write(res, o.json))
 				rc = 1;
 			json_decref(res);
@@ -538,8 +542,8 @@ int main(int argc, char **argv)
 		double lat_bound = (double)p.capacity * p.consume_ms / 1000.0;
 		bool shape;
 
-		printf("%-10s %9s %9s %8s %8s %9s %9s %9s %11s\n", "variant", "produced", "consumed",
-		       "backlog", "max", "lat p50", "lat p99", "lat max", "RSS growth");
+		printf("%-10s %9s %9s %8s %8s %9s %9s %9s %11s\n", "variant", "produced",
+		       "consumed", "backlog", "max", "lat p50", "lat p99", "lat max", "RSS growth");
 		for (int v = 0; v < 2; v++)
 			printf("%-10s %9llu %9llu %8llu %8llu %8.3fs %8.3fs %8.3fs %7.1f MiB\n",
 			       variants[v], (unsigned long long)sum[v].produced,
@@ -560,8 +564,11 @@ int main(int argc, char **argv)
 		shape = sum[1].max_backlog <= (uint64_t)p.capacity &&
 			(grow <= p.capacity || sum[0].backlog > (uint64_t)p.capacity) &&
 			fabs((double)sum[0].backlog - grow) <= 0.1 * grow + 10;
-		printf("shape: %s\n", shape ? "as expected (the bound holds the backlog; without it the backlog grows)"
-					    : "NOT as expected (a busy machine? see the figures above)");
+		printf(
+		    "shape: %s\n",
+		    shape
+			? "as expected (the bound holds the backlog; without it the backlog grows)"
+			: "NOT as expected (a busy machine? see the figures above)");
 		json_set_new(doc, "runs", runs);
 		if (o.json && result_write(doc, o.json))
 			rc = 1;

@@ -12,7 +12,7 @@
 /* The options every demo takes. */
 struct demo_opts {
 	const char *variant; /* NULL: run every variant and print a comparison */
-	bool quick;          /* small sizes, a few seconds for the whole demo */
+	bool quick;	     /* small sizes, a few seconds for the whole demo */
 	const char *json;    /* write the result here */
 };
 

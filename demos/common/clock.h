@@ -22,7 +22,7 @@ static inline uint64_t now_ns(void)
 
 static inline struct timespec ns_to_timespec(uint64_t ns)
 {
-	struct timespec ts = { .tv_sec = ns / NSEC_PER_SEC, .tv_nsec = ns % NSEC_PER_SEC };
+	struct timespec ts = {.tv_sec = ns / NSEC_PER_SEC, .tv_nsec = ns % NSEC_PER_SEC};
 
 	return ts;
 }

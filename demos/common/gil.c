@@ -140,8 +140,7 @@ void gil_drop(struct gil_thread *t)
 	/* FORCE_SWITCHING: a waiter asked for the lock; do not retake it before
 	 * the waiter had it, or the OS would let us win the race again. */
 	if (__atomic_load_n(&g->drop_request, __ATOMIC_RELAXED)) {
-		check(pthread_mutex_lock(&g->switch_mutex),
-		      "pthread_mutex_lock(GIL switch mutex)");
+		check(pthread_mutex_lock(&g->switch_mutex), "pthread_mutex_lock(GIL switch mutex)");
 		if (g->last_holder == t) {
 			__atomic_store_n(&g->drop_request, 0, __ATOMIC_RELAXED);
 			g->forced_switch_waits++;

@@ -30,14 +30,14 @@ struct gil {
 	pthread_cond_t cond;
 	pthread_mutex_t switch_mutex;
 	pthread_cond_t switch_cond;
-	int locked;              /* under mutex */
+	int locked;		 /* under mutex */
 	const void *last_holder; /* the gil_thread that last took it; under mutex */
 	unsigned long switch_number;
 	int drop_request; /* the eval breaker, read by the VM without the lock */
 	uint64_t interval_ns;
 	/* Counters, for the demo's JSON "gil" object. */
-	uint64_t handoffs;            /* taken by a different thread than the last holder */
-	uint64_t drop_requests;       /* a waiter timed out with no switch and set the request */
+	uint64_t handoffs;	      /* taken by a different thread than the last holder */
+	uint64_t drop_requests;	      /* a waiter timed out with no switch and set the request */
 	uint64_t forced_switch_waits; /* a dropper waited on switch_cond */
 	uint64_t acquires;
 };

@@ -15,10 +15,10 @@
 
 struct queue_item {
 	struct queue_item *next;
-	uint64_t seq;    /* set by the producer */
+	uint64_t seq;	 /* set by the producer */
 	uint64_t enq_ns; /* CLOCK_MONOTONIC when it entered the queue */
 	uint64_t deq_ns; /* when it left */
-	void *payload;   /* owned by the item's user */
+	void *payload;	 /* owned by the item's user */
 	size_t payload_len;
 };
 
@@ -29,7 +29,7 @@ struct queue {
 	struct queue_item *head, *tail;
 	size_t len;
 	size_t capacity; /* 0: unbounded */
-	size_t max_len;  /* the largest len ever reached */
+	size_t max_len;	 /* the largest len ever reached */
 	bool closed;
 	/* Producer-side backpressure, counted under the mutex. */
 	uint64_t put_waits;   /* puts that found the queue full and waited */

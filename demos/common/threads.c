@@ -66,9 +66,8 @@ struct thread_record *thread_begin(const char *name)
 
 int schedstat_parse(const char *line, uint64_t *run_ns, uint64_t *wait_ns, uint64_t *slices)
 {
-	return sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, run_ns, wait_ns, slices) == 3
-		       ? 0
-		       : -1;
+	return sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64, run_ns, wait_ns, slices) == 3 ? 0
+											      : -1;
 }
 
 void thread_end(struct thread_record *r)

@@ -26,8 +26,8 @@ struct thread_record {
 	long nvcsw;
 	long nivcsw;
 	/* Filled by the demo where it applies. */
-	uint64_t tasks;         /* work items this thread completed */
-	uint64_t lock_wait_ns;  /* time spent waiting for an interpreter lock */
+	uint64_t tasks;		/* work items this thread completed */
+	uint64_t lock_wait_ns;	/* time spent waiting for an interpreter lock */
 	uint64_t lock_acquires; /* times it took that lock */
 	int ended;
 };

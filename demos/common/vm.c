@@ -31,10 +31,10 @@ const char *vm_strerror(int status)
 static const struct {
 	int pop, push;
 } effect[VM_NR_OPS] = {
-	[OP_PUSH] = { 0, 1 },  [OP_LOAD] = { 0, 1 },	      [OP_STORE] = { 1, 0 },
-	[OP_ADD] = { 2, 1 },   [OP_MUL] = { 2, 1 },	      [OP_MOD] = { 2, 1 },
-	[OP_LT] = { 2, 1 },    [OP_JUMP_IF_FALSE] = { 1, 0 }, [OP_JUMP_BACKWARD] = { 0, 0 },
-	[OP_RETURN] = { 1, 0 }, [OP_FOR_RANGE] = { 2, 3 }, /* loop exit: pops 2, below */
+    [OP_PUSH] = {0, 1},	  [OP_LOAD] = {0, 1},	       [OP_STORE] = {1, 0},
+    [OP_ADD] = {2, 1},	  [OP_MUL] = {2, 1},	       [OP_MOD] = {2, 1},
+    [OP_LT] = {2, 1},	  [OP_JUMP_IF_FALSE] = {1, 0}, [OP_JUMP_BACKWARD] = {0, 0},
+    [OP_RETURN] = {1, 0}, [OP_FOR_RANGE] = {2, 3}, /* loop exit: pops 2, below */
 };
 
 static int fail(unsigned int pc, unsigned int *bad_pc, int err)
@@ -117,21 +117,21 @@ int vm_run(const struct vm_program *p, const int64_t *args, unsigned int nargs, 
 	/* The dispatch loop: one indirect jump per instruction (computed goto,
 	 * as CPython's ceval uses where the compiler allows). */
 	static const void *const label[VM_NR_OPS] = {
-		[OP_PUSH] = &&op_push,
-		[OP_LOAD] = &&op_load,
-		[OP_STORE] = &&op_store,
-		[OP_ADD] = &&op_add,
-		[OP_MUL] = &&op_mul,
-		[OP_MOD] = &&op_mod,
-		[OP_LT] = &&op_lt,
-		[OP_JUMP_IF_FALSE] = &&op_jump_if_false,
-		[OP_JUMP_BACKWARD] = &&op_jump_backward,
-		[OP_RETURN] = &&op_return,
-		[OP_FOR_RANGE] = &&op_for_range,
+	    [OP_PUSH] = &&op_push,
+	    [OP_LOAD] = &&op_load,
+	    [OP_STORE] = &&op_store,
+	    [OP_ADD] = &&op_add,
+	    [OP_MUL] = &&op_mul,
+	    [OP_MOD] = &&op_mod,
+	    [OP_LT] = &&op_lt,
+	    [OP_JUMP_IF_FALSE] = &&op_jump_if_false,
+	    [OP_JUMP_BACKWARD] = &&op_jump_backward,
+	    [OP_RETURN] = &&op_return,
+	    [OP_FOR_RANGE] = &&op_for_range,
 	};
 	static const int never;
 	const int *flag = breaker && breaker->flag ? breaker->flag : &never;
-	int64_t locals[VM_MAX_LOCALS] = { 0 };
+	int64_t locals[VM_MAX_LOCALS] = {0};
 	int64_t stack[VM_MAX_STACK];
 	int64_t *sp = stack, a, b;
 	const struct vm_insn *code = p->code, *pc = code;
@@ -220,33 +220,33 @@ enum { L_N, L_I, L_S };
  * LOAD_FAST x3, BINARY_OP *, LOAD_CONST, BINARY_OP %, BINARY_OP +=,
  * STORE_FAST, JUMP_BACKWARD. */
 static const struct vm_insn mod_sum_code[] = {
-	/* 0 */ { OP_PUSH, 0 },
-	/* 1 */ { OP_STORE, L_S },
-	/* range(n): the iterator is [limit, next] on the stack */
-	/* 2 */ { OP_LOAD, L_N },
-	/* 3 */ { OP_PUSH, 0 },
-	/* loop: */
-	/* 4 */ { OP_FOR_RANGE, 15 },
-	/* 5 */ { OP_STORE, L_I },
-	/* s += (i * i) % 97 */
-	/* 6 */ { OP_LOAD, L_S },
-	/* 7 */ { OP_LOAD, L_I },
-	/* 8 */ { OP_LOAD, L_I },
-	/* 9 */ { OP_MUL, 0 },
-	/* 10 */ { OP_PUSH, 97 },
-	/* 11 */ { OP_MOD, 0 },
-	/* 12 */ { OP_ADD, 0 },
-	/* 13 */ { OP_STORE, L_S },
-	/* 14 */ { OP_JUMP_BACKWARD, 4 },
-	/* 15 */ { OP_LOAD, L_S },
-	/* 16 */ { OP_RETURN, 0 },
+    /* 0 */ {OP_PUSH, 0},
+    /* 1 */ {OP_STORE, L_S},
+    /* range(n): the iterator is [limit, next] on the stack */
+    /* 2 */ {OP_LOAD, L_N},
+    /* 3 */ {OP_PUSH, 0},
+    /* loop: */
+    /* 4 */ {OP_FOR_RANGE, 15},
+    /* 5 */ {OP_STORE, L_I},
+    /* s += (i * i) % 97 */
+    /* 6 */ {OP_LOAD, L_S},
+    /* 7 */ {OP_LOAD, L_I},
+    /* 8 */ {OP_LOAD, L_I},
+    /* 9 */ {OP_MUL, 0},
+    /* 10 */ {OP_PUSH, 97},
+    /* 11 */ {OP_MOD, 0},
+    /* 12 */ {OP_ADD, 0},
+    /* 13 */ {OP_STORE, L_S},
+    /* 14 */ {OP_JUMP_BACKWARD, 4},
+    /* 15 */ {OP_LOAD, L_S},
+    /* 16 */ {OP_RETURN, 0},
 };
 
 static const struct vm_program mod_sum = {
-	.code = mod_sum_code,
-	.len = sizeof(mod_sum_code) / sizeof(mod_sum_code[0]),
-	.nargs = 1,
-	.nlocals = 3,
+    .code = mod_sum_code,
+    .len = sizeof(mod_sum_code) / sizeof(mod_sum_code[0]),
+    .nargs = 1,
+    .nlocals = 3,
 };
 
 const struct vm_program *vm_mod_sum_program(void)

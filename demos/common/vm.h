@@ -11,19 +11,19 @@
 #include <stdint.h>
 
 enum vm_op {
-	OP_PUSH,          /* push arg */
-	OP_LOAD,          /* push locals[arg] */
-	OP_STORE,         /* locals[arg] = pop */
-	OP_ADD,           /* b = pop, a = pop, push a + b */
-	OP_MUL,           /* push a * b */
-	OP_MOD,           /* push a % b; b == 0 is VM_ERR_DIV_ZERO */
-	OP_LT,            /* push a < b */
+	OP_PUSH,	  /* push arg */
+	OP_LOAD,	  /* push locals[arg] */
+	OP_STORE,	  /* locals[arg] = pop */
+	OP_ADD,		  /* b = pop, a = pop, push a + b */
+	OP_MUL,		  /* push a * b */
+	OP_MOD,		  /* push a % b; b == 0 is VM_ERR_DIV_ZERO */
+	OP_LT,		  /* push a < b */
 	OP_JUMP_IF_FALSE, /* if pop == 0: pc = arg (forward only) */
 	OP_JUMP_BACKWARD, /* pc = arg (backward only); polls the eval breaker */
-	OP_FOR_RANGE,     /* stack [.., limit, next]: if next < limit, push next
+	OP_FOR_RANGE,	  /* stack [.., limit, next]: if next < limit, push next
 			   * and count it; else pop both, pc = arg (forward):
 			   * CPython's FOR_ITER over a range iterator */
-	OP_RETURN,        /* the result is pop */
+	OP_RETURN,	  /* the result is pop */
 	VM_NR_OPS
 };
 
@@ -44,13 +44,13 @@ struct vm_program {
 
 enum vm_status {
 	VM_OK = 0,
-	VM_ERR_OPCODE,      /* unknown opcode */
-	VM_ERR_JUMP,        /* jump target out of range or in the wrong direction */
-	VM_ERR_LOCAL,       /* local index out of range */
-	VM_ERR_STACK,       /* operand stack underflow or overflow */
-	VM_ERR_NO_RETURN,   /* the code can run off its end */
-	VM_ERR_DIV_ZERO,    /* OP_MOD by zero, at run time */
-	VM_ERR_ARGS,        /* wrong number of arguments */
+	VM_ERR_OPCODE,	  /* unknown opcode */
+	VM_ERR_JUMP,	  /* jump target out of range or in the wrong direction */
+	VM_ERR_LOCAL,	  /* local index out of range */
+	VM_ERR_STACK,	  /* operand stack underflow or overflow */
+	VM_ERR_NO_RETURN, /* the code can run off its end */
+	VM_ERR_DIV_ZERO,  /* OP_MOD by zero, at run time */
+	VM_ERR_ARGS,	  /* wrong number of arguments */
 };
 
 const char *vm_strerror(int status);
