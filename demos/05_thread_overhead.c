@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 05_thread_overhead: more threads give diminishing returns.
+ *
+ * 200 tasks, each a blocking wait of 0.05 s (a request to the loopback delay
+ * service), on pools of 1, 2, 4 ... 64 threads. While the tasks only wait,
+ * the wall time follows ceil(tasks/N) x wait and the speedup grows with N;
+ * what is left over is the cost of the threads themselves (creation,
+ * connections, wakeups, run-queue waits). --cpu-us gives each task a CPU
+ * part: once the CPUs are busy, more threads only queue for them and the
+ * speedup flattens at the number of CPUs. */
+#include "cli.h"
+#include "clock.h"
+#include "io_work.h"
+#include "result.h"
+#include "table.h"
+#include "threads.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEMO "05_thread_overhead"
+#define MAX_WORKERS 1024
+#define MAX_RUNS 64
+
+static const unsigned int default_workers[] = {1, 2, 4, 8, 16, 32, 64};
+static const unsigned int quick_workers[] = {1, 2, 4, 8, 16};
+
+struct params {
+	unsigned int tasks;
+	uint64_t wait_ns;
+	uint64_t cpu_ns;
+	enum io_kind io;
+	bool quick;
+	unsigned int workers[MAX_RUNS];
+	unsigned int nruns;
+};
+
+static void usage(void)
+{
+	printf("Usage: %s [--variant threads-N] [--quick] [--workers N,N,...] [--tasks N]\n"
+	       "          [--wait S] [--cpu-us N] [--io socket|sleep] [--json FILE]\n"
+	       "          [--list-variants] [--help]\n"
+	       "\n"
+	       "More threads give diminishing returns: the same I/O-bound tasks on thread\n"
+	       "pools of growing size. The limit for N threads is ceil(tasks/N) x (wait + cpu),\n"
+	       "and never less than tasks x cpu / min(N, CPUs).\n"
+	       "\n"
+	       "Options:\n"
+	       "  --variant threads-N  run one pool size N (1..%d)\n"
+	       "                       (default: every size in --workers, then a table)\n"
+	       "  --workers LIST       pool sizes, comma-separated (default 1,2,4,8,16,32,64;\n"
+	       "                       --quick: 1,2,4,8,16), each 1..%d\n"
+	       "  --quick              small sizes: 64 tasks x 0.02 s, workers 1..16\n"
+	       "  --tasks N            number of tasks (default 200, 1..100000)\n"
+	       "  --wait S             seconds each task waits (default 0.05, 0..60)\n"
+	       "  --cpu-us N           microseconds of CPU each task burns before its wait\n"
+	       "                       (thread CPU time; default 0, up to 1000000)\n"
+	       "  --io KIND            socket: a request to a loopback delay service in its\n"
+	       "                       own process (default); sleep: nanosleep\n"
+	       "  --json FILE          write the result as JSON (docs/formats.md)\n"
+	       "  --list-variants      print the variant names for the worker list\n"
+	       "  --help               this text\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s                              # seed sizes, about 20 s\n"
+	       "  %s --workers 1,8,64,256,1024 --quick\n"
+	       "  %s --cpu-us 5000               # a CPU share: the speedup flattens\n"
+	       "  %s --variant threads-32 --json out.json\n",
+	       cli_prog, MAX_WORKERS, MAX_WORKERS, cli_prog, cli_prog, cli_prog, cli_prog);
+}
+
+/* "threads-N" -> N, or exit 2. */
+static unsigned int parse_variant(const char *v)
+{
+	const char *prefix = "threads-";
+	char *end;
+	long n;
+
+	if (strncmp(v, prefix, strlen(prefix)))
+		cli_die("unknown variant '%s'; the variants are threads-N, N from 1 to %d", v,
+			MAX_WORKERS);
+	v += strlen(prefix);
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > MAX_WORKERS)
+		cli_die("unknown variant 'threads-%s'; N must be a whole number from 1 to %d", v,
+			MAX_WORKERS);
+	return (unsigned int)n;
+}
+
+static void parse_workers(const char *arg, struct params *p)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+
+	if (!copy)
+		abort();
+	p->nruns = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (p->nruns == MAX_RUNS)
+			cli_die("--workers: at most %d pool sizes", MAX_RUNS);
+		p->workers[p->nruns++] = (unsigned int)cli_int("--workers", tok, 1, MAX_WORKERS);
+	}
+	free(copy);
+	if (p->nruns == 0)
+		cli_die("--workers: give at least one pool size, e.g. 1,2,4");
+}
+
+static uint64_t limit_ns(const struct params *p, unsigned int n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int rounds = (p->tasks + n - 1) / n;
+	uint64_t overlap = rounds * (p->wait_ns + p->cpu_ns);
+	unsigned int busy = n < cpus ? n : (unsigned int)(cpus > 0 ? cpus : 1);
+	uint64_t cpu_bound = (uint64_t)p->tasks * p->cpu_ns / busy;
+
+	return overlap > cpu_bound ? overlap : cpu_bound;
+}
+
+static double pct_from(uint64_t got, uint64_t limit)
+{
+	return limit ? 100.0 * ((double)got - (double)limit) / (double)limit : 0.0;
+}
+
+static json_t *run_variant(const struct params *p, unsigned int n, uint64_t *wall)
+{
+	char name[32];
+	struct io_work w = {.io = p->io, .wait_ns = p->wait_ns, .cpu_ns = p->cpu_ns};
+	json_t *res, *par;
+	uint64_t limit = limit_ns(p, n);
+
+	snprintf(name, sizeof(name), "threads-%u", n);
+	res = result_new(DEMO, name);
+	par = result_params(res);
+	json_set_int(par, "tasks", p->tasks);
+	json_set_real(par, "wait_s", ns_to_s(p->wait_ns));
+	json_set_int(par, "cpu_us", (long long)(p->cpu_ns / NSEC_PER_USEC));
+	json_set_str(par, "io", io_kind_name(p->io));
+	json_set_int(par, "workers", n);
+	json_set_new(par, "quick", json_boolean(p->quick));
+	if (io_work_run(&w, n, p->tasks, res, wall)) {
+		fprintf(stderr, "%s: variant %s failed\n", cli_prog, name);
+		exit(1);
+	}
+	json_set_real(res, "limit_s", ns_to_s(limit));
+	json_set_real(res, "from_limit_pct", pct_from(*wall, limit));
+	printf("%s %s: %u tasks x (%.3f s %s + %llu us CPU) in %.3f s (limit %.3f s, %+.1f%%)\n",
+	       DEMO, name, p->tasks, ns_to_s(p->wait_ns), io_kind_name(p->io),
+	       (unsigned long long)(p->cpu_ns / NSEC_PER_USEC), ns_to_s(*wall), ns_to_s(limit),
+	       pct_from(*wall, limit));
+	fflush(stdout);
+	return res;
+}
+
+static void print_comparison(const struct params *p, const uint64_t *wall)
+{
+	static const char *const head[] = {"workers",	 "time",  "speedup",
+					   "efficiency", "limit", "from limit"};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct table *t = table_new(6, head);
+	unsigned int base = 0, best = 0, knee = 0;
+
+	/* Speedup is measured against one thread when it ran, else against
+	 * the smallest pool, scaled by its size. */
+	for (unsigned int i = 1; i < p->nruns; i++)
+		if (p->workers[i] < p->workers[base])
+			base = i;
+	printf("\n%s: %u tasks x (%.3f s %s wait + %llu us CPU), %ld CPUs; speedup vs %u "
+	       "thread%s\n",
+	       DEMO, p->tasks, ns_to_s(p->wait_ns), io_kind_name(p->io),
+	       (unsigned long long)(p->cpu_ns / NSEC_PER_USEC), cpus, p->workers[base],
+	       p->workers[base] == 1 ? "" : "s");
+	for (unsigned int i = 0; i < p->nruns; i++) {
+		unsigned int n = p->workers[i];
+		uint64_t limit = limit_ns(p, n);
+		double speedup = wall[i] ? (double)wall[base] / (double)wall[i] : 0.0;
+		double eff = speedup / ((double)n / p->workers[base]);
+
+		if (speedup > (double)wall[base] / (double)wall[best])
+			best = i;
+		if (!knee && eff < 0.8)
+			knee = n;
+		table_row(t);
+		table_cell(t, "%u", n);
+		table_cell(t, "%.3f s", ns_to_s(wall[i]));
+		table_cell(t, "%.2fx", speedup);
+		table_cell(t, "%.0f%%", 100.0 * eff);
+		table_cell(t, "%.3f s", ns_to_s(limit));
+		table_cell(t, "%+.1f%%", pct_from(wall[i], limit));
+	}
+	table_print(t, stdout, "  ");
+	table_free(t);
+	if (p->workers[best] == p->workers[p->nruns - 1] && p->nruns > 1)
+		printf("Speedup continues up to %u threads here (%.1fx)", p->workers[best],
+		       (double)wall[base] / (double)wall[best]);
+	else
+		printf("Speedup peaks at %u threads (%.1fx), then flattens or drops",
+		       p->workers[best], (double)wall[base] / (double)wall[best]);
+	if (knee)
+		printf("; efficiency falls below 80%% from %u threads\n", knee);
+	else
+		printf("; efficiency stays at 80%% or more\n");
+	printf("Physical limit ceil(%u/N) x %.3f s", p->tasks, ns_to_s(p->wait_ns + p->cpu_ns));
+	if (p->cpu_ns)
+		printf(", at least %u x %llu us CPU / min(N, %ld CPUs)", p->tasks,
+		       (unsigned long long)(p->cpu_ns / NSEC_PER_USEC), cpus);
+	printf(":");
+	for (unsigned int i = 0; i < p->nruns; i++)
+		printf("%s %u: %+.1f%%", i ? "," : "", p->workers[i],
+		       pct_from(wall[i], limit_ns(p, p->workers[i])));
+	printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_TASKS = 256, OPT_WAIT, OPT_IO, OPT_LIST, OPT_WORKERS, OPT_CPU };
+	static const struct option opts[] = {
+	    {"variant", required_argument, NULL, 'v'},
+	    {"quick", no_argument, NULL, 'q'},
+	    {"workers", required_argument, NULL, OPT_WORKERS},
+	    {"tasks", required_argument, NULL, OPT_TASKS},
+	    {"wait", required_argument, NULL, OPT_WAIT},
+	    {"cpu-us", required_argument, NULL, OPT_CPU},
+	    {"io", required_argument, NULL, OPT_IO},
+	    {"json", required_argument, NULL, 'j'},
+	    {"list-variants", no_argument, NULL, OPT_LIST},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct demo_opts o = {0};
+	struct params p = {.io = IO_SOCKET};
+	long long tasks = -1, wait = -1, cpu_us = 0;
+	const char *workers = NULL;
+	bool list = false;
+	unsigned int maxw = 0;
+	uint64_t *wall;
+	int c;
+
+	cli_prog = argv[0];
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			o.variant = optarg;
+			break;
+		case 'q':
+			o.quick = true;
+			break;
+		case OPT_WORKERS:
+			workers = optarg;
+			break;
+		case OPT_TASKS:
+			tasks = cli_int("--tasks", optarg, 1, 100000);
+			break;
+		case OPT_WAIT:
+			wait = (long long)cli_seconds("--wait", optarg, 0, 60);
+			break;
+		case OPT_CPU:
+			cpu_us = cli_int("--cpu-us", optarg, 0, 1000000);
+			break;
+		case OPT_IO:
+			p.io = io_kind_parse("--io", optarg);
+			break;
+		case 'j':
+			o.json = optarg;
+			break;
+		case OPT_LIST:
+			list = true;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			cli_die("unknown option or missing argument");
+		}
+	}
+	if (optind < argc)
+		cli_die("unexpected argument '%s'", argv[optind]);
+	p.quick = o.quick;
+	p.tasks = tasks >= 0 ? (unsigned int)tasks : o.quick ? 64 : 200;
+	p.wait_ns = wait >= 0 ? (uint64_t)wait : o.quick ? 20 * NSEC_PER_MSEC : 50 * NSEC_PER_MSEC;
+	p.cpu_ns = (uint64_t)cpu_us * NSEC_PER_USEC;
+	if (workers) {
+		parse_workers(workers, &p);
+	} else {
+		const unsigned int *def = o.quick ? quick_workers : default_workers;
+		unsigned int n = o.quick ? sizeof(quick_workers) / sizeof(quick_workers[0])
+					 : sizeof(default_workers) / sizeof(default_workers[0]);
+
+		memcpy(p.workers, def, n * sizeof(*def));
+		p.nruns = n;
+	}
+	if (o.variant) {
+		p.workers[0] = parse_variant(o.variant);
+		p.nruns = 1;
+	}
+	if (list) {
+		for (unsigned int i = 0; i < p.nruns; i++)
+			printf("threads-%u\n", p.workers[i]);
+		return 0;
+	}
+	for (unsigned int i = 0; i < p.nruns; i++) {
+		if (p.workers[i] > maxw)
+			maxw = p.workers[i];
+		/* Refuse runs that would take hours. */
+		if (ns_to_s(limit_ns(&p, p.workers[i])) > 3600)
+			cli_die("--tasks %u x (--wait + --cpu-us) would take over an hour on %u "
+				"thread%s",
+				p.tasks, p.workers[i], p.workers[i] == 1 ? "" : "s");
+	}
+	if (o.json)
+		cli_check_writable(o.json);
+	/* The workers, main, and the server's acceptor and connection threads. */
+	if (threads_init(2 * maxw + 8))
+		return 1;
+	if (p.io == IO_SOCKET && delay_raise_nofile(2 * maxw + 64))
+		return 1;
+	wall = calloc(p.nruns, sizeof(*wall));
+	if (!wall)
+		abort();
+
+	if (o.variant) {
+		json_t *res = run_variant(&p, p.workers[0], &wall[0]);
+
+		if (o.json && result_write(res, o.json))
+			return 1;
+		json_decref(res);
+		free(wall);
+		return 0;
+	}
+
+	json_t *all = json_object(), *runs = json_array();
+
+	if (!all || !runs)
+		abort();
+	for (unsigned int i = 0; i < p.nruns; i++)
+		if (json_array_append_new(runs, run_variant(&p, p.workers[i], &wall[i])))
+			abort();
+	print_comparison(&p, wall);
+	json_set_int(all, "schema", RESULT_SCHEMA);
+	json_set_str(all, "demo", DEMO);
+	json_set_new(all, "runs", runs);
+	if (o.json && result_write(all, o.json))
+		return 1;
+	json_decref(all);
+	free(wall);
+	return 0;
+}
