@@ -113,7 +113,7 @@ static void *worker_thread(void *arg)
 	struct thread_record *rec;
 	char name[THREAD_NAME_LEN];
 
-	snprintf(name, sizeof(name), "worker-%d", w->idx % 10000);
+	snprintf(name, sizeof(name), "worker-%d", (w->idx + 1) % 10000);
 	rec = thread_begin(name);
 	work(w->run, rec, w->run->gil);
 	thread_end(rec);
@@ -128,7 +128,7 @@ static void worker_process(struct run *run, int idx)
 	struct gil gil;
 	char name[THREAD_NAME_LEN];
 
-	snprintf(name, sizeof(name), "worker-%d", idx % 10000);
+	snprintf(name, sizeof(name), "worker-%d", (idx + 1) % 10000);
 	rec = thread_begin(name);
 	if (gil_init(&gil, (uint64_t)run->p->switch_ms * NSEC_PER_MSEC)) {
 		__atomic_store_n(&run->sh->failed, 1, __ATOMIC_RELAXED);
@@ -161,7 +161,7 @@ static int run_threads(struct run *run)
 		w[i].idx = i;
 		rc = pthread_create(&w[i].thread, NULL, worker_thread, &w[i]);
 		if (rc) {
-			fprintf(stderr, "pthread_create(worker-%d): %s\n", i, strerror(rc));
+			fprintf(stderr, "pthread_create(worker-%d): %s\n", i + 1, strerror(rc));
 			err = -1;
 			break;
 		}
@@ -170,7 +170,7 @@ static int run_threads(struct run *run)
 	for (i = 0; i < started; i++) {
 		rc = pthread_join(w[i].thread, NULL);
 		if (rc) {
-			fprintf(stderr, "pthread_join(worker-%d): %s\n", i, strerror(rc));
+			fprintf(stderr, "pthread_join(worker-%d): %s\n", i + 1, strerror(rc));
 			err = -1;
 		}
 	}
@@ -212,7 +212,7 @@ static int run_processes(struct run *run)
 			}
 		}
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			fprintf(stderr, "worker-%d (pid %d) failed (status 0x%x)\n", i, pids[i],
+			fprintf(stderr, "worker-%d (pid %d) failed (status 0x%x)\n", i + 1, pids[i],
 				status);
 			err = -1;
 		}
@@ -389,8 +389,7 @@ int main(int argc, char **argv)
 	cli_prog = "02_cpu_bound";
 	if (cpus < 1)
 		cpus = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'v':
 			o.variant = optarg;
@@ -421,9 +420,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			if (optopt)
-				cli_die("unknown or incomplete option '-%c'", optopt);
-			cli_die("unknown option or missing argument: '%s'", argv[optind - 1]);
+			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -431,8 +431,7 @@ int main(int argc, char **argv)
 	int c, rc = 0;
 
 	cli_prog = "04_backpressure";
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'v':
 			o.variant = optarg;
@@ -472,9 +471,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			if (optopt)
-				cli_die("unknown or incomplete option '-%c'", optopt);
-			cli_die("unknown option or missing argument: '%s'", argv[optind - 1]);
+			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -240,7 +240,7 @@ int main(int argc, char **argv)
 	int c;
 
 	cli_prog = argv[0];
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'v':
 			o.variant = optarg;
@@ -273,7 +273,7 @@ int main(int argc, char **argv)
 			usage();
 			return 0;
 		default:
-			cli_die("unknown option or missing argument");
+			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

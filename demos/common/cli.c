@@ -23,6 +23,28 @@ void cli_die(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+int cli_getopt(int argc, char **argv, const struct option *opts)
+{
+	const struct option *o;
+	const char *arg;
+	int c;
+
+	opterr = 0; /* our message names the option and the way out */
+	optopt = 0;
+	c = getopt_long(argc, argv, "", opts, NULL);
+	if (c != '?')
+		return c;
+	arg = argv[optind - 1];
+	for (o = opts; optopt && o->name; o++) {
+		if (o->val != optopt)
+			continue;
+		if (o->has_arg == required_argument)
+			cli_die("option '--%s' needs a value", o->name);
+		cli_die("option '--%s' takes no value", o->name);
+	}
+	cli_die("unknown option '%s'", arg);
+}
+
 long long cli_int(const char *opt, const char *arg, long long min, long long max)
 {
 	char *end;

@@ -4,6 +4,7 @@
 #ifndef SCHEDLAB_CLI_H
 #define SCHEDLAB_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -21,6 +22,11 @@ extern const char *cli_prog;
 
 /* Print "PROG: message" and a hint to --help, then exit(2). */
 void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* getopt_long() over @opts (long options only) that never returns an error:
+ * an unknown option, a missing value or a value given to a flag exits 2 with
+ * a message naming the option. */
+int cli_getopt(int argc, char **argv, const struct option *opts);
 
 /* Parse @arg given to option @opt as an integer in [min, max], or die. */
 long long cli_int(const char *opt, const char *arg, long long min, long long max);
