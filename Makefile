@@ -27,6 +27,9 @@ Q := @
 endif
 
 .PHONY: all demos collectors reports test unit bench format clean
+# Objects are intermediate files of the pattern rules: keep them, so a
+# rebuild compiles only what changed.
+.SECONDARY:
 all: demos collectors reports
 
 # Each part says how it is built in its own fragment.
