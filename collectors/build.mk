@@ -8,7 +8,13 @@ BPF_CFLAGS := -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD
 
 COLLECTOR_SRCS := $(wildcard collectors/*.c)
 COLLECTOR_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(COLLECTOR_SRCS))
-COLLECTOR_LIBS := -lbpf -ldw -lelf -lz $(JANSSON_LIBS)
+COLLECTOR_LIBS := -lbpf -ldw -lelf -lz $(JANSSON_LIBS) -lm
+
+# The syscall name table comes from the kernel headers of this architecture
+# (asm/unistd_64.h), never typed by hand.
+UNISTD_H ?= $(firstword $(wildcard /usr/include/$(shell $(CC) -dumpmachine)/asm/unistd_64.h \
+	/usr/include/asm/unistd_64.h /usr/include/asm-generic/unistd.h))
+SYSCALL_TABLE := $(BUILD)/gen/syscall_table.h
 
 collectors: $(if $(COLLECTOR_SRCS),$(BUILD)/bin/schedtrace)
 
@@ -25,9 +31,15 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H)
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-# The user halves include their skeletons.
-$(COLLECTOR_OBJS): CFLAGS += -I$(BUILD)/bpf -Ibpf
-$(COLLECTOR_OBJS): $(BPF_SKELS)
+$(SYSCALL_TABLE): $(UNISTD_H)
+	@mkdir -p $(@D)
+	@test -n "$(UNISTD_H)" || { echo "error: no asm/unistd_64.h found: install linux-libc-dev" >&2; exit 2; }
+	$(Q)awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { \
+		name = substr($$2, 6); printf "\t[%s] = \"%s\",\n", $$3, name }' $< > $@.tmp && mv $@.tmp $@
+
+# The user halves include their skeletons and the generated tables.
+$(COLLECTOR_OBJS): CFLAGS += -I$(BUILD)/bpf -I$(BUILD)/gen -Ibpf
+$(COLLECTOR_OBJS): $(BPF_SKELS) $(SYSCALL_TABLE)
 
 $(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS)
 	@mkdir -p $(@D)

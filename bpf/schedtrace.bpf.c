@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedtrace: where the threads of one command spend their time.
+ *
+ * Every traced thread has an entry in the threads map (keyed by tid); the
+ * entry's presence is the filter, so each handler costs one hash lookup for
+ * the machine's other threads. A thread is in exactly one state at a time
+ * (running, runnable, lock, sleep, io, disk, other); each transition closes
+ * the current interval into state_total_ns, so the states sum to the
+ * lifetime by construction.
+ *
+ * Every program exists twice: tp_btf (typed, cheaper) and raw_tp (the
+ * fallback where tp_btf does not load); user space picks one set with
+ * bpf_program__set_autoload().
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "schedtrace.h"
+
+#define MAX_THREADS 65536
+#define TASK_RUNNING 0
+#define TASK_UNINTERRUPTIBLE 0x2
+#define TASK_NOLOAD 0x400
+
+/* futex(2) ops that wait: WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2 */
+#define FUTEX_CMD_MASK 127
+#define FUTEX_OP_WAITS ((1 << 0) | (1 << 6) | (1 << 9) | (1 << 11) | (1 << 13))
+
+/* Set by user space before load. */
+const volatile bool want_timeline = false;
+const volatile bool want_stacks = false;
+const volatile bool switch_has_state_arg = true; /* 4-argument sched_switch */
+const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
+
+/* Processes being traced (tgid); the fork handler adds children. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct st_thread);
+} threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct st_runq);
+} runq SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct st_syscall_key);
+	__type(value, struct st_syscall);
+} syscalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct st_futex_key);
+	__type(value, struct st_futex);
+} futexes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct st_waker_key);
+	__type(value, struct st_waker);
+} wakers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct st_offcpu_key);
+	__type(value, __u64);
+} offcpu SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, MAX_STACK_DEPTH * sizeof(__u64));
+	__uint(max_entries, 16384);
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NR_LOST);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Zeroed values to insert from (too big for the BPF stack). */
+static struct st_runq zero_hist;
+static struct st_syscall zero_sys;
+static struct st_thread zero_thread;
+
+static __always_inline void count_lost(__u32 kind)
+{
+	__u64 *v = bpf_map_lookup_elem(&lost, &kind);
+
+	if (v)
+		(*v)++;
+}
+
+/* Insert-if-absent then look up; counts a full map. */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+	long err;
+
+	if (v)
+		return v;
+	err = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	if (err && err != -17 /* EEXIST: another CPU won the race */) {
+		count_lost(LOST_MAP_FULL);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(map, key);
+}
+
+static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
+				       __s32 cpu)
+{
+	struct st_event *e;
+
+	if (!want_timeline)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(LOST_RINGBUF);
+		return;
+	}
+	e->type = EV_STATE;
+	e->state = state;
+	e->pad = 0;
+	e->cpu = cpu;
+	e->tid = tid;
+	e->pid = t->pid;
+	e->ts = now;
+	e->ppid = 0;
+	e->exec = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline __u8 blocked_state(struct st_thread *t, unsigned int prev_state)
+{
+	switch (t->sys_class) {
+	case SC_LOCK:
+		return ST_LOCK;
+	case SC_SLEEP:
+		return ST_SLEEP;
+	case SC_IO:
+		return ST_IO;
+	default:
+		break;
+	}
+	if ((prev_state & TASK_UNINTERRUPTIBLE) && !(prev_state & TASK_NOLOAD))
+		return ST_DISK;
+	return ST_OTHER;
+}
+
+static __always_inline void take_stacks(void *ctx, struct st_thread *t)
+{
+	long id;
+
+	if (!want_stacks)
+		return;
+	id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	if (id < 0)
+		count_lost(id == -17 ? LOST_STACK_COLLISION : LOST_STACK_MISS);
+	t->user_stack = id;
+	id = bpf_get_stackid(ctx, &stacks, 0);
+	if (id < 0)
+		count_lost(id == -17 ? LOST_STACK_COLLISION : LOST_STACK_MISS);
+	t->kern_stack = id;
+}
+
+/* Off-CPU time in state, charged to the stacks taken at the last switch-out. */
+static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 state, __u64 delta)
+{
+	struct st_offcpu_key key = {
+	    .pid = t->pid,
+	    .tid = tid,
+	    .user_stack = t->user_stack,
+	    .kern_stack = t->kern_stack,
+	    .state = state,
+	};
+	__u64 zero = 0, *v;
+
+	v = lookup_or_init(&offcpu, &key, &zero);
+	if (v)
+		__sync_fetch_and_add(v, delta);
+}
+
+/*
+ * Close the current interval and open one in the new state. With --stacks
+ * every off-CPU interval also goes to the offcpu map under its own state,
+ * so offcpu.folded's totals per state equal sched.json's.
+ */
+static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
+				      __s32 cpu)
+{
+	__u8 old = t->state;
+
+	if (old < NR_STATES && now > t->state_ns) {
+		t->state_total_ns[old] += now - t->state_ns;
+		if (want_stacks && old != ST_RUNNING)
+			add_offcpu(tid, t, old, now - t->state_ns);
+	}
+	t->state = state;
+	t->state_ns = now;
+	emit_state(tid, t, state, now, cpu);
+}
+
+static __always_inline void add_runq(struct st_thread *t, __u64 delta)
+{
+	struct st_runq *h;
+	__u32 pid = t->pid, slot;
+
+	h = lookup_or_init(&runq, &pid, &zero_hist);
+	if (!h)
+		return;
+	__sync_fetch_and_add(&h->count, 1);
+	__sync_fetch_and_add(&h->sum_ns, delta);
+	if (delta > h->max_ns)
+		h->max_ns = delta;
+	slot = hist_slot(delta);
+	if (slot < HIST_SLOTS)
+		__sync_fetch_and_add(&h->slots[slot], 1);
+}
+
+static __always_inline unsigned int task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return 0;
+}
+
+static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
+					 struct task_struct *next, unsigned int prev_state)
+{
+	__u32 prev_tid = BPF_CORE_READ(prev, pid);
+	__u32 next_tid = BPF_CORE_READ(next, pid);
+	struct st_thread *t;
+	__s32 cpu = bpf_get_smp_processor_id();
+	__u64 now = 0;
+
+	t = bpf_map_lookup_elem(&threads, &prev_tid);
+	if (t && !t->exited) {
+		now = bpf_ktime_get_ns();
+		if (t->state == ST_RUNNING) {
+			t->slice_running_ns += now - t->state_ns;
+			t->sched_running_ns +=
+			    BPF_CORE_READ(prev, se.sum_exec_runtime) - t->sched_sum_at_in;
+		}
+		take_stacks(ctx, t);
+		if (preempt || prev_state == TASK_RUNNING) {
+			t->nivcsw++;
+			set_state(prev_tid, t, ST_RUNNABLE, now, cpu);
+		} else {
+			t->nvcsw++;
+			set_state(prev_tid, t, blocked_state(t, prev_state), now, cpu);
+		}
+	}
+
+	t = bpf_map_lookup_elem(&threads, &next_tid);
+	if (t && !t->exited) {
+		__u64 delta;
+
+		if (!now)
+			now = bpf_ktime_get_ns();
+		delta = now - t->state_ns;
+		if (t->state == ST_RUNNABLE)
+			add_runq(t, delta);
+		t->timeslices++;
+		if (t->last_cpu >= 0 && t->last_cpu != cpu)
+			t->migrations++;
+		t->last_cpu = cpu;
+		t->sched_sum_at_in = BPF_CORE_READ(next, se.sum_exec_runtime);
+		set_state(next_tid, t, ST_RUNNING, now, cpu);
+	}
+	return 0;
+}
+
+static __always_inline int handle_wakeup(struct task_struct *p)
+{
+	__u32 tid = BPF_CORE_READ(p, pid);
+	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct st_waker_key wk;
+	struct st_waker *ws, zero = {};
+
+	if (!t || t->exited)
+		return 0;
+	/* Woken while still on its CPU (or already queued): no state change. */
+	if (t->state == ST_RUNNING || t->state == ST_RUNNABLE)
+		return 0;
+	t->wakeups++;
+	set_state(tid, t, ST_RUNNABLE, bpf_ktime_get_ns(), BPF_CORE_READ(p, wake_cpu));
+
+	/* The current task is the waker (an interrupt's victim when woken from IRQ). */
+	wk.tid = tid;
+	wk.waker = (__u32)bpf_get_current_pid_tgid();
+	ws = lookup_or_init(&wakers, &wk, &zero);
+	if (ws) {
+		ws->count++;
+		bpf_get_current_comm(ws->comm, sizeof(ws->comm));
+	}
+	return 0;
+}
+
+static __always_inline void emit_proc(__u32 pid, __u32 ppid, __u32 exec)
+{
+	struct st_event *e;
+
+	if (!want_stacks)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(LOST_RINGBUF);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = EV_PROC;
+	e->pid = pid;
+	e->tid = pid;
+	e->ppid = ppid;
+	e->exec = exec;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int handle_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 tid = BPF_CORE_READ(child, pid);
+	__u32 tgid = BPF_CORE_READ(child, tgid);
+	struct st_thread *t;
+	__u8 one = 1;
+	__u64 now;
+
+	if (!bpf_map_lookup_elem(&traced, &ptgid))
+		return 0;
+	if (tgid != ptgid) {
+		if (bpf_map_update_elem(&traced, &tgid, &one, BPF_ANY))
+			count_lost(LOST_MAP_FULL);
+		emit_proc(tgid, ptgid, 0);
+	}
+	if (bpf_map_update_elem(&threads, &tid, &zero_thread, BPF_NOEXIST)) {
+		count_lost(LOST_MAP_FULL);
+		return 0;
+	}
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t)
+		return 0;
+	now = bpf_ktime_get_ns();
+	t->first_ns = now;
+	t->state_ns = now;
+	/* A new task is queued by wake_up_new_task() right after this. */
+	t->state = ST_RUNNABLE;
+	t->sys_nr = -1;
+	t->last_cpu = -1;
+	t->pid = tgid;
+	t->user_stack = ST_NO_STACK_YET;
+	t->kern_stack = ST_NO_STACK_YET;
+	BPF_CORE_READ_STR_INTO(&t->comm, child, comm);
+	emit_state(tid, t, ST_RUNNABLE, now, -1);
+	return 0;
+}
+
+static __always_inline int handle_exec(struct task_struct *p)
+{
+	__u32 tid = BPF_CORE_READ(p, pid);
+	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (!t)
+		return 0;
+	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
+	emit_proc(t->pid, 0, 1);
+	return 0;
+}
+
+static __always_inline int handle_exit(struct task_struct *p)
+{
+	__u32 tid = BPF_CORE_READ(p, pid);
+	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	__u64 now;
+
+	if (!t || t->exited)
+		return 0;
+	now = bpf_ktime_get_ns();
+	set_state(tid, t, ST_EXITED, now, bpf_get_smp_processor_id());
+	t->last_ns = now;
+	t->exited = 1;
+	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
+	t->kernel.sum_exec_runtime_ns = BPF_CORE_READ(p, se.sum_exec_runtime);
+	t->kernel.run_delay_ns = BPF_CORE_READ(p, sched_info.run_delay);
+	t->kernel.pcount = BPF_CORE_READ(p, sched_info.pcount);
+	t->kernel.nvcsw = BPF_CORE_READ(p, nvcsw);
+	t->kernel.nivcsw = BPF_CORE_READ(p, nivcsw);
+	return 0;
+}
+
+static __always_inline int handle_sys_enter(struct pt_regs *regs, long id)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	__u8 cls;
+
+	if (!t)
+		return 0;
+	t->sys_nr = id;
+	t->sys_start_ns = bpf_ktime_get_ns();
+	t->futex_uaddr = 0;
+	cls = id >= 0 && id < MAX_SYSCALL_NR ? syscall_class[id & (MAX_SYSCALL_NR - 1)] : SC_NONE;
+	if (cls == SC_FUTEX) {
+		int op = (int)PT_REGS_PARM2_CORE_SYSCALL(regs);
+
+		cls = SC_NONE;
+		if ((1 << (op & FUTEX_CMD_MASK)) & FUTEX_OP_WAITS) {
+			cls = SC_LOCK;
+			t->futex_uaddr = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		}
+	}
+	t->sys_class = cls;
+	return 0;
+}
+
+static __always_inline int handle_sys_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct st_syscall_key key;
+	struct st_syscall *s;
+	__u64 now, delta;
+	__u32 slot;
+
+	if (!t || t->sys_nr < 0)
+		return 0;
+	now = bpf_ktime_get_ns();
+	delta = now - t->sys_start_ns;
+	key.tid = tid;
+	key.nr = t->sys_nr;
+	s = lookup_or_init(&syscalls, &key, &zero_sys);
+	if (s) {
+		s->count++;
+		if (ret < 0)
+			s->errors++;
+		s->total_ns += delta;
+		if (delta > s->max_ns)
+			s->max_ns = delta;
+		slot = hist_log2(delta);
+		if (slot < SYS_SLOTS)
+			s->slots[slot]++;
+	}
+	if (t->futex_uaddr) {
+		struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
+		struct st_futex *f, fzero = {};
+
+		f = lookup_or_init(&futexes, &fk, &fzero);
+		if (f) {
+			__sync_fetch_and_add(&f->count, 1);
+			__sync_fetch_and_add(&f->total_ns, delta);
+			if (delta > f->max_ns)
+				f->max_ns = delta;
+		}
+	}
+	t->sys_nr = -1;
+	t->sys_class = SC_NONE;
+	t->futex_uaddr = 0;
+	return 0;
+}
+
+/* tp_btf: typed arguments, direct reads. */
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	unsigned int prev_state;
+
+	if (switch_has_state_arg)
+		prev_state = (unsigned int)ctx[3];
+	else
+		prev_state = task_state(prev);
+	return handle_switch(ctx, preempt, prev, next, prev_state);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup_btf, struct task_struct *p)
+{
+	return handle_wakeup(p);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new_btf, struct task_struct *p)
+{
+	return handle_wakeup(p);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec_btf, struct task_struct *p)
+{
+	return handle_exec(p);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit_btf, struct task_struct *p)
+{
+	return handle_exit(p);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return handle_sys_enter(regs, id);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return handle_sys_exit(ret);
+}
+
+/* raw_tp fallbacks: the same handlers, arguments read through CO-RE. */
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	unsigned int prev_state;
+
+	if (switch_has_state_arg)
+		prev_state = (unsigned int)ctx[3];
+	else
+		prev_state = task_state(prev);
+	return handle_switch(ctx, preempt, prev, next, prev_state);
+}
+
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(sched_wakeup_raw, struct task_struct *p)
+{
+	return handle_wakeup(p);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new_raw, struct task_struct *p)
+{
+	return handle_wakeup(p);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(sched_process_fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+	return handle_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(sched_process_exec_raw, struct task_struct *p)
+{
+	return handle_exec(p);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(sched_process_exit_raw, struct task_struct *p)
+{
+	return handle_exit(p);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
+{
+	return handle_sys_enter(regs, id);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
+{
+	return handle_sys_exit(ret);
+}
+
+char LICENSE[] SEC("license") = "GPL";

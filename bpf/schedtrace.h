@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * schedtrace: the layouts both halves share (BPF maps, ring buffer events)
+ * and the histogram bucket arithmetic, which must be identical on both sides.
+ */
+#ifndef SCHEDTRACE_H
+#define SCHEDTRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define TASK_COMM_LEN 16
+#define MAX_SYSCALL_NR 512
+
+/* One vocabulary for thread states (docs/formats.md, docs/collector.md). */
+enum st_thread_state {
+	ST_RUNNING,
+	ST_RUNNABLE,
+	ST_LOCK,
+	ST_SLEEP,
+	ST_IO,
+	ST_DISK,
+	ST_OTHER,
+	NR_STATES,
+	ST_EXITED = NR_STATES, /* only in ring buffer events: the thread ended */
+};
+
+/* What a syscall in progress means for a thread that blocks inside it. */
+enum st_syscall_class {
+	SC_NONE,
+	SC_FUTEX, /* futex(2): a lock wait when the op is a WAIT/LOCK op */
+	SC_LOCK,  /* futex_waitv(2) */
+	SC_SLEEP,
+	SC_IO,
+};
+
+/* Per-CPU counters of what could not be recorded (indices of the lost map). */
+enum st_lost_kind {
+	LOST_RINGBUF,
+	LOST_MAP_FULL,
+	LOST_STACK_MISS,
+	LOST_STACK_COLLISION,
+	NR_LOST,
+};
+
+/* The kernel's own accounting, read off the task_struct at exit. */
+struct st_kernel {
+	__u64 sum_exec_runtime_ns;
+	__u64 run_delay_ns;
+	__u64 pcount;
+	__u64 nvcsw;
+	__u64 nivcsw;
+};
+
+/* threads map: tid -> the thread's account. Its presence means "traced". */
+struct st_thread {
+	__u64 first_ns;
+	__u64 last_ns;	/* exit time; 0 while alive */
+	__u64 state_ns; /* when the current state began */
+	__u64 state_total_ns[NR_STATES];
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 timeslices;
+	__u64 migrations;
+	__u64 wakeups;
+	/* syscall in progress */
+	__u64 sys_start_ns;
+	__u64 futex_uaddr;
+	__s32 sys_nr; /* -1: none */
+	__u8 sys_class;
+	__u8 state;
+	__u8 exited;
+	__u8 pad;
+	__s32 last_cpu; /* -1: never ran while traced */
+	__u32 pid;	/* tgid */
+	/* stack ids taken at the last switch-out (--stacks) */
+	__s32 user_stack;
+	__s32 kern_stack;
+	/* scheduler clock cross-check: se.sum_exec_runtime at switch-in */
+	__u64 sched_sum_at_in;
+	__u64 sched_running_ns; /* sum of se.sum_exec_runtime deltas per slice */
+	__u64 slice_running_ns; /* the same completed slices by bpf_ktime_get_ns */
+	char comm[TASK_COMM_LEN];
+	struct st_kernel kernel;
+};
+
+/*
+ * Histograms: log2 buckets, each power of two split into 8 linear
+ * sub-buckets, so a bucket is at most 12.5% wide and percentiles read from it
+ * are within that of the truth. Values below 8 ns get a bucket each.
+ */
+#define HIST_SUB_BITS 3
+#define HIST_SUB (1 << HIST_SUB_BITS)
+#define HIST_SLOTS 320 /* up to 2^41 ns, about 36 minutes */
+
+static inline int hist_log2(__u64 v)
+{
+	int r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r;
+}
+
+static inline __u32 hist_slot(__u64 v)
+{
+	int e;
+	__u32 slot;
+
+	if (v < HIST_SUB)
+		return (__u32)v;
+	e = hist_log2(v);
+	slot = (__u32)(e - HIST_SUB_BITS + 1) * HIST_SUB +
+	       (__u32)((v >> (e - HIST_SUB_BITS)) & (HIST_SUB - 1));
+	return slot < HIST_SLOTS ? slot : HIST_SLOTS - 1;
+}
+
+/* [lo, hi) of a slot, the inverse of hist_slot. */
+static inline __u64 hist_slot_lo(__u32 slot)
+{
+	__u32 e;
+
+	if (slot < HIST_SUB)
+		return slot;
+	e = slot / HIST_SUB - 1 + HIST_SUB_BITS;
+	return (__u64)(HIST_SUB + slot % HIST_SUB) << (e - HIST_SUB_BITS);
+}
+
+static inline __u64 hist_slot_hi(__u32 slot)
+{
+	return slot + 1 < HIST_SLOTS ? hist_slot_lo(slot + 1) : ~0ULL;
+}
+
+/* runq map: tgid -> run-queue latency of the process's threads. */
+struct st_runq {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 max_ns;
+	__u64 slots[HIST_SLOTS];
+};
+
+/* syscalls map: (tid, nr) -> latency. Plain log2 buckets. */
+#define SYS_SLOTS 40
+struct st_syscall_key {
+	__u32 tid;
+	__u32 nr;
+};
+
+struct st_syscall {
+	__u64 count;
+	__u64 errors;
+	__u64 total_ns;
+	__u64 max_ns;
+	__u64 slots[SYS_SLOTS];
+};
+
+/* futex map: (tgid, user address) -> waits. */
+struct st_futex_key {
+	__u32 pid;
+	__u32 pad;
+	__u64 uaddr;
+};
+
+struct st_futex {
+	__u64 count;
+	__u64 total_ns;
+	__u64 max_ns;
+};
+
+/* wakers map: (wakee tid, waker tid) -> times woken, and the waker's comm. */
+struct st_waker_key {
+	__u32 tid;
+	__u32 waker;
+};
+
+struct st_waker {
+	__u64 count;
+	char comm[TASK_COMM_LEN];
+};
+
+/* offcpu map (--stacks): off-CPU time by (thread, stacks, state). */
+struct st_offcpu_key {
+	__u32 pid;
+	__u32 tid;
+	__s32 user_stack;
+	__s32 kern_stack;
+	__u32 state;
+	__u32 pad;
+};
+
+#define MAX_STACK_DEPTH 64
+/* Stack ids before the thread's first switch-out (bpf_get_stackid errors are -errno). */
+#define ST_NO_STACK_YET (-1000)
+
+/* Ring buffer events. */
+enum st_event_type {
+	EV_STATE, /* a thread changed state (--timeline) */
+	EV_PROC,  /* a traced process appeared or exec'd: snapshot its maps */
+};
+
+struct st_event {
+	__u8 type;
+	__u8 state;
+	__u16 pad;
+	__s32 cpu;
+	__u32 tid;
+	__u32 pid;
+	__u64 ts;
+	__u32 ppid; /* EV_PROC: the parent (whose maps a fork shares) */
+	__u32 exec; /* EV_PROC: 1 after exec, 0 after fork */
+};
+
+#endif /* SCHEDTRACE_H */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* offcpu.folded: off-CPU time by stack and state (docs/formats.md). */
+#ifndef OFFCPU_H
+#define OFFCPU_H
+
+#include <stdio.h>
+#include "symbolize.h"
+
+/*
+ * Reads the offcpu map ((thread, user stack, kernel stack, state) -> ns) and
+ * the stack map, and writes one folded line per distinct
+ * "comm;user frames;kernel frames;[state]" with its weight in microseconds.
+ * Returns 0, or -1 with a message.
+ */
+int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, int threads_fd, struct symbolizer *sym);
+
+#endif

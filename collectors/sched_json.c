@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reads the BPF maps once tracing stopped and writes sched.json with
+ * jansson. Open intervals (threads alive at the end) are closed at end_ns
+ * here, so every thread's states sum to its lifetime.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <jansson.h>
+#include "schedtrace.h"
+#include "sched_json.h"
+#include "syscall_names.h"
+
+const char *const state_names[] = {
+    [ST_RUNNING] = "running", [ST_RUNNABLE] = "runnable",
+    [ST_LOCK] = "lock",	      [ST_SLEEP] = "sleep",
+    [ST_IO] = "io",	      [ST_DISK] = "disk",
+    [ST_OTHER] = "other",     [ST_EXITED] = "exited",
+};
+
+/* jansson integers are signed 64-bit; our counters never get near 2^63. */
+#define JINT(v) json_integer((json_int_t)(v))
+
+static int set_new(json_t *obj, const char *key, json_t *val)
+{
+	if (!val || json_object_set_new(obj, key, val)) {
+		fprintf(stderr, "schedtrace: json_object_set_new(%s) failed\n", key);
+		return -1;
+	}
+	return 0;
+}
+
+int read_lost(int lost_fd, uint64_t *lost)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *vals;
+
+	if (ncpus <= 0) {
+		fprintf(stderr, "schedtrace: libbpf_num_possible_cpus: %s\n", strerror(-ncpus));
+		return -1;
+	}
+	vals = calloc((size_t)ncpus, sizeof(*vals));
+	if (!vals)
+		return -1;
+	for (__u32 k = 0; k < NR_LOST; k++) {
+		lost[k] = 0;
+		if (bpf_map_lookup_elem(lost_fd, &k, vals)) {
+			fprintf(stderr, "schedtrace: bpf_map_lookup_elem(lost): %s\n",
+				strerror(errno));
+			free(vals);
+			return -1;
+		}
+		for (int c = 0; c < ncpus; c++)
+			lost[k] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+static json_t *hist_json(const __u64 *slots, unsigned int n, bool log2_only)
+{
+	json_t *arr = json_array();
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t lo, hi;
+		json_t *b;
+
+		if (!slots[i])
+			continue;
+		if (log2_only) {
+			lo = i ? 1ULL << i : 0;
+			hi = 1ULL << (i + 1);
+		} else {
+			lo = hist_slot_lo(i);
+			hi = hist_slot_hi(i);
+		}
+		b = json_pack("{s:I,s:I,s:I}", "lo_ns", (json_int_t)lo, "hi_ns", (json_int_t)hi,
+			      "count", (json_int_t)slots[i]);
+		json_array_append_new(arr, b);
+	}
+	return arr;
+}
+
+/* The q-quantile, interpolated inside its bucket and capped at the max seen. */
+static uint64_t hist_quantile(const struct st_runq *h, double q)
+{
+	double want = q * (double)h->count, seen = 0;
+
+	if (!h->count)
+		return 0;
+	for (unsigned int i = 0; i < HIST_SLOTS; i++) {
+		double lo, hi, v;
+
+		if (!h->slots[i])
+			continue;
+		if (seen + (double)h->slots[i] >= want) {
+			lo = (double)hist_slot_lo(i);
+			hi = i + 1 < HIST_SLOTS ? (double)hist_slot_lo(i + 1) : lo * 2;
+			v = lo + (hi - lo) * (want - seen) / (double)h->slots[i];
+			return v > (double)h->max_ns ? h->max_ns : (uint64_t)v;
+		}
+		seen += (double)h->slots[i];
+	}
+	return h->max_ns;
+}
+
+static json_t *runq_json(const struct st_runq *h)
+{
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)h->count, "sum_ns",
+			      (json_int_t)h->sum_ns, "max_ns", (json_int_t)h->max_ns, "p50_ns",
+			      (json_int_t)hist_quantile(h, 0.50), "p90_ns",
+			      (json_int_t)hist_quantile(h, 0.90), "p99_ns",
+			      (json_int_t)hist_quantile(h, 0.99));
+
+	json_object_set_new(o, "hist", hist_json(h->slots, HIST_SLOTS, false));
+	return o;
+}
+
+/* Index of thread objects by tid, for attaching syscalls and wakers. */
+struct tid_obj {
+	uint32_t tid;
+	json_t *obj;
+	uint64_t top_count;
+};
+
+static int cmp_tid(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tid_obj *)a)->tid, y = ((const struct tid_obj *)b)->tid;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct tid_obj *find_tid(struct tid_obj *idx, size_t n, uint32_t tid)
+{
+	struct tid_obj key = {.tid = tid};
+
+	return bsearch(&key, idx, n, sizeof(*idx), cmp_tid);
+}
+
+static json_t *thread_json(uint32_t tid, const struct st_thread *t, uint64_t end_ns,
+			   uint64_t *slices_out, int64_t *dev_out)
+{
+	uint64_t total[NR_STATES], last = t->exited ? t->last_ns : end_ns;
+	uint64_t switches_out = t->nvcsw + t->nivcsw;
+	json_t *o;
+
+	memcpy(total, t->state_total_ns, sizeof(total));
+	if (!t->exited && t->state < NR_STATES && end_ns > t->state_ns)
+		total[t->state] += end_ns - t->state_ns;
+	if (last < t->first_ns)
+		last = t->first_ns;
+	o = json_object();
+	set_new(o, "tid", JINT(tid));
+	set_new(o, "pid", JINT(t->pid));
+	set_new(o, "comm", json_stringn(t->comm, strnlen(t->comm, sizeof(t->comm))));
+	set_new(o, "first_ns", JINT(t->first_ns));
+	set_new(o, "last_ns", JINT(last));
+	set_new(o, "lifetime_ns", JINT(last - t->first_ns));
+	for (int s = 0; s < NR_STATES; s++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s_ns", state_names[s]);
+		set_new(o, key, JINT(total[s]));
+	}
+	set_new(o, "nvcsw", JINT(t->nvcsw));
+	set_new(o, "nivcsw", JINT(t->nivcsw));
+	set_new(o, "timeslices", JINT(t->timeslices));
+	set_new(o, "migrations", JINT(t->migrations));
+	set_new(o, "wakeups", JINT(t->wakeups));
+	set_new(o, "exited", json_boolean(t->exited));
+	if (t->exited)
+		set_new(o, "kernel",
+			json_pack("{s:I,s:I,s:I,s:I,s:I}", "sum_exec_runtime_ns",
+				  (json_int_t)t->kernel.sum_exec_runtime_ns, "run_delay_ns",
+				  (json_int_t)t->kernel.run_delay_ns, "pcount",
+				  (json_int_t)t->kernel.pcount, "nvcsw",
+				  (json_int_t)t->kernel.nvcsw, "nivcsw",
+				  (json_int_t)t->kernel.nivcsw));
+	/*
+	 * The scheduler clock's view of the same completed slices: the sum of
+	 * se.sum_exec_runtime deltas between our switch-in and switch-out.
+	 */
+	if (switches_out) {
+		int64_t dev = (int64_t)t->sched_running_ns - (int64_t)t->slice_running_ns;
+
+		set_new(o, "clock",
+			json_pack("{s:I,s:I,s:I,s:I}", "slices", (json_int_t)switches_out,
+				  "bpf_running_ns", (json_int_t)t->slice_running_ns,
+				  "sched_running_ns", (json_int_t)t->sched_running_ns,
+				  "deviation_per_slice_ns",
+				  (json_int_t)(dev / (int64_t)switches_out)));
+		*slices_out += switches_out;
+		*dev_out += dev;
+	}
+	set_new(o, "syscalls", json_array());
+	return o;
+}
+
+static int cmp_syscall_total(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "total_ns"));
+	json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "total_ns"));
+
+	return x > y ? -1 : x < y;
+}
+
+static void sort_syscalls(json_t *arr)
+{
+	size_t n = json_array_size(arr);
+	json_t **v;
+
+	if (n < 2)
+		return;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof(*v), cmp_syscall_total);
+	json_array_clear(arr);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_info *run)
+{
+	json_t *root = json_object(), *threads = json_array(), *procs = json_array();
+	json_t *futexes = json_array(), *argv = json_array(), *lostj;
+	struct tid_obj *idx = NULL;
+	size_t nidx = 0, cap = 0;
+	uint64_t lost[NR_LOST], slices = 0;
+	int64_t dev = 0;
+	__u32 key, next, *prev = NULL;
+	int err;
+
+	/* Threads. */
+	while (!bpf_map_get_next_key(maps->threads, prev, &next)) {
+		struct st_thread t;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(maps->threads, &key, &t))
+			continue;
+		if (nidx == cap) {
+			cap = cap ? cap * 2 : 256;
+			idx = realloc(idx, cap * sizeof(*idx));
+			if (!idx) {
+				fprintf(stderr, "schedtrace: out of memory\n");
+				return -1;
+			}
+		}
+		idx[nidx].tid = key;
+		idx[nidx].top_count = 0;
+		idx[nidx].obj = thread_json(key, &t, run->end_ns, &slices, &dev);
+		nidx++;
+	}
+	qsort(idx, nidx, sizeof(*idx), cmp_tid);
+	for (size_t i = 0; i < nidx; i++)
+		json_array_append(threads, idx[i].obj);
+
+	/* Syscalls, attached to their threads. */
+	{
+		struct st_syscall_key k, nk, *pk = NULL;
+		struct st_syscall s;
+
+		while (!bpf_map_get_next_key(maps->syscalls, pk, &nk)) {
+			struct tid_obj *to;
+			const char *name;
+			char buf[32];
+			json_t *o;
+
+			k = nk;
+			pk = &k;
+			if (bpf_map_lookup_elem(maps->syscalls, &k, &s))
+				continue;
+			to = find_tid(idx, nidx, k.tid);
+			if (!to)
+				continue;
+			name = syscall_name(k.nr);
+			if (!name) {
+				snprintf(buf, sizeof(buf), "syscall_%u", k.nr);
+				name = buf;
+			}
+			o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "name", name, "nr",
+				      (json_int_t)k.nr, "count", (json_int_t)s.count, "errors",
+				      (json_int_t)s.errors, "total_ns", (json_int_t)s.total_ns,
+				      "max_ns", (json_int_t)s.max_ns);
+			json_object_set_new(o, "hist", hist_json(s.slots, SYS_SLOTS, true));
+			json_array_append_new(json_object_get(to->obj, "syscalls"), o);
+		}
+		for (size_t i = 0; i < nidx; i++)
+			sort_syscalls(json_object_get(idx[i].obj, "syscalls"));
+	}
+
+	/* Top waker of each thread. */
+	{
+		struct st_waker_key k, nk, *pk = NULL;
+		struct st_waker w;
+
+		while (!bpf_map_get_next_key(maps->wakers, pk, &nk)) {
+			struct tid_obj *to;
+
+			k = nk;
+			pk = &k;
+			if (bpf_map_lookup_elem(maps->wakers, &k, &w))
+				continue;
+			to = find_tid(idx, nidx, k.tid);
+			if (!to || w.count <= to->top_count)
+				continue;
+			to->top_count = w.count;
+			json_object_set_new(to->obj, "top_waker",
+					    json_pack("{s:I,s:s%,s:I}", "tid", (json_int_t)k.waker,
+						      "comm", w.comm,
+						      strnlen(w.comm, sizeof(w.comm)), "count",
+						      (json_int_t)w.count));
+		}
+	}
+
+	/* Run-queue latency per process. */
+	{
+		__u32 k, nk, *pk = NULL;
+		struct st_runq *h = malloc(sizeof(*h));
+
+		if (!h)
+			return -1;
+		while (!bpf_map_get_next_key(maps->runq, pk, &nk)) {
+			struct tid_obj *to;
+			json_t *comm;
+
+			k = nk;
+			pk = &k;
+			if (bpf_map_lookup_elem(maps->runq, &k, h))
+				continue;
+			to = find_tid(idx, nidx, k);
+			comm = to ? json_incref(json_object_get(to->obj, "comm")) : json_string("");
+			json_array_append_new(procs,
+					      json_pack("{s:I,s:o,s:o}", "pid", (json_int_t)k,
+							"comm", comm, "runq", runq_json(h)));
+		}
+		free(h);
+	}
+
+	/* Futex waits per (process, address). */
+	{
+		struct st_futex_key k, nk, *pk = NULL;
+		struct st_futex fs;
+
+		while (!bpf_map_get_next_key(maps->futexes, pk, &nk)) {
+			char addr[32];
+
+			k = nk;
+			pk = &k;
+			if (bpf_map_lookup_elem(maps->futexes, &k, &fs))
+				continue;
+			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k.uaddr);
+			json_array_append_new(
+			    futexes,
+			    json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)k.pid, "addr",
+				      addr, "count", (json_int_t)fs.count, "total_ns",
+				      (json_int_t)fs.total_ns, "max_ns", (json_int_t)fs.max_ns));
+		}
+	}
+
+	if (read_lost(maps->lost, lost))
+		return -1;
+	lostj = json_pack("{s:I,s:I,s:I,s:I}", "ringbuf", (json_int_t)lost[LOST_RINGBUF],
+			  "map_full", (json_int_t)lost[LOST_MAP_FULL], "stack_misses",
+			  (json_int_t)lost[LOST_STACK_MISS], "stack_collisions",
+			  (json_int_t)lost[LOST_STACK_COLLISION]);
+
+	for (char *const *a = run->argv; *a; a++)
+		json_array_append_new(argv, json_string(*a));
+	set_new(root, "schema", JINT(1));
+	set_new(root, "tool", json_string("schedtrace"));
+	set_new(root, "command", argv);
+	set_new(root, "pid", JINT(run->pid));
+	set_new(root, "uid", JINT(run->uid));
+	set_new(root, "gid", JINT(run->gid));
+	set_new(root, "exit_status", JINT(run->exit_status));
+	set_new(root, "partial", json_boolean(run->partial));
+	set_new(root, "start_ns", JINT(run->start_ns));
+	set_new(root, "end_ns", JINT(run->end_ns));
+	set_new(root, "cpus", JINT(run->cpus));
+	set_new(root, "attach", json_string(run->attach_mode));
+	set_new(root, "lost", lostj);
+	set_new(root, "clock",
+		json_pack("{s:I,s:I,s:I}", "slices", (json_int_t)slices, "sched_minus_bpf_ns",
+			  (json_int_t)dev, "deviation_per_slice_ns",
+			  (json_int_t)(slices ? dev / (int64_t)slices : 0)));
+	set_new(root, "threads", threads);
+	set_new(root, "processes", procs);
+	set_new(root, "futex", futexes);
+
+	err = json_dumpf(root, f, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if (err)
+		fprintf(stderr, "schedtrace: json_dumpf(sched.json) failed\n");
+	else
+		fputc('\n', f);
+	for (size_t i = 0; i < nidx; i++)
+		json_decref(idx[i].obj);
+	free(idx);
+	json_decref(root);
+	return err ? -1 : 0;
+}

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * schedtrace: run a command under the scheduler tracepoints and write where
+ * each of its threads spent its time (DIR/sched.json), optionally every
+ * state change (DIR/timeline.json) and off-CPU stacks (DIR/offcpu.folded).
+ *
+ * Order matters: load the programs, fork the command stopped, put its pid
+ * in the traced set, attach, then release it, so its exec and everything
+ * after is seen. Links are never pinned: when this process ends, however it
+ * ends, the kernel detaches everything.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "schedtrace.h"
+#include "schedtrace.skel.h"
+#include "child.h"
+#include "offcpu.h"
+#include "sched_json.h"
+#include "symbolize.h"
+#include "syscall_names.h"
+#include "timeline.h"
+
+/*
+ * Exit statuses of the collector itself (docs/collector.md). Once CMD ran,
+ * the status is CMD's; these are chosen away from the small numbers
+ * commands usually return.
+ */
+enum {
+	EXIT_USAGE = 2,	      /* bad options */
+	EXIT_BPF = 70,	      /* loading or attaching the programs failed */
+	EXIT_NO_BTF = 71,     /* the kernel has no BTF: CO-RE cannot work */
+	EXIT_NO_TRACEFS = 72, /* no tracefs: the scheduler tracepoints cannot be checked */
+	EXIT_NO_DIR = 73,     /* -o DIR cannot be created or written */
+	EXIT_NO_PRIV = 77,    /* not root, nor CAP_BPF + CAP_PERFMON */
+	EXIT_CANNOT_RUN = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+static struct options {
+	const char *outdir;
+	const char *user;
+	bool timeline;
+	bool stacks;
+	int verbose; /* -v progress and libbpf info, -vv libbpf debug */
+	double duration_s;
+	char **argv;
+} opts;
+
+const char *argp_program_version = "schedtrace 1.0";
+static const char doc[] =
+    "Run CMD and record where each of its threads spends its time, with eBPF.\n"
+    "\n"
+    "Writes DIR/sched.json (per thread: running, runnable, lock, sleep, io, disk,\n"
+    "other; switches, migrations, wakeups, syscalls; run-queue latency per\n"
+    "process; futex waits), DIR/timeline.json with --timeline (Chrome trace\n"
+    "format: Perfetto, chrome://tracing) and DIR/offcpu.folded with --stacks\n"
+    "(flamegraph.pl, speedscope). Needs root (sudo); CMD runs as the invoking\n"
+    "user, or as --user USER. The exit status is CMD's (128+signal if killed).\n"
+    "\n"
+    "EXAMPLES:\n"
+    "  sudo schedtrace -o /tmp/run -- build/demos/02_cpu_bound --variant threads-gil --quick\n"
+    "  sudo schedtrace -o /tmp/run --timeline --stacks -- python3 my.py\n"
+    "  sudo schedtrace -o /tmp/run --user nobody --duration 5 -- sha256sum /dev/zero\n"
+    "\n"
+    "OPTIONS:";
+static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
+
+enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION };
+
+static const struct argp_option options[] = {
+    {"output", 'o', "DIR", 0, "Write the results into DIR (created if missing)", 0},
+    {"timeline", OPT_TIMELINE, NULL, 0, "Also write every state change to DIR/timeline.json", 0},
+    {"stacks", OPT_STACKS, NULL, 0, "Also write off-CPU stacks to DIR/offcpu.folded", 0},
+    {"user", OPT_USER, "USER", 0,
+     "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
+    {"duration", OPT_DURATION, "S", 0,
+     "Stop after S seconds: SIGTERM to CMD, results marked partial", 0},
+    {"verbose", 'v', NULL, 0,
+     "Print progress (events/s) and lost events to stderr; twice: libbpf debug output", 0},
+    {},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+
+	switch (key) {
+	case 'o':
+		opts.outdir = arg;
+		break;
+	case OPT_TIMELINE:
+		opts.timeline = true;
+		break;
+	case OPT_STACKS:
+		opts.stacks = true;
+		break;
+	case OPT_USER:
+		opts.user = arg;
+		break;
+	case OPT_DURATION:
+		errno = 0;
+		opts.duration_s = strtod(arg, &end);
+		if (errno || end == arg || *end || opts.duration_s <= 0)
+			argp_error(state, "--duration %s: want a positive number of seconds", arg);
+		break;
+	case 'v':
+		opts.verbose++;
+		break;
+	case ARGP_KEY_ARG:
+		/* The first non-option is CMD; the rest is its own arguments. */
+		opts.argv = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (!opts.argv)
+			argp_error(state, "no command given: schedtrace -o DIR -- CMD [ARGS]");
+		if (!opts.outdir)
+			argp_error(state, "no output folder given: -o DIR");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && opts.verbose < 2)
+		return 0;
+	if (level == LIBBPF_INFO && opts.verbose < 1)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* root, or CAP_BPF and CAP_PERFMON (tracing programs need both). */
+static bool privileged(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {};
+	int bpf = 39, perfmon = 38; /* CAP_BPF, CAP_PERFMON (headers may predate them) */
+
+	if (geteuid() == 0)
+		return true;
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return (data[bpf / 32].effective & (1U << (bpf % 32))) &&
+	       (data[perfmon / 32].effective & (1U << (perfmon % 32)));
+}
+
+/*
+ * Where the kernel's BTF is: the default, or $SCHEDTRACE_BTF (the tests point
+ * it at a missing file to see the error).
+ */
+static const char *btf_path = "/sys/kernel/btf/vmlinux";
+
+/* The tracepoints the programs attach to, as tracefs lists them. */
+static const char *const tracepoints[] = {
+    "sched/sched_switch",	"sched/sched_wakeup",	    "sched/sched_wakeup_new",
+    "sched/sched_process_fork", "sched/sched_process_exec", "sched/sched_process_exit",
+    "raw_syscalls/sys_enter",	"raw_syscalls/sys_exit",
+};
+
+/*
+ * The raw tracepoints attach by name without tracefs, but tracefs is where
+ * the kernel says which tracepoints exist: a kernel without it (or without
+ * one of ours) gets one clear message instead of an attach error.
+ * $SCHEDTRACE_TRACEFS overrides the mount point (for the tests).
+ */
+static int check_tracepoints(void)
+{
+	const char *env = getenv("SCHEDTRACE_TRACEFS");
+	const char *dirs[] = {env, "/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+	const char *dir = NULL;
+	char path[512];
+
+	for (size_t i = env ? 0 : 1; i < (env ? 1 : 3) && !dir; i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (!access(path, R_OK | X_OK))
+			dir = dirs[i];
+	}
+	if (!dir) {
+		fprintf(stderr,
+			"schedtrace: tracefs is not mounted (looked for %s/events): mount it "
+			"with 'mount -t tracefs nodev /sys/kernel/tracing'\n",
+			env ? env : "/sys/kernel/tracing");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s", dir, tracepoints[i]);
+		if (access(path, F_OK)) {
+			fprintf(stderr, "schedtrace: %s: %s: this kernel lacks the tracepoint %s\n",
+				path, strerror(errno), tracepoints[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Does the kernel's sched_switch tracepoint pass prev_state (4 arguments)? */
+static bool switch_has_state_arg(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	bool four = false;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "btf_trace_sched_switch", BTF_KIND_TYPEDEF);
+	if (id > 0) {
+		t = btf__type_by_id(btf, id);
+		t = btf__type_by_id(btf, t->type); /* pointer */
+		if (t && btf_is_ptr(t))
+			t = btf__type_by_id(btf, t->type);
+		/* void *__data, bool preempt, prev, next, prev_state */
+		four = t && btf_is_func_proto(t) && btf_vlen(t) >= 5;
+	}
+	btf__free(btf);
+	return four;
+}
+
+static void choose_programs(struct schedtrace_bpf *skel, bool btf)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		const char *sec = bpf_program__section_name(prog);
+
+		bpf_program__set_autoload(prog, btf ? !strncmp(sec, "tp_btf/", 7)
+						    : !strncmp(sec, "raw_tp/", 7));
+	}
+}
+
+static struct schedtrace_bpf *open_and_load(const char **mode)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		bool btf = attempt == 0;
+		struct schedtrace_bpf *skel = schedtrace_bpf__open();
+		int err;
+
+		if (!skel) {
+			fprintf(stderr, "schedtrace: schedtrace_bpf__open: %s\n", strerror(errno));
+			return NULL;
+		}
+		skel->rodata->want_timeline = opts.timeline;
+		skel->rodata->want_stacks = opts.stacks;
+		skel->rodata->switch_has_state_arg = switch_has_state_arg();
+		syscall_classes((uint8_t *)skel->rodata->syscall_class, MAX_SYSCALL_NR);
+		if (!opts.stacks) {
+			/* No stacks wanted: don't pay for the stack map's memory. */
+			bpf_map__set_max_entries(skel->maps.stacks, 1);
+		}
+		if (!opts.timeline && !opts.stacks)
+			bpf_map__set_max_entries(skel->maps.events, 4096);
+		choose_programs(skel, btf);
+		err = schedtrace_bpf__load(skel);
+		if (!err) {
+			*mode = btf ? "tp_btf" : "raw_tp";
+			return skel;
+		}
+		fprintf(stderr, "schedtrace: schedtrace_bpf__load (%s): %s%s\n",
+			btf ? "tp_btf" : "raw_tp", strerror(-err), btf ? ", trying raw_tp" : "");
+		schedtrace_bpf__destroy(skel);
+	}
+	return NULL;
+}
+
+/* mkdir -p; *created: the last component did not exist before. */
+static int make_dir(const char *path, bool *created)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	*created = !mkdir(buf, 0755);
+	if (!*created && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static FILE *open_output(const char *name, char *path, size_t n)
+{
+	FILE *f;
+
+	snprintf(path, n, "%s/%s", opts.outdir, name);
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "schedtrace: cannot write %s: %s (choose a writable -o DIR)\n",
+			path, strerror(errno));
+	return f;
+}
+
+/* Result files belong to whoever invoked us through sudo. */
+static void give_to_invoker(const char *path)
+{
+	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+
+	if (geteuid() != 0 || !u || !g)
+		return;
+	if (chown(path, (uid_t)strtoul(u, NULL, 10), (gid_t)strtoul(g, NULL, 10)))
+		fprintf(stderr, "schedtrace: chown(%s): %s\n", path, strerror(errno));
+}
+
+static volatile sig_atomic_t got_signal;
+static volatile pid_t child_pid;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+struct loop_state {
+	struct timeline *tl;
+	struct symbolizer *sym;
+	uint64_t events;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct loop_state *ls = ctx;
+	const struct st_event *e = data;
+
+	if (size < sizeof(*e))
+		return 0;
+	ls->events++;
+	if (e->type == EV_STATE && ls->tl)
+		timeline_event(ls->tl, e);
+	else if (e->type == EV_PROC && ls->sym)
+		symbolizer_note_process(ls->sym, (pid_t)e->pid, (pid_t)e->ppid);
+	return 0;
+}
+
+static int insert_child(struct schedtrace_bpf *skel, pid_t pid)
+{
+	struct st_thread t = {};
+	__u32 key = (__u32)pid;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.traced), &key, &one, BPF_ANY)) {
+		fprintf(stderr, "schedtrace: bpf_map_update_elem(traced): %s\n", strerror(errno));
+		return -1;
+	}
+	t.first_ns = now_ns();
+	t.state_ns = t.first_ns;
+	t.state = ST_OTHER; /* blocked on the go pipe until released */
+	t.sys_nr = -1;
+	t.last_cpu = -1;
+	t.pid = key;
+	t.user_stack = ST_NO_STACK_YET;
+	t.kern_stack = ST_NO_STACK_YET;
+	snprintf(t.comm, sizeof(t.comm), "%s", "schedtrace");
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.threads), &key, &t, BPF_NOEXIST)) {
+		fprintf(stderr, "schedtrace: bpf_map_update_elem(threads): %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {options, parse_arg, args_doc, doc, NULL, NULL, NULL};
+	char sched_path[4096], tl_path[4096], folded_path[4096];
+	FILE *sched_f = NULL, *tl_f = NULL, *folded_f = NULL;
+	struct loop_state ls = {};
+	struct ring_buffer *rb = NULL;
+	struct schedtrace_bpf *skel;
+	struct identity id;
+	struct run_info run = {};
+	struct sched_maps maps;
+	struct child child;
+	struct sigaction sa = {};
+	uint64_t deadline = 0, kill_at = 0, last_report, last_refresh, last_events = 0;
+	const char *mode = "";
+	int status = 0, err, ret = EXIT_USAGE;
+	bool created;
+
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return EXIT_USAGE;
+	libbpf_set_print(libbpf_print);
+	if (getenv("SCHEDTRACE_BTF"))
+		btf_path = getenv("SCHEDTRACE_BTF");
+
+	if (!privileged()) {
+		fprintf(stderr, "schedtrace: loading eBPF programs needs root (or CAP_BPF and "
+				"CAP_PERFMON): run it with sudo\n");
+		return EXIT_NO_PRIV;
+	}
+	if (access(btf_path, R_OK)) {
+		fprintf(stderr,
+			"schedtrace: %s: %s: this kernel has no BTF "
+			"(CONFIG_DEBUG_INFO_BTF=y is needed)\n",
+			btf_path, strerror(errno));
+		return EXIT_NO_BTF;
+	}
+	if (check_tracepoints())
+		return EXIT_NO_TRACEFS;
+	if (identity_resolve(&id, opts.user))
+		return EXIT_USAGE;
+	if (make_dir(opts.outdir, &created)) {
+		fprintf(stderr, "schedtrace: cannot create %s: %s (choose a writable -o DIR)\n",
+			opts.outdir, strerror(errno));
+		return EXIT_NO_DIR;
+	}
+	/* A folder we made belongs to the invoker, so the command can write there too. */
+	if (created)
+		give_to_invoker(opts.outdir);
+	sched_f = open_output("sched.json", sched_path, sizeof(sched_path));
+	if (!sched_f)
+		return EXIT_NO_DIR;
+	if (opts.timeline && !(tl_f = open_output("timeline.json", tl_path, sizeof(tl_path))))
+		return EXIT_NO_DIR;
+	if (opts.stacks &&
+	    !(folded_f = open_output("offcpu.folded", folded_path, sizeof(folded_path))))
+		return EXIT_NO_DIR;
+
+	ret = EXIT_BPF;
+	skel = open_and_load(&mode);
+	if (!skel)
+		return EXIT_BPF;
+	if (opts.stacks) {
+		ls.sym = symbolizer_new();
+		if (!ls.sym)
+			goto out;
+	}
+	if (opts.timeline || opts.stacks) {
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &ls, NULL);
+		if (!rb) {
+			fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+
+	if (child_start(&child, opts.argv, &id))
+		goto out;
+	child_pid = child.pid;
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+		fprintf(stderr, "schedtrace: sigaction: %s\n", strerror(errno));
+		goto kill_child;
+	}
+	if (insert_child(skel, child.pid))
+		goto kill_child;
+	err = schedtrace_bpf__attach(skel);
+	if (err) {
+		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
+		goto kill_child;
+	}
+	run.start_ns = now_ns();
+	if (opts.timeline) {
+		ls.tl = timeline_open(tl_f, run.start_ns);
+		if (!ls.tl)
+			goto kill_child;
+	}
+	if (ls.sym)
+		symbolizer_note_process(ls.sym, child.pid, getpid());
+	err = child_release(&child);
+	if (err) {
+		waitpid(child.pid, NULL, 0);
+		fprintf(stderr, "schedtrace: %s: %s\n", opts.argv[0],
+			err == ENOENT ? "command not found" : strerror(err));
+		ret = err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+		goto out;
+	}
+	if (opts.duration_s > 0)
+		deadline = run.start_ns + (uint64_t)(opts.duration_s * 1e9);
+	last_report = last_refresh = run.start_ns;
+
+	for (;;) {
+		pid_t w;
+		uint64_t now;
+
+		if (rb) {
+			err = ring_buffer__poll(rb, 100);
+			if (err < 0 && err != -EINTR) {
+				fprintf(stderr, "schedtrace: ring_buffer__poll: %s\n",
+					strerror(-err));
+				break;
+			}
+		} else {
+			usleep(20000);
+		}
+		w = waitpid(child.pid, &status, WNOHANG);
+		if (w == child.pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			fprintf(stderr, "schedtrace: waitpid: %s\n", strerror(errno));
+			break;
+		}
+		now = now_ns();
+		if (deadline && now >= deadline && !kill_at) {
+			if (opts.verbose)
+				fprintf(stderr, "schedtrace: --duration reached, stopping %s\n",
+					opts.argv[0]);
+			run.partial = true;
+			kill(child.pid, SIGTERM);
+			kill_at = now + 2000000000ULL;
+		}
+		if (kill_at && now >= kill_at) {
+			kill(child.pid, SIGKILL);
+			kill_at = ~0ULL;
+		}
+		/* Libraries mapped after exec must be known before the process ends. */
+		if (ls.sym && now - last_refresh >= 100000000ULL) {
+			symbolizer_refresh(ls.sym);
+			last_refresh = now;
+		}
+		if (opts.verbose && now - last_report >= 1000000000ULL) {
+			fprintf(stderr, "schedtrace: %.1f s, %.0f events/s\n",
+				(double)(now - run.start_ns) / 1e9,
+				(double)(ls.events - last_events) * 1e9 /
+				    (double)(now - last_report));
+			last_events = ls.events;
+			last_report = now;
+		}
+	}
+	run.end_ns = now_ns();
+	if (got_signal)
+		run.partial = true;
+
+	/* Stop the probes, then drain what they wrote. */
+	schedtrace_bpf__detach(skel);
+	if (rb)
+		ring_buffer__consume(rb);
+
+	run.argv = opts.argv;
+	run.pid = child.pid;
+	run.uid = id.uid;
+	run.gid = id.gid;
+	run.exit_status = WIFEXITED(status)	? WEXITSTATUS(status)
+			  : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+						: 1;
+	run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	run.attach_mode = mode;
+	maps.threads = bpf_map__fd(skel->maps.threads);
+	maps.runq = bpf_map__fd(skel->maps.runq);
+	maps.syscalls = bpf_map__fd(skel->maps.syscalls);
+	maps.futexes = bpf_map__fd(skel->maps.futexes);
+	maps.wakers = bpf_map__fd(skel->maps.wakers);
+	maps.lost = bpf_map__fd(skel->maps.lost);
+
+	ret = run.exit_status;
+	if (sched_json_write(sched_f, &maps, &run))
+		ret = 1;
+	if (ls.tl && timeline_close(ls.tl, maps.threads, run.end_ns))
+		ret = 1;
+	ls.tl = NULL;
+	if (folded_f && offcpu_write(folded_f, bpf_map__fd(skel->maps.offcpu),
+				     bpf_map__fd(skel->maps.stacks), maps.threads, ls.sym))
+		ret = 1;
+	if (opts.verbose) {
+		uint64_t lost[NR_LOST];
+
+		if (!read_lost(maps.lost, lost))
+			fprintf(stderr,
+				"schedtrace: lost: ringbuf %llu, map_full %llu, stack misses %llu, "
+				"stack collisions %llu\n",
+				(unsigned long long)lost[LOST_RINGBUF],
+				(unsigned long long)lost[LOST_MAP_FULL],
+				(unsigned long long)lost[LOST_STACK_MISS],
+				(unsigned long long)lost[LOST_STACK_COLLISION]);
+	}
+	goto out;
+
+kill_child:
+	kill(child.pid, SIGKILL);
+	waitpid(child.pid, NULL, 0);
+out:
+	ring_buffer__free(rb);
+	schedtrace_bpf__destroy(skel);
+	symbolizer_free(ls.sym);
+	if (sched_f) {
+		if (fclose(sched_f))
+			fprintf(stderr, "schedtrace: fclose(sched.json): %s\n", strerror(errno));
+		give_to_invoker(sched_path);
+	}
+	if (tl_f) {
+		fclose(tl_f);
+		give_to_invoker(tl_path);
+	}
+	if (folded_f) {
+		fclose(folded_f);
+		give_to_invoker(folded_path);
+	}
+	return ret;
+}

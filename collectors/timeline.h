@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* timeline.json: every state change as Chrome trace events (Perfetto opens it). */
+#ifndef TIMELINE_H
+#define TIMELINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "schedtrace.h"
+
+struct timeline;
+
+/* Starts the trace in f; timestamps are relative to start_ns. NULL on error. */
+struct timeline *timeline_open(FILE *f, uint64_t start_ns);
+
+/* One state change from the ring buffer: closes the thread's previous slice. */
+void timeline_event(struct timeline *tl, const struct st_event *e);
+
+/*
+ * Closes the slices still open at end_ns, names the tracks from the threads
+ * map (comm as last seen) and ends the JSON. Frees tl. 0 or -1.
+ */
+int timeline_close(struct timeline *tl, int threads_fd, uint64_t end_ns);
+
+#endif
