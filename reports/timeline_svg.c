@@ -1,0 +1,790 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The timeline picture. timeline.json (collectors/timeline.c, docs/formats.md)
+ * is read one event at a time, so a long trace costs memory for its slices
+ * only, not for a whole JSON tree; the picture then covers a window long
+ * enough for the busiest thread to change state a couple of dozen times,
+ * placed where the most threads are alive, nearest the middle of the run:
+ * the steady state the story is about, not the start-up. Each lane is drawn
+ * one pixel column at a time (the state that took most of the column), so the
+ * SVG stays small however many slices the window holds. */
+#include "timeline_svg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "escape.h"
+#include "palette.h"
+#include "roles.h"
+#include "sbuf.h"
+
+/* The window: about this many blocking waits (lock, sleep, io, disk, other)
+ * of the thread that blocks most often. Blocking waits, not all slices: they
+ * are what the program does, while preemptions come in bursts with the
+ * machine's other load. ... */
+#define TARGET_WAITS 12.0
+/* ... but never under 100 µs, and the whole run when the window would cover
+ * most of it anyway. */
+#define MIN_WINDOW_US 100.0
+#define WHOLE_RUN_SHARE 0.6
+/* A thread needs this many blocking waits to set the pace of the window. */
+#define PACE_MIN_WAITS 4
+/* Window positions tried. */
+#define CANDIDATES 64
+
+/* Geometry, px. */
+#define SVG_W 960
+#define LABEL_W 170
+#define PLOT_W (SVG_W - LABEL_W - 20)
+#define LANE_H 14
+#define LANE_GAP 4
+#define TOP 58
+#define AXIS_H 34
+#define ROLE_BIN 4 /* px per column in a role lane */
+
+struct slice {
+	double ts, dur; /* µs from the start of tracing */
+	unsigned char state;
+};
+
+struct thread_track {
+	int tid, pid;
+	char name[64];
+	struct slice *s;
+	size_t n, cap;
+	double first, last;
+	size_t waits; /* slices in a blocked state */
+};
+
+struct timeline {
+	struct thread_track *t;
+	size_t n, cap;
+	size_t *hash; /* index + 1 into t, by tid; 0 = empty */
+	size_t hcap;
+	size_t nslices;
+};
+
+struct lane {
+	char label[96];
+	struct thread_track **members;
+	size_t nmembers;
+	double first;
+};
+
+static int set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "report: realloc(%zu): out of memory\n", n);
+		abort();
+	}
+	return p;
+}
+
+static size_t hash_tid(int tid, size_t cap)
+{
+	return ((size_t)(unsigned)tid * 2654435761u) & (cap - 1);
+}
+
+static void rehash(struct timeline *tl)
+{
+	size_t i, h;
+
+	free(tl->hash);
+	tl->hcap = tl->hcap ? tl->hcap * 2 : 64;
+	tl->hash = calloc(tl->hcap, sizeof(*tl->hash));
+	if (!tl->hash) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < tl->n; i++) {
+		for (h = hash_tid(tl->t[i].tid, tl->hcap); tl->hash[h];
+		     h = (h + 1) & (tl->hcap - 1))
+			;
+		tl->hash[h] = i + 1;
+	}
+}
+
+static struct thread_track *track_of(struct timeline *tl, int tid, int pid)
+{
+	struct thread_track *t;
+	size_t h;
+
+	if (tl->hcap)
+		for (h = hash_tid(tid, tl->hcap); tl->hash[h]; h = (h + 1) & (tl->hcap - 1))
+			if (tl->t[tl->hash[h] - 1].tid == tid)
+				return &tl->t[tl->hash[h] - 1];
+	if (tl->n == tl->cap) {
+		tl->cap = tl->cap ? tl->cap * 2 : 32;
+		tl->t = xrealloc(tl->t, tl->cap * sizeof(*tl->t));
+	}
+	t = &tl->t[tl->n++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->pid = pid;
+	snprintf(t->name, sizeof(t->name), "tid %d", tid);
+	if (2 * tl->n > tl->hcap) {
+		rehash(tl);
+	} else {
+		for (h = hash_tid(tid, tl->hcap); tl->hash[h]; h = (h + 1) & (tl->hcap - 1))
+			;
+		tl->hash[h] = tl->n;
+	}
+	return t;
+}
+
+static void timeline_free(struct timeline *tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl->n; i++)
+		free(tl->t[i].s);
+	free(tl->t);
+	free(tl->hash);
+}
+
+static enum state state_of(const char *name)
+{
+	int k;
+
+	for (k = 0; k < ST_COUNT; k++)
+		if (!strcmp(name, state_names[k]))
+			return (enum state)k;
+	return ST_OTHER; /* a state this report does not know is still time spent */
+}
+
+/* One event object of traceEvents. */
+static int take_event(struct timeline *tl, const json_t *e, size_t idx, char *why, size_t whylen)
+{
+	const json_t *ph = json_object_get(e, "ph"), *tid = json_object_get(e, "tid");
+	const json_t *pid = json_object_get(e, "pid");
+	struct thread_track *t;
+
+	if (!json_is_string(ph))
+		return 0; /* not an event this picture uses */
+	if (!strcmp(json_string_value(ph), "X")) {
+		const json_t *ts = json_object_get(e, "ts"), *dur = json_object_get(e, "dur");
+		const json_t *name = json_object_get(e, "name");
+		struct slice *s;
+
+		if (!json_is_integer(tid) || !json_is_number(ts) || !json_is_number(dur) ||
+		    !json_is_string(name)) {
+			snprintf(
+			    why, whylen,
+			    "event %zu: a slice (\"ph\":\"X\") needs \"name\", \"tid\", \"ts\" "
+			    "and \"dur\"",
+			    idx);
+			return -1;
+		}
+		if (json_number_value(dur) < 0 || json_number_value(ts) < 0) {
+			snprintf(why, whylen, "event %zu: negative \"ts\" or \"dur\"", idx);
+			return -1;
+		}
+		t = track_of(tl, (int)json_integer_value(tid),
+			     json_is_integer(pid) ? (int)json_integer_value(pid) : 0);
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 64;
+			t->s = xrealloc(t->s, t->cap * sizeof(*t->s));
+		}
+		s = &t->s[t->n++];
+		s->ts = json_number_value(ts);
+		s->dur = json_number_value(dur);
+		s->state = (unsigned char)state_of(json_string_value(name));
+		if (s->state != ST_RUNNING && s->state != ST_RUNNABLE)
+			t->waits++;
+		tl->nslices++;
+	} else if (!strcmp(json_string_value(ph), "M") && json_is_integer(tid) &&
+		   json_is_string(json_object_get(e, "name")) &&
+		   !strcmp(json_string_value(json_object_get(e, "name")), "thread_name")) {
+		const json_t *n = json_object_get(json_object_get(e, "args"), "name");
+
+		if (!json_is_string(n))
+			return 0;
+		t = track_of(tl, (int)json_integer_value(tid),
+			     json_is_integer(pid) ? (int)json_integer_value(pid) : 0);
+		snprintf(t->name, sizeof(t->name), "%s", json_string_value(n));
+	}
+	return 0;
+}
+
+/* The end of the JSON value starting at @p (an object), or NULL. */
+static const char *object_end(const char *p, const char *end)
+{
+	int depth = 0;
+	bool in_str = false;
+
+	for (; p < end; p++) {
+		if (in_str) {
+			if (*p == '\\')
+				p++;
+			else if (*p == '"')
+				in_str = false;
+			continue;
+		}
+		if (*p == '"')
+			in_str = true;
+		else if (*p == '{' || *p == '[')
+			depth++;
+		else if ((*p == '}' || *p == ']') && --depth == 0)
+			return p + 1;
+	}
+	return NULL;
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* Parse the trace in @buf: either {"traceEvents": [...], ...} or a bare array. */
+static int parse(struct timeline *tl, const char *buf, size_t len, char *why, size_t whylen)
+{
+	const char *p = skip_ws(buf, buf + len), *end = buf + len;
+	size_t idx = 0;
+
+	if (p < end && *p == '{') {
+		p = memmem(p, (size_t)(end - p), "\"traceEvents\"", 13);
+		if (!p) {
+			snprintf(why, whylen, "no \"traceEvents\" array");
+			return -1;
+		}
+		p = skip_ws(p + 13, end);
+		if (p < end && *p == ':')
+			p = skip_ws(p + 1, end);
+	}
+	if (p >= end || *p != '[') {
+		snprintf(why, whylen, "not a Chrome trace: expected an array of events at byte %zu",
+			 (size_t)(p - buf));
+		return -1;
+	}
+	for (p++;; idx++) {
+		const char *e;
+		json_error_t jerr;
+		json_t *ev;
+
+		while (p < end &&
+		       (*p == ',' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		if (p < end && *p == ']')
+			return 0;
+		if (p >= end || *p != '{') {
+			snprintf(why, whylen, "event %zu: expected an object at byte %zu%s", idx,
+				 (size_t)(p - buf), p >= end ? " (file cut short)" : "");
+			return -1;
+		}
+		e = object_end(p, end);
+		if (!e) {
+			snprintf(why, whylen, "event %zu at byte %zu never ends (file cut short)",
+				 idx, (size_t)(p - buf));
+			return -1;
+		}
+		ev = json_loadb(p, (size_t)(e - p), 0, &jerr);
+		if (!ev) {
+			snprintf(why, whylen, "event %zu at byte %zu: %s", idx, (size_t)(p - buf),
+				 jerr.text);
+			return -1;
+		}
+		if (take_event(tl, ev, idx, why, whylen)) {
+			json_decref(ev);
+			return -1;
+		}
+		json_decref(ev);
+		p = e;
+	}
+}
+
+static int by_ts(const void *a, const void *b)
+{
+	double x = ((const struct slice *)a)->ts, y = ((const struct slice *)b)->ts;
+
+	return x < y ? -1 : x > y;
+}
+
+static int load(struct timeline *tl, const char *path, char *err, size_t errlen)
+{
+	char why[256];
+	struct stat st;
+	void *map;
+	size_t i;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return set_err(err, errlen, "%s: open: %s", path, strerror(errno));
+	if (fstat(fd, &st)) {
+		rc = set_err(err, errlen, "%s: fstat: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return set_err(err, errlen, "%s: empty file (the collector wrote no timeline)",
+			       path);
+	}
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return set_err(err, errlen, "%s: mmap: %s", path, strerror(errno));
+	rc = parse(tl, map, (size_t)st.st_size, why, sizeof(why));
+	munmap(map, (size_t)st.st_size);
+	if (rc)
+		return set_err(err, errlen, "%s: %s", path, why);
+	if (!tl->nslices)
+		return set_err(err, errlen, "%s: no state slices (\"ph\":\"X\") in the trace",
+			       path);
+	for (i = 0; i < tl->n; i++) {
+		struct thread_track *t = &tl->t[i];
+
+		if (!t->n)
+			continue;
+		qsort(t->s, t->n, sizeof(*t->s), by_ts);
+		t->first = t->s[0].ts;
+		t->last = 0;
+		for (size_t j = 0; j < t->n; j++)
+			t->last = fmax(t->last, t->s[j].ts + t->s[j].dur);
+	}
+	return 0;
+}
+
+/* The window [*ws, *ws + *w) in µs; see the comment at the top. */
+static void choose_window(const struct timeline *tl, double *ws, double *w, bool *whole)
+{
+	double lo = INFINITY, hi = 0, span, rate = 0, best_d = INFINITY;
+	size_t i, k, best = 0;
+
+	for (i = 0; i < tl->n; i++) {
+		if (!tl->t[i].n)
+			continue;
+		lo = fmin(lo, tl->t[i].first);
+		hi = fmax(hi, tl->t[i].last);
+	}
+	span = hi > lo ? hi - lo : 1;
+	for (i = 0; i < tl->n; i++)
+		if (tl->t[i].waits >= PACE_MIN_WAITS)
+			rate = fmax(rate, (double)tl->t[i].waits / span);
+	*w = rate > 0 ? fmax(TARGET_WAITS / rate, MIN_WINDOW_US) : span;
+	if (*w >= WHOLE_RUN_SHARE * span) {
+		*ws = lo;
+		*w = span;
+		*whole = true;
+		return;
+	}
+	*whole = false;
+	for (k = 0; k < CANDIDATES; k++) {
+		double s = lo + (span - *w) * (double)k / (CANDIDATES - 1);
+		double d = fabs(s + *w / 2 - (lo + hi) / 2);
+		size_t alive = 0;
+
+		for (i = 0; i < tl->n; i++)
+			if (tl->t[i].n && tl->t[i].first <= s && tl->t[i].last >= s + *w)
+				alive++;
+		/* Most threads alive wins; among equals, the one nearest the middle. */
+		if (alive > best || (alive == best && d < best_d)) {
+			best = alive;
+			best_d = d;
+			*ws = s;
+		}
+	}
+}
+
+static int by_first(const void *a, const void *b)
+{
+	const struct lane *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* One lane per thread, or per role when threads are more than TIMELINE_MAX_LANES. */
+static struct lane *make_lanes(struct timeline *tl, size_t *nlanes, bool *roles)
+{
+	struct lane *lanes = calloc(tl->n ? tl->n : 1, sizeof(*lanes));
+	size_t i, j, n = 0, nthreads = 0;
+
+	if (!lanes) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < tl->n; i++)
+		nthreads += tl->t[i].n > 0;
+	*roles = nthreads > TIMELINE_MAX_LANES;
+	for (i = 0; i < tl->n; i++) {
+		struct thread_track *t = &tl->t[i];
+		char role[ROLE_LEN];
+		struct lane *l = NULL;
+
+		if (!t->n)
+			continue;
+		if (*roles) {
+			role_of(role, sizeof(role), t->name);
+			for (j = 0; j < n; j++)
+				if (!strcmp(lanes[j].label, role))
+					l = &lanes[j];
+		}
+		if (!l) {
+			l = &lanes[n++];
+			snprintf(l->label, sizeof(l->label), "%s", *roles ? role : t->name);
+			l->members = calloc(*roles ? tl->n : 1, sizeof(*l->members));
+			if (!l->members) {
+				fprintf(stderr, "report: calloc: out of memory\n");
+				abort();
+			}
+			l->first = t->first;
+		}
+		l->members[l->nmembers++] = t;
+		l->first = fmin(l->first, t->first);
+	}
+	qsort(lanes, n, sizeof(*lanes), by_first);
+	*nlanes = n;
+	return lanes;
+}
+
+/* Time per state of @t in each of @ncols columns of width @cw from @ws. */
+static void accumulate(const struct thread_track *t, double ws, double cw, size_t ncols,
+		       double (*acc)[ST_COUNT])
+{
+	double we = ws + cw * (double)ncols;
+	size_t lo = 0, hi = t->n;
+
+	/* First slice that ends after ws: slices are sorted and do not overlap. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (t->s[mid].ts + t->s[mid].dur <= ws)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < t->n && t->s[lo].ts < we; lo++) {
+		const struct slice *s = &t->s[lo];
+		double a = fmax(s->ts, ws) - ws, b = fmin(s->ts + s->dur, we) - ws;
+		size_t c, c0, c1;
+
+		if (b <= a)
+			continue;
+		c0 = (size_t)(a / cw);
+		c1 = (size_t)(b / cw);
+		if (c1 >= ncols)
+			c1 = ncols - 1;
+		for (c = c0; c <= c1 && c < ncols; c++) {
+			double x0 = fmax(a, (double)c * cw), x1 = fmin(b, (double)(c + 1) * cw);
+
+			if (x1 > x0)
+				acc[c][s->state] += x1 - x0;
+		}
+	}
+}
+
+static void fmt_dur(char *buf, size_t len, double us)
+{
+	if (us >= 1e6)
+		snprintf(buf, len, "%.2f s", us / 1e6);
+	else if (us >= 1e3)
+		snprintf(buf, len, "%.1f ms", us / 1e3);
+	else
+		snprintf(buf, len, "%.1f µs", us);
+}
+
+/* The hover text of a lane: its time per state inside the window. */
+static void lane_title(FILE *out, const struct lane *l, double (*acc)[ST_COUNT], size_t ncols)
+{
+	struct sbuf b = SBUF_INIT, esc = SBUF_INIT;
+	double tot[ST_COUNT] = {0};
+	char d[32];
+	size_t c;
+	int k;
+
+	for (c = 0; c < ncols; c++)
+		for (k = 0; k < ST_COUNT; k++)
+			tot[k] += acc[c][k];
+	if (l->nmembers == 1)
+		sb_printf(&b, "%s (tid %d, pid %d) in this window:", l->label, l->members[0]->tid,
+			  l->members[0]->pid);
+	else
+		sb_printf(&b, "%s (%zu threads, summed) in this window:", l->label, l->nmembers);
+	for (k = 0; k < ST_COUNT; k++)
+		if (tot[k] > 0) {
+			fmt_dur(d, sizeof(d), tot[k]);
+			sb_printf(&b, " %s %s,", state_names[k], d);
+		}
+	if (b.len && b.s[b.len - 1] == ',')
+		b.s[--b.len] = '\0';
+	html_escape(&esc, sb_str(&b));
+	fprintf(out, "<title>%s</title>", sb_str(&esc));
+	sb_free(&b);
+	sb_free(&esc);
+}
+
+/* The state that took most of a column, or -1 when the thread was absent. */
+static int dominant(const double *col)
+{
+	int k, dom = -1;
+
+	for (k = 0; k < ST_COUNT; k++)
+		if (col[k] > 0 && (dom < 0 || col[k] > col[dom]))
+			dom = k;
+	return dom;
+}
+
+static void lane_rect(FILE *out, size_t c0, size_t c1, int y, enum state s)
+{
+	fprintf(out, "<rect x=\"%zu\" y=\"%d\" width=\"%zu\" height=\"%d\" fill=\"%s\"/>",
+		LABEL_W + c0, y, c1 - c0, LANE_H, state_color(s));
+}
+
+/* A thread lane: each column in the state that took most of it, runs of equal
+ * columns merged into one rectangle. */
+static void draw_thread_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y)
+{
+	size_t c = 0, c0;
+
+	while (c < ncols) {
+		int dom = dominant(acc[c]);
+
+		for (c0 = c++; c < ncols && dominant(acc[c]) == dom; c++)
+			;
+		if (dom >= 0)
+			lane_rect(out, c0, c, y, (enum state)dom);
+	}
+	/* A wakeup shorter than a pixel still shows: a blocking loop's sleeps
+	 * stay apart, a GIL waiter's timeouts are visible. */
+	for (c = 0; c < ncols; c++) {
+		for (c0 = c; c < ncols && acc[c][ST_RUNNING] > 0 && dominant(acc[c]) != ST_RUNNING;
+		     c++)
+			;
+		if (c > c0)
+			lane_rect(out, c0, c, y, ST_RUNNING);
+	}
+}
+
+/* A role lane: each column split top to bottom into the share of the role's
+ * thread time in each state; equal neighbouring columns merged. */
+static void draw_role_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y)
+{
+	int prev[ST_COUNT], cur[ST_COUNT];
+	size_t c, start = 0;
+	bool have = false;
+	int k;
+
+	for (c = 0; c <= ncols; c++) {
+		double tot = 0;
+		bool same;
+
+		if (c < ncols) {
+			for (k = 0; k < ST_COUNT; k++)
+				tot += acc[c][k];
+			for (k = 0; k < ST_COUNT; k++) /* heights in half pixels */
+				cur[k] = tot > 0 ? (int)lround(2.0 * LANE_H * acc[c][k] / tot) : 0;
+		}
+		same = c < ncols && have && !memcmp(cur, prev, sizeof(cur));
+		if (same)
+			continue;
+		if (have) {
+			double yy = y;
+
+			for (k = 0; k < ST_COUNT; k++) {
+				if (!prev[k])
+					continue;
+				fprintf(out,
+					"<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" height=\"%.1f\" "
+					"fill=\"%s\"/>",
+					LABEL_W + start * ROLE_BIN, yy, (c - start) * ROLE_BIN,
+					prev[k] / 2.0, state_color((enum state)k));
+				yy += prev[k] / 2.0;
+			}
+		}
+		memcpy(prev, cur, sizeof(cur));
+		start = c;
+		have = tot > 0;
+	}
+}
+
+/* Tick step: 1, 2 or 5 × 10^k µs, about 8 ticks across the window. */
+static double tick_step(double w, int *decimals, double *unit, const char **uname)
+{
+	double raw = w / 8, p = pow(10, floor(log10(raw))), step;
+	double m = raw / p;
+
+	step = (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+	if (step >= 1e6) {
+		*unit = 1e6;
+		*uname = "s";
+	} else if (step >= 1e3) {
+		*unit = 1e3;
+		*uname = "ms";
+	} else {
+		*unit = 1;
+		*uname = "µs";
+	}
+	*decimals = step / *unit >= 1 ? 0 : (int)ceil(-log10(step / *unit) - 1e-9);
+	return step;
+}
+
+static void draw_axis(FILE *out, double ws, double w, int y0, int y1)
+{
+	double unit, step, t;
+	const char *uname;
+	int dec;
+
+	step = tick_step(w, &dec, &unit, &uname);
+	fprintf(out,
+		"<g stroke=\"#999\" stroke-width=\"0.5\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+		"y2=\"%d\"/></g>",
+		LABEL_W, y1, LABEL_W + PLOT_W, y1);
+	for (t = ceil(ws / step) * step; t <= ws + w + 1e-9 * w; t += step) {
+		double x = LABEL_W + (t - ws) / w * PLOT_W;
+
+		fprintf(out,
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ccc\" "
+			"stroke-width=\"0.5\"/>"
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*f %s</text>",
+			x, y0, x, y1 + 4, x, y1 + 16, dec, t / unit, uname);
+	}
+	fprintf(out,
+		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">time since the "
+		"start of tracing</text>",
+		LABEL_W + PLOT_W / 2, y1 + 30);
+}
+
+static void draw_legend(FILE *out, int y)
+{
+	int k, x = LABEL_W;
+
+	for (k = 0; k < ST_COUNT; k++) {
+		fprintf(out,
+			"<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+			"<text x=\"%d\" y=\"%d\">%s</text>",
+			x, y - 9, state_color((enum state)k), x + 14, y, state_names[k]);
+		x += 24 + 7 * (int)strlen(state_names[k]);
+	}
+}
+
+static void render(FILE *out, const struct run *r, const struct timeline *tl, struct lane *lanes,
+		   size_t nlanes, bool roles, double ws, double w, bool whole)
+{
+	int height = TOP + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
+	size_t ncols = PLOT_W, i, j;
+	double(*acc)[ST_COUNT] = calloc(ncols, sizeof(*acc));
+	struct sbuf esc = SBUF_INIT, cap = SBUF_INIT;
+	double lo = INFINITY, hi = 0;
+	char d1[32], d2[32], d3[32];
+
+	if (!acc) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < tl->n; i++)
+		if (tl->t[i].n) {
+			lo = fmin(lo, tl->t[i].first);
+			hi = fmax(hi, tl->t[i].last);
+		}
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" "
+		"data-window-start-us=\"%.3f\" data-window-end-us=\"%.3f\" data-lanes=\"%zu\" "
+		"data-lanes-are=\"%s\">",
+		SVG_W, height, SVG_W, height, ws, ws + w, nlanes, roles ? "roles" : "threads");
+	fmt_dur(d1, sizeof(d1), w);
+	fmt_dur(d2, sizeof(d2), ws);
+	fmt_dur(d3, sizeof(d3), hi - lo);
+	if (whole)
+		sb_printf(&cap, "%s: the whole trace, %s", r->variant, d3);
+	else
+		sb_printf(&cap, "%s: %s from %s of a %s trace (all of it is in timeline.json)",
+			  r->variant, d1, d2, d3);
+	html_escape(&esc, sb_str(&cap));
+	fprintf(out, "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
+		sb_str(&esc));
+	sb_reset(&esc);
+	sb_reset(&cap);
+	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">%s; %s</text>",
+		roles ? "one lane per role: the share of its threads in each state"
+		      : "one lane per thread, colored by the state that took most of each pixel (a "
+			"wakeup, however short, in green)",
+		"hover a lane for its times");
+	draw_legend(out, 50);
+	draw_axis(out, ws, w, TOP - 4, TOP + (int)nlanes * (LANE_H + LANE_GAP));
+
+	for (i = 0; i < nlanes; i++) {
+		int y = TOP + (int)i * (LANE_H + LANE_GAP);
+
+		memset(acc, 0, ncols * sizeof(*acc));
+		if (roles) {
+			for (j = 0; j < lanes[i].nmembers; j++)
+				accumulate(lanes[i].members[j], ws, w / (double)(ncols / ROLE_BIN),
+					   ncols / ROLE_BIN, acc);
+		} else {
+			accumulate(lanes[i].members[0], ws, w / (double)ncols, ncols, acc);
+		}
+		html_escape(&esc, lanes[i].label);
+		if (roles)
+			sb_printf(&esc, " ×%zu", lanes[i].nmembers);
+		fprintf(out, "<g>");
+		lane_title(out, &lanes[i], acc, roles ? ncols / ROLE_BIN : ncols);
+		fprintf(out,
+			"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+			LABEL_W - 6, y + LANE_H - 3, sb_str(&esc), LABEL_W, y, PLOT_W, LANE_H,
+			PALETTE_ABSENT);
+		if (roles)
+			draw_role_lane(out, acc, ncols / ROLE_BIN, y);
+		else
+			draw_thread_lane(out, acc, ncols, y);
+		fprintf(out, "</g>\n");
+		sb_reset(&esc);
+	}
+	fprintf(out, "</svg>\n");
+	sb_free(&esc);
+	sb_free(&cap);
+	free(acc);
+}
+
+int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
+{
+	struct timeline tl = {0};
+	struct lane *lanes;
+	char path[sizeof(r->path) + 32];
+	double ws = 0, w = 0;
+	size_t nlanes, i;
+	bool roles, whole;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
+	if (stat(path, &st) && errno == ENOENT)
+		return 1;
+	if (load(&tl, path, err, errlen)) {
+		timeline_free(&tl);
+		return -1;
+	}
+	choose_window(&tl, &ws, &w, &whole);
+	lanes = make_lanes(&tl, &nlanes, &roles);
+	render(out, r, &tl, lanes, nlanes, roles, ws, w, whole);
+	for (i = 0; i < nlanes; i++)
+		free(lanes[i].members);
+	free(lanes);
+	timeline_free(&tl);
+	if (ferror(out))
+		return set_err(err, errlen, "writing the timeline SVG of %s failed", r->dir);
+	return 0;
+}

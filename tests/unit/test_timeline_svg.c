@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The timeline picture: a well-formed SVG with one lane per thread (per role
+ * when many), names escaped, the window chosen to show the story, and clear
+ * errors for a missing or corrupt timeline.json. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "palette.h"
+#include "timeline_svg.h"
+
+/* tests/fixtures/... from the repository root, wherever the test runs from. */
+static void fixture_dir(char *out, size_t len, const char *rel)
+{
+	char here[PATH_MAX];
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (!access(rel, R_OK) || __FILE__[0] != '/' || !slash) {
+		snprintf(out, len, "%s", rel);
+		return;
+	}
+	/* __FILE__ is TOP/tests/unit/test_timeline_svg.c */
+	snprintf(here, sizeof(here), "%.*s/../../%s", (int)(slash - __FILE__), __FILE__, rel);
+	snprintf(out, len, "%s", here);
+}
+
+static struct run run_at(const char *dir)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.path, sizeof(r.path), "%s", dir);
+	snprintf(r.dir, sizeof(r.dir), "threads-gil");
+	snprintf(r.variant, sizeof(r.variant), "threads-gil");
+	return r;
+}
+
+/* The SVG of @dir as a string (caller frees); @rc gets timeline_svg's result. */
+static char *render(const char *dir, int *rc, char *err, size_t errlen)
+{
+	struct run r = run_at(dir);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*rc = timeline_svg(&r, f, err, errlen);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static double attr(const char *svg, const char *name)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "%s=\"", name);
+	p = strstr(svg, key);
+	assert_non_null(p);
+	return strtod(p + strlen(key), NULL);
+}
+
+/* A temporary run folder holding a generated timeline.json. */
+struct tmp_run {
+	char dir[64];
+	char file[96];
+	FILE *f;
+	int first;
+};
+
+static void tmp_open(struct tmp_run *t)
+{
+	snprintf(t->dir, sizeof(t->dir), "/tmp/schedlab-tlsvg-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->file, sizeof(t->file), "%s/timeline.json", t->dir);
+	t->f = fopen(t->file, "w");
+	assert_non_null(t->f);
+	fputs("{\"traceEvents\":[\n", t->f);
+	t->first = 1;
+}
+
+static void tmp_slice(struct tmp_run *t, int tid, const char *state, double ts, double dur)
+{
+	fprintf(t->f,
+		"%s{\"name\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f}",
+		t->first ? "" : ",\n", state, tid, ts, dur);
+	t->first = 0;
+}
+
+static void tmp_name(struct tmp_run *t, int tid, const char *name)
+{
+	fprintf(t->f,
+		"%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":"
+		"\"%s\"}}",
+		t->first ? "" : ",\n", tid, name);
+	t->first = 0;
+}
+
+static void tmp_close(struct tmp_run *t)
+{
+	fputs("\n]}\n", t->f);
+	assert_int_equal(fclose(t->f), 0);
+}
+
+static void tmp_remove(struct tmp_run *t)
+{
+	unlink(t->file);
+	rmdir(t->dir);
+}
+
+/* Two workers taking turns on a lock every 5 ms for 2 s, and main waiting. */
+static void write_gil_like(struct tmp_run *t, int workers)
+{
+	const double total = 2e6, slot = 5000;
+	char name[32];
+	int w;
+
+	tmp_open(t);
+	tmp_slice(t, 1, "running", 0, 100);
+	tmp_slice(t, 1, "lock", 100, total - 100);
+	tmp_name(t, 1, "main");
+	for (w = 0; w < workers; w++) {
+		double ts = 200;
+		int k = 0;
+
+		for (; ts < total; ts += slot, k++)
+			tmp_slice(t, 2 + w, (k + w) % workers ? "lock" : "running", ts,
+				  ts + slot > total ? total - ts : slot);
+		snprintf(name, sizeof(name), "worker-%d", w);
+		tmp_name(t, 2 + w, name);
+	}
+	tmp_close(t);
+}
+
+static void small_fixture_is_drawn_whole(void **state)
+{
+	char dir[PATH_MAX], err[256] = "";
+	char *svg;
+	int rc, k;
+
+	(void)state;
+	fixture_dir(dir, sizeof(dir), "tests/fixtures/timeline/small");
+	svg = render(dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	assert_non_null(strstr(svg, "</svg>"));
+	assert_int_equal(count(svg, "<g"), count(svg, "</g>"));
+	/* 30 ms in all, short enough to show whole. */
+	assert_true(attr(svg, "data-window-start-us") < 1);
+	assert_true(attr(svg, "data-window-end-us") > 29999);
+	assert_int_equal((int)attr(svg, "data-lanes"), 4);
+	assert_non_null(strstr(svg, "data-lanes-are=\"threads\""));
+	assert_non_null(strstr(svg, "the whole trace"));
+	/* The comm <b>&"x' arrives escaped, never as markup. */
+	assert_non_null(strstr(svg, "&lt;b&gt;&amp;&quot;x&#39;"));
+	assert_null(strstr(svg, "<b>"));
+	/* A legend entry for every state, in the palette's colors; the lanes use them. */
+	for (k = 0; k < ST_COUNT; k++) {
+		char want[96];
+
+		snprintf(want, sizeof(want), ">%s</text>", state_names[k]);
+		assert_non_null(strstr(svg, want));
+		snprintf(want, sizeof(want), "fill=\"%s\"", state_color((enum state)k));
+		/* legend, and a lane for the states the fixture holds long enough to see */
+		assert_true(count(svg, want) >= (k == ST_RUNNABLE || k == ST_DISK ? 1u : 2u));
+	}
+	/* A time axis with labels in ms. */
+	assert_true(count(svg, " ms</text>") >= 4);
+	free(svg);
+}
+
+static void svg_is_well_formed_xml(void **state)
+{
+	char dir[PATH_MAX], err[256] = "", path[] = "/tmp/schedlab-tlsvg-XXXXXX.svg";
+	char cmd[256];
+	char *svg;
+	FILE *f;
+	int rc, fd;
+
+	(void)state;
+	if (system("command -v python3 >/dev/null 2>&1"))
+		skip(); /* the C checks above still run */
+	fixture_dir(dir, sizeof(dir), "tests/fixtures/timeline/small");
+	svg = render(dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(svg, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import sys, xml.etree.ElementTree as E; "
+		 "r = E.parse(sys.argv[1]).getroot(); "
+		 "sys.exit(r.tag != \"{http://www.w3.org/2000/svg}svg\")' %s",
+		 path);
+	assert_int_equal(system(cmd), 0);
+	unlink(path);
+	free(svg);
+}
+
+static void gil_like_window_shows_handoffs(void **state)
+{
+	struct tmp_run t;
+	char err[256] = "";
+	double ws, we;
+	char *svg, *lane;
+	int rc;
+
+	(void)state;
+	write_gil_like(&t, 2);
+	svg = render(t.dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	ws = attr(svg, "data-window-start-us");
+	we = attr(svg, "data-window-end-us");
+	/* 200 lock waits per worker over 2 s: 12 of them take 120 ms; the window
+	 * sits in the middle of the run, not at its start. */
+	assert_true(we - ws > 50e3 && we - ws < 200e3);
+	assert_true(ws > 0.5e6 && we < 1.5e6);
+	/* Each worker lane alternates: several running and several lock rectangles. */
+	lane = strstr(svg, ">worker-0</text>");
+	assert_non_null(lane);
+	*strstr(lane, "</g>") = '\0';
+	assert_true(count(lane, state_color(ST_RUNNING)) >= 5);
+	assert_true(count(lane, state_color(ST_LOCK)) >= 5);
+	free(svg);
+	tmp_remove(&t);
+}
+
+static void many_threads_become_roles(void **state)
+{
+	struct tmp_run t;
+	char err[256] = "";
+	char *svg;
+	int rc;
+
+	(void)state;
+	write_gil_like(&t, TIMELINE_MAX_LANES + 6);
+	svg = render(t.dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(svg, "data-lanes-are=\"roles\""));
+	assert_int_equal((int)attr(svg, "data-lanes"), 2);
+	assert_non_null(strstr(svg, ">worker-* ×30</text>"));
+	free(svg);
+	tmp_remove(&t);
+}
+
+static void busy_run_without_waits_is_drawn_whole(void **state)
+{
+	struct tmp_run t;
+	char err[256] = "";
+	char *svg;
+	int rc, k;
+
+	(void)state;
+	tmp_open(&t);
+	/* 2 s of running with many preemptions but no blocking wait. */
+	for (k = 0; k < 4000; k++) {
+		tmp_slice(&t, 7, "running", k * 500.0, 450);
+		tmp_slice(&t, 7, "runnable", k * 500.0 + 450, 50);
+	}
+	tmp_close(&t);
+	svg = render(t.dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_true(attr(svg, "data-window-start-us") < 1);
+	assert_true(attr(svg, "data-window-end-us") > 1.99e6);
+	assert_non_null(strstr(svg, ">tid 7</text>")); /* no thread_name: named by tid */
+	free(svg);
+	tmp_remove(&t);
+}
+
+static void missing_timeline_returns_1(void **state)
+{
+	char dir[] = "/tmp/schedlab-tlsvg-XXXXXX", err[256] = "";
+	char *svg;
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	svg = render(dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 1);
+	assert_string_equal(svg, ""); /* nothing written */
+	free(svg);
+	rmdir(dir);
+}
+
+static void corrupt_timeline_is_named(void **state)
+{
+	static const char *const bad[] = {
+	    "{\"traceEvents\":[{\"name\":\"running\",\"ph\":\"X\",\"tid\":1,\"ts\":0,",
+	    "{\"traceEvents\":[{\"name\":\"running\",\"ph\":\"X\",\"tid\":1}]}",
+	    "{\"traceEvents\":[{\"name\":\"thread_name\",\"ph\":\"M\",\"tid\":1,"
+	    "\"args\":{\"name\":\"x\"}}]}",
+	    "{\"other\": 1}",
+	    "",
+	};
+	static const char *const why[] = {"cut short", "needs", "no state slices", "traceEvents",
+					  "empty"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct tmp_run t;
+		char err[512] = "";
+		char *svg;
+		int rc;
+
+		tmp_open(&t);
+		assert_non_null(freopen(t.file, "w", t.f));
+		fputs(bad[i], t.f);
+		assert_int_equal(fclose(t.f), 0);
+		svg = render(t.dir, &rc, err, sizeof(err));
+		assert_int_equal(rc, -1);
+		assert_non_null(strstr(err, t.file));
+		if (!strstr(err, why[i]))
+			fail_msg("case %zu: \"%s\" does not say \"%s\"", i, err, why[i]);
+		free(svg);
+		tmp_remove(&t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(small_fixture_is_drawn_whole),
+	    cmocka_unit_test(svg_is_well_formed_xml),
+	    cmocka_unit_test(gil_like_window_shows_handoffs),
+	    cmocka_unit_test(many_threads_become_roles),
+	    cmocka_unit_test(busy_run_without_waits_is_drawn_whole),
+	    cmocka_unit_test(missing_timeline_returns_1),
+	    cmocka_unit_test(corrupt_timeline_is_named),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
