@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "checks.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+double tol_running_ns(double ref_ns, uint64_t slices)
+{
+	return fmax(0.02 * fabs(ref_ns), 2e6) + SLICE_ALLOWANCE_NS * (double)slices;
+}
+
+double tol_runnable_ns(double ref_ns, uint64_t slices)
+{
+	return fmax(0.05 * fabs(ref_ns), 2e6) + SLICE_ALLOWANCE_NS * (double)slices;
+}
+
+double tol_perf_switches(double ref)
+{
+	return fmax(0.02 * fabs(ref), 2);
+}
+
+double tol_conservation_ns(double lifetime_ns)
+{
+	return 0.01 * fabs(lifetime_ns) + 1000;
+}
+
+bool within(double a, double b, double tol)
+{
+	return fabs(a - b) <= tol;
+}
+
+const char *verdict_name(enum verdict v)
+{
+	return v == V_PASS ? "PASS" : v == V_FAIL ? "FAIL" : "n/a";
+}
+
+static struct check *add(struct check_list *cl, const struct run *r, const char *name)
+{
+	struct check *c;
+
+	c = realloc(cl->c, (cl->n + 1) * sizeof(*cl->c));
+	if (!c) {
+		fprintf(stderr, "report: realloc: out of memory\n");
+		abort();
+	}
+	cl->c = c;
+	c = &cl->c[cl->n++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->run, sizeof(c->run), "%s", r->dir);
+	return c;
+}
+
+static void fig(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fig(struct check *c, const char *fmt, ...)
+{
+	size_t l = strlen(c->figures);
+	va_list ap;
+
+	if (l + 1 >= sizeof(c->figures))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(c->figures + l, sizeof(c->figures) - l, fmt, ap);
+	va_end(ap);
+}
+
+static void add_thread(struct check_list *cl, const struct run *r, const struct thread_check *t)
+{
+	void *p = realloc(cl->t, (cl->nt + 1) * sizeof(*cl->t));
+	void *q = realloc(cl->t_run, (cl->nt + 1) * sizeof(*cl->t_run));
+
+	if (!p || !q) {
+		fprintf(stderr, "report: realloc: out of memory\n");
+		abort();
+	}
+	cl->t = p;
+	cl->t_run = q;
+	cl->t[cl->nt] = *t;
+	snprintf(cl->t_run[cl->nt], sizeof(cl->t_run[0]), "%s", r->dir);
+	cl->nt++;
+}
+
+/* eBPF against the kernel's own per-thread accounting: demo.json's
+ * schedstat/rusage (taken by each thread itself), or for a traced command the
+ * counters the collector read off the task at exit. */
+static void check_kernel(const struct run *r, struct check_list *cl)
+{
+	const struct sched_acct *s = &r->sched;
+	struct check *crun, *cwait, *csw;
+	size_t i, matched = 0, missing = 0, bad_run = 0, bad_wait = 0, bad_sw = 0;
+	double worst_run = -1, worst_wait = -1, dev_sum = 0;
+	uint64_t slice_sum = 0;
+	struct thread_check wr = {0}, ww = {0};
+	const char *ref = r->demo ? "schedstat" : "kernel counters";
+	char name[80];
+
+	/* add() may move the array: take the three pointers after the last add. */
+	snprintf(name, sizeof(name), "eBPF running vs %s run time", ref);
+	add(cl, r, name);
+	snprintf(name, sizeof(name), "eBPF runnable vs %s run-queue wait", ref);
+	add(cl, r, name);
+	snprintf(name, sizeof(name), "eBPF switches vs %s",
+		 r->demo ? "getrusage" : "kernel nvcsw/nivcsw");
+	csw = add(cl, r, name);
+	crun = csw - 2;
+	cwait = csw - 1;
+
+	for (i = 0; i < (r->demo ? r->demo->nthreads : s->nthreads); i++) {
+		struct thread_check t = {0};
+		const struct sched_thread *st;
+
+		if (r->demo) {
+			const struct demo_thread *d = &r->demo->threads[i];
+
+			if (!d->ended)
+				continue; /* it never took its own accounting */
+			st = sched_find_tid(s, d->tid);
+			if (!st) {
+				missing++;
+				continue;
+			}
+			t.ref_run_ns = (double)d->run_ns;
+			t.ref_wait_ns = (double)d->wait_ns;
+			t.slices = d->timeslices;
+			t.ref_nv = d->nvcsw;
+			t.ref_niv = d->nivcsw;
+		} else {
+			st = &s->threads[i];
+			if (!st->kernel.present)
+				continue;
+			t.ref_run_ns = (double)st->kernel.sum_exec_runtime_ns;
+			t.ref_wait_ns = (double)st->kernel.run_delay_ns;
+			t.slices = st->kernel.pcount;
+			t.ref_nv = st->kernel.nvcsw;
+			t.ref_niv = st->kernel.nivcsw;
+		}
+		matched++;
+		t.tid = st->tid;
+		snprintf(t.comm, sizeof(t.comm), "%s", st->comm);
+		t.ebpf_run_ns = (double)st->state_ns[ST_RUNNING];
+		t.ebpf_wait_ns = (double)st->state_ns[ST_RUNNABLE];
+		t.ebpf_nv = st->nvcsw;
+		t.ebpf_niv = st->nivcsw;
+		t.tol_run_ns = tol_running_ns(t.ref_run_ns, t.slices);
+		t.tol_wait_ns = tol_runnable_ns(t.ref_wait_ns, t.slices);
+		t.ok_run = within(t.ebpf_run_ns, t.ref_run_ns, t.tol_run_ns);
+		t.ok_wait = within(t.ebpf_wait_ns, t.ref_wait_ns, t.tol_wait_ns);
+		t.ok_nv = within((double)t.ebpf_nv, (double)t.ref_nv, COUNT_SLACK);
+		t.ok_niv = within((double)t.ebpf_niv, (double)t.ref_niv, COUNT_SLACK);
+		bad_run += !t.ok_run;
+		bad_wait += !t.ok_wait;
+		bad_sw += !t.ok_nv || !t.ok_niv;
+		dev_sum += t.ref_run_ns - t.ebpf_run_ns;
+		slice_sum += t.slices;
+		/* The worst thread is the one nearest (or furthest past) its allowance. */
+		if (fabs(t.ebpf_run_ns - t.ref_run_ns) / t.tol_run_ns > worst_run) {
+			worst_run = fabs(t.ebpf_run_ns - t.ref_run_ns) / t.tol_run_ns;
+			wr = t;
+		}
+		if (fabs(t.ebpf_wait_ns - t.ref_wait_ns) / t.tol_wait_ns > worst_wait) {
+			worst_wait = fabs(t.ebpf_wait_ns - t.ref_wait_ns) / t.tol_wait_ns;
+			ww = t;
+		}
+		add_thread(cl, r, &t);
+	}
+
+	if (!matched) {
+		const char *why =
+		    r->demo ? "no thread of demo.json (with ended=true) was found in sched.json"
+			    : "sched.json has no kernel{} counters for any thread";
+
+		crun->verdict = cwait->verdict = csw->verdict = missing ? V_FAIL : V_NA;
+		fig(crun, "%s", why);
+		fig(cwait, "%s", why);
+		fig(csw, "%s", why);
+		return;
+	}
+	fig(crun, "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices", matched - bad_run,
+	    matched);
+	fig(crun,
+	    "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
+	    "(%.2f µs/slice), allowed %.2f ms",
+	    wr.comm, wr.tid, wr.ebpf_run_ns / 1e6, ref, wr.ref_run_ns / 1e6,
+	    (wr.ref_run_ns - wr.ebpf_run_ns) / 1e6, (unsigned long long)wr.slices,
+	    wr.slices ? (wr.ref_run_ns - wr.ebpf_run_ns) / 1e3 / (double)wr.slices : 0,
+	    wr.tol_run_ns / 1e6);
+	fig(crun, "; all threads: %s − eBPF = %.2f ms over %llu slices = %.2f µs/slice", ref,
+	    dev_sum / 1e6, (unsigned long long)slice_sum,
+	    slice_sum ? dev_sum / 1e3 / (double)slice_sum : 0);
+	fig(cwait, "%zu/%zu threads within max(5%%, 2 ms) + 10 µs × slices", matched - bad_wait,
+	    matched);
+	fig(cwait, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed ±%.2f ms", ww.comm,
+	    ww.tid, ww.ebpf_wait_ns / 1e6, ref, ww.ref_wait_ns / 1e6, ww.tol_wait_ns / 1e6);
+	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d",
+	    matched - bad_sw, matched, COUNT_SLACK);
+	if (missing) {
+		fig(crun, "; %zu thread(s) of demo.json missing from sched.json", missing);
+		fig(cwait, "; %zu thread(s) missing from sched.json", missing);
+		fig(csw, "; %zu thread(s) missing from sched.json", missing);
+	}
+	crun->verdict = bad_run || missing ? V_FAIL : V_PASS;
+	cwait->verdict = bad_wait || missing ? V_FAIL : V_PASS;
+	csw->verdict = bad_sw || missing ? V_FAIL : V_PASS;
+}
+
+static void check_perf_stat(const struct run_set *rs, const struct run *r, struct check_list *cl)
+{
+	const struct perf_counter *pc;
+	struct check *c;
+	double ebpf;
+
+	if (!r->pstat.present)
+		return;
+	(void)rs;
+	c = add(cl, r, "eBPF vs perf stat context switches");
+	pc = perf_stat_find(&r->pstat, "context-switches");
+	if (!pc || !pc->counted) {
+		c->verdict = V_NA;
+		fig(c, "perf-stat.json has no counted context-switches event");
+		return;
+	}
+	ebpf = r->m[M_NVCSW] + r->m[M_NIVCSW];
+	c->verdict = within(ebpf, pc->value, tol_perf_switches(pc->value)) ? V_PASS : V_FAIL;
+	fig(c,
+	    "eBPF %.0f (%.0f voluntary + %.0f involuntary) vs perf %.0f, off %.0f (%.2f%%), "
+	    "allowed max(2%%, 2) = %.0f",
+	    ebpf, r->m[M_NVCSW], r->m[M_NIVCSW], pc->value, ebpf - pc->value,
+	    pc->value > 0 ? 100 * (ebpf - pc->value) / pc->value : 0, tol_perf_switches(pc->value));
+}
+
+/* perf sched timehist: run = running, preempt + delay = runnable (perf's
+ * "delay" is wakeup-to-run, "preempt" the wait after preemption), sleep +
+ * iowait = every blocked state. perf's times come from the scheduler clock,
+ * so the same per-slice allowance applies. */
+static void check_timehist(const struct run *r, struct check_list *cl)
+{
+	const struct sched_acct *s = &r->sched;
+	struct check *c;
+	size_t i, matched = 0, bad = 0;
+	double worst = -1;
+	char wfig[300] = "";
+
+	if (!r->timehist.present)
+		return;
+	c = add(cl, r, "eBPF vs perf sched timehist run/sleep/preempt/delay");
+	for (i = 0; i < s->nthreads; i++) {
+		const struct sched_thread *t = &s->threads[i];
+		const struct timehist_row *p = timehist_find_tid(&r->timehist, t->tid);
+		double run, rq, blk, prun, prq, pblk, trun, trq, tblk, score;
+		bool ok;
+
+		if (!p)
+			continue;
+		matched++;
+		run = (double)t->state_ns[ST_RUNNING];
+		rq = (double)t->state_ns[ST_RUNNABLE];
+		blk = (double)(t->state_ns[ST_LOCK] + t->state_ns[ST_SLEEP] + t->state_ns[ST_IO] +
+			       t->state_ns[ST_DISK] + t->state_ns[ST_OTHER]);
+		prun = p->run_ms * 1e6;
+		prq = (p->preempt_ms + p->delay_ms) * 1e6;
+		pblk = (p->sleep_ms + p->iowait_ms) * 1e6;
+		trun = tol_running_ns(prun, t->timeslices);
+		trq = tol_runnable_ns(prq, t->timeslices);
+		tblk = tol_runnable_ns(pblk, t->timeslices);
+		ok = within(run, prun, trun) && within(rq, prq, trq) && within(blk, pblk, tblk);
+		bad += !ok;
+		score = fmax(fabs(run - prun) / trun,
+			     fmax(fabs(rq - prq) / trq, fabs(blk - pblk) / tblk));
+		if (score > worst) {
+			worst = score;
+			snprintf(wfig, sizeof(wfig),
+				 "worst %s (tid %d): run %.1f vs %.1f ms (±%.1f), runnable %.1f vs "
+				 "preempt+delay %.1f ms (±%.1f), blocked %.1f vs sleep+iowait %.1f "
+				 "ms (±%.1f)",
+				 t->comm, t->tid, run / 1e6, prun / 1e6, trun / 1e6, rq / 1e6,
+				 prq / 1e6, trq / 1e6, blk / 1e6, pblk / 1e6, tblk / 1e6);
+		}
+	}
+	if (!matched) {
+		c->verdict = V_NA;
+		fig(c,
+		    "no thread id of sched.json appears in perf-sched-timehist.txt (%zu tasks): "
+		    "perf sched recorded a separate run, so the figures are not comparable",
+		    r->timehist.n);
+		return;
+	}
+	c->verdict = bad ? V_FAIL : V_PASS;
+	fig(c,
+	    "%zu/%zu threads within allowance (running max(2%%, 2 ms), runnable and blocked "
+	    "max(5%%, 2 ms), each + 10 µs × slices); %s",
+	    matched - bad, matched, wfig);
+}
+
+static void check_conservation(const struct run *r, struct check_list *cl)
+{
+	const struct sched_acct *s = &r->sched;
+	struct check *c = add(cl, r, "conservation: states sum to lifetime");
+	size_t i, bad = 0;
+	double worst = -1, wsum = 0, wlife = 0;
+	const struct sched_thread *wt = NULL;
+
+	for (i = 0; i < s->nthreads; i++) {
+		const struct sched_thread *t = &s->threads[i];
+		double sum = 0, d;
+		int k;
+
+		for (k = 0; k < ST_COUNT; k++)
+			sum += (double)t->state_ns[k];
+		d = fabs(sum - (double)t->lifetime_ns);
+		if (d > tol_conservation_ns((double)t->lifetime_ns))
+			bad++;
+		if (d / tol_conservation_ns((double)t->lifetime_ns) > worst) {
+			worst = d / tol_conservation_ns((double)t->lifetime_ns);
+			wt = t;
+			wsum = sum;
+			wlife = (double)t->lifetime_ns;
+		}
+	}
+	c->verdict = bad ? V_FAIL : V_PASS;
+	fig(c, "%zu/%zu threads within 1%%", s->nthreads - bad, s->nthreads);
+	if (wt)
+		fig(c, "; worst %s (tid %d): states %.3f ms vs lifetime %.3f ms (%.3f%%)", wt->comm,
+		    wt->tid, wsum / 1e6, wlife / 1e6, wlife > 0 ? 100 * (wsum - wlife) / wlife : 0);
+}
+
+static void check_lost(const struct run *r, struct check_list *cl)
+{
+	const struct sched_acct *s = &r->sched;
+	struct check *c = add(cl, r, "lost events");
+
+	c->verdict =
+	    s->lost_ringbuf || s->lost_map_full || s->lost_stack_misses || s->lost_stack_collisions
+		? V_FAIL
+		: V_PASS;
+	fig(c, "ring buffer %llu, map full %llu, stack misses %llu, stack collisions %llu",
+	    (unsigned long long)s->lost_ringbuf, (unsigned long long)s->lost_map_full,
+	    (unsigned long long)s->lost_stack_misses, (unsigned long long)s->lost_stack_collisions);
+}
+
+void checks_run(const struct run_set *rs, struct check_list *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < rs->nruns; i++) {
+		const struct run *r = &rs->runs[i];
+
+		check_kernel(r, out);
+		check_perf_stat(rs, r, out);
+		check_timehist(r, out);
+		check_conservation(r, out);
+		check_lost(r, out);
+	}
+}
+
+size_t checks_failed(const struct check_list *cl)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cl->n; i++)
+		n += cl->c[i].verdict == V_FAIL;
+	return n;
+}
+
+void checks_free(struct check_list *cl)
+{
+	free(cl->c);
+	free(cl->t);
+	free(cl->t_run);
+	memset(cl, 0, sizeof(*cl));
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The cross-checks: every eBPF figure against an independent account of the
+ * same run (the kernel's schedstat and rusage, perf stat, perf sched), the
+ * conservation of each thread's states, and lost events. Each check carries
+ * its figures and a verdict; the tolerances are the functions below so the
+ * tests and docs/report.md can state them exactly. */
+#ifndef SCHEDLAB_CHECKS_H
+#define SCHEDLAB_CHECKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runset.h"
+
+/* The scheduler clock runs a few µs per timeslice ahead of bpf_ktime_get_ns
+ * on these VMs (MACHINE-NOTES), so every allowance against the kernel's or
+ * perf's times grows by this much per timeslice. */
+#define SLICE_ALLOWANCE_NS 10000.0
+
+/* |eBPF running - schedstat run_ns| may be max(2% of ref, 2 ms) + 10 µs per slice. */
+double tol_running_ns(double ref_ns, uint64_t slices);
+/* |eBPF runnable - schedstat wait_ns| may be max(5% of ref, 2 ms) + 10 µs per slice. */
+double tol_runnable_ns(double ref_ns, uint64_t slices);
+/* Switch counts (eBPF vs rusage) may differ by 2. */
+#define COUNT_SLACK 2
+/* Context switches eBPF vs perf stat: max(2% of perf's count, 2). */
+double tol_perf_switches(double ref);
+/* Conservation: |sum of states - lifetime| <= 1% of lifetime + 1 µs. */
+double tol_conservation_ns(double lifetime_ns);
+bool within(double a, double b, double tol);
+
+enum verdict { V_PASS, V_FAIL, V_NA };
+
+struct check {
+	char name[80];
+	char run[128];	   /* the run's dir */
+	char figures[768]; /* what was compared, with numbers */
+	enum verdict verdict;
+};
+
+/* One thread's comparison with the kernel's own accounting (for the table). */
+struct thread_check {
+	int tid;
+	char comm[32];
+	double ebpf_run_ns, ref_run_ns, tol_run_ns;
+	double ebpf_wait_ns, ref_wait_ns, tol_wait_ns;
+	uint64_t slices;
+	uint64_t ebpf_nv, ref_nv, ebpf_niv, ref_niv;
+	bool ok_run, ok_wait, ok_nv, ok_niv;
+};
+
+struct check_list {
+	struct check *c;
+	size_t n;
+	struct thread_check *t; /* every run's threads, grouped by run */
+	size_t nt;
+	char (*t_run)[128]; /* the run each t[] row belongs to */
+};
+
+/* Run every check on every run of @rs. */
+void checks_run(const struct run_set *rs, struct check_list *out);
+size_t checks_failed(const struct check_list *cl);
+void checks_free(struct check_list *cl);
+const char *verdict_name(enum verdict v);
+
+#endif
