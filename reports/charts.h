@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Bar charts as SVG, drawn by gnuplot (`set terminal svg`): stacked bars
+ * (where each thread's time went) and clustered bars (histograms side by
+ * side). The report inlines the files into report.html. */
+#ifndef SCHEDLAB_CHARTS_H
+#define SCHEDLAB_CHARTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bar_chart {
+	const char *title;
+	const char *ylabel;
+	bool stacked;		   /* one stacked bar per group, else clustered bars */
+	size_t ngroups;		   /* bars (stacked) or clusters along x */
+	size_t nseries;		   /* segments (stacked) or bars per cluster */
+	const char *const *group;  /* ngroups x labels */
+	const char *const *series; /* nseries legend titles */
+	const char *const *color;  /* nseries "#rrggbb", or NULL for gnuplot's own */
+	const double *v;	   /* ngroups * nseries values, row by row */
+};
+
+/* The gnuplot program, or NULL when none is installed (the report then says
+ * the charts are missing and why). */
+const char *gnuplot_path(void);
+/* Draw @c into the file @svg_path (created, or replaced). Labels pass
+ * through gnuplot_label() (escape.h): a name in a run folder never reaches
+ * gnuplot as code. Returns 0, or -1 with @err saying what failed. */
+int bar_chart_svg(const struct bar_chart *c, const char *svg_path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "doc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(const char *what)
+{
+	fprintf(stderr, "report: %s: out of memory\n", what);
+	abort();
+}
+
+static char *vxasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		oom("vasprintf");
+	return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vxasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+static struct doc_block *add(struct doc *d, enum block_kind kind)
+{
+	struct doc_block *b = realloc(d->b, (d->n + 1) * sizeof(*d->b));
+
+	if (!b)
+		oom("realloc");
+	d->b = b;
+	b = &d->b[d->n++];
+	memset(b, 0, sizeof(*b));
+	b->kind = kind;
+	return b;
+}
+
+void doc_heading(struct doc *d, int level, const char *fmt, ...)
+{
+	struct doc_block *b = add(d, B_HEADING);
+	va_list ap;
+
+	b->level = level;
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_para(struct doc *d, const char *fmt, ...)
+{
+	struct doc_block *b = add(d, B_PARA);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_note(struct doc *d, const char *fmt, ...)
+{
+	struct doc_block *b = add(d, B_NOTE);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_chart(struct doc *d, const char *path, const char *caption)
+{
+	struct doc_block *b = add(d, B_CHART);
+
+	b->path = xasprintf("%s", path);
+	b->text = xasprintf("%s", caption);
+}
+
+struct doc_block *doc_table(struct doc *d, const char *const *head)
+{
+	struct doc_block *b = add(d, B_TABLE);
+	size_t i;
+
+	while (head[b->ncols])
+		b->ncols++;
+	b->head = calloc(b->ncols, sizeof(*b->head));
+	if (!b->head)
+		oom("calloc");
+	for (i = 0; i < b->ncols; i++)
+		b->head[i] = xasprintf("%s", head[i]);
+	return b;
+}
+
+/* Cells fill the table row by row; nrows counts complete and started rows. */
+void doc_cell(struct doc_block *t, const char *fmt, ...)
+{
+	va_list ap;
+	char **c;
+
+	if (t->ncells == t->nrows * t->ncols) {
+		c = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof(*c));
+		if (!c)
+			oom("realloc");
+		t->cells = c;
+		memset(&c[t->nrows * t->ncols], 0, t->ncols * sizeof(*c));
+		t->nrows++;
+	}
+	va_start(ap, fmt);
+	t->cells[t->ncells++] = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+struct doc_block *doc_links(struct doc *d)
+{
+	return add(d, B_LINKS);
+}
+
+struct doc_block *doc_code(struct doc *d)
+{
+	return add(d, B_CODE);
+}
+
+void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
+{
+	struct doc_item *it = realloc(b->items, (b->nitems + 1) * sizeof(*it));
+	va_list ap;
+
+	if (!it)
+		oom("realloc");
+	b->items = it;
+	it = &b->items[b->nitems++];
+	it->href = href ? xasprintf("%s", href) : NULL;
+	va_start(ap, fmt);
+	it->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_free(struct doc *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n; i++) {
+		struct doc_block *b = &d->b[i];
+
+		free(b->text);
+		free(b->path);
+		for (j = 0; j < b->ncols; j++)
+			free(b->head[j]);
+		free(b->head);
+		for (j = 0; j < b->nrows * b->ncols; j++)
+			free(b->cells[j]);
+		free(b->cells);
+		for (j = 0; j < b->nitems; j++) {
+			free(b->items[j].text);
+			free(b->items[j].href);
+		}
+		free(b->items);
+	}
+	free(d->b);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The report as a document: headings, paragraphs, tables, charts, links and
+ * command lines, built once from the run set and then rendered twice
+ * (render_md.c, render_html.c), so the two files always say the same thing.
+ * Every string is stored raw; each renderer escapes it for its format. */
+#ifndef SCHEDLAB_DOC_H
+#define SCHEDLAB_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum block_kind {
+	B_HEADING, /* text, level 1..3 */
+	B_PARA,	   /* text */
+	B_NOTE,	   /* text, shown as a call-out (PARTIAL, missing files) */
+	B_TABLE,   /* head[ncols], cells[nrows * ncols]; first column left, the rest right */
+	B_CHART,   /* path (relative to the run folder, an SVG), text = caption */
+	B_LINKS,   /* items: text + href (href NULL: plain text) */
+	B_CODE,	   /* items: one command line each */
+};
+
+struct doc_item {
+	char *text;
+	char *href;
+};
+
+struct doc_block {
+	enum block_kind kind;
+	int level;
+	char *text;
+	char *path;
+	char **head;
+	char **cells;
+	size_t ncols, nrows, ncells;
+	struct doc_item *items;
+	size_t nitems;
+};
+
+struct doc {
+	struct doc_block *b;
+	size_t n;
+};
+
+void doc_heading(struct doc *d, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void doc_para(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_note(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_chart(struct doc *d, const char *path, const char *caption);
+
+/* A table: doc_table() gives the header (NULL-terminated list of column
+ * names), then doc_row() adds rows of exactly that many cells, each a
+ * printf-formatted string from doc_cell(). */
+struct doc_block *doc_table(struct doc *d, const char *const *head);
+void doc_cell(struct doc_block *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct doc_block *doc_links(struct doc *d);
+struct doc_block *doc_code(struct doc *d);
+/* Add to a B_LINKS or B_CODE block; @href may be NULL. */
+void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+void doc_free(struct doc *d);
+
+/* printf into a new string; aborts on allocation failure. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "render.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+
+static const char style[] =
+    "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;"
+    "color:#222;line-height:1.4}\n"
+    "table{border-collapse:collapse;margin:0.5em 0 1.5em;font-size:0.9em}\n"
+    "th,td{border:1px solid #ccc;padding:0.2em 0.5em;text-align:right;vertical-align:top}\n"
+    "th:first-child,td:first-child{text-align:left}\n"
+    "th{background:#f0f0f0}\n"
+    ".note{background:#fff4d6;border-left:4px solid #e0a000;padding:0.5em 1em}\n"
+    "pre{background:#f6f6f6;padding:0.6em;overflow-x:auto}\n"
+    "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
+    "figcaption{font-size:0.9em;color:#555}\n";
+
+/* The SVG file at RUN_DIR/@rel, from its <svg element on (the XML prolog
+ * and DOCTYPE cannot appear inside an HTML body). */
+static int inline_svg(struct sbuf *out, const char *run_dir, const char *rel, char *err,
+		      size_t errlen)
+{
+	char path[8192], *text = NULL, *svg;
+	size_t cap = 0, len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", run_dir, rel);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	len = (size_t)getdelim(&text, &cap, '\0', f);
+	fclose(f);
+	svg = text && len != (size_t)-1 ? strstr(text, "<svg") : NULL;
+	if (!svg) {
+		snprintf(err, errlen, "%s: not an SVG picture", path);
+		free(text);
+		return -1;
+	}
+	sb_add(out, svg);
+	free(text);
+	return 0;
+}
+
+static void table(const struct doc_block *b, struct sbuf *out)
+{
+	size_t i, j;
+
+	sb_add(out, "<table>\n<tr>");
+	for (j = 0; j < b->ncols; j++) {
+		sb_add(out, "<th>");
+		html_escape(out, b->head[j]);
+		sb_add(out, "</th>");
+	}
+	sb_add(out, "</tr>\n");
+	for (i = 0; i < b->nrows; i++) {
+		sb_add(out, "<tr>");
+		for (j = 0; j < b->ncols; j++) {
+			size_t k = i * b->ncols + j;
+
+			sb_add(out, "<td>");
+			html_escape(out, k < b->ncells ? b->cells[k] : "");
+			sb_add(out, "</td>");
+		}
+		sb_add(out, "</tr>\n");
+	}
+	sb_add(out, "</table>\n");
+}
+
+static void items(const struct doc_block *b, struct sbuf *out)
+{
+	size_t j;
+
+	if (b->kind == B_CODE) {
+		sb_add(out, "<pre>");
+		for (j = 0; j < b->nitems; j++) {
+			html_escape(out, b->items[j].text);
+			sb_add(out, "\n");
+		}
+		sb_add(out, "</pre>\n");
+		return;
+	}
+	sb_add(out, "<ul>\n");
+	for (j = 0; j < b->nitems; j++) {
+		sb_add(out, "<li>");
+		if (b->items[j].href) {
+			sb_add(out, "<a href=\"");
+			url_escape(out, b->items[j].href);
+			sb_add(out, "\">");
+			html_escape(out, b->items[j].text);
+			sb_add(out, "</a>");
+		} else {
+			html_escape(out, b->items[j].text);
+		}
+		sb_add(out, "</li>\n");
+	}
+	sb_add(out, "</ul>\n");
+}
+
+int render_html(const struct doc *d, const char *title, const char *run_dir, struct sbuf *out,
+		char *err, size_t errlen)
+{
+	size_t i;
+
+	sb_add(out,
+	       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+	html_escape(out, title);
+	sb_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", style);
+	for (i = 0; i < d->n; i++) {
+		const struct doc_block *b = &d->b[i];
+
+		switch (b->kind) {
+		case B_HEADING:
+			sb_printf(out, "<h%d>", b->level);
+			html_escape(out, b->text);
+			sb_printf(out, "</h%d>\n", b->level);
+			break;
+		case B_PARA:
+			sb_add(out, "<p>");
+			html_escape(out, b->text);
+			sb_add(out, "</p>\n");
+			break;
+		case B_NOTE:
+			sb_add(out, "<p class=\"note\"><strong>Note:</strong> ");
+			html_escape(out, b->text);
+			sb_add(out, "</p>\n");
+			break;
+		case B_TABLE:
+			table(b, out);
+			break;
+		case B_CHART:
+			sb_add(out, "<figure>\n");
+			if (inline_svg(out, run_dir, b->path, err, errlen))
+				return -1;
+			sb_add(out, "\n<figcaption>");
+			html_escape(out, b->text);
+			sb_add(out, " (<a href=\"");
+			url_escape(out, b->path);
+			sb_add(out, "\">");
+			html_escape(out, b->path);
+			sb_add(out, "</a>)</figcaption>\n</figure>\n");
+			break;
+		case B_LINKS:
+		case B_CODE:
+			items(b, out);
+			break;
+		}
+	}
+	sb_add(out, "</body>\n</html>\n");
+	return 0;
+}

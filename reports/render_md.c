@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "render.h"
+
+#include <string.h>
+
+#include "escape.h"
+
+static void table(const struct doc_block *b, struct sbuf *out)
+{
+	size_t i, j;
+
+	sb_add(out, "|");
+	for (j = 0; j < b->ncols; j++) {
+		sb_add(out, " ");
+		md_escape(out, b->head[j]);
+		sb_add(out, " |");
+	}
+	sb_add(out, "\n|");
+	for (j = 0; j < b->ncols; j++)
+		sb_add(out, j ? "---:|" : "---|");
+	sb_add(out, "\n");
+	for (i = 0; i < b->nrows; i++) {
+		sb_add(out, "|");
+		for (j = 0; j < b->ncols; j++) {
+			size_t k = i * b->ncols + j;
+
+			sb_add(out, " ");
+			md_escape(out, k < b->ncells ? b->cells[k] : "");
+			sb_add(out, " |");
+		}
+		sb_add(out, "\n");
+	}
+}
+
+/* A command inside a fenced block: only a backtick run could end the fence. */
+static void code_line(struct sbuf *out, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			sb_add(out, " ");
+		else if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+			sb_addn(out, *s == '`' ? "'" : s, 1);
+}
+
+void render_md(const struct doc *d, struct sbuf *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n; i++) {
+		const struct doc_block *b = &d->b[i];
+
+		switch (b->kind) {
+		case B_HEADING:
+			sb_printf(out, "%.*s ", b->level, "####");
+			md_escape(out, b->text);
+			sb_add(out, "\n\n");
+			break;
+		case B_PARA:
+			md_escape(out, b->text);
+			sb_add(out, "\n\n");
+			break;
+		case B_NOTE:
+			sb_add(out, "> **Note:** ");
+			md_escape(out, b->text);
+			sb_add(out, "\n\n");
+			break;
+		case B_TABLE:
+			table(b, out);
+			sb_add(out, "\n");
+			break;
+		case B_CHART:
+			sb_add(out, "![");
+			md_escape(out, b->text);
+			sb_add(out, "](");
+			url_escape(out, b->path);
+			sb_add(out, ")\n\n");
+			break;
+		case B_LINKS:
+			for (j = 0; j < b->nitems; j++) {
+				sb_add(out, "- ");
+				if (b->items[j].href) {
+					sb_add(out, "[");
+					md_escape(out, b->items[j].text);
+					sb_add(out, "](");
+					url_escape(out, b->items[j].href);
+					sb_add(out, ")\n");
+				} else {
+					md_escape(out, b->items[j].text);
+					sb_add(out, "\n");
+				}
+			}
+			sb_add(out, "\n");
+			break;
+		case B_CODE:
+			sb_add(out, "```sh\n");
+			for (j = 0; j < b->nitems; j++) {
+				code_line(out, b->items[j].text);
+				sb_add(out, "\n");
+			}
+			sb_add(out, "```\n\n");
+			break;
+		}
+	}
+}

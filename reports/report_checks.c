@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The cross-checks with their figures and verdicts, then the per-thread
+ * comparison with the kernel's own accounting, the scheduler-clock
+ * deviation shown per timeslice (docs/report.md). */
+#include <string.h>
+
+#include "report.h"
+
+static void thread_table(struct report *rp, const char *run)
+{
+	static const char *const head[] = {"thread",
+					   "tid",
+					   "slices",
+					   "eBPF run ms",
+					   "kernel run ms",
+					   "kernel-eBPF ms",
+					   "µs/slice",
+					   "allowed ms",
+					   "eBPF runnable ms",
+					   "kernel wait ms",
+					   "vol eBPF/kernel",
+					   "invol eBPF/kernel",
+					   "ok",
+					   NULL};
+	const struct check_list *cl = rp->checks;
+	struct doc_block *t = NULL;
+	size_t i;
+
+	for (i = 0; i < cl->nt; i++) {
+		const struct thread_check *c = &cl->t[i];
+		double dev = c->ref_run_ns - c->ebpf_run_ns;
+
+		if (strcmp(cl->t_run[i], run))
+			continue;
+		if (!t)
+			t = doc_table(&rp->doc, head);
+		doc_cell(t, "%s", c->comm);
+		doc_cell(t, "%d", c->tid);
+		doc_cell(t, "%llu", (unsigned long long)c->slices);
+		doc_cell(t, "%.2f", c->ebpf_run_ns / 1e6);
+		doc_cell(t, "%.2f", c->ref_run_ns / 1e6);
+		doc_cell(t, "%.3f", dev / 1e6);
+		doc_cell(t, "%.2f", c->slices ? dev / 1e3 / (double)c->slices : 0);
+		doc_cell(t, "%.2f", c->tol_run_ns / 1e6);
+		doc_cell(t, "%.2f", c->ebpf_wait_ns / 1e6);
+		doc_cell(t, "%.2f", c->ref_wait_ns / 1e6);
+		doc_cell(t, "%llu/%llu", (unsigned long long)c->ebpf_nv,
+			 (unsigned long long)c->ref_nv);
+		doc_cell(t, "%llu/%llu", (unsigned long long)c->ebpf_niv,
+			 (unsigned long long)c->ref_niv);
+		doc_cell(t, "%s", c->ok_run && c->ok_wait && c->ok_nv && c->ok_niv ? "yes" : "NO");
+	}
+}
+
+void report_checks(struct report *rp)
+{
+	static const char *const head[] = {"run", "check", "figures", "verdict", NULL};
+	const struct check_list *cl = rp->checks;
+	const struct run_set *rs = rp->rs;
+	struct doc_block *t;
+	size_t i;
+
+	doc_heading(&rp->doc, 2, "Cross-checks");
+	doc_para(&rp->doc,
+		 "Every eBPF figure against an independent account of the same run: %zu checks, "
+		 "%zu failed. The kernel's clock for its own accounting runs a few µs per "
+		 "timeslice ahead of the eBPF clock, so time comparisons allow %.0f µs per slice "
+		 "and show the deviation per slice (docs/report.md).",
+		 cl->n, checks_failed(cl), SLICE_ALLOWANCE_NS / 1e3);
+	t = doc_table(&rp->doc, head);
+	for (i = 0; i < cl->n; i++) {
+		doc_cell(t, "%s", cl->c[i].run);
+		doc_cell(t, "%s", cl->c[i].name);
+		doc_cell(t, "%s", cl->c[i].figures);
+		doc_cell(t, "%s", verdict_name(cl->c[i].verdict));
+	}
+	doc_heading(&rp->doc, 3, "Per thread: eBPF against the kernel's own accounting");
+	doc_para(&rp->doc, "Kernel: each thread's /proc/thread-self/schedstat and "
+			   "getrusage(RUSAGE_THREAD), read by the thread itself as it ended "
+			   "(demo.json), or the counters the collector read off the task at exit.");
+	for (i = 0; i < rs->nruns; i++) {
+		doc_para(&rp->doc, "Run %s:", rs->runs[i].dir);
+		thread_table(rp, rs->runs[i].dir);
+	}
+}

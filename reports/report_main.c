@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/* build/bin/report RUN_DIR: writes RUN_DIR/report.md and RUN_DIR/report.html
+ * (charts under RUN_DIR/charts/) from a run folder that scripts/trace wrote,
+ * and prints the headline, the explainer's sentences and the failed checks. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "render.h"
+#include "report.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: report [--quiet] RUN_DIR\n"
+		   "\n"
+		   "Reads a run folder written by scripts/trace (meta.json and one folder per\n"
+		   "run with demo.json, sched.json and the perf outputs; docs/formats.md) and\n"
+		   "writes RUN_DIR/report.md and a self-contained RUN_DIR/report.html, with\n"
+		   "the charts also under RUN_DIR/charts/. docs/report.md says how to read it.\n"
+		   "\n"
+		   "Prints the headline table, the explanation, the failed cross-checks and\n"
+		   "the report's path.\n"
+		   "\n"
+		   "Options:\n"
+		   "  --quiet   print only the report's path and the failed checks\n"
+		   "  --help    this text\n"
+		   "\n"
+		   "Exit status: 0 when the report was written (failed cross-checks are in\n"
+		   "it), 2 when an input is missing or corrupt (the message names the file)\n"
+		   "or the command line is wrong, 1 when the report could not be written.\n");
+}
+
+/* Write @text to DIR/NAME through a temporary file, so a reader never sees
+ * half a report. */
+static int write_file(const char *dir, const char *name, const struct sbuf *text)
+{
+	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "report: %s: cannot create: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	if (fwrite(sb_str(text), 1, text->len, f) != text->len || fclose(f)) {
+		fprintf(stderr, "report: %s: write failed: %s\n", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		fprintf(stderr, "report: rename %s to %s: %s\n", tmp, path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_summary(struct report *rp, bool quiet)
+{
+	const struct check_list *cl = rp->checks;
+	struct doc head = {0};
+	struct sbuf s = SBUF_INIT;
+	size_t i;
+
+	if (!quiet) {
+		if (rp->rs->partial)
+			printf("PARTIAL run: the trace was interrupted\n\n");
+		report_headline(rp, &head);
+		render_md(&head, &s);
+		fputs(sb_str(&s), stdout);
+		for (i = 0; i < rp->rs->nvariants; i++) {
+			const struct variant *v = &rp->rs->variants[i];
+
+			printf(
+			    "  %-16s wall %8.3f s  CPU %8.3f s  parallelism %5.2f of bound %.0f\n",
+			    v->name, v->m[M_WALL_S].med, v->m[M_CPU_S].med, v->m[M_PARALLELISM].med,
+			    run_bound(rp->rs, v->rep));
+		}
+		printf("\nWhy:\n");
+		for (i = 0; i < rp->why->n; i++)
+			printf("  - %s\n", rp->why->s[i]);
+		if (!rp->why->n)
+			printf("  (nothing the explainer could state past its thresholds)\n");
+		printf("\n");
+	}
+	printf("cross-checks: %zu of %zu passed\n", cl->n - checks_failed(cl), cl->n);
+	for (i = 0; i < cl->n; i++)
+		if (cl->c[i].verdict == V_FAIL)
+			printf("  FAILED %s: %s: %s\n", cl->c[i].run, cl->c[i].name,
+			       cl->c[i].figures);
+	sb_free(&s);
+	doc_free(&head);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'}, {0}};
+	struct sbuf md = SBUF_INIT, html = SBUF_INIT;
+	struct run_set rs;
+	struct check_list cl;
+	struct sentences why = {0};
+	struct report rp = {0};
+	char err[PATH_MAX + 600], title[1200];
+	bool quiet = false;
+	int c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'q':
+			quiet = true;
+			break;
+		default:
+			fprintf(stderr, "report: try 'report --help'\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "report: give exactly one RUN_DIR (a folder scripts/trace wrote); "
+				"try 'report --help'\n");
+		return 2;
+	}
+	if (run_set_load(&rs, argv[optind], err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		return 2;
+	}
+	checks_run(&rs, &cl);
+	explainer_for(&rs)->explain(&rs, &why);
+	rp.rs = &rs;
+	rp.checks = &cl;
+	rp.why = &why;
+	snprintf(title, sizeof(title), "%s%s: schedlab report %s", rs.partial ? "PARTIAL " : "",
+		 rs.is_demo ? rs.demo : rs.command, rs.stamp);
+	if (report_build(&rp, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	render_md(&rp.doc, &md);
+	if (render_html(&rp.doc, title, rs.dir, &html, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	if (write_file(rs.dir, "report.md", &md) || write_file(rs.dir, "report.html", &html)) {
+		rc = 1;
+		goto out;
+	}
+	print_summary(&rp, quiet);
+	printf("report: %s/report.html (and report.md)\n", rs.dir);
+out:
+	sb_free(&md);
+	sb_free(&html);
+	doc_free(&rp.doc);
+	sentences_free(&why);
+	checks_free(&cl);
+	run_set_free(&rs);
+	return rc;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Where each thread's time went: a stacked bar per thread (per role when the
+ * threads are many) and the per-thread table, for each variant's
+ * representative run. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "charts.h"
+#include "report.h"
+#include "roles.h"
+
+struct role_row {
+	char role[ROLE_LEN];
+	size_t threads;
+	double s[ST_COUNT];
+};
+
+/* Sum the threads of @r by role, in order of first appearance. */
+static size_t roles_of(const struct run *r, struct role_row *rows)
+{
+	size_t i, j, n = 0;
+	int k;
+
+	for (i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+		char role[ROLE_LEN];
+
+		role_of(role, sizeof(role), t->comm);
+		for (j = 0; j < n && strcmp(rows[j].role, role); j++)
+			;
+		if (j == n) {
+			memset(&rows[n], 0, sizeof(rows[n]));
+			memcpy(rows[n].role, role, sizeof(role));
+			n++;
+		}
+		rows[j].threads++;
+		for (k = 0; k < ST_COUNT; k++)
+			rows[j].s[k] += (double)t->state_ns[k] / 1e9;
+	}
+	return n;
+}
+
+static void chart(struct report *rp, const struct run *r, bool by_role)
+{
+	size_t n = by_role ? 0 : r->sched.nthreads, i;
+	struct role_row *rows = NULL;
+	char **labels, name[200], title[200];
+	double *v;
+	int k;
+
+	if (by_role) {
+		rows = calloc(r->sched.nthreads, sizeof(*rows));
+		if (!rows)
+			abort();
+		n = roles_of(r, rows);
+	}
+	labels = calloc(n, sizeof(*labels));
+	v = calloc(n * ST_COUNT, sizeof(*v));
+	if (!labels || !v)
+		abort();
+	for (i = 0; i < n; i++) {
+		const struct sched_thread *t = by_role ? NULL : &r->sched.threads[i];
+
+		labels[i] = by_role ? xasprintf("%s x%zu", rows[i].role, rows[i].threads)
+				    : xasprintf("%s %d", t->comm, t->tid);
+		for (k = 0; k < ST_COUNT; k++)
+			v[i * ST_COUNT + k] = by_role ? rows[i].s[k] : (double)t->state_ns[k] / 1e9;
+	}
+	snprintf(title, sizeof(title), "%s: where each %s's time went", r->variant,
+		 by_role ? "role" : "thread");
+	{
+		struct bar_chart c = {.title = title,
+				      .ylabel = "seconds",
+				      .stacked = true,
+				      .ngroups = n,
+				      .nseries = ST_COUNT,
+				      .group = (const char *const *)labels,
+				      .series = state_names,
+				      .color = state_colors(),
+				      .v = v};
+
+		chart_name(name, sizeof(name), "threads-", r->dir);
+		report_chart(rp, &c, name, title);
+	}
+	for (i = 0; i < n; i++)
+		free(labels[i]);
+	free(labels);
+	free(v);
+	free(rows);
+}
+
+static void role_table(struct report *rp, const struct run *r)
+{
+	static const char *const head[] = {"role",    "threads", "running s", "runnable s",
+					   "lock s",  "sleep s", "io s",      "disk s",
+					   "other s", NULL};
+	struct role_row *rows = calloc(r->sched.nthreads, sizeof(*rows));
+	struct doc_block *t;
+	size_t n, i;
+	int k;
+
+	if (!rows)
+		abort();
+	n = roles_of(r, rows);
+	t = doc_table(&rp->doc, head);
+	for (i = 0; i < n; i++) {
+		doc_cell(t, "%s", rows[i].role);
+		doc_cell(t, "%zu", rows[i].threads);
+		for (k = 0; k < ST_COUNT; k++)
+			doc_cell(t, "%.3f", rows[i].s[k]);
+	}
+	free(rows);
+}
+
+static void thread_table(struct report *rp, const struct run *r)
+{
+	static const char *const head[] = {"thread",	  "tid",      "lifetime ms", "running ms",
+					   "runnable ms", "lock ms",  "sleep ms",    "io ms",
+					   "disk ms",	  "other ms", "vol",	     "invol",
+					   "migrations",  "wakeups",  NULL};
+	struct doc_block *t = doc_table(&rp->doc, head);
+	size_t i;
+	int k;
+
+	for (i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *s = &r->sched.threads[i];
+
+		doc_cell(t, "%s%s", s->comm, s->tid == s->pid ? " (process)" : "");
+		doc_cell(t, "%d", s->tid);
+		doc_cell(t, "%.1f", (double)s->lifetime_ns / 1e6);
+		for (k = 0; k < ST_COUNT; k++)
+			doc_cell(t, "%.1f", (double)s->state_ns[k] / 1e6);
+		doc_cell(t, "%llu", (unsigned long long)s->nvcsw);
+		doc_cell(t, "%llu", (unsigned long long)s->nivcsw);
+		doc_cell(t, "%llu", (unsigned long long)s->migrations);
+		doc_cell(t, "%llu", (unsigned long long)s->wakeups);
+	}
+}
+
+void report_threads(struct report *rp)
+{
+	const struct run_set *rs = rp->rs;
+	size_t i;
+
+	doc_heading(&rp->doc, 2, "Where each thread's time went");
+	doc_para(&rp->doc,
+		 "States (docs/architecture.md): running on a CPU; runnable, waiting in a run "
+		 "queue; lock, blocked in a futex wait; sleep, in nanosleep; io, blocked on a file "
+		 "descriptor; disk, uninterruptible; other, any other wait. Above %d threads the "
+		 "chart groups them by role (the thread name with its digits as *).",
+		 ROLES_ABOVE);
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct run *r = rs->variants[i].rep;
+		bool many = r->sched.nthreads > ROLES_ABOVE;
+
+		doc_heading(&rp->doc, 3, "%s (run %s)", r->variant, r->dir);
+		chart(rp, r, many);
+		if (many)
+			role_table(rp, r);
+		thread_table(rp, r);
+	}
+}
