@@ -54,3 +54,93 @@ need_root() {
 		exit 0
 	fi
 }
+
+# jcheck NAME FILE FILTER: one test, passed when jq FILTER is true on FILE;
+# when it is not, the values of DEBUG_FILTER (optional 4th argument, default
+# the whole filter) are printed as a comment, so a failure says what it saw.
+jcheck() {
+	local name=$1 file=$2 filter=$3 debug=${4:-}
+	if jq -e "$JQ_LIB $filter" "$file" >/dev/null 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name"
+		if [ -n "$debug" ]; then
+			echo "#   saw: $(jq -c "$JQ_LIB $debug" "$file" 2>&1 | head -c 600)"
+		fi
+	fi
+}
+
+# jq definitions shared by the demo suites (docs/formats.md, demo.json).
+# runs: the run objects of a demo.json, one variant or all of them.
+# run_fields_bad: names of missing or wrong top-level fields of one run.
+# thread_bad: the threads whose record is incomplete or disagrees with itself:
+#   every thread ran (run_ns, timeslices > 0) and ended; schedstat's
+#   timeslices count switches in, rusage counts switches out, so
+#   nvcsw + nivcsw = timeslices - 1 (the thread is on a CPU when it reads
+#   them), give or take 2 (MACHINE-NOTES).
+JQ_LIB='
+def runs: if has("runs") then .runs[] else . end;
+def abs: if . < 0 then -. else . end;
+def run_fields_bad: [
+	(if .schema == 1 then empty else "schema" end),
+	(if (.demo | type) == "string" then empty else "demo" end),
+	(if (.variant | type) == "string" then empty else "variant" end),
+	(if (.params | type) == "object" and (.params | length) > 0 then empty else "params" end),
+	(if .cpus >= 1 then empty else "cpus" end),
+	(if .pid > 0 then empty else "pid" end),
+	(if .end_ns > .start_ns then empty else "start_ns/end_ns" end),
+	(if .wall_s > 0 then empty else "wall_s" end),
+	(if (.threads | length) > 0 then empty else "threads" end),
+	(if ([.threads[].schedstat.wait_ns] | add) > 0 then empty else "no run-queue wait at all" end)];
+def thread_bad: [.threads[] | select(
+	(.tid > 0 and .pid > 0 and (.name | length) > 0 and .ended == true
+	 and .end_ns >= .start_ns
+	 and .schedstat.run_ns > 0 and .schedstat.timeslices > 0 and .schedstat.wait_ns >= 0
+	 and .rusage.nvcsw >= 0 and .rusage.nivcsw >= 0
+	 and ((.rusage.nvcsw + .rusage.nivcsw - .schedstat.timeslices + 1) | abs) <= 2) | not)
+	| {tid, name, schedstat, rusage, ended}];
+def names: [.threads[].name] | unique;
+'
+
+# demo_common DEMO JSON: the checks every demo's JSON result must pass.
+demo_common() {
+	local demo=$1 file=$2
+	jcheck "$demo: JSON top-level fields in every run" "$file" \
+		'[runs | run_fields_bad | length] | add == 0' '[runs | {variant, bad: run_fields_bad}]'
+	jcheck "$demo: every thread record complete, switches agree with timeslices" "$file" \
+		'[runs | thread_bad | length] | add == 0' '[runs | thread_bad] | flatten | .[:3]'
+	jcheck "$demo: demo name in every run" "$file" "[runs | .demo == \"$demo\"] | all"
+}
+
+# demo_cli DEMO VARIANT QUICK_ARGS...: --help, aliases and the bad input every
+# demo refuses with a message and exit status 2. VARIANT is a valid variant.
+demo_cli() {
+	local demo=$1 variant=$2 bin=$BUILD/demos/$1 alias out
+	shift 2
+	out=$("$bin" --help 2>&1)
+	check "$demo: --help exits 0 and shows the usage" \
+		test $? -eq 0 -a "${out:0:6}" = "Usage:"
+	alias=$(awk -F'\t' -v d="$demo" '$1 == d {print $2}' "$TOP/demos/catalogue.tsv")
+	check "$demo: seed alias $alias runs the same program" \
+		test -n "$alias" -a "$("$BUILD/demos/$alias" --list-variants 2>&1)" = "$("$bin" --list-variants 2>&1)"
+	check "$demo: --list-variants names $variant" grep -qx -- "$variant" <<<"$("$bin" --list-variants)"
+	expect_exit "$demo: unknown variant" 2 "$bin" --variant no-such-variant "$@"
+	expect_exit "$demo: unknown option" 2 "$bin" --no-such-option "$@"
+	expect_exit "$demo: --json without its value" 2 "$bin" "$@" --json
+	expect_exit "$demo: --variant without its value" 2 "$bin" "$@" --variant
+	expect_exit "$demo: a value given to a flag" 2 "$bin" --quick=yes
+	expect_exit "$demo: a stray argument" 2 "$bin" "$@" stray
+	expect_exit "$demo: --json in a directory that does not exist" 2 \
+		"$bin" --variant "$variant" "$@" --json /nonexistent-dir/demo.json
+	out=$(mktemp -d)
+	: >"$out/file"
+	expect_exit "$demo: --json under a regular file" 2 \
+		"$bin" --variant "$variant" "$@" --json "$out/file/demo.json"
+	rm -rf "$out"
+}
+
+# A scratch directory for one suite, removed when it ends.
+scratch() {
+	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/schedlab-test.XXXXXX")
+	trap 'rm -rf "$SCRATCH"' EXIT
+}

@@ -74,8 +74,16 @@ void thread_end(struct thread_record *r)
 {
 	char line[128];
 	struct rusage ru;
+	struct timespec ts;
 	FILE *f;
 
+	/* schedstat's run time (se.sum_exec_runtime) is brought up to date only
+	 * at a tick or a switch, so a thread still in its first slice would
+	 * read 0. Reading the thread's CPU clock updates it (the kernel's
+	 * task_sched_runtime() calls update_curr() for a running task): the
+	 * record then counts the slice the thread is in. */
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		perror("thread_end: clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
 	f = fopen("/proc/thread-self/schedstat", "re");
 	if (!f || !fgets(line, sizeof(line), f) ||
 	    schedstat_parse(line, &r->run_ns, &r->wait_ns, &r->timeslices))
