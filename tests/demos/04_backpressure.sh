@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# 04_backpressure in --quick mode made 2 s long (in 1 s the bounded queue's
+# items have not yet waited longer than the unbounded queue's): a producer
+# every 1 ms and a consumer taking 5 ms per item. Unbounded: the backlog grows
+# by about 1600 items (2000 made, 400 taken); bounded (200): never more than
+# 200 queued, the producer blocks instead, and an item waits at most about
+# 200 x 5 ms.
+. "$(dirname "$0")/../lib.sh"
+D=04_backpressure
+BIN=$BUILD/demos/$D
+scratch
+
+demo_cli $D bounded --quick
+expect_exit "$D: zero --capacity" 2 "$BIN" --quick --capacity 0
+expect_exit "$D: negative --capacity" 2 "$BIN" --quick --capacity -5
+expect_exit "$D: absurd --capacity" 2 "$BIN" --quick --capacity 99999999999
+expect_exit "$D: --duration too short" 2 "$BIN" --duration 0.01
+expect_exit "$D: negative --duration" 2 "$BIN" --duration -1
+expect_exit "$D: zero --produce-ms" 2 "$BIN" --quick --produce-ms 0
+expect_exit "$D: negative --consume-ms" 2 "$BIN" --quick --consume-ms -5
+expect_exit "$D: absurd --payload" 2 "$BIN" --quick --payload 99999999
+expect_exit "$D: an unbounded backlog of over 8 GB" 2 "$BIN" --duration 3600 --payload 1048576
+expect_exit "$D: unknown --work" 2 "$BIN" --quick --work nap
+
+J=$SCRATCH/all.json
+check "$D --quick --duration 2 runs both variants" "$BIN" --quick --duration 2 --json "$J"
+check "$D: variants unbounded, bounded" test "$(json "$J" '[.runs[].variant] | join(",")')" = unbounded,bounded
+demo_common $D "$J"
+U='.runs[] | select(.variant == "unbounded")'
+B='.runs[] | select(.variant == "bounded")'
+FIG='.runs[] | {variant, produced, consumed, backlog, max_backlog, queue, latency}'
+
+# Absolute deadlines: the unbounded producer keeps its rate, 2000 items in 2 s.
+jcheck "$D unbounded: the producer kept its rate (2000 items)" "$J" "$U | .produced == 2000" "$FIG"
+jcheck "$D: the backlog is what was made and not taken" "$J" \
+	'[.runs[] | .backlog == .produced - .consumed] | all' "$FIG"
+# The consumer takes 5 ms + the sleep's overshoot per item: 300..400 in 2 s
+# on a busy machine; the backlog is the rest.
+jcheck "$D unbounded: backlog 2000 - 400 = 1600 (1550..1750)" "$J" \
+	"$U | .backlog >= 1550 and .backlog <= 1750 and .max_backlog >= .backlog" "$FIG"
+jcheck "$D unbounded: the producer never waited" "$J" "$U | .queue.capacity == 0 and .queue.put_waits == 0" "$FIG"
+jcheck "$D bounded: never more than 200 queued" "$J" \
+	"$B | .max_backlog <= 200 and .backlog <= 200 and ([.samples[].backlog] | max) <= 200" "$FIG"
+jcheck "$D bounded: the queue filled and the producer blocked on it" "$J" \
+	"$B | .max_backlog == 200 and .queue.put_waits > 0 and .queue.put_wait_ns > 100000000" "$FIG"
+jcheck "$D bounded: the producer was slowed to the consumer's pace" "$J" \
+	"$B | .produced < 1000 and .produced <= .consumed + 200" "$FIG"
+# An item waits for the items ahead of it: at most 200 x (5 ms + overshoot).
+jcheck "$D bounded: item latency within 200 x 5 ms (+30% for overshoot and load)" "$J" \
+	"$B | .latency.max_ns <= 1300000000 and .latency.max_ns > 0" "$FIG"
+jcheck "$D: latency percentiles ordered, bounded p99 below unbounded p99" "$J" \
+	"([.runs[].latency | .p50_ns <= .p95_ns and .p95_ns <= .p99_ns and .p99_ns <= .max_ns and .count > 0] | all)
+	 and (($B | .latency.p99_ns) < ($U | .latency.p99_ns))" "$FIG"
+# Each item carries 4 KiB: 1600 queued items hold over 6 MiB, 200 under 1 MiB + malloc's slack.
+jcheck "$D: the unbounded backlog's memory shows in the peak RSS" "$J" \
+	"($U | .rss.growth_kib >= 5000) and ($B | .rss.growth_kib) < ($U | .rss.growth_kib) and ([.runs[].rss.peak_kib > 0] | all)" \
+	'[.runs[] | {variant, rss}]'
+jcheck "$D: the backlog sampled every 100 ms" "$J" \
+	'[.runs[] | (.samples | length) >= 18 and (.samples | length) <= 22
+	  and ([.samples[1:][].t_ns] | . == (sort)) and .samples[1].t_ns >= 90000000 and .samples[1].t_ns <= 150000000] | all' \
+	'[.runs[] | [.samples[] | [.t_ns, .backlog]]]'
+jcheck "$D unbounded: the sampled backlog grows" "$J" "$U | .samples[-1].backlog > .samples[1].backlog + 1000" \
+	"$U | [.samples[].backlog]"
+jcheck "$D: threads main, producer, consumer, sampler" "$J" \
+	'[.runs[] | names == ["consumer", "main", "producer", "sampler"]] | all' '[.runs[] | names]'
+jcheck "$D: items counted on the producer and consumer" "$J" \
+	'[.runs[] | . as $r | (.threads[] | select(.name == "consumer") | .tasks == $r.consumed)] | all'
+# The producer sleeps to each deadline and the consumer sleeps per item:
+# both block voluntarily, about once per item.
+jcheck "$D: producer and consumer block once per item" "$J" \
+	'[.runs[] | . as $r | (.threads[] | select(.name == "consumer") | .rusage.nvcsw >= $r.consumed),
+	  (.threads[] | select(.name == "producer") | .rusage.nvcsw >= $r.produced / 2)] | all' \
+	'[.runs[] | [.threads[] | {name, tasks, rusage}]]'
+jcheck "$D: the queue's mutex and condition variables named, with addresses" "$J" \
+	'[.runs[] | .pid as $p | ([.locks[].name] | unique) == ["queue mutex", "queue not_empty cond", "queue not_full cond"]
+	  and ([.locks[] | .pid == $p and (.addr | test("^0x[0-9a-f]+$"))] | all)] | all' '.runs[0].locks[:2]'
+
+J=$SCRATCH/one.json
+check "$D --variant bounded --capacity 10 --duration 0.3" \
+	"$BIN" --variant bounded --capacity 10 --duration 0.3 --json "$J"
+jcheck "$D: a queue of 10 holds at most 10, latency about 10 x 5 ms" "$J" \
+	'.variant == "bounded" and .params.capacity == 10 and .max_backlog == 10
+	 and .latency.max_ns < 100000000 and .params.duration_s == 0.3' '{max_backlog, latency, params}'
+demo_common $D "$J"
