@@ -138,7 +138,9 @@ int vm_run(const struct vm_program *p, const int64_t *args, unsigned int nargs, 
 
 	if (nargs != p->nargs)
 		return VM_ERR_ARGS;
-	memcpy(locals, args, nargs * sizeof(*args));
+	/* memcpy's source must not be NULL even for 0 bytes (UBSan holds us to it). */
+	if (nargs)
+		memcpy(locals, args, nargs * sizeof(*args));
 
 #define DISPATCH() goto *label[pc->op]
 #define NEXT()                                                                                     \
