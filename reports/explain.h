@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The *why* section: one explainer per demo turns a run set into sentences.
+ *
+ * Rules every explainer follows (docs/report.md):
+ *   - each sentence is computed from the data and cites its figures;
+ *   - a claim is made only past a threshold the sentence states;
+ *   - when the data does not show the phenomenon, the sentence is omitted
+ *     (fed a run where it is absent, an explainer must not claim it).
+ *
+ * To add one: write reports/explain_NN_name.c defining
+ *     const struct explainer explain_NN_name = {"NN_name", explain_fn};
+ * declare it below and list it in explainers[] in reports/explain.c (a
+ * static library drops objects nothing references, so the table is explicit). */
+#ifndef SCHEDLAB_EXPLAIN_H
+#define SCHEDLAB_EXPLAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runset.h"
+
+struct sentences {
+	char **s;
+	size_t n;
+};
+
+void sentences_add(struct sentences *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sentences_free(struct sentences *s);
+
+struct explainer {
+	const char *demo; /* meta.json "demo", or "command" for a traced command */
+	void (*explain)(const struct run_set *rs, struct sentences *out);
+};
+
+extern const struct explainer explain_01_io_wait;
+extern const struct explainer explain_02_cpu_bound;
+extern const struct explainer explain_03_event_loop;
+extern const struct explainer explain_04_backpressure;
+extern const struct explainer explain_05_thread_overhead;
+extern const struct explainer explain_command;
+
+/* The explainer for @rs: the demo's own, else the generic command explainer
+ * (which reads any run set). */
+const struct explainer *explainer_for(const struct run_set *rs);
+/* The generic explainer applied to one run, its sentences prefixed with
+ * @prefix (e.g. "threads-gil: "); for demos without their own explainer. */
+void explain_generic_run(const struct run *r, const char *prefix, struct sentences *out);
+
+/* Helpers the explainers share. */
+
+/* Per-state time summed over the threads of @r whose role (comm with digits
+ * as '*', reports/roles.h) starts with @role_prefix (NULL: every thread). */
+struct state_sum {
+	size_t threads;
+	uint64_t ns[ST_COUNT];
+	uint64_t lifetime_ns;
+};
+struct state_sum state_sum_of(const struct run *r, const char *role_prefix);
+/* Share (0..1) of lifetime in state @s; 0 when lifetime is 0. */
+double state_share(const struct state_sum *ss, enum state s);
+
+/* Futex waits of @r, split into those on an address demo.json names and the
+ * rest; the named ones also per name (a lock has several futex words: a
+ * condition variable's signal words, its mutex), largest time first. */
+#define FUTEX_NAMES_MAX 8
+struct futex_by_name {
+	char name[64];
+	uint64_t count, ns;
+};
+struct futex_sum {
+	uint64_t named_count, named_ns;
+	uint64_t all_count, all_ns;
+	struct futex_by_name by_name[FUTEX_NAMES_MAX];
+	size_t nnames;
+	char names[256]; /* "GIL cond 105 waits 517 ms, GIL mutex 36 waits 62.7 ms" */
+};
+struct futex_sum futex_sum_of(const struct run *r);
+/* Waits on the futex words whose demo.json name contains @part ("not_full"). */
+struct futex_by_name futex_named(const struct run *r, const char *part);
+
+/* Per-state time of the threads that did the demo's work: the threads of the
+ * demo's own process that demo.json says completed tasks (main in a serial
+ * run, the workers in a pool). */
+struct state_sum state_sum_of_task_threads(const struct run *r);
+
+/* Calls to the syscalls whose name contains @part, over the threads whose
+ * role starts with @role_prefix (NULL: all). */
+struct syscall_sum {
+	uint64_t count, total_ns, max_ns;
+};
+struct syscall_sum syscall_sum_of(const struct run *r, const char *role_prefix, const char *part);
+
+/* A number in demo.json by a dotted path from the root ("gil.handoffs",
+ * "rss.growth_kib"), or @dflt when absent or not a number. */
+double demo_num(const struct run *r, const char *path, double dflt);
+
+/* Text of a duration: "1.23 s", "45.6 ms", "12.3 µs", "850 ns". */
+const char *fmt_ns(char *buf, size_t len, double ns);
+
+#endif

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Why 02_cpu_bound looks the way it does. The claims and their thresholds
+ * (docs/explainers.md):
+ *   - threads-gil serialised: parallelism ≤ 1.25 on a host where the bound
+ *     min(workers, CPUs) is ≥ 2; "although CPUs were free" only when its
+ *     workers' run-queue wait is < 10% of their CPU demand;
+ *   - its workers were blocked on a lock: ≥ 30% of worker lifetime in the
+ *     lock state;
+ *   - that lock was the GIL: waits on the futex words demo.json names add up
+ *     to ≥ 50% of the time the workers spent in futex calls;
+ *   - the lock changed hands at the switch-interval rate: handoffs per second
+ *     within 0.5-1.5 × 1/interval (the rate is given either way);
+ *   - processes / threads-nogil scaled: parallelism ≥ 80% of the bound;
+ *   - without a contended lock: workers < 1% of their lifetime in futex waits;
+ *   - CPU-bound instead: workers > CPUs and run-queue wait ≥ 10% of the
+ *     workers' CPU demand;
+ *   - threads-gil slower than the best other variant: ratio ≥ 1.5;
+ *   - the conclusion (the lock, not threads) only when the GIL claims and a
+ *     lock-free variant's scaling claim were all made. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "explain.h"
+
+#define SERIAL_PARALLELISM 1.25
+#define FREE_CPU_SHARE 0.10
+#define LOCK_SHARE 0.30
+#define NAMED_SHARE 0.50
+#define HANDOFF_LO 0.5
+#define HANDOFF_HI 1.5
+#define SCALED_SHARE 0.80
+#define UNCONTENDED_SHARE 0.01
+#define RUNQ_SHARE 0.10
+#define SLOWER_RATIO 1.5
+
+/* Workers: params.workers, else the threads of role "worker-*". */
+static double workers_of(const struct run *r)
+{
+	double w = demo_param(r->demo, "workers", 0);
+
+	if (w <= 0)
+		w = (double)state_sum_of(r, "worker").threads;
+	return w;
+}
+
+/* Run-queue wait as a share of CPU demand (running + runnable). */
+static double runq_share(const struct state_sum *ss)
+{
+	double demand = (double)(ss->ns[ST_RUNNING] + ss->ns[ST_RUNNABLE]);
+
+	return demand > 0 ? (double)ss->ns[ST_RUNNABLE] / demand : 0;
+}
+
+/* The switch interval in ns: demo.json's gil block, else params. */
+static double switch_interval_ns(const struct run *r)
+{
+	double v = demo_num(r, "gil.switch_interval_ns", 0);
+
+	if (v <= 0)
+		v = demo_param(r->demo, "switch_interval_ms", 0) * 1e6;
+	return v;
+}
+
+/* Returns how many of the three GIL claims (serial, lock, named) were made. */
+static int gil_variant(const struct variant *v, double bound, struct sentences *out)
+{
+	const struct run *r = v->rep;
+	struct state_sum ws = state_sum_of(r, "worker");
+	struct futex_sum fs = futex_sum_of(r);
+	struct syscall_sum wf = syscall_sum_of(r, "worker", "futex");
+	double par = v->m[M_PARALLELISM].med, interval, handoffs, wall = r->m[M_WALL_S];
+	char d1[32], d2[32], d3[32];
+	int made = 0;
+	size_t i;
+
+	if (bound >= 2 && par <= SERIAL_PARALLELISM) {
+		made++;
+		sentences_add(out,
+			      "%s ran at parallelism %.2f (CPU time %.2f s over %.2f s wall): one "
+			      "worker at a time, although the bound min(workers, CPUs) is %.0f "
+			      "(threshold: parallelism ≤ %.2f).",
+			      v->name, par, v->m[M_CPU_S].med, v->m[M_WALL_S].med, bound,
+			      SERIAL_PARALLELISM);
+		if (ws.threads && runq_share(&ws) < FREE_CPU_SHARE)
+			sentences_add(out,
+				      "The CPUs were free: its workers waited %s in run queues, "
+				      "%.1f%% of their CPU demand (threshold: < %.0f%%).",
+				      fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
+				      100 * runq_share(&ws), 100 * FREE_CPU_SHARE);
+	}
+	if (ws.threads && state_share(&ws, ST_LOCK) >= LOCK_SHARE) {
+		made++;
+		sentences_add(
+		    out,
+		    "Its %zu worker threads spent %.0f%% of their lifetime blocked in futex "
+		    "waits (lock state, %s) and %.0f%% running (threshold: ≥ %.0f%% in lock).",
+		    ws.threads, 100 * state_share(&ws, ST_LOCK),
+		    fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
+		    100 * state_share(&ws, ST_RUNNING), 100 * LOCK_SHARE);
+	}
+	if (fs.named_count && wf.total_ns &&
+	    (double)fs.named_ns >= NAMED_SHARE * (double)wf.total_ns) {
+		made++;
+		sentences_add(
+		    out,
+		    "Those waits were on the GIL: %llu futex waits on the words demo.json "
+		    "names (%s), %s in all, mean %s per wait, %.0f%% of the %s its workers "
+		    "spent in futex calls (threshold: ≥ %.0f%%).",
+		    (unsigned long long)fs.named_count, fs.names,
+		    fmt_ns(d1, sizeof(d1), (double)fs.named_ns),
+		    fmt_ns(d2, sizeof(d2), (double)fs.named_ns / (double)fs.named_count),
+		    fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns),
+		    fmt_ns(d3, sizeof(d3), (double)wf.total_ns), 100 * NAMED_SHARE);
+	}
+
+	handoffs = demo_num(r, "gil.handoffs", -1);
+	if (handoffs < 0) {
+		handoffs = 0;
+		for (i = 0; r->demo && i < r->demo->nthreads; i++)
+			handoffs += (double)r->demo->threads[i].lock_acquires;
+	}
+	interval = switch_interval_ns(r);
+	if (handoffs > 0 && interval > 0 && wall > 0) {
+		double ceiling = 1e9 / interval, rate = handoffs / wall;
+
+		if (rate >= HANDOFF_LO * ceiling && rate <= HANDOFF_HI * ceiling)
+			sentences_add(
+			    out,
+			    "The GIL changed hands %.0f times in %.2f s, %.0f handoffs/s: "
+			    "about 1/switch interval (%s → %.0f/s; within %.1f-%.1f×), so "
+			    "it moved on the waiters' drop requests, not on its own.",
+			    handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval), ceiling,
+			    HANDOFF_LO, HANDOFF_HI);
+		else
+			sentences_add(out,
+				      "The GIL changed hands %.0f times in %.2f s, %.0f handoffs/s "
+				      "(one per %s), against 1/switch interval (%s) = %.0f/s.",
+				      handoffs, wall, rate,
+				      fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
+				      fmt_ns(d3, sizeof(d3), interval), ceiling);
+	}
+	return made;
+}
+
+/* Returns true when the variant scaled (the claim was made). */
+static bool free_variant(const struct variant *v, double bound, double workers, int cpus,
+			 struct sentences *out)
+{
+	const struct run *r = v->rep;
+	struct state_sum ws = state_sum_of(r, "worker");
+	double par = v->m[M_PARALLELISM].med;
+	bool scaled = bound > 0 && par >= SCALED_SHARE * bound;
+	char d1[32], d2[32];
+
+	if (scaled)
+		sentences_add(out,
+			      "%s reached parallelism %.2f, %.0f%% of the bound min(%.0f worker%s, "
+			      "%d CPUs) = %.0f (threshold: ≥ %.0f%% of the bound).",
+			      v->name, par, 100 * par / bound, workers, workers == 1 ? "" : "s",
+			      cpus, bound, 100 * SCALED_SHARE);
+	else if (bound > 0)
+		sentences_add(
+		    out,
+		    "%s reached parallelism %.2f, only %.0f%% of the bound min(%.0f "
+		    "worker%s, %d CPUs) = %.0f (below the %.0f%% it takes to call it scaled).",
+		    v->name, par, 100 * par / bound, workers, workers == 1 ? "" : "s", cpus, bound,
+		    100 * SCALED_SHARE);
+	if (ws.threads && state_share(&ws, ST_LOCK) < UNCONTENDED_SHARE)
+		sentences_add(out,
+			      "%s's workers had no contended lock: %s in futex waits, %.2f%% of "
+			      "their lifetime (threshold: < %.0f%%).",
+			      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
+			      100 * state_share(&ws, ST_LOCK), 100 * UNCONTENDED_SHARE);
+	if (ws.threads && workers > cpus && runq_share(&ws) >= RUNQ_SHARE)
+		sentences_add(
+		    out,
+		    "With %.0f workers on %d CPUs, %s's workers waited %s in run queues "
+		    "against %s running, %.0f%% of their CPU demand (threshold: ≥ %.0f%%): "
+		    "here the CPUs are the bound, not a lock.",
+		    workers, cpus, v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
+		    fmt_ns(d2, sizeof(d2), (double)ws.ns[ST_RUNNING]), 100 * runq_share(&ws),
+		    100 * RUNQ_SHARE);
+	return scaled;
+}
+
+static void explain(const struct run_set *rs, struct sentences *out)
+{
+	const struct variant *gil = run_set_variant(rs, "threads-gil"), *best = NULL;
+	const struct variant *free_scaled = NULL;
+	int gil_claims = 0;
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		double workers = workers_of(v->rep);
+		double bound = fmin(workers, (double)rs->cpus);
+
+		if (v == gil) {
+			gil_claims = gil_variant(v, bound, out);
+			continue;
+		}
+		if (free_variant(v, bound, workers, rs->cpus, out) && bound >= 2 &&
+		    (!free_scaled || !strcmp(v->name, "threads-nogil")))
+			free_scaled = v;
+		if (!best || v->m[M_WALL_S].med < best->m[M_WALL_S].med)
+			best = v;
+	}
+	if (gil && best && best->m[M_WALL_S].med > 0) {
+		double ratio = gil->m[M_WALL_S].med / best->m[M_WALL_S].med;
+
+		if (ratio >= SLOWER_RATIO)
+			sentences_add(out,
+				      "threads-gil took %.2f s against %.2f s for %s: %.1f× slower "
+				      "(threshold: ≥ %.1f×).",
+				      gil->m[M_WALL_S].med, best->m[M_WALL_S].med, best->name,
+				      ratio, SLOWER_RATIO);
+	}
+	if (gil && gil_claims == 3 && free_scaled)
+		sentences_add(out,
+			      "So the cause is the lock, not threads: %s ran the same work at "
+			      "parallelism %.2f, while under the GIL the threads took turns.",
+			      free_scaled->name, free_scaled->m[M_PARALLELISM].med);
+}
+
+const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain};
