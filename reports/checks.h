@@ -29,6 +29,9 @@ double tol_perf_switches(double ref);
 /* Conservation: |sum of states - lifetime| <= 1% of lifetime + 1 µs. */
 double tol_conservation_ns(double lifetime_ns);
 bool within(double a, double b, double tol);
+/* eBPF against a kernel snapshot: below by at most @tol, above by at most
+ * @tol + @extra (time the snapshot could not see, struct thread_check). */
+bool within_above(double ebpf, double ref, double tol, double extra);
 
 enum verdict { V_PASS, V_FAIL, V_NA };
 
@@ -44,6 +47,10 @@ struct thread_check {
 	int tid;
 	char comm[32];
 	double ebpf_run_ns, ref_run_ns, tol_run_ns;
+	/* How much more eBPF may see than the kernel's snapshot: the host's
+	 * irq/softirq/steal time during the pass (the task clock leaves it out)
+	 * plus the thread's life after it took its own accounting. */
+	double extra_ns;
 	double ebpf_wait_ns, ref_wait_ns, tol_wait_ns;
 	uint64_t slices;
 	uint64_t ebpf_nv, ref_nv, ebpf_niv, ref_niv;

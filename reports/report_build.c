@@ -115,6 +115,7 @@ int report_build(struct report *rp, char *err, size_t errlen)
 	report_runq(rp);
 	report_syscalls(rp);
 	report_futex(rp);
+	report_timelines(rp);
 	report_checks(rp);
 	report_files(rp);
 	return 0;

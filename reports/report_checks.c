@@ -41,7 +41,8 @@ static void thread_table(struct report *rp, const char *run)
 		doc_cell(t, "%.2f", c->ref_run_ns / 1e6);
 		doc_cell(t, "%.3f", dev / 1e6);
 		doc_cell(t, "%.2f", c->slices ? dev / 1e3 / (double)c->slices : 0);
-		doc_cell(t, "%.2f", c->tol_run_ns / 1e6);
+		doc_cell(t, "-%.2f/+%.2f", c->tol_run_ns / 1e6,
+			 (c->tol_run_ns + c->extra_ns) / 1e6);
 		doc_cell(t, "%.2f", c->ebpf_wait_ns / 1e6);
 		doc_cell(t, "%.2f", c->ref_wait_ns / 1e6);
 		doc_cell(t, "%llu/%llu", (unsigned long long)c->ebpf_nv,

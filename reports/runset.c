@@ -214,7 +214,9 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 	for (s = 0; s < ST_COUNT; s++)
 		if (req_u64(l, e, keys[s], w, &t->state_ns[s]))
 			return -1;
-	if (req_u64(l, e, "lifetime_ns", w, &t->lifetime_ns) ||
+	if (req_u64(l, e, "first_ns", w, &t->first_ns) ||
+	    req_u64(l, e, "last_ns", w, &t->last_ns) ||
+	    req_u64(l, e, "lifetime_ns", w, &t->lifetime_ns) ||
 	    req_u64(l, e, "nvcsw", w, &t->nvcsw) || req_u64(l, e, "nivcsw", w, &t->nivcsw) ||
 	    req_u64(l, e, "timeslices", w, &t->timeslices) ||
 	    req_u64(l, e, "migrations", w, &t->migrations) ||
@@ -659,6 +661,10 @@ static int load_meta(struct run_set *rs, struct ld *l)
 			return -1;
 		if (!safe_dir(r->dir))
 			return fail(l, "%s: \"dir\" must name a folder inside the run folder", w);
+		x = json_object_get(e, "host_stolen_ns");
+		r->host_stolen_ns = json_is_integer(x) && json_integer_value(x) >= 0
+					? (double)json_integer_value(x)
+					: -1;
 		x = json_object_get(e, "commands");
 		r->commands = json_is_object(x) ? x : NULL;
 		snprintf(r->path, sizeof(r->path), "%s/%s", rs->dir, r->dir);
@@ -704,7 +710,16 @@ int run_set_load(struct run_set *rs, const char *dir, char *err, size_t errlen)
 			return -1;
 		if (r->sched.partial)
 			r->partial = true;
-		if (rs->is_demo) {
+		snprintf(path, sizeof(path), "%s/demo.json", r->path);
+		if (rs->is_demo && r->partial && !is_file(path)) {
+			/* Interrupted before the demo could write its result: the
+			 * collector's account stands alone, and the report says so. */
+			snprintf(note, sizeof(note),
+				 "%s: no demo.json (the demo was stopped before it wrote its "
+				 "result): wall is the tracing window, no kernel self-accounting",
+				 r->dir);
+			note_add(rs, extra, note);
+		} else if (rs->is_demo) {
 			r->demo = xcalloc(1, sizeof(*r->demo));
 			snprintf(l.file, sizeof(l.file), "%s/%s/demo.json", dir, r->dir);
 			snprintf(path, sizeof(path), "%s/demo.json", r->path);

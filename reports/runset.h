@@ -34,7 +34,7 @@ struct sched_thread {
 	int tid, pid;
 	char comm[32];
 	uint64_t state_ns[ST_COUNT];
-	uint64_t lifetime_ns;
+	uint64_t first_ns, last_ns, lifetime_ns;
 	uint64_t nvcsw, nivcsw, timeslices, migrations, wakeups;
 	bool exited;
 	struct kernel_counts kernel;
@@ -131,6 +131,9 @@ struct run {
 	struct timehist timehist; /* .present false when absent */
 	bool has_timeline, has_folded, has_sched_latency, has_trace_summary;
 	struct hist runq; /* every process's run-queue histogram merged */
+	/* meta "host_stolen_ns": irq + softirq + steal time of all CPUs during the
+	 * eBPF pass, which the kernel's task clock leaves out; -1 when absent */
+	double host_stolen_ns;
 	double m[M_COUNT];
 };
 
