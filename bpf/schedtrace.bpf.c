@@ -256,6 +256,29 @@ static __always_inline unsigned int task_state(struct task_struct *t)
 	return 0;
 }
 
+/*
+ * Switched out while we believed it off CPU: the sched_switch that put it on
+ * a CPU was never seen by this program (it happens, rarely, under load; see
+ * docs/collector.md). The kernel's own counter says how long it ran since
+ * its last switch-out, so the interval is split by it instead of being
+ * charged whole to the waiting state; the event is counted as lost.
+ */
+static __always_inline void repair_missed_switch_in(__u32 tid, struct st_thread *t, __u64 sum,
+						    __u64 now, __s32 cpu)
+{
+	__u64 ran = sum - t->sched_sum_at_out, gap = now - t->state_ns;
+
+	count_lost(LOST_SWITCH_IN);
+	if (t->state >= NR_STATES || now < t->state_ns)
+		return;
+	if (ran > gap)
+		ran = gap;
+	set_state(tid, t, ST_RUNNING, now - ran, cpu);
+	t->timeslices++;
+	t->slice_running_ns += ran;
+	t->sched_running_ns += ran;
+}
+
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, unsigned int prev_state)
 {
@@ -267,12 +290,16 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 
 	t = bpf_map_lookup_elem(&threads, &prev_tid);
 	if (t && !t->exited) {
+		__u64 sum = BPF_CORE_READ(prev, se.sum_exec_runtime);
+
 		now = bpf_ktime_get_ns();
 		if (t->state == ST_RUNNING) {
 			t->slice_running_ns += now - t->state_ns;
-			t->sched_running_ns +=
-			    BPF_CORE_READ(prev, se.sum_exec_runtime) - t->sched_sum_at_in;
+			t->sched_running_ns += sum - t->sched_sum_at_in;
+		} else {
+			repair_missed_switch_in(prev_tid, t, sum, now, cpu);
 		}
+		t->sched_sum_at_out = sum;
 		take_stacks(ctx, t);
 		if (preempt || prev_state == TASK_RUNNING) {
 			t->nivcsw++;
@@ -292,6 +319,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		delta = now - t->state_ns;
 		if (t->state == ST_RUNNABLE)
 			add_runq(t, delta);
+		else if (t->state == ST_RUNNING)
+			count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
 		t->timeslices++;
 		if (t->last_cpu >= 0 && t->last_cpu != cpu)
 			t->migrations++;
@@ -408,6 +437,10 @@ static __always_inline int handle_exit(struct task_struct *p)
 	if (!t || t->exited)
 		return 0;
 	now = bpf_ktime_get_ns();
+	/* A thread exits on its CPU: if we did not see it arrive there, repair. */
+	if (t->state != ST_RUNNING)
+		repair_missed_switch_in(tid, t, BPF_CORE_READ(p, se.sum_exec_runtime), now,
+					bpf_get_smp_processor_id());
 	set_state(tid, t, ST_EXITED, now, bpf_get_smp_processor_id());
 	t->last_ns = now;
 	t->exited = 1;

@@ -41,6 +41,8 @@ enum st_lost_kind {
 	LOST_MAP_FULL,
 	LOST_STACK_MISS,
 	LOST_STACK_COLLISION,
+	LOST_SWITCH_IN,	 /* switched out while not seen switched in */
+	LOST_SWITCH_OUT, /* switched in while not seen switched out */
 	NR_LOST,
 };
 
@@ -79,6 +81,7 @@ struct st_thread {
 	__s32 kern_stack;
 	/* scheduler clock cross-check: se.sum_exec_runtime at switch-in */
 	__u64 sched_sum_at_in;
+	__u64 sched_sum_at_out; /* se.sum_exec_runtime at the last switch-out */
 	__u64 sched_running_ns; /* sum of se.sum_exec_runtime deltas per slice */
 	__u64 slice_running_ns; /* the same completed slices by bpf_ktime_get_ns */
 	char comm[TASK_COMM_LEN];

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <jansson.h>
@@ -57,6 +58,55 @@ int read_lost(int lost_fd, uint64_t *lost)
 			lost[k] += vals[c];
 	}
 	free(vals);
+	return 0;
+}
+
+uint64_t steal_now_ns(void)
+{
+	unsigned long long v[8] = {};
+	FILE *f = fopen("/proc/stat", "r");
+	long hz = sysconf(_SC_CLK_TCK);
+	int n;
+
+	if (!f)
+		return 0;
+	/* cpu user nice system idle iowait irq softirq steal */
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	return n == 8 && hz > 0 ? v[7] * (1000000000ULL / (unsigned long long)hz) : 0;
+}
+
+int read_task_counters(pid_t pid, struct run_info *run)
+{
+	char path[64], line[256];
+	unsigned long long run_ns, wait_ns, slices, v;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%llu %llu %llu", &run_ns, &wait_ns, &slices);
+	fclose(f);
+	if (n != 3)
+		return -1;
+	run->before.run_ns = run_ns;
+	run->before.wait_ns = wait_ns;
+	run->before.timeslices = slices;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "voluntary_ctxt_switches: %llu", &v) == 1)
+			run->before.nvcsw = v;
+		else if (sscanf(line, "nonvoluntary_ctxt_switches: %llu", &v) == 1)
+			run->before.nivcsw = v;
+	}
+	fclose(f);
+	run->before.valid = true;
 	return 0;
 }
 
@@ -367,10 +417,12 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 
 	if (read_lost(maps->lost, lost))
 		return -1;
-	lostj = json_pack("{s:I,s:I,s:I,s:I}", "ringbuf", (json_int_t)lost[LOST_RINGBUF],
-			  "map_full", (json_int_t)lost[LOST_MAP_FULL], "stack_misses",
-			  (json_int_t)lost[LOST_STACK_MISS], "stack_collisions",
-			  (json_int_t)lost[LOST_STACK_COLLISION]);
+	lostj = json_pack(
+	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "ringbuf", (json_int_t)lost[LOST_RINGBUF], "map_full",
+	    (json_int_t)lost[LOST_MAP_FULL], "stack_misses", (json_int_t)lost[LOST_STACK_MISS],
+	    "stack_collisions", (json_int_t)lost[LOST_STACK_COLLISION], "prog_misses",
+	    (json_int_t)run->prog_misses, "switch_in_missed", (json_int_t)lost[LOST_SWITCH_IN],
+	    "switch_out_missed", (json_int_t)lost[LOST_SWITCH_OUT]);
 
 	for (char *const *a = run->argv; *a; a++)
 		json_array_append_new(argv, json_string(*a));
@@ -391,6 +443,15 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 		json_pack("{s:I,s:I,s:I}", "slices", (json_int_t)slices, "sched_minus_bpf_ns",
 			  (json_int_t)dev, "deviation_per_slice_ns",
 			  (json_int_t)(slices ? dev / (int64_t)slices : 0)));
+	set_new(root, "steal_ns", JINT(run->steal_ns));
+	if (run->before.valid)
+		set_new(root, "before",
+			json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "tid", (json_int_t)run->pid,
+				  "run_ns", (json_int_t)run->before.run_ns, "wait_ns",
+				  (json_int_t)run->before.wait_ns, "timeslices",
+				  (json_int_t)run->before.timeslices, "nvcsw",
+				  (json_int_t)run->before.nvcsw, "nivcsw",
+				  (json_int_t)run->before.nivcsw));
 	set_new(root, "threads", threads);
 	set_new(root, "processes", procs);
 	set_new(root, "futex", futexes);

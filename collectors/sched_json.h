@@ -20,7 +20,22 @@ struct run_info {
 	uint64_t end_ns;
 	int cpus;
 	const char *attach_mode; /* "tp_btf" or "raw_tp" */
+	/* Program runs the kernel skipped (recursion protection), all programs. */
+	uint64_t prog_misses;
+	/* Steal time of all CPUs over the tracing window (/proc/stat), ns. */
+	uint64_t steal_ns;
+	/* The command's kernel counters when tracing began (it was forked before). */
+	struct {
+		bool valid;
+		uint64_t run_ns, wait_ns, timeslices, nvcsw, nivcsw;
+	} before;
 };
+
+/* Steal time of all CPUs so far (/proc/stat "cpu" line), ns; 0 if unknown. */
+uint64_t steal_now_ns(void);
+
+/* The kernel's counters of a thread now: /proc/PID/schedstat and status. */
+int read_task_counters(pid_t pid, struct run_info *run);
 
 /* Map file descriptors the writer reads. */
 struct sched_maps {

@@ -56,6 +56,7 @@ static struct options {
 	const char *user;
 	bool timeline;
 	bool stacks;
+	bool raw_tp;
 	int verbose; /* -v progress and libbpf info, -vv libbpf debug */
 	double duration_s;
 	char **argv;
@@ -80,7 +81,7 @@ static const char doc[] =
     "OPTIONS:";
 static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
 
-enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION };
+enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION, OPT_RAW_TP };
 
 static const struct argp_option options[] = {
     {"output", 'o', "DIR", 0, "Write the results into DIR (created if missing)", 0},
@@ -90,6 +91,8 @@ static const struct argp_option options[] = {
      "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
     {"duration", OPT_DURATION, "S", 0,
      "Stop after S seconds: SIGTERM to CMD, results marked partial", 0},
+    {"raw-tp", OPT_RAW_TP, NULL, 0,
+     "Use the raw_tp programs even where tp_btf loads (tests the fallback)", 0},
     {"verbose", 'v', NULL, 0,
      "Print progress (events/s) and lost events to stderr; twice: libbpf debug output", 0},
     {},
@@ -108,6 +111,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STACKS:
 		opts.stacks = true;
+		break;
+	case OPT_RAW_TP:
+		opts.raw_tp = true;
 		break;
 	case OPT_USER:
 		opts.user = arg;
@@ -257,7 +263,7 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf)
 
 static struct schedtrace_bpf *open_and_load(const char **mode)
 {
-	for (int attempt = 0; attempt < 2; attempt++) {
+	for (int attempt = opts.raw_tp ? 1 : 0; attempt < 2; attempt++) {
 		bool btf = attempt == 0;
 		struct schedtrace_bpf *skel = schedtrace_bpf__open();
 		int err;
@@ -366,6 +372,62 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Runs of our programs the kernel skipped because the program was already
+ * running on that CPU (bpf_prog_info.recursion_misses): events lost.
+ */
+static uint64_t prog_misses(struct schedtrace_bpf *skel)
+{
+	struct bpf_program *prog;
+	uint64_t misses = 0;
+
+	bpf_object__for_each_program(prog, skel->obj)
+	{
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			fprintf(stderr, "schedtrace: bpf_obj_get_info_by_fd(%s): %s\n",
+				bpf_program__name(prog), strerror(errno));
+			continue;
+		}
+		if (opts.verbose && info.recursion_misses)
+			fprintf(stderr, "schedtrace: %s: %llu runs skipped\n",
+				bpf_program__name(prog), (unsigned long long)info.recursion_misses);
+		misses += info.recursion_misses;
+	}
+	return misses;
+}
+
+/*
+ * Waits (up to a second) until the forked child sleeps on the go pipe, so
+ * the state we start it in is true and the kernel's counters read before
+ * the release hold no wait still in progress.
+ */
+static void wait_child_blocked(pid_t pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n;
+
+		if (!f)
+			return;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = 0;
+		p = strrchr(buf, ')');
+		if (!p || (p[1] == ' ' && p[2] != 'R'))
+			return;
+		usleep(1000);
+	}
+}
+
 static int insert_child(struct schedtrace_bpf *skel, pid_t pid)
 {
 	struct st_thread t = {};
@@ -409,6 +471,7 @@ int main(int argc, char **argv)
 	const char *mode = "";
 	int status = 0, err, ret = EXIT_USAGE;
 	bool created;
+	uint64_t steal0;
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return EXIT_USAGE;
@@ -475,6 +538,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "schedtrace: sigaction: %s\n", strerror(errno));
 		goto kill_child;
 	}
+	wait_child_blocked(child.pid);
 	if (insert_child(skel, child.pid))
 		goto kill_child;
 	err = schedtrace_bpf__attach(skel);
@@ -490,6 +554,11 @@ int main(int argc, char **argv)
 	}
 	if (ls.sym)
 		symbolizer_note_process(ls.sym, child.pid, getpid());
+	/* What the kernel counted for the child before we watched (it was forked first). */
+	if (read_task_counters(child.pid, &run))
+		fprintf(stderr, "schedtrace: reading /proc/%d/schedstat: %s\n", (int)child.pid,
+			strerror(errno));
+	steal0 = steal_now_ns();
 	err = child_release(&child);
 	if (err) {
 		waitpid(child.pid, NULL, 0);
@@ -551,6 +620,7 @@ int main(int argc, char **argv)
 		}
 	}
 	run.end_ns = now_ns();
+	run.steal_ns = steal_now_ns() - steal0;
 	if (got_signal)
 		run.partial = true;
 
@@ -568,6 +638,7 @@ int main(int argc, char **argv)
 						: 1;
 	run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	run.attach_mode = mode;
+	run.prog_misses = prog_misses(skel);
 	maps.threads = bpf_map__fd(skel->maps.threads);
 	maps.runq = bpf_map__fd(skel->maps.runq);
 	maps.syscalls = bpf_map__fd(skel->maps.syscalls);
@@ -590,11 +661,15 @@ int main(int argc, char **argv)
 		if (!read_lost(maps.lost, lost))
 			fprintf(stderr,
 				"schedtrace: lost: ringbuf %llu, map_full %llu, stack misses %llu, "
-				"stack collisions %llu\n",
+				"stack collisions %llu, switch-ins missed %llu, switch-outs missed "
+				"%llu, program runs skipped %llu\n",
 				(unsigned long long)lost[LOST_RINGBUF],
 				(unsigned long long)lost[LOST_MAP_FULL],
 				(unsigned long long)lost[LOST_STACK_MISS],
-				(unsigned long long)lost[LOST_STACK_COLLISION]);
+				(unsigned long long)lost[LOST_STACK_COLLISION],
+				(unsigned long long)lost[LOST_SWITCH_IN],
+				(unsigned long long)lost[LOST_SWITCH_OUT],
+				(unsigned long long)run.prog_misses);
 	}
 	goto out;
 
