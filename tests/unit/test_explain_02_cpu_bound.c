@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 02_cpu_bound's explainer: each claim made on a run that shows it, left out
+ * on one that does not. */
+#include "explain_fixture.h"
+
+#define PARAMS "{\"tasks\": 4, \"n\": 10000000, \"workers\": %d, \"switch_interval_ms\": 5}"
+#define GIL_WORD "0x7ffc00000e70"
+
+/* What a threads-gil run looks like; each test changes one figure. */
+struct gil_shape {
+	double wall;	    /* s */
+	double run_ms;	    /* per worker */
+	double lock_ms;	    /* per worker */
+	double runnable_ms; /* per worker */
+	bool named;	    /* demo.json names the futex word the workers wait on */
+	int handoffs;	    /* demo.json gil.handoffs */
+};
+
+static const struct gil_shape GIL = {2.0, 1000, 950, 40, true, 380};
+
+static void add_gil(struct fx *f, struct gil_shape g)
+{
+	char params[160], gil[160];
+	struct fx_run *r;
+	json_t *t;
+	int w;
+
+	snprintf(params, sizeof(params), PARAMS, 2);
+	r = fx_variant(f, "threads-gil", g.wall, params);
+	snprintf(gil, sizeof(gil), "{\"gil\": {\"handoffs\": %d, \"switch_interval_ns\": 5000000}}",
+		 g.handoffs);
+	fx_demo_set(r, gil);
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 1, .lock = g.wall * 1e3}, 0);
+	for (w = 1; w <= 2; w++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "worker-%d", w);
+		t = fx_thread(r, 1000 + w, name,
+			      (struct fx_states){.running = g.run_ms,
+						 .runnable = g.runnable_ms,
+						 .lock = g.lock_ms},
+			      2);
+		fx_syscall(t, "futex", g.handoffs, g.lock_ms);
+	}
+	fx_futex(r, GIL_WORD, 2 * g.handoffs, 2 * g.lock_ms);
+	if (g.named)
+		fx_lock(r, "GIL cond", GIL_WORD);
+}
+
+/* A lock-free variant: @workers workers of @run_ms each in @wall s. */
+static void add_free(struct fx *f, const char *variant, int workers, double wall, double run_ms,
+		     double runnable_ms, double lock_ms)
+{
+	char params[160];
+	struct fx_run *r;
+	int w;
+
+	snprintf(params, sizeof(params), PARAMS, workers);
+	r = fx_variant(f, variant, wall, params);
+	fx_thread(r, 1100, "main", (struct fx_states){.running = 1, .lock = wall * 1e3}, 0);
+	for (w = 1; w <= workers; w++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "worker-%d", w);
+		fx_thread(
+		    r, 1100 + w, name,
+		    (struct fx_states){.running = run_ms, .runnable = runnable_ms, .lock = lock_ms},
+		    1);
+	}
+}
+
+static const char *explain_gil(struct fx *f, struct gil_shape g)
+{
+	fx_init(f, "02_cpu_bound", 2);
+	add_gil(f, g);
+	return fx_explain(f);
+}
+
+static void gil_serialises(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_gil(&f, g), "one worker at a time");
+	fx_free(&f);
+	g.lock_ms = 0; /* both workers running the whole time: parallelism ≈ 2 */
+	g.run_ms = 1990;
+	assert_no_claim(explain_gil(&f, g), "one worker at a time");
+	fx_free(&f);
+}
+
+static void cpus_were_free(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_gil(&f, g), "The CPUs were free");
+	fx_free(&f);
+	g.runnable_ms = 400; /* 29% of CPU demand waiting for a CPU */
+	assert_no_claim(explain_gil(&f, g), "The CPUs were free");
+	fx_free(&f);
+}
+
+static void workers_blocked_on_lock(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_gil(&f, g), "spent 48% of their lifetime blocked in futex waits");
+	fx_free(&f);
+	g.lock_ms = 100;
+	assert_no_claim(explain_gil(&f, g), "blocked in futex waits (lock state");
+	fx_free(&f);
+}
+
+static void waits_were_on_the_gil(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_gil(&f, g), "Those waits were on the GIL: 760 futex waits");
+	fx_free(&f);
+	g.named = false; /* the same waits on a word nobody named */
+	assert_no_claim(explain_gil(&f, g), "were on the GIL");
+	fx_free(&f);
+}
+
+static void handoffs_at_switch_interval(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	/* 380 handoffs in 2 s = 190/s against 1/5 ms = 200/s */
+	assert_claim(explain_gil(&f, g), "190 handoffs/s: about 1/switch interval");
+	fx_free(&f);
+	g.handoffs = 40; /* 20/s: a tenth of the rate */
+	t = explain_gil(&f, g);
+	assert_no_claim(t, "about 1/switch interval");
+	assert_claim(t, "20 handoffs/s (one per 50.0 ms)");
+	fx_free(&f);
+}
+
+static void free_variants_scale_without_lock(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "processes", 2, 1.0, 950, 10, 0);
+	t = fx_explain(&f);
+	assert_claim(t, "processes reached parallelism 1.90, 95% of the bound");
+	assert_claim(t, "processes's workers had no contended lock");
+	fx_free(&f);
+
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "processes", 2, 1.0, 500, 10, 200);
+	t = fx_explain(&f);
+	assert_claim(t, "only 50% of the bound");
+	assert_no_claim(t, "95% of the bound");
+	assert_no_claim(t, "no contended lock");
+	fx_free(&f);
+}
+
+static void more_workers_than_cpus_shows_run_queue(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "processes", 8, 1.0, 240, 700, 0); /* 8 workers on 2 CPUs */
+	assert_claim(fx_explain(&f), "the CPUs are the bound, not a lock");
+	fx_free(&f);
+
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "processes", 2, 1.0, 950, 10, 0);
+	assert_no_claim(fx_explain(&f), "the CPUs are the bound");
+	fx_free(&f);
+}
+
+static void conclusion_names_the_lock(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "02_cpu_bound", 2);
+	add_gil(&f, g);
+	add_free(&f, "threads-nogil", 2, 1.0, 950, 10, 0);
+	t = fx_explain(&f);
+	assert_claim(t, "So the cause is the lock, not threads: threads-nogil");
+	assert_claim(t, "threads-gil took 2.00 s against 1.00 s for threads-nogil: 2.0× slower");
+	fx_free(&f);
+
+	/* The lock not named: the cause is not established. */
+	g.named = false;
+	fx_init(&f, "02_cpu_bound", 2);
+	add_gil(&f, g);
+	add_free(&f, "threads-nogil", 2, 1.0, 950, 10, 0);
+	assert_no_claim(fx_explain(&f), "the cause is the lock");
+	fx_free(&f);
+
+	/* Nothing scaled without the lock either: no conclusion, no "slower". */
+	fx_init(&f, "02_cpu_bound", 2);
+	add_gil(&f, GIL);
+	add_free(&f, "threads-nogil", 2, 1.9, 950, 10, 0);
+	t = fx_explain(&f);
+	assert_no_claim(t, "the cause is the lock");
+	assert_no_claim(t, "slower");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(gil_serialises),
+	    cmocka_unit_test(cpus_were_free),
+	    cmocka_unit_test(workers_blocked_on_lock),
+	    cmocka_unit_test(waits_were_on_the_gil),
+	    cmocka_unit_test(handoffs_at_switch_interval),
+	    cmocka_unit_test(free_variants_scale_without_lock),
+	    cmocka_unit_test(more_workers_than_cpus_shows_run_queue),
+	    cmocka_unit_test(conclusion_names_the_lock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 04_backpressure's explainer: each claim made on a run that shows it, left
+ * out on one that does not. */
+#include <math.h>
+
+#include "explain_fixture.h"
+
+#define NOT_FULL "0x7fff00000808"
+
+/* What a run looks like; each test changes one figure. */
+struct bp_shape {
+	int capacity;	       /* 0: unbounded */
+	double rate;	       /* backlog growth, items/s, in the samples */
+	double growth_kib;     /* RSS growth */
+	double p50_ms, max_ms; /* item latency */
+	double prod_lock_ms;   /* producer blocked on the queue, of 1000 ms */
+	int put_waits;
+	int max_backlog;
+	long page_faults; /* -1: perf stat did not run */
+};
+
+static const struct bp_shape UNBOUNDED = {0, 800, 3600, 400, 800, 0, 0, 800, 1200};
+static const struct bp_shape BOUNDED = {200, 0, 1300, 400, 850, 700, 85, 200, 500};
+
+static void add_run(struct fx *f, struct bp_shape s)
+{
+	char params[256], root[1024], samples[512] = "";
+	struct fx_run *r;
+	size_t used = 0;
+	int i;
+
+	snprintf(params, sizeof(params),
+		 "{\"capacity\": %d, \"produce_ms\": 1, \"consume_ms\": 5, \"duration_s\": 1, "
+		 "\"payload_bytes\": 4096, \"work\": \"sleep\"}",
+		 s.capacity);
+	r = fx_variant(f, s.capacity ? "bounded" : "unbounded", 1.0, params);
+	for (i = 0; i <= 10; i++) {
+		double b = s.capacity ? fmin(s.capacity, 80.0 * i) : s.rate * i / 10;
+
+		used += (size_t)snprintf(samples + used, sizeof(samples) - used,
+					 "%s{\"t_ns\": %d, \"backlog\": %.0f}", i ? "," : "",
+					 i * 100000000, b);
+	}
+	snprintf(root, sizeof(root),
+		 "{\"backlog\": %d, \"max_backlog\": %d, \"samples\": [%s], "
+		 "\"queue\": {\"capacity\": %d, \"put_waits\": %d, \"put_wait_ns\": %.0f}, "
+		 "\"rss\": {\"start_kib\": 1700, \"end_kib\": %.0f, \"growth_kib\": %.0f}, "
+		 "\"latency\": {\"p50_ns\": %.0f, \"max_ns\": %.0f}, \"oldest_age_ns\": %.0f}",
+		 s.max_backlog, s.max_backlog, samples, s.capacity, s.put_waits,
+		 s.prod_lock_ms * 1e6, 1700 + s.growth_kib, s.growth_kib, s.p50_ms * 1e6,
+		 s.max_ms * 1e6, s.max_ms * 1e6);
+	fx_demo_set(r, root);
+	fx_thread(r, 1000 + 100 * (int)(f->n - 1), "main",
+		  (struct fx_states){.running = 2, .sleep = 1000}, 0);
+	fx_thread(r, 1001 + 100 * (int)(f->n - 1), "producer",
+		  (struct fx_states){
+		      .running = 50, .lock = s.prod_lock_ms, .sleep = 950 - s.prod_lock_ms},
+		  s.max_backlog);
+	fx_thread(r, 1002 + 100 * (int)(f->n - 1), "consumer",
+		  (struct fx_states){.running = 10, .sleep = 990}, 200);
+	if (s.prod_lock_ms > 0) {
+		fx_futex(r, NOT_FULL, s.put_waits, s.prod_lock_ms);
+		fx_lock(r, "queue not_full cond", NOT_FULL);
+	}
+	if (s.page_faults >= 0)
+		fx_page_faults(r, s.page_faults);
+}
+
+static const char *explain(struct fx *f, struct bp_shape s)
+{
+	fx_init(f, "04_backpressure", 2);
+	add_run(f, s);
+	return fx_explain(f);
+}
+
+static void unbounded_producer_never_blocks(void **state)
+{
+	struct bp_shape s = UNBOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "unbounded: the producer never waited for room");
+	fx_free(&f);
+	s.prod_lock_ms = 200; /* 20% of its life on a lock */
+	s.put_waits = 30;
+	assert_no_claim(explain(&f, s), "never waited");
+	fx_free(&f);
+}
+
+static void backlog_grows_at_rate_difference(void **state)
+{
+	struct bp_shape s = UNBOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "the backlog grew at 800 items/s");
+	fx_free(&f);
+	s.rate = 100; /* far from 1000/s − 200/s */
+	assert_no_claim(explain(&f, s), "the backlog grew at");
+	fx_free(&f);
+}
+
+static void memory_grows_with_backlog(void **state)
+{
+	struct bp_shape s = UNBOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "memory grew with it: RSS +3.5 MiB");
+	assert_claim(f.text, "perf stat counted 1200 page faults");
+	fx_free(&f);
+	s.growth_kib = 100; /* 0.1 KiB per queued item */
+	assert_no_claim(explain(&f, s), "memory grew with it");
+	fx_free(&f);
+}
+
+static void latency_grows(void **state)
+{
+	struct bp_shape s = UNBOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "latency grew with the backlog: p50 400.0 ms, max 800.0 ms");
+	fx_free(&f);
+	s.max_ms = 450;
+	assert_no_claim(explain(&f, s), "latency grew");
+	fx_free(&f);
+}
+
+static void bounded_producer_held_back(void **state)
+{
+	struct bp_shape s = BOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "bounded: the producer spent 70% of its life");
+	assert_claim(f.text, "85 of them on the queue's not_full condition");
+	assert_claim(f.text, "That is the backpressure");
+	fx_free(&f);
+	s.prod_lock_ms = 50;
+	assert_no_claim(explain(&f, s), "backpressure");
+	fx_free(&f);
+}
+
+static void bounded_backlog_at_capacity(void **state)
+{
+	struct bp_shape s = BOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "at most 200 items queued of 200");
+	fx_free(&f);
+	s.max_backlog = 120;
+	assert_no_claim(explain(&f, s), "stopped at the capacity");
+	fx_free(&f);
+}
+
+static void bounded_latency_bounded(void **state)
+{
+	struct bp_shape s = BOUNDED;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "latency stayed bounded: max 850.0 ms against capacity × "
+				     "consume time = 200 × 5 ms = 1.00 s");
+	fx_free(&f);
+	s.max_ms = 3000;
+	assert_no_claim(explain(&f, s), "latency stayed bounded");
+	fx_free(&f);
+}
+
+static void unbounded_uses_more_memory(void **state)
+{
+	struct bp_shape b = BOUNDED;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, UNBOUNDED);
+	add_run(&f, b);
+	assert_claim(fx_explain(&f), "Memory: RSS grew 3.5 MiB in unbounded against 1.3 MiB in "
+				     "bounded, 2.8× more");
+	assert_claim(f.text, "page faults 1200 against 500 (perf stat)");
+	fx_free(&f);
+
+	b.growth_kib = 3000;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, UNBOUNDED);
+	add_run(&f, b);
+	assert_no_claim(fx_explain(&f), "Memory: RSS grew");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(unbounded_producer_never_blocks),
+	    cmocka_unit_test(backlog_grows_at_rate_difference),
+	    cmocka_unit_test(memory_grows_with_backlog),
+	    cmocka_unit_test(latency_grows),
+	    cmocka_unit_test(bounded_producer_held_back),
+	    cmocka_unit_test(bounded_backlog_at_capacity),
+	    cmocka_unit_test(bounded_latency_bounded),
+	    cmocka_unit_test(unbounded_uses_more_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
