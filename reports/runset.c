@@ -42,6 +42,8 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+static void free_demo(struct demo_result *d);
+
 static int req_u64(struct ld *l, const json_t *o, const char *key, const char *where, uint64_t *v)
 {
 	json_t *x = json_object_get(o, key);
@@ -739,6 +741,18 @@ int run_set_load(struct run_set *rs, const char *dir, char *err, size_t errlen)
 		load_optional(r, "perf-stat.json", note, sizeof(note), rs);
 		if (*note)
 			note_add(rs, extra, note);
+		snprintf(path, sizeof(path), "%s/perf-sched-demo.json", r->path);
+		if (rs->is_demo && is_file(path)) {
+			struct ld pl = {.err = note, .errlen = sizeof(note)};
+
+			snprintf(pl.file, sizeof(pl.file), "%s/perf-sched-demo.json", r->dir);
+			r->perf_demo = xcalloc(1, sizeof(*r->perf_demo));
+			if (load_demo(&pl, r->perf_demo, path)) {
+				note_add(rs, extra, note);
+				free_demo(r->perf_demo);
+				r->perf_demo = NULL;
+			}
+		}
 		load_optional(r, "perf-sched-timehist.txt", note, sizeof(note), rs);
 		if (*note)
 			note_add(rs, extra, note);
@@ -779,6 +793,16 @@ static void free_sched(struct sched_acct *s)
 	free(s->futex);
 }
 
+static void free_demo(struct demo_result *d)
+{
+	if (!d)
+		return;
+	json_decref(d->root);
+	free(d->threads);
+	free(d->locks);
+	free(d);
+}
+
 void run_set_free(struct run_set *rs)
 {
 	size_t i;
@@ -787,12 +811,8 @@ void run_set_free(struct run_set *rs)
 		struct run *r = &rs->runs[i];
 
 		free_sched(&r->sched);
-		if (r->demo) {
-			json_decref(r->demo->root);
-			free(r->demo->threads);
-			free(r->demo->locks);
-			free(r->demo);
-		}
+		free_demo(r->demo);
+		free_demo(r->perf_demo);
 		perf_stat_free(&r->pstat);
 		timehist_free(&r->timehist);
 		hist_free(&r->runq);

@@ -129,6 +129,8 @@ struct run {
 	struct sched_acct sched;
 	struct perf_stat pstat;	  /* .present false when perf-stat.json is absent */
 	struct timehist timehist; /* .present false when absent */
+	/* perf-sched-demo.json: the demo's own result in the perf sched pass, or NULL */
+	struct demo_result *perf_demo;
 	bool has_timeline, has_folded, has_sched_latency, has_trace_summary;
 	struct hist runq; /* every process's run-queue histogram merged */
 	/* meta "host_stolen_ns": irq + softirq + steal time of all CPUs during the
