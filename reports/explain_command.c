@@ -98,7 +98,7 @@ static void syscalls(const struct run *r, const char *prefix, uint64_t life, str
 	const struct sched_acct *s = &r->sched;
 	struct sys_total *tot = NULL;
 	size_t ntot = 0, i, j, k;
-	char line[768], d1[32], d2[32];
+	char line[768], d1[32], d2[32], p99[48];
 	size_t used = 0, n = 0;
 
 	for (i = 0; i < s->nthreads; i++)
@@ -128,12 +128,14 @@ static void syscalls(const struct run *r, const char *prefix, uint64_t life, str
 	for (k = 0; k < ntot && n < MAX_ITEMS; k++) {
 		if (!life || (double)tot[k].total_ns / (double)life < BLOCKING_SHARE)
 			break;
-		used +=
-		    (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-				     "%s%s %s in %llu calls (p99 %s)", n ? ", " : "", tot[k].name,
-				     fmt_ns(d1, sizeof(d1), (double)tot[k].total_ns),
-				     (unsigned long long)tot[k].count,
-				     fmt_ns(d2, sizeof(d2), hist_quantile(&tot[k].hist, 0.99)));
+		p99[0] = '\0';
+		if (hist_total(&tot[k].hist)) /* no histogram, no percentile */
+			snprintf(p99, sizeof(p99), " (p99 %s)",
+				 fmt_ns(d2, sizeof(d2), hist_quantile(&tot[k].hist, 0.99)));
+		used += (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
+					 "%s%s %s in %llu calls%s", n ? ", " : "", tot[k].name,
+					 fmt_ns(d1, sizeof(d1), (double)tot[k].total_ns),
+					 (unsigned long long)tot[k].count, p99);
 		if (used >= sizeof(line))
 			used = sizeof(line) - 1;
 		n++;

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 05_thread_overhead's explainer: each claim made on a run that shows it,
+ * left out on one that does not. */
+#include "explain_fixture.h"
+
+/* One pool: @workers threads, 64 tasks of 20 ms, measured @wall s; the
+ * workers ran @run_ms in all and waited @runnable_ms for a CPU. */
+struct pool {
+	int workers;
+	double wall, run_ms, runnable_ms, nivcsw;
+};
+
+static void add_pool(struct fx *f, struct pool p)
+{
+	char name[32], params[160], limit[64];
+	struct fx_run *r;
+	json_t *t;
+	int w;
+
+	snprintf(name, sizeof(name), "threads-%d", p.workers);
+	snprintf(params, sizeof(params),
+		 "{\"tasks\": 64, \"wait_s\": 0.02, \"cpu_us\": 0, \"workers\": %d}", p.workers);
+	r = fx_variant(f, name, p.wall, params);
+	snprintf(limit, sizeof(limit), "{\"limit_s\": %.4f}",
+		 (64 + p.workers - 1) / p.workers * 0.02);
+	fx_demo_set(r, limit);
+	fx_thread(r, 1000 + 100 * (int)(f->n - 1), "main",
+		  (struct fx_states){.running = 1, .lock = p.wall * 1e3}, 0);
+	for (w = 1; w <= p.workers; w++) {
+		snprintf(name, sizeof(name), "worker-%d", w);
+		t = fx_thread(r, 1000 + 100 * (int)(f->n - 1) + w, name,
+			      (struct fx_states){.running = p.run_ms / p.workers,
+						 .runnable = p.runnable_ms / p.workers,
+						 .io = p.wall * 1e3 * 0.9},
+			      64 / p.workers);
+		json_object_set_new(t, "nivcsw", json_integer((json_int_t)(p.nivcsw / p.workers)));
+	}
+	fx_runq(r, p.runnable_ms / 100);
+}
+
+/* threads-1 .. threads-16; pools from @bad on reach only a third of the limit,
+ * with @runnable_ms of run-queue wait and @run_ms of CPU. */
+static const char *explain_curve(struct fx *f, int bad, double run_ms, double runnable_ms)
+{
+	int n;
+
+	fx_init(f, "05_thread_overhead", 2);
+	for (n = 1; n <= 16; n *= 2) {
+		struct pool p = {n, 1.28 / n * 1.1, 20, 0.5, 2};
+
+		if (bad && n >= bad)
+			p = (struct pool){n, 1.28 / n * 3, run_ms, runnable_ms, 400};
+		add_pool(f, p);
+	}
+	return fx_explain(f);
+}
+
+static void curve_against_limit(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_curve(&f, 0, 0, 0), "Speedup over threads-1 (1.41 s), beside the "
+						 "limit's: threads-2 2.0× (limit 2.0×)");
+	fx_free(&f);
+
+	/* Without threads-1 there is nothing to measure a speedup from. */
+	fx_init(&f, "05_thread_overhead", 2);
+	add_pool(&f, (struct pool){2, 0.7, 20, 0.5, 2});
+	add_pool(&f, (struct pool){4, 0.35, 20, 0.5, 2});
+	assert_no_claim(fx_explain(&f), "Speedup over");
+	fx_free(&f);
+}
+
+static void efficiency_falls_under_half(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = explain_curve(&f, 8, 20, 0.5);
+	assert_claim(t, "Efficiency (limit / wall) fell under 50% at threads-8: 33%");
+	assert_claim(t, "There the kernel shows 400 involuntary switches (2 at threads-1)");
+	assert_no_claim(t, "stayed ≥ 50%");
+	fx_free(&f);
+
+	t = explain_curve(&f, 0, 0, 0);
+	assert_no_claim(t, "fell under 50%");
+	assert_claim(t, "Efficiency (limit / wall) stayed ≥ 50% from threads-1 through threads-16; "
+			"lowest 91%");
+	fx_free(&f);
+}
+
+static void cpus_short_where_efficiency_fell(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	/* 300 ms of run-queue wait against 100 ms running */
+	assert_claim(explain_curve(&f, 8, 100, 300), "At threads-8 the CPUs were short");
+	fx_free(&f);
+	assert_no_claim(explain_curve(&f, 8, 100, 2), "the CPUs were short");
+	fx_free(&f);
+}
+
+static void threads_cost_cpu(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	/* 200 ms of CPU for 64 tasks against 20 ms at threads-1: 10× per task */
+	assert_claim(explain_curve(&f, 8, 200, 2), "The threads themselves cost CPU");
+	fx_free(&f);
+	assert_no_claim(explain_curve(&f, 8, 22, 2), "The threads themselves cost CPU");
+	fx_free(&f);
+}
+
+static void speedup_flattens(void **state)
+{
+	struct fx f;
+	int n;
+
+	(void)state;
+	fx_init(&f, "05_thread_overhead", 2);
+	for (n = 1; n <= 16; n *= 2) /* 16 threads no faster than 8 */
+		add_pool(&f, (struct pool){n, n == 16 ? 0.18 : 1.28 / n * 1.1, 20, 0.5, 2});
+	assert_claim(fx_explain(&f), "The speedup flattened: threads-8 → threads-16");
+	fx_free(&f);
+	assert_no_claim(explain_curve(&f, 0, 0, 0), "flattened");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(curve_against_limit),
+	    cmocka_unit_test(efficiency_falls_under_half),
+	    cmocka_unit_test(cpus_short_where_efficiency_fell),
+	    cmocka_unit_test(threads_cost_cpu),
+	    cmocka_unit_test(speedup_flattens),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

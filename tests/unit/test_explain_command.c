@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The generic explainer of a traced command: each claim made on a run that
+ * shows it, left out on one that does not. */
+#include "explain_fixture.h"
+
+struct cmd_shape {
+	double io_ms, running_ms, runnable_ms, lock_ms;
+	double read_ms;	 /* time in read() */
+	double futex_ms; /* time waiting on one futex word */
+};
+
+static const struct cmd_shape CMD = {800, 150, 10, 40, 800, 40};
+
+static const char *explain(struct fx *f, struct cmd_shape s)
+{
+	struct fx_run *r;
+	json_t *t;
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	t = fx_thread(r, 1000, "my-program",
+		      (struct fx_states){.running = s.running_ms,
+					 .runnable = s.runnable_ms,
+					 .io = s.io_ms,
+					 .lock = s.lock_ms},
+		      0);
+	fx_syscall(t, "read", 120, s.read_ms);
+	fx_syscall(t, "brk", 3, 0.01);
+	t = fx_thread(
+	    r, 1001, "helper",
+	    (struct fx_states){.running = 10, .lock = s.futex_ms, .sleep = 950 - s.futex_ms}, 0);
+	fx_syscall(t, "futex", 4, s.futex_ms);
+	fx_futex(r, "0x55550000aa10", 4, s.futex_ms);
+	return fx_explain(f);
+}
+
+static void dominant_state_per_process(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = explain(&f, CMD);
+	assert_claim(t, "Process 1000 (my-program, 2 threads)");
+	assert_claim(t, "io 41%");
+	assert_claim(t, "sleep 46%");
+	assert_no_claim(t, "runnable 0%"); /* under 10%: not dominant, not listed */
+	fx_free(&f);
+}
+
+static void top_blocking_syscalls(void **state)
+{
+	struct cmd_shape s = CMD;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "The syscalls that took the most time: read 800.0 ms in 120 "
+				     "calls");
+	assert_no_claim(f.text, "brk"); /* 10 µs: under 1% of the threads' lifetime */
+	fx_free(&f);
+	s.read_ms = 5;
+	s.futex_ms = 5;
+	assert_no_claim(explain(&f, s), "The syscalls that took the most time");
+	fx_free(&f);
+}
+
+static void top_futexes(void **state)
+{
+	struct cmd_shape s = CMD;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "Threads blocked longest on futex 0x55550000aa10 in pid 1000: "
+				     "4 waits, 40.0 ms in all, mean 10.0 ms");
+	fx_free(&f);
+	s.futex_ms = 1;
+	assert_no_claim(explain(&f, s), "Threads blocked longest");
+	fx_free(&f);
+}
+
+static void cpus_short_or_not(void **state)
+{
+	struct cmd_shape s = CMD;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain(&f, s), "The CPUs were not short");
+	assert_no_claim(f.text, "The CPUs were short");
+	fx_free(&f);
+	s.runnable_ms = 120; /* 120 of 280 ms of CPU demand waiting in a run queue */
+	s.io_ms = 690;
+	assert_claim(explain(&f, s), "The CPUs were short");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(dominant_state_per_process),
+	    cmocka_unit_test(top_blocking_syscalls),
+	    cmocka_unit_test(top_futexes),
+	    cmocka_unit_test(cpus_short_or_not),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
