@@ -166,19 +166,20 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 		    "worker%s, %d CPUs) = %.0f (below the %.0f%% it takes to call it scaled).",
 		    v->name, par, 100 * par / bound, workers, workers == 1 ? "" : "s", cpus, bound,
 		    100 * SCALED_SHARE);
-	if (ws.threads && state_share(&ws, ST_LOCK) < UNCONTENDED_SHARE)
+	/* Contention takes two: said of variants with at least two workers. */
+	if (ws.threads >= 2 && state_share(&ws, ST_LOCK) < UNCONTENDED_SHARE)
 		sentences_add(out,
-			      "%s's workers had no contended lock: %s in futex waits, %.2f%% of "
+			      "%s: the workers had no contended lock: %s in futex waits, %.2f%% of "
 			      "their lifetime (threshold: < %.0f%%).",
 			      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
 			      100 * state_share(&ws, ST_LOCK), 100 * UNCONTENDED_SHARE);
 	if (ws.threads && workers > cpus && runq_share(&ws) >= RUNQ_SHARE)
 		sentences_add(
 		    out,
-		    "With %.0f workers on %d CPUs, %s's workers waited %s in run queues "
+		    "%s: with %.0f workers on %d CPUs, the workers waited %s in run queues "
 		    "against %s running, %.0f%% of their CPU demand (threshold: ≥ %.0f%%): "
 		    "here the CPUs are the bound, not a lock.",
-		    workers, cpus, v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
+		    v->name, workers, cpus, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
 		    fmt_ns(d2, sizeof(d2), (double)ws.ns[ST_RUNNING]), 100 * runq_share(&ws),
 		    100 * RUNQ_SHARE);
 	return scaled;

@@ -156,7 +156,13 @@ static void free_variants_scale_without_lock(void **state)
 	add_free(&f, "processes", 2, 1.0, 950, 10, 0);
 	t = fx_explain(&f);
 	assert_claim(t, "processes reached parallelism 1.90, 95% of the bound");
-	assert_claim(t, "processes's workers had no contended lock");
+	assert_claim(t, "processes: the workers had no contended lock");
+	fx_free(&f);
+
+	/* One worker cannot contend: nothing said about contention. */
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "serial", 1, 1.0, 950, 10, 0);
+	assert_no_claim(fx_explain(&f), "no contended lock");
 	fx_free(&f);
 
 	fx_init(&f, "02_cpu_bound", 2);
