@@ -159,7 +159,11 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 	e->ts = now;
 	e->ppid = 0;
 	e->exec = 0;
-	bpf_ringbuf_submit(e, 0);
+	/* No wakeup per event: waking the reader on every switch makes it
+	 * preempt the traced threads, each preemption another event (a feedback
+	 * loop measured at ~80 000 extra switches/s). The reader polls every
+	 * 100 ms and drains at exit; the 16 MiB buffer holds far more than that. */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline __u8 blocked_state(struct st_thread *t, unsigned int prev_state)
