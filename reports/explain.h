@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The *why* section: one explainer per demo turns a run set into sentences.
  *
- * Rules every explainer follows (docs/report.md):
+ * Rules every explainer follows (docs/explainers.md):
  *   - each sentence is computed from the data and cites its figures;
  *   - a claim is made only past a threshold the sentence states;
  *   - when the data does not show the phenomenon, the sentence is omitted
