@@ -446,9 +446,13 @@ static void check_lost(const struct run *r, struct check_list *cl)
 	const struct sched_acct *s = &r->sched;
 	struct check *c = add(cl, r, "lost events");
 
-	c->verdict = s->lost_ringbuf || s->lost_map_full ? V_FAIL : V_PASS;
-	fig(c, "ring buffer %llu, map full %llu", (unsigned long long)s->lost_ringbuf,
-	    (unsigned long long)s->lost_map_full);
+	c->verdict = s->lost_ringbuf || s->lost_map_full || s->lost_prog_misses ? V_FAIL : V_PASS;
+	fig(c,
+	    "ring buffer %llu, map full %llu, program misses %llu; switches missed and repaired "
+	    "by the collector: %llu in, %llu out",
+	    (unsigned long long)s->lost_ringbuf, (unsigned long long)s->lost_map_full,
+	    (unsigned long long)s->lost_prog_misses, (unsigned long long)s->lost_switch_in_missed,
+	    (unsigned long long)s->lost_switch_out_missed);
 	c = add(cl, r, "lost off-CPU stacks (offcpu.folded only)");
 	c->verdict = V_NA;
 	fig(c,

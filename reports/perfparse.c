@@ -18,55 +18,54 @@ static void *grow(void *p, size_t n, size_t size)
 
 int perf_stat_parse(FILE *f, struct perf_stat *ps, char *why, size_t whylen)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int lineno = 0;
+	json_error_t jerr;
+	json_t *root, *events, *schema, *e;
+	const char *name;
 
 	memset(ps, 0, sizeof(*ps));
-	while ((len = getline(&line, &cap, f)) >= 0) {
+	root = json_loadf(f, 0, &jerr);
+	if (!root) {
+		snprintf(why, whylen, "corrupt JSON at line %d column %d: %s", jerr.line,
+			 jerr.column, jerr.text);
+		return -1;
+	}
+	schema = json_object_get(root, "schema");
+	events = json_object_get(root, "events");
+	if (!json_is_integer(schema) || json_integer_value(schema) != 1) {
+		snprintf(why, whylen, "no \"schema\": 1 (docs/formats.md, perf-stat.json)");
+		goto bad;
+	}
+	if (!json_is_object(events)) {
+		snprintf(why, whylen, "\"events\" is not an object");
+		goto bad;
+	}
+	json_object_foreach(events, name, e)
+	{
 		struct perf_counter pc = {0};
-		json_error_t jerr;
-		json_t *o, *ev, *val, *unit;
-		char *p = line, *end;
+		const json_t *v = json_object_get(e, "value"), *unit = json_object_get(e, "unit");
 
-		lineno++;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '#' || *p == '\n' || *p == '\0')
-			continue;
-		o = json_loads(p, 0, &jerr);
-		if (!o) {
-			snprintf(why, whylen, "line %d is not JSON: %s", lineno, jerr.text);
+		if (!json_is_object(e) || (!json_is_number(v) && !json_is_null(v))) {
+			snprintf(why, whylen, "events.%s has no number or null \"value\"", name);
 			goto bad;
 		}
-		ev = json_object_get(o, "event");
-		val = json_object_get(o, "counter-value");
-		unit = json_object_get(o, "unit");
-		if (!json_is_string(ev) || !json_is_string(val)) {
-			snprintf(why, whylen,
-				 "line %d lacks \"event\" or a string \"counter-value\"", lineno);
-			json_decref(o);
-			goto bad;
-		}
-		snprintf(pc.event, sizeof(pc.event), "%s", json_string_value(ev));
+		snprintf(pc.event, sizeof(pc.event), "%s", name);
 		if (json_is_string(unit))
 			snprintf(pc.unit, sizeof(pc.unit), "%s", json_string_value(unit));
-		pc.value = strtod(json_string_value(val), &end);
-		pc.counted = end != json_string_value(val) && *end == '\0';
-		json_decref(o);
+		pc.counted = json_is_number(v);
+		pc.value = pc.counted ? json_number_value(v) : 0;
 		ps->c = grow(ps->c, ps->n, sizeof(*ps->c));
 		ps->c[ps->n++] = pc;
 	}
-	free(line);
 	if (!ps->n) {
 		snprintf(why, whylen, "no counters in it");
-		return -1;
+		goto bad;
 	}
+	ps->partial = json_is_true(json_object_get(root, "partial"));
+	json_decref(root);
 	ps->present = true;
 	return 0;
 bad:
-	free(line);
+	json_decref(root);
 	perf_stat_free(ps);
 	return -1;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The raw perf outputs a run folder may hold: `perf stat -j` (JSON lines)
+/* The perf outputs a run folder may hold: perf-stat.json (perf stat -j, gathered)
  * and the summary table of `perf sched timehist -s --state`. perf 6.1 forms. */
 #ifndef SCHEDLAB_PERFPARSE_H
 #define SCHEDLAB_PERFPARSE_H
@@ -18,6 +18,7 @@ struct perf_counter {
 
 struct perf_stat {
 	bool present;
+	bool partial; /* perf was interrupted before the demo ended */
 	struct perf_counter *c;
 	size_t n;
 };
@@ -36,9 +37,9 @@ struct timehist {
 	size_t n;
 };
 
-/* Parse `perf stat -j` output: "#" comment lines and blank lines are skipped;
- * every other line must be a JSON object with "event" and "counter-value".
- * Returns 0, or -1 with the line number and reason in @why. */
+/* Parse perf-stat.json as collectors/perf-stat writes it (docs/formats.md):
+ * {"schema": 1, "events": {NAME: {"value": number or null, "unit": ..}}}.
+ * Returns 0, or -1 with the reason in @why. */
 int perf_stat_parse(FILE *f, struct perf_stat *ps, char *why, size_t whylen);
 /* The counter named @event, or NULL. */
 const struct perf_counter *perf_stat_find(const struct perf_stat *ps, const char *event);

@@ -56,6 +56,13 @@ static int req_u64(struct ld *l, const json_t *o, const char *key, const char *w
 	return 0;
 }
 
+/* An optional count: absent is 0, present must be a non-negative integer. */
+static int opt_u64(struct ld *l, const json_t *o, const char *key, const char *where, uint64_t *v)
+{
+	*v = 0;
+	return json_object_get(o, key) ? req_u64(l, o, key, where, v) : 0;
+}
+
 static int req_int(struct ld *l, const json_t *o, const char *key, const char *where, int *v)
 {
 	json_t *x = json_object_get(o, key);
@@ -272,7 +279,10 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 	if (!lost || req_u64(l, lost, "ringbuf", "lost", &s->lost_ringbuf) ||
 	    req_u64(l, lost, "map_full", "lost", &s->lost_map_full) ||
 	    req_u64(l, lost, "stack_misses", "lost", &s->lost_stack_misses) ||
-	    req_u64(l, lost, "stack_collisions", "lost", &s->lost_stack_collisions))
+	    req_u64(l, lost, "stack_collisions", "lost", &s->lost_stack_collisions) ||
+	    opt_u64(l, lost, "prog_misses", "lost", &s->lost_prog_misses) ||
+	    opt_u64(l, lost, "switch_in_missed", "lost", &s->lost_switch_in_missed) ||
+	    opt_u64(l, lost, "switch_out_missed", "lost", &s->lost_switch_out_missed))
 		goto out;
 
 	arr = req_arr(l, j, "threads", "the file");
