@@ -57,24 +57,33 @@ void sentences_free(struct sentences *s)
 	s->n = 0;
 }
 
+/* Whether thread @t plays a role starting with @role_prefix (NULL: any). */
+static bool has_role(const struct sched_thread *t, const char *role_prefix)
+{
+	char role[ROLE_LEN];
+
+	role_of(role, sizeof(role), t->comm);
+	return !role_prefix || !strncmp(role, role_prefix, strlen(role_prefix));
+}
+
+static void state_add(struct state_sum *ss, const struct sched_thread *t)
+{
+	int k;
+
+	ss->threads++;
+	for (k = 0; k < ST_COUNT; k++)
+		ss->ns[k] += t->state_ns[k];
+	ss->lifetime_ns += t->lifetime_ns;
+}
+
 struct state_sum state_sum_of(const struct run *r, const char *role_prefix)
 {
 	struct state_sum ss = {0};
 	size_t i;
-	int k;
 
-	for (i = 0; i < r->sched.nthreads; i++) {
-		const struct sched_thread *t = &r->sched.threads[i];
-		char role[ROLE_LEN];
-
-		role_of(role, sizeof(role), t->comm);
-		if (role_prefix && strncmp(role, role_prefix, strlen(role_prefix)))
-			continue;
-		ss.threads++;
-		for (k = 0; k < ST_COUNT; k++)
-			ss.ns[k] += t->state_ns[k];
-		ss.lifetime_ns += t->lifetime_ns;
-	}
+	for (i = 0; i < r->sched.nthreads; i++)
+		if (has_role(&r->sched.threads[i], role_prefix))
+			state_add(&ss, &r->sched.threads[i]);
 	return ss;
 }
 
@@ -151,7 +160,6 @@ struct state_sum state_sum_of_task_threads(const struct run *r)
 {
 	struct state_sum ss = {0};
 	size_t i;
-	int k;
 
 	for (i = 0; r->demo && i < r->demo->nthreads; i++) {
 		const struct demo_thread *d = &r->demo->threads[i];
@@ -160,14 +168,17 @@ struct state_sum state_sum_of_task_threads(const struct run *r)
 		if (d->pid != r->demo->pid || !d->tasks)
 			continue;
 		t = sched_find_tid(&r->sched, d->tid);
-		if (!t)
-			continue;
-		ss.threads++;
-		for (k = 0; k < ST_COUNT; k++)
-			ss.ns[k] += t->state_ns[k];
-		ss.lifetime_ns += t->lifetime_ns;
+		if (t)
+			state_add(&ss, t);
 	}
 	return ss;
+}
+
+double runq_share(const struct state_sum *ss)
+{
+	double demand = (double)(ss->ns[ST_RUNNING] + ss->ns[ST_RUNNABLE]);
+
+	return demand > 0 ? (double)ss->ns[ST_RUNNABLE] / demand : 0;
 }
 
 struct syscall_sum syscall_sum_of(const struct run *r, const char *role_prefix, const char *part)
@@ -177,10 +188,8 @@ struct syscall_sum syscall_sum_of(const struct run *r, const char *role_prefix, 
 
 	for (i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *t = &r->sched.threads[i];
-		char role[ROLE_LEN];
 
-		role_of(role, sizeof(role), t->comm);
-		if (role_prefix && strncmp(role, role_prefix, strlen(role_prefix)))
+		if (!has_role(t, role_prefix))
 			continue;
 		for (j = 0; j < t->nsyscalls; j++) {
 			const struct syscall_acct *sc = &t->syscalls[j];

@@ -59,6 +59,9 @@ struct state_sum {
 struct state_sum state_sum_of(const struct run *r, const char *role_prefix);
 /* Share (0..1) of lifetime in state @s; 0 when lifetime is 0. */
 double state_share(const struct state_sum *ss, enum state s);
+/* Run-queue share: runnable / (running + runnable), the part of the CPU
+ * demand spent waiting for a CPU; 0 without demand. */
+double runq_share(const struct state_sum *ss);
 
 /* Futex waits of @r, split into those on an address demo.json names and the
  * rest; the named ones also per name (a lock has several futex words: a

@@ -44,14 +44,6 @@ static double workers_of(const struct run *r)
 	return w;
 }
 
-/* Run-queue wait as a share of CPU demand (running + runnable). */
-static double runq_share(const struct state_sum *ss)
-{
-	double demand = (double)(ss->ns[ST_RUNNING] + ss->ns[ST_RUNNABLE]);
-
-	return demand > 0 ? (double)ss->ns[ST_RUNNABLE] / demand : 0;
-}
-
 /* The switch interval in ns: demo.json's gil block, else params. */
 static double switch_interval_ns(const struct run *r)
 {

@@ -53,13 +53,6 @@ static int by_workers(const void *a, const void *b)
 	return x->workers < y->workers ? -1 : x->workers > y->workers;
 }
 
-static double runq_share(const struct state_sum *ss)
-{
-	double demand = (double)(ss->ns[ST_RUNNING] + ss->ns[ST_RUNNABLE]);
-
-	return demand > 0 ? (double)ss->ns[ST_RUNNABLE] / demand : 0;
-}
-
 static double cpu_per_task(const struct variant *v)
 {
 	double tasks = demo_param(v->rep->demo, "tasks", 0);

@@ -187,12 +187,15 @@ static inline void fx_runq(struct fx_run *r, double p99_ms)
 	assert_int_equal(json_array_append_new(json_object_get(r->sched, "processes"), e), 0);
 }
 
+/* perf-stat.json as collectors/perf-stat writes it (docs/formats.md). */
 static inline void fx_page_faults(struct fx_run *r, long faults)
 {
 	snprintf(r->perf_stat, sizeof(r->perf_stat),
-		 "{\"counter-value\": \"%ld\", \"unit\": \"\", \"event\": \"page-faults\", "
-		 "\"event-runtime\": 1, \"pcnt-running\": 100.0}\n",
-		 faults);
+		 "{\"schema\": 1, \"tool\": \"perf stat\", \"perf_version\": \"6.1\", "
+		 "\"pid\": %lld, \"scope\": \"process tree\", \"partial\": false, \"events\": "
+		 "{\"page-faults\": {\"value\": %ld, \"unit\": \"\", \"runtime_ns\": 1, "
+		 "\"pcnt_running\": 100}}}\n",
+		 (long long)fx_pid(r), faults);
 }
 
 static inline void fx_write(const char *dir, const char *name, const json_t *j)
