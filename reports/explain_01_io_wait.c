@@ -4,7 +4,8 @@
  * workers in a pool); "waiting" is their io + sleep time (a request to the
  * delay service blocks in recv, --io sleep in nanosleep). Claims and
  * thresholds (docs/explainers.md):
- *   - serial waits, not computes: waiting ≥ 80% of wall and CPU ≤ 5% of wall;
+ *   - serial waits, not computes: waiting ≥ 80% and CPU ≤ 5% of the task
+ *     thread's lifetime;
  *   - a pool overlaps its waits: overlap factor = the workers' summed waiting
  *     / wall ≥ 1.5;
  *   - the pool reaches the physical limit: wall ≤ 1.25 × ceil(tasks/workers)
@@ -23,24 +24,35 @@
 #define SPEEDUP_MIN 1.5
 #define PARALLELISM_MAX 0.25
 
+/* "io 10.2 s" / "sleep 1.0 s" / "io 5.0 s, sleep 5.0 s": the waits it had. */
+static const char *waits_of(char *buf, size_t len, const struct state_sum *ts)
+{
+	char a[32], b[32];
+
+	if (ts->ns[ST_IO] && ts->ns[ST_SLEEP])
+		snprintf(buf, len, "io %s, sleep %s", fmt_ns(a, sizeof(a), (double)ts->ns[ST_IO]),
+			 fmt_ns(b, sizeof(b), (double)ts->ns[ST_SLEEP]));
+	else
+		snprintf(buf, len, "%s", ts->ns[ST_SLEEP] ? "in nanosleep" : "in I/O");
+	return buf;
+}
+
 static void serial(const struct variant *v, const struct state_sum *ts, struct sentences *out)
 {
-	double wall_ns = v->m[M_WALL_S].med * 1e9;
+	double life = (double)ts->lifetime_ns;
 	double waiting = (double)(ts->ns[ST_IO] + ts->ns[ST_SLEEP]);
 	double cpu = (double)ts->ns[ST_RUNNING];
-	char d1[32], d2[32], d3[32], d4[32];
+	char d1[32], d2[32], d3[32], w[96];
 
-	if (wall_ns <= 0 || waiting < SERIAL_WAIT_SHARE * wall_ns ||
-	    cpu > SERIAL_CPU_SHARE * wall_ns)
+	if (life <= 0 || waiting < SERIAL_WAIT_SHARE * life || cpu > SERIAL_CPU_SHARE * life)
 		return;
 	sentences_add(out,
-		      "%s spent %s of its %.2f s wall blocked waiting (io %s, sleep %s; %.0f%%) "
-		      "and %s on a CPU (%.1f%% of wall): it was waiting, not computing "
-		      "(thresholds: ≥ %.0f%% waiting, ≤ %.0f%% CPU).",
-		      v->name, fmt_ns(d1, sizeof(d1), waiting), v->m[M_WALL_S].med,
-		      fmt_ns(d2, sizeof(d2), (double)ts->ns[ST_IO]),
-		      fmt_ns(d3, sizeof(d3), (double)ts->ns[ST_SLEEP]), 100 * waiting / wall_ns,
-		      fmt_ns(d4, sizeof(d4), cpu), 100 * cpu / wall_ns, 100 * SERIAL_WAIT_SHARE,
+		      "%s: the thread that ran the tasks spent %s of its %s life blocked waiting "
+		      "(%s; %.1f%%) and %s on a CPU (%.2f%%): over the %.2f s wall it was "
+		      "waiting, not computing (thresholds: ≥ %.0f%% waiting, ≤ %.0f%% CPU).",
+		      v->name, fmt_ns(d1, sizeof(d1), waiting), fmt_ns(d2, sizeof(d2), life),
+		      waits_of(w, sizeof(w), ts), 100 * waiting / life, fmt_ns(d3, sizeof(d3), cpu),
+		      100 * cpu / life, v->m[M_WALL_S].med, 100 * SERIAL_WAIT_SHARE,
 		      100 * SERIAL_CPU_SHARE);
 }
 
