@@ -131,11 +131,11 @@ static void tolerances_as_documented(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(all_pass_on_a_consistent_run),
-		cmocka_unit_test(running_time_off_fails),
-		cmocka_unit_test(switch_counts_off_fail),
-		cmocka_unit_test(lost_events_fail),
-		cmocka_unit_test(tolerances_as_documented),
+	    cmocka_unit_test(all_pass_on_a_consistent_run),
+	    cmocka_unit_test(running_time_off_fails),
+	    cmocka_unit_test(switch_counts_off_fail),
+	    cmocka_unit_test(lost_events_fail),
+	    cmocka_unit_test(tolerances_as_documented),
 	};
 
 	return cmocka_run_group_tests(tests, load, unload);

@@ -47,9 +47,9 @@ static void loads_a_good_folder(void **state)
 	assert_true(v->m[M_CPU_S].med == run / 1e9);
 	assert_true(v->m[M_PARALLELISM].med == v->m[M_CPU_S].med / v->m[M_WALL_S].med);
 	/* the GIL's futex word is named by demo.json's locks */
-	assert_string_equal(demo_lock_name(v->rep->demo, v->rep->sched.futex[0].pid,
-					   v->rep->sched.futex[0].addr),
-			    "GIL mutex");
+	assert_string_equal(
+	    demo_lock_name(v->rep->demo, v->rep->sched.futex[0].pid, v->rep->sched.futex[0].addr),
+	    "GIL mutex");
 	assert_true(v->rep->pstat.present);
 	assert_int_equal(json_array_size(rs.load_notes), 0);
 	run_set_free(&rs);
@@ -137,15 +137,15 @@ static void median_of_even_and_odd(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(loads_a_good_folder),
-		cmocka_unit_test(missing_sched_is_named),
-		cmocka_unit_test(truncated_json_is_named),
-		cmocka_unit_test(wrong_type_is_named),
-		cmocka_unit_test(dir_outside_the_folder_is_refused),
-		cmocka_unit_test(missing_folder_is_named),
-		cmocka_unit_test(bad_perf_output_is_a_note),
-		cmocka_unit_test(partial_run_is_marked),
-		cmocka_unit_test(median_of_even_and_odd),
+	    cmocka_unit_test(loads_a_good_folder),
+	    cmocka_unit_test(missing_sched_is_named),
+	    cmocka_unit_test(truncated_json_is_named),
+	    cmocka_unit_test(wrong_type_is_named),
+	    cmocka_unit_test(dir_outside_the_folder_is_refused),
+	    cmocka_unit_test(missing_folder_is_named),
+	    cmocka_unit_test(bad_perf_output_is_a_note),
+	    cmocka_unit_test(partial_run_is_marked),
+	    cmocka_unit_test(median_of_even_and_odd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The report document and its two renderings: escaping of untrusted names,
+ * the sections on a fixture run folder, PARTIAL at the top of a partial run,
+ * and the HTML carrying its charts inline. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "charts.h"
+#include "escape.h"
+#include "render.h"
+#include "report.h"
+
+/* A copy of the fixture folder in a temporary directory: the report writes there. */
+static char *copy_fixture(const char *name)
+{
+	char tmpl[] = "/tmp/schedlab-test-report.XXXXXX", cmd[512], *dir;
+
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(cmd, sizeof(cmd), "cp -r tests/fixtures/%s/. %s/", name, tmpl);
+	assert_int_equal(system(cmd), 0);
+	dir = strdup(tmpl);
+	assert_non_null(dir);
+	return dir;
+}
+
+static void remove_dir(char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+struct built {
+	struct run_set rs;
+	struct check_list cl;
+	struct sentences why;
+	struct report rp;
+	struct sbuf md, html;
+};
+
+static void build(struct built *b, const char *dir)
+{
+	char err[1024];
+
+	memset(b, 0, sizeof(*b));
+	assert_int_equal(run_set_load(&b->rs, dir, err, sizeof(err)), 0);
+	checks_run(&b->rs, &b->cl);
+	explainer_for(&b->rs)->explain(&b->rs, &b->why);
+	b->rp.rs = &b->rs;
+	b->rp.checks = &b->cl;
+	b->rp.why = &b->why;
+	assert_int_equal(report_build(&b->rp, err, sizeof(err)), 0);
+	render_md(&b->rp.doc, &b->md);
+	if (render_html(&b->rp.doc, "t", dir, &b->html, err, sizeof(err)))
+		fail_msg("render_html: %s", err);
+}
+
+static void unbuild(struct built *b)
+{
+	sb_free(&b->md);
+	sb_free(&b->html);
+	doc_free(&b->rp.doc);
+	sentences_free(&b->why);
+	checks_free(&b->cl);
+	run_set_free(&b->rs);
+}
+
+static void escapes_untrusted_names(void **state)
+{
+	static const char *const head[] = {"name", "value", NULL};
+	struct doc d = {0};
+	struct doc_block *t;
+	struct sbuf md = SBUF_INIT, html = SBUF_INIT;
+	char err[200];
+
+	(void)state;
+	doc_heading(&d, 2, "a <b> & c");
+	t = doc_table(&d, head);
+	doc_cell(t, "%s", "x|y<script>");
+	doc_cell(t, "%d", 7);
+	doc_item(doc_links(&d), "dir with space/f\"x.json", "%s", "link <t>");
+	render_md(&d, &md);
+	assert_int_equal(render_html(&d, "<t>", "/nonexistent", &html, err, sizeof(err)), 0);
+	/* Markdown: a | in a cell cannot split it; < cannot open a tag */
+	assert_non_null(strstr(sb_str(&md), "| x\\|y\\<script\\> | 7 |"));
+	assert_non_null(strstr(sb_str(&md), "](dir%20with%20space/f%22x.json)"));
+	/* HTML: no raw < from the data, quotes cannot leave an attribute */
+	assert_null(strstr(sb_str(&html), "<script>"));
+	assert_non_null(strstr(sb_str(&html), "x|y&lt;script&gt;"));
+	assert_non_null(strstr(sb_str(&html), "<title>&lt;t&gt;</title>"));
+	assert_non_null(strstr(sb_str(&html), "href=\"dir%20with%20space/f%22x.json\""));
+	sb_free(&md);
+	sb_free(&html);
+	doc_free(&d);
+}
+
+static void gnuplot_labels_cannot_escape_the_string(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_string_equal(gnuplot_label(out, sizeof(out), "a\"; system('id') #"),
+			    "a?? system(?id?) #");
+	assert_string_equal(gnuplot_label(out, 5, "worker-12"), "work");
+}
+
+static void report_has_every_section(void **state)
+{
+	static const char *const want[] = {"## Headline",
+					   "## Why",
+					   "## Variants",
+					   "## Where each thread's time went",
+					   "## Run-queue latency",
+					   "## Top syscalls by time",
+					   "## Futex waits per lock",
+					   "## Timelines",
+					   "## Cross-checks",
+					   "## Files and how to reproduce",
+					   "| threads-gil | 1 | 0.444 |",
+					   "| GIL mutex |",
+					   "charts/threads-threads-gil.svg",
+					   "sudo ./scripts/trace 02_cpu_bound --quick"};
+	char *dir = copy_fixture("run-ok");
+	struct built b;
+	size_t i;
+
+	(void)state;
+	build(&b, dir);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(sb_str(&b.md), want[i]))
+			fail_msg("report.md lacks \"%s\"", want[i]);
+	assert_null(strstr(sb_str(&b.md), "PARTIAL"));
+	/* no timeline.json in the fixture: said, not left out silently */
+	assert_non_null(strstr(sb_str(&b.md), "no timeline.json in this run"));
+	if (gnuplot_path()) {
+		/* the charts are inline: the page needs no other file */
+		assert_non_null(strstr(sb_str(&b.html), "<svg"));
+		assert_null(strstr(sb_str(&b.html), "<?xml"));
+		assert_int_equal(b.rp.nchart_errors, 0);
+	}
+	unbuild(&b);
+	remove_dir(dir);
+}
+
+static void partial_run_says_so_at_the_top(void **state)
+{
+	char *dir = copy_fixture("run-partial");
+	struct built b;
+
+	(void)state;
+	build(&b, dir);
+	assert_int_equal(strncmp(sb_str(&b.md), "# PARTIAL ", 10), 0);
+	assert_non_null(strstr(sb_str(&b.md), "> **Note:** PARTIAL"));
+	unbuild(&b);
+	remove_dir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(escapes_untrusted_names),
+	    cmocka_unit_test(gnuplot_labels_cannot_escape_the_string),
+	    cmocka_unit_test(report_has_every_section),
+	    cmocka_unit_test(partial_run_says_so_at_the_top),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
