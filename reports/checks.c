@@ -95,6 +95,17 @@ static void add_thread(struct check_list *cl, const struct run *r, const struct 
 	cl->nt++;
 }
 
+/* The thread that existed before tracing began (the command's first): its
+ * kernel counters count from its creation, eBPF's from the start of tracing. */
+static void since_tracing(struct thread_check *t, const struct counters_before *b)
+{
+	t->ref_run_ns -= fmin(t->ref_run_ns, (double)b->run_ns);
+	t->ref_wait_ns -= fmin(t->ref_wait_ns, (double)b->wait_ns);
+	t->slices -= t->slices > b->timeslices ? b->timeslices : t->slices;
+	t->ref_nv -= t->ref_nv > b->nvcsw ? b->nvcsw : t->ref_nv;
+	t->ref_niv -= t->ref_niv > b->nivcsw ? b->nivcsw : t->ref_niv;
+}
+
 /* eBPF against the kernel's own per-thread accounting: demo.json's
  * schedstat/rusage (taken by each thread itself), or for a traced command the
  * counters the collector read off the task at exit. */
@@ -136,11 +147,13 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 			}
 			t.ref_run_ns = (double)d->run_ns;
 			t.ref_wait_ns = (double)d->wait_ns;
-			if (st->last_ns > d->end_ns)
-				t.extra_ns = (double)(st->last_ns - d->end_ns);
 			t.slices = d->timeslices;
 			t.ref_nv = d->nvcsw;
 			t.ref_niv = d->nivcsw;
+			if (s->before.present && s->before.tid == d->tid)
+				since_tracing(&t, &s->before);
+			if (st->last_ns > d->end_ns)
+				t.extra_ns = (double)(st->last_ns - d->end_ns);
 		} else {
 			st = &s->threads[i];
 			if (!st->kernel.present)
@@ -150,6 +163,8 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 			t.slices = st->kernel.pcount;
 			t.ref_nv = st->kernel.nvcsw;
 			t.ref_niv = st->kernel.nivcsw;
+			if (s->before.present && s->before.tid == st->tid)
+				since_tracing(&t, &s->before);
 		}
 		matched++;
 		t.tid = st->tid;

@@ -285,6 +285,18 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 	    opt_u64(l, lost, "switch_out_missed", "lost", &s->lost_switch_out_missed))
 		goto out;
 
+	if (json_object_get(j, "before")) {
+		const json_t *b = req_obj(l, j, "before", "the file");
+
+		if (!b || req_int(l, b, "tid", "before", &s->before.tid) ||
+		    req_u64(l, b, "run_ns", "before", &s->before.run_ns) ||
+		    req_u64(l, b, "wait_ns", "before", &s->before.wait_ns) ||
+		    req_u64(l, b, "timeslices", "before", &s->before.timeslices) ||
+		    req_u64(l, b, "nvcsw", "before", &s->before.nvcsw) ||
+		    req_u64(l, b, "nivcsw", "before", &s->before.nivcsw))
+			goto out;
+		s->before.present = true;
+	}
 	arr = req_arr(l, j, "threads", "the file");
 	if (!arr)
 		goto out;

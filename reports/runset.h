@@ -55,6 +55,14 @@ struct futex_acct {
 	uint64_t count, total_ns, max_ns;
 };
 
+/* sched.json "before" (optional): the command's first thread's kernel
+ * counters when tracing began, so its schedstat is compared from then. */
+struct counters_before {
+	bool present;
+	int tid;
+	uint64_t run_ns, wait_ns, timeslices, nvcsw, nivcsw;
+};
+
 struct sched_acct {
 	int pid, exit_status, cpus;
 	bool partial;
@@ -63,6 +71,7 @@ struct sched_acct {
 	/* optional in "lost": programs that did not run, and switches the
 	 * collector missed and repaired (0 when the file does not say) */
 	uint64_t lost_prog_misses, lost_switch_in_missed, lost_switch_out_missed;
+	struct counters_before before;
 	struct sched_thread *threads;
 	size_t nthreads;
 	struct sched_process *procs;
