@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "io_work.h"
 #include "result.h"
+#include "stats.h"
 #include "table.h"
 #include "threads.h"
 
@@ -66,11 +67,6 @@ static uint64_t limit_ns(const struct params *p, unsigned int workers)
 	return rounds * p->wait_ns;
 }
 
-static double pct_from(uint64_t got, uint64_t limit)
-{
-	return limit ? 100.0 * ((double)got - (double)limit) / (double)limit : 0.0;
-}
-
 static json_t *run_variant(const struct params *p, int v, uint64_t *wall)
 {
 	unsigned int workers = variant_workers[v];
@@ -88,7 +84,7 @@ static json_t *run_variant(const struct params *p, int v, uint64_t *wall)
 		exit(1);
 	}
 	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_from(*wall, limit));
+	json_set_real(res, "from_limit_pct", pct_above(*wall, limit));
 	char on[32];
 
 	if (workers)
@@ -97,7 +93,7 @@ static json_t *run_variant(const struct params *p, int v, uint64_t *wall)
 		snprintf(on, sizeof(on), "the main thread");
 	printf("%s %s: %u tasks x %.3f s (%s) on %s in %.3f s (limit %.3f s, %+.1f%%)\n", DEMO,
 	       variants[v], p->tasks, ns_to_s(p->wait_ns), io_kind_name(p->io), on, ns_to_s(*wall),
-	       ns_to_s(limit), pct_from(*wall, limit));
+	       ns_to_s(limit), pct_above(*wall, limit));
 	fflush(stdout);
 	return res;
 }
@@ -118,7 +114,7 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 		table_cell(t, "%u", variant_workers[v] ? variant_workers[v] : 1);
 		table_cell(t, "%.3f s", ns_to_s(wall[v]));
 		table_cell(t, "%.3f s", ns_to_s(limit));
-		table_cell(t, "%+.1f%%", pct_from(wall[v], limit));
+		table_cell(t, "%+.1f%%", pct_above(wall[v], limit));
 		table_cell(t, "%.1fx", wall[v] ? (double)wall[0] / (double)wall[v] : 0.0);
 	}
 	table_print(t, stdout, "  ");
@@ -131,7 +127,7 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 		uint64_t limit = limit_ns(p, variant_workers[v]);
 
 		printf("%s %s %.3f s (measured %+.1f%%)", v ? "," : "", variants[v], ns_to_s(limit),
-		       pct_from(wall[v], limit));
+		       pct_above(wall[v], limit));
 	}
 	printf("\n");
 }

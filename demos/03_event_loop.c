@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "delay_server.h"
 #include "result.h"
+#include "stats.h"
 #include "table.h"
 #include "threads.h"
 
@@ -202,39 +203,9 @@ static void *loop_main(void *arg)
 	return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* {p50, p99, max, mean} of @n values (sorted in place). */
-static json_t *summary(uint64_t *v, unsigned int n)
-{
-	json_t *o = json_object();
-	uint64_t sum = 0;
-
-	if (!o)
-		abort();
-	for (unsigned int i = 0; i < n; i++)
-		sum += v[i];
-	qsort(v, n, sizeof(*v), cmp_u64);
-	json_set_int(o, "p50", (long long)v[n / 2]);
-	json_set_int(o, "p99", (long long)v[(n * 99) / 100]);
-	json_set_int(o, "max", (long long)v[n - 1]);
-	json_set_int(o, "mean", (long long)(sum / n));
-	return o;
-}
-
 static uint64_t limit_ns(const struct params *p, int v)
 {
 	return v == V_BLOCKING ? p->tasks * p->wait_ns : p->wait_ns;
-}
-
-static double pct_from(uint64_t got, uint64_t limit)
-{
-	return limit ? 100.0 * ((double)got - (double)limit) / (double)limit : 0.0;
 }
 
 /* A duration readable at both scales the demo produces (us and s). */
@@ -313,7 +284,7 @@ static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 	result_add_threads(res);
 	json_set_int(res, "tasks_done", l.done);
 	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_from(end - start, limit));
+	json_set_real(res, "from_limit_pct", pct_above(end - start, limit));
 	lj = json_object();
 	tj = json_object();
 	if (!lj || !tj)
@@ -327,8 +298,8 @@ static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 	json_set_new(res, "loop", lj);
 	/* start_delay: how long a task waited for its first step; lateness: how
 	 * far past its due time (handed to the loop + wait) it finished. */
-	json_set_new(tj, "start_delay_ns", summary(delay, p->tasks));
-	json_set_new(tj, "lateness_ns", summary(late, p->tasks));
+	json_set_new(tj, "start_delay_ns", durations_json(delay, p->tasks));
+	json_set_new(tj, "lateness_ns", durations_json(late, p->tasks));
 	json_set_new(res, "task_latency", tj);
 
 	out->wall = end - start;
@@ -338,7 +309,7 @@ static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 	printf("%s %s: %u tasks x %.3f s on one loop thread in %.3f s (limit %.3f s, %+.1f%%); "
 	       "max lateness %s\n",
 	       DEMO, variants[v], p->tasks, ns_to_s(p->wait_ns), ns_to_s(out->wall), ns_to_s(limit),
-	       pct_from(out->wall, limit), fmt_dur(lbuf, sizeof(lbuf), out->max_lateness));
+	       pct_above(out->wall, limit), fmt_dur(lbuf, sizeof(lbuf), out->max_lateness));
 	fflush(stdout);
 	free(l.tasks);
 	free(delay);
@@ -360,7 +331,7 @@ static void print_comparison(const struct params *p, const struct outcome *o)
 		table_cell(t, "%s", variants[v]);
 		table_cell(t, "%.3f s", ns_to_s(o[v].wall));
 		table_cell(t, "%.3f s", ns_to_s(limit_ns(p, v)));
-		table_cell(t, "%+.1f%%", pct_from(o[v].wall, limit_ns(p, v)));
+		table_cell(t, "%+.1f%%", pct_above(o[v].wall, limit_ns(p, v)));
 		char buf[32];
 
 		table_cell(t, "%s", fmt_dur(buf, sizeof(buf), o[v].max_start_delay));
@@ -375,9 +346,9 @@ static void print_comparison(const struct params *p, const struct outcome *o)
 	printf(
 	    "Physical limit: await = one wait %.3f s (measured %+.1f%%), blocking = tasks x wait "
 	    "%.3f s (measured %+.1f%%)\n",
-	    ns_to_s(limit_ns(p, V_AWAIT)), pct_from(o[V_AWAIT].wall, limit_ns(p, V_AWAIT)),
+	    ns_to_s(limit_ns(p, V_AWAIT)), pct_above(o[V_AWAIT].wall, limit_ns(p, V_AWAIT)),
 	    ns_to_s(limit_ns(p, V_BLOCKING)),
-	    pct_from(o[V_BLOCKING].wall, limit_ns(p, V_BLOCKING)));
+	    pct_above(o[V_BLOCKING].wall, limit_ns(p, V_BLOCKING)));
 }
 
 static void usage(void)

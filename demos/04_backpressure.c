@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "queue.h"
 #include "result.h"
+#include "stats.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -198,26 +199,6 @@ static void *sampler(void *arg)
 	return NULL;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile of the sorted @v. */
-static uint64_t pct(const uint64_t *v, size_t n, double p)
-{
-	size_t i;
-
-	if (!n)
-		return 0;
-	i = (size_t)(p / 100.0 * n + 0.999999);
-	if (i < 1)
-		i = 1;
-	return v[(i > n ? n : i) - 1];
-}
-
 struct summary {
 	uint64_t produced, consumed, backlog, max_backlog;
 	uint64_t p50, p99, max_lat;
@@ -282,15 +263,15 @@ static json_t *run_variant(const struct params *p, const char *variant, struct s
 	if (started < 3)
 		goto out;
 
-	qsort(r.latency, r.nlatency, sizeof(*r.latency), cmp_u64);
+	u64_sort(r.latency, r.nlatency);
 	for (size_t i = 0; i < r.nlatency; i++)
 		lat_sum += r.latency[i];
 	sum->produced = r.q.puts;
 	sum->consumed = r.q.gets;
 	sum->backlog = backlog;
 	sum->max_backlog = r.q.max_len;
-	sum->p50 = pct(r.latency, r.nlatency, 50);
-	sum->p99 = pct(r.latency, r.nlatency, 99);
+	sum->p50 = u64_percentile(r.latency, r.nlatency, 50);
+	sum->p99 = u64_percentile(r.latency, r.nlatency, 99);
 	sum->max_lat = r.nlatency ? r.latency[r.nlatency - 1] : 0;
 
 	res = result_new(DEMO, variant);
@@ -323,7 +304,7 @@ static json_t *run_variant(const struct params *p, const char *variant, struct s
 	json_set_int(o, "count", (long long)r.nlatency);
 	json_set_int(o, "mean_ns", r.nlatency ? (long long)(lat_sum / r.nlatency) : 0);
 	json_set_int(o, "p50_ns", (long long)sum->p50);
-	json_set_int(o, "p95_ns", (long long)pct(r.latency, r.nlatency, 95));
+	json_set_int(o, "p95_ns", (long long)u64_percentile(r.latency, r.nlatency, 95));
 	json_set_int(o, "p99_ns", (long long)sum->p99);
 	json_set_int(o, "max_ns", (long long)sum->max_lat);
 	json_set_new(res, "latency", o);

@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "io_work.h"
 #include "result.h"
+#include "stats.h"
 #include "table.h"
 #include "threads.h"
 
@@ -120,11 +121,6 @@ static uint64_t limit_ns(const struct params *p, unsigned int n)
 	return overlap > cpu_bound ? overlap : cpu_bound;
 }
 
-static double pct_from(uint64_t got, uint64_t limit)
-{
-	return limit ? 100.0 * ((double)got - (double)limit) / (double)limit : 0.0;
-}
-
 static json_t *run_variant(const struct params *p, unsigned int n, uint64_t *wall)
 {
 	char name[32];
@@ -146,11 +142,11 @@ static json_t *run_variant(const struct params *p, unsigned int n, uint64_t *wal
 		exit(1);
 	}
 	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_from(*wall, limit));
+	json_set_real(res, "from_limit_pct", pct_above(*wall, limit));
 	printf("%s %s: %u tasks x (%.3f s %s + %llu us CPU) in %.3f s (limit %.3f s, %+.1f%%)\n",
 	       DEMO, name, p->tasks, ns_to_s(p->wait_ns), io_kind_name(p->io),
 	       (unsigned long long)(p->cpu_ns / NSEC_PER_USEC), ns_to_s(*wall), ns_to_s(limit),
-	       pct_from(*wall, limit));
+	       pct_above(*wall, limit));
 	fflush(stdout);
 	return res;
 }
@@ -189,7 +185,7 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 		table_cell(t, "%.2fx", speedup);
 		table_cell(t, "%.0f%%", 100.0 * eff);
 		table_cell(t, "%.3f s", ns_to_s(limit));
-		table_cell(t, "%+.1f%%", pct_from(wall[i], limit));
+		table_cell(t, "%+.1f%%", pct_above(wall[i], limit));
 	}
 	table_print(t, stdout, "  ");
 	table_free(t);
@@ -210,7 +206,7 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 	printf(":");
 	for (unsigned int i = 0; i < p->nruns; i++)
 		printf("%s %u: %+.1f%%", i ? "," : "", p->workers[i],
-		       pct_from(wall[i], limit_ns(p, p->workers[i])));
+		       pct_above(wall[i], limit_ns(p, p->workers[i])));
 	printf("\n");
 }
 

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "pool.h"
 #include "result.h"
+#include "stats.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -105,34 +106,19 @@ static void worker_fini(void *ctx, void *wstate)
 	}
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* min, p50, p99, max and mean of the per-task durations. */
+/* The per-task durations, summarised. */
 static json_t *task_summary(const uint64_t *start, const uint64_t *end, unsigned int n)
 {
-	uint64_t *d = malloc((n ? n : 1) * sizeof(*d)), sum = 0;
-	json_t *o = json_object();
+	uint64_t *d = malloc((n ? n : 1) * sizeof(*d));
+	json_t *o;
 
-	if (!d || !o) {
+	if (!d) {
 		fprintf(stderr, "task_summary: out of memory\n");
 		abort();
 	}
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < n; i++)
 		d[i] = end[i] - start[i];
-		sum += d[i];
-	}
-	qsort(d, n, sizeof(*d), cmp_u64);
-	json_set_int(o, "count", n);
-	json_set_int(o, "min", n ? (long long)d[0] : 0);
-	json_set_int(o, "p50", n ? (long long)d[n / 2] : 0);
-	json_set_int(o, "p99", n ? (long long)d[(n * 99) / 100] : 0);
-	json_set_int(o, "max", n ? (long long)d[n - 1] : 0);
-	json_set_int(o, "mean", n ? (long long)(sum / n) : 0);
+	o = durations_json(d, n);
 	free(d);
 	return o;
 }
