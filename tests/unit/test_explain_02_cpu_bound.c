@@ -190,6 +190,30 @@ static void more_workers_than_cpus_shows_run_queue(void **state)
 	fx_free(&f);
 }
 
+static void other_load_took_cpus(void **state)
+{
+	struct gil_shape g = GIL;
+	struct fx f;
+
+	(void)state;
+	/* As many workers as CPUs, yet 40% of their demand in run queues. */
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "processes", 2, 1.0, 600, 400, 0);
+	assert_claim(fx_explain(&f), "other load on the host took CPU time");
+	fx_free(&f);
+	g.runnable_ms = 600;
+	assert_claim(explain_gil(&f, g), "threads-gil: with 2 workers on 2 CPUs, the workers still "
+					 "waited");
+	fx_free(&f);
+
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "processes", 2, 1.0, 950, 10, 0);
+	assert_no_claim(fx_explain(&f), "other load");
+	fx_free(&f);
+	assert_no_claim(explain_gil(&f, GIL), "other load");
+	fx_free(&f);
+}
+
 static void conclusion_names_the_lock(void **state)
 {
 	struct gil_shape g = GIL;
@@ -233,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(handoffs_at_switch_interval),
 	    cmocka_unit_test(free_variants_scale_without_lock),
 	    cmocka_unit_test(more_workers_than_cpus_shows_run_queue),
+	    cmocka_unit_test(other_load_took_cpus),
 	    cmocka_unit_test(conclusion_names_the_lock),
 	};
 
