@@ -17,10 +17,11 @@ struct bp_shape {
 	int put_waits;
 	int max_backlog;
 	long page_faults; /* -1: perf stat did not run */
+	int consumed;	  /* 0: not in demo.json */
 };
 
-static const struct bp_shape UNBOUNDED = {0, 800, 3600, 400, 800, 0, 0, 800, 1200};
-static const struct bp_shape BOUNDED = {200, 0, 1300, 400, 850, 700, 85, 200, 500};
+static const struct bp_shape UNBOUNDED = {0, 800, 3600, 400, 800, 0, 0, 800, 1200, 0};
+static const struct bp_shape BOUNDED = {200, 0, 1300, 400, 850, 700, 85, 200, 500, 0};
 
 static void add_run(struct fx *f, struct bp_shape s)
 {
@@ -50,6 +51,12 @@ static void add_run(struct fx *f, struct bp_shape s)
 		 s.prod_lock_ms * 1e6, 1700 + s.growth_kib, s.growth_kib, s.p50_ms * 1e6,
 		 s.max_ms * 1e6, s.max_ms * 1e6);
 	fx_demo_set(r, root);
+	if (s.consumed) {
+		char c[64];
+
+		snprintf(c, sizeof(c), "{\"consumed\": %d}", s.consumed);
+		fx_demo_set(r, c);
+	}
 	fx_thread(r, 1000 + 100 * (int)(f->n - 1), "main",
 		  (struct fx_states){.running = 2, .sleep = 1000}, 0);
 	fx_thread(r, 1001 + 100 * (int)(f->n - 1), "producer",
@@ -165,6 +172,17 @@ static void bounded_latency_bounded(void **state)
 				     "consume time = 200 × 5 ms = 1.00 s");
 	fx_free(&f);
 	s.max_ms = 3000;
+	assert_no_claim(explain(&f, s), "latency stayed bounded");
+	fx_free(&f);
+
+	/* A consumer slowed to 6.5 ms per item (154 in 1 s): the bound follows it. */
+	s = BOUNDED;
+	s.max_ms = 1364;
+	s.consumed = 154;
+	assert_claim(explain(&f, s), "latency stayed bounded: max 1.36 s against capacity × the "
+				     "consumer's measured time per item = 200 × 6.49 ms = 1.30 s");
+	fx_free(&f);
+	s.max_ms = 2500;
 	assert_no_claim(explain(&f, s), "latency stayed bounded");
 	fx_free(&f);
 }
