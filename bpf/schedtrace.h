@@ -66,6 +66,13 @@ struct st_thread {
 	__u64 timeslices;
 	__u64 migrations;
 	__u64 wakeups;
+	/*
+	 * Runnable time after a preemption that caught the thread on its way to
+	 * sleep (state already not TASK_RUNNING): it waits in the run queue,
+	 * but the kernel's sched_info does not queue it, so schedstat wait_ns
+	 * leaves this time out.
+	 */
+	__u64 runnable_asleep_ns;
 	/* syscall in progress */
 	__u64 sys_start_ns;
 	__u64 futex_uaddr;
@@ -73,7 +80,7 @@ struct st_thread {
 	__u8 sys_class;
 	__u8 state;
 	__u8 exited;
-	__u8 pad;
+	__u8 asleep;	/* the current runnable interval began with a preemption mid-sleep */
 	__s32 last_cpu; /* -1: never ran while traced */
 	__u32 pid;	/* tgid */
 	/* stack ids taken at the last switch-out (--stacks) */

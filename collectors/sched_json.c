@@ -220,6 +220,11 @@ static json_t *thread_json(uint32_t tid, const struct st_thread *t, uint64_t end
 	set_new(o, "timeslices", JINT(t->timeslices));
 	set_new(o, "migrations", JINT(t->migrations));
 	set_new(o, "wakeups", JINT(t->wakeups));
+	set_new(o, "runnable_asleep_ns",
+		JINT(t->runnable_asleep_ns +
+		     (!t->exited && t->asleep && t->state == ST_RUNNABLE && end_ns > t->state_ns
+			  ? end_ns - t->state_ns
+			  : 0)));
 	set_new(o, "exited", json_boolean(t->exited));
 	if (t->exited)
 		set_new(o, "kernel",
@@ -444,6 +449,17 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 			  (json_int_t)dev, "deviation_per_slice_ns",
 			  (json_int_t)(slices ? dev / (int64_t)slices : 0)));
 	set_new(root, "steal_ns", JINT(run->steal_ns));
+	{
+		json_t *progs = json_array();
+
+		for (int i = 0; i < run->nprogs; i++)
+			json_array_append_new(
+			    progs, json_pack("{s:s,s:I,s:I}", "name", run->progs[i].name, "run_cnt",
+					     (json_int_t)run->progs[i].run_cnt, "run_time_ns",
+					     (json_int_t)run->progs[i].run_time_ns));
+		set_new(root, "programs", progs);
+	}
+	set_new(root, "collector_peak_rss_kib", JINT(run->peak_rss_kib));
 	if (run->before.valid)
 		set_new(root, "before",
 			json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "tid", (json_int_t)run->pid,

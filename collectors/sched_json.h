@@ -22,6 +22,14 @@ struct run_info {
 	const char *attach_mode; /* "tp_btf" or "raw_tp" */
 	/* Program runs the kernel skipped (recursion protection), all programs. */
 	uint64_t prog_misses;
+	/* Per program: runs and time spent (kernel.bpf_stats_enabled, else 0). */
+	struct prog_stat {
+		char name[32];
+		uint64_t run_cnt, run_time_ns;
+	} progs[16];
+	int nprogs;
+	/* The collector's own peak resident set (VmHWM), KiB. */
+	uint64_t peak_rss_kib;
 	/* Steal time of all CPUs over the tracing window (/proc/stat), ns. */
 	uint64_t steal_ns;
 	/* The command's kernel counters when tracing began (it was forked before). */

@@ -282,6 +282,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		}
 		if (!opts.timeline && !opts.stacks)
 			bpf_map__set_max_entries(skel->maps.events, 4096);
+		skel->rodata->ringbuf_wake_bytes = bpf_map__max_entries(skel->maps.events) / 4;
 		choose_programs(skel, btf);
 		err = schedtrace_bpf__load(skel);
 		if (!err) {
@@ -373,19 +374,21 @@ static int on_event(void *ctx, void *data, size_t size)
 }
 
 /*
- * Runs of our programs the kernel skipped because the program was already
- * running on that CPU (bpf_prog_info.recursion_misses): events lost.
+ * From each loaded program's bpf_prog_info: the runs the kernel skipped
+ * because the program was already running on that CPU (recursion_misses:
+ * events lost), and run_cnt/run_time_ns (counted only while the sysctl
+ * kernel.bpf_stats_enabled is 1; make bench sets it).
  */
-static uint64_t prog_misses(struct schedtrace_bpf *skel)
+static void read_prog_info(struct schedtrace_bpf *skel, struct run_info *run)
 {
 	struct bpf_program *prog;
-	uint64_t misses = 0;
 
 	bpf_object__for_each_program(prog, skel->obj)
 	{
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
+		struct prog_stat *ps;
 
 		if (fd < 0)
 			continue;
@@ -397,9 +400,30 @@ static uint64_t prog_misses(struct schedtrace_bpf *skel)
 		if (opts.verbose && info.recursion_misses)
 			fprintf(stderr, "schedtrace: %s: %llu runs skipped\n",
 				bpf_program__name(prog), (unsigned long long)info.recursion_misses);
-		misses += info.recursion_misses;
+		run->prog_misses += info.recursion_misses;
+		if (run->nprogs >= (int)(sizeof(run->progs) / sizeof(run->progs[0])))
+			continue;
+		ps = &run->progs[run->nprogs++];
+		snprintf(ps->name, sizeof(ps->name), "%s", bpf_program__name(prog));
+		ps->run_cnt = info.run_cnt;
+		ps->run_time_ns = info.run_time_ns;
 	}
-	return misses;
+}
+
+/* VmHWM of this process, KiB (0 if unreadable). */
+static uint64_t peak_rss_kib(void)
+{
+	unsigned long long v = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
 }
 
 /*
@@ -576,7 +600,10 @@ int main(int argc, char **argv)
 		uint64_t now;
 
 		if (rb) {
-			err = ring_buffer__poll(rb, 100);
+			/* The programs wake us only when the buffer fills: poll, then drain. */
+			err = ring_buffer__poll(rb, 20);
+			if (err >= 0)
+				err = ring_buffer__consume(rb);
 			if (err < 0 && err != -EINTR) {
 				fprintf(stderr, "schedtrace: ring_buffer__poll: %s\n",
 					strerror(-err));
@@ -638,7 +665,7 @@ int main(int argc, char **argv)
 						: 1;
 	run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	run.attach_mode = mode;
-	run.prog_misses = prog_misses(skel);
+	read_prog_info(skel, &run);
 	maps.threads = bpf_map__fd(skel->maps.threads);
 	maps.runq = bpf_map__fd(skel->maps.runq);
 	maps.syscalls = bpf_map__fd(skel->maps.syscalls);
@@ -647,6 +674,7 @@ int main(int argc, char **argv)
 	maps.lost = bpf_map__fd(skel->maps.lost);
 
 	ret = run.exit_status;
+	run.peak_rss_kib = peak_rss_kib();
 	if (sched_json_write(sched_f, &maps, &run))
 		ret = 1;
 	if (ls.tl && timeline_close(ls.tl, maps.threads, run.end_ns))

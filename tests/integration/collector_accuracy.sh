@@ -4,7 +4,7 @@
 # accounting; the states conserve the lifetime; nothing lost.
 . "$(dirname "$0")/../lib.sh"
 need_root collector_accuracy
-. "$(dirname "$0")/collector_lib.sh"
+. "$(dirname "$0")/collector.lib"
 need_collector collector_accuracy
 
 # lost_zero SCHED.JSON LABEL: every lost counter is present; those of the
