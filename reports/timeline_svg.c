@@ -5,8 +5,9 @@
  * enough for the busiest thread to change state a couple of dozen times,
  * placed where the most threads are alive, nearest the middle of the run:
  * the steady state the story is about, not the start-up. Each lane is drawn
- * one pixel column at a time (the state that took most of the column), so the
- * SVG stays small however many slices the window holds. */
+ * one pixel column at a time (the share of each state in the column, equal
+ * columns merged), so the SVG stays small however many slices the window
+ * holds. */
 #include "timeline_svg.h"
 
 #include <errno.h>
@@ -536,69 +537,36 @@ static void lane_title(FILE *out, const struct lane *l, double (*acc)[ST_COUNT],
 	sb_free(&esc);
 }
 
-/* The state that took most of a column, or -1 when the thread was absent. */
-static int dominant(const double *col)
+/* Heights of a column's states in half pixels, summing to the lane's height
+ * (all zero where no thread existed). */
+static void column_heights(const double *col, int *h)
 {
-	int k, dom = -1;
+	double tot = 0;
+	int k;
 
 	for (k = 0; k < ST_COUNT; k++)
-		if (col[k] > 0 && (dom < 0 || col[k] > col[dom]))
-			dom = k;
-	return dom;
+		tot += col[k];
+	for (k = 0; k < ST_COUNT; k++)
+		h[k] = tot > 0 ? (int)lround(2.0 * LANE_H * col[k] / tot) : 0;
 }
 
-static void lane_rect(FILE *out, size_t c0, size_t c1, int y, enum state s)
+/* A lane: each column split top to bottom into the share of its time in
+ * each state (one thread: how it divided that pixel's time; a role: how its
+ * threads did), equal neighbouring columns merged into one run of
+ * rectangles. Proportions, not the state that took most of a column: a
+ * thread preempted every few hundred microseconds must not look as if it
+ * ran all the time. */
+static void draw_share_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int colw, int y)
 {
-	fprintf(out, "<rect x=\"%zu\" y=\"%d\" width=\"%zu\" height=\"%d\" fill=\"%s\"/>",
-		LABEL_W + c0, y, c1 - c0, LANE_H, state_color(s));
-}
-
-/* A thread lane: each column in the state that took most of it, runs of equal
- * columns merged into one rectangle. */
-static void draw_thread_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y)
-{
-	size_t c = 0, c0;
-
-	while (c < ncols) {
-		int dom = dominant(acc[c]);
-
-		for (c0 = c++; c < ncols && dominant(acc[c]) == dom; c++)
-			;
-		if (dom >= 0)
-			lane_rect(out, c0, c, y, (enum state)dom);
-	}
-	/* A wakeup shorter than a pixel still shows: a blocking loop's sleeps
-	 * stay apart, a GIL waiter's timeouts are visible. */
-	for (c = 0; c < ncols; c++) {
-		for (c0 = c; c < ncols && acc[c][ST_RUNNING] > 0 && dominant(acc[c]) != ST_RUNNING;
-		     c++)
-			;
-		if (c > c0)
-			lane_rect(out, c0, c, y, ST_RUNNING);
-	}
-}
-
-/* A role lane: each column split top to bottom into the share of the role's
- * thread time in each state; equal neighbouring columns merged. */
-static void draw_role_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y)
-{
-	int prev[ST_COUNT], cur[ST_COUNT];
+	int prev[ST_COUNT], cur[ST_COUNT] = {0};
 	size_t c, start = 0;
 	bool have = false;
 	int k;
 
 	for (c = 0; c <= ncols; c++) {
-		double tot = 0;
-		bool same;
-
-		if (c < ncols) {
-			for (k = 0; k < ST_COUNT; k++)
-				tot += acc[c][k];
-			for (k = 0; k < ST_COUNT; k++) /* heights in half pixels */
-				cur[k] = tot > 0 ? (int)lround(2.0 * LANE_H * acc[c][k] / tot) : 0;
-		}
-		same = c < ncols && have && !memcmp(cur, prev, sizeof(cur));
-		if (same)
+		if (c < ncols)
+			column_heights(acc[c], cur);
+		if (c < ncols && have && !memcmp(cur, prev, sizeof(cur)))
 			continue;
 		if (have) {
 			double yy = y;
@@ -609,14 +577,38 @@ static void draw_role_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int
 				fprintf(out,
 					"<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" height=\"%.1f\" "
 					"fill=\"%s\"/>",
-					LABEL_W + start * ROLE_BIN, yy, (c - start) * ROLE_BIN,
+					LABEL_W + start * colw, yy, (c - start) * colw,
 					prev[k] / 2.0, state_color((enum state)k));
 				yy += prev[k] / 2.0;
 			}
 		}
 		memcpy(prev, cur, sizeof(cur));
 		start = c;
-		have = tot > 0;
+		have = false;
+		for (k = 0; k < ST_COUNT; k++)
+			have |= cur[k] > 0;
+	}
+}
+
+/* A thread's wakeups too short for their share to show (a blocking loop
+ * between two sleeps, a GIL waiter's timeout) as full-height green lines, so
+ * consecutive waits stay apart. */
+static void draw_wakeups(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y)
+{
+	size_t c, c0;
+	int h[ST_COUNT];
+
+	for (c = 0; c < ncols; c++) {
+		for (c0 = c; c < ncols && acc[c][ST_RUNNING] > 0; c++) {
+			column_heights(acc[c], h);
+			if (h[ST_RUNNING])
+				break;
+		}
+		if (c > c0)
+			fprintf(
+			    out,
+			    "<rect x=\"%zu\" y=\"%d\" width=\"%zu\" height=\"%d\" fill=\"%s\"/>",
+			    LABEL_W + c0, y, c - c0, LANE_H, state_color(ST_RUNNING));
 	}
 }
 
@@ -720,8 +712,8 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	sb_reset(&cap);
 	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">%s; %s</text>",
 		roles ? "one lane per role: the share of its threads in each state"
-		      : "one lane per thread, colored by the state that took most of each pixel (a "
-			"wakeup, however short, in green)",
+		      : "one lane per thread, each pixel split by the share of its time in each "
+			"state (a wakeup, however short, in green)",
 		"hover a lane for its times");
 	draw_legend(out, 50);
 	draw_axis(out, ws, w, TOP - 4, TOP + (int)nlanes * (LANE_H + LANE_GAP));
@@ -747,10 +739,10 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
 			LABEL_W - 6, y + LANE_H - 3, sb_str(&esc), LABEL_W, y, PLOT_W, LANE_H,
 			PALETTE_ABSENT);
-		if (roles)
-			draw_role_lane(out, acc, ncols / ROLE_BIN, y);
-		else
-			draw_thread_lane(out, acc, ncols, y);
+		draw_share_lane(out, acc, roles ? ncols / ROLE_BIN : ncols, roles ? ROLE_BIN : 1,
+				y);
+		if (!roles)
+			draw_wakeups(out, acc, ncols, y);
 		fprintf(out, "</g>\n");
 		sb_reset(&esc);
 	}
