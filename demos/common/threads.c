@@ -70,31 +70,56 @@ int schedstat_parse(const char *line, uint64_t *run_ns, uint64_t *wait_ns, uint6
 											      : -1;
 }
 
-void thread_end(struct thread_record *r)
+/* The switch counts, or -1 after printing why not. */
+static int read_rusage(long *nvcsw, long *nivcsw)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru)) {
+		perror("thread_end: getrusage(RUSAGE_THREAD)");
+		return -1;
+	}
+	*nvcsw = ru.ru_nvcsw;
+	*nivcsw = ru.ru_nivcsw;
+	return 0;
+}
+
+static int read_schedstat(struct thread_record *r)
 {
 	char line[128];
-	struct rusage ru;
-	struct timespec ts;
-	FILE *f;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+	int err = !f || !fgets(line, sizeof(line), f) ||
+		  schedstat_parse(line, &r->run_ns, &r->wait_ns, &r->timeslices);
 
-	/* schedstat's run time (se.sum_exec_runtime) is brought up to date only
-	 * at a tick or a switch, so a thread still in its first slice would
-	 * read 0. Reading the thread's CPU clock updates it (the kernel's
-	 * task_sched_runtime() calls update_curr() for a running task): the
-	 * record then counts the slice the thread is in. */
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
-		perror("thread_end: clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-	f = fopen("/proc/thread-self/schedstat", "re");
-	if (!f || !fgets(line, sizeof(line), f) ||
-	    schedstat_parse(line, &r->run_ns, &r->wait_ns, &r->timeslices))
-		fprintf(stderr, "thread_end: cannot read /proc/thread-self/schedstat\n");
 	if (f)
 		fclose(f);
-	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
-		r->nvcsw = ru.ru_nvcsw;
-		r->nivcsw = ru.ru_nivcsw;
-	} else {
-		perror("thread_end: getrusage");
+	if (err)
+		fprintf(stderr, "thread_end: cannot read /proc/thread-self/schedstat\n");
+	return err ? -1 : 0;
+}
+
+void thread_end(struct thread_record *r)
+{
+	struct timespec ts;
+	long nv = 0, niv = 0;
+
+	/* The switch counts and schedstat must be one snapshot: a preemption
+	 * between the two reads would count a switch out that schedstat's
+	 * timeslices do not show. Read rusage on both sides; a few tries. */
+	for (int try = 0; try < 5; try++) {
+		/* schedstat's run time (se.sum_exec_runtime) is brought up to
+		 * date only at a tick or a switch, so a thread still in its
+		 * first slice would read 0. Reading the thread's CPU clock
+		 * updates it (the kernel's task_sched_runtime() calls
+		 * update_curr() for a running task): the record then counts
+		 * the slice the thread is in. */
+		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+			perror("thread_end: clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+		if (read_rusage(&nv, &niv) || read_schedstat(r) ||
+		    read_rusage(&r->nvcsw, &r->nivcsw))
+			break;
+		if (nv == r->nvcsw && niv == r->nivcsw)
+			break;
 	}
 	r->end_ns = now_ns();
 	__atomic_store_n(&r->ended, 1, __ATOMIC_RELEASE);
