@@ -61,6 +61,13 @@ int perf_stat_parse(FILE *f, struct perf_stat *ps, char *why, size_t whylen)
 		goto bad;
 	}
 	ps->partial = json_is_true(json_object_get(root, "partial"));
+	e = json_object_get(root, "before_enable");
+	if (json_is_object(e) && json_is_integer(json_object_get(e, "nvcsw")) &&
+	    json_is_integer(json_object_get(e, "nivcsw"))) {
+		ps->has_before = true;
+		ps->before_nvcsw = (double)json_integer_value(json_object_get(e, "nvcsw"));
+		ps->before_nivcsw = (double)json_integer_value(json_object_get(e, "nivcsw"));
+	}
 	json_decref(root);
 	ps->present = true;
 	return 0;

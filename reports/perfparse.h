@@ -19,6 +19,10 @@ struct perf_counter {
 struct perf_stat {
 	bool present;
 	bool partial; /* perf was interrupted before the demo ended */
+	/* "before_enable": the gated process's own switches before the counters
+	 * were on, which perf did not count (optional) */
+	bool has_before;
+	double before_nvcsw, before_nivcsw;
 	struct perf_counter *c;
 	size_t n;
 };

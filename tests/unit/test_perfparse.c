@@ -22,7 +22,8 @@ static FILE *text(const char *s)
 
 static void reads_perf_stat_json(void **state)
 {
-	FILE *f = text("{\"schema\": 1, \"tool\": \"perf stat\", \"partial\": true, \"events\": {"
+	FILE *f = text("{\"schema\": 1, \"tool\": \"perf stat\", \"partial\": true, "
+		       "\"before_enable\": {\"nvcsw\": 3, \"nivcsw\": 1}, \"events\": {"
 		       "\"task-clock\": {\"value\": 12.5, \"unit\": \"msec\"},"
 		       "\"context-switches\": {\"value\": 42, \"unit\": \"\"},"
 		       "\"sched:sched_wakeup\": {\"value\": null, \"status\": \"not counted\"}}}");
@@ -35,6 +36,7 @@ static void reads_perf_stat_json(void **state)
 	fclose(f);
 	assert_true(ps.present);
 	assert_true(ps.partial);
+	assert_true(ps.has_before && ps.before_nvcsw == 3 && ps.before_nivcsw == 1);
 	assert_int_equal(ps.n, 3);
 	c = perf_stat_find(&ps, "task-clock");
 	assert_non_null(c);

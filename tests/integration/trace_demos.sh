@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# scripts/trace NN --quick end to end, for all five demos, as root with the
+# demo run as an unprivileged user (SUDO_UID/SUDO_GID of nobody, as sudo
+# would set them): the run folder's files, their owner, the report's rows
+# against demo.json and sched.json, the cross-checks, nothing left attached,
+# and Ctrl-C leaving a report marked PARTIAL. The perf pass runs for 02 and
+# 04; the others use --no-perf to keep the suite short.
+. "$(dirname "$0")/../lib.sh"
+need_root "trace end to end"
+TRACE=$TOP/scripts/trace
+export BUILD SUDO_UID=65534 SUDO_GID=65534
+scratch
+chmod 755 "$SCRATCH"
+
+quietly() { "$@" >/dev/null; }
+
+# Programs still loaded by a schedtrace whose command line names DIR.
+attached_for() {
+	local dir=$1 pid
+	for pid in $(bpftool prog show 2>/dev/null | grep -o 'schedtrace([0-9]*)' | tr -dc '0-9\n' | sort -u); do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir" && echo "$pid"
+	done
+	pgrep -f -- "$dir" || true
+}
+
+# The report's row for each run matches demo.json (wall) and sched.json (CPU).
+rows_match() {
+	local run=$1 dir v wall cpu row
+	for dir in $(jq -r '.runs[].dir' "$run/meta.json"); do
+		v=$(jq -r --arg d "$dir" '.runs[] | select(.dir == $d) | .variant' "$run/meta.json")
+		wall=$(jq -r '.wall_s' "$run/$dir/demo.json" | awk '{ printf "%.3f", $1 }')
+		cpu=$(jq '[.threads[].running_ns] | add' "$run/$dir/sched.json" | awk '{ printf "%.3f", $1 / 1e9 }')
+		row="| $v | 1 | $wall | $cpu |"
+		if ! grep -qF -- "$row" "$run/report.md"; then
+			echo "#   $dir: no row starting '$row' in report.md:"
+			grep -F "| $v | 1 |" "$run/report.md" | head -1 | sed 's/^/#   /'
+			return 1
+		fi
+	done
+}
+
+trace_demo() {
+	local demo=$1 perf=$2 out=$SCRATCH/$1 run t0 rc v f
+	shift 2
+	mkdir -p "$out"
+	t0=$SECONDS
+	"$TRACE" "$demo" --quick "$@" --out "$out" >"$out.log" 2>&1
+	rc=$?
+	check "trace $demo --quick $*: exit 0 (in $((SECONDS - t0)) s)" test "$rc" -eq 0
+	[ "$rc" -eq 0 ] || tail -5 "$out.log" | sed 's/^/#   /'
+	run=$(readlink -f "$out/$demo/latest")
+	check "$demo: latest points at the run folder" test -f "$run/meta.json"
+	[ -f "$run/meta.json" ] || return
+	for f in meta.json report.md report.html charts/runq.svg; do
+		check "$demo: $f present" test -s "$run/$f"
+	done
+	local want=$("$BUILD/demos/$demo" --list-variants | paste -sd' ' -)
+	check "$demo: a run per variant ($want)" \
+		test "$(jq -r '[.runs[].variant] | join(" ")' "$run/meta.json")" = "$want"
+	for v in $(jq -r '.runs[].dir' "$run/meta.json"); do
+		for f in demo.json sched.json timeline.json offcpu.folded perf-stat.json \
+			$([ "$perf" = perf ] && echo perf-sched-timehist.txt perf-sched-latency.txt perf-trace-summary.txt); do
+			check "$demo/$v: $f present" test -s "$run/$v/$f"
+		done
+	done
+	check "$demo: every file belongs to uid 65534" test -z "$(find "$out/$demo" ! -uid 65534 | head -3)"
+	check "$demo: meta.json: not partial, host CPUs $(nproc)" \
+		quietly jq -e ".partial == false and .host.cpus == $(nproc) and .user.uid == 65534" "$run/meta.json"
+	check "$demo: report.md rows match demo.json wall and sched.json CPU" rows_match "$run"
+	check "$demo: the report has a Why section with sentences" \
+		bash -c "sed -n '/^## Why/,/^## /p' '$run/report.md' | grep -q '^- '"
+	check "$demo: report.html is self-contained (inline SVG, no external src)" \
+		bash -c "grep -q '<svg' '$run/report.html' && ! grep -qE '(src|href)=\"(https?:)?//' '$run/report.html'"
+	if grep -q '| FAIL |' "$run/report.md"; then
+		not_ok "$demo: every cross-check passes"
+		grep '| FAIL |' "$run/report.md" | cut -c1-400 | sed 's/^/#   /'
+	else
+		ok "$demo: every cross-check passes"
+	fi
+	check "$demo: no eBPF program or process left behind" test -z "$(attached_for "$out")"
+}
+
+trace_demo 01_io_wait no --no-perf
+trace_demo 02_cpu_bound perf
+trace_demo 03_event_loop no --no-perf
+trace_demo 04_backpressure perf
+trace_demo 05_thread_overhead no --no-perf
+
+# Ctrl-C in the middle of a run: the runs so far are kept, the report says
+# PARTIAL, and nothing is left running or attached.
+out=$SCRATCH/interrupted
+mkdir -p "$out"
+# (env --default-signal: a script's background job starts with SIGINT ignored)
+env --default-signal=INT "$TRACE" 02 --variants serial,threads-gil --no-perf --out "$out" >"$out.log" 2>&1 &
+pid=$!
+for ((i = 0; i < 300; i++)); do
+	meta=$(ls "$out"/02_cpu_bound/*/meta.json 2>/dev/null | head -1)
+	[ -n "$meta" ] && [ "$(jq '.runs | length' "$meta" 2>/dev/null)" = 1 ] && break
+	sleep 0.2
+done
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+run=$(dirname "$meta")
+check "Ctrl-C: trace exits 130" test "$rc" -eq 130
+[ "$rc" -eq 130 ] || tail -5 "$out.log" | sed 's/^/#   /'
+check "Ctrl-C: meta.json says partial" quietly jq -e '.partial == true' "$run/meta.json"
+check "Ctrl-C: report.md is written and says PARTIAL at the top" \
+	bash -c "head -1 '$run/report.md' | grep -q '^# PARTIAL'"
+check "Ctrl-C: the first variant is in the report" grep -q '^| serial | 1 |' "$run/report.md"
+check "Ctrl-C: the interrupted variant is in it, marked partial" \
+	quietly jq -e '.runs[1].variant == "threads-gil" and .runs[1].partial == true' "$run/meta.json"
+stage=$(jq -r '.runs[0].commands.collector' "$run/meta.json" | grep -o '/tmp/schedlab-trace\.[A-Za-z0-9]*' | head -1)
+check "Ctrl-C: the staging folder is gone" test -n "$stage" -a ! -e "$stage"
+check "Ctrl-C: no eBPF program, collector or demo left behind" \
+	test -z "$(attached_for "$out")$([ -n "$stage" ] && pgrep -f -- "$stage")"
+check "Ctrl-C: every file belongs to uid 65534" test -z "$(find "$out/02_cpu_bound" ! -uid 65534 | head -3)"
