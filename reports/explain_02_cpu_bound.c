@@ -76,12 +76,12 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 	else
 		sentences_add(
 		    out,
-		    "%s: with %.0f worker%s on %d CPUs, the workers still waited %s in run "
+		    "%s: with %.0f worker%s on %d CPUs, the worker%s still waited %s in run "
 		    "queues against %s running, %.0f%% of their CPU demand (threshold: ≥ "
 		    "%.0f%%): other load on the host took CPU time, so parallelism stays "
 		    "under the bound.",
-		    v->name, workers, workers == 1 ? "" : "s", cpus, d1, d2, 100 * runq_share(ws),
-		    100 * RUNQ_SHARE);
+		    v->name, workers, workers == 1 ? "" : "s", cpus, workers == 1 ? "" : "s", d1,
+		    d2, 100 * runq_share(ws), 100 * RUNQ_SHARE);
 }
 
 /* Returns how many of the three GIL claims (serial, lock, named) were made. */
@@ -118,9 +118,9 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 		made++;
 		sentences_add(
 		    out,
-		    "Its %zu worker threads spent %.0f%% of their lifetime blocked in futex "
+		    "%s: its %zu worker threads spent %.0f%% of their lifetime blocked in futex "
 		    "waits (lock state, %s) and %.0f%% running (threshold: ≥ %.0f%% in lock).",
-		    ws.threads, 100 * state_share(&ws, ST_LOCK),
+		    v->name, ws.threads, 100 * state_share(&ws, ST_LOCK),
 		    fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
 		    100 * state_share(&ws, ST_RUNNING), 100 * LOCK_SHARE);
 	}
