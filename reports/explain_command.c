@@ -2,7 +2,9 @@
 /* The generic explainer: what any traced command's threads did. It knows
  * nothing of the program, so it only reads states, syscalls, futexes and the
  * run queue:
- *   - the dominant states of each process (those ≥ 10% of its threads' lives);
+ *   - the dominant states of each process (those ≥ 10% of its threads' lives),
+ *     the longest-lived processes first, those under 1% of all threads'
+ *     lifetime left out;
  *   - the syscalls and futex words that took ≥ 1% of all threads' lifetime;
  *   - whether run-queue wait says the CPUs were short: runnable time as a
  *     share of CPU demand (running + runnable), ≥ 10% says short, < 10% not. */
@@ -16,6 +18,7 @@
 #define BLOCKING_SHARE 0.01
 #define SHORT_CPU_SHARE 0.10
 #define MAX_PROCS 5
+#define BIG_SHARE 0.01
 #define MAX_ITEMS 3
 
 struct sys_total {
@@ -31,66 +34,99 @@ static int by_total_desc(const void *a, const void *b)
 	return x->total_ns < y->total_ns ? 1 : x->total_ns > y->total_ns ? -1 : 0;
 }
 
+/* One process of the run: its threads' states summed. */
+struct proc_sum {
+	int pid;
+	const char *comm;
+	size_t nthreads;
+	uint64_t st[ST_COUNT], life;
+};
+
+static int by_life_desc(const void *a, const void *b)
+{
+	const struct proc_sum *x = a, *y = b;
+
+	return x->life < y->life ? 1 : x->life > y->life ? -1 : 0;
+}
+
+/* The states of @p past DOMINANT_SHARE, largest first: "lock 65% (8.85 s), ...". */
+static size_t dominant_states(const struct proc_sum *p, char *line, size_t len)
+{
+	uint64_t st[ST_COUNT];
+	size_t n = 0, used = 0;
+	char d[32];
+
+	memcpy(st, p->st, sizeof(st));
+	line[0] = '\0';
+	for (;;) {
+		int best = -1, k;
+
+		for (k = 0; k < ST_COUNT; k++)
+			if (st[k] && (best < 0 || st[k] > st[best]))
+				best = k;
+		if (best < 0 || (double)st[best] / (double)p->life < DOMINANT_SHARE)
+			return n;
+		used += (size_t)snprintf(line + used, used < len ? len - used : 0,
+					 "%s%s %.0f%% (%s)", n ? ", " : "", state_names[best],
+					 100.0 * (double)st[best] / (double)p->life,
+					 fmt_ns(d, sizeof(d), (double)st[best]));
+		if (used >= len)
+			used = len - 1;
+		n++;
+		st[best] = 0;
+	}
+}
+
+/* The processes that lived longest first (a launcher's short-lived helpers,
+ * under BIG_SHARE of all the threads' lifetime, are left out), at most
+ * MAX_PROCS of them. */
 static void processes(const struct run *r, const char *prefix, struct sentences *out)
 {
 	const struct sched_acct *s = &r->sched;
-	size_t i, j, shown = 0;
+	struct proc_sum *ps = calloc(s->nthreads ? s->nthreads : 1, sizeof(*ps));
+	uint64_t all = 0;
+	size_t i, j, np = 0;
+	int k;
 
-	for (i = 0; i < s->nthreads && shown < MAX_PROCS; i++) {
-		uint64_t st[ST_COUNT] = {0}, life = 0;
+	if (!ps)
+		abort();
+	for (i = 0; i < s->nthreads; i++) {
+		const struct sched_thread *t = &s->threads[i];
+
+		for (j = 0; j < np && ps[j].pid != t->pid; j++)
+			;
+		if (j == np) {
+			ps[np].pid = t->pid;
+			ps[np++].comm = t->comm;
+		}
+		if (t->tid == t->pid)
+			ps[j].comm = t->comm;
+		ps[j].nthreads++;
+		ps[j].life += t->lifetime_ns;
+		all += t->lifetime_ns;
+		for (k = 0; k < ST_COUNT; k++)
+			ps[j].st[k] += t->state_ns[k];
+	}
+	qsort(ps, np, sizeof(*ps), by_life_desc);
+	for (i = 0; i < np && i < MAX_PROCS; i++) {
 		char line[512], d[32];
-		size_t n = 0, nthreads = 0, used = 0;
-		int pid = s->threads[i].pid, k;
-		const char *comm = s->threads[i].comm;
+		size_t n;
 
-		for (j = 0; j < i; j++)
-			if (s->threads[j].pid == pid)
-				break;
-		if (j < i)
-			continue; /* this process was described at its first thread */
-		for (j = 0; j < s->nthreads; j++) {
-			if (s->threads[j].pid != pid)
-				continue;
-			if (s->threads[j].tid == pid)
-				comm = s->threads[j].comm;
-			nthreads++;
-			life += s->threads[j].lifetime_ns;
-			for (k = 0; k < ST_COUNT; k++)
-				st[k] += s->threads[j].state_ns[k];
-		}
-		shown++;
-		if (!life)
-			continue;
-		line[0] = '\0';
-		/* States in order of size, those past the threshold. */
-		for (;;) {
-			int best = -1;
-
-			for (k = 0; k < ST_COUNT; k++)
-				if (st[k] && (best < 0 || st[k] > st[best]))
-					best = k;
-			if (best < 0 || (double)st[best] / (double)life < DOMINANT_SHARE)
-				break;
-			used += (size_t)snprintf(
-			    line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-			    "%s%s %.0f%% (%s)", n ? ", " : "", state_names[best],
-			    100.0 * (double)st[best] / (double)life,
-			    fmt_ns(d, sizeof(d), (double)st[best]));
-			if (used >= sizeof(line))
-				used = sizeof(line) - 1;
-			n++;
-			st[best] = 0;
-		}
+		if (!ps[i].life || (double)ps[i].life < BIG_SHARE * (double)all)
+			break;
+		n = dominant_states(&ps[i], line, sizeof(line));
 		if (n)
 			sentences_add(
 			    out,
 			    "%sProcess %d (%s, %zu thread%s) spent its threads' %s of life "
 			    "mostly %s: %s (states ≥ %.0f%% of lifetime listed).",
-			    prefix, pid, comm, nthreads, nthreads == 1 ? "" : "s",
-			    fmt_ns(d, sizeof(d), (double)life),
+			    prefix, ps[i].pid, ps[i].comm, ps[i].nthreads,
+			    ps[i].nthreads == 1 ? "" : "s",
+			    fmt_ns(d, sizeof(d), (double)ps[i].life),
 			    n == 1 ? "in one state" : "in these states", line,
 			    100 * DOMINANT_SHARE);
 	}
+	free(ps);
 }
 
 static void syscalls(const struct run *r, const char *prefix, uint64_t life, struct sentences *out)
@@ -182,9 +218,10 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 			break;
 		used += (size_t)snprintf(
 		    line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-		    "%s%s%s in pid %d: %llu waits, %s in all, mean %s", n ? "; " : "",
+		    "%s%s%s in pid %d: %llu wait%s, %s in all, mean %s", n ? "; " : "",
 		    name ? name : "futex ", name ? "" : f[i]->addr, f[i]->pid,
-		    (unsigned long long)f[i]->count, fmt_ns(d1, sizeof(d1), (double)f[i]->total_ns),
+		    (unsigned long long)f[i]->count, f[i]->count == 1 ? "" : "s",
+		    fmt_ns(d1, sizeof(d1), (double)f[i]->total_ns),
 		    fmt_ns(d2, sizeof(d2), (double)f[i]->total_ns / (double)f[i]->count));
 		if (used >= sizeof(line))
 			used = sizeof(line) - 1;

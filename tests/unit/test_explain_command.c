@@ -31,6 +31,8 @@ static const char *explain(struct fx *f, struct cmd_shape s)
 	    (struct fx_states){.running = 10, .lock = s.futex_ms, .sleep = 950 - s.futex_ms}, 0);
 	fx_syscall(t, "futex", 4, s.futex_ms);
 	fx_futex(r, "0x55550000aa10", 4, s.futex_ms);
+	/* A launcher's helper process: 1 ms of life, under 1% of the whole. */
+	fx_thread_ex(r, 2000, 2000, "sh", (struct fx_states){.running = 0.5, .io = 0.5}, 0, false);
 	return fx_explain(f);
 }
 
@@ -44,7 +46,8 @@ static void dominant_state_per_process(void **state)
 	assert_claim(t, "Process 1000 (my-program, 2 threads)");
 	assert_claim(t, "io 41%");
 	assert_claim(t, "sleep 46%");
-	assert_no_claim(t, "runnable 0%"); /* under 10%: not dominant, not listed */
+	assert_no_claim(t, "runnable 0%");  /* under 10%: not dominant, not listed */
+	assert_no_claim(t, "Process 2000"); /* under 1% of all threads' lifetime */
 	fx_free(&f);
 }
 
