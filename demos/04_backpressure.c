@@ -537,6 +537,14 @@ int main(int argc, char **argv)
 		       grow > 0 ? 100.0 * ((double)sum[0].backlog - grow) / grow : 0.0, p.capacity,
 		       (unsigned long long)sum[1].max_backlog, p.capacity, p.consume_ms, lat_bound,
 		       ns_to_s(sum[1].max_lat));
+		/* The consumer's real pace: each item's work overshoots a little
+		 * (timer slack, wakeup, a busy CPU), and the backlog and the
+		 * latency follow that pace, not the nominal one. */
+		if (sum[1].consumed)
+			printf("          the consumer took %.2f ms per item (bounded run): %d x "
+			       "%.2f ms = %.3f s\n",
+			       d * 1000.0 / sum[1].consumed, p.capacity,
+			       d * 1000.0 / sum[1].consumed, p.capacity * d / sum[1].consumed);
 		printf("Results: Unbounded backlog %llu vs bounded backlog %llu\n",
 		       (unsigned long long)sum[0].backlog, (unsigned long long)sum[1].backlog);
 		shape = sum[1].max_backlog <= (uint64_t)p.capacity &&
