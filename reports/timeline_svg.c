@@ -77,7 +77,8 @@ struct lane {
 	char label[96];
 	struct thread_track **members;
 	size_t nmembers;
-	double first;
+	double first;	   /* the lane's first slice */
+	double proc_first; /* the first slice of its process: lanes are grouped by process */
 };
 
 static int set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -414,6 +415,8 @@ static int by_first(const void *a, const void *b)
 {
 	const struct lane *x = a, *y = b;
 
+	if (x->proc_first != y->proc_first)
+		return x->proc_first < y->proc_first ? -1 : 1;
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
@@ -455,6 +458,12 @@ static struct lane *make_lanes(struct timeline *tl, size_t *nlanes, bool *roles)
 		}
 		l->members[l->nmembers++] = t;
 		l->first = fmin(l->first, t->first);
+	}
+	for (j = 0; j < n; j++) {
+		lanes[j].proc_first = INFINITY;
+		for (i = 0; i < tl->n; i++)
+			if (tl->t[i].n && tl->t[i].pid == lanes[j].members[0]->pid)
+				lanes[j].proc_first = fmin(lanes[j].proc_first, tl->t[i].first);
 	}
 	qsort(lanes, n, sizeof(*lanes), by_first);
 	*nlanes = n;

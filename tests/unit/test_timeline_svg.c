@@ -95,12 +95,18 @@ static void tmp_open(struct tmp_run *t)
 	t->first = 1;
 }
 
-static void tmp_slice(struct tmp_run *t, int tid, const char *state, double ts, double dur)
+static void tmp_slice_pid(struct tmp_run *t, int pid, int tid, const char *state, double ts,
+			  double dur)
 {
 	fprintf(t->f,
-		"%s{\"name\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f}",
-		t->first ? "" : ",\n", state, tid, ts, dur);
+		"%s{\"name\":\"%s\",\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f}",
+		t->first ? "" : ",\n", state, pid, tid, ts, dur);
 	t->first = 0;
+}
+
+static void tmp_slice(struct tmp_run *t, int tid, const char *state, double ts, double dur)
+{
+	tmp_slice_pid(t, 1, tid, state, ts, dur);
 }
 
 static void tmp_name(struct tmp_run *t, int tid, const char *name)
@@ -288,6 +294,33 @@ static void busy_run_without_waits_is_drawn_whole(void **state)
 	tmp_remove(&t);
 }
 
+static void lanes_grouped_by_process(void **state)
+{
+	struct tmp_run t;
+	char err[256] = "";
+	char *svg, *a, *b, *c;
+	int rc;
+
+	(void)state;
+	tmp_open(&t);
+	/* main (pid 1) starts, then a server process (pid 9), then main's worker. */
+	tmp_slice_pid(&t, 1, 1, "lock", 0, 1000);
+	tmp_slice_pid(&t, 9, 9, "sleep", 100, 900);
+	tmp_slice_pid(&t, 1, 2, "io", 200, 800);
+	tmp_name(&t, 1, "main");
+	tmp_name(&t, 2, "worker-1");
+	tmp_close(&t);
+	svg = render(t.dir, &rc, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	a = strstr(svg, ">main</text>");
+	b = strstr(svg, ">worker-1</text>");
+	c = strstr(svg, ">tid 9</text>");
+	assert_true(a && b && c);
+	assert_true(a < b && b < c); /* the worker beside main, the other process after */
+	free(svg);
+	tmp_remove(&t);
+}
+
 static void missing_timeline_returns_1(void **state)
 {
 	char dir[] = "/tmp/schedlab-tlsvg-XXXXXX", err[256] = "";
@@ -346,6 +379,7 @@ int main(void)
 	    cmocka_unit_test(gil_like_window_shows_handoffs),
 	    cmocka_unit_test(many_threads_become_roles),
 	    cmocka_unit_test(busy_run_without_waits_is_drawn_whole),
+	    cmocka_unit_test(lanes_grouped_by_process),
 	    cmocka_unit_test(missing_timeline_returns_1),
 	    cmocka_unit_test(corrupt_timeline_is_named),
 	};
