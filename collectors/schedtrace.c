@@ -497,6 +497,7 @@ int main(int argc, char **argv)
 	bool created;
 	uint64_t steal0;
 
+	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return EXIT_USAGE;
 	libbpf_set_print(libbpf_print);

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The collector's behaviour (issue 3): exit codes, who the command runs as,
+# signals, nothing left attached (kill -9 included), the raw_tp fallback,
+# timeline and stacks, what the demos must show, and total switches against
+# perf stat on the same run.
+. "$(dirname "$0")/../lib.sh"
+need_root collector_behaviour
+. "$(dirname "$0")/collector.lib"
+need_collector collector_behaviour
+
+# --- Usage and errors: each its own exit status, a message on stderr.
+check "--help shows examples" sh -c "'$ST' --help | grep -q EXAMPLES"
+expect_exit "no command: usage error" 2 "$ST" -o "$TMPD/u"
+expect_exit "no -o DIR: usage error" 2 "$ST" -- true
+expect_exit "bad --duration: usage error" 2 "$ST" -o "$TMPD/u" --duration abc -- true
+expect_exit "unknown --user: usage error" 2 "$ST" -o "$TMPD/u" --user no-such-user-xyz -- true
+expect_exit "root without sudo or --user: refused" 2 env -u SUDO_UID -u SUDO_GID "$ST" -o "$TMPD/u" -- true
+expect_exit "no privilege: 77" 77 setpriv --reuid 65534 --regid 65534 --clear-groups "$ST" -o "$TMPD/u" -- true
+expect_exit "no BTF: 71" 71 env SCHEDTRACE_BTF=/nonexistent/vmlinux SUDO_UID=65534 SUDO_GID=65534 "$ST" -o "$TMPD/u" -- true
+expect_exit "no tracefs: 72" 72 env SCHEDTRACE_TRACEFS=/nonexistent SUDO_UID=65534 SUDO_GID=65534 "$ST" -o "$TMPD/u" -- true
+expect_exit "DIR unwritable: 73" 73 trace /proc/schedlab-no-such-dir -- true
+expect_exit "command not found: 127" 127 trace "$TMPD/nf" -- /nonexistent/command
+printf 'not a program\n' >"$TMPD/plain" && chmod 644 "$TMPD/plain"
+expect_exit "not executable: 126" 126 trace "$TMPD/nx" -- "$TMPD/plain"
+
+# --- Who runs the command, and its exit status.
+out=$(trace "$TMPD/id" -- sh -c 'id -u; id -g; id -G' 2>/dev/null | tr '\n' ' ')
+check "the command runs as SUDO_UID/SUDO_GID, supplementary groups dropped ($out)" \
+	test "$out" = "$RUN_UID $RUN_GID $RUN_GID "
+check "sched.json records the identity" \
+	test "$(jq -r '"\(.uid) \(.gid)"' "$TMPD/id/sched.json")" = "$RUN_UID $RUN_GID"
+check "result files belong to the invoker" test "$(stat -c %u "$TMPD/id/sched.json")" = "$RUN_UID"
+out=$("$ST" -o "$TMPD/root" --user root -- id -u 2>/dev/null)
+check "--user root runs it as root, asked explicitly" test "$out" = 0
+trace "$TMPD/st" -- sh -c 'exit 7' 2>/dev/null
+check "exit status is the command's (7)" test $? -eq 7
+trace "$TMPD/sig" -- sh -c 'kill -KILL $$' 2>/dev/null
+check "killed command: 128+signal (137)" test $? -eq 137
+
+# --- Signals: forwarded, data written, marked partial.
+# (the binary itself in the background: a shell function would put a subshell between)
+SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID "$ST" -o "$TMPD/int" -- sleep 30 2>/dev/null &
+pid=$!
+sleep 1
+kill -INT $pid
+t0=$SECONDS
+wait $pid
+rc=$?
+check "SIGINT is forwarded: the command ends at once (exit $rc)" test $rc -eq 130 -a $((SECONDS - t0)) -le 3
+check "interrupted run: sched.json written, partial" \
+	test "$(jq -r '"\(.partial) \(.threads | length)"' "$TMPD/int/sched.json")" = "true 1"
+trace "$TMPD/dur" --duration 0.5 -- sleep 30 2>/dev/null
+rc=$?
+check "--duration stops the command (SIGTERM, exit $rc) and marks it partial" \
+	test $rc -eq 143 -a "$(jq .partial "$TMPD/dur/sched.json")" = true
+
+# --- Nothing stays attached. Our programs are those whose ids the
+# collector's own descriptors name (/proc/PID/fdinfo "prog_id:"): other
+# tools may load programs on this machine at the same time.
+prog_ids() { grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -u; }
+# still_loaded IDS...: how many of these program ids bpftool still lists.
+still_loaded() {
+	bpftool -j prog show 2>/dev/null | jq --arg ids "$*" '($ids | split(" ") | map(select(. != "") | tonumber)) as $w
+		| [.[] | select(.id as $i | $w | index($i))] | length'
+}
+# run_and_catch DIR SECONDS: starts the collector on `sleep SECONDS` in the
+# background (the binary itself: a shell function would put a subshell
+# between), sets $pid and $ids once its programs are loaded.
+run_and_catch() {
+	SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID "$ST" -o "$1" -- sleep "$2" 2>/dev/null &
+	pid=$!
+	ids=
+	for _ in $(seq 100); do
+		ids=$(prog_ids $pid | tr '\n' ' ')
+		[ "$(wc -w <<<"$ids")" -ge 8 ] && [ -s "$1/sched.json" ] && [ -n "$(pgrep -P $pid)" ] && break
+		sleep 0.05
+	done
+}
+gone_within() { # gone_within SECONDS IDS...
+	local t=$1
+	shift
+	for _ in $(seq $((t * 10))); do
+		[ "$(still_loaded "$@")" -eq 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+run_and_catch "$TMPD/run" 1
+wait $pid
+check "after a run, bpftool prog show lists none of its $(wc -w <<<"$ids") programs" gone_within 5 $ids
+run_and_catch "$TMPD/k9" 30
+child=$(pgrep -P $pid)
+kill -KILL $pid
+wait $pid 2>/dev/null
+check "kill -9 of the collector: its $(wc -w <<<"$ids") programs are gone" gone_within 5 $ids
+# dead: gone, or a zombie waiting for init to reap it
+dead() { [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]; }
+sleep 0.3
+child_died() { [ -n "$child" ] && dead "$child"; }
+check "kill -9 of the collector: the command dies with it (PR_SET_PDEATHSIG)" child_died
+
+# --- The raw_tp fallback gives the same account.
+dir=$TMPD/raw
+if trace "$dir" --raw-tp -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	check "--raw-tp loads the raw_tp programs" test "$(jq -r .attach "$dir/sched.json")" = raw_tp
+	compare_threads "$dir/sched.json" "$dir/demo.json" "raw_tp 02 threads-gil"
+else
+	not_ok "--raw-tp: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+
+# --- Timeline and stacks on the acceptance command.
+dir=$TMPD/gil
+if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	compare_threads "$dir/sched.json" "$dir/demo.json" "02 threads-gil with --timeline --stacks"
+	check "timeline.json: one named track per thread, state slices" test "$(jq '
+		([.traceEvents[] | select(.ph == "M" and .name == "thread_name")] | length) as $m
+		| ([.traceEvents[] | select(.ph == "X")] | length) as $x
+		| ([.traceEvents[] | select(.ph == "X") | .name] | unique) as $n
+		| $m >= 3 and $x > 100 and ($n | index("running")) != null and ($n | index("lock")) != null' \
+		"$dir/timeline.json")" = true
+	# offcpu.folded carries each off-CPU interval under its state: per state it
+	# sums to sched.json's figure (microseconds, one rounding per line).
+	for st in lock runnable; do
+		folded=$(awk -v s="[$st]" '{ n = split($1, f, ";"); if (f[n] == s) t += $2 } END { print t + 0 }' "$dir/offcpu.folded")
+		want=$(jq "[.threads[].${st}_ns] | add / 1000 | floor" "$dir/sched.json")
+		lines=$(wc -l <"$dir/offcpu.folded")
+		check "offcpu.folded [$st] sums to sched.json ${st}_ns ($folded vs $want us)" near "$folded" "$want" 0.01 "$lines"
+	done
+	check "offcpu.folded: workers blocked in the futex wait, symbolized" \
+		grep -qE '^worker-[0-9]+;.*futex_wait.*;\[lock\] [0-9]+$' "$dir/offcpu.folded"
+	check "offcpu.folded: user frames symbolized (worker_thread)" grep -q ';worker_thread;' "$dir/offcpu.folded"
+	check "02 threads-gil: lock_ns is the largest blocked state of every worker" test "$(jq '
+		[.threads[] | select(.comm | test("^worker")) | .lock_ns > ([.sleep_ns, .io_ns, .disk_ns, .other_ns] | max) and .lock_ns > 0]
+		| length > 0 and all' "$dir/sched.json")" = true
+	check "02 threads-gil: futex waits recorded on the demo's lock addresses" test "$(jq -n \
+		--slurpfile s "$dir/sched.json" --slurpfile d "$dir/demo.json" '
+		[$d[0].locks[]?.addr] as $a | [$s[0].futex[] | select(.addr as $x | $a | index($x))] | length > 0')" = true
+else
+	not_ok "02 threads-gil --timeline --stacks: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+
+# --- What the demos must show.
+dir=$TMPD/io
+if trace "$dir" -- "$DEMOS/01_io_wait" --variant serial --io sleep --tasks 50 --wait 0.005 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	n=$(jq '[.threads[] | select(.pid == .tid) | .syscalls[] | select(.name | test("nanosleep")) | .count] | add' "$dir/sched.json")
+	check "01 serial --io sleep: exactly 50 sleep calls by the worker ($n)" test "$n" = 50
+else
+	not_ok "01 serial --io sleep: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+dir=$TMPD/loop
+if trace "$dir" -- "$DEMOS/03_event_loop" --variant blocking --tasks 10 --wait 0.05 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	check "03 blocking: the loop thread's sleep_ns = tasks x wait (0.5 s)" \
+		near "$(jq '[.threads[] | select(.comm == "loop") | .sleep_ns] | add' "$dir/sched.json")" 500000000 0.05 20000000
+else
+	not_ok "03 blocking: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+
+# --- Total switches against perf stat on the same run: the command is held
+# at collectors/gate until perf stat counts it (as scripts/trace does).
+dir=$TMPD/perf
+mkdir -p "$dir" && chown "$RUN_UID:$RUN_GID" "$dir"
+mkfifo -m 666 "$dir/pid.fifo" "$dir/go.fifo"
+trace "$dir" -- "$TOP/collectors/gate" "$dir/pid.fifo" "$dir/go.fifo" -- \
+	"$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err" &
+st_pid=$!
+read -r gpid <"$dir/pid.fifo"
+"$TOP/collectors/perf-stat" -p "$gpid" -o "$dir/perf-stat.json" --ready "$dir/ready" 2>>"$TMPD/err" &
+ps_pid=$!
+for _ in $(seq 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
+echo go >"$dir/go.fifo"
+wait $st_pid
+kill -USR1 $ps_pid 2>/dev/null
+wait $ps_pid
+if [ -s "$dir/perf-stat.json" ]; then
+	perf_cs=$(jq '.events["context-switches"].value' "$dir/perf-stat.json")
+	ours=$(jq '[.threads[] | .nvcsw + .nivcsw] | add' "$dir/sched.json")
+	check "total switches within 2% of perf stat context-switches ($ours vs $perf_cs)" near "$ours" "$perf_cs" 0.02 3
+else
+	not_ok "perf stat beside the collector: no perf-stat.json ($(cat "$dir/ready" 2>/dev/null); $(head -c 300 "$TMPD/err"))"
+fi
