@@ -31,6 +31,7 @@ struct fx_run {
 	char variant[64];
 	json_t *demo, *sched;
 	char perf_stat[512]; /* perf-stat.json text, "" for none */
+	bool no_demo;	     /* interrupted before the demo wrote demo.json */
 };
 
 struct fx {
@@ -223,7 +224,10 @@ static inline const char *fx_explain(struct fx *f)
 			fx_runq(r, 0.01);
 		snprintf(sub, sizeof(sub), "%s/%s", f->dir, r->variant);
 		assert_int_equal(mkdir(sub, 0700), 0);
-		fx_write(sub, "demo.json", r->demo);
+		if (r->no_demo)
+			json_object_set_new(r->sched, "partial", json_true());
+		else
+			fx_write(sub, "demo.json", r->demo);
 		fx_write(sub, "sched.json", r->sched);
 		if (r->perf_stat[0]) {
 			FILE *p;
@@ -236,7 +240,7 @@ static inline const char *fx_explain(struct fx *f)
 		}
 		json_array_append_new(runs, json_pack("{s:s,s:i,s:s,s:i,s:b}", "variant",
 						      r->variant, "repeat", 1, "dir", r->variant,
-						      "exit_status", 0, "partial", 0));
+						      "exit_status", 0, "partial", r->no_demo));
 	}
 	meta =
 	    json_pack("{s:i,s:s,s:s,s:s,s:b,s:b,s:{s:i,s:s,s:s,s:s},s:o}", "schema", 1, "kind",
