@@ -51,6 +51,10 @@ struct thread_check {
 	 * irq/softirq/steal time during the pass (the task clock leaves it out)
 	 * plus the thread's life after it took its own accounting. */
 	double extra_ns;
+	/* The scheduler clock minus eBPF's over the slices both timed (sched.json
+	 * "clock"), added to eBPF's running time before the comparison; 0 without it. */
+	double clock_ns;
+	uint64_t clock_slices;
 	double ebpf_wait_ns, ref_wait_ns, tol_wait_ns;
 	uint64_t slices;
 	uint64_t ebpf_nv, ref_nv, ebpf_niv, ref_niv;

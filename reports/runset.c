@@ -246,6 +246,19 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 			return -1;
 		t->kernel.present = true;
 	}
+	k = json_object_get(e, "clock");
+	if (k) {
+		char kw[128];
+
+		snprintf(kw, sizeof(kw), "%s clock", w);
+		if (!json_is_object(k))
+			return fail(l, "%s is not an object", kw);
+		if (req_u64(l, k, "slices", kw, &t->clock_slices) ||
+		    req_u64(l, k, "bpf_running_ns", kw, &t->clock_bpf_ns) ||
+		    req_u64(l, k, "sched_running_ns", kw, &t->clock_sched_ns))
+			return -1;
+		t->has_clock = true;
+	}
 	sc = req_arr(l, e, "syscalls", w);
 	if (!sc)
 		return -1;

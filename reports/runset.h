@@ -38,6 +38,11 @@ struct sched_thread {
 	uint64_t nvcsw, nivcsw, timeslices, migrations, wakeups;
 	bool exited;
 	struct kernel_counts kernel;
+	/* optional "clock": the completed slices timed by both clocks, eBPF's and
+	 * the scheduler's (read off the task at each switch), so the report can
+	 * show the scheduler clock's extra time per slice measured, not assumed */
+	bool has_clock;
+	uint64_t clock_slices, clock_bpf_ns, clock_sched_ns;
 	struct syscall_acct *syscalls;
 	size_t nsyscalls;
 };
