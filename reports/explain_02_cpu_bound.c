@@ -55,10 +55,11 @@ static double switch_interval_ns(const struct run *r)
 	return v;
 }
 
-/* Workers that wait for a CPU: the CPU bound when they outnumber the CPUs,
- * the host's other load when they do not. */
+/* Workers that wait for a CPU: the CPU bound when they outnumber the CPUs
+ * and may all run, the host's other load when they do not, or when a lock
+ * lets only one of them run at a time (@one_at_a_time). */
 static void run_queue(const struct variant *v, const struct state_sum *ws, double workers, int cpus,
-		      struct sentences *out)
+		      bool one_at_a_time, struct sentences *out)
 {
 	char d1[32], d2[32];
 
@@ -66,7 +67,15 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 		return;
 	fmt_ns(d1, sizeof(d1), (double)ws->ns[ST_RUNNABLE]);
 	fmt_ns(d2, sizeof(d2), (double)ws->ns[ST_RUNNING]);
-	if (workers > cpus)
+	if (one_at_a_time)
+		sentences_add(
+		    out,
+		    "%s: its workers also waited %s in run queues against %s running, "
+		    "%.0f%% of their CPU demand (threshold: ≥ %.0f%%): with one of them "
+		    "running at a time on %d CPUs, the CPUs they waited for were taken by "
+		    "other load on the host.",
+		    v->name, d1, d2, 100 * runq_share(ws), 100 * RUNQ_SHARE, cpus);
+	else if (workers > cpus)
 		sentences_add(out,
 			      "%s: with %.0f workers on %d CPUs, the workers waited %s in run "
 			      "queues against %s running, %.0f%% of their CPU demand (threshold: ≥ "
@@ -112,7 +121,7 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 				      fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
 				      100 * runq_share(&ws), 100 * FREE_CPU_SHARE);
 		else
-			run_queue(v, &ws, workers, cpus, out);
+			run_queue(v, &ws, workers, cpus, true, out);
 	}
 	if (ws.threads && state_share(&ws, ST_LOCK) >= LOCK_SHARE) {
 		made++;
@@ -198,7 +207,7 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 			      "their lifetime (threshold: < %.0f%%).",
 			      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
 			      100 * state_share(&ws, ST_LOCK), 100 * UNCONTENDED_SHARE);
-	run_queue(v, &ws, workers, cpus, out);
+	run_queue(v, &ws, workers, cpus, false, out);
 	return scaled;
 }
 

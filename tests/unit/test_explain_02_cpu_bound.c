@@ -14,9 +14,10 @@ struct gil_shape {
 	double runnable_ms; /* per worker */
 	bool named;	    /* demo.json names the futex word the workers wait on */
 	int handoffs;	    /* demo.json gil.handoffs */
+	int workers;	    /* 0: two */
 };
 
-static const struct gil_shape GIL = {2.0, 1000, 950, 40, true, 380};
+static const struct gil_shape GIL = {2.0, 1000, 950, 40, true, 380, 2};
 
 static void add_gil(struct fx *f, struct gil_shape g)
 {
@@ -25,14 +26,16 @@ static void add_gil(struct fx *f, struct gil_shape g)
 	json_t *t;
 	int w;
 
-	snprintf(params, sizeof(params), PARAMS, 2);
+	int workers = g.workers ? g.workers : 2;
+
+	snprintf(params, sizeof(params), PARAMS, workers);
 	r = fx_variant(f, "threads-gil", g.wall, params);
 	snprintf(gil, sizeof(gil), "{\"gil\": {\"handoffs\": %d, \"switch_interval_ns\": 5000000}}",
 		 g.handoffs);
 	fx_demo_set(r, gil);
 	fx_thread(r, 1000, "main", (struct fx_states){.running = 1, .lock = g.wall * 1e3}, 0);
-	for (w = 1; w <= 2; w++) {
-		char name[16];
+	for (w = 1; w <= workers; w++) {
+		char name[32];
 
 		snprintf(name, sizeof(name), "worker-%d", w);
 		t = fx_thread(r, 1000 + w, name,
@@ -42,7 +45,7 @@ static void add_gil(struct fx *f, struct gil_shape g)
 			      2);
 		fx_syscall(t, "futex", g.handoffs, g.lock_ms);
 	}
-	fx_futex(r, GIL_WORD, 2 * g.handoffs, 2 * g.lock_ms);
+	fx_futex(r, GIL_WORD, workers * g.handoffs, workers * g.lock_ms);
 	if (g.named)
 		fx_lock(r, "GIL cond", GIL_WORD);
 }
@@ -202,8 +205,16 @@ static void other_load_took_cpus(void **state)
 	assert_claim(fx_explain(&f), "other load on the host took CPU time");
 	fx_free(&f);
 	g.runnable_ms = 600;
-	assert_claim(explain_gil(&f, g), "threads-gil: with 2 workers on 2 CPUs, the workers still "
-					 "waited");
+	assert_claim(explain_gil(&f, g),
+		     "threads-gil: its workers also waited 1.20 s in run queues");
+	assert_no_claim(f.text, "the CPUs are the bound");
+	fx_free(&f);
+	/* More workers than CPUs, still one at a time: the lock is the bound. */
+	g.workers = 4;
+	g.run_ms = 450; /* 4 × 450 ms in 2 s: parallelism 0.9 */
+	g.lock_ms = 1400;
+	assert_claim(explain_gil(&f, g), "its workers also waited 2.40 s in run queues");
+	assert_no_claim(f.text, "the CPUs are the bound");
 	fx_free(&f);
 
 	fx_init(&f, "02_cpu_bound", 2);
