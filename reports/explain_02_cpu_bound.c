@@ -86,11 +86,11 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 		sentences_add(
 		    out,
 		    "%s: with %.0f worker%s on %d CPUs, the worker%s still waited %s in run "
-		    "queues against %s running, %.0f%% of their CPU demand (threshold: ≥ "
+		    "queues against %s running, %.0f%% of %s CPU demand (threshold: ≥ "
 		    "%.0f%%): other load on the host took CPU time, so parallelism stays "
 		    "under the bound.",
 		    v->name, workers, workers == 1 ? "" : "s", cpus, workers == 1 ? "" : "s", d1,
-		    d2, 100 * runq_share(ws), 100 * RUNQ_SHARE);
+		    d2, 100 * runq_share(ws), workers == 1 ? "its" : "their", 100 * RUNQ_SHARE);
 }
 
 /* Returns how many of the three GIL claims (serial, lock, named) were made. */
