@@ -249,6 +249,7 @@ static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state
 	t->state = state;
 	t->state_ns = now;
 	t->asleep = 0;
+	t->woken = 0;
 	emit_state(tid, t, state, now, cpu);
 }
 
@@ -315,8 +316,18 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 
 		now = bpf_ktime_get_ns();
 		if (t->state == ST_RUNNING) {
+			__s64 lag =
+			    (__s64)(t->state_ns - TASK_READ(btf, prev, sched_info.last_arrival));
+
 			t->slice_running_ns += now - t->state_ns;
 			t->sched_running_ns += sum - t->sched_sum_at_in;
+			if (t->slice_woken) {
+				t->lag_woken_sum += lag;
+				t->woken_slices++;
+			} else {
+				t->lag_preempted_sum += lag;
+				t->preempted_slices++;
+			}
 		} else {
 			repair_missed_switch_in(prev_tid, t, sum, now, cpu);
 		}
@@ -341,6 +352,9 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		delta = now - t->state_ns;
 		if (t->state == ST_RUNNABLE)
 			add_runq(t, delta);
+		t->slice_woken = t->state == ST_RUNNABLE && t->woken;
+		if (t->slice_woken)
+			t->woken_wait_sum += delta;
 		else if (t->state == ST_RUNNING)
 			count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
 		t->timeslices++;
@@ -367,6 +381,7 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 		return 0;
 	t->wakeups++;
 	set_state(tid, t, ST_RUNNABLE, bpf_ktime_get_ns(), TASK_READ(btf, p, wake_cpu));
+	t->woken = 1;
 
 	/* The current task is the waker (an interrupt's victim when woken from IRQ). */
 	wk.tid = tid;

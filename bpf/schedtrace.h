@@ -91,6 +91,21 @@ struct st_thread {
 	__u64 sched_sum_at_out; /* se.sum_exec_runtime at the last switch-out */
 	__u64 sched_running_ns; /* sum of se.sum_exec_runtime deltas per slice */
 	__u64 slice_running_ns; /* the same completed slices by bpf_ktime_get_ns */
+	/*
+	 * Where the clocks part (docs/collector.md): per completed slice,
+	 * bpf_ktime_get_ns at our switch-in minus the scheduler's own arrival
+	 * stamp (sched_info.last_arrival), summed separately for slices that
+	 * began with a wakeup and slices that began after a preemption; and
+	 * the wait before the woken ones by our clock.
+	 */
+	__s64 lag_woken_sum;
+	__s64 lag_preempted_sum;
+	__u64 woken_wait_sum;
+	__u32 woken_slices;
+	__u32 preempted_slices;
+	__u8 woken;	  /* the current runnable interval began with a wakeup */
+	__u8 slice_woken; /* the current running slice followed a wakeup */
+	__u8 pad2[6];
 	char comm[TASK_COMM_LEN];
 	struct st_kernel kernel;
 };

@@ -240,13 +240,24 @@ static json_t *thread_json(uint32_t tid, const struct st_thread *t, uint64_t end
 	 */
 	if (switches_out) {
 		int64_t dev = (int64_t)t->sched_running_ns - (int64_t)t->slice_running_ns;
+		json_t *c =
+		    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "slices", (json_int_t)switches_out,
+			      "bpf_running_ns", (json_int_t)t->slice_running_ns, "sched_running_ns",
+			      (json_int_t)t->sched_running_ns, "deviation_per_slice_ns",
+			      (json_int_t)(dev / (int64_t)switches_out), "woken_slices",
+			      (json_int_t)t->woken_slices, "preempted_slices",
+			      (json_int_t)t->preempted_slices);
 
-		set_new(o, "clock",
-			json_pack("{s:I,s:I,s:I,s:I}", "slices", (json_int_t)switches_out,
-				  "bpf_running_ns", (json_int_t)t->slice_running_ns,
-				  "sched_running_ns", (json_int_t)t->sched_running_ns,
-				  "deviation_per_slice_ns",
-				  (json_int_t)(dev / (int64_t)switches_out)));
+		/* Means; the clocks' common offset cancels in their difference. */
+		if (t->woken_slices) {
+			set_new(c, "arrival_lag_woken_ns",
+				JINT(t->lag_woken_sum / (int64_t)t->woken_slices));
+			set_new(c, "wait_woken_ns", JINT(t->woken_wait_sum / t->woken_slices));
+		}
+		if (t->preempted_slices)
+			set_new(c, "arrival_lag_preempted_ns",
+				JINT(t->lag_preempted_sum / (int64_t)t->preempted_slices));
+		set_new(o, "clock", c);
 		*slices_out += switches_out;
 		*dev_out += dev;
 	}
