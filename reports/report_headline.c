@@ -41,7 +41,8 @@ static void common_params(const struct run_set *rs, struct sbuf *out)
 		if (!strcmp(k, "quick"))
 			continue;
 		for (i = 1; i < rs->nruns && same; i++)
-			same = json_equal(v, json_object_get(rs->runs[i].demo->params, k));
+			if (rs->runs[i].demo) /* absent in a run interrupted before its end */
+				same = json_equal(v, json_object_get(rs->runs[i].demo->params, k));
 		if (!same)
 			continue;
 		if (json_is_integer(v))

@@ -120,7 +120,13 @@ static void partial_run_is_marked(void **state)
 	(void)state;
 	assert_int_equal(run_set_load(&rs, FIX "run-partial", err, sizeof(err)), 0);
 	assert_true(rs.partial);
-	assert_int_equal(rs.nruns, 1);
+	assert_int_equal(rs.nruns, 2);
+	/* the run stopped before demo.json: the collector's figures stand alone */
+	assert_null(rs.runs[1].demo);
+	assert_true(rs.runs[1].partial);
+	assert_true(rs.runs[1].m[M_WALL_S] > 0);
+	assert_non_null(
+	    strstr(json_string_value(json_array_get(rs.load_notes, 0)), "no demo.json"));
 	run_set_free(&rs);
 }
 
