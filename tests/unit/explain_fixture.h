@@ -208,13 +208,31 @@ static inline void fx_write(const char *dir, const char *name, const json_t *j)
 		fail_msg("json_dump_file %s failed", path);
 }
 
+/* Every sentence on a line of its own, the text starting with a newline, so
+ * "\nbounded:" finds a sentence that begins with it. */
+static inline const char *fx_join(struct fx *f)
+{
+	size_t i, len = 2;
+
+	for (i = 0; i < f->why.n; i++)
+		len += strlen(f->why.s[i]) + 1;
+	f->text = calloc(1, len);
+	assert_non_null(f->text);
+	strcat(f->text, "\n");
+	for (i = 0; i < f->why.n; i++) {
+		strcat(f->text, f->why.s[i]);
+		strcat(f->text, "\n");
+	}
+	return f->text;
+}
+
 /* Write the folder, load it, run the explainer; returns every sentence, one
  * per line (owned by @f). */
 static inline const char *fx_explain(struct fx *f)
 {
 	json_t *meta, *runs = json_array();
 	char err[512], sub[160];
-	size_t i, len = 0;
+	size_t i;
 
 	for (i = 0; i < f->n; i++) {
 		struct fx_run *r = &f->runs[i];
@@ -256,15 +274,7 @@ static inline const char *fx_explain(struct fx *f)
 		fail_msg("run_set_load: %s", err);
 	f->loaded = true;
 	explainer_for(&f->rs)->explain(&f->rs, &f->why);
-	for (i = 0; i < f->why.n; i++)
-		len += strlen(f->why.s[i]) + 1;
-	f->text = calloc(1, len + 1);
-	assert_non_null(f->text);
-	for (i = 0; i < f->why.n; i++) {
-		strcat(f->text, f->why.s[i]);
-		strcat(f->text, "\n");
-	}
-	return f->text;
+	return fx_join(f);
 }
 
 static inline void fx_free(struct fx *f)
@@ -280,9 +290,38 @@ static inline void fx_free(struct fx *f)
 		run_set_free(&f->rs);
 	sentences_free(&f->why);
 	free(f->text);
+	if (!f->dir[0])
+		return; /* a recorded folder: nothing of ours to remove */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir); /* our own mkdtemp folder */
 	if (system(cmd))
 		fprintf(stderr, "# could not remove %s\n", f->dir);
+}
+
+/* @rel (tests/fixtures/...) from the repository root, whether the test runs
+ * there (tests/run) or elsewhere with an absolute __FILE__. */
+static inline void fx_repo_path(char *out, size_t len, const char *rel)
+{
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (!access(rel, R_OK) || __FILE__[0] != '/' || !slash)
+		snprintf(out, len, "%s", rel);
+	else /* __FILE__ is TOP/tests/unit/explain_fixture.h */
+		snprintf(out, len, "%.*s/../../%s", (int)(slash - __FILE__), __FILE__, rel);
+}
+
+/* Explain a recorded run folder under tests/fixtures/explain/ (@f is only
+ * used to hold the result; fx_free releases it). */
+static inline const char *fx_explain_recorded(struct fx *f, const char *rel)
+{
+	char dir[4096], err[512];
+
+	memset(f, 0, sizeof(*f));
+	fx_repo_path(dir, sizeof(dir), rel);
+	if (run_set_load(&f->rs, dir, err, sizeof(err)))
+		fail_msg("run_set_load: %s", err);
+	f->loaded = true;
+	explainer_for(&f->rs)->explain(&f->rs, &f->why);
+	return fx_join(f);
 }
 
 /* The claim with @phrase is made (present) or not (absent); on failure the

@@ -2,34 +2,9 @@
 /* The timeline picture: a well-formed SVG with one lane per thread (per role
  * when many), names escaped, the window chosen to show the story, and clear
  * errors for a missing or corrupt timeline.json. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
+#include "explain_fixture.h" /* cmocka, and fx_repo_path for the fixture */
 #include "palette.h"
 #include "timeline_svg.h"
-
-/* tests/fixtures/... from the repository root, wherever the test runs from. */
-static void fixture_dir(char *out, size_t len, const char *rel)
-{
-	char here[PATH_MAX];
-	const char *slash = strrchr(__FILE__, '/');
-
-	if (!access(rel, R_OK) || __FILE__[0] != '/' || !slash) {
-		snprintf(out, len, "%s", rel);
-		return;
-	}
-	/* __FILE__ is TOP/tests/unit/test_timeline_svg.c */
-	snprintf(here, sizeof(here), "%.*s/../../%s", (int)(slash - __FILE__), __FILE__, rel);
-	snprintf(out, len, "%s", here);
-}
 
 static struct run run_at(const char *dir)
 {
@@ -161,7 +136,7 @@ static void small_fixture_is_drawn_whole(void **state)
 	int rc, k;
 
 	(void)state;
-	fixture_dir(dir, sizeof(dir), "tests/fixtures/timeline/small");
+	fx_repo_path(dir, sizeof(dir), "tests/fixtures/timeline/small");
 	svg = render(dir, &rc, err, sizeof(err));
 	assert_int_equal(rc, 0);
 	assert_non_null(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -202,7 +177,7 @@ static void svg_is_well_formed_xml(void **state)
 	(void)state;
 	if (system("command -v python3 >/dev/null 2>&1"))
 		skip(); /* the C checks above still run */
-	fixture_dir(dir, sizeof(dir), "tests/fixtures/timeline/small");
+	fx_repo_path(dir, sizeof(dir), "tests/fixtures/timeline/small");
 	svg = render(dir, &rc, err, sizeof(err));
 	assert_int_equal(rc, 0);
 	fd = mkstemps(path, 4);

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The explainers on run folders recorded on this project's machine
+ * (`sudo ./scripts/trace 03 --quick --no-perf --no-timeline`, the same for
+ * 04; demo.json, sched.json, perf-stat.json and meta.json kept as written):
+ * real collector and demo output, so a change in either format, or in the
+ * loader, that the built fixtures would not notice shows here. */
+#include "explain_fixture.h"
+
+static void event_loop_recorded(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = fx_explain_recorded(&f, "tests/fixtures/explain/03-quick");
+	assert_claim(t, "await: the loop thread slept in epoll_wait for 50.1 ms in 1 call");
+	assert_claim(t, "await took 0.050 s, about one wait (0.05 s) for 10 tasks: the waits "
+			"overlapped");
+	assert_claim(t, "blocking: the loop thread was asleep 500.8 ms of its 505.2 ms life");
+	assert_claim(t, "in 10 nanosleep calls of 50.1 ms on average");
+	assert_claim(t, "tasks ran up to 451.5 ms late");
+	assert_claim(t, "blocking took 0.50 s for 10 tasks × 0.05 s = 0.50 s: the waits added up");
+	/* and nothing crossed: */
+	assert_no_claim(t, "\nawait: the loop thread was asleep");
+	assert_no_claim(t, "\nblocking: the loop thread slept in epoll_wait");
+	fx_free(&f);
+}
+
+static void backpressure_recorded(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = fx_explain_recorded(&f, "tests/fixtures/explain/04-quick");
+	assert_claim(t, "unbounded: the producer never waited for room");
+	assert_claim(t, "unbounded: the backlog grew at 806 items/s");
+	assert_claim(t, "unbounded: memory grew with it: RSS +3.7 MiB");
+	assert_claim(t, "perf stat counted 927 page faults");
+	assert_claim(t, "unbounded: latency grew with the backlog");
+	assert_claim(t, "bounded: the producer spent 73% of its life");
+	assert_claim(t, "147 of them on the queue's not_full condition");
+	assert_claim(t, "bounded: the backlog stopped at the capacity: at most 200 items");
+	assert_claim(t, "bounded: latency stayed bounded");
+	assert_claim(t, "page faults 927 against 313 (perf stat)");
+	assert_no_claim(t, "\nbounded: the producer never waited");
+	assert_no_claim(t, "\nunbounded: the producer spent");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(event_loop_recorded),
+	    cmocka_unit_test(backpressure_recorded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
