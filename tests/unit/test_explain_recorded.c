@@ -1,10 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The explainers on run folders recorded on this project's machine
- * (`sudo ./scripts/trace 03 --quick --no-perf --no-timeline`, the same for
- * 04; demo.json, sched.json, perf-stat.json and meta.json kept as written):
+ * (`sudo ./scripts/trace 02 --quick`, `... 03 --quick --no-perf --no-timeline`,
+ * the same for 04; demo.json, sched.json, perf-stat.json and meta.json kept
+ * as written, on a host busy with other work):
  * real collector and demo output, so a change in either format, or in the
  * loader, that the built fixtures would not notice shows here. */
 #include "explain_fixture.h"
+
+static void cpu_bound_recorded(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = fx_explain_recorded(&f, "tests/fixtures/explain/02-quick");
+	assert_claim(t, "\nthreads-gil ran at parallelism 0.80");
+	assert_claim(t, "threads-gil: its 2 worker threads spent 37% of their lifetime blocked");
+	assert_claim(t, "Those waits were on the GIL: 283 futex waits");
+	assert_claim(t, "GIL cond 204 waits 848.9 ms");
+	assert_claim(t, "The GIL changed hands 69 times in 1.21 s, 57 handoffs/s");
+	assert_no_claim(t, "about 1/switch interval"); /* 57/s is not 200/s */
+	assert_claim(t, "\nprocesses reached parallelism 1.63, 81% of the bound");
+	assert_claim(t, "\nthreads-nogil reached parallelism 1.12, only 56% of the bound");
+	assert_claim(t, "So the cause is the lock, not threads: processes");
+	assert_no_claim(t, "The CPUs were free"); /* 35% of the demand waited in run queues */
+	assert_no_claim(t, "the CPUs are the bound");
+	fx_free(&f);
+}
 
 static void event_loop_recorded(void **state)
 {
@@ -51,6 +73,7 @@ static void backpressure_recorded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(cpu_bound_recorded),
 	    cmocka_unit_test(event_loop_recorded),
 	    cmocka_unit_test(backpressure_recorded),
 	};
