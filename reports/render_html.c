@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,15 @@ static int inline_svg(struct sbuf *out, const char *run_dir, const char *rel, ch
 	return 0;
 }
 
+/* Figures are right-aligned, text left-aligned. */
+static bool is_number(const char *s)
+{
+	char *end;
+
+	strtod(s, &end);
+	return end != s;
+}
+
 static void table(const struct doc_block *b, struct sbuf *out)
 {
 	size_t i, j;
@@ -64,7 +74,8 @@ static void table(const struct doc_block *b, struct sbuf *out)
 		for (j = 0; j < b->ncols; j++) {
 			size_t k = i * b->ncols + j;
 
-			sb_add(out, "<td>");
+			sb_add(out, k < b->ncells && is_number(b->cells[k]) ? "<td class=\"n\">"
+									    : "<td>");
 			html_escape(out, k < b->ncells ? b->cells[k] : "");
 			sb_add(out, "</td>");
 		}

@@ -1,9 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "render.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
+
+/* A column of figures is right-aligned; one with any text, left. */
+static bool numeric_column(const struct doc_block *b, size_t col)
+{
+	size_t i;
+
+	for (i = 0; i < b->nrows; i++) {
+		const char *c = i * b->ncols + col < b->ncells ? b->cells[i * b->ncols + col] : "";
+		char *end;
+
+		strtod(c, &end);
+		if (end == c && strcmp(c, "-"))
+			return false;
+	}
+	return b->nrows > 0;
+}
 
 static void table(const struct doc_block *b, struct sbuf *out)
 {
@@ -17,7 +35,7 @@ static void table(const struct doc_block *b, struct sbuf *out)
 	}
 	sb_add(out, "\n|");
 	for (j = 0; j < b->ncols; j++)
-		sb_add(out, j ? "---:|" : "---|");
+		sb_add(out, numeric_column(b, j) ? "---:|" : "---|");
 	sb_add(out, "\n");
 	for (i = 0; i < b->nrows; i++) {
 		sb_add(out, "|");

@@ -66,8 +66,8 @@ static void chart(struct report *rp, const struct run *r, bool by_role)
 		for (k = 0; k < ST_COUNT; k++)
 			v[i * ST_COUNT + k] = by_role ? rows[i].s[k] : (double)t->state_ns[k] / 1e9;
 	}
-	snprintf(title, sizeof(title), "%s: where each %s's time went", r->variant,
-		 by_role ? "role" : "thread");
+	snprintf(title, sizeof(title), "%s: time of each %s by state", r->variant,
+		 by_role ? "role (threads summed)" : "thread");
 	{
 		struct bar_chart c = {.title = title,
 				      .ylabel = "seconds",
