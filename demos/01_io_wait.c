@@ -134,35 +134,26 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TASKS = 256, OPT_WAIT, OPT_IO, OPT_LIST };
+	enum { OPT_TASKS = 256, OPT_WAIT, OPT_IO };
 	static const struct option opts[] = {
-	    {"variant", required_argument, NULL, 'v'},
-	    {"quick", no_argument, NULL, 'q'},
+	    CLI_COMMON_OPTIONS,
 	    {"tasks", required_argument, NULL, OPT_TASKS},
 	    {"wait", required_argument, NULL, OPT_WAIT},
 	    {"io", required_argument, NULL, OPT_IO},
-	    {"json", required_argument, NULL, 'j'},
-	    {"list-variants", no_argument, NULL, OPT_LIST},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct demo_opts o = {0};
 	struct params p = {.io = IO_SOCKET};
 	long long tasks = -1;
 	long long wait = -1;
-	bool list = false;
 	uint64_t wall[NVARIANTS] = {0};
 	int c, only = -1;
 
 	cli_prog = argv[0];
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, &o, usage))
+			continue;
 		switch (c) {
-		case 'v':
-			o.variant = optarg;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
 		case OPT_TASKS:
 			tasks = cli_int("--tasks", optarg, 1, 100000);
 			break;
@@ -172,22 +163,13 @@ int main(int argc, char **argv)
 		case OPT_IO:
 			p.io = io_kind_parse("--io", optarg);
 			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case OPT_LIST:
-			list = true;
-			break;
-		case 'h':
-			usage();
-			return 0;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
-	if (list) {
+	if (o.list) {
 		for (int v = 0; v < NVARIANTS; v++)
 			printf("%s\n", variants[v]);
 		return 0;

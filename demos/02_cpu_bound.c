@@ -329,52 +329,47 @@ static double bound_s(const struct params *p, const char *variant, double serial
 	return task_s * rounds;
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
-		"Usage: %s [--variant V] [--quick] [--tasks N] [--n N] [--workers N]\n"
-		"          [--switch-interval MS] [--json FILE] [--list-variants] [--help]\n"
-		"\n"
-		"Runs TASKS copies of the seed's CPU-bound loop\n"
-		"    for i in range(n): s += (i*i) %% 97\n"
-		"as bytecode on a small stack VM, and compares how fast they finish:\n"
-		"  serial         one thread runs every task\n"
-		"  threads-gil    worker threads sharing one interpreter lock (CPython's GIL)\n"
-		"  processes      forked worker processes, each with its own lock\n"
-		"  threads-nogil  worker threads, no shared lock\n"
-		"Without --variant every variant runs in turn and a comparison is printed.\n"
-		"\n"
-		"Options:\n"
-		"  --variant V           run one variant\n"
-		"  --quick               small sizes (4 tasks, n = 10,000,000): a few seconds\n"
-		"  --tasks N             tasks to run (default 8)\n"
-		"  --n N                 loop iterations per task (default 30,000,000)\n"
-		"  --workers N           worker threads or processes (default max(2, CPUs/2))\n"
-		"  --switch-interval MS  the lock's switch interval in ms (default 5, as\n"
-		"                        sys.getswitchinterval())\n"
-		"  --json FILE           write the result as JSON (docs/formats.md)\n"
-		"  --list-variants       print the variant names, one per line\n"
-		"  --help                this text\n"
-		"\n"
-		"Examples:\n"
-		"  %s                          # every variant, seed-style table\n"
-		"  %s --variant threads-gil --json gil.json\n"
-		"  %s --quick --workers 4\n",
-		cli_prog, cli_prog, cli_prog, cli_prog);
+	printf("Usage: %s [--variant V] [--quick] [--tasks N] [--n N] [--workers N]\n"
+	       "          [--switch-interval MS] [--json FILE] [--list-variants] [--help]\n"
+	       "\n"
+	       "Runs TASKS copies of the seed's CPU-bound loop\n"
+	       "    for i in range(n): s += (i*i) %% 97\n"
+	       "as bytecode on a small stack VM, and compares how fast they finish:\n"
+	       "  serial         one thread runs every task\n"
+	       "  threads-gil    worker threads sharing one interpreter lock (CPython's GIL)\n"
+	       "  processes      forked worker processes, each with its own lock\n"
+	       "  threads-nogil  worker threads, no shared lock\n"
+	       "Without --variant every variant runs in turn and a comparison is printed.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --variant V           run one variant\n"
+	       "  --quick               small sizes (4 tasks, n = 10,000,000): a few seconds\n"
+	       "  --tasks N             tasks to run (default 8)\n"
+	       "  --n N                 loop iterations per task (default 30,000,000)\n"
+	       "  --workers N           worker threads or processes (default max(2, CPUs/2))\n"
+	       "  --switch-interval MS  the lock's switch interval in ms (default 5, as\n"
+	       "                        sys.getswitchinterval())\n"
+	       "  --json FILE           write the result as JSON (docs/formats.md)\n"
+	       "  --list-variants       print the variant names, one per line\n"
+	       "  --help                this text\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s                          # every variant, seed-style table\n"
+	       "  %s --variant threads-gil --json gil.json\n"
+	       "  %s --quick --workers 4\n",
+	       cli_prog, cli_prog, cli_prog, cli_prog);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"variant", required_argument, NULL, 'v'},
-	    {"quick", no_argument, NULL, 'q'},
+	    CLI_COMMON_OPTIONS,
 	    {"tasks", required_argument, NULL, 't'},
 	    {"n", required_argument, NULL, 'n'},
 	    {"workers", required_argument, NULL, 'w'},
 	    {"switch-interval", required_argument, NULL, 's'},
-	    {"json", required_argument, NULL, 'j'},
-	    {"list-variants", no_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -390,13 +385,9 @@ int main(int argc, char **argv)
 	if (cpus < 1)
 		cpus = 1;
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, &o, usage))
+			continue;
 		switch (c) {
-		case 'v':
-			o.variant = optarg;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
 		case 't':
 			tasks = cli_int("--tasks", optarg, 1, MAX_TASKS);
 			break;
@@ -409,22 +400,17 @@ int main(int argc, char **argv)
 		case 's':
 			p.switch_ms = cli_int("--switch-interval", optarg, 1, 10000);
 			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case 'l':
-			for (const char *const *v = variants; *v; v++)
-				puts(*v);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
+	if (o.list) {
+		for (const char *const *v = variants; *v; v++)
+			puts(*v);
+		return 0;
+	}
 	if (o.variant)
 		cli_check_variant(o.variant, variants);
 	if (o.json)

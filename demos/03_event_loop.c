@@ -379,55 +379,37 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TASKS = 256, OPT_WAIT, OPT_LIST };
+	enum { OPT_TASKS = 256, OPT_WAIT };
 	static const struct option opts[] = {
-	    {"variant", required_argument, NULL, 'v'},
-	    {"quick", no_argument, NULL, 'q'},
+	    CLI_COMMON_OPTIONS,
 	    {"tasks", required_argument, NULL, OPT_TASKS},
 	    {"wait", required_argument, NULL, OPT_WAIT},
-	    {"json", required_argument, NULL, 'j'},
-	    {"list-variants", no_argument, NULL, OPT_LIST},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct demo_opts o = {0};
 	struct params p = {0};
 	struct outcome out[NVARIANTS] = {0};
 	long long tasks = -1, wait = -1;
-	bool list = false;
 	int c, only = -1;
 
 	cli_prog = argv[0];
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, &o, usage))
+			continue;
 		switch (c) {
-		case 'v':
-			o.variant = optarg;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
 		case OPT_TASKS:
 			tasks = cli_int("--tasks", optarg, 1, MAX_TASKS);
 			break;
 		case OPT_WAIT:
 			wait = (long long)cli_seconds("--wait", optarg, 0, 60);
 			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case OPT_LIST:
-			list = true;
-			break;
-		case 'h':
-			usage();
-			return 0;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
-	if (list) {
+	if (o.list) {
 		for (int v = 0; v < NVARIANTS; v++)
 			printf("%s\n", variants[v]);
 		return 0;

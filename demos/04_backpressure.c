@@ -354,54 +354,49 @@ out_free:
 	return res;
 }
 
-static void usage(FILE *f)
+static void usage(void)
 {
-	fprintf(f,
-		"Usage: %s [--variant V] [--quick] [--duration S] [--produce-ms MS]\n"
-		"          [--consume-ms MS] [--capacity N] [--payload BYTES] [--work sleep|cpu]\n"
-		"          [--json FILE] [--list-variants] [--help]\n"
-		"\n"
-		"A producer thread makes an item every PRODUCE-MS; a consumer thread spends\n"
-		"CONSUME-MS on each. The producer is faster, so work piles up:\n"
-		"  unbounded  the queue grows without limit (backlog, memory, latency grow)\n"
-		"  bounded    a queue of CAPACITY items: the producer blocks when it is full\n"
-		"After DURATION the producer stops and the queue is closed; what is left in\n"
-		"it is the final backlog. Without --variant both run and are compared.\n"
-		"\n"
-		"Options:\n"
-		"  --variant V        run one variant\n"
-		"  --quick            a 1 s run instead of 5 s\n"
-		"  --duration S       seconds the producer runs (default 5)\n"
-		"  --produce-ms MS    one item every MS ms (default 1)\n"
-		"  --consume-ms MS    the consumer's work per item, in ms (default 5)\n"
-		"  --capacity N       the bounded queue's size (default 200)\n"
-		"  --payload BYTES    memory each item carries (default 4096)\n"
-		"  --work sleep|cpu   the consumer's work: a blocking sleep like the seed's\n"
-		"                     time.sleep (default), or busy CPU\n"
-		"  --json FILE        write the result as JSON (docs/formats.md)\n"
-		"  --list-variants    print the variant names, one per line\n"
-		"  --help             this text\n"
-		"\n"
-		"Examples:\n"
-		"  %s                       # both variants, seed-style table\n"
-		"  %s --variant bounded --capacity 50 --json b.json\n",
-		cli_prog, cli_prog, cli_prog);
+	printf("Usage: %s [--variant V] [--quick] [--duration S] [--produce-ms MS]\n"
+	       "          [--consume-ms MS] [--capacity N] [--payload BYTES] [--work sleep|cpu]\n"
+	       "          [--json FILE] [--list-variants] [--help]\n"
+	       "\n"
+	       "A producer thread makes an item every PRODUCE-MS; a consumer thread spends\n"
+	       "CONSUME-MS on each. The producer is faster, so work piles up:\n"
+	       "  unbounded  the queue grows without limit (backlog, memory, latency grow)\n"
+	       "  bounded    a queue of CAPACITY items: the producer blocks when it is full\n"
+	       "After DURATION the producer stops and the queue is closed; what is left in\n"
+	       "it is the final backlog. Without --variant both run and are compared.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --variant V        run one variant\n"
+	       "  --quick            a 1 s run instead of 5 s\n"
+	       "  --duration S       seconds the producer runs (default 5)\n"
+	       "  --produce-ms MS    one item every MS ms (default 1)\n"
+	       "  --consume-ms MS    the consumer's work per item, in ms (default 5)\n"
+	       "  --capacity N       the bounded queue's size (default 200)\n"
+	       "  --payload BYTES    memory each item carries (default 4096)\n"
+	       "  --work sleep|cpu   the consumer's work: a blocking sleep like the seed's\n"
+	       "                     time.sleep (default), or busy CPU\n"
+	       "  --json FILE        write the result as JSON (docs/formats.md)\n"
+	       "  --list-variants    print the variant names, one per line\n"
+	       "  --help             this text\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s                       # both variants, seed-style table\n"
+	       "  %s --variant bounded --capacity 50 --json b.json\n",
+	       cli_prog, cli_prog, cli_prog);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"variant", required_argument, NULL, 'v'},
-	    {"quick", no_argument, NULL, 'q'},
+	    CLI_COMMON_OPTIONS,
 	    {"duration", required_argument, NULL, 'd'},
 	    {"produce-ms", required_argument, NULL, 'p'},
 	    {"consume-ms", required_argument, NULL, 'c'},
 	    {"capacity", required_argument, NULL, 'C'},
 	    {"payload", required_argument, NULL, 'P'},
 	    {"work", required_argument, NULL, 'W'},
-	    {"json", required_argument, NULL, 'j'},
-	    {"list-variants", no_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	struct demo_opts o = {0};
@@ -413,13 +408,9 @@ int main(int argc, char **argv)
 
 	cli_prog = "04_backpressure";
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, &o, usage))
+			continue;
 		switch (c) {
-		case 'v':
-			o.variant = optarg;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
 		case 'd':
 			duration = cli_seconds("--duration", optarg, 0.1, 3600);
 			break;
@@ -441,22 +432,17 @@ int main(int argc, char **argv)
 			else if (strcmp(optarg, "sleep"))
 				cli_die("--work: '%s' is neither 'sleep' nor 'cpu'", optarg);
 			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case 'l':
-			for (const char *const *v = variants; *v; v++)
-				puts(*v);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
+	if (o.list) {
+		for (const char *const *v = variants; *v; v++)
+			puts(*v);
+		return 0;
+	}
 	if (o.variant)
 		cli_check_variant(o.variant, variants);
 	if (o.json)

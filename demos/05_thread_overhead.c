@@ -212,38 +212,29 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_TASKS = 256, OPT_WAIT, OPT_IO, OPT_LIST, OPT_WORKERS, OPT_CPU };
+	enum { OPT_TASKS = 256, OPT_WAIT, OPT_IO, OPT_WORKERS, OPT_CPU };
 	static const struct option opts[] = {
-	    {"variant", required_argument, NULL, 'v'},
-	    {"quick", no_argument, NULL, 'q'},
+	    CLI_COMMON_OPTIONS,
 	    {"workers", required_argument, NULL, OPT_WORKERS},
 	    {"tasks", required_argument, NULL, OPT_TASKS},
 	    {"wait", required_argument, NULL, OPT_WAIT},
 	    {"cpu-us", required_argument, NULL, OPT_CPU},
 	    {"io", required_argument, NULL, OPT_IO},
-	    {"json", required_argument, NULL, 'j'},
-	    {"list-variants", no_argument, NULL, OPT_LIST},
-	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct demo_opts o = {0};
 	struct params p = {.io = IO_SOCKET};
 	long long tasks = -1, wait = -1, cpu_us = 0;
 	const char *workers = NULL;
-	bool list = false;
 	unsigned int maxw = 0;
 	uint64_t *wall;
 	int c;
 
 	cli_prog = argv[0];
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, &o, usage))
+			continue;
 		switch (c) {
-		case 'v':
-			o.variant = optarg;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
 		case OPT_WORKERS:
 			workers = optarg;
 			break;
@@ -259,15 +250,6 @@ int main(int argc, char **argv)
 		case OPT_IO:
 			p.io = io_kind_parse("--io", optarg);
 			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case OPT_LIST:
-			list = true;
-			break;
-		case 'h':
-			usage();
-			return 0;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
@@ -292,7 +274,7 @@ int main(int argc, char **argv)
 		p.workers[0] = parse_variant(o.variant);
 		p.nruns = 1;
 	}
-	if (list) {
+	if (o.list) {
 		for (unsigned int i = 0; i < p.nruns; i++)
 			printf("threads-%u\n", p.workers[i]);
 		return 0;

@@ -45,6 +45,28 @@ int cli_getopt(int argc, char **argv, const struct option *opts)
 	cli_die("unknown option '%s'", arg);
 }
 
+bool cli_common(int c, struct demo_opts *o, void (*usage)(void))
+{
+	switch (c) {
+	case 'v':
+		o->variant = optarg;
+		return true;
+	case 'q':
+		o->quick = true;
+		return true;
+	case 'j':
+		o->json = optarg;
+		return true;
+	case 'l':
+		o->list = true;
+		return true;
+	case 'h':
+		usage();
+		exit(0);
+	}
+	return false;
+}
+
 long long cli_int(const char *opt, const char *arg, long long min, long long max)
 {
 	char *end;

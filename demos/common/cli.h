@@ -15,7 +15,21 @@ struct demo_opts {
 	const char *variant; /* NULL: run every variant and print a comparison */
 	bool quick;	     /* small sizes, a few seconds for the whole demo */
 	const char *json;    /* write the result here */
+	bool list;	     /* --list-variants: print the variant names */
 };
+
+/* Their entries in a demo's option table, before its own; the values are
+ * the letters below, so a demo's own options must use others. */
+#define CLI_COMMON_OPTIONS                                                                         \
+	{"variant", required_argument, NULL, 'v'}, {"quick", no_argument, NULL, 'q'},              \
+	    {"json", required_argument, NULL, 'j'}, {"list-variants", no_argument, NULL, 'l'},     \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
+
+/* When @c (from cli_getopt) is a common option, record it in @o and return
+ * true; --help prints @usage and exits 0. */
+bool cli_common(int c, struct demo_opts *o, void (*usage)(void));
 
 /* Set once by the demo's main(); used in messages. */
 extern const char *cli_prog;
