@@ -73,7 +73,7 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 		    "%s: its workers also waited %s in run queues against %s running, "
 		    "%.0f%% of their CPU demand (threshold: ≥ %.0f%%): with one of them "
 		    "running at a time on %d CPUs, the CPUs they waited for were taken by "
-		    "other load on the host.",
+		    "other load on the host (other programs, or the tracer itself).",
 		    v->name, d1, d2, 100 * runq_share(ws), 100 * RUNQ_SHARE, cpus);
 	else if (workers > cpus)
 		sentences_add(out,
@@ -87,8 +87,8 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 		    out,
 		    "%s: with %.0f worker%s on %d CPUs, the worker%s still waited %s in run "
 		    "queues against %s running, %.0f%% of %s CPU demand (threshold: ≥ "
-		    "%.0f%%): other load on the host took CPU time, so parallelism stays "
-		    "under the bound.",
+		    "%.0f%%): other load on the host (other programs, or the tracer itself) "
+		    "took CPU time, so parallelism stays under the bound.",
 		    v->name, workers, workers == 1 ? "" : "s", cpus, workers == 1 ? "" : "s", d1,
 		    d2, 100 * runq_share(ws), workers == 1 ? "its" : "their", 100 * RUNQ_SHARE);
 }

@@ -202,7 +202,8 @@ static void other_load_took_cpus(void **state)
 	/* As many workers as CPUs, yet 40% of their demand in run queues. */
 	fx_init(&f, "02_cpu_bound", 2);
 	add_free(&f, "processes", 2, 1.0, 600, 400, 0);
-	assert_claim(fx_explain(&f), "other load on the host took CPU time");
+	assert_claim(fx_explain(&f), "other load on the host (other programs, or the tracer "
+				     "itself) took CPU time");
 	fx_free(&f);
 	g.runnable_ms = 600;
 	assert_claim(explain_gil(&f, g),
