@@ -85,7 +85,9 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	/* (wakee, waker) pairs grow as threads squared: 256 workers waking each other fill 65536.
+	 */
+	__uint(max_entries, 262144);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct st_waker_key);
 	__type(value, struct st_waker);

@@ -78,7 +78,16 @@ static const char doc[] =
     "  sudo schedtrace -o /tmp/run --timeline --stacks -- python3 my.py\n"
     "  sudo schedtrace -o /tmp/run --user nobody --duration 5 -- sha256sum /dev/zero\n"
     "\n"
-    "OPTIONS:";
+    "OPTIONS:"
+    "\vEXIT STATUS: the command's once it ran (128+signal if killed); else\n"
+    "  2 bad options, or no one but root to run the command as (use sudo or --user)\n"
+    "  70 loading or attaching the eBPF programs failed\n"
+    "  71 the kernel has no BTF      72 no tracefs, or a tracepoint is missing\n"
+    "  73 DIR cannot be written      77 not root (nor CAP_BPF + CAP_PERFMON)\n"
+    "  126 CMD is not executable     127 CMD not found\n"
+    "\n"
+    "Formats: docs/formats.md. How it works, and how its figures compare with\n"
+    "the kernel's schedstat: docs/collector.md.";
 static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
 
 enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION, OPT_RAW_TP };

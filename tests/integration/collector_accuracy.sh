@@ -10,8 +10,9 @@ need_collector collector_accuracy
 # lost_zero SCHED.JSON LABEL: every lost counter is present; those of the
 # recording itself (ring buffer, maps, stacks, skipped program runs) are
 # zero. Switches the program did not see (docs/collector.md, "Missed
-# switch-ins") are repaired from the kernel's counters and must stay rare:
-# at most 3, or 2% of the switches.
+# switch-ins": the kernel's sched_switch tracepoint sometimes does not fire,
+# perf sees the same gaps) are repaired from the kernel's counters and must
+# stay rare: at most 5, or 5% of the switches.
 lost_zero() {
 	local bad missed switches
 	bad=$(jq -r '.lost | del(.switch_in_missed, .switch_out_missed) | to_entries
@@ -20,7 +21,7 @@ lost_zero() {
 	switches=$(jq '[.threads[] | .nvcsw + .nivcsw] | add // 0' "$1")
 	[ "$missed" -gt 0 ] && echo "# $2: $missed of $switches switches repaired"
 	if [ "$(jq '.lost | length' "$1")" -ge 7 ] && [ -z "$bad" ] &&
-		{ [ "$missed" -le 3 ] || [ $((missed * 50)) -le "$switches" ]; }; then
+		{ [ "$missed" -le 5 ] || [ $((missed * 20)) -le "$switches" ]; }; then
 		ok "$2: no event lost"
 	else
 		not_ok "$2: lost events: ${bad:-counters missing} missed switches $missed of $switches"
