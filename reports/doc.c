@@ -143,6 +143,14 @@ void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool cell_is_figure(const char *s)
+{
+	char *end;
+
+	strtod(s, &end);
+	return end != s && (*end == '\0' || *end == ' ' || *end == '(');
+}
+
 void doc_free(struct doc *d)
 {
 	size_t i, j;

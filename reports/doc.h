@@ -61,6 +61,10 @@ void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
 
 void doc_free(struct doc *d);
 
+/* A figure ("12.5", "-3", "0.96 (0.90-1.02)", "2 CPUs"): a number that ends
+ * the cell or is followed by a space or '('. Renderers right-align figures. */
+bool cell_is_figure(const char *s);
+
 /* printf into a new string; aborts on allocation failure. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

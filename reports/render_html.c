@@ -49,15 +49,6 @@ static int inline_svg(struct sbuf *out, const char *run_dir, const char *rel, ch
 	return 0;
 }
 
-/* Figures are right-aligned, text left-aligned. */
-static bool is_number(const char *s)
-{
-	char *end;
-
-	strtod(s, &end);
-	return end != s;
-}
-
 static void table(const struct doc_block *b, struct sbuf *out)
 {
 	size_t i, j;
@@ -74,8 +65,9 @@ static void table(const struct doc_block *b, struct sbuf *out)
 		for (j = 0; j < b->ncols; j++) {
 			size_t k = i * b->ncols + j;
 
-			sb_add(out, k < b->ncells && is_number(b->cells[k]) ? "<td class=\"n\">"
-									    : "<td>");
+			sb_add(out, k < b->ncells && cell_is_figure(b->cells[k])
+					? "<td class=\"n\">"
+					: "<td>");
 			html_escape(out, k < b->ncells ? b->cells[k] : "");
 			sb_add(out, "</td>");
 		}

@@ -14,10 +14,7 @@ static bool numeric_column(const struct doc_block *b, size_t col)
 
 	for (i = 0; i < b->nrows; i++) {
 		const char *c = i * b->ncols + col < b->ncells ? b->cells[i * b->ncols + col] : "";
-		char *end;
-
-		strtod(c, &end);
-		if (end == c && strcmp(c, "-"))
+		if (!cell_is_figure(c) && strcmp(c, "-"))
 			return false;
 	}
 	return b->nrows > 0;
