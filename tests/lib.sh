@@ -114,6 +114,13 @@ demo_common() {
 	jcheck "$demo: every thread record complete, switches agree with timeslices" "$file" \
 		'[runs | thread_bad | length] | add == 0' '[runs | thread_bad] | flatten | .[:3]'
 	jcheck "$demo: demo name in every run" "$file" "[runs | .demo == \"$demo\"] | all"
+	# One thread may always find a CPU free, but over every variant some
+	# thread was woken and waited in a run queue, and some switched.
+	if jq -e 'has("runs")' "$file" >/dev/null; then
+		jcheck "$demo: run-queue waits and switches counted" "$file" \
+			'([runs | .threads[].schedstat.wait_ns] | add) > 0
+			 and ([runs | .threads[].rusage | .nvcsw + .nivcsw] | add) > 0'
+	fi
 }
 
 # demo_cli DEMO VARIANT QUICK_ARGS...: --help, aliases and the bad input every
