@@ -272,11 +272,18 @@ static __always_inline void add_runq(struct st_thread *t, __u64 delta)
 		__sync_fetch_and_add(&h->slots[slot], 1);
 }
 
+/* Before 5.14 the field was `long state`: a CO-RE flavor finds it there. */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
 static __always_inline unsigned int task_state(struct task_struct *t)
 {
+	struct task_struct___pre514 *old = (void *)t;
+
 	if (bpf_core_field_exists(t->__state))
 		return BPF_CORE_READ(t, __state);
-	return 0;
+	return (unsigned int)BPF_CORE_READ(old, state);
 }
 
 /*
@@ -564,116 +571,68 @@ static __always_inline int handle_sys_exit(long ret)
 	return 0;
 }
 
-/* tp_btf: typed arguments, direct reads. */
+/*
+ * Every program twice, from one definition: tp_btf (SFX btf; typed
+ * arguments, task fields read with plain loads) and raw_tp (SFX raw; the
+ * fallback where tp_btf does not load, fields read with
+ * bpf_probe_read_kernel). User space loads one set.
+ */
+#define DEFINE_PROGRAMS(KIND, SFX, BTF)                                                            \
+	SEC(#KIND "/sched_switch")                                                                 \
+	int BPF_PROG(sched_switch_##SFX, bool preempt, struct task_struct *prev,                   \
+		     struct task_struct *next)                                                     \
+	{                                                                                          \
+		/* The 4th argument (prev_state) exists since 5.18; before, read the task. */      \
+		unsigned int prev_state =                                                          \
+		    switch_has_state_arg ? (unsigned int)ctx[3] : task_state(prev);                \
+                                                                                                   \
+		return handle_switch(ctx, preempt, prev, next, prev_state, BTF);                   \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sched_wakeup")                                                                 \
+	int BPF_PROG(sched_wakeup_##SFX, struct task_struct *p)                                    \
+	{                                                                                          \
+		return handle_wakeup(p, BTF);                                                      \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sched_wakeup_new")                                                             \
+	int BPF_PROG(sched_wakeup_new_##SFX, struct task_struct *p)                                \
+	{                                                                                          \
+		return handle_wakeup(p, BTF);                                                      \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sched_process_fork")                                                           \
+	int BPF_PROG(sched_process_fork_##SFX, struct task_struct *parent,                         \
+		     struct task_struct *child)                                                    \
+	{                                                                                          \
+		return handle_fork(parent, child);                                                 \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sched_process_exec")                                                           \
+	int BPF_PROG(sched_process_exec_##SFX, struct task_struct *p)                              \
+	{                                                                                          \
+		return handle_exec(p);                                                             \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sched_process_exit")                                                           \
+	int BPF_PROG(sched_process_exit_##SFX, struct task_struct *p)                              \
+	{                                                                                          \
+		return handle_exit(p);                                                             \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sys_enter")                                                                    \
+	int BPF_PROG(sys_enter_##SFX, struct pt_regs *regs, long id)                               \
+	{                                                                                          \
+		return handle_sys_enter(regs, id);                                                 \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sys_exit")                                                                     \
+	int BPF_PROG(sys_exit_##SFX, struct pt_regs *regs, long ret)                               \
+	{                                                                                          \
+		return handle_sys_exit(ret);                                                       \
+	}
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(sched_switch_btf, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	unsigned int prev_state;
-
-	if (switch_has_state_arg)
-		prev_state = (unsigned int)ctx[3];
-	else
-		prev_state = task_state(prev);
-	return handle_switch(ctx, preempt, prev, next, prev_state, true);
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(sched_wakeup_btf, struct task_struct *p)
-{
-	return handle_wakeup(p, true);
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new_btf, struct task_struct *p)
-{
-	return handle_wakeup(p, true);
-}
-
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(sched_process_fork_btf, struct task_struct *parent, struct task_struct *child)
-{
-	return handle_fork(parent, child);
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(sched_process_exec_btf, struct task_struct *p)
-{
-	return handle_exec(p);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(sched_process_exit_btf, struct task_struct *p)
-{
-	return handle_exit(p);
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter_btf, struct pt_regs *regs, long id)
-{
-	return handle_sys_enter(regs, id);
-}
-
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit_btf, struct pt_regs *regs, long ret)
-{
-	return handle_sys_exit(ret);
-}
-
-/* raw_tp fallbacks: the same handlers, arguments read through CO-RE. */
-
-SEC("raw_tp/sched_switch")
-int BPF_PROG(sched_switch_raw, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	unsigned int prev_state;
-
-	if (switch_has_state_arg)
-		prev_state = (unsigned int)ctx[3];
-	else
-		prev_state = task_state(prev);
-	return handle_switch(ctx, preempt, prev, next, prev_state, false);
-}
-
-SEC("raw_tp/sched_wakeup")
-int BPF_PROG(sched_wakeup_raw, struct task_struct *p)
-{
-	return handle_wakeup(p, false);
-}
-
-SEC("raw_tp/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new_raw, struct task_struct *p)
-{
-	return handle_wakeup(p, false);
-}
-
-SEC("raw_tp/sched_process_fork")
-int BPF_PROG(sched_process_fork_raw, struct task_struct *parent, struct task_struct *child)
-{
-	return handle_fork(parent, child);
-}
-
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(sched_process_exec_raw, struct task_struct *p)
-{
-	return handle_exec(p);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(sched_process_exit_raw, struct task_struct *p)
-{
-	return handle_exit(p);
-}
-
-SEC("raw_tp/sys_enter")
-int BPF_PROG(sys_enter_raw, struct pt_regs *regs, long id)
-{
-	return handle_sys_enter(regs, id);
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(sys_exit_raw, struct pt_regs *regs, long ret)
-{
-	return handle_sys_exit(ret);
-}
+DEFINE_PROGRAMS(tp_btf, btf, true)
+DEFINE_PROGRAMS(raw_tp, raw, false)
 
 char LICENSE[] SEC("license") = "GPL";
