@@ -720,7 +720,7 @@ static void note_add(struct run_set *rs, json_t *extra, const char *msg)
 	(void)rs;
 }
 
-int run_set_load(struct run_set *rs, const char *dir, char *err, size_t errlen)
+static int load_all(struct run_set *rs, const char *dir, char *err, size_t errlen)
 {
 	struct ld l = {.err = err, .errlen = errlen};
 	json_t *extra;
@@ -809,6 +809,15 @@ int run_set_load(struct run_set *rs, const char *dir, char *err, size_t errlen)
 		run_metrics(r);
 	}
 	group_variants(rs);
+	return 0;
+}
+
+int run_set_load(struct run_set *rs, const char *dir, char *err, size_t errlen)
+{
+	if (load_all(rs, dir, err, errlen)) {
+		run_set_free(rs); /* what was loaded before the error */
+		return -1;
+	}
 	return 0;
 }
 
