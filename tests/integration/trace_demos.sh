@@ -86,6 +86,19 @@ trace_demo 03_event_loop no --no-perf
 trace_demo 04_backpressure perf
 trace_demo 05_thread_overhead no --no-perf
 
+# Any command: the same collectors, a generic report.
+out=$SCRATCH/command
+mkdir -p "$out"
+"$TRACE" --no-perf --out "$out" -- sh -c 'sleep 0.1; dd if=/dev/zero of=/dev/null bs=64k count=2000 2>/dev/null' \
+	>"$out.log" 2>&1
+check "trace -- CMD: exit 0" test $? -eq 0
+run=$out/command/latest
+check "trace -- CMD: meta.json has the command's argv" \
+	quietly jq -e '.kind == "command" and .command[0] == "sh" and (.command[2] | startswith("sleep 0.1;"))' "$run/meta.json"
+check "trace -- CMD: report with the command's row" grep -q '^| command | 1 |' "$run/report.md"
+check "trace -- CMD: the processes it ran are in the report" grep -q '| dd' "$run/report.md"
+check "trace -- CMD: no cross-check failed" bash -c "! grep -q '| FAIL |' '$run/report.md'"
+
 # Ctrl-C in the middle of a run: the runs so far are kept, the report says
 # PARTIAL, and nothing is left running or attached.
 out=$SCRATCH/interrupted
