@@ -143,7 +143,7 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 		return v;
 	err = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	if (err && err != -17 /* EEXIST: another CPU won the race */) {
-		count_lost(LOST_MAP_FULL);
+		count_lost(err == -16 /* EBUSY */ ? LOST_MAP_BUSY : LOST_MAP_FULL);
 		return NULL;
 	}
 	return bpf_map_lookup_elem(map, key);
@@ -361,11 +361,13 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 		delta = now - t->state_ns;
 		if (t->state == ST_RUNNABLE)
 			add_runq(t, delta);
+		else if (t->state == ST_RUNNING)
+			count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
+		else if (t->first_ns != t->state_ns || t->state != ST_OTHER)
+			count_lost(LOST_WAKEUP); /* blocked until now: no wakeup seen */
 		t->slice_woken = t->state == ST_RUNNABLE && t->woken;
 		if (t->slice_woken)
 			t->woken_wait_sum += delta;
-		else if (t->state == ST_RUNNING)
-			count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
 		t->timeslices++;
 		if (t->last_cpu >= 0 && t->last_cpu != cpu)
 			t->migrations++;
@@ -434,6 +436,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	struct st_thread *t;
 	__u8 one = 1;
 	__u64 now;
+	long err;
 
 	if (!bpf_map_lookup_elem(&traced, &ptgid))
 		return 0;
@@ -442,8 +445,11 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 			count_lost(LOST_MAP_FULL);
 		emit_proc(tgid, ptgid, 0);
 	}
-	if (bpf_map_update_elem(&threads, &tid, &zero_thread, BPF_NOEXIST)) {
-		count_lost(LOST_MAP_FULL);
+	err = bpf_map_update_elem(&threads, &tid, &zero_thread, BPF_NOEXIST);
+	if (err) {
+		count_lost(err == -17	? LOST_TID_REUSED
+			   : err == -16 ? LOST_MAP_BUSY
+					: LOST_MAP_FULL);
 		return 0;
 	}
 	t = bpf_map_lookup_elem(&threads, &tid);

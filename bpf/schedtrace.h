@@ -43,6 +43,9 @@ enum st_lost_kind {
 	LOST_STACK_COLLISION,
 	LOST_SWITCH_IN,	 /* switched out while not seen switched in */
 	LOST_SWITCH_OUT, /* switched in while not seen switched out */
+	LOST_WAKEUP,	 /* switched in from a blocked state: its wakeup was not seen */
+	LOST_MAP_BUSY,	 /* a map insert refused because the bucket was locked (-EBUSY) */
+	LOST_TID_REUSED, /* a new thread whose tid is already in the threads map */
 	NR_LOST,
 };
 

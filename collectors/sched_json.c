@@ -22,6 +22,19 @@ const char *const state_names[] = {
     [ST_OTHER] = "other",     [ST_EXITED] = "exited",
 };
 
+/* The keys of sched.json "lost", indexed by enum st_lost_kind (docs/formats.md). */
+const char *const lost_names[NR_LOST] = {
+    [LOST_RINGBUF] = "ringbuf",
+    [LOST_MAP_FULL] = "map_full",
+    [LOST_STACK_MISS] = "stack_misses",
+    [LOST_STACK_COLLISION] = "stack_collisions",
+    [LOST_SWITCH_IN] = "switch_in_missed",
+    [LOST_SWITCH_OUT] = "switch_out_missed",
+    [LOST_WAKEUP] = "wakeup_missed",
+    [LOST_MAP_BUSY] = "map_busy",
+    [LOST_TID_REUSED] = "tid_reused",
+};
+
 /* jansson integers are signed 64-bit; our counters never get near 2^63. */
 #define JINT(v) json_integer((json_int_t)(v))
 
@@ -433,12 +446,10 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 
 	if (read_lost(maps->lost, lost))
 		return -1;
-	lostj = json_pack(
-	    "{s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "ringbuf", (json_int_t)lost[LOST_RINGBUF], "map_full",
-	    (json_int_t)lost[LOST_MAP_FULL], "stack_misses", (json_int_t)lost[LOST_STACK_MISS],
-	    "stack_collisions", (json_int_t)lost[LOST_STACK_COLLISION], "prog_misses",
-	    (json_int_t)run->prog_misses, "switch_in_missed", (json_int_t)lost[LOST_SWITCH_IN],
-	    "switch_out_missed", (json_int_t)lost[LOST_SWITCH_OUT]);
+	lostj = json_object();
+	for (int k = 0; k < NR_LOST; k++)
+		set_new(lostj, lost_names[k], JINT(lost[k]));
+	set_new(lostj, "prog_misses", JINT(run->prog_misses));
 
 	for (char *const *a = run->argv; *a; a++)
 		json_array_append_new(argv, json_string(*a));

@@ -61,6 +61,9 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 /* Reads the per-CPU lost counters, summed over CPUs, into lost[NR_LOST]. */
 int read_lost(int lost_fd, uint64_t *lost);
 
+/* The keys of sched.json "lost", indexed by enum st_lost_kind. */
+extern const char *const lost_names[];
+
 /* The thread state names, indexed by enum st_thread_state. */
 extern const char *const state_names[];
 

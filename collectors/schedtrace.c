@@ -454,8 +454,9 @@ static void wait_child_blocked(pid_t pid)
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		fclose(f);
 		buf[n] = 0;
+		/* "S": asleep, on the pipe; it does nothing else before that. */
 		p = strrchr(buf, ')');
-		if (!p || (p[1] == ' ' && p[2] != 'R'))
+		if (!p || (p[1] == ' ' && p[2] == 'S'))
 			return;
 		usleep(1000);
 	}
@@ -696,18 +697,14 @@ int main(int argc, char **argv)
 	if (opts.verbose) {
 		uint64_t lost[NR_LOST];
 
-		if (!read_lost(maps.lost, lost))
-			fprintf(stderr,
-				"schedtrace: lost: ringbuf %llu, map_full %llu, stack misses %llu, "
-				"stack collisions %llu, switch-ins missed %llu, switch-outs missed "
-				"%llu, program runs skipped %llu\n",
-				(unsigned long long)lost[LOST_RINGBUF],
-				(unsigned long long)lost[LOST_MAP_FULL],
-				(unsigned long long)lost[LOST_STACK_MISS],
-				(unsigned long long)lost[LOST_STACK_COLLISION],
-				(unsigned long long)lost[LOST_SWITCH_IN],
-				(unsigned long long)lost[LOST_SWITCH_OUT],
+		if (!read_lost(maps.lost, lost)) {
+			fprintf(stderr, "schedtrace: lost:");
+			for (int k = 0; k < NR_LOST; k++)
+				fprintf(stderr, " %s %llu", lost_names[k],
+					(unsigned long long)lost[k]);
+			fprintf(stderr, ", prog_misses %llu\n",
 				(unsigned long long)run.prog_misses);
+		}
 	}
 	goto out;
 

@@ -15,12 +15,12 @@ need_collector collector_accuracy
 # stay rare: at most 5, or 5% of the switches.
 lost_zero() {
 	local bad missed switches
-	bad=$(jq -r '.lost | del(.switch_in_missed, .switch_out_missed) | to_entries
+	bad=$(jq -r '.lost | del(.switch_in_missed, .switch_out_missed, .wakeup_missed) | to_entries
 		| map(select(.value != 0) | "\(.key)=\(.value)") | join(" ")' "$1")
-	missed=$(jq '.lost.switch_in_missed + .lost.switch_out_missed' "$1")
+	missed=$(jq '.lost.switch_in_missed + .lost.switch_out_missed + .lost.wakeup_missed' "$1")
 	switches=$(jq '[.threads[] | .nvcsw + .nivcsw] | add // 0' "$1")
-	[ "$missed" -gt 0 ] && echo "# $2: $missed of $switches switches repaired"
-	if [ "$(jq '.lost | length' "$1")" -ge 7 ] && [ -z "$bad" ] &&
+	[ "$missed" -gt 0 ] && echo "# $2: $missed of $switches switches or wakeups not seen"
+	if [ "$(jq '.lost | length' "$1")" -ge 10 ] && [ -z "$bad" ] &&
 		{ [ "$missed" -le 5 ] || [ $((missed * 20)) -le "$switches" ]; }; then
 		ok "$2: no event lost"
 	else
