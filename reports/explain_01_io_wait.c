@@ -80,7 +80,7 @@ static void pool(const struct variant *v, const struct state_sum *ts, struct sen
 	if (wall <= NEAR_LIMIT * limit)
 		sentences_add(
 		    out,
-		    "%s's wall %.3f s is within %.0f%% of the limit ceil(%.0f tasks / %.0f "
+		    "%s's wall %.3f s is within %.1f%% of the limit ceil(%.0f tasks / %.0f "
 		    "workers) × %.3g s = %.3f s, the time the waits alone take "
 		    "(threshold: ≤ %.0f%% above).",
 		    v->name, wall, 100 * (wall - limit) / limit, tasks, workers, wait, limit,

@@ -70,7 +70,7 @@ static void pool_reaches_limit(void **state)
 	fx_init(&f, "01_io_wait", 2);
 	add_pool(&f, 0.102, 100); /* limit ceil(10/5) × 0.05 = 0.1 s */
 	t = fx_explain(&f);
-	assert_claim(t, "within 2% of the limit ceil(10 tasks / 5 workers) × 0.05 s = 0.100 s");
+	assert_claim(t, "within 2.0% of the limit ceil(10 tasks / 5 workers) × 0.05 s = 0.100 s");
 	fx_free(&f);
 
 	fx_init(&f, "01_io_wait", 2);
