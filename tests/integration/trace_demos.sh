@@ -86,6 +86,23 @@ trace_demo 03_event_loop no --no-perf
 trace_demo 04_backpressure perf
 trace_demo 05_thread_overhead no --no-perf
 
+# --repeat, --cpus, --variants, --no-timeline together.
+out=$SCRATCH/repeat
+mkdir -p "$out"
+"$TRACE" 01 --quick --variants threads-5,serial --repeat 2 --cpus 1 --no-perf --no-timeline \
+	--out "$out" >"$out.log" 2>&1
+check "trace --repeat 2 --cpus 1: exit 0" test $? -eq 0
+run=$out/01_io_wait/latest
+check "--repeat 2 --variants: runs threads-5, threads-5.2, serial, serial.2 in that order" \
+	test "$(jq -r '[.runs[].dir] | join(" ")' "$run/meta.json")" = "threads-5 threads-5.2 serial serial.2"
+check "--cpus 1: meta.json pinned_cpus is 0-0" quietly jq -e '.pinned_cpus == "0-0"' "$run/meta.json"
+check "--cpus 1: the collector ran the demo under taskset" \
+	quietly jq -e '.runs[0].commands.collector | contains("taskset -c 0-0")' "$run/meta.json"
+check "--repeat: the report's cells are medians with (min-max), bound 1" \
+	grep -qE '^\| threads-5 \| 2 \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|.*\| 1 \|' "$run/report.md"
+check "--no-timeline: no timeline.json, and the report says why" \
+	bash -c "! ls '$run'/*/timeline.json 2>/dev/null && grep -q 'timeline.json not recorded: --no-timeline' '$run/report.md'"
+
 # Any command: the same collectors, a generic report.
 out=$SCRATCH/command
 mkdir -p "$out"
