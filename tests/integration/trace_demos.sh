@@ -54,7 +54,8 @@ trace_demo() {
 	for f in meta.json report.md report.html charts/runq.svg; do
 		check "$demo: $f present" test -s "$run/$f"
 	done
-X
+	local want
+	want=$("$BUILD/demos/$demo" --list-variants | paste -sd' ' -)
 	check "$demo: a run per variant ($want)" \
 		test "$(jq -r '[.runs[].variant] | join(" ")' "$run/meta.json")" = "$want"
 	for v in $(jq -r '.runs[].dir' "$run/meta.json"); do
