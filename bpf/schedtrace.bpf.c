@@ -85,16 +85,6 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	/* (wakee, waker) pairs grow as threads squared: 256 workers waking each other fill 65536.
-	 */
-	__uint(max_entries, 262144);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct st_waker_key);
-	__type(value, struct st_waker);
-} wakers SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct st_offcpu_key);
@@ -382,8 +372,8 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 {
 	__u32 tid = TASK_READ(btf, p, pid);
 	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
-	struct st_waker_key wk;
-	struct st_waker *ws, zero = {};
+	__u32 waker, least = ~0U;
+	int slot = 0;
 
 	if (!t || t->exited)
 		return 0;
@@ -394,15 +384,27 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	set_state(tid, t, ST_RUNNABLE, bpf_ktime_get_ns(), TASK_READ(btf, p, wake_cpu));
 	t->woken = 1;
 
-	/* The current task is the waker (an interrupt's victim when woken from IRQ). */
-	wk.tid = tid;
-	wk.waker = (__u32)bpf_get_current_pid_tgid();
-	ws = lookup_or_init(&wakers, &wk, &zero);
-	if (ws) {
-		/* The waker's comm once, when the pair is new: it rarely changes. */
-		if (!ws->count++)
-			bpf_get_current_comm(ws->comm, sizeof(ws->comm));
+	/*
+	 * The current task is the waker (an interrupt's victim when woken from
+	 * IRQ). Kept in the thread's own slots: no map lookup on this path.
+	 */
+	waker = (__u32)bpf_get_current_pid_tgid();
+	for (int i = 0; i < TOP_WAKERS; i++) {
+		if (t->wakers[i].count && t->wakers[i].tid == waker) {
+			t->wakers[i].count++;
+			return 0;
+		}
+		if (t->wakers[i].count < least) {
+			least = t->wakers[i].count;
+			slot = i;
+		}
 	}
+	if (least)
+		t->waker_evictions++;
+	slot &= TOP_WAKERS - 1;
+	t->wakers[slot].tid = waker;
+	t->wakers[slot].count = least + 1;
+	bpf_get_current_comm(t->wakers[slot].comm, sizeof(t->wakers[slot].comm));
 	return 0;
 }
 

@@ -58,6 +58,20 @@ struct st_kernel {
 	__u64 nivcsw;
 };
 
+/*
+ * Who wakes a thread: the TOP_WAKERS most frequent wakers, kept with the
+ * space-saving algorithm (a new waker takes the slot of the least counted
+ * one, with that count + 1). Exact while a thread has at most TOP_WAKERS
+ * distinct wakers; beyond, any waker with more than 1/TOP_WAKERS of the
+ * wakeups is still there, its count an upper bound.
+ */
+#define TOP_WAKERS 4
+struct st_waker_slot {
+	__u32 tid;
+	__u32 count;
+	char comm[TASK_COMM_LEN];
+};
+
 /* threads map: tid -> the thread's account. Its presence means "traced". */
 struct st_thread {
 	__u64 first_ns;
@@ -111,6 +125,10 @@ struct st_thread {
 	__u8 pad2[6];
 	char comm[TASK_COMM_LEN];
 	struct st_kernel kernel;
+	struct st_waker_slot wakers[TOP_WAKERS];
+	/* sched_waking runs in the waker's context, sched_wakeup maybe not: */
+	struct st_waker_slot waking; /* the waker seen by sched_waking (count: 1 if pending) */
+	__u64 waker_evictions;	     /* slots taken over: the counts are upper bounds */
 };
 
 /*
@@ -214,17 +232,6 @@ struct st_futex {
 	__u64 count;
 	__u64 total_ns;
 	__u64 max_ns;
-};
-
-/* wakers map: (wakee tid, waker tid) -> times woken, and the waker's comm. */
-struct st_waker_key {
-	__u32 tid;
-	__u32 waker;
-};
-
-struct st_waker {
-	__u64 count;
-	char comm[TASK_COMM_LEN];
 };
 
 /* offcpu map (--stacks): off-CPU time by (thread, stacks, state). */

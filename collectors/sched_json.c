@@ -182,11 +182,10 @@ static json_t *runq_json(const struct st_runq *h)
 	return o;
 }
 
-/* Index of thread objects by tid, for attaching syscalls and wakers. */
+/* Index of thread objects by tid, for attaching syscalls. */
 struct tid_obj {
 	uint32_t tid;
 	json_t *obj;
-	uint64_t top_count;
 };
 
 static int cmp_tid(const void *a, const void *b)
@@ -239,6 +238,18 @@ static json_t *thread_json(uint32_t tid, const struct st_thread *t, uint64_t end
 			  ? end_ns - t->state_ns
 			  : 0)));
 	set_new(o, "exited", json_boolean(t->exited));
+	{
+		const struct st_waker_slot *top = NULL;
+
+		for (int i = 0; i < TOP_WAKERS; i++)
+			if (t->wakers[i].count && (!top || t->wakers[i].count > top->count))
+				top = &t->wakers[i];
+		if (top)
+			set_new(o, "top_waker",
+				json_pack("{s:I,s:s%,s:I,s:b}", "tid", (json_int_t)top->tid, "comm",
+					  top->comm, strnlen(top->comm, sizeof(top->comm)), "count",
+					  (json_int_t)top->count, "exact", !t->waker_evictions));
+	}
 	if (t->exited)
 		set_new(o, "kernel",
 			json_pack("{s:I,s:I,s:I,s:I,s:I}", "sum_exec_runtime_ns",
@@ -333,7 +344,6 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 			}
 		}
 		idx[nidx].tid = key;
-		idx[nidx].top_count = 0;
 		idx[nidx].obj = thread_json(key, &t, run->end_ns, &slices, &dev);
 		nidx++;
 	}
@@ -373,30 +383,6 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 		}
 		for (size_t i = 0; i < nidx; i++)
 			sort_syscalls(json_object_get(idx[i].obj, "syscalls"));
-	}
-
-	/* Top waker of each thread. */
-	{
-		struct st_waker_key k, nk, *pk = NULL;
-		struct st_waker w;
-
-		while (!bpf_map_get_next_key(maps->wakers, pk, &nk)) {
-			struct tid_obj *to;
-
-			k = nk;
-			pk = &k;
-			if (bpf_map_lookup_elem(maps->wakers, &k, &w))
-				continue;
-			to = find_tid(idx, nidx, k.tid);
-			if (!to || w.count <= to->top_count)
-				continue;
-			to->top_count = w.count;
-			json_object_set_new(to->obj, "top_waker",
-					    json_pack("{s:I,s:s%,s:I}", "tid", (json_int_t)k.waker,
-						      "comm", w.comm,
-						      strnlen(w.comm, sizeof(w.comm)), "count",
-						      (json_int_t)w.count));
-		}
 	}
 
 	/* Run-queue latency per process. */

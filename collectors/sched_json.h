@@ -51,7 +51,6 @@ struct sched_maps {
 	int runq;
 	int syscalls;
 	int futexes;
-	int wakers;
 	int lost;
 };
 

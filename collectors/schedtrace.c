@@ -193,9 +193,9 @@ static const char *btf_path = "/sys/kernel/btf/vmlinux";
 
 /* The tracepoints the programs attach to, as tracefs lists them. */
 static const char *const tracepoints[] = {
-    "sched/sched_switch",	"sched/sched_wakeup",	    "sched/sched_wakeup_new",
-    "sched/sched_process_fork", "sched/sched_process_exec", "sched/sched_process_exit",
-    "raw_syscalls/sys_enter",	"raw_syscalls/sys_exit",
+    "sched/sched_switch",	"sched/sched_waking",	    "sched/sched_wakeup",
+    "sched/sched_wakeup_new",	"sched/sched_process_fork", "sched/sched_process_exec",
+    "sched/sched_process_exit", "raw_syscalls/sys_enter",   "raw_syscalls/sys_exit",
 };
 
 /*
@@ -681,7 +681,6 @@ int main(int argc, char **argv)
 	maps.runq = bpf_map__fd(skel->maps.runq);
 	maps.syscalls = bpf_map__fd(skel->maps.syscalls);
 	maps.futexes = bpf_map__fd(skel->maps.futexes);
-	maps.wakers = bpf_map__fd(skel->maps.wakers);
 	maps.lost = bpf_map__fd(skel->maps.lost);
 
 	ret = run.exit_status;

@@ -132,6 +132,9 @@ if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-g
 	check "02 threads-gil: lock_ns is the largest blocked state of every worker" test "$(jq '
 		[.threads[] | select(.comm | test("^worker")) | .lock_ns > ([.sleep_ns, .io_ns, .disk_ns, .other_ns] | max) and .lock_ns > 0]
 		| length > 0 and all' "$dir/sched.json")" = true
+	check "02 threads-gil: every worker's top waker counted within its wakeups" test "$(jq '
+		[.threads[] | select(.comm | test("^worker")) | .top_waker.count as $c | $c >= 1 and $c <= .wakeups]
+		| length > 0 and all' "$dir/sched.json")" = true
 	check "02 threads-gil: futex waits recorded on the demo's lock addresses" test "$(jq -n \
 		--slurpfile s "$dir/sched.json" --slurpfile d "$dir/demo.json" '
 		[$d[0].locks[]?.addr] as $a | [$s[0].futex[] | select(.addr as $x | $a | index($x))] | length > 0')" = true
