@@ -299,6 +299,14 @@ static __always_inline void repair_missed_switch_in(__u32 tid, struct st_thread 
 	t->sched_running_ns += ran;
 }
 
+/* The scheduler's arrival stamp of the current slice; sched_info needs CONFIG_SCHED_INFO. */
+static __always_inline __u64 last_arrival(struct task_struct *p, const bool btf)
+{
+	if (!bpf_core_field_exists(p->sched_info))
+		return 0;
+	return TASK_READ(btf, p, sched_info.last_arrival);
+}
+
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, unsigned int prev_state,
 					 const bool btf)
@@ -315,8 +323,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 
 		now = bpf_ktime_get_ns();
 		if (t->state == ST_RUNNING) {
-			__s64 lag =
-			    (__s64)(t->state_ns - TASK_READ(btf, prev, sched_info.last_arrival));
+			__s64 lag = (__s64)(t->state_ns - last_arrival(prev, btf));
 
 			t->slice_running_ns += now - t->state_ns;
 			t->sched_running_ns += sum - t->sched_sum_at_in;
@@ -502,8 +509,10 @@ static __always_inline int handle_exit(struct task_struct *p)
 	t->exited = 1;
 	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
 	t->kernel.sum_exec_runtime_ns = BPF_CORE_READ(p, se.sum_exec_runtime);
-	t->kernel.run_delay_ns = BPF_CORE_READ(p, sched_info.run_delay);
-	t->kernel.pcount = BPF_CORE_READ(p, sched_info.pcount);
+	if (bpf_core_field_exists(p->sched_info)) {
+		t->kernel.run_delay_ns = BPF_CORE_READ(p, sched_info.run_delay);
+		t->kernel.pcount = BPF_CORE_READ(p, sched_info.pcount);
+	}
 	t->kernel.nvcsw = BPF_CORE_READ(p, nvcsw);
 	t->kernel.nivcsw = BPF_CORE_READ(p, nivcsw);
 	return 0;
