@@ -339,13 +339,29 @@ static int timehist_sane(const struct run *r, char *why, size_t len)
 
 	for (i = 0; d && i < d->nthreads; i++) {
 		const struct timehist_row *p = timehist_find_tid(&r->timehist, d->threads[i].tid);
-		double ref = (double)d->threads[i].run_ns, prun;
+		double ref = (double)d->threads[i].run_ns, prun, plife, life;
 		double tol =
 		    fmax(0.10 * ref, 5e6) + SLICE_ALLOWANCE_NS * (double)d->threads[i].timeslices;
 
 		if (!p || !d->threads[i].ended)
 			continue;
 		matched++;
+		/* perf sums a thread's time from the events it saw: far less than
+		 * the thread's life means it missed switches (a sleep it never saw
+		 * begin), and its shares cannot judge anything. */
+		plife =
+		    (p->run_ms + p->sleep_ms + p->iowait_ms + p->preempt_ms + p->delay_ms) * 1e6;
+		life = (double)(d->threads[i].end_ns - d->threads[i].start_ns);
+		if (plife < 0.8 * life - 5e6) {
+			snprintf(why, len,
+				 "perf sched timehist accounts for %.1f ms of %s (tid %d) but the "
+				 "thread "
+				 "lived %.1f ms in perf's own pass: it missed switch events, so it "
+				 "cannot "
+				 "judge eBPF here",
+				 plife / 1e6, d->threads[i].name, d->threads[i].tid, life / 1e6);
+			return -1;
+		}
 		prun = p->run_ms * 1e6;
 		if (fabs(prun - ref) > tol) {
 			snprintf(why, len,

@@ -111,6 +111,68 @@ static void lost_events_fail(void **state)
 	rs->runs[0].sched.lost_stack_collisions = 0;
 }
 
+/* perf sched's rows for run 0, made from eBPF's own figures scaled by @scale
+ * (the perf pass is another run: same shape, other times), with perf's own
+ * pass checked against demo.json's schedstat, which stands in for it. */
+static void fake_perf_pass(struct run *r, struct timehist_row *rows, double run_scale,
+			   double life_scale)
+{
+	size_t i;
+
+	for (i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+		const struct demo_thread *d = demo_find_tid(r->demo, t->tid);
+		double blocked =
+		    (double)(t->lifetime_ns - t->state_ns[ST_RUNNING] - t->state_ns[ST_RUNNABLE]);
+
+		memset(&rows[i], 0, sizeof(rows[i]));
+		snprintf(rows[i].comm, sizeof(rows[i].comm), "%s", t->comm);
+		rows[i].tid = t->tid;
+		rows[i].pid = t->pid;
+		rows[i].run_ms = (double)d->run_ns / 1e6; /* perf agrees with the kernel */
+		rows[i].delay_ms = (double)t->state_ns[ST_RUNNABLE] / 1e6;
+		rows[i].sleep_ms = blocked * run_scale / 1e6;
+		if (life_scale < 1) /* perf missed the thread's switches */
+			rows[i].sleep_ms = rows[i].run_ms = rows[i].delay_ms = 0.1;
+	}
+	r->timehist.rows = rows;
+	r->timehist.n = r->sched.nthreads;
+	r->timehist.present = true;
+	r->perf_demo = r->demo;
+}
+
+static void perf_sched_compared_per_role(void **state)
+{
+	struct run_set *rs = *state;
+	struct run *r = &rs->runs[0];
+	struct timehist_row rows[16];
+	struct check_list cl;
+
+	assert_true(r->sched.nthreads <= 16);
+	fake_perf_pass(r, rows, 1.0, 1.0);
+	checks_run(rs, &cl);
+	assert_int_equal(find(&cl, r->dir, "timehist")->verdict, V_PASS);
+	checks_free(&cl);
+
+	/* blocked three times as long in the perf pass: the shares disagree */
+	fake_perf_pass(r, rows, 3.0, 1.0);
+	checks_run(rs, &cl);
+	assert_int_equal(find(&cl, r->dir, "timehist")->verdict, V_FAIL);
+	checks_free(&cl);
+
+	/* perf saw a sliver of each thread's life: it cannot judge */
+	fake_perf_pass(r, rows, 1.0, 0.0);
+	checks_run(rs, &cl);
+	assert_int_equal(find(&cl, r->dir, "timehist")->verdict, V_NA);
+	assert_non_null(strstr(find(&cl, r->dir, "timehist")->figures, "missed switch events"));
+	checks_free(&cl);
+
+	r->timehist.present = false;
+	r->timehist.rows = NULL;
+	r->timehist.n = 0;
+	r->perf_demo = NULL;
+}
+
 static void tolerances_as_documented(void **state)
 {
 	(void)state;
@@ -135,6 +197,7 @@ int main(void)
 	    cmocka_unit_test(running_time_off_fails),
 	    cmocka_unit_test(switch_counts_off_fail),
 	    cmocka_unit_test(lost_events_fail),
+	    cmocka_unit_test(perf_sched_compared_per_role),
 	    cmocka_unit_test(tolerances_as_documented),
 	};
 
