@@ -379,7 +379,7 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 {
 	__u32 tid = TASK_READ(btf, p, pid);
 	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
-	__u32 waker, least = ~0U;
+	__u32 waker, least = ~0U, pending;
 	int slot = 0;
 
 	if (!t || t->exited)
@@ -390,12 +390,17 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	t->wakeups++;
 	set_state(tid, t, ST_RUNNABLE, bpf_ktime_get_ns(), TASK_READ(btf, p, wake_cpu));
 	t->woken = 1;
+	pending = t->waking.count;
+	t->waking.count = 0;
 
 	/*
-	 * The current task is the waker (an interrupt's victim when woken from
-	 * IRQ). Kept in the thread's own slots: no map lookup on this path.
+	 * The waker: the task sched_waking saw (try_to_wake_up() runs in the
+	 * waker's context, while sched_wakeup may run on the wakee's CPU, in an
+	 * IPI, over the idle task); else the current task (an interrupt's
+	 * victim when woken from IRQ). Kept in the thread's own slots: no map
+	 * lookup on this path.
 	 */
-	waker = (__u32)bpf_get_current_pid_tgid();
+	waker = pending ? t->waking.tid : (__u32)bpf_get_current_pid_tgid();
 	for (int i = 0; i < TOP_WAKERS; i++) {
 		if (t->wakers[i].count && t->wakers[i].tid == waker) {
 			t->wakers[i].count++;
@@ -411,7 +416,24 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	slot &= TOP_WAKERS - 1;
 	t->wakers[slot].tid = waker;
 	t->wakers[slot].count = least + 1;
-	bpf_get_current_comm(t->wakers[slot].comm, sizeof(t->wakers[slot].comm));
+	if (pending)
+		__builtin_memcpy(t->wakers[slot].comm, t->waking.comm, TASK_COMM_LEN);
+	else
+		bpf_get_current_comm(t->wakers[slot].comm, sizeof(t->wakers[slot].comm));
+	return 0;
+}
+
+/* try_to_wake_up() begins, in the waker's context: who wakes a blocked traced thread. */
+static __always_inline int handle_waking(struct task_struct *p, const bool btf)
+{
+	__u32 tid = TASK_READ(btf, p, pid);
+	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (!t || t->exited || t->state == ST_RUNNING || t->state == ST_RUNNABLE)
+		return 0;
+	t->waking.tid = (__u32)bpf_get_current_pid_tgid();
+	t->waking.count = 1;
+	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	return 0;
 }
 
@@ -604,6 +626,12 @@ static __always_inline int handle_sys_exit(long ret)
 		    switch_has_state_arg ? (unsigned int)ctx[3] : task_state(prev);                \
                                                                                                    \
 		return handle_switch(ctx, preempt, prev, next, prev_state, BTF);                   \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/sched_waking")                                                                 \
+	int BPF_PROG(sched_waking_##SFX, struct task_struct *p)                                    \
+	{                                                                                          \
+		return handle_waking(p, BTF);                                                      \
 	}                                                                                          \
                                                                                                    \
 	SEC(#KIND "/sched_wakeup")                                                                 \
