@@ -62,6 +62,7 @@ trace_demo() {
 		for f in demo.json sched.json timeline.json offcpu.folded perf-stat.json \
 			$([ "$perf" = perf ] && echo perf-sched-timehist.txt perf-sched-latency.txt perf-trace-summary.txt); do
 			check "$demo/$v: $f present" test -s "$run/$v/$f"
+			[ -s "$run/$v/$f" ] || jq -r '.notes[]' "$run/meta.json" | sed 's/^/#   note: /'
 		done
 	done
 	check "$demo: every file belongs to uid 65534" test -z "$(find "$out/$demo" ! -uid 65534 | head -3)"
