@@ -30,6 +30,8 @@ check "the command runs as SUDO_UID/SUDO_GID, supplementary groups dropped ($out
 check "sched.json records the identity" \
 	test "$(jq -r '"\(.uid) \(.gid)"' "$TMPD/id/sched.json")" = "$RUN_UID $RUN_GID"
 check "result files belong to the invoker" test "$(stat -c %u "$TMPD/id/sched.json")" = "$RUN_UID"
+out=$(env -u SUDO_UID -u SUDO_GID "$ST" -o "$TMPD/nobody" --user nobody -- id -un 2>/dev/null)
+check "--user nobody runs it as nobody, without sudo" test "$out" = nobody
 out=$("$ST" -o "$TMPD/root" --user root -- id -u 2>/dev/null)
 check "--user root runs it as root, asked explicitly" test "$out" = 0
 trace "$TMPD/st" -- sh -c 'exit 7' 2>/dev/null
@@ -49,6 +51,14 @@ rc=$?
 check "SIGINT is forwarded: the command ends at once (exit $rc)" test $rc -eq 130 -a $((SECONDS - t0)) -le 3
 check "interrupted run: sched.json written, partial" \
 	test "$(jq -r '"\(.partial) \(.threads | length)"' "$TMPD/int/sched.json")" = "true 1"
+SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID "$ST" -o "$TMPD/term" -- sleep 30 2>/dev/null &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+check "SIGTERM is forwarded too (exit $rc), the run marked partial" \
+	test $rc -eq 143 -a "$(jq .partial "$TMPD/term/sched.json")" = true
 trace "$TMPD/dur" --duration 0.5 -- sleep 30 2>/dev/null
 rc=$?
 check "--duration stops the command (SIGTERM, exit $rc) and marks it partial" \
