@@ -49,13 +49,18 @@ if [ "$(id -u)" -ne 0 ]; then
 	rc=$?
 	check "trace without root: exit 2" test "$rc" -eq 2
 	check "trace without root: prints the sudo line" grep -q "sudo .*trace 02 --quick" <<<"$err"
-elif setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$TRACE" 2>/dev/null; then
-	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$TRACE" 02 --quick 2>&1)
+else
+	# As root, run it as nobody from a copy nobody can read (the clone may be private).
+	tree=$SCRATCH/tree
+	mkdir -p "$tree/scripts" "$tree/demos"
+	cp "$TRACE" "$tree/scripts/trace"
+	cp "$TOP/demos/catalogue.tsv" "$tree/demos/"
+	chmod -R a+rX "$SCRATCH"
+	err=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups "$tree/scripts/trace" 02 --quick 2>&1)
 	rc=$?
 	check "trace without root (as nobody): exit 2" test "$rc" -eq 2
 	check "trace without root (as nobody): prints the sudo line" grep -q "sudo .*trace 02 --quick" <<<"$err"
-else
-	skip "trace without root" "nobody cannot reach $TRACE here (the clone is private)"
+	check "trace without root: nothing else done" test "$(wc -l <<<"$err")" -le 2
 fi
 
 # The report generator: a clear error naming the file, exit 2.
