@@ -249,6 +249,12 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	fig(cwait, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms",
 	    ww.comm, ww.tid, ww.ebpf_wait_ns / 1e6, ref, ww.ref_wait_ns / 1e6, ww.tol_wait_ns / 1e6,
 	    (ww.tol_wait_ns + ww.extra_ns) / 1e6);
+	if (s->lost_wakeup_missed)
+		fig(cwait,
+		    "; the collector missed %llu wakeups in this run: the run-queue wait after "
+		    "each "
+		    "counts as blocked, so eBPF's runnable time can fall short",
+		    (unsigned long long)s->lost_wakeup_missed);
 	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d",
 	    matched - bad_sw, matched, COUNT_SLACK);
 	if (missing) {
@@ -523,10 +529,12 @@ static void check_lost(const struct run *r, struct check_list *cl)
 	c->verdict = s->lost_ringbuf || s->lost_map_full || s->lost_prog_misses ? V_FAIL : V_PASS;
 	fig(c,
 	    "ring buffer %llu, map full %llu, program misses %llu; switches missed and repaired "
-	    "by the collector: %llu in, %llu out",
+	    "by the collector: %llu in, %llu out; wakeups not seen: %llu (each one's run-queue "
+	    "wait counted as the blocked state before it)",
 	    (unsigned long long)s->lost_ringbuf, (unsigned long long)s->lost_map_full,
 	    (unsigned long long)s->lost_prog_misses, (unsigned long long)s->lost_switch_in_missed,
-	    (unsigned long long)s->lost_switch_out_missed);
+	    (unsigned long long)s->lost_switch_out_missed,
+	    (unsigned long long)s->lost_wakeup_missed);
 	c = add(cl, r, "lost off-CPU stacks (offcpu.folded only)");
 	c->verdict = V_NA;
 	fig(c,

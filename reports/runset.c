@@ -295,7 +295,8 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 	    req_u64(l, lost, "stack_collisions", "lost", &s->lost_stack_collisions) ||
 	    opt_u64(l, lost, "prog_misses", "lost", &s->lost_prog_misses) ||
 	    opt_u64(l, lost, "switch_in_missed", "lost", &s->lost_switch_in_missed) ||
-	    opt_u64(l, lost, "switch_out_missed", "lost", &s->lost_switch_out_missed))
+	    opt_u64(l, lost, "switch_out_missed", "lost", &s->lost_switch_out_missed) ||
+	    opt_u64(l, lost, "wakeup_missed", "lost", &s->lost_wakeup_missed))
 		goto out;
 
 	if (json_object_get(j, "before")) {

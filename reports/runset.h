@@ -75,7 +75,8 @@ struct sched_acct {
 	uint64_t lost_ringbuf, lost_map_full, lost_stack_misses, lost_stack_collisions;
 	/* optional in "lost": programs that did not run, and switches the
 	 * collector missed and repaired (0 when the file does not say) */
-	uint64_t lost_prog_misses, lost_switch_in_missed, lost_switch_out_missed;
+	uint64_t lost_prog_misses, lost_switch_in_missed, lost_switch_out_missed,
+	    lost_wakeup_missed;
 	struct counters_before before;
 	struct sched_thread *threads;
 	size_t nthreads;
