@@ -307,6 +307,38 @@ static __always_inline __u64 last_arrival(struct task_struct *p, const bool btf)
 	return TASK_READ(btf, p, sched_info.last_arrival);
 }
 
+/* The kernel's total run-queue wait of @p (schedstat's wait_ns); 0 without CONFIG_SCHED_INFO. */
+static __always_inline __u64 run_delay(struct task_struct *p, const bool btf)
+{
+	if (!bpf_core_field_exists(p->sched_info))
+		return 0;
+	return TASK_READ(btf, p, sched_info.run_delay);
+}
+
+/*
+ * A thread switched in with no wakeup seen had its whole wait charged to the
+ * blocked state. The scheduler adds the wait that arrival ended to
+ * sched_info.run_delay right after the switch tracepoint, so by the thread's
+ * next switch-out (or exit) the kernel says how long it was runnable: that
+ * much, at most the interval, moves from the blocked state to runnable.
+ */
+static __always_inline void repair_missed_wakeup(struct st_thread *t, __u64 delay_now)
+{
+	__u8 s = t->missed_wake_state;
+	__u64 w = delay_now - t->missed_wake_delay_ns;
+
+	if (w > t->missed_wake_gap_ns)
+		w = t->missed_wake_gap_ns;
+	t->missed_wake_gap_ns = 0;
+	if (!delay_now || s >= NR_STATES || delay_now < t->missed_wake_delay_ns)
+		return;
+	if (w > t->state_total_ns[s])
+		w = t->state_total_ns[s];
+	t->state_total_ns[s] -= w;
+	t->state_total_ns[ST_RUNNABLE] += w;
+	add_runq(t, w);
+}
+
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, unsigned int prev_state,
 					 const bool btf)
@@ -338,6 +370,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 			repair_missed_switch_in(prev_tid, t, sum, now, cpu);
 		}
 		t->sched_sum_at_out = sum;
+		if (t->missed_wake_gap_ns)
+			repair_missed_wakeup(t, run_delay(prev, btf));
 		take_stacks(ctx, t);
 		if (preempt || prev_state == TASK_RUNNING) {
 			t->nivcsw++;
@@ -360,8 +394,12 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 			add_runq(t, delta);
 		else if (t->state == ST_RUNNING)
 			count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
-		else if (t->first_ns != t->state_ns || t->state != ST_OTHER)
+		else if (t->first_ns != t->state_ns || t->state != ST_OTHER) {
 			count_lost(LOST_WAKEUP); /* blocked until now: no wakeup seen */
+			t->missed_wake_state = t->state;
+			t->missed_wake_gap_ns = delta;
+			t->missed_wake_delay_ns = run_delay(next, btf);
+		}
 		t->slice_woken = t->state == ST_RUNNABLE && t->woken;
 		if (t->slice_woken)
 			t->woken_wait_sum += delta;
@@ -526,6 +564,8 @@ static __always_inline int handle_exit(struct task_struct *p)
 	if (t->state != ST_RUNNING)
 		repair_missed_switch_in(tid, t, BPF_CORE_READ(p, se.sum_exec_runtime), now,
 					bpf_get_smp_processor_id());
+	if (t->missed_wake_gap_ns)
+		repair_missed_wakeup(t, run_delay(p, false));
 	set_state(tid, t, ST_EXITED, now, bpf_get_smp_processor_id());
 	t->last_ns = now;
 	t->exited = 1;

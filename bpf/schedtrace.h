@@ -122,7 +122,16 @@ struct st_thread {
 	__u32 preempted_slices;
 	__u8 woken;	  /* the current runnable interval began with a wakeup */
 	__u8 slice_woken; /* the current running slice followed a wakeup */
-	__u8 pad2[6];
+	/*
+	 * Switched in straight from a blocked state (its wakeup never seen):
+	 * the blocked state charged for the interval, the interval's length,
+	 * and sched_info.run_delay before this arrival added its wait. The
+	 * next switch-out moves that wait from the blocked state to runnable.
+	 */
+	__u8 missed_wake_state;
+	__u8 pad2[5];
+	__u64 missed_wake_gap_ns;
+	__u64 missed_wake_delay_ns;
 	char comm[TASK_COMM_LEN];
 	struct st_kernel kernel;
 	struct st_waker_slot wakers[TOP_WAKERS];
