@@ -7,10 +7,10 @@
 void report_variants(struct report *rp)
 {
 	static const char *const head[] = {
-	    "Variant",	   "runs",	  "wall s",	  "CPU s",
-	    "parallelism", "bound",	  "switches vol", "switches invol",
-	    "migrations",  "runq p50 µs", "runq p99 µs",  "runq max µs",
-	    NULL};
+	    "Variant",	      "runs",	     "wall s",	    "CPU s",
+	    "stolen s",	      "parallelism", "bound",	    "switches vol",
+	    "switches invol", "migrations",  "runq p50 µs", "runq p99 µs",
+	    "runq max µs",    NULL};
 	static const char *const shead[] = {"Variant",	  "threads", "lifetime s", "running s",
 					    "runnable s", "lock s",  "sleep s",	   "io s",
 					    "disk s",	  "other s", "off-CPU s",  NULL};
@@ -22,8 +22,11 @@ void report_variants(struct report *rp)
 	doc_heading(&rp->doc, 2, "Variants");
 	doc_para(&rp->doc,
 		 "Wall is the demo's own measured section (demo.json), or the tracing window for "
-		 "a command. CPU is the eBPF running time of every thread; parallelism = CPU / "
-		 "wall, which no variant can push past its bound min(workers, CPUs)%s.",
+		 "a command. CPU is the time the threads really computed: their eBPF running time "
+		 "less stolen, the part of it the kernel's own task clock (se.sum_exec_runtime) "
+		 "did not count, because the hypervisor took the vCPU away (steal) or interrupts "
+		 "ran. Parallelism = CPU / wall, which no variant can push past its bound "
+		 "min(workers, CPUs)%s.",
 		 rs->nruns > rs->nvariants ? "; cells are medians over the repeats, (min-max)"
 					   : "");
 	t = doc_table(&rp->doc, head);
@@ -34,6 +37,7 @@ void report_variants(struct report *rp)
 		doc_cell(t, "%zu", v->nruns);
 		cell_metric(t, v, M_WALL_S, 1, 3);
 		cell_metric(t, v, M_CPU_S, 1, 3);
+		cell_metric(t, v, M_STOLEN_S, 1, 3);
 		cell_metric(t, v, M_PARALLELISM, 1, 2);
 		doc_cell(t, "%.0f", run_bound(rs, v->rep));
 		cell_metric(t, v, M_NVCSW, 1, 0);

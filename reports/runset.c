@@ -505,10 +505,17 @@ double median(const double *v, size_t n)
 	return m;
 }
 
+uint64_t thread_stolen_ns(const struct sched_thread *t)
+{
+	if (!t->has_clock || t->clock_bpf_ns <= t->clock_sched_ns)
+		return 0;
+	return t->clock_bpf_ns - t->clock_sched_ns;
+}
+
 static void run_metrics(struct run *r)
 {
 	const struct sched_acct *s = &r->sched;
-	uint64_t st[ST_COUNT] = {0}, life = 0, nv = 0, niv = 0, mig = 0, rqmax = 0;
+	uint64_t st[ST_COUNT] = {0}, life = 0, nv = 0, niv = 0, mig = 0, rqmax = 0, stolen = 0;
 	size_t i;
 	int k;
 
@@ -518,6 +525,7 @@ static void run_metrics(struct run *r)
 		for (k = 0; k < ST_COUNT; k++)
 			st[k] += t->state_ns[k];
 		life += t->lifetime_ns;
+		stolen += thread_stolen_ns(t);
 		nv += t->nvcsw;
 		niv += t->nivcsw;
 		mig += t->migrations;
@@ -531,7 +539,9 @@ static void run_metrics(struct run *r)
 			break;
 	}
 	r->m[M_WALL_S] = r->demo ? r->demo->wall_s : (double)(s->end_ns - s->start_ns) / 1e9;
-	r->m[M_CPU_S] = (double)st[ST_RUNNING] / 1e9;
+	/* CPU time the threads really got: a stolen vCPU still looks "running" */
+	r->m[M_STOLEN_S] = (double)stolen / 1e9;
+	r->m[M_CPU_S] = (double)(st[ST_RUNNING] - (stolen < st[ST_RUNNING] ? stolen : 0)) / 1e9;
 	r->m[M_PARALLELISM] = r->m[M_WALL_S] > 0 ? r->m[M_CPU_S] / r->m[M_WALL_S] : 0;
 	r->m[M_NVCSW] = (double)nv;
 	r->m[M_NIVCSW] = (double)niv;

@@ -132,6 +132,9 @@ enum metric {
 	M_RUNQ_MAX_NS,
 	M_STATE0_S, /* M_STATE0_S + enum state: seconds in that state, all threads */
 	M_LIFETIME_S = M_STATE0_S + ST_COUNT,
+	/* running time the kernel's task clock did not count: the hypervisor's
+	 * steal and interrupts (thread_stolen_ns) */
+	M_STOLEN_S,
 	M_COUNT
 };
 
@@ -192,6 +195,15 @@ struct run_set {
 	struct variant *variants;
 	size_t nvariants;
 };
+
+/*
+ * Time @t was on a CPU by the tracepoints' clock that its own task clock
+ * (se.sum_exec_runtime) did not count over the same slices: the hypervisor
+ * took the vCPU (steal) or interrupts ran. 0 without a "clock" block, and
+ * never negative (the task clock runs ahead on woken slices, see
+ * docs/collector.md "The two clocks").
+ */
+uint64_t thread_stolen_ns(const struct sched_thread *t);
 
 /* Load RUN_DIR. Returns 0, or -1 after writing "FILE: what is wrong" into
  * @err (the caller prints it and exits 2): a required file missing or

@@ -23,13 +23,15 @@ attached_for() {
 	pgrep -f -- "$dir" || true
 }
 
-# The report's row for each run matches demo.json (wall) and sched.json (CPU).
+# The report's row for each run matches demo.json (wall) and sched.json (CPU:
+# running less what the task clock did not count, per thread's clock block).
 rows_match() {
 	local run=$1 dir v wall cpu row
 	for dir in $(jq -r '.runs[].dir' "$run/meta.json"); do
 		v=$(jq -r --arg d "$dir" '.runs[] | select(.dir == $d) | .variant' "$run/meta.json")
 		wall=$(jq -r '.wall_s' "$run/$dir/demo.json" | awk '{ printf "%.3f", $1 }')
-		cpu=$(jq '[.threads[].running_ns] | add' "$run/$dir/sched.json" | awk '{ printf "%.3f", $1 / 1e9 }')
+		cpu=$(jq '[.threads[] | .running_ns - ([(.clock.bpf_running_ns // 0) - (.clock.sched_running_ns // 0), 0] | max)] | add' \
+			"$run/$dir/sched.json" | awk '{ printf "%.3f", $1 / 1e9 }')
 		row="| $v | 1 | $wall | $cpu |"
 		if ! grep -qF -- "$row" "$run/report.md"; then
 			echo "#   $dir: no row starting '$row' in report.md:"

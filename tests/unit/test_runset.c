@@ -43,7 +43,8 @@ static void loads_a_good_folder(void **state)
 	assert_true(v->m[M_WALL_S].med == json_number_value(json_object_get(demo, "wall_s")));
 	json_decref(demo);
 	for (i = 0; i < v->rep->sched.nthreads; i++)
-		run += (double)v->rep->sched.threads[i].state_ns[ST_RUNNING];
+		run += (double)(v->rep->sched.threads[i].state_ns[ST_RUNNING] -
+				thread_stolen_ns(&v->rep->sched.threads[i]));
 	assert_true(v->m[M_CPU_S].med == run / 1e9);
 	assert_true(v->m[M_PARALLELISM].med == v->m[M_CPU_S].med / v->m[M_WALL_S].med);
 	/* the GIL's futex word is named by demo.json's locks */
@@ -130,6 +131,23 @@ static void partial_run_is_marked(void **state)
 	run_set_free(&rs);
 }
 
+/* A stolen vCPU looks like running to the tracepoints; the task clock knows. */
+static void stolen_time_is_what_the_task_clock_did_not_count(void **state)
+{
+	struct sched_thread t = {.has_clock = true, .clock_slices = 10};
+
+	(void)state;
+	t.clock_bpf_ns = 900000000;
+	t.clock_sched_ns = 600000000;
+	assert_int_equal(thread_stolen_ns(&t), 300000000);
+	/* woken slices: the task clock runs ahead, nothing was stolen */
+	t.clock_sched_ns = 900200000;
+	assert_int_equal(thread_stolen_ns(&t), 0);
+	t.has_clock = false;
+	t.clock_sched_ns = 1;
+	assert_int_equal(thread_stolen_ns(&t), 0);
+}
+
 static void median_of_even_and_odd(void **state)
 {
 	const double odd[] = {3, 1, 2}, even[] = {4, 1, 3, 2};
@@ -151,6 +169,7 @@ int main(void)
 	    cmocka_unit_test(missing_folder_is_named),
 	    cmocka_unit_test(bad_perf_output_is_a_note),
 	    cmocka_unit_test(partial_run_is_marked),
+	    cmocka_unit_test(stolen_time_is_what_the_task_clock_did_not_count),
 	    cmocka_unit_test(median_of_even_and_odd),
 	};
 
