@@ -43,6 +43,11 @@ extern const struct explainer explain_command;
 /* The explainer for @rs: the demo's own, else the generic command explainer
  * (which reads any run set). */
 const struct explainer *explainer_for(const struct run_set *rs);
+/* Every sentence for @rs: its explainer's, then what the host did to the run
+ * (explain_host). The report and the terminal verdict use this. */
+void explain_run_set(const struct run_set *rs, struct sentences *out);
+/* Time the host took from running threads, when it is a visible share. */
+void explain_host(const struct run_set *rs, struct sentences *out);
 /* The generic explainer applied to one run, its sentences prefixed with
  * @prefix (e.g. "threads-gil: "); for demos without their own explainer. */
 void explain_generic_run(const struct run *r, const char *prefix, struct sentences *out);

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	checks_run(&rs, &cl);
-	explainer_for(&rs)->explain(&rs, &why);
+	explain_run_set(&rs, &why);
 	rp.rs = &rs;
 	rp.checks = &cl;
 	rp.why = &why;

@@ -273,7 +273,7 @@ static inline const char *fx_explain(struct fx *f)
 	if (run_set_load(&f->rs, f->dir, err, sizeof(err)))
 		fail_msg("run_set_load: %s", err);
 	f->loaded = true;
-	explainer_for(&f->rs)->explain(&f->rs, &f->why);
+	explain_run_set(&f->rs, &f->why);
 	return fx_join(f);
 }
 
@@ -320,7 +320,7 @@ static inline const char *fx_explain_recorded(struct fx *f, const char *rel)
 	if (run_set_load(&f->rs, dir, err, sizeof(err)))
 		fail_msg("run_set_load: %s", err);
 	f->loaded = true;
-	explainer_for(&f->rs)->explain(&f->rs, &f->why);
+	explain_run_set(&f->rs, &f->why);
 	return fx_join(f);
 }
 

@@ -54,7 +54,7 @@ static void build(struct built *b, const char *dir)
 	memset(b, 0, sizeof(*b));
 	assert_int_equal(run_set_load(&b->rs, dir, err, sizeof(err)), 0);
 	checks_run(&b->rs, &b->cl);
-	explainer_for(&b->rs)->explain(&b->rs, &b->why);
+	explain_run_set(&b->rs, &b->why);
 	b->rp.rs = &b->rs;
 	b->rp.checks = &b->cl;
 	b->rp.why = &b->why;

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the host did to a run, whatever was traced: time taken from threads
+ * while they were on a CPU. On a shared VM this can be a third of the running
+ * time; a class must not read it as computing. */
+#include "explain.h"
+
+/* Below this share of running time the walls are not much distorted. */
+#define STOLEN_SHARE_MIN 0.05
+
+void explain_host(const struct run_set *rs, struct sentences *out)
+{
+	const struct variant *worst = NULL;
+	double stolen = 0, running = 0, worst_share = 0;
+	char a[32], b[32];
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct run *r = rs->variants[i].rep;
+		double s = r->m[M_STOLEN_S], run = r->m[M_STATE0_S + ST_RUNNING];
+
+		stolen += s;
+		running += run;
+		if (run > 0 && s / run > worst_share) {
+			worst_share = s / run;
+			worst = &rs->variants[i];
+		}
+	}
+	if (running <= 0 || !worst || stolen / running < STOLEN_SHARE_MIN)
+		return;
+	sentences_add(out,
+		      "The host took %s of the %s these threads spent on a CPU (%.0f%%; threshold: "
+		      "≥ %.0f%%; most in %s, %.0f%%): the hypervisor gave the vCPU to something "
+		      "else (steal) or interrupts ran. The tracepoints count that time as running, "
+		      "the kernel's task clock does not: CPU time and parallelism above leave it "
+		      "out, the wall times include it.",
+		      fmt_ns(a, sizeof(a), stolen * 1e9), fmt_ns(b, sizeof(b), running * 1e9),
+		      100 * stolen / running, 100 * STOLEN_SHARE_MIN, worst->name,
+		      100 * worst_share);
+}
+
+void explain_run_set(const struct run_set *rs, struct sentences *out)
+{
+	explainer_for(rs)->explain(rs, out);
+	explain_host(rs, out);
+}
