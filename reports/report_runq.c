@@ -1,24 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Run-queue latency (wakeup or preemption to running) of every variant,
  * histograms side by side, with the percentiles. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "charts.h"
 #include "report.h"
 
-/* "4-8 us", "1-2 ms": a bucket's range in the unit that fits it. */
-static char *bucket_label(const struct hist_bucket *b)
+/*
+ * The chart folds the collector's fine buckets (8 per power of two) into one
+ * bar group per power of two: a few dozen readable groups instead of a
+ * hundred unreadable ones. The table keeps the exact percentiles.
+ */
+static int octave(uint64_t ns)
 {
-	double lo = (double)b->lo_ns, hi = (double)b->hi_ns;
+	int o = 0;
 
-	if (hi <= 1e3)
-		return xasprintf("%.0f-%.0f ns", lo, hi);
-	if (hi <= 1e6)
-		return xasprintf("%.4g-%.4g us", lo / 1e3, hi / 1e3);
-	if (hi <= 1e9)
-		return xasprintf("%.4g-%.4g ms", lo / 1e6, hi / 1e6);
-	return xasprintf("%.4g-%.4g s", lo / 1e9, hi / 1e9);
+	while (ns >>= 1)
+		o++;
+	return o;
+}
+
+/* A power of two of nanoseconds as a short label: "512 ns", "33 us", "1.0 ms". */
+static char *octave_label(int o)
+{
+	double ns = (double)(1ULL << o);
+	const char *unit = "ns";
+
+	if (ns >= 1e9) {
+		ns /= 1e9;
+		unit = "s";
+	} else if (ns >= 1e6) {
+		ns /= 1e6;
+		unit = "ms";
+	} else if (ns >= 1e3) {
+		ns /= 1e3;
+		unit = "us"; /* gnuplot's svg labels drop the micro sign */
+	}
+	return ns < 10 ? xasprintf("%.1f %s", ns, unit) : xasprintf("%.0f %s", ns, unit);
 }
 
 void report_runq(struct report *rp)
@@ -31,7 +51,8 @@ void report_runq(struct report *rp)
 	char **labels;
 	struct doc_block *t;
 	double *v;
-	size_t i, j, k;
+	size_t i, j, k, ngroups;
+	int lo_oct;
 
 	doc_heading(&rp->doc, 2, "Run-queue latency");
 	doc_para(&rp->doc, "How long a thread that could run waited for a CPU, each time "
@@ -58,38 +79,43 @@ void report_runq(struct report *rp)
 		doc_note(&rp->doc, "no run-queue waits were recorded");
 		return;
 	}
-	/* The buckets of every variant, each variant's share of its own waits. */
-	labels = calloc(all.n, sizeof(*labels));
+	/* One group per power of two from the shortest wait to the longest; each
+	 * variant's share of its own waits. */
+	lo_oct = octave(all.b[0].lo_ns);
+	ngroups = (size_t)(octave(all.b[all.n - 1].lo_ns) - lo_oct + 1);
+	labels = calloc(ngroups, sizeof(*labels));
 	series = calloc(rs->nvariants, sizeof(*series));
-	v = calloc(all.n * rs->nvariants, sizeof(*v));
+	v = calloc(ngroups * rs->nvariants, sizeof(*v));
 	if (!labels || !series || !v)
 		abort();
-	for (j = 0; j < all.n; j++)
-		labels[j] = bucket_label(&all.b[j]);
+	for (j = 0; j < ngroups; j++)
+		labels[j] = octave_label(lo_oct + (int)j);
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct hist *h = &rs->variants[i].rep->runq;
 		double total = (double)hist_total(h);
 
 		series[i] = rs->variants[i].name;
-		for (k = 0; k < h->n; k++)
-			for (j = 0; j < all.n; j++)
-				if (all.b[j].lo_ns == h->b[k].lo_ns && total > 0)
-					v[j * rs->nvariants + i] =
-					    100.0 * (double)h->b[k].count / total;
+		for (k = 0; k < h->n && total > 0; k++) {
+			j = (size_t)(octave(h->b[k].lo_ns) - lo_oct);
+			if (j < ngroups)
+				v[j * rs->nvariants + i] += 100.0 * (double)h->b[k].count / total;
+		}
 	}
 	{
 		struct bar_chart c = {.title = "Run-queue latency",
 				      .ylabel = "% of waits",
 				      .stacked = false,
-				      .ngroups = all.n,
+				      .ngroups = ngroups,
 				      .nseries = rs->nvariants,
 				      .group = (const char *const *)labels,
 				      .series = series,
 				      .v = v};
 
-		report_chart(rp, &c, "runq", "Run-queue latency, share of waits per bucket");
+		report_chart(rp, &c, "runq",
+			     "Run-queue latency: share of waits per bucket, each bucket from the "
+			     "time it is labelled with to twice that");
 	}
-	for (j = 0; j < all.n; j++)
+	for (j = 0; j < ngroups; j++)
 		free(labels[j]);
 	free(labels);
 	free(series);
