@@ -55,6 +55,9 @@ static void small_or_unmeasured_stolen_is_not_named(void **state)
 	t = explain_with_clock(&f, 900, 905); /* task clock ahead: woken slices, nothing taken */
 	assert_no_claim(t, "The host took");
 	fx_free(&f);
+	t = explain_with_clock(&f, 30, 20); /* 33%, but 20 ms in all: too little to matter */
+	assert_no_claim(t, "The host took");
+	fx_free(&f);
 	t = explain_with_clock(&f, 900, -1); /* no clock block: nothing known */
 	assert_no_claim(t, "The host took");
 	fx_free(&f);
