@@ -251,9 +251,9 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	    (ww.tol_wait_ns + ww.extra_ns) / 1e6);
 	if (s->lost_wakeup_missed)
 		fig(cwait,
-		    "; the collector missed %llu wakeups in this run: the run-queue wait after "
-		    "each "
-		    "counts as blocked, so eBPF's runnable time can fall short",
+		    "; the kernel's tracepoints missed %llu wakeups in this run: the collector "
+		    "took each one's run-queue wait back from the blocked state by the "
+		    "kernel's own run_delay, so eBPF's runnable time follows schedstat's there",
 		    (unsigned long long)s->lost_wakeup_missed);
 	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d",
 	    matched - bad_sw, matched, COUNT_SLACK);
@@ -530,7 +530,7 @@ static void check_lost(const struct run *r, struct check_list *cl)
 	fig(c,
 	    "ring buffer %llu, map full %llu, program misses %llu; switches missed and repaired "
 	    "by the collector: %llu in, %llu out; wakeups not seen: %llu (each one's run-queue "
-	    "wait counted as the blocked state before it)",
+	    "wait taken back from the blocked state by the kernel's run_delay)",
 	    (unsigned long long)s->lost_ringbuf, (unsigned long long)s->lost_map_full,
 	    (unsigned long long)s->lost_prog_misses, (unsigned long long)s->lost_switch_in_missed,
 	    (unsigned long long)s->lost_switch_out_missed,
