@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	long long tasks = -1;
 	long long wait = -1;
 	uint64_t wall[NVARIANTS] = {0};
-	int c, only = -1;
+	int c, only;
 
 	cli_prog = argv[0];
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
@@ -169,11 +169,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
-	if (o.list) {
-		for (int v = 0; v < NVARIANTS; v++)
-			printf("%s\n", variants[v]);
-		return 0;
-	}
+	only = cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.tasks = tasks >= 0 ? (unsigned int)tasks : o.quick ? 10 : 50;
 	p.wait_ns = wait >= 0 ? (uint64_t)wait : o.quick ? 50 * NSEC_PER_MSEC : 200 * NSEC_PER_MSEC;
@@ -181,42 +177,19 @@ int main(int argc, char **argv)
 	if ((double)p.tasks * ns_to_s(p.wait_ns) > 3600)
 		cli_die("--tasks %u x --wait %.3f s would take over an hour serially", p.tasks,
 			ns_to_s(p.wait_ns));
-	if (o.variant) {
-		cli_check_variant(o.variant, variants);
-		for (int v = 0; v < NVARIANTS; v++)
-			if (!strcmp(o.variant, variants[v]))
-				only = v;
-	}
-	if (o.json)
-		cli_check_writable(o.json);
 	/* Every worker, main, and the server's acceptor and connection threads. */
 	if (threads_init(2 * 20 + 8))
 		return 1;
 	if (p.io == IO_SOCKET && delay_raise_nofile(2 * 20 + 64))
 		return 1;
 
-	if (only >= 0) {
-		json_t *res = run_variant(&p, only, &wall[only]);
+	if (only >= 0)
+		return result_finish(run_variant(&p, only, &wall[only]), o.json);
 
-		if (o.json && result_write(res, o.json))
-			return 1;
-		json_decref(res);
-		return 0;
-	}
+	json_t *all = result_new_set(DEMO);
 
-	json_t *all = json_object(), *runs = json_array();
-
-	if (!all || !runs)
-		abort();
 	for (int v = 0; v < NVARIANTS; v++)
-		if (json_array_append_new(runs, run_variant(&p, v, &wall[v])))
-			abort();
+		result_add_run(all, run_variant(&p, v, &wall[v]));
 	print_comparison(&p, wall);
-	json_set_int(all, "schema", RESULT_SCHEMA);
-	json_set_str(all, "demo", DEMO);
-	json_set_new(all, "runs", runs);
-	if (o.json && result_write(all, o.json))
-		return 1;
-	json_decref(all);
-	return 0;
+	return result_finish(all, o.json);
 }

@@ -378,8 +378,8 @@ int main(int argc, char **argv)
 	long long tasks = -1, n = -1, workers = -1;
 	double wall[4] = {0};
 	int64_t sum[4] = {0};
-	json_t *doc = NULL, *runs = NULL;
-	int c, nv = 0, rc = 0;
+	json_t *doc = NULL;
+	int c, rc = 0;
 
 	cli_prog = "02_cpu_bound";
 	if (cpus < 1)
@@ -406,15 +406,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
-	if (o.list) {
-		for (const char *const *v = variants; *v; v++)
-			puts(*v);
-		return 0;
-	}
-	if (o.variant)
-		cli_check_variant(o.variant, variants);
-	if (o.json)
-		cli_check_writable(o.json);
+	cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.tasks = tasks >= 0 ? tasks : o.quick ? 4 : 8;
 	p.n = n >= 0 ? n : o.quick ? 10000000 : 30000000;
@@ -423,12 +415,7 @@ int main(int argc, char **argv)
 	if (threads_init(p.workers + 8))
 		return 1;
 	if (!o.variant) {
-		doc = json_object();
-		runs = json_array();
-		if (!doc || !runs)
-			abort();
-		json_set_int(doc, "schema", RESULT_SCHEMA);
-		json_set_str(doc, "demo", DEMO);
+		doc = result_new_set(DEMO);
 		printf("%s: %d tasks of `for i in range(%lld): s += (i*i) %% 97` as VM bytecode\n"
 		       "%ld CPUs, %d workers, switch interval %d ms\n\n",
 		       DEMO, p.tasks, p.n, cpus, p.workers, p.switch_ms);
@@ -443,7 +430,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
 			return 1;
 		}
-		nv++;
 		if (o.variant) {
 			json_t *g = json_object_get(res, "gil");
 
@@ -457,14 +443,11 @@ int main(int argc, char **argv)
 				    json_integer_value(json_object_get(g, "drop_requests")),
 				    json_integer_value(json_object_get(g, "forced_switch_waits")));
 			printf("\n");
-			if (o.json && result_write(res, o.json))
-				rc = 1;
-			json_decref(res);
+			rc = result_finish(res, o.json);
 		} else {
 			printf("  %-14s %8.3f s\n", variants[v], wall[v]);
 			fflush(stdout);
-			if (json_array_append_new(runs, res))
-				abort();
+			result_add_run(doc, res);
 		}
 	}
 	if (!o.variant) {
@@ -497,13 +480,9 @@ int main(int argc, char **argv)
 		       shape ? "as expected (the GIL gives no speedup; processes and no-GIL "
 			       "threads scale)"
 			     : "NOT as expected (a busy machine? see the bounds above)");
-		json_set_new(doc, "runs", runs);
-		if (o.json && result_write(doc, o.json))
-			rc = 1;
-		json_decref(doc);
+		rc = result_finish(doc, o.json);
 		if (!agree)
 			rc = 1;
 	}
-	(void)nv;
 	return rc;
 }

@@ -390,7 +390,7 @@ int main(int argc, char **argv)
 	struct params p = {0};
 	struct outcome out[NVARIANTS] = {0};
 	long long tasks = -1, wait = -1;
-	int c, only = -1;
+	int c, only;
 
 	cli_prog = argv[0];
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
@@ -409,11 +409,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
-	if (o.list) {
-		for (int v = 0; v < NVARIANTS; v++)
-			printf("%s\n", variants[v]);
-		return 0;
-	}
+	only = cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.tasks = tasks >= 0 ? (unsigned int)tasks : o.quick ? 10 : 50;
 	p.wait_ns = wait >= 0 ? (uint64_t)wait : o.quick ? 50 * NSEC_PER_MSEC : 200 * NSEC_PER_MSEC;
@@ -421,40 +417,19 @@ int main(int argc, char **argv)
 	if ((double)p.tasks * ns_to_s(p.wait_ns) > 3600)
 		cli_die("--tasks %u x --wait %.3f s would take over an hour when blocking", p.tasks,
 			ns_to_s(p.wait_ns));
-	if (o.variant) {
-		cli_check_variant(o.variant, variants);
-		only = strcmp(o.variant, "await") ? V_BLOCKING : V_AWAIT;
-	}
-	if (o.json)
-		cli_check_writable(o.json);
 	if (threads_init(4))
 		return 1;
 	/* One timerfd per task. */
 	if (delay_raise_nofile(p.tasks + 64))
 		return 1;
 
-	if (only >= 0) {
-		json_t *res = run_variant(&p, only, &out[only]);
+	if (only >= 0)
+		return result_finish(run_variant(&p, only, &out[only]), o.json);
 
-		if (o.json && result_write(res, o.json))
-			return 1;
-		json_decref(res);
-		return 0;
-	}
+	json_t *all = result_new_set(DEMO);
 
-	json_t *all = json_object(), *runs = json_array();
-
-	if (!all || !runs)
-		abort();
 	for (int v = 0; v < NVARIANTS; v++)
-		if (json_array_append_new(runs, run_variant(&p, v, &out[v])))
-			abort();
+		result_add_run(all, run_variant(&p, v, &out[v]));
 	print_comparison(&p, out);
-	json_set_int(all, "schema", RESULT_SCHEMA);
-	json_set_str(all, "demo", DEMO);
-	json_set_new(all, "runs", runs);
-	if (o.json && result_write(all, o.json))
-		return 1;
-	json_decref(all);
-	return 0;
+	return result_finish(all, o.json);
 }

@@ -403,7 +403,7 @@ int main(int argc, char **argv)
 	struct params p = {.produce_ms = 1, .consume_ms = 5, .capacity = 200, .payload = 4096};
 	long long duration = -1;
 	struct summary sum[2] = {0};
-	json_t *doc = NULL, *runs = NULL;
+	json_t *doc = NULL;
 	int c, rc = 0;
 
 	cli_prog = "04_backpressure";
@@ -438,15 +438,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_die("unexpected argument '%s'", argv[optind]);
-	if (o.list) {
-		for (const char *const *v = variants; *v; v++)
-			puts(*v);
-		return 0;
-	}
-	if (o.variant)
-		cli_check_variant(o.variant, variants);
-	if (o.json)
-		cli_check_writable(o.json);
+	cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 5) * NSEC_PER_SEC;
 	/* Bound the memory the latency log and an unbounded backlog can take. */
@@ -460,12 +452,7 @@ int main(int argc, char **argv)
 	if (threads_init(16))
 		return 1;
 	if (!o.variant) {
-		doc = json_object();
-		runs = json_array();
-		if (!doc || !runs)
-			abort();
-		json_set_int(doc, "schema", RESULT_SCHEMA);
-		json_set_str(doc, "demo", DEMO);
+		doc = result_new_set(DEMO);
 		printf("%s: a producer every %d ms, a consumer taking %d ms per item (%s), for "
 		       "%.1f s;\n"
 		       "each item carries %d bytes; the bounded queue holds %d\n\n",
@@ -491,11 +478,9 @@ int main(int argc, char **argv)
 			    (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
 			    ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat), sum[v].peak_kib,
 			    sum[v].peak_kib - sum[v].start_kib);
-			if (o.json && result_write(res, o.json))
-				rc = 1;
-			json_decref(res);
-		} else if (json_array_append_new(runs, res)) {
-			abort();
+			rc = result_finish(res, o.json);
+		} else {
+			result_add_run(doc, res);
 		}
 	}
 	if (!o.variant) {
@@ -541,10 +526,7 @@ int main(int argc, char **argv)
 		    shape
 			? "as expected (the bound holds the backlog; without it the backlog grows)"
 			: "NOT as expected (a busy machine? see the figures above)");
-		json_set_new(doc, "runs", runs);
-		if (o.json && result_write(doc, o.json))
-			rc = 1;
-		json_decref(doc);
+		rc = result_finish(doc, o.json);
 	}
 	return rc;
 }

@@ -299,30 +299,16 @@ int main(int argc, char **argv)
 	if (!wall)
 		abort();
 
+	json_t *res;
+
 	if (o.variant) {
-		json_t *res = run_variant(&p, p.workers[0], &wall[0]);
-
-		if (o.json && result_write(res, o.json))
-			return 1;
-		json_decref(res);
-		free(wall);
-		return 0;
+		res = run_variant(&p, p.workers[0], &wall[0]);
+	} else {
+		res = result_new_set(DEMO);
+		for (unsigned int i = 0; i < p.nruns; i++)
+			result_add_run(res, run_variant(&p, p.workers[i], &wall[i]));
+		print_comparison(&p, wall);
 	}
-
-	json_t *all = json_object(), *runs = json_array();
-
-	if (!all || !runs)
-		abort();
-	for (unsigned int i = 0; i < p.nruns; i++)
-		if (json_array_append_new(runs, run_variant(&p, p.workers[i], &wall[i])))
-			abort();
-	print_comparison(&p, wall);
-	json_set_int(all, "schema", RESULT_SCHEMA);
-	json_set_str(all, "demo", DEMO);
-	json_set_new(all, "runs", runs);
-	if (o.json && result_write(all, o.json))
-		return 1;
-	json_decref(all);
 	free(wall);
-	return 0;
+	return result_finish(res, o.json);
 }

@@ -111,6 +111,26 @@ void cli_check_variant(const char *variant, const char *const *known)
 	cli_die("unknown variant '%s'; the variants are: %s", variant, list);
 }
 
+int cli_variant(const struct demo_opts *o, const char *const *known)
+{
+	int only = -1;
+
+	if (o->list) {
+		for (const char *const *k = known; *k; k++)
+			puts(*k);
+		exit(0);
+	}
+	if (o->variant) {
+		cli_check_variant(o->variant, known);
+		for (int i = 0; known[i]; i++)
+			if (!strcmp(o->variant, known[i]))
+				only = i;
+	}
+	if (o->json)
+		cli_check_writable(o->json);
+	return only;
+}
+
 void cli_check_writable(const char *path)
 {
 	bool existed = access(path, F_OK) == 0;

@@ -52,6 +52,12 @@ unsigned long long cli_seconds(const char *opt, const char *arg, double min, dou
 /* Die unless @variant is one of the NULL-terminated @known. */
 void cli_check_variant(const char *variant, const char *const *known);
 
+/* Settle the common options once a demo's own are parsed: --list-variants
+ * prints @known (NULL-terminated) and exits 0; an unknown --variant or an
+ * unwritable --json exits 2. Returns the index of --variant in @known, or -1
+ * when every variant runs. */
+int cli_variant(const struct demo_opts *o, const char *const *known);
+
 /* Fail early (exit 2) if @path cannot be written, before any work is done. */
 void cli_check_writable(const char *path);
 

@@ -47,6 +47,32 @@ json_t *result_new(const char *demo, const char *variant)
 	return res;
 }
 
+json_t *result_new_set(const char *demo)
+{
+	json_t *set = json_object();
+
+	if (!set)
+		abort();
+	json_set_int(set, "schema", RESULT_SCHEMA);
+	json_set_str(set, "demo", demo);
+	json_set_new(set, "runs", json_array());
+	return set;
+}
+
+void result_add_run(json_t *set, json_t *run)
+{
+	if (!run || json_array_append_new(json_object_get(set, "runs"), run))
+		abort();
+}
+
+int result_finish(json_t *res, const char *path)
+{
+	int rc = path && result_write(res, path) ? 1 : 0;
+
+	json_decref(res);
+	return rc;
+}
+
 json_t *result_params(json_t *res)
 {
 	return json_object_get(res, "params");

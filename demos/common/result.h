@@ -19,6 +19,13 @@ void result_add_threads(json_t *res);
 /* Write @res to @path atomically (temporary file, then rename). Returns 0, or
  * -1 after printing what failed. */
 int result_write(json_t *res, const char *path);
+/* The result of a run of every variant: {"schema", "demo", "runs": []}. */
+json_t *result_new_set(const char *demo);
+/* Append one variant's result (stolen) to @set's "runs". */
+void result_add_run(json_t *set, json_t *run);
+/* Write @res to @path when there is one, then release it. Returns the exit
+ * status: 0, or 1 when the write failed. */
+int result_finish(json_t *res, const char *path);
 
 /* Shorthands that abort on allocation failure, so callers stay readable. */
 void json_set_int(json_t *obj, const char *key, long long v);

@@ -199,6 +199,32 @@ static int leftovers(const char *pattern)
 
 /* A path that cannot be written fails, says so, and leaves no temporary
  * file; an existing result is replaced only by a complete one. */
+/* A run of every variant: the runs in order under one schema and demo; the
+ * exit status says whether the file was written. */
+static void variant_set_and_finish(void **state)
+{
+	char path[128];
+	json_t *set = result_new_set("t"), *back;
+
+	(void)state;
+	result_add_run(set, result_new("t", "a"));
+	result_add_run(set, result_new("t", "b"));
+	snprintf(path, sizeof(path), "%s/set.json", dir);
+	assert_int_equal(result_finish(set, path), 0);
+	back = json_load_file(path, 0, NULL);
+	assert_non_null(back);
+	assert_int_equal(json_integer_value(json_object_get(back, "schema")), RESULT_SCHEMA);
+	assert_string_equal(json_string_value(json_object_get(back, "demo")), "t");
+	assert_int_equal(json_array_size(json_object_get(back, "runs")), 2);
+	assert_string_equal(json_string_value(json_object_get(
+				json_array_get(json_object_get(back, "runs"), 1), "variant")),
+			    "b");
+	json_decref(back);
+	assert_int_equal(result_finish(result_new("t", "a"), NULL), 0); /* nowhere to write */
+	snprintf(path, sizeof(path), "%s/no/such/dir/r.json", dir);
+	assert_int_equal(result_finish(result_new("t", "a"), path), 1);
+}
+
 static void unwritable_paths(void **state)
 {
 	char path[128], pattern[160];
@@ -281,9 +307,10 @@ static void check_writable_exits_2(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(top_level_fields), cmocka_unit_test(thread_entries),
-	    cmocka_unit_test(schedstat_lines),	cmocka_unit_test(strings_are_escaped),
-	    cmocka_unit_test(unwritable_paths), cmocka_unit_test(check_writable_exits_2),
+	    cmocka_unit_test(top_level_fields),	      cmocka_unit_test(thread_entries),
+	    cmocka_unit_test(schedstat_lines),	      cmocka_unit_test(strings_are_escaped),
+	    cmocka_unit_test(unwritable_paths),	      cmocka_unit_test(check_writable_exits_2),
+	    cmocka_unit_test(variant_set_and_finish),
 	};
 
 	if (threads_init(16))
