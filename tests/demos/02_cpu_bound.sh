@@ -2,8 +2,13 @@
 # 02_cpu_bound in --quick mode (n = 10,000,000 per task). Workers are the
 # demo's default, max(2, CPUs/2), and tasks = 2 x workers, so the expected
 # speedup 0.85 x min(workers, CPUs) is reachable on any machine (2 or 32
-# CPUs). The wall-time shape is checked on up to 3 attempts; on a machine
-# other work keeps busy, a miss is a skip only when the kernel shows it:
+# CPUs). "threads-gil no faster than serial" is checked within the GIL run
+# itself: its wall is at least (0.9 x) its workers' summed CPU time, i.e. one
+# worker ran at a time. Against serial's wall it would compare two runs made
+# at different moments on a shared VM, and serial alone was seen 25% slow
+# (processes then "beat" the 2-CPU bound). The wall-time shape is checked on
+# up to 3 attempts; on a machine other work keeps busy, a miss is a skip only
+# when the kernel shows it:
 # the workers waited in run queues or the hypervisor stole the CPUs.
 . "$(dirname "$0")/../lib.sh"
 D=02_cpu_bound
@@ -38,8 +43,10 @@ shape() {
 		(.runs | map({key: .variant, value: .wall_s}) | from_entries) as $w |
 		(.runs[2].params.workers) as $workers |
 		([$workers, $cpus] | min) as $best |
-		(if $w["threads-gil"] / $w.serial >= 0.9 then empty else
-			"threads-gil/serial wall \($w["threads-gil"] / $w.serial) < 0.9" end),
+		(.runs[] | select(.variant == "threads-gil") |
+			([.threads[] | select(.name | startswith("worker")) | .schedstat.run_ns] | add / 1e9) as $cpu |
+			if .wall_s >= 0.9 * $cpu then empty else
+			"threads-gil wall \(.wall_s) s < 0.9 x its workers'"'"' CPU time \($cpu) s: they ran in parallel" end),
 		(("processes", "threads-nogil") as $v |
 			if $w.serial / $w[$v] >= 0.85 * $best then empty else
 			"\($v) speedup \($w.serial / $w[$v]) < 0.85 x min(\($workers) workers, \($cpus) CPUs)" end)' "$1"
@@ -78,7 +85,7 @@ for attempt in 1 2 3; do
 	[ -n "$why" ] && echo "# machine busy: $why" | tr '\n' ';' && echo
 done
 if [ -z "$problems" ]; then
-	ok "$D: threads-gil no faster than serial; processes and threads-nogil speed up >= 0.85 x min($W, $CPUS)"
+	ok "$D: threads-gil ran one worker at a time; processes and threads-nogil speed up >= 0.85 x min($W, $CPUS)"
 elif [ "$problems" != "the demo failed" ] && [ -n "$why" ]; then
 	skip "$D: wall-time shape" "the machine was busy in every attempt: $(echo $why)"
 else
