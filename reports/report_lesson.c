@@ -8,7 +8,7 @@
 #include "report.h"
 
 static const struct lesson *const lessons[] = {
-    &lesson_01_io_wait,	     &lesson_02_cpu_bound,	  &lesson_03_event_loop,
+    &lesson_01_io_wait,	     &lesson_02_cpu_bound,	 &lesson_03_event_loop,
     &lesson_04_backpressure, &lesson_05_thread_overhead,
 };
 

@@ -18,8 +18,8 @@ static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		const struct sched_acct *s = &rs->runs[i].sched;
 
 		dropped += s->lost_ringbuf + s->lost_map_full + s->lost_prog_misses;
-		repaired += s->lost_switch_in_missed + s->lost_switch_out_missed +
-			    s->lost_wakeup_missed;
+		repaired +=
+		    s->lost_switch_in_missed + s->lost_switch_out_missed + s->lost_wakeup_missed;
 	}
 	if (dropped) {
 		*warn = true;
@@ -61,7 +61,8 @@ static void noise_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 			sb_printf(out, "the hypervisor or interrupts took %s from running threads",
 				  fig_dur(e, sizeof(e), nz.stolen_ns));
 		else if (nz.idle_cpus >= 0.05)
-			sb_printf(out, " although the run itself left %.1f of its CPUs idle on average",
+			sb_printf(out,
+				  " although the run itself left %.1f of its CPUs idle on average",
 				  nz.idle_cpus);
 	}
 	if (any) {
@@ -69,7 +70,8 @@ static void noise_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		sb_add(out, ". The lesson may be distorted: trace again when the machine is "
 			    "quieter, or with --repeat 3 to take medians.");
 	} else {
-		sb_add(out, " The host was quiet: no thread waited for a CPU this run did not hold.");
+		sb_add(out,
+		       " The host was quiet: no thread waited for a CPU this run did not hold.");
 	}
 }
 
@@ -85,8 +87,9 @@ void trust_text(const struct report *rp, struct sbuf *out, bool *warn)
 	}
 	sb_printf(out, "Cross-checks: %zu of %zu passed", cl->n - failed, cl->n);
 	if (failed)
-		sb_printf(out, " (%zu failed: the figures they compare are less certain; see "
-			       "Cross-checks below)",
+		sb_printf(out,
+			  " (%zu failed: the figures they compare are less certain; see "
+			  "Cross-checks below)",
 			  failed);
 	sb_add(out, ".");
 	lost_text(rp->rs, out, warn);
