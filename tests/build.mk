@@ -5,11 +5,11 @@ UNIT_LIBS += $(DEMO_LIB)
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf -Icollectors
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) $(UNIT_LDLIBS) -lpthread -lm
 
 # The same user-space code again under AddressSanitizer and UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
