@@ -24,10 +24,6 @@
 #define TASK_UNINTERRUPTIBLE 0x2
 #define TASK_NOLOAD 0x400
 #define PF_KTHREAD 0x00200000
-/* preempt_count() bits (include/linux/preempt.h) */
-#define SOFTIRQ_OFFSET (1U << 8)
-#define HARDIRQ_MASK (0xfU << 16)
-#define NMI_MASK (0xfU << 20)
 
 /* futex(2) ops that wait: WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2 */
 #define FUTEX_CMD_MASK 127
@@ -42,9 +38,6 @@ const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 const volatile __u64 ringbuf_wake_bytes = 1 << 20;
 /* The command's first thread: its exec opens the command's window (set before attach). */
 __u32 root_tid = 0;
-
-/* This CPU's preemption and interrupt nesting, as preempt_count() reads it. */
-extern int __preempt_count __ksym __weak;
 
 /*
  * tp_btf programs read task fields directly (the pointers are BTF-typed,
@@ -117,13 +110,23 @@ struct {
 	__type(value, struct st_wake);
 } wakes SEC(".maps");
 
-/* The softirq vector this CPU is serving, + 1 (0: none): names a softirq waker. */
+/*
+ * The interrupt context this CPU is in, kept by the irq and hrtimer
+ * tracepoints (preempt_count is not readable here: data symbols are not in
+ * kallsyms), so a wakeup from it names the context.
+ */
+struct cpu_context {
+	__u32 softirq;	   /* the vector being served + 1, 0: none */
+	__u16 hardirq;	   /* nesting of device interrupt handlers */
+	__u16 hrtimer;	   /* nesting of hrtimer expiries (timers, sleeps' ends) */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} softirq_vec SEC(".maps");
+	__type(value, struct cpu_context);
+} cpu_ctx SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -457,23 +460,20 @@ static __always_inline void current_waker(struct st_waker *w)
 {
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 zero = 0, *vec, tid = (__u32)id;
-	unsigned int pc = 0;
-	int *pcp = &__preempt_count ? bpf_this_cpu_ptr(&__preempt_count) : NULL;
+	__u32 zero = 0, tid = (__u32)id;
+	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
 
-	if (pcp)
-		pc = (unsigned int)*pcp;
 	w->id = 0;
 	w->pid = 0;
 	w->comm[0] = '\0';
-	if (pc & (HARDIRQ_MASK | NMI_MASK)) {
+	if (cc && (cc->hrtimer || cc->hardirq)) {
 		w->kind = WK_HARDIRQ;
+		w->id = cc->hrtimer ? HARDIRQ_TIMER : HARDIRQ_DEVICE;
 		return;
 	}
-	if (pc & SOFTIRQ_OFFSET) {
-		vec = bpf_map_lookup_elem(&softirq_vec, &zero);
+	if (cc && cc->softirq) {
 		w->kind = WK_SOFTIRQ;
-		w->id = vec && *vec ? *vec - 1 : ~0U;
+		w->id = cc->softirq - 1;
 		return;
 	}
 	if (!tid) {
@@ -881,13 +881,22 @@ static __always_inline int handle_sys_exit(long ret)
 	return 0;
 }
 
-/* The softirq vector this CPU serves (+1), so a wakeup from it is named by kind. */
-static __always_inline int set_softirq(__u32 v)
-{
-	__u32 zero = 0, *cur = bpf_map_lookup_elem(&softirq_vec, &zero);
+/* Where this CPU is: entering (+1) or leaving (-1) a handler; a softirq by vector. */
+enum { CTX_SOFTIRQ, CTX_HARDIRQ, CTX_HRTIMER };
 
-	if (cur)
-		*cur = v;
+static __always_inline int set_context(int what, int delta, __u32 vec)
+{
+	__u32 zero = 0;
+	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
+
+	if (!cc)
+		return 0;
+	if (what == CTX_SOFTIRQ)
+		cc->softirq = delta > 0 ? vec + 1 : 0;
+	else if (what == CTX_HARDIRQ)
+		cc->hardirq = delta > 0 ? cc->hardirq + 1 : cc->hardirq ? cc->hardirq - 1 : 0;
+	else
+		cc->hrtimer = delta > 0 ? cc->hrtimer + 1 : cc->hrtimer ? cc->hrtimer - 1 : 0;
 	return 0;
 }
 
@@ -958,16 +967,41 @@ static __always_inline int set_softirq(__u32 v)
 		return handle_sys_exit(ret);                                                       \
 	}                                                                                          \
                                                                                                    \
-	SEC(#KIND "/softirq_entry")                                                                \
-	int BPF_PROG(softirq_entry_##SFX, unsigned int vec)                                        \
-	{                                                                                          \
-		return set_softirq(vec + 1);                                                       \
-	}                                                                                          \
-                                                                                                   \
+	/* Exits before entries: attached in this order, no entry is counted without its exit. */ \
 	SEC(#KIND "/softirq_exit")                                                                 \
 	int BPF_PROG(softirq_exit_##SFX, unsigned int vec)                                         \
 	{                                                                                          \
-		return set_softirq(0);                                                             \
+		return set_context(CTX_SOFTIRQ, -1, vec);                                          \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/softirq_entry")                                                                \
+	int BPF_PROG(softirq_entry_##SFX, unsigned int vec)                                        \
+	{                                                                                          \
+		return set_context(CTX_SOFTIRQ, 1, vec);                                           \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/irq_handler_exit")                                                             \
+	int BPF_PROG(irq_handler_exit_##SFX, int irq)                                              \
+	{                                                                                          \
+		return set_context(CTX_HARDIRQ, -1, 0);                                            \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/irq_handler_entry")                                                            \
+	int BPF_PROG(irq_handler_entry_##SFX, int irq)                                             \
+	{                                                                                          \
+		return set_context(CTX_HARDIRQ, 1, 0);                                             \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/hrtimer_expire_exit")                                                          \
+	int BPF_PROG(hrtimer_expire_exit_##SFX, void *timer)                                       \
+	{                                                                                          \
+		return set_context(CTX_HRTIMER, -1, 0);                                            \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/hrtimer_expire_entry")                                                         \
+	int BPF_PROG(hrtimer_expire_entry_##SFX, void *timer)                                      \
+	{                                                                                          \
+		return set_context(CTX_HRTIMER, 1, 0);                                             \
 	}
 
 DEFINE_PROGRAMS(tp_btf, btf, true)

@@ -82,12 +82,14 @@ enum st_waker_kind {
 	WK_THREAD,  /* a traced thread: id is its tid */
 	WK_PROCESS, /* a task of an untraced process: id is its tid, comm kept */
 	WK_KTHREAD, /* a kernel thread (kworker, ksoftirqd...): id is its tid */
-	WK_HARDIRQ, /* hard interrupt context (timers' expiry: hrtimer) */
+	WK_HARDIRQ, /* hard interrupt context: id HARDIRQ_TIMER (an hrtimer expiring) or _DEVICE */
 	WK_SOFTIRQ, /* softirq context: id is the vector (NET_RX, TIMER, BLOCK...) */
 	WK_IDLE,    /* the idle task outside interrupt context */
 	WK_FORK,    /* a new thread's first run queue entry: id is its parent's tid */
 	NR_WAKER_KINDS,
 };
+
+enum { HARDIRQ_DEVICE, HARDIRQ_TIMER };
 
 /* The waker as sched_waking saw it, kept until sched_wakeup. */
 struct st_waker {

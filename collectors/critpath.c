@@ -167,6 +167,22 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start,
 				jumps_here++;
 				continue;
 			}
+			/*
+			 * A thread's exit wakes its joiner after the exit
+			 * tracepoint ended its last interval: the path goes on
+			 * from that end, the gap being the joiner's wait.
+			 */
+			if (w && iv[w->first + w->n - 1].end < t &&
+			    iv[w->first + w->n - 1].end > I->start) {
+				uint64_t e = iv[w->first + w->n - 1].end;
+
+				if (push(out, &cap, cur->tid, I->state, WK_THREAD, w->tid, e, t))
+					goto fail;
+				t = e;
+				cur = w;
+				jumps_here = 0;
+				continue;
+			}
 		}
 		/* Ended by a context, or by no one seen: the wait itself is on the path. */
 		if (push(out, &cap, cur->tid, I->state, next ? next->waker_kind : WK_NONE,

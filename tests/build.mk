@@ -18,3 +18,12 @@ sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN_FLAGS='$(SAN)' demos reports unit collectors
 
 test: sanitize
+
+# Test programs of known behaviour the integration suites trace.
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/tests/workloads/%,$(WORKLOAD_SRCS))
+unit: $(WORKLOADS)
+
+$(BUILD)/tests/workloads/%: $(BUILD)/obj/tests/workloads/%.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread
