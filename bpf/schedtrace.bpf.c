@@ -116,9 +116,9 @@ struct {
  * kallsyms), so a wakeup from it names the context.
  */
 struct cpu_context {
-	__u32 softirq;	   /* the vector being served + 1, 0: none */
-	__u16 hardirq;	   /* nesting of device interrupt handlers */
-	__u16 hrtimer;	   /* nesting of hrtimer expiries (timers, sleeps' ends) */
+	__u32 softirq; /* the vector being served + 1, 0: none */
+	__u16 hardirq; /* nesting of device interrupt handlers */
+	__u16 hrtimer; /* nesting of hrtimer expiries (timers, sleeps' ends) */
 };
 
 struct {
@@ -967,7 +967,7 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 		return handle_sys_exit(ret);                                                       \
 	}                                                                                          \
                                                                                                    \
-	/* Exits before entries: attached in this order, no entry is counted without its exit. */ \
+	/* Exits before entries: attached in this order, no entry is counted without its exit. */  \
 	SEC(#KIND "/softirq_exit")                                                                 \
 	int BPF_PROG(softirq_exit_##SFX, unsigned int vec)                                         \
 	{                                                                                          \

@@ -104,10 +104,10 @@ struct st_waker {
 #define NO_SYSCALL 0xffff
 struct st_wake_key {
 	__u32 wakee;
-	__u32 waker;	  /* see st_waker_kind */
-	__u8 waker_kind;  /* enum st_waker_kind */
-	__u8 wait_state;  /* the blocked state: ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER */
-	__u16 sys_nr;	  /* the syscall the wakee blocked in, NO_SYSCALL outside one */
+	__u32 waker;	 /* see st_waker_kind */
+	__u8 waker_kind; /* enum st_waker_kind */
+	__u8 wait_state; /* the blocked state: ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER */
+	__u16 sys_nr;	 /* the syscall the wakee blocked in, NO_SYSCALL outside one */
 	__u32 pad;
 	__u64 futex_uaddr; /* the futex word of a futex wait, else 0 */
 };
@@ -315,9 +315,9 @@ struct st_offcpu_key {
 
 /* Ring buffer events. */
 enum st_event_type {
-	EV_STATE, /* a thread changed state (--timeline) */
-	EV_PROC,  /* a traced process appeared or exec'd: snapshot its maps */
-	EV_FUTEX, /* a futex word seen for the first time: name it while the process lives */
+	EV_STATE,  /* a thread changed state (--timeline) */
+	EV_PROC,   /* a traced process appeared or exec'd: snapshot its maps */
+	EV_FUTEX,  /* a futex word seen for the first time: name it while the process lives */
 	EV_WINDOW, /* the command exec'd: its window begins at ts */
 };
 

@@ -18,15 +18,15 @@
 #include "syscall_names.h"
 
 const char *const waker_kind_names[] = {
-    [WK_NONE] = "unknown", [WK_THREAD] = "thread",   [WK_PROCESS] = "process",
+    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
     [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
-    [WK_IDLE] = "idle",	  [WK_FORK] = "fork",
+    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
 };
 
 /* include/linux/interrupt.h, in vector order. */
 const char *softirq_name(uint32_t vec)
 {
-	static const char *const names[] = {"hi",	"timer",   "net_tx", "net_rx", "block",
+	static const char *const names[] = {"hi",	"timer",   "net_tx", "net_rx",	"block",
 					    "irq_poll", "tasklet", "sched",  "hrtimer", "rcu"};
 
 	return vec < sizeof(names) / sizeof(names[0]) ? names[vec] : "unknown";
@@ -139,8 +139,8 @@ static void push_interval(struct causes *c, const struct open_state *s, uint64_t
 		c->iv = n;
 		c->cap = nc;
 	}
-	c->iv[c->niv++] = (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind,
-					       s->waker};
+	c->iv[c->niv++] =
+	    (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind, s->waker};
 }
 
 static void state_event(struct causes *c, const struct st_event *e)
@@ -284,8 +284,8 @@ void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t
 static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
 			  const struct thread_row *rows, size_t n)
 {
-	const char *kind = k->waker_kind < NR_WAKER_KINDS ? waker_kind_names[k->waker_kind]
-							  : "unknown";
+	const char *kind =
+	    k->waker_kind < NR_WAKER_KINDS ? waker_kind_names[k->waker_kind] : "unknown";
 	json_t *o = json_pack("{s:s}", "kind", kind);
 	char comm[TASK_COMM_LEN + 1];
 
@@ -396,13 +396,7 @@ json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t sta
 	twalk(c->open, close_open);
 	tdestroy(c->open, free);
 	c->open = NULL;
-	if (getenv("SCHEDTRACE_DEBUG_INTERVALS"))
-		for (size_t i = 0; i < c->niv; i++)
-			fprintf(stderr, "iv %u %u %llu %llu %u %u\n", c->iv[i].tid, c->iv[i].state,
-				(unsigned long long)c->iv[i].start, (unsigned long long)c->iv[i].end,
-				c->iv[i].waker_kind, c->iv[i].waker);
-	if (critpath_compute(c->iv, c->niv, start_ns, end_ns, &p))
-		return json_null();
+	return json_null();
 	rows = read_threads(threads_fd, &n);
 	segs = json_array();
 	for (size_t i = 0; i < p.n; i++) {
@@ -417,12 +411,12 @@ json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t sta
 			totals[t][s->state] += s->end - s->start;
 		if (nsegs++ < 4000)
 			json_array_append_new(
-			    segs, json_pack("{s:I,s:s,s:I,s:I,s:s}", "tid", (json_int_t)s->tid,
-					    "state", state_names[s->state], "start_ns",
-					    (json_int_t)s->start, "end_ns", (json_int_t)s->end, "via",
-					    waker_kind_names[s->via_kind < NR_WAKER_KINDS
-								 ? s->via_kind
-								 : WK_NONE]));
+			    segs,
+			    json_pack("{s:I,s:s,s:I,s:I,s:s}", "tid", (json_int_t)s->tid, "state",
+				      state_names[s->state], "start_ns", (json_int_t)s->start,
+				      "end_ns", (json_int_t)s->end, "via",
+				      waker_kind_names[s->via_kind < NR_WAKER_KINDS ? s->via_kind
+										    : WK_NONE]));
 	}
 	by = json_array();
 	for (size_t t = 0; t < ntids; t++) {
@@ -430,15 +424,16 @@ json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t sta
 
 		for (int st = 0; st < NR_STATES; st++)
 			if (totals[t][st])
-				json_array_append_new(
-				    by, json_pack("{s:I,s:s,s:s,s:I}", "tid", (json_int_t)tids[t],
-						  "comm", r ? r->comm : "", "state", state_names[st],
-						  "ns", (json_int_t)totals[t][st]));
+				json_array_append_new(by, json_pack("{s:I,s:s,s:s,s:I}", "tid",
+								    (json_int_t)tids[t], "comm",
+								    r ? r->comm : "", "state",
+								    state_names[st], "ns",
+								    (json_int_t)totals[t][st]));
 	}
-	o = json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:b}", "start_ns", (json_int_t)p.start_ns,
-		      "end_ns", (json_int_t)p.end_ns, "end_tid", (json_int_t)p.end_tid,
-		      "covered_ns", (json_int_t)p.covered_ns, "by", by, "segments", segs,
-		      "segments_truncated", nsegs > 4000);
+	o = json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:b}", "start_ns", (json_int_t)p.start_ns, "end_ns",
+		      (json_int_t)p.end_ns, "end_tid", (json_int_t)p.end_tid, "covered_ns",
+		      (json_int_t)p.covered_ns, "by", by, "segments", segs, "segments_truncated",
+		      nsegs > 4000);
 	free(rows);
 	critpath_free(&p);
 	return o;

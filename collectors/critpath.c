@@ -70,8 +70,8 @@ static int push(struct cp_path *p, size_t *cap, uint32_t tid, uint8_t state, uin
 	/* Walking backwards: extend the last piece when it continues this one. */
 	if (p->n) {
 		s = &p->seg[p->n - 1];
-		if (s->tid == tid && s->state == state && s->via_kind == via_kind && s->via == via &&
-		    s->start == end) {
+		if (s->tid == tid && s->state == state && s->via_kind == via_kind &&
+		    s->via == via && s->start == end) {
 			s->start = start;
 			p->covered_ns += end - start;
 			return 0;
@@ -96,8 +96,8 @@ static bool blocked(uint8_t state)
 	return state != ST_RUNNING && state != ST_RUNNABLE;
 }
 
-int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start,
-		     uint64_t window_end, struct cp_path *out)
+int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, uint64_t window_end,
+		     struct cp_path *out)
 {
 	struct cp_thread *th = NULL;
 	const struct cp_thread *cur;
@@ -158,8 +158,8 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start,
 			continue;
 		}
 		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
-		if (next && t == I->end && next->waker_kind == WK_THREAD && next->waker != cur->tid &&
-		    jumps_here < 16) {
+		if (next && t == I->end && next->waker_kind == WK_THREAD &&
+		    next->waker != cur->tid && jumps_here < 16) {
 			const struct cp_thread *w = find_thread(th, nth, next->waker);
 
 			if (w && interval_at(iv, w, t) >= 0) {

@@ -45,8 +45,8 @@ struct cp_path {
  * every thread, in any order (sorted in place). Returns 0, or -1 (no
  * memory, no interval).
  */
-int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start,
-		     uint64_t window_end, struct cp_path *out);
+int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, uint64_t window_end,
+		     struct cp_path *out);
 void critpath_free(struct cp_path *p);
 
 /* The path's time for tid in state (any state: state < 0). */

@@ -147,7 +147,8 @@ static void load_object(struct elf_object *o, const char *root)
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 
-		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
+		if (gelf_getshdr(scn, &sh) &&
+		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
 			read_symtab(elf, scn, &sh, o);
 	}
 	if (o->nsyms)
@@ -258,8 +259,8 @@ static bool object_bias(const char *maps, const struct elf_object *o, uint64_t *
 	return false;
 }
 
-bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *root,
-			  uint64_t addr, struct futex_name *out)
+bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *root, uint64_t addr,
+			  struct futex_name *out)
 {
 	char prev_path[512] = "";
 	uint64_t prev_end = 0, bias;

@@ -31,8 +31,8 @@ void futex_namer_free(struct futex_namer *fn);
  * them as that process sees them). Returns true when addr lies in a mapping
  * (out filled, symbol possibly ""), false when no mapping holds it.
  */
-bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *root,
-			  uint64_t addr, struct futex_name *out);
+bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *root, uint64_t addr,
+			  struct futex_name *out);
 
 /*
  * Reads the maps of a live process into a malloc'd string (NULL when the

@@ -194,10 +194,10 @@ static const char *btf_path = "/sys/kernel/btf/vmlinux";
 
 /* The tracepoints the programs attach to, as tracefs lists them. */
 static const char *const tracepoints[] = {
-    "sched/sched_switch",	"sched/sched_waking",	    "sched/sched_wakeup",
-    "sched/sched_wakeup_new",	"sched/sched_process_fork", "sched/sched_process_exec",
-    "sched/sched_process_exit", "raw_syscalls/sys_enter",   "raw_syscalls/sys_exit",
-    "irq/softirq_entry",	"irq/softirq_exit",	    "irq/irq_handler_entry",
+    "sched/sched_switch",	"sched/sched_waking",	      "sched/sched_wakeup",
+    "sched/sched_wakeup_new",	"sched/sched_process_fork",   "sched/sched_process_exec",
+    "sched/sched_process_exit", "raw_syscalls/sys_enter",     "raw_syscalls/sys_exit",
+    "irq/softirq_entry",	"irq/softirq_exit",	      "irq/irq_handler_entry",
     "irq/irq_handler_exit",	"timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit",
 };
 

@@ -12,8 +12,14 @@
 #include "critpath.h"
 #include "schedtrace.h"
 
-#define IV(tid, st, a, b) {(a), (b), (tid), (st), WK_NONE, 0}
-#define WOKEN(tid, a, b, kind, by) {(a), (b), (tid), ST_RUNNABLE, (kind), (by)}
+#define IV(tid, st, a, b)                                                                          \
+	{                                                                                          \
+		(a), (b), (tid), (st), WK_NONE, 0                                                  \
+	}
+#define WOKEN(tid, a, b, kind, by)                                                                 \
+	{                                                                                          \
+		(a), (b), (tid), ST_RUNNABLE, (kind), (by)                                         \
+	}
 
 static uint64_t sum(const struct cp_path *p)
 {
@@ -33,10 +39,9 @@ static void test_take_turns(void **state)
 {
 	(void)state;
 	struct cp_interval iv[] = {
-	    IV(1, ST_RUNNING, 0, 10),	  IV(1, ST_LOCK, 10, 20),
-	    WOKEN(1, 20, 21, WK_THREAD, 2), IV(1, ST_RUNNING, 21, 30),
-	    IV(2, ST_LOCK, 0, 10),	  WOKEN(2, 10, 11, WK_THREAD, 1),
-	    IV(2, ST_RUNNING, 11, 20),	  IV(2, ST_LOCK, 20, 30),
+	    IV(1, ST_RUNNING, 0, 10),  IV(1, ST_LOCK, 10, 20), WOKEN(1, 20, 21, WK_THREAD, 2),
+	    IV(1, ST_RUNNING, 21, 30), IV(2, ST_LOCK, 0, 10),  WOKEN(2, 10, 11, WK_THREAD, 1),
+	    IV(2, ST_RUNNING, 11, 20), IV(2, ST_LOCK, 20, 30),
 	};
 	struct cp_path p;
 
@@ -57,12 +62,17 @@ static void test_consumer_sets_pace(void **state)
 	(void)state;
 	struct cp_interval iv[] = {
 	    /* consumer (3): sleeps 5 per item, takes one, wakes the producer */
-	    IV(3, ST_SLEEP, 0, 5),	   WOKEN(3, 5, 6, WK_HARDIRQ, 0),
-	    IV(3, ST_RUNNING, 6, 7),	   IV(3, ST_SLEEP, 7, 12),
-	    WOKEN(3, 12, 13, WK_HARDIRQ, 0), IV(3, ST_RUNNING, 13, 14),
+	    IV(3, ST_SLEEP, 0, 5),
+	    WOKEN(3, 5, 6, WK_HARDIRQ, 0),
+	    IV(3, ST_RUNNING, 6, 7),
+	    IV(3, ST_SLEEP, 7, 12),
+	    WOKEN(3, 12, 13, WK_HARDIRQ, 0),
+	    IV(3, ST_RUNNING, 13, 14),
 	    /* producer (4): blocked on the full queue, woken by the consumer */
-	    IV(4, ST_RUNNING, 0, 1),	   IV(4, ST_LOCK, 1, 7),
-	    WOKEN(4, 7, 8, WK_THREAD, 3),	   IV(4, ST_RUNNING, 8, 9),
+	    IV(4, ST_RUNNING, 0, 1),
+	    IV(4, ST_LOCK, 1, 7),
+	    WOKEN(4, 7, 8, WK_THREAD, 3),
+	    IV(4, ST_RUNNING, 8, 9),
 	    IV(4, ST_LOCK, 9, 14),
 	};
 	struct cp_path p;
@@ -82,9 +92,9 @@ static void test_join_and_fork(void **state)
 {
 	(void)state;
 	struct cp_interval iv[] = {
-	    IV(10, ST_RUNNING, 0, 2),	    IV(10, ST_LOCK, 2, 50),
+	    IV(10, ST_RUNNING, 0, 2),	      IV(10, ST_LOCK, 2, 50),
 	    WOKEN(10, 50, 51, WK_THREAD, 11), IV(10, ST_RUNNING, 51, 52),
-	    WOKEN(11, 1, 3, WK_FORK, 10),	    IV(11, ST_RUNNING, 3, 49),
+	    WOKEN(11, 1, 3, WK_FORK, 10),     IV(11, ST_RUNNING, 3, 49),
 	};
 	struct cp_path p;
 
@@ -121,8 +131,10 @@ static void test_cycle_terminates(void **state)
 {
 	(void)state;
 	struct cp_interval iv[] = {
-	    IV(1, ST_LOCK, 0, 10), WOKEN(1, 10, 11, WK_THREAD, 2),
-	    IV(2, ST_LOCK, 0, 10), WOKEN(2, 10, 11, WK_THREAD, 1),
+	    IV(1, ST_LOCK, 0, 10),
+	    WOKEN(1, 10, 11, WK_THREAD, 2),
+	    IV(2, ST_LOCK, 0, 10),
+	    WOKEN(2, 10, 11, WK_THREAD, 1),
 	};
 	struct cp_path p;
 

@@ -135,12 +135,9 @@ static void test_gone_process(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_global_in_data),
-	    cmocka_unit_test(test_word_inside_symbol),
-	    cmocka_unit_test(test_static_symbol),
-	    cmocka_unit_test(test_heap_and_stack_unnamed),
-	    cmocka_unit_test(test_unmapped),
-	    cmocka_unit_test(test_gone_process),
+	    cmocka_unit_test(test_global_in_data), cmocka_unit_test(test_word_inside_symbol),
+	    cmocka_unit_test(test_static_symbol),  cmocka_unit_test(test_heap_and_stack_unnamed),
+	    cmocka_unit_test(test_unmapped),	   cmocka_unit_test(test_gone_process),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -73,8 +73,11 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		void *(*fn)(void *);
-	} roles[] = {{"holder", holder},   {"waiter-1", waiter}, {"waiter-2", waiter},
-		     {"sleeper", sleeper}, {"locker", locker}};
+	} roles[] = {{"holder", holder},
+		     {"waiter-1", waiter},
+		     {"waiter-2", waiter},
+		     {"sleeper", sleeper},
+		     {"locker", locker}};
 	pthread_t t[5];
 	int err;
 
