@@ -1,6 +1,8 @@
 # Helpers for the shell test suites; they print the TAP lines tests/run counts.
 # shellcheck shell=bash
 set -u
+# Debian keeps bpftool in /usr/sbin, off a plain user's PATH.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
