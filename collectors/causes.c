@@ -396,7 +396,8 @@ json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t sta
 	twalk(c->open, close_open);
 	tdestroy(c->open, free);
 	c->open = NULL;
-	return json_null();
+	if (critpath_compute(c->iv, c->niv, start_ns, end_ns, &p))
+		return json_null();
 	rows = read_threads(threads_fd, &n);
 	segs = json_array();
 	for (size_t i = 0; i < p.n; i++) {
