@@ -33,6 +33,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -836,7 +837,7 @@ static json_t *results(struct pipeline *pl, int cpus, uint64_t end, struct summa
 	json_set_int(res, "items_done", __atomic_load_n(&pl->sh->done, __ATOMIC_RELAXED));
 	json_set_int(res, "checksum", s->checksum);
 	s->throughput = p->items * 1e9 / wall;
-	json_set_real(res, "throughput_per_s", s->throughput);
+	json_set_real(res, "throughput_per_s", round(s->throughput * 10) / 10);
 	json_set_new(res, "stages", stages_json(pl, cpus, wall, s));
 	json_set_real(res, "bound_per_s", s->bound);
 	json_set_str(res, "bound_stage", s->bottleneck);

@@ -347,7 +347,7 @@ static json_t *results(struct run *r, const char *variant, int v, int cpus, uint
 	json_set_new(res, "latency", part_json(r, 0, buf, &s->p50, &s->p95, &s->p99, &s->max));
 	json_set_new(res, "wait", part_json(r, 1, buf, &dummy, NULL, &s->wait_p99, NULL));
 	json_set_new(res, "service", part_json(r, 2, buf, &s->service_p50, NULL, NULL, NULL));
-	json_set_real(res, "p99_ms", s->p99 / 1e6);
+	json_set_real(res, "p99_ms", round(s->p99 / 1e4) / 100); /* the headline */
 	json_set_new(res, "windows", windows_json(r, win, s));
 	json_set_int(res, "max_depth", (long long)s->max_depth);
 
