@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "figures.h"
 
 #define BOTTLENECK_BUSY 0.70
 #define BOTTLENECK_LEAD 0.15
@@ -37,65 +38,40 @@
 #define LOOP_DOES_ALL 0.60
 #define HYBRID_GAIN 1.5
 
-enum { S_FETCH, S_BLOCKING, S_CPU, S_COUNT };
-static const char *const stage_label[S_COUNT] = {"fetch", "blocking", "cpu"};
-
-struct stage {
-	struct state_sum ss;
-	uint64_t starved_ns, held_ns;
-	double busy; /* of threads × wall */
-};
-
-static void stage_of(const struct run *r, struct stage *s, const char *role, const char *in,
-		     const char *out)
+static double share(uint64_t ns, uint64_t lifetime_ns)
 {
-	double wall = r->demo ? r->demo->wall_s * 1e9 : 0, work;
-
-	memset(s, 0, sizeof(*s));
-	s->ss = state_sum_of(r, role);
-	s->starved_ns = in ? futex_named(r, in).ns : 0;
-	s->held_ns = out ? futex_named(r, out).ns : 0;
-	work = (double)s->ss.lifetime_ns - (double)s->starved_ns - (double)s->held_ns;
-	if (s->ss.threads && wall > 0)
-		s->busy = fmax(0, fmin(1, work / (s->ss.threads * wall)));
+	return lifetime_ns ? (double)ns / (double)lifetime_ns : 0;
 }
 
-static void stages_of(const struct run *r, struct stage st[S_COUNT])
+/* The stage that set @st's pace by the kernel's evidence, or -1 when no
+ * stage stands out past the thresholds. */
+static int bottleneck_of(const struct fig_stage st[FIG_STAGES])
 {
-	stage_of(r, &st[S_FETCH], "loop", NULL, "blocking-stage queue not_full");
-	stage_of(r, &st[S_BLOCKING], "blocking-", "blocking-stage queue not_empty",
-		 "cpu-stage queue not_full");
-	stage_of(r, &st[S_CPU], "cpu-", "cpu-stage queue not_empty", NULL);
+	int best = fig_busiest_stage(st), k;
+	double lead = 1;
+
+	if (best < 0 || st[best].busy < BOTTLENECK_BUSY)
+		return -1;
+	for (k = 0; k < FIG_STAGES; k++)
+		if (k != best && st[k].threads)
+			lead = fmin(lead, st[best].busy - st[k].busy);
+	return lead >= BOTTLENECK_LEAD ? best : -1;
 }
 
-static double share(uint64_t ns, const struct state_sum *ss)
-{
-	return ss->lifetime_ns ? (double)ns / (double)ss->lifetime_ns : 0;
-}
-
-static void bottleneck(const struct variant *v, const struct stage st[S_COUNT],
+static void bottleneck(const struct variant *v, const struct fig_stage st[FIG_STAGES],
 		       struct sentences *out)
 {
 	const char *bound = NULL;
 	const json_t *b = v->rep->demo ? json_object_get(v->rep->demo->root, "bound_stage") : NULL;
-	int best = -1, k;
-	double lead = 1;
+	int best = bottleneck_of(st);
 	char a[32], c[32], d[32], agree[160] = "";
 
-	for (k = 0; k < S_COUNT; k++)
-		if (st[k].ss.threads && (best < 0 || st[k].busy > st[best].busy))
-			best = k;
-	if (best < 0 || st[best].busy < BOTTLENECK_BUSY)
-		return;
-	for (k = 0; k < S_COUNT; k++)
-		if (k != best && st[k].ss.threads)
-			lead = fmin(lead, st[best].busy - st[k].busy);
-	if (lead < BOTTLENECK_LEAD)
+	if (best < 0)
 		return;
 	bound = json_is_string(b) ? json_string_value(b) : NULL;
 	if (bound)
 		snprintf(agree, sizeof(agree), " The demo's own times per item %s: slowest stage %s.",
-			 !strcmp(bound, stage_label[best]) ? "agree" : "differ", bound);
+			 !strcmp(bound, st[best].name) ? "agree" : "differ", bound);
 	sentences_add(
 	    out,
 	    "%s: the %s stage set the pace. By the kernel's account its %zu thread%s %s busy "
@@ -103,12 +79,12 @@ static void bottleneck(const struct variant *v, const struct stage st[S_COUNT],
 	    "fetch loop %.0f%%, the blocking threads %.0f%%, the cpu workers %.0f%% (the rest is "
 	    "time starved of input or held back by a full queue; threshold: ≥ %.0f%% and %.0f "
 	    "points above every other stage).%s",
-	    v->name, stage_label[best], st[best].ss.threads, st[best].ss.threads == 1 ? "" : "s",
-	    st[best].ss.threads == 1 ? "was" : "were", 100 * st[best].busy,
-	    fmt_ns(a, sizeof(a), (double)st[best].ss.ns[ST_RUNNING]),
-	    fmt_ns(c, sizeof(c), (double)st[best].ss.ns[ST_RUNNABLE]),
-	    fmt_ns(d, sizeof(d), (double)st[best].ss.ns[ST_LOCK]), 100 * st[S_FETCH].busy,
-	    100 * st[S_BLOCKING].busy, 100 * st[S_CPU].busy, 100 * BOTTLENECK_BUSY,
+	    v->name, st[best].name, st[best].threads, st[best].threads == 1 ? "" : "s",
+	    st[best].threads == 1 ? "was" : "were", 100 * st[best].busy,
+	    fmt_ns(a, sizeof(a), (double)st[best].running_ns),
+	    fmt_ns(c, sizeof(c), (double)st[best].runnable_ns),
+	    fmt_ns(d, sizeof(d), (double)st[best].lock_ns), 100 * st[FIG_FETCH].busy,
+	    100 * st[FIG_BLOCKING].busy, 100 * st[FIG_CPU].busy, 100 * BOTTLENECK_BUSY,
 	    100 * BOTTLENECK_LEAD, agree);
 }
 
@@ -128,11 +104,11 @@ static double mean_in_flight(const struct run *r)
 	return last ? sum / (double)last : -1;
 }
 
-static void backpressure(const struct variant *v, const struct stage st[S_COUNT],
+static void backpressure(const struct variant *v, const struct fig_stage st[FIG_STAGES],
 			 const struct variant *u, struct sentences *out)
 {
-	double bheld = share(st[S_BLOCKING].held_ns, &st[S_BLOCKING].ss);
-	double lheld = share(st[S_FETCH].held_ns, &st[S_FETCH].ss);
+	double bheld = share(st[FIG_BLOCKING].held_ns, st[FIG_BLOCKING].lifetime_ns);
+	double lheld = share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns);
 	double inflight = mean_in_flight(v->rep), uinflight = u ? mean_in_flight(u->rep) : -1;
 	char a[32], b[32], fl[160] = "";
 
@@ -153,8 +129,8 @@ static void backpressure(const struct variant *v, const struct stage st[S_COUNT]
 		      "blocking-stage queue's not_full (%.0f%% of its time; threshold: ≥ %.0f%% "
 		      "each). While it waits the loop fetches nothing more: the slow last stage "
 		      "paces the whole pipeline and the queues stay bounded.%s",
-		      v->name, fmt_ns(a, sizeof(a), (double)st[S_BLOCKING].held_ns), 100 * bheld,
-		      fmt_ns(b, sizeof(b), (double)st[S_FETCH].held_ns), 100 * lheld,
+		      v->name, fmt_ns(a, sizeof(a), (double)st[FIG_BLOCKING].held_ns), 100 * bheld,
+		      fmt_ns(b, sizeof(b), (double)st[FIG_FETCH].held_ns), 100 * lheld,
 		      100 * HELD_BACK, fl);
 }
 
@@ -164,18 +140,14 @@ static void unbounded(const struct variant *u, const struct variant *b, struct s
 	double maxq = demo_num(u->rep, "queues.cpu.max_len", -1);
 	double cap = demo_param(b->rep->demo, "capacity", 0);
 	double tu = demo_num(u->rep, "throughput_per_s", 0), tb = demo_num(b->rep, "throughput_per_s", 0);
-	char a[32], c[32];
-
 	if (held.count || cap <= 0 || maxq < QUEUE_GROWS * cap)
 		return;
 	sentences_add(out,
 		      "%s: without a bound nothing held the loop back (no futex wait on the "
 		      "blocking-stage queue's not_full) and the queue before the cpu stage grew to "
-		      "%.0f items, %.1f× the bounded run's %.0f (threshold: ≥ %.0f×): the backlog "
-		      "is waiting, latency p50 %s against %s bounded.",
-		      u->name, maxq, maxq / cap, cap, QUEUE_GROWS,
-		      fmt_ns(a, sizeof(a), demo_num(u->rep, "latency.p50", 0)),
-		      fmt_ns(c, sizeof(c), demo_num(b->rep, "latency.p50", 0)));
+		      "%.0f items, %.1f× the bounded run's %.0f (threshold: ≥ %.0f×): work "
+		      "waiting in memory, which a longer run would only make larger.",
+		      u->name, maxq, maxq / cap, cap, QUEUE_GROWS);
 	if (tb > 0 && fabs(tu - tb) <= SAME_PACE * tb)
 		sentences_add(out,
 			      "%s: the unbounded queue bought no throughput: %.0f against %.0f "
@@ -193,14 +165,14 @@ static void threads_only(const struct variant *t, const struct variant *h, struc
 	double tt = demo_num(t->rep, "throughput_per_s", 0);
 	char a[32], b[32];
 
-	if (!cpu.lifetime_ns || share(gil.ns, &cpu) < LOCK_SHARE || wall <= 0)
+	if (!cpu.lifetime_ns || share(gil.ns, cpu.lifetime_ns) < LOCK_SHARE || wall <= 0)
 		return;
 	sentences_add(out,
 		      "%s: the cpu stage's %zu threads shared one interpreter lock: they waited %s "
 		      "on it, %.0f%% of their time (threshold: ≥ %.0f%%), and together ran "
 		      "bytecode on %.2f CPUs on average (their running time / wall).",
 		      t->name, cpu.threads, fmt_ns(a, sizeof(a), (double)gil.ns),
-		      100 * share(gil.ns, &cpu), 100 * LOCK_SHARE,
+		      100 * share(gil.ns, cpu.lifetime_ns), 100 * LOCK_SHARE,
 		      (double)cpu.ns[ST_RUNNING] / (wall * 1e9));
 	if (!h || tt <= 0)
 		return;
@@ -262,11 +234,11 @@ static void explain(const struct run_set *rs, struct sentences *out)
 
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
-		struct stage st[S_COUNT];
+		struct fig_stage st[FIG_STAGES];
 
 		if (!v->rep->demo || v == l)
 			continue;
-		stages_of(v->rep, st);
+		fig_stages(v->rep, st);
 		bottleneck(v, st, out);
 		if (demo_param(v->rep->demo, "capacity", 0) > 0)
 			backpressure(v, st, u, out);
@@ -279,4 +251,84 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		single_loop(l, h && h->rep->demo ? h : NULL, out);
 }
 
-const struct explainer explain_06_hybrid_pipeline = {"06_hybrid_pipeline", explain};
+/* One plain sentence per variant: what ran where, and what set its pace. */
+static void verdict_line(const struct variant *v, const struct variant *b, struct verdicts *out)
+{
+	const struct run *r = v->rep;
+	struct fig_stage st[FIG_STAGES];
+	double tput = demo_num(r, "throughput_per_s", 0), cap = demo_param(r->demo, "capacity", 0);
+	char bcap[64] = "";
+	int best;
+
+	if (b && b->rep->demo)
+		snprintf(bcap, sizeof(bcap), " (at most %.0f in %s)",
+			 demo_param(b->rep->demo, "capacity", 0), b->name);
+	fig_stages(r, st);
+	best = bottleneck_of(st);
+	if (!strcmp(v->name, "single-loop")) {
+		sentences_add(&out->lines,
+			      "%s: %.0f items/s. One thread did every stage, so one item moved at "
+			      "a time: a blocking call or a long computation stalls the whole loop.",
+			      v->name, tput);
+	} else if (!strcmp(v->name, "threads-only")) {
+		sentences_add(&out->lines,
+			      "%s: %.0f items/s. The cpu stage ran in threads under one shared "
+			      "lock: they waited on it %.0f%% of their time, so the bytecode used "
+			      "one CPU at a time.",
+			      v->name, tput,
+			      100 * share(futex_named(r, "GIL").ns, st[FIG_CPU].lifetime_ns));
+	} else if (cap <= 0) {
+		sentences_add(&out->lines,
+			      "%s: %.0f items/s. No bound: the queue before the cpu stage grew to "
+			      "%.0f items%s; a backlog holds waiting work, not speed.",
+			      v->name, tput, demo_num(r, "queues.cpu.max_len", 0), bcap);
+	} else if (best >= 0) {
+		sentences_add(&out->lines,
+			      "%s: %.0f items/s. Each kind of work ran where it fits (an event "
+			      "loop for the fetches, threads for the blocking calls, processes for "
+			      "the bytecode); the %s stage set the pace (busy %.0f%%), and the full "
+			      "queues held the loop back %.0f%% of its time: backpressure.",
+			      v->name, tput, st[best].name, 100 * st[best].busy,
+			      100 * share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns));
+	} else {
+		sentences_add(&out->lines,
+			      "%s: %.0f items/s; no stage stood out as the bottleneck (busy: fetch "
+			      "%.0f%%, blocking %.0f%%, cpu %.0f%%).",
+			      v->name, tput, 100 * st[FIG_FETCH].busy, 100 * st[FIG_BLOCKING].busy,
+			      100 * st[FIG_CPU].busy);
+	}
+}
+
+/* Where the run contradicts the lesson: the hybrid slower than the models it
+ * beats, or its queues past their bound. */
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	const struct variant *h = run_set_variant(rs, "hybrid");
+	const struct variant *t = run_set_variant(rs, "threads-only");
+	const struct variant *l = run_set_variant(rs, "single-loop");
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++)
+		if (rs->variants[i].rep->demo)
+			verdict_line(&rs->variants[i], h, out);
+	if (!h || !h->rep->demo)
+		return;
+	if (l && l->rep->demo &&
+	    demo_num(h->rep, "throughput_per_s", 0) < HYBRID_GAIN * demo_num(l->rep, "throughput_per_s", 0))
+		sentences_add(&out->doubts,
+			      "hybrid moved less than %.1f× single-loop's items per second (%.0f "
+			      "against %.0f): the stages did not overlap as they should.",
+			      HYBRID_GAIN, demo_num(h->rep, "throughput_per_s", 0),
+			      demo_num(l->rep, "throughput_per_s", 0));
+	if (t && t->rep->demo && fig_cpus(rs) >= 2 &&
+	    demo_num(h->rep, "throughput_per_s", 0) < PROCS_GAIN * demo_num(t->rep, "throughput_per_s", 0))
+		sentences_add(&out->doubts,
+			      "hybrid's processes were not %.1f× faster than threads-only's locked "
+			      "threads (%.0f against %.0f items/s) on %d CPUs: see whether they "
+			      "waited for CPUs (the host busy with other work).",
+			      PROCS_GAIN, demo_num(h->rep, "throughput_per_s", 0),
+			      demo_num(t->rep, "throughput_per_s", 0), fig_cpus(rs));
+}
+
+const struct explainer explain_06_hybrid_pipeline = {
+    .demo = "06_hybrid_pipeline", .explain = explain, .verdict = verdict};

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "figures.h"
 
 #define HOCKEY 2.0
 #define WAIT_SHARE 0.50
@@ -46,23 +47,11 @@ static bool bounded(const struct variant *v)
 	return demo_param(v->rep->demo, "capacity", 0) > 0;
 }
 
-/* The workers' idle share: futex time on the queue's not_empty condition
- * over their lifetime; -1 without workers or without the named words. */
-static double idle_share(const struct run *r)
-{
-	struct state_sum w = state_sum_of(r, "worker-");
-	struct futex_by_name ne = futex_named(r, "not_empty");
-
-	if (!w.lifetime_ns || !futex_named(r, "queue").count)
-		return -1;
-	return fmin(1.0, (double)ne.ns / (double)w.lifetime_ns);
-}
-
 static void hockey_stick(const struct variant *lo, const struct variant *hi, struct sentences *out)
 {
 	double p99lo = demo_num(lo->rep, "latency.p99", 0), p99hi = demo_num(hi->rep, "latency.p99", 0);
 	double waithi = demo_num(hi->rep, "wait.p99", 0), svc = demo_num(hi->rep, "service.p50", 0);
-	double idlo = idle_share(lo->rep), idhi = idle_share(hi->rep);
+	double idlo = fig_workers_idle(lo->rep), idhi = fig_workers_idle(hi->rep);
 	char a[32], b[32], c[32];
 
 	if (p99lo > 0 && p99hi >= HOCKEY * p99lo)
@@ -112,7 +101,7 @@ static void windows_ends(const struct run *r, double *p50_first, double *p50_las
 static void over_unbounded(const struct variant *v, struct sentences *out)
 {
 	const struct run *r = v->rep;
-	double first, last, depth, idle = idle_share(r);
+	double first, last, depth, idle = fig_workers_idle(r);
 	double rate = demo_num(r, "rate_per_s", 0), cap = demo_num(r, "capacity_per_s", 0);
 	char a[32], b[32];
 
@@ -245,4 +234,78 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	cpus_short(rs, out);
 }
 
-const struct explainer explain_08_streaming = {"08_streaming", explain};
+/* One plain sentence per variant: its load, its p99, and what the queue did. */
+static void verdict_line(const struct variant *v, struct verdicts *out)
+{
+	const struct run *r = v->rep;
+	double p99 = demo_num(r, "latency.p99", 0), wait = demo_num(r, "wait.p99", 0);
+	double idle = fig_workers_idle(r), first, last, depth;
+	char a[32], b[32];
+
+	if (load_of(v) < 100) {
+		sentences_add(&out->lines,
+			      "%s: at %.0f%% of capacity, p99 %s, of which waiting in the queue %s "
+			      "(p99); the workers sat idle %.0f%% of their time.",
+			      v->name, load_of(v), fmt_ns(a, sizeof(a), p99), fmt_ns(b, sizeof(b), wait),
+			      100 * fmax(0, idle));
+	} else if (!bounded(v)) {
+		windows_ends(r, &first, &last, &depth);
+		sentences_add(&out->lines,
+			      "%s: above capacity with an unbounded queue: it held %.0f requests at "
+			      "the end and a request's p50 grew from %s to %s during the run; "
+			      "nothing stops it growing.",
+			      v->name, depth, fmt_ns(a, sizeof(a), first), fmt_ns(b, sizeof(b), last));
+	} else {
+		sentences_add(&out->lines,
+			      "%s: above capacity with a queue of %.0f: %.0f requests rejected "
+			      "(%.1f%%), and p99 held at %s.",
+			      v->name, demo_param(r->demo, "capacity", 0), demo_num(r, "rejected", 0),
+			      100 * demo_num(r, "rejected", 0) / fmax(1, demo_num(r, "arrivals", 1)),
+			      fmt_ns(a, sizeof(a), p99));
+	}
+}
+
+/* Where the run contradicts the lesson: no hockey stick, an unbounded queue
+ * that did not grow, a bound that did not help. */
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	const struct variant *lo = NULL, *hi = NULL, *ou = NULL, *ob = NULL;
+	double first, last, depth;
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		if (!v->rep->demo || load_of(v) < 0)
+			continue;
+		verdict_line(v, out);
+		if (load_of(v) < 100 && !bounded(v)) {
+			lo = !lo || load_of(v) < load_of(lo) ? v : lo;
+			hi = !hi || load_of(v) > load_of(hi) ? v : hi;
+		} else if (load_of(v) > 100) {
+			*(bounded(v) ? &ob : &ou) = v;
+		}
+	}
+	if (lo && hi && lo != hi &&
+	    demo_num(hi->rep, "latency.p99", 0) < HOCKEY * demo_num(lo->rep, "latency.p99", 0))
+		sentences_add(&out->doubts,
+			      "the hockey stick did not show: p99 at %.0f%% load is less than %.0f× "
+			      "that at %.0f%%.",
+			      load_of(hi), HOCKEY, load_of(lo));
+	if (ou) {
+		windows_ends(ou->rep, &first, &last, &depth);
+		if (first <= 0 || last < GROWS * first)
+			sentences_add(&out->doubts,
+				      "%s's latency did not grow %.0f× over the run, as an unbounded "
+				      "queue above capacity should.",
+				      ou->name, GROWS);
+	}
+	if (ou && ob &&
+	    demo_num(ob->rep, "latency.p99", 0) * BOUNDED_GAIN > demo_num(ou->rep, "latency.p99", 0))
+		sentences_add(&out->doubts,
+			      "the bounded queue did not keep p99 %.0f× below the unbounded one's.",
+			      BOUNDED_GAIN);
+}
+
+const struct explainer explain_08_streaming = {
+    .demo = "08_streaming", .explain = explain, .verdict = verdict};
