@@ -257,7 +257,7 @@ static void verdict_line(const struct variant *v, const struct variant *b, struc
 	const struct run *r = v->rep;
 	struct fig_stage st[FIG_STAGES];
 	double tput = demo_num(r, "throughput_per_s", 0), cap = demo_param(r->demo, "capacity", 0);
-	char bcap[64] = "";
+	char bcap[128] = "";
 	int best;
 
 	if (b && b->rep->demo)
