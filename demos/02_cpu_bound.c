@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "gil.h"
+#include "pydemo.h"
 #include "result.h"
 #include "threads.h"
 #include "vm.h"
@@ -35,6 +36,9 @@
 #define MAX_N 3000000000LL
 
 static const char *const variants[] = {"serial", "threads-gil", "processes", "threads-nogil", NULL};
+/* The same program in CPython (demos/python/02_cpu_bound.py). */
+static const char *const py_variants[] = {"py-serial", "py-threads", "py-processes", "py-convoy",
+					  NULL};
 
 struct params {
 	int tasks;
@@ -382,6 +386,7 @@ int main(int argc, char **argv)
 	int c, rc = 0;
 
 	cli_prog = "02_cpu_bound";
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	if (cpus < 1)
 		cpus = 1;
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
