@@ -212,7 +212,7 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 	qsort(f, s->nfutex, sizeof(*f), futex_desc);
 	line[0] = '\0';
 	for (i = 0; i < s->nfutex && n < MAX_ITEMS; i++) {
-		const char *name = demo_lock_name(r->demo, f[i]->pid, f[i]->addr);
+		const char *name = futex_word_name(r, f[i]);
 
 		if ((double)f[i]->total_ns / (double)life < BLOCKING_SHARE || !f[i]->count)
 			break;

@@ -43,7 +43,7 @@ static void variant_table(struct report *rp, const struct run *r)
 		 (unsigned long long)fs.named_count, (double)fs.named_ns / 1e6);
 	t = doc_table(&rp->doc, head);
 	for (i = 0; i < n && i < TOP_FUTEX; i++) {
-		const char *name = demo_lock_name(r->demo, f[i]->pid, f[i]->addr);
+		const char *name = futex_word_name(r, f[i]);
 
 		doc_cell(t, "%s", name ? name : "(not named)");
 		doc_cell(t, "%d", f[i]->pid);

@@ -9,7 +9,7 @@ $(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) -lelf -lpthread -lm
 
 # The same user-space code again under AddressSanitizer and UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all

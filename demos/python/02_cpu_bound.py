@@ -23,20 +23,41 @@ import schedlab_demo as sd
 DEMO = "02_cpu_bound"
 VARIANTS = ["py-serial", "py-threads", "py-processes", "py-convoy"]
 CHUNK = 10000  # convoy workers look at the stop flag every CHUNK iterations
+TURN = 1000  # a worker notes that it runs every TURN iterations
 
 
-def task(n):
+class Turns:
+    """Which thread ran bytecode last: each worker notes itself every TURN
+    iterations (about 50 us), and a change is a GIL handoff. It counts what
+    the C model's lock counts (gil.handoffs) at that granularity."""
+
+    def __init__(self):
+        self.last = None
+        self.handoffs = 0
+
+    def note(self, who):
+        if self.last is not who:
+            if self.last is not None:
+                self.handoffs += 1
+            self.last = who
+
+
+def task(n, turns=None, who=None):
+    """The seed's loop, in slices of TURN iterations so a worker can note its turn."""
     s = 0
-    for i in range(n):
-        s += (i * i) % 97
+    for base in range(0, n, TURN):
+        if turns:
+            turns.note(who)
+        for i in range(base, min(base + TURN, n)):
+            s += (i * i) % 97
     return s
 
 
-def run_threads(args, workers):
+def run_threads(args, workers, turns):
     results = {}
 
     def job(t):
-        results[t] = task(args.n)
+        results[t] = task(args.n, turns, threading.get_ident())
     sd.Pool(workers, job, range(args.tasks)).run()
     return [results[t] for t in range(args.tasks)]
 
@@ -179,7 +200,7 @@ def run_variant(args, variant, workers):
     params = {"tasks": args.tasks, "n": args.n, "quick": args.quick,
               "workers": 1 if variant == "py-serial" else workers,
               "switch_interval_ms": sys.getswitchinterval() * 1e3}
-    convoy = None
+    convoy, turns = None, Turns()
     start = time.monotonic_ns()
     if variant == "py-processes":
         sums = run_processes(args, workers)
@@ -187,12 +208,14 @@ def run_variant(args, variant, workers):
         convoy = run_convoy(args, workers)
         sums = []
     else:
-        sums = run_threads(args, 1 if variant == "py-serial" else workers)
+        sums = run_threads(args, 1 if variant == "py-serial" else workers, turns)
     end = time.monotonic_ns()
-    sd.thread_end(main)
     res = sd.new_result(DEMO, variant, params)
     sd.set_wall(res, start, end)
     res["python"] = sd.python_block()
+    if variant in ("py-serial", "py-threads"):
+        res["gil"] = {"switch_interval_ns": res["python"]["switch_interval_ns"],
+                      "handoffs": turns.handoffs}
     if convoy:
         res["params"].update(period_ms=args.period_ms, requests=args.requests)
         del res["params"]["tasks"], res["params"]["n"]
@@ -200,6 +223,7 @@ def run_variant(args, variant, workers):
     else:
         res["checksum"] = sum(sums)
         res["task_result"] = sums[0]
+    sd.thread_end(main)  # late: what main does after it is the JSON dump and exit
     sd.add_threads(res)
     return res
 

@@ -225,13 +225,17 @@ def settle(args, variants):
 
 
 def finish(results, demo, args):
-    """Write one variant's result, or the set of every variant's."""
-    if not args.json:
-        return
-    if args.variant:
-        write_json(results[0], args.json)
-    else:
-        write_json({"schema": SCHEMA, "demo": demo, "runs": results}, args.json)
+    """Write one variant's result, or the set of every variant's, then exit
+    at once: the interpreter's teardown would be life after the main
+    thread's own accounting."""
+    if args.json:
+        if args.variant:
+            write_json(results[0], args.json)
+        else:
+            write_json({"schema": SCHEMA, "demo": demo, "runs": results}, args.json)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 class Pool:
