@@ -65,7 +65,8 @@ static size_t runtime_size_in(const char *path)
 		GElf_Shdr sh;
 		Elf_Data *data;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		data = elf_getdata(scn, NULL);
 		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
@@ -146,10 +147,11 @@ struct gil_naming cpython_gil_name(const struct futex_acct *f)
 	size = runtime_size_in(f->object);
 	if (!size) {
 		g.verdict = GIL_UNREADABLE;
-		snprintf(g.why, sizeof(g.why),
-			 "cannot name the GIL: the size of _PyRuntime in %.400s could not be read, so "
-			 "its layout cannot be checked",
-			 f->object);
+		snprintf(
+		    g.why, sizeof(g.why),
+		    "cannot name the GIL: the size of _PyRuntime in %.400s could not be read, so "
+		    "its layout cannot be checked",
+		    f->object);
 		return g;
 	}
 	g.layout = pick(major, minor, size, f->object, &same);
@@ -161,10 +163,11 @@ struct gil_naming cpython_gil_name(const struct futex_acct *f)
 				 "built-in CPython %d.%d header set gives (a different build)",
 				 f->object, size, major, minor);
 		else
-			snprintf(g.why, sizeof(g.why),
-				 "cannot name the GIL: %.400s is CPython %d.%d, and schedlab was built "
-				 "without that version's internal headers (docs/cpython.md)",
-				 f->object, major, minor);
+			snprintf(
+			    g.why, sizeof(g.why),
+			    "cannot name the GIL: %.400s is CPython %d.%d, and schedlab was built "
+			    "without that version's internal headers (docs/cpython.md)",
+			    f->object, major, minor);
 		return g;
 	}
 	for (size_t i = 0; i < 4; i++) {
@@ -173,11 +176,12 @@ struct gil_naming cpython_gil_name(const struct futex_acct *f)
 		if (f->symbol_offset >= w->offset && f->symbol_offset < w->offset + w->size) {
 			g.verdict = GIL_NAMED;
 			g.name = w->name;
-			snprintf(g.why, sizeof(g.why),
-				 "%s: _PyRuntime+%llu in %.400s, by the layout of CPython %s's headers "
-				 "(%.300s)",
-				 w->name, (unsigned long long)f->symbol_offset, f->object,
-				 g.layout->version, g.layout->include);
+			snprintf(
+			    g.why, sizeof(g.why),
+			    "%s: _PyRuntime+%llu in %.400s, by the layout of CPython %s's headers "
+			    "(%.300s)",
+			    w->name, (unsigned long long)f->symbol_offset, f->object,
+			    g.layout->version, g.layout->include);
 			return g;
 		}
 	}

@@ -34,13 +34,13 @@ struct gil_layout {
 
 /* What became of a word in _PyRuntime. */
 enum gil_verdict {
-	GIL_NOT_RUNTIME,  /* not in _PyRuntime: not CPython's (or not resolved) */
-	GIL_NAMED,	  /* one of the GIL's words */
-	GIL_OTHER_WORD,	  /* in _PyRuntime, outside the GIL */
-	GIL_NO_VERSION,	  /* the object's name says no python version */
-	GIL_NO_LAYOUT,	  /* no headers of that version were built in */
+	GIL_NOT_RUNTIME,   /* not in _PyRuntime: not CPython's (or not resolved) */
+	GIL_NAMED,	   /* one of the GIL's words */
+	GIL_OTHER_WORD,	   /* in _PyRuntime, outside the GIL */
+	GIL_NO_VERSION,	   /* the object's name says no python version */
+	GIL_NO_LAYOUT,	   /* no headers of that version were built in */
 	GIL_SIZE_MISMATCH, /* _PyRuntime's size differs from every such layout */
-	GIL_UNREADABLE,	  /* the object's symbol table could not be read */
+	GIL_UNREADABLE,	   /* the object's symbol table could not be read */
 };
 
 struct gil_naming {

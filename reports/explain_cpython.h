@@ -20,13 +20,13 @@
  * model's demo.json "locks", or CPython's _PyRuntime), over the threads whose
  * role starts with @role ("worker"; NULL: every thread). */
 struct gil_figures {
-	bool named;	    /* some futex word was named the GIL's */
-	char why_not[1024];  /* when not named and CPython was seen: why, plainly */
-	char where[1024];   /* CPython: which object, headers and offsets named it */
-	uint64_t waits, wait_ns; /* futex waits on the GIL's words, whole process */
-	struct state_sum threads; /* the threads of @role */
-	double wait_share;	   /* wait_ns / their lifetime */
-	double parallelism;	   /* the variant's CPU / wall */
+	bool named;			 /* some futex word was named the GIL's */
+	char why_not[1024];		 /* when not named and CPython was seen: why, plainly */
+	char where[1024];		 /* CPython: which object, headers and offsets named it */
+	uint64_t waits, wait_ns;	 /* futex waits on the GIL's words, whole process */
+	struct state_sum threads;	 /* the threads of @role */
+	double wait_share;		 /* wait_ns / their lifetime */
+	double parallelism;		 /* the variant's CPU / wall */
 	double handoffs, handoffs_per_s; /* demo.json gil.handoffs; < 0 when unknown */
 	double interval_ns;		 /* the switch interval; 0 when unknown */
 	uint64_t wakeups, by_other;	 /* their wakeups, those by another of them */
