@@ -246,7 +246,7 @@ def main():
     args = p.parse_args()
     todo = sd.settle(args, VARIANTS)
     args.tasks = args.tasks or (4 if args.quick else 8)
-    args.n = args.n if args.n is not None else (10000000 if args.quick else 30000000)
+    args.n = args.n if args.n is not None else (2000000 if args.quick else 30000000)
     args.requests = args.requests or (50 if args.quick else 200)
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval / 1000)
