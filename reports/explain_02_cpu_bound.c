@@ -24,6 +24,7 @@
 
 #include "explain.h"
 #include "explain_cpython.h"
+#include "figures.h"
 
 #define SERIAL_PARALLELISM 1.25
 #define FREE_CPU_SHARE 0.10
@@ -36,14 +37,10 @@
 #define RUNQ_SHARE 0.10
 #define SLOWER_RATIO 1.5
 
-/* Workers: params.workers, else the threads of role "worker-*". */
+/* Workers: the figures layer's count (params.workers, ...). */
 static double workers_of(const struct run *r)
 {
-	double w = demo_param(r->demo, "workers", 0);
-
-	if (w <= 0)
-		w = (double)state_sum_of(r, "worker").threads;
-	return w;
+	return fig_workers(r);
 }
 
 /* The switch interval in ns: demo.json's gil block, else params. */
@@ -245,14 +242,14 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
 		double workers = workers_of(v->rep);
-		double bound = fmin(workers, (double)rs->cpus);
+		double bound = fig_bound(rs, v->rep);
 
 		if (strstr(v->name, "convoy")) {
 			explain_convoy(v, out);
 			continue;
 		}
 		if (v == gil || v == py_gil) {
-			int made = gil_variant(v, bound, workers, rs->cpus, out);
+			int made = gil_variant(v, bound, workers, fig_cpus(rs), out);
 
 			if (v == gil)
 				gil_claims = made;
@@ -261,13 +258,13 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			continue;
 		}
 		if (is_python(v)) {
-			free_variant(v, bound, workers, rs->cpus, out);
+			free_variant(v, bound, workers, fig_cpus(rs), out);
 			explain_cpython_gil(v->rep, "", "worker", out);
 			if (!py_best || v->m[M_WALL_S].med < py_best->m[M_WALL_S].med)
 				py_best = v;
 			continue;
 		}
-		if (free_variant(v, bound, workers, rs->cpus, out) && bound >= 2 &&
+		if (free_variant(v, bound, workers, fig_cpus(rs), out) && bound >= 2 &&
 		    (!free_scaled || !strcmp(v->name, "threads-nogil")))
 			free_scaled = v;
 		if (!best || v->m[M_WALL_S].med < best->m[M_WALL_S].med)
@@ -284,4 +281,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			      free_scaled->name, free_scaled->m[M_PARALLELISM].med);
 }
 
-const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain};
+const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain, NULL};
