@@ -162,15 +162,16 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 			    "%s: the GIL changed hands %.0f times in %.2f s, %.0f handoffs/s: "
 			    "about 1/switch interval (%s → %.0f/s; within %.1f-%.1f×), so "
 			    "it moved on the waiters' drop requests, not on its own.",
-			    v->name, handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval), ceiling,
-			    HANDOFF_LO, HANDOFF_HI);
+			    v->name, handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval),
+			    ceiling, HANDOFF_LO, HANDOFF_HI);
 		else
-			sentences_add(out,
-				      "%s: the GIL changed hands %.0f times in %.2f s, %.0f handoffs/s "
-				      "(one per %s), against 1/switch interval (%s) = %.0f/s.",
-				      v->name, handoffs, wall, rate,
-				      fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
-				      fmt_ns(d3, sizeof(d3), interval), ceiling);
+			sentences_add(
+			    out,
+			    "%s: the GIL changed hands %.0f times in %.2f s, %.0f handoffs/s "
+			    "(one per %s), against 1/switch interval (%s) = %.0f/s.",
+			    v->name, handoffs, wall, rate,
+			    fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
+			    fmt_ns(d3, sizeof(d3), interval), ceiling);
 	}
 	return made;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "explain_cpython.h"
 
 #define DOMINANT_SHARE 0.10
 #define BLOCKING_SHARE 0.01
@@ -269,6 +270,7 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 	processes(r, prefix, out);
 	syscalls(r, prefix, ss.lifetime_ns, out);
 	futexes(r, prefix, ss.lifetime_ns, out);
+	explain_cpython_gil(r, prefix, NULL, out);
 	run_queue(r, prefix, &ss, out);
 }
 

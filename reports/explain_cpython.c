@@ -139,14 +139,14 @@ void explain_cpython_gil(const struct run *r, const char *prefix, const char *ro
 		      g.threads.threads, g.threads.threads == 1 ? "" : "s");
 	if (g.wait_share >= GIL_CONTENDED_SHARE)
 		sentences_add(out,
-			      "%sThe threads contended on the GIL: waiting for it took %.0f%% of "
-			      "their lifetime (threshold: ≥ %.0f%%).",
+			      "%sCPython's GIL was contended: waiting for it took %.0f%% of the "
+			      "threads' lifetime (threshold: ≥ %.0f%%).",
 			      prefix, 100 * g.wait_share, 100 * GIL_CONTENDED_SHARE);
 	else
 		sentences_add(out,
-			      "%sThe GIL was not contended: waiting for it took %.1f%% of the "
-			      "threads' lifetime, under the %.0f%% it takes to say they fought "
-			      "over it.",
+			      "%sCPython's GIL was not contended: waiting for it took %.1f%% of "
+			      "the threads' lifetime, under the %.0f%% it takes to say they "
+			      "fought over it.",
 			      prefix, 100 * g.wait_share, 100 * GIL_CONTENDED_SHARE);
 }
 
