@@ -240,7 +240,12 @@ def finish(results, demo, args):
 
 class Pool:
     """N worker threads named NAME-1..NAME-N taking jobs from a shared queue,
-    as the seed's ThreadPoolExecutor does; each records itself as it ends."""
+    as the seed's ThreadPoolExecutor does; each records itself as it ends.
+
+    A worker that runs out of jobs waits for the others before it takes its
+    accounting: a CPython thread still needs the GIL to exit, and one that
+    exits while others compute would wait for it after its own accounting,
+    where neither its schedstat nor its getrusage can count it."""
 
     def __init__(self, workers, job, items, name="worker"):
         import queue
@@ -250,6 +255,7 @@ class Pool:
         for _ in range(workers):
             self.q.put(None)
         self.job = job
+        self.done = threading.Barrier(workers)
         self.threads = [threading.Thread(target=self._run, args=("%s-%d" % (name, i + 1),),
                                          name="%s-%d" % (name, i + 1))
                         for i in range(workers)]
@@ -266,6 +272,11 @@ class Pool:
                 rec.tasks += 1
         except BaseException as e:  # reported by run(), after the join
             self.error = e
+            self.done.abort()
+        try:
+            self.done.wait()
+        except threading.BrokenBarrierError:
+            pass
         thread_end(rec)
 
     def run(self):
