@@ -88,13 +88,44 @@ static void wakers(const struct run *r, const char *role, struct gil_figures *g)
 	}
 }
 
+/* Whether a futex word of process @pid was named the GIL's. */
+static bool has_gil(const struct run *r, int pid)
+{
+	for (size_t i = 0; i < r->sched.nfutex; i++) {
+		const char *name = futex_word_name(r, &r->sched.futex[i]);
+
+		if (r->sched.futex[i].pid == pid && name && !strncmp(name, "GIL", 3))
+			return true;
+	}
+	return false;
+}
+
+/* The threads of @role in the processes that have a GIL (a traced command
+ * may run others: a shell, a launcher). */
+static struct state_sum gil_threads(const struct run *r, const char *role)
+{
+	struct state_sum ss = {0};
+
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+
+		if (!role_is(t->comm, role) || !has_gil(r, t->pid))
+			continue;
+		ss.threads++;
+		for (int k = 0; k < ST_COUNT; k++)
+			ss.ns[k] += t->state_ns[k];
+		ss.lifetime_ns += t->lifetime_ns;
+	}
+	return ss;
+}
+
 static struct gil_figures run_figures(const struct run *r, const char *role)
 {
 	struct gil_figures g = {0};
 	double wall = r->m[M_WALL_S];
 
 	gil_waits(r, &g);
-	g.threads = state_sum_of(r, role);
+	g.threads = gil_threads(r, role);
 	g.wait_share =
 	    g.threads.lifetime_ns ? (double)g.wait_ns / (double)g.threads.lifetime_ns : 0;
 	g.parallelism = r->m[M_PARALLELISM];
@@ -132,11 +163,12 @@ void explain_cpython_gil(const struct run *r, const char *prefix, const char *ro
 	fs = futex_sum_of(r);
 	sentences_add(out,
 		      "%sCPython's GIL, found with no change to the program from its futex "
-		      "words in %s: %llu waits on it (%s), %s in all, %.0f%% of the lifetime of "
-		      "the %zu thread%s that could wait on it.",
+		      "words in %s: %llu waits on it (%s), %s in all, %.1f%% of the lifetime of "
+		      "the %zu %s%sthread%s of its process.",
 		      prefix, g.where, (unsigned long long)g.waits, fs.names,
 		      fmt_ns(d1, sizeof(d1), (double)g.wait_ns), 100 * g.wait_share,
-		      g.threads.threads, g.threads.threads == 1 ? "" : "s");
+		      g.threads.threads, role ? role : "", role ? " " : "",
+		      g.threads.threads == 1 ? "" : "s");
 	if (g.wait_share >= GIL_CONTENDED_SHARE)
 		sentences_add(out,
 			      "%sCPython's GIL was contended: waiting for it took %.0f%% of the "
