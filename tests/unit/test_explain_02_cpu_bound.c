@@ -128,7 +128,7 @@ static void waits_were_on_the_gil(void **state)
 	assert_claim(explain_gil(&f, g), "condition variables, 760 waits");
 	fx_free(&f);
 	g.named = false; /* the same waits on a word nobody named */
-	assert_no_claim(explain_gil(&f, g), "were on the GIL");
+	assert_no_claim(explain_gil(&f, g), "that lock was the GIL");
 	fx_free(&f);
 }
 

@@ -20,7 +20,7 @@ static const struct partial_case cases[] = {
     {"02_cpu_bound",
      {"threads-gil", "processes"},
      {"worker-1", "worker-2"},
-     {"changed hands", "were on the GIL", "the cause is the lock"}},
+     {"changed hands", "that lock was the GIL", "the cause is the lock"}},
     {"03_event_loop",
      {"await", "blocking"},
      {"loop"},

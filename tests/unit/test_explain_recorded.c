@@ -18,7 +18,7 @@ static void cpu_bound_recorded(void **state)
 	assert_claim(t, "threads-gil: its 2 threads spent 37% of their time blocked");
 	assert_claim(t, "condition variables, 283 waits");
 	assert_claim(t, "GIL cond 204 waits 848.9 ms");
-	assert_claim(t, "The GIL changed hands 69 times in 1.21 s, once every");
+	assert_claim(t, "threads-gil: the GIL changed hands 69 times in 1.21 s, once every");
 	assert_no_claim(t, "about once per switch interval"); /* 57/s is not 200/s */
 	assert_claim(t, "\nprocesses kept 1.61 CPUs busy, 81% of the");
 	assert_claim(t, "\nthreads-nogil kept only 1.10 CPUs busy, 55% of the");
