@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "costs.h"
 #include "explain.h"
 
 #define SWITCHES_LO 1.9
@@ -48,43 +49,6 @@
 #define READ_FAULTS 0.01
 #define PRIVATE_WRITE 0.90
 #define PRIVATE_READ 0.10
-
-/* The "costs" entry @name of run @r, or NULL. */
-static const json_t *cost(const struct run *r, const char *name)
-{
-	const json_t *costs = r->demo ? json_object_get(r->demo->root, "costs") : NULL, *e;
-	size_t i;
-
-	json_array_foreach(costs, i, e)
-	{
-		const char *n = json_string_value(json_object_get(e, "name"));
-
-		if (n && !strcmp(n, name) && !json_object_get(e, "skipped"))
-			return e;
-	}
-	return NULL;
-}
-
-static double num(const json_t *e, const char *path, double dflt)
-{
-	char key[64];
-
-	while (e && *path) {
-		size_t n = strcspn(path, ".");
-
-		snprintf(key, sizeof(key), "%.*s", (int)n, path);
-		e = json_is_object(e) ? json_object_get(e, key) : NULL;
-		path += n + (path[n] == '.');
-	}
-	return json_is_number(e) ? json_number_value(e) : dflt;
-}
-
-static const char *str(const json_t *e, const char *key)
-{
-	const char *s = json_string_value(json_object_get(e, key));
-
-	return s ? s : "?";
-}
 
 /* The sched.json thread named @comm (the first one), or NULL. */
 static const struct sched_thread *thread_named(const struct run *r, const char *comm)
@@ -118,7 +82,7 @@ static double kernel_switches(const struct run *r, const json_t *e)
 
 static void switch_one_cpu(const struct variant *v, const json_t *e, struct sentences *out)
 {
-	double rts = num(e, "round_trips", 0), sw = kernel_switches(v->rep, e);
+	double rts = cost_num(e, "round_trips", 0), sw = kernel_switches(v->rep, e);
 	char d1[32], d2[32];
 
 	if (rts <= 0 || sw < 0 || sw < SWITCHES_LO * rts || sw > SWITCHES_HI * rts)
@@ -127,8 +91,9 @@ static void switch_one_cpu(const struct variant *v, const json_t *e, struct sent
 		      "%s: %s: %s per round trip, %s per switch: the kernel counted %.0f "
 		      "switches for %.0f round trips, %.2f each (threshold: %.1f to %.1f): on "
 		      "one CPU every round trip is two context switches, a → b and b → a.",
-		      v->name, str(e, "label"), fmt_ns(d1, sizeof(d1), num(e, "rt_ns", 0)),
-		      fmt_ns(d2, sizeof(d2), num(e, "switch_ns", 0)), sw, rts, sw / rts,
+		      v->name, cost_str(e, "label"),
+		      fmt_ns(d1, sizeof(d1), cost_num(e, "rt_ns", 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(e, "switch_ns", 0)), sw, rts, sw / rts,
 		      SWITCHES_LO, SWITCHES_HI);
 }
 
@@ -141,13 +106,13 @@ static void switch_kinds(const struct variant *v, const char *chan, const char *
 
 	snprintf(tn, sizeof(tn), "threads-%s-%s", chan, place);
 	snprintf(pn, sizeof(pn), "processes-%s-%s", chan, place);
-	t = cost(v->rep, tn);
-	p = cost(v->rep, pn);
-	if (!t || !p || num(t, "switch_ns", 0) <= 0)
+	t = cost_entry(v->rep, tn);
+	p = cost_entry(v->rep, pn);
+	if (!t || !p || cost_num(t, "switch_ns", 0) <= 0)
 		return;
-	ratio = num(p, "switch_ns", 0) / num(t, "switch_ns", 0);
-	fmt_ns(d1, sizeof(d1), num(t, "switch_ns", 0));
-	fmt_ns(d2, sizeof(d2), num(p, "switch_ns", 0));
+	ratio = cost_num(p, "switch_ns", 0) / cost_num(t, "switch_ns", 0);
+	fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0));
+	fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0));
 	if (ratio >= PROCESS_DEARER)
 		sentences_add(out,
 			      "%s: over a %s, %s: a switch between two processes took %s against "
@@ -168,15 +133,15 @@ static void switch_kinds(const struct variant *v, const char *chan, const char *
 
 static void switch_cross(const struct variant *v, struct sentences *out)
 {
-	const json_t *s = cost(v->rep, "threads-pipe-same"),
-		     *x = cost(v->rep, "threads-pipe-cross");
+	const json_t *s = cost_entry(v->rep, "threads-pipe-same"),
+		     *x = cost_entry(v->rep, "threads-pipe-cross");
 	const struct sched_thread *xa = thread_named(v->rep, "th-pipe-xcpu-b");
 	double ratio;
 	char d1[32], d2[32], d3[32], woke[160] = "";
 
-	if (!s || !x || num(s, "rt_ns", 0) <= 0)
+	if (!s || !x || cost_num(s, "rt_ns", 0) <= 0)
 		return;
-	ratio = num(x, "rt_ns", 0) / num(s, "rt_ns", 0);
+	ratio = cost_num(x, "rt_ns", 0) / cost_num(s, "rt_ns", 0);
 	if (ratio < CROSS_DEARER)
 		return;
 	if (xa && xa->wakeups)
@@ -190,8 +155,8 @@ static void switch_cross(const struct variant *v, struct sentences *out)
 		      "%s: across two CPUs a round trip between threads over a pipe took %s, "
 		      "%.1f× the %s on one CPU (threshold: ≥ %.1f×): each hand-off wakes a "
 		      "thread on the other CPU, which has to be interrupted and leave idle%s.",
-		      v->name, fmt_ns(d1, sizeof(d1), num(x, "rt_ns", 0)), ratio,
-		      fmt_ns(d2, sizeof(d2), num(s, "rt_ns", 0)), CROSS_DEARER, woke);
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(x, "rt_ns", 0)), ratio,
+		      fmt_ns(d2, sizeof(d2), cost_num(s, "rt_ns", 0)), CROSS_DEARER, woke);
 }
 
 /* On a busy host other programs take the ping-pong's CPU: involuntary
@@ -225,7 +190,7 @@ static void explain_switch(const struct variant *v, struct sentences *out)
 					   "threads-futex-same", "processes-futex-same"};
 
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
-		const json_t *e = cost(v->rep, same[i]);
+		const json_t *e = cost_entry(v->rep, same[i]);
 
 		if (e)
 			switch_one_cpu(v, e, out);
@@ -254,10 +219,10 @@ static size_t started_seen(const struct run *r, const char *comm, double *run_ns
 
 static void explain_startup(const struct variant *v, struct sentences *out)
 {
-	const json_t *th = cost(v->rep, "thread"), *fk = cost(v->rep, "fork"),
-		     *sp = cost(v->rep, "spawn");
-	double t50 = num(th, "durations.p50", 0), f50 = num(fk, "durations.p50", 0),
-	       s50 = num(sp, "durations.p50", 0);
+	const json_t *th = cost_entry(v->rep, "thread"), *fk = cost_entry(v->rep, "fork"),
+		     *sp = cost_entry(v->rep, "spawn");
+	double t50 = cost_num(th, "durations.p50", 0), f50 = cost_num(fk, "durations.p50", 0),
+	       s50 = cost_num(sp, "durations.p50", 0);
 	char d1[32], d2[32], d3[32];
 
 	if (t50 > 0 && f50 >= FORK_DEARER * t50)
@@ -273,25 +238,25 @@ static void explain_startup(const struct variant *v, struct sentences *out)
 			      "%s: posix_spawn of %s cost more still (median %s, %.1f× fork; "
 			      "threshold: ≥ %.1f×): the new program has to be loaded (exec, the "
 			      "dynamic loader, its libraries).",
-			      v->name, str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
+			      v->name, cost_str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
 			      s50 / f50, SPAWN_APART);
 	else if (f50 > 0 && s50 > 0 && s50 * SPAWN_APART <= f50)
 		sentences_add(out,
 			      "%s: posix_spawn of %s (median %s) was cheaper than fork (%s; "
 			      "threshold: ≤ 1/%.1f of it): it shares the parent's memory until the "
 			      "exec instead of copying its page tables.",
-			      v->name, str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
+			      v->name, cost_str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
 			      fmt_ns(d2, sizeof(d2), f50), SPAWN_APART);
 	for (const json_t *e = th; e; e = e == th ? fk : e == fk ? sp : NULL) {
-		double count = num(e, "count", 0), run;
-		size_t seen = started_seen(v->rep, str(e, "child_comm"), &run);
+		double count = cost_num(e, "count", 0), run;
+		size_t seen = started_seen(v->rep, cost_str(e, "child_comm"), &run);
 
 		if (count > 0 && seen >= STARTS_SEEN * count)
 			sentences_add(
 			    out,
 			    "%s: the kernel saw the %.0f starts of %s: %zu threads named %s "
 			    "(threshold: ≥ %.0f%%), each on a CPU for a median %s%s.",
-			    v->name, count, str(e, "label"), seen, str(e, "child_comm"),
+			    v->name, count, cost_str(e, "label"), seen, cost_str(e, "child_comm"),
 			    100 * STARTS_SEEN, fmt_ns(d3, sizeof(d3), run),
 			    e == sp ? " (loading and running the program)" : "");
 	}
@@ -300,11 +265,11 @@ static void explain_startup(const struct variant *v, struct sentences *out)
 static void explain_ipc(const struct variant *v, struct sentences *out)
 {
 	static const char *const all[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
-	const json_t *pipe = cost(v->rep, "pipe"), *shm = cost(v->rep, "shm");
+	const json_t *pipe = cost_entry(v->rep, "pipe"), *shm = cost_entry(v->rep, "shm");
 	size_t intact = 0, n = 0;
 
 	for (size_t i = 0; i < 4; i++) {
-		const json_t *e = cost(v->rep, all[i]);
+		const json_t *e = cost_entry(v->rep, all[i]);
 
 		if (e) {
 			n++;
@@ -315,9 +280,10 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 		sentences_add(out,
 			      "%s: every byte arrived in all %zu transfers of %.0f MiB: the "
 			      "receiver's sum of the integers equals the sender's (exact).",
-			      v->name, n, num(pipe ? pipe : shm, "bytes", 0) / 1048576.0);
-	if (pipe && shm && num(shm, "cpu_ns_per_mib", 0) > 0 &&
-	    num(pipe, "cpu_ns_per_mib", 0) >= SHM_CHEAPER * num(shm, "cpu_ns_per_mib", 0)) {
+			      v->name, n, cost_num(pipe ? pipe : shm, "bytes", 0) / 1048576.0);
+	if (pipe && shm && cost_num(shm, "cpu_ns_per_mib", 0) > 0 &&
+	    cost_num(pipe, "cpu_ns_per_mib", 0) >=
+		SHM_CHEAPER * cost_num(shm, "cpu_ns_per_mib", 0)) {
 		struct syscall_sum w = syscall_sum_of(v->rep, "pipe-send", "write");
 		char calls[160] = "";
 
@@ -333,13 +299,17 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 		    "each side%s; with shared memory the receiver reads the bytes where the "
 		    "sender put them. (Wall-clock rates, which also depend on how soon each "
 		    "side got a CPU: %.0f MiB/s with shared memory, %.0f through the pipe.)",
-		    v->name, num(pipe, "cpu_ns_per_mib", 0) / num(shm, "cpu_ns_per_mib", 1),
-		    num(shm, "cpu_ns_per_mib", 0) / 1e6, num(pipe, "cpu_ns_per_mib", 0) / 1e6,
-		    SHM_CHEAPER, calls, num(shm, "mib_per_s", 0), num(pipe, "mib_per_s", 0));
+		    v->name,
+		    cost_num(pipe, "cpu_ns_per_mib", 0) / cost_num(shm, "cpu_ns_per_mib", 1),
+		    cost_num(shm, "cpu_ns_per_mib", 0) / 1e6,
+		    cost_num(pipe, "cpu_ns_per_mib", 0) / 1e6, SHM_CHEAPER, calls,
+		    cost_num(shm, "mib_per_s", 0), cost_num(pipe, "mib_per_s", 0));
 	}
 	for (size_t i = 0; i < 2; i++) {
-		const json_t *raw = cost(v->rep, all[i]), *enc = cost(v->rep, all[i + 2]);
-		double c0 = num(raw, "cpu_ns_per_mib", 0), c1 = num(enc, "cpu_ns_per_mib", 0);
+		const json_t *raw = cost_entry(v->rep, all[i]),
+			     *enc = cost_entry(v->rep, all[i + 2]);
+		double c0 = cost_num(raw, "cpu_ns_per_mib", 0),
+		       c1 = cost_num(enc, "cpu_ns_per_mib", 0);
 
 		if (!raw || !enc || c0 <= 0 || c1 < ENCODE_DEARER * c0)
 			continue;
@@ -348,8 +318,9 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 			      "encode/decode against %.2f without, %.1f× (threshold: ≥ %.1f×); "
 			      "%.0f against %.0f MiB/s. Serializing turns a copy into work per "
 			      "value, on both sides, and no transport removes it.",
-			      v->name, str(raw, "label"), c1 / 1e6, c0 / 1e6, c1 / c0,
-			      ENCODE_DEARER, num(enc, "mib_per_s", 0), num(raw, "mib_per_s", 0));
+			      v->name, cost_str(raw, "label"), c1 / 1e6, c0 / 1e6, c1 / c0,
+			      ENCODE_DEARER, cost_num(enc, "mib_per_s", 0),
+			      cost_num(raw, "mib_per_s", 0));
 	}
 }
 
@@ -366,15 +337,15 @@ static double cow_faults(const struct run *r, const json_t *e, const char **sour
 		return (double)(t->minflt + t->majflt);
 	}
 	*source = "the child's getrusage over its pass";
-	return num(e, "minflt", 0) + num(e, "majflt", 0);
+	return cost_num(e, "minflt", 0) + cost_num(e, "majflt", 0);
 }
 
 static void explain_cow(const struct variant *v, struct sentences *out)
 {
-	const json_t *rd = cost(v->rep, "read"), *wr = cost(v->rep, "write");
+	const json_t *rd = cost_entry(v->rep, "read"), *wr = cost_entry(v->rep, "write");
 	const char *src_w = "", *src_r = "";
-	double pages = num(wr ? wr : rd, "pages", 0),
-	       mib = num(wr ? wr : rd, "bytes", 0) / 1048576.0;
+	double pages = cost_num(wr ? wr : rd, "pages", 0),
+	       mib = cost_num(wr ? wr : rd, "bytes", 0) / 1048576.0;
 	double fw = wr ? cow_faults(v->rep, wr, &src_w) : -1;
 	double fr = rd ? cow_faults(v->rep, rd, &src_r) : -1;
 	char d1[32], d2[32];
@@ -389,7 +360,7 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 		    "and the first write to each one copies it (copy on write). The pass "
 		    "took %s.",
 		    v->name, mib, fw, pages, fw / pages, src_w, COW_PER_PAGE,
-		    fmt_ns(d1, sizeof(d1), num(wr, "touch_ns", 0)));
+		    fmt_ns(d1, sizeof(d1), cost_num(wr, "touch_ns", 0)));
 	if (rd && fr >= 0 && fr <= READ_FAULTS * pages)
 		sentences_add(
 		    out,
@@ -397,10 +368,10 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 		    "of the %.0f pages) and %s: fork copied the page tables, not the "
 		    "data, and reading does not copy.",
 		    v->name, fr, src_r, 100 * READ_FAULTS, pages,
-		    fmt_ns(d2, sizeof(d2), num(rd, "touch_ns", 0)));
-	if (rd && wr && num(wr, "private_kib", -1) >= PRIVATE_WRITE * mib * 1024 &&
-	    num(rd, "private_kib", -1) >= 0 &&
-	    num(rd, "private_kib", -1) <= PRIVATE_READ * mib * 1024)
+		    fmt_ns(d2, sizeof(d2), cost_num(rd, "touch_ns", 0)));
+	if (rd && wr && cost_num(wr, "private_kib", -1) >= PRIVATE_WRITE * mib * 1024 &&
+	    cost_num(rd, "private_kib", -1) >= 0 &&
+	    cost_num(rd, "private_kib", -1) <= PRIVATE_READ * mib * 1024)
 		sentences_add(
 		    out,
 		    "%s: the copies are private memory, which RSS does not tell apart: "
@@ -408,8 +379,9 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 		    "memory was %.0f MiB (threshold: ≥ %.0f%% of the buffer) and the "
 		    "reader's %.1f MiB (≤ %.0f%%): after a fork, count PSS or private "
 		    "memory, not RSS.",
-		    v->name, num(wr, "rss_kib", 0) / 1024, num(wr, "private_kib", 0) / 1024,
-		    100 * PRIVATE_WRITE, num(rd, "private_kib", 0) / 1024, 100 * PRIVATE_READ);
+		    v->name, cost_num(wr, "rss_kib", 0) / 1024,
+		    cost_num(wr, "private_kib", 0) / 1024, 100 * PRIVATE_WRITE,
+		    cost_num(rd, "private_kib", 0) / 1024, 100 * PRIVATE_READ);
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
@@ -430,4 +402,117 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
-const struct explainer explain_07_costs = {"07_costs", explain};
+/* One plain sentence per variant: the cost in the chapter's words, and,
+ * apart, what in this run contradicts the shape the demo exists to show. */
+static void verdict_switch(const struct variant *v, struct verdicts *out)
+{
+	const json_t *t = cost_entry(v->rep, "threads-pipe-same"),
+		     *p = cost_entry(v->rep, "processes-pipe-same"),
+		     *x = cost_entry(v->rep, "threads-pipe-cross");
+	char d1[32], d2[32], d3[32], cross[96] = "";
+	double sw;
+
+	if (!t || !p)
+		return;
+	if (x)
+		snprintf(cross, sizeof(cross), "; across two CPUs a thread switch took %s",
+			 fmt_ns(d3, sizeof(d3), cost_num(x, "switch_ns", 0)));
+	sentences_add(&out->lines,
+		      "%s: a context switch between two threads took %s, between two processes "
+		      "%s (ping-pong over a pipe, one CPU)%s.",
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0)), cross);
+	sw = kernel_switches(v->rep, t);
+	if (sw >= 0 && cost_num(t, "round_trips", 0) > 0 &&
+	    sw < SWITCHES_LO * cost_num(t, "round_trips", 0))
+		sentences_add(&out->doubts,
+			      "%s: the kernel counted %.2f switches per round trip on one CPU, "
+			      "fewer than the two each round trip needs: a thread missed in the "
+			      "trace, or the two were not on one CPU.",
+			      v->name, sw / cost_num(t, "round_trips", 1));
+}
+
+static void verdict_startup(const struct variant *v, struct verdicts *out)
+{
+	const json_t *th = cost_entry(v->rep, "thread"), *fk = cost_entry(v->rep, "fork"),
+		     *sp = cost_entry(v->rep, "spawn");
+	char d1[32], d2[32], d3[32];
+
+	if (!th || !fk || !sp)
+		return;
+	sentences_add(&out->lines,
+		      "%s: starting one and waiting for its end took %s for a thread, %s for a "
+		      "process (fork) and %s to run a program (posix_spawn of %s), medians.",
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(th, "durations.p50", 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(fk, "durations.p50", 0)),
+		      fmt_ns(d3, sizeof(d3), cost_num(sp, "durations.p50", 0)),
+		      cost_str(sp, "child_comm"));
+	if (cost_num(th, "durations.p50", 0) >= cost_num(fk, "durations.p50", 0))
+		sentences_add(&out->doubts,
+			      "%s: a thread did not start faster than a process in this run.",
+			      v->name);
+}
+
+static void verdict_ipc(const struct variant *v, struct verdicts *out)
+{
+	const json_t *pi = cost_entry(v->rep, "pipe"), *sh = cost_entry(v->rep, "shm"),
+		     *pe = cost_entry(v->rep, "pipe+encode");
+
+	if (!pi || !sh || !pe)
+		return;
+	sentences_add(
+	    &out->lines,
+	    "%s: moving %.0f MiB to another process cost %.2f ms of CPU per MiB through "
+	    "a pipe, %.2f with shared memory, and %.2f through the pipe with an "
+	    "encode/decode step.",
+	    v->name, cost_num(pi, "bytes", 0) / 1048576.0, cost_num(pi, "cpu_ns_per_mib", 0) / 1e6,
+	    cost_num(sh, "cpu_ns_per_mib", 0) / 1e6, cost_num(pe, "cpu_ns_per_mib", 0) / 1e6);
+	for (const json_t *e = pi; e; e = e == pi ? sh : e == sh ? pe : NULL)
+		if (!json_is_true(json_object_get(e, "intact")))
+			sentences_add(&out->doubts, "%s: %s: the data arrived corrupted.", v->name,
+				      cost_str(e, "label"));
+}
+
+static void verdict_cow(const struct variant *v, struct verdicts *out)
+{
+	const json_t *rd = cost_entry(v->rep, "read"), *wr = cost_entry(v->rep, "write");
+	const char *src;
+	double fw, fr, pages;
+
+	if (!rd || !wr)
+		return;
+	fw = cow_faults(v->rep, wr, &src);
+	fr = cow_faults(v->rep, rd, &src);
+	pages = cost_num(wr, "pages", 0);
+	sentences_add(&out->lines,
+		      "%s: after fork, a child writing all %.0f MiB took %.0f page faults and "
+		      "made %.0f MiB its own copy; a child reading it took %.0f and copied "
+		      "nothing (copy on write).",
+		      v->name, cost_num(wr, "bytes", 0) / 1048576.0, fw,
+		      cost_num(wr, "private_kib", 0) / 1024, fr);
+	if (pages > 0 && fw < COW_PER_PAGE * pages)
+		sentences_add(&out->doubts,
+			      "%s: the writing child took fewer page faults (%.0f) than the buffer "
+			      "has pages (%.0f): huge pages, or faults not counted.",
+			      v->name, fw, pages);
+}
+
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		if (!v->rep || !v->rep->demo)
+			continue;
+		if (!strcmp(v->name, "switch"))
+			verdict_switch(v, out);
+		else if (!strcmp(v->name, "startup"))
+			verdict_startup(v, out);
+		else if (!strcmp(v->name, "ipc"))
+			verdict_ipc(v, out);
+		else if (!strcmp(v->name, "cow"))
+			verdict_cow(v, out);
+	}
+}
+
+const struct explainer explain_07_costs = {"07_costs", explain, verdict};

@@ -17,5 +17,6 @@ extern const struct lesson lesson_02_cpu_bound;
 extern const struct lesson lesson_03_event_loop;
 extern const struct lesson lesson_04_backpressure;
 extern const struct lesson lesson_05_thread_overhead;
+extern const struct lesson lesson_07_costs;
 
 #endif
