@@ -7,11 +7,11 @@
  *               semaphores: the sender copies a chunk into a slot, the
  *               receiver reads it where it lies (one copy, no syscall while
  *               neither side has to wait)
- * each with or without an encode/decode step: the sender encodes every
- * integer as a varint (7 bits a byte, as protobuf does) and the receiver
- * decodes them back into integers, the way a pickled or JSON message must be
- * turned back into objects. The receiver checks the sum of what arrived.
- * CPU time is each side's own thread CPU clock over the transfer. */
+ * each with or without an encode/decode step: the sender writes every
+ * integer as decimal text with a comma, as JSON writes a list of numbers, and
+ * the receiver parses them back into integers, the way any serialized
+ * message (JSON, pickle) must be turned back into objects. The receiver checks the sum of what
+ * arrived. CPU time is each side's own thread CPU clock over the transfer. */
 #include "costs.h"
 #include "clock.h"
 #include "result.h"
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #define SLOTS 8
-#define VARINT_MAX 10 /* bytes for a 64-bit value */
+#define TEXT_MAX 21 /* bytes for a 64-bit value in decimal, and its comma */
 
 struct ipc {
 	bool shm, encode;
@@ -42,36 +42,20 @@ struct ipc {
 	unsigned char slots[]; /* SLOTS x slot_size, shm only */
 };
 
-static size_t varint_put(unsigned char *out, uint64_t v)
+/* @v as decimal digits and a comma, as JSON writes a list of numbers. */
+static size_t text_put(unsigned char *out, uint64_t v)
 {
-	size_t n = 0;
+	unsigned char tmp[20];
+	size_t n = 0, len = 0;
 
-	while (v >= 0x80) {
-		out[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (unsigned char)v;
-	return n;
-}
-
-/* Decode the varints of @in[0..len) into @out; returns how many. */
-static size_t varint_decode(const unsigned char *in, size_t len, uint64_t *out)
-{
-	size_t n = 0, i = 0;
-
-	while (i < len) {
-		uint64_t v = 0;
-		int shift = 0;
-
-		while (i < len && (in[i] & 0x80)) {
-			v |= (uint64_t)(in[i++] & 0x7f) << shift;
-			shift += 7;
-		}
-		if (i < len)
-			v |= (uint64_t)in[i++] << shift;
-		out[n++] = v;
-	}
-	return n;
+	do {
+		tmp[n++] = (unsigned char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		out[len++] = tmp[--n];
+	out[len++] = ',';
+	return len;
 }
 
 static size_t encode(const uint64_t *v, size_t n, unsigned char *out)
@@ -79,8 +63,26 @@ static size_t encode(const uint64_t *v, size_t n, unsigned char *out)
 	size_t len = 0;
 
 	for (size_t i = 0; i < n; i++)
-		len += varint_put(out + len, v[i]);
+		len += text_put(out + len, v[i]);
 	return len;
+}
+
+/* Parse the comma-terminated decimal numbers of @in[0..len) into @out;
+ * returns how many. */
+static size_t decode(const unsigned char *in, size_t len, uint64_t *out)
+{
+	size_t n = 0;
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in[i] == ',') {
+			out[n++] = v;
+			v = 0;
+		} else {
+			v = v * 10 + (uint64_t)(in[i] - '0');
+		}
+	}
+	return n;
 }
 
 static int io_exact(int fd, void *buf, size_t len, bool out)
@@ -132,7 +134,7 @@ static int sender(void *arg)
 	struct thread_record *rec = thread_begin(x->name_send);
 	uint64_t n = x->bytes / 8, per = x->chunk / 8, s = 0x9e3779b97f4a7c15ULL, cpu0;
 	uint64_t *src = malloc(x->bytes);
-	unsigned char *enc = x->encode && !x->shm ? malloc(per * VARINT_MAX) : NULL;
+	unsigned char *enc = x->encode && !x->shm ? malloc(per * TEXT_MAX) : NULL;
 	int err = 0;
 
 	if (x->fd[0] >= 0)
@@ -141,7 +143,7 @@ static int sender(void *arg)
 		perror("malloc(sender buffers)");
 		return 1;
 	}
-	/* Integers of every size from 1 to 64 bits, so the varints vary. */
+	/* Integers of every size from 1 to 64 bits, so their text varies in length. */
 	for (uint64_t i = 0; i < n; i++) {
 		s ^= s << 13;
 		s ^= s >> 7;
@@ -218,7 +220,7 @@ static int receiver(void *arg)
 		if (err)
 			break;
 		if (x->encode) {
-			cnt = varint_decode(msg, len, vals);
+			cnt = decode(msg, len, vals);
 			x->sum_recv += sum_of(vals, cnt);
 		} else {
 			x->sum_recv += sum_of((const uint64_t *)msg, cnt);
@@ -249,7 +251,7 @@ static const struct {
 
 static int ipc_run(const struct costs_params *p, json_t *costs, size_t m)
 {
-	uint64_t slot_size = p->chunk / 8 * VARINT_MAX;
+	uint64_t slot_size = p->chunk / 8 * TEXT_MAX;
 	size_t size = sizeof(struct ipc) + (mechanisms[m].shm ? SLOTS * slot_size : 0);
 	struct ipc *x = costs_shared(size);
 	json_t *e = costs_entry(costs, "ipc", mechanisms[m].name, mechanisms[m].label);
