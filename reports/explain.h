@@ -49,7 +49,9 @@ extern const struct explainer explain_02_cpu_bound;
 extern const struct explainer explain_03_event_loop;
 extern const struct explainer explain_04_backpressure;
 extern const struct explainer explain_05_thread_overhead;
+extern const struct explainer explain_06_hybrid_pipeline;
 extern const struct explainer explain_07_costs;
+extern const struct explainer explain_08_streaming;
 extern const struct explainer explain_command;
 
 /* The explainer for @rs: the demo's own, else the generic command explainer

@@ -37,7 +37,6 @@ expected_task() {
 }
 TASK=$(expected_task $N)
 
-steal_ticks() { awk '/^cpu / { print $9 }' /proc/stat; }
 
 # shape FILE: prints the problems with the wall-time shape, nothing when fine.
 shape() {
