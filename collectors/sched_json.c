@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include "schedtrace.h"
 #include "sched_json.h"
+#include "causes.h"
 #include "syscall_names.h"
 
 const char *const state_names[] = {
@@ -324,8 +325,13 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 	size_t nidx = 0, cap = 0;
 	uint64_t lost[NR_LOST], slices = 0;
 	int64_t dev = 0;
-	__u32 key, next, *prev = NULL;
+	__u32 key, next, *prev = NULL, root_key = (__u32)run->pid;
+	uint64_t window_ns = causes_window_ns(run->causes);
+	struct st_thread root_t = {};
 	int err;
+
+	if (bpf_map_lookup_elem(maps->threads, &root_key, &root_t))
+		window_ns = 0;
 
 	/* Threads. */
 	while (!bpf_map_get_next_key(maps->threads, prev, &next)) {
@@ -421,12 +427,14 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 			pk = &k;
 			if (bpf_map_lookup_elem(maps->futexes, &k, &fs))
 				continue;
+			json_t *o;
+
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k.uaddr);
-			json_array_append_new(
-			    futexes,
-			    json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)k.pid, "addr",
+			o = json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)k.pid, "addr",
 				      addr, "count", (json_int_t)fs.count, "total_ns",
-				      (json_int_t)fs.total_ns, "max_ns", (json_int_t)fs.max_ns));
+				      (json_int_t)fs.total_ns, "max_ns", (json_int_t)fs.max_ns);
+			causes_futex_fields(run->causes, o, k.pid, k.uaddr, maps->threads);
+			json_array_append_new(futexes, o);
 		}
 	}
 
@@ -447,7 +455,9 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 	set_new(root, "gid", JINT(run->gid));
 	set_new(root, "exit_status", JINT(run->exit_status));
 	set_new(root, "partial", json_boolean(run->partial));
-	set_new(root, "start_ns", JINT(run->start_ns));
+	/* The command's window opens at its exec (causes.h); the probes attached before. */
+	set_new(root, "start_ns", JINT(window_ns ? window_ns : run->start_ns));
+	set_new(root, "attach_ns", JINT(run->start_ns));
 	set_new(root, "end_ns", JINT(run->end_ns));
 	set_new(root, "cpus", JINT(run->cpus));
 	set_new(root, "attach", json_string(run->attach_mode));
@@ -468,7 +478,15 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 		set_new(root, "programs", progs);
 	}
 	set_new(root, "collector_peak_rss_kib", JINT(run->peak_rss_kib));
-	if (run->before.valid)
+	if (window_ns && root_t.window_ns)
+		set_new(root, "before",
+			json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "tid", (json_int_t)run->pid,
+				  "run_ns", (json_int_t)root_t.at_exec.sum_exec_runtime_ns,
+				  "wait_ns", (json_int_t)root_t.at_exec.run_delay_ns, "timeslices",
+				  (json_int_t)root_t.at_exec.pcount, "nvcsw",
+				  (json_int_t)root_t.at_exec.nvcsw, "nivcsw",
+				  (json_int_t)root_t.at_exec.nivcsw));
+	else if (run->before.valid)
 		set_new(root, "before",
 			json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "tid", (json_int_t)run->pid,
 				  "run_ns", (json_int_t)run->before.run_ns, "wait_ns",
@@ -479,6 +497,10 @@ int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_in
 	set_new(root, "threads", threads);
 	set_new(root, "processes", procs);
 	set_new(root, "futex", futexes);
+	set_new(root, "wakes", causes_wakes_json(run->causes, maps->wakes, maps->threads));
+	set_new(root, "critical_path",
+		causes_critical_path_json(run->causes, maps->threads,
+					  window_ns ? window_ns : run->start_ns, run->end_ns));
 
 	err = json_dumpf(root, f, JSON_INDENT(1) | JSON_SORT_KEYS);
 	if (err)

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+struct causes;
+
 /* The facts about the run that do not come from the maps. */
 struct run_info {
 	char *const *argv;
@@ -32,6 +34,8 @@ struct run_info {
 	uint64_t peak_rss_kib;
 	/* Steal time of all CPUs over the tracing window (/proc/stat), ns. */
 	uint64_t steal_ns;
+	/* Futex names, wake edges, the critical path (causes.h); may be NULL. */
+	struct causes *causes;
 	/* The command's kernel counters when tracing began (it was forked before). */
 	struct {
 		bool valid;
@@ -52,6 +56,7 @@ struct sched_maps {
 	int syscalls;
 	int futexes;
 	int lost;
+	int wakes;
 };
 
 /* Returns 0, or -1 with a message. */

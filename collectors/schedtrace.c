@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 #include "schedtrace.h"
 #include "schedtrace.skel.h"
+#include "causes.h"
 #include "child.h"
 #include "offcpu.h"
 #include "sched_json.h"
@@ -193,9 +194,11 @@ static const char *btf_path = "/sys/kernel/btf/vmlinux";
 
 /* The tracepoints the programs attach to, as tracefs lists them. */
 static const char *const tracepoints[] = {
-    "sched/sched_switch",	"sched/sched_waking",	    "sched/sched_wakeup",
-    "sched/sched_wakeup_new",	"sched/sched_process_fork", "sched/sched_process_exec",
-    "sched/sched_process_exit", "raw_syscalls/sys_enter",   "raw_syscalls/sys_exit",
+    "sched/sched_switch",	"sched/sched_waking",	      "sched/sched_wakeup",
+    "sched/sched_wakeup_new",	"sched/sched_process_fork",   "sched/sched_process_exec",
+    "sched/sched_process_exit", "raw_syscalls/sys_enter",     "raw_syscalls/sys_exit",
+    "irq/softirq_entry",	"irq/softirq_exit",	      "irq/irq_handler_entry",
+    "irq/irq_handler_exit",	"timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit",
 };
 
 /*
@@ -289,8 +292,9 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 			/* No stacks wanted: don't pay for the stack map's memory. */
 			bpf_map__set_max_entries(skel->maps.stacks, 1);
 		}
+		/* Without them, the ring buffer carries only new futex words and the exec. */
 		if (!opts.timeline && !opts.stacks)
-			bpf_map__set_max_entries(skel->maps.events, 4096);
+			bpf_map__set_max_entries(skel->maps.events, 64 << 10);
 		skel->rodata->ringbuf_wake_bytes = bpf_map__max_entries(skel->maps.events) / 4;
 		choose_programs(skel, btf);
 		err = schedtrace_bpf__load(skel);
@@ -362,6 +366,7 @@ static void on_signal(int sig)
 }
 
 struct loop_state {
+	struct causes *causes;
 	struct timeline *tl;
 	struct symbolizer *sym;
 	uint64_t events;
@@ -375,6 +380,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	ls->events++;
+	causes_event(ls->causes, e);
+	if (e->type == EV_WINDOW && ls->tl)
+		timeline_window(ls->tl, e->tid, e->ts);
 	if (e->type == EV_STATE && ls->tl)
 		timeline_event(ls->tl, e);
 	else if (e->type == EV_PROC && ls->sym)
@@ -556,12 +564,13 @@ int main(int argc, char **argv)
 		if (!ls.sym)
 			goto out;
 	}
-	if (opts.timeline || opts.stacks) {
-		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &ls, NULL);
-		if (!rb) {
-			fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
-			goto out;
-		}
+	ls.causes = causes_new(opts.timeline);
+	if (!ls.causes)
+		goto out;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &ls, NULL);
+	if (!rb) {
+		fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
+		goto out;
 	}
 
 	if (child_start(&child, opts.argv, &id))
@@ -576,6 +585,7 @@ int main(int argc, char **argv)
 	wait_child_blocked(child.pid);
 	if (insert_child(skel, child.pid))
 		goto kill_child;
+	skel->bss->root_tid = (__u32)child.pid; /* its exec opens the command's window */
 	err = schedtrace_bpf__attach(skel);
 	if (err) {
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
@@ -682,6 +692,8 @@ int main(int argc, char **argv)
 	maps.syscalls = bpf_map__fd(skel->maps.syscalls);
 	maps.futexes = bpf_map__fd(skel->maps.futexes);
 	maps.lost = bpf_map__fd(skel->maps.lost);
+	maps.wakes = bpf_map__fd(skel->maps.wakes);
+	run.causes = ls.causes;
 
 	ret = run.exit_status;
 	run.peak_rss_kib = peak_rss_kib();
@@ -714,6 +726,7 @@ out:
 	ring_buffer__free(rb);
 	schedtrace_bpf__destroy(skel);
 	symbolizer_free(ls.sym);
+	causes_free(ls.causes);
 	if (sched_f) {
 		if (fclose(sched_f))
 			fprintf(stderr, "schedtrace: fclose(sched.json): %s\n", strerror(errno));

@@ -5,11 +5,11 @@ UNIT_LIBS += $(DEMO_LIB)
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf -Icollectors
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) $(UNIT_LDLIBS) -lpthread -lm
 
 # The same user-space code again under AddressSanitizer and UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -18,3 +18,12 @@ sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN_FLAGS='$(SAN)' demos reports unit collectors
 
 test: sanitize
+
+# Test programs of known behaviour the integration suites trace.
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/tests/workloads/%,$(WORKLOAD_SRCS))
+unit: $(WORKLOADS)
+
+$(BUILD)/tests/workloads/%: $(BUILD)/obj/tests/workloads/%.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread

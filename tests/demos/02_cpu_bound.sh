@@ -93,23 +93,38 @@ else
 	not_ok "$D: wall-time shape: $(echo $problems)"
 fi
 
-check "$D: all four variants ran" \
-	test "$(json "$J" '[.runs[].variant] | join(",")')" = serial,threads-gil,processes,threads-nogil
+check "$D: every C variant ran (the py-* ones run only with --variant)" \
+	test "$(json "$J" '[.runs[].variant] | join(",")')" = serial,threads-gil,processes,threads-nogil,convoy
 demo_common $D "$J"
+# The task variants (convoy measures response times: checked below).
+TR='def tasks_runs: .runs[] | select(.variant != "convoy");'
 jcheck "$D: every task's result is sum (i*i)%97 for i < $N = $TASK" "$J" \
-	"[.runs[] | .task_result == $TASK and .checksum == $T * $TASK] | all" \
-	'[.runs[] | {variant, task_result, checksum}]'
+	"$TR [tasks_runs | .task_result == $TASK and .checksum == $T * $TASK] | all" \
+	"$TR [tasks_runs | {variant, task_result, checksum}]"
 jcheck "$D: params record every size" "$J" \
-	"([.runs[].params | .tasks == $T and .n == $N and .switch_interval_ms == 5 and .quick == true] | all)
-	 and ([.runs[] | select(.variant != \"serial\") | .params.workers == $W] | all)
-	 and (.runs[0].params.workers == 1)" '[.runs[].params]'
+	"$TR ([tasks_runs.params | .tasks == $T and .n == $N and .switch_interval_ms == 5 and .quick == true] | all)
+	 and ([tasks_runs | select(.variant != \"serial\") | .params.workers == $W] | all)
+	 and (.runs[0].params.workers == 1)" "$TR [tasks_runs.params]"
 jcheck "$D: threads are main and worker-1..N" "$J" \
-	'[.runs[] | (names | sort) == (["main"] + [range(1; .params.workers + 1) | "worker-\(.)"] | sort)] | all' \
-	'[.runs[] | {variant, n: names}]'
-jcheck "$D: every task done by a worker" "$J" "[.runs[] | ([.threads[].tasks] | add) == $T] | all"
+	"$TR"' [tasks_runs | (names | sort) == (["main"] + [range(1; .params.workers + 1) | "worker-\(.)"] | sort)] | all' \
+	"$TR"' [tasks_runs | {variant, n: names}]'
+jcheck "$D: every task done by a worker" "$J" "$TR [tasks_runs | ([.threads[].tasks] | add) == $T] | all"
 jcheck "$D: processes: each worker its own process, none the demo's" "$J" \
 	'.runs[] | select(.variant == "processes") | . as $r |
 	 [.threads[] | select(.name != "main") | .pid] | (unique | length) == length and (index($r.pid) | not)'
+
+C='.runs[] | select(.variant == "convoy")'
+jcheck "$D convoy: main, server, client and the workers; 50 requests per phase answered" "$J" \
+	"$C"' | ([.threads[].name] | sort) == (["client", "main", "server"] + [range(1; .params.workers + 1) | "worker-\(.)"] | sort)
+	 and .convoy.alone.count == 50 and .convoy.with_cpu.count == 50
+	 and ([.threads[] | select(.name == "server") | .tasks] == [100])'
+# The convoy in the run's own figures: with CPU threads holding the lock,
+# the server's lock waits per request are at least a millisecond (alone,
+# nobody holds it) and its mean response is later than alone.
+jcheck "$D convoy: the server waits for the lock after its I/O only with CPU threads" "$J" \
+	"$C"' | .convoy.with_cpu.server_gil_wait.mean >= 1000000
+	 and .convoy.with_cpu.server_gil_wait.mean >= 3 * .convoy.alone.server_gil_wait.mean
+	 and .convoy.with_cpu.mean > .convoy.alone.mean'
 
 G='.runs[] | select(.variant == "threads-gil")'
 jcheck "$D threads-gil: the lock changed hands, on drop requests" "$J" \
