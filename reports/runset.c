@@ -2,6 +2,7 @@
 #include "runset.h"
 
 #include "figures.h"
+#include "wakes.h"
 
 #include <errno.h>
 #include <math.h>
@@ -89,6 +90,12 @@ static int req_str(struct ld *l, const json_t *o, const char *key, const char *w
 		return fail(l, "%s: \"%s\" is not a string", where, key);
 	snprintf(out, len, "%s", json_string_value(x));
 	return 0;
+}
+
+/* An optional string (absent or null: ""). */
+static void opt_name(const json_t *v, char *out, size_t len)
+{
+	snprintf(out, len, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
 static int req_bool(struct ld *l, const json_t *o, const char *key, const char *where, bool *v)
@@ -369,9 +376,18 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns))
+		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
+		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
 			goto out;
 		lower(f->addr);
+		opt_name(json_object_get(e, "object"), f->object, sizeof(f->object));
+		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
+		if (json_is_integer(json_object_get(e, "join_tid")))
+			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+	}
+	if (wakes_load(s, j, why, sizeof(why))) {
+		fail(l, "%s: %s", path, why);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -852,6 +868,7 @@ static void free_sched(struct sched_acct *s)
 		hist_free(&s->procs[i].runq_hist);
 	free(s->procs);
 	free(s->futex);
+	wakes_free(s);
 }
 
 static void free_demo(struct demo_result *d)

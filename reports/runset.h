@@ -14,6 +14,9 @@
 #include "hist.h"
 #include "perfparse.h"
 
+struct wake_edge;
+struct crit_path;
+
 /* The thread states of docs/formats.md, in the order the report shows them. */
 enum state { ST_RUNNING, ST_RUNNABLE, ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER, ST_COUNT };
 extern const char *const state_names[ST_COUNT]; /* "running", ... */
@@ -58,6 +61,13 @@ struct futex_acct {
 	int pid;
 	char addr[24]; /* "0x..." as the file gave it, lower-cased */
 	uint64_t count, total_ns, max_ns;
+	/* optional (collectors/futex_names): the mapped file holding the word
+	 * and the ELF symbol containing it, "" when unknown; the tid whose
+	 * clear_child_tid word it is, 0 when none */
+	char object[512];
+	char symbol[256];
+	uint64_t symbol_offset;
+	int join_tid;
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel
@@ -84,6 +94,10 @@ struct sched_acct {
 	size_t nprocs;
 	struct futex_acct *futex;
 	size_t nfutex;
+	/* optional "wakes" and "critical_path" (wakes.h): why threads waited */
+	struct wake_edge *wakes;
+	size_t nwakes;
+	struct crit_path *cpath; /* NULL when absent or null */
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */
