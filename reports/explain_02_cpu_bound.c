@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "explain_cpython.h"
 #include "figures.h"
 
 #define SERIAL_PARALLELISM 1.25
@@ -135,10 +136,10 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 		made++;
 		sentences_add(
 		    out,
-		    "Those waits were on the GIL: %llu futex waits on the words demo.json "
-		    "names (%s), %s in all, mean %s per wait, %.0f%% of the %s its workers "
-		    "spent in futex calls (threshold: ≥ %.0f%%).",
-		    (unsigned long long)fs.named_count, fs.names,
+		    "%s: those waits were on the GIL: %llu futex waits on its words (%s), %s "
+		    "in all, mean %s per wait, %.0f%% of the %s its workers spent in futex "
+		    "calls (threshold: ≥ %.0f%%).",
+		    v->name, (unsigned long long)fs.named_count, fs.names,
 		    fmt_ns(d1, sizeof(d1), (double)fs.named_ns),
 		    fmt_ns(d2, sizeof(d2), (double)fs.named_ns / (double)fs.named_count),
 		    fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns),
@@ -158,18 +159,19 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 		if (rate >= HANDOFF_LO * ceiling && rate <= HANDOFF_HI * ceiling)
 			sentences_add(
 			    out,
-			    "The GIL changed hands %.0f times in %.2f s, %.0f handoffs/s: "
+			    "%s: the GIL changed hands %.0f times in %.2f s, %.0f handoffs/s: "
 			    "about 1/switch interval (%s → %.0f/s; within %.1f-%.1f×), so "
 			    "it moved on the waiters' drop requests, not on its own.",
-			    handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval), ceiling,
-			    HANDOFF_LO, HANDOFF_HI);
+			    v->name, handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval),
+			    ceiling, HANDOFF_LO, HANDOFF_HI);
 		else
-			sentences_add(out,
-				      "The GIL changed hands %.0f times in %.2f s, %.0f handoffs/s "
-				      "(one per %s), against 1/switch interval (%s) = %.0f/s.",
-				      handoffs, wall, rate,
-				      fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
-				      fmt_ns(d3, sizeof(d3), interval), ceiling);
+			sentences_add(
+			    out,
+			    "%s: the GIL changed hands %.0f times in %.2f s, %.0f handoffs/s "
+			    "(one per %s), against 1/switch interval (%s) = %.0f/s.",
+			    v->name, handoffs, wall, rate,
+			    fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
+			    fmt_ns(d3, sizeof(d3), interval), ceiling);
 	}
 	return made;
 }
@@ -208,9 +210,32 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 	return scaled;
 }
 
+/* The threads under a GIL against the fastest variant of the same
+ * interpreter (the C model's, or CPython's: their speeds differ). */
+static void slower(const struct variant *gil, const struct variant *best, struct sentences *out)
+{
+	double ratio;
+
+	if (!gil || !best || best->m[M_WALL_S].med <= 0)
+		return;
+	ratio = gil->m[M_WALL_S].med / best->m[M_WALL_S].med;
+	if (ratio >= SLOWER_RATIO)
+		sentences_add(out,
+			      "%s took %.2f s against %.2f s for %s: %.1f× slower (threshold: ≥ "
+			      "%.1f×).",
+			      gil->name, gil->m[M_WALL_S].med, best->m[M_WALL_S].med, best->name,
+			      ratio, SLOWER_RATIO);
+}
+
+static bool is_python(const struct variant *v)
+{
+	return !strncmp(v->name, "py-", 3);
+}
+
 static void explain(const struct run_set *rs, struct sentences *out)
 {
 	const struct variant *gil = run_set_variant(rs, "threads-gil"), *best = NULL;
+	const struct variant *py_gil = run_set_variant(rs, "py-threads"), *py_best = NULL;
 	const struct variant *free_scaled = NULL;
 	int gil_claims = 0;
 	size_t i;
@@ -220,8 +245,24 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		double workers = workers_of(v->rep);
 		double bound = fig_bound(rs, v->rep);
 
-		if (v == gil) {
-			gil_claims = gil_variant(v, bound, workers, fig_cpus(rs), out);
+		if (strstr(v->name, "convoy")) {
+			explain_convoy(v, out);
+			continue;
+		}
+		if (v == gil || v == py_gil) {
+			int made = gil_variant(v, bound, workers, fig_cpus(rs), out);
+
+			if (v == gil)
+				gil_claims = made;
+			else
+				explain_cpython_gil(v->rep, "py-threads: ", "worker", out);
+			continue;
+		}
+		if (is_python(v)) {
+			free_variant(v, bound, workers, fig_cpus(rs), out);
+			explain_cpython_gil(v->rep, "", "worker", out);
+			if (!py_best || v->m[M_WALL_S].med < py_best->m[M_WALL_S].med)
+				py_best = v;
 			continue;
 		}
 		if (free_variant(v, bound, workers, fig_cpus(rs), out) && bound >= 2 &&
@@ -230,16 +271,10 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		if (!best || v->m[M_WALL_S].med < best->m[M_WALL_S].med)
 			best = v;
 	}
-	if (gil && best && best->m[M_WALL_S].med > 0) {
-		double ratio = gil->m[M_WALL_S].med / best->m[M_WALL_S].med;
-
-		if (ratio >= SLOWER_RATIO)
-			sentences_add(out,
-				      "threads-gil took %.2f s against %.2f s for %s: %.1f× slower "
-				      "(threshold: ≥ %.1f×).",
-				      gil->m[M_WALL_S].med, best->m[M_WALL_S].med, best->name,
-				      ratio, SLOWER_RATIO);
-	}
+	slower(gil, best, out);
+	slower(py_gil, py_best, out);
+	if (gil && py_gil)
+		explain_model_vs_cpython(gil, py_gil, out);
 	if (gil && gil_claims == 3 && free_scaled)
 		sentences_add(out,
 			      "So the cause is the lock, not threads: %s ran the same work at "

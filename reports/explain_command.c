@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "explain_cpython.h"
 
 #define DOMINANT_SHARE 0.10
 #define BLOCKING_SHARE 0.01
@@ -212,7 +213,7 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 	qsort(f, s->nfutex, sizeof(*f), futex_desc);
 	line[0] = '\0';
 	for (i = 0; i < s->nfutex && n < MAX_ITEMS; i++) {
-		const char *name = demo_lock_name(r->demo, f[i]->pid, f[i]->addr);
+		const char *name = futex_word_name(r, f[i]);
 
 		if ((double)f[i]->total_ns / (double)life < BLOCKING_SHARE || !f[i]->count)
 			break;
@@ -269,6 +270,7 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 	processes(r, prefix, out);
 	syscalls(r, prefix, ss.lifetime_ns, out);
 	futexes(r, prefix, ss.lifetime_ns, out);
+	explain_cpython_gil(r, prefix, NULL, out);
 	run_queue(r, prefix, &ss, out);
 }
 

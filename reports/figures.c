@@ -145,7 +145,7 @@ struct fig_lock *fig_locks(const struct run *r, size_t *n)
 	*n = 0;
 	for (i = 0; i < r->sched.nfutex; i++) {
 		const struct futex_acct *f = &r->sched.futex[i];
-		const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+		const char *name = futex_word_name(r, f);
 
 		for (k = 0; name && k < *n; k++)
 			if (l[k].pid == f->pid && !strcmp(l[k].name, name))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runset.h"
+#include "cpython.h"
 
 #include "figures.h"
 #include "wakes.h"
@@ -241,6 +242,13 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 	    req_u64(l, e, "migrations", w, &t->migrations) ||
 	    req_u64(l, e, "wakeups", w, &t->wakeups) || req_bool(l, e, "exited", w, &t->exited))
 		return -1;
+	k = json_object_get(e, "top_waker");
+	if (json_is_object(k)) {
+		t->top_waker_tid = (int)json_integer_value(json_object_get(k, "tid"));
+		t->top_waker_count = (uint64_t)json_integer_value(json_object_get(k, "count"));
+		t->top_waker_exact = json_is_true(json_object_get(k, "exact"));
+		opt_name(json_object_get(k, "comm"), t->top_waker_comm, sizeof(t->top_waker_comm));
+	}
 	k = json_object_get(e, "kernel");
 	if (k) {
 		char kw[128];
@@ -379,6 +387,11 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
 		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
 			goto out;
+		/* null when the word is in no symbol */
+		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
+		    json_integer_value(json_object_get(e, "symbol_offset")) >= 0)
+			f->symbol_offset =
+			    (uint64_t)json_integer_value(json_object_get(e, "symbol_offset"));
 		lower(f->addr);
 		opt_name(json_object_get(e, "object"), f->object, sizeof(f->object));
 		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
@@ -933,6 +946,13 @@ const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid)
 		if (d->threads[i].tid == tid)
 			return &d->threads[i];
 	return NULL;
+}
+
+const char *futex_word_name(const struct run *r, const struct futex_acct *f)
+{
+	const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+
+	return name ? name : cpython_gil_name(f).name;
 }
 
 /* The largest pthread object (a condition variable, 48 bytes on x86-64 and

@@ -39,6 +39,12 @@ struct sched_thread {
 	uint64_t state_ns[ST_COUNT];
 	uint64_t first_ns, last_ns, lifetime_ns;
 	uint64_t nvcsw, nivcsw, timeslices, migrations, wakeups;
+	/* optional "top_waker": the task that woke it most (tid 0 when absent);
+	 * count is exact when top_waker_exact, else an upper bound */
+	int top_waker_tid;
+	char top_waker_comm[32];
+	uint64_t top_waker_count;
+	bool top_waker_exact;
 	bool exited;
 	struct kernel_counts kernel;
 	/* optional "clock": the completed slices timed by both clocks, eBPF's and
@@ -237,6 +243,9 @@ const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid);
  * named word it is, else the lock whose pthread object holds it (a condition
  * variable's other signal word), so one lock is one name. */
 const char *demo_lock_name(const struct demo_result *d, int pid, const char *addr);
+/* The name of @f's word: the demo's own (demo.json "locks"), else the GIL's
+ * words of any CPython process (cpython.h), else NULL. */
+const char *futex_word_name(const struct run *r, const struct futex_acct *f);
 /* params.KEY as a number, or @dflt when absent or not a number. */
 double demo_param(const struct demo_result *d, const char *key, double dflt);
 /* The median of @n values (sorted copy); 0 when n == 0. */

@@ -209,7 +209,8 @@ int word_join_tid(const struct run *r, int pid, const char *addr)
 const char *word_name(const struct run *r, int pid, const char *addr, char *buf, size_t len)
 {
 	const struct futex_acct *f = find_word(r, pid, addr);
-	const char *name = demo_lock_name(r->demo, pid, addr);
+	/* The demo's names (and CPython's GIL) first: futex_word_name. */
+	const char *name = f ? futex_word_name(r, f) : demo_lock_name(r->demo, pid, addr);
 	const struct sched_thread *t;
 
 	if (name) {

@@ -125,7 +125,7 @@ static void waits_were_on_the_gil(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_gil(&f, g), "Those waits were on the GIL: 760 futex waits");
+	assert_claim(explain_gil(&f, g), "threads-gil: those waits were on the GIL: 760 futex waits");
 	fx_free(&f);
 	g.named = false; /* the same waits on a word nobody named */
 	assert_no_claim(explain_gil(&f, g), "were on the GIL");

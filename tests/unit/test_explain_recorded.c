@@ -16,9 +16,9 @@ static void cpu_bound_recorded(void **state)
 	t = fx_explain_recorded(&f, "tests/fixtures/explain/02-quick");
 	assert_claim(t, "\nthreads-gil ran at parallelism 0.79"); /* CPU less 10 ms stolen */
 	assert_claim(t, "threads-gil: its 2 worker threads spent 37% of their lifetime blocked");
-	assert_claim(t, "Those waits were on the GIL: 283 futex waits");
+	assert_claim(t, "threads-gil: those waits were on the GIL: 283 futex waits");
 	assert_claim(t, "GIL cond 204 waits 848.9 ms");
-	assert_claim(t, "The GIL changed hands 69 times in 1.21 s, 57 handoffs/s");
+	assert_claim(t, "threads-gil: the GIL changed hands 69 times in 1.21 s, 57 handoffs/s");
 	assert_no_claim(t, "about 1/switch interval"); /* 57/s is not 200/s */
 	assert_claim(t, "\nprocesses reached parallelism 1.61, 81% of the bound");
 	assert_claim(t, "\nthreads-nogil reached parallelism 1.10, only 55% of the bound");
