@@ -7,7 +7,8 @@
  *     finish", never called lock contention;
  *   - turns (commands): a futex word two or more threads waited on, whose
  *     waits other waiters of it ended for TURNS_SHARE of the count, and
- *     which held TURNS_MIN_SHARE of the waiters' lives;
+ *     which held TURNS_MIN_SHARE of the waiters' lives; below TURNS_SHARE,
+ *     the same word's top wakers ("ended by holder 1, waiter-2 1");
  *   - the critical path, per variant, naming the shares >= CRIT_NAME_SHARE;
  *   - per demo: 02 the GIL's waits ended by the other worker or the switch
  *     interval's timer, 04 the producer woken by the consumer as slots free,
@@ -29,6 +30,8 @@
 #define PACE_SHARE 0.80
 #define PATH_SHARE 0.70
 #define MIN_WAITS 5
+#define MIN_WAITS_TURNS 2
+#define TOP_WAKERS 3
 
 static const char *prefix(const struct run_set *rs, const struct run *r, char *buf, size_t len)
 {
@@ -63,21 +66,61 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 			ns += e->blocked_ns;
 			waits += e->count;
 			if (nj++ < 3)
-				used += (size_t)snprintf(who + used, used < sizeof(who) ? sizeof(who) - used : 0,
-							 "%s%s", nj > 1 ? ", " : "", e->waker);
+				used += (size_t)snprintf(
+				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
+				    nj > 1 ? ", " : "", e->waker);
 			if (used >= sizeof(who))
 				used = sizeof(who) - 1;
 		}
 		if (!nj || (double)ns < JOIN_MIN_SHARE * (double)t->lifetime_ns)
 			continue;
-		sentences_add(out,
-			      "%s%s waited %s (%.0f%% of its life) for its workers to finish: %llu "
-			      "wait%s ended by the exit of the worker waited for (%s%s). That is "
-			      "waiting for work to be done, not lock contention.",
-			      prefix(rs, r, p, sizeof(p)), t->comm, fig_dur(d, sizeof(d), (double)ns),
-			      100.0 * (double)ns / (double)t->lifetime_ns, (unsigned long long)waits,
-			      waits == 1 ? "" : "s", who, nj > 3 ? ", ..." : "");
+		sentences_add(
+		    out,
+		    "%s%s waited %s (%.0f%% of its life) for its workers to finish: %llu "
+		    "wait%s ended by the exit of the worker waited for (%s%s). That is "
+		    "waiting for work to be done, not lock contention.",
+		    prefix(rs, r, p, sizeof(p)), t->comm, fig_dur(d, sizeof(d), (double)ns),
+		    100.0 * (double)ns / (double)t->lifetime_ns, (unsigned long long)waits,
+		    waits == 1 ? "" : "s", who, nj > 3 ? ", ..." : "");
 	}
+}
+
+/* Who ended the waits on a word, when they did not take turns: its top wakers. */
+static void released_by(const struct run_set *rs, const struct run *r, const struct futex_acct *f,
+			const char *who, size_t nw, uint64_t ns, uint64_t all,
+			struct sentences *out)
+{
+	char p[80], d[32], name[128], list[256], wl[64];
+	const struct wake_edge *top[TOP_WAKERS] = {NULL};
+	size_t used = 0;
+
+	for (size_t k = 0; k < r->sched.nwakes; k++) {
+		const struct wake_edge *e = &r->sched.wakes[k];
+
+		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+			continue;
+		for (size_t j = 0; j < TOP_WAKERS; j++)
+			if (!top[j] || e->count > top[j]->count) {
+				memmove(&top[j + 1], &top[j],
+					(TOP_WAKERS - j - 1) * sizeof(top[0]));
+				top[j] = e;
+				break;
+			}
+	}
+	list[0] = '\0';
+	for (size_t j = 0; j < TOP_WAKERS && top[j]; j++) {
+		used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+					 "%s%s (%llu)", j ? ", " : "",
+					 waker_label(top[j], wl, sizeof(wl)),
+					 (unsigned long long)top[j]->count);
+		if (used >= sizeof(list))
+			used = sizeof(list) - 1;
+	}
+	sentences_add(
+	    out, "%s%s%s waited %s on %s (futex, %llu waits); the waits were ended by %s.",
+	    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
+	    fig_dur(d, sizeof(d), (double)ns), word_name(r, f->pid, f->addr, name, sizeof(name)),
+	    (unsigned long long)all, list);
 }
 
 /* Turns: a word several threads waited on, each wait ended by another of them. */
@@ -106,7 +149,7 @@ static void turns(const struct run_set *rs, const struct run *r, struct sentence
 			if (j == nw && nw < 8)
 				waiters[nw++] = e->wakee_tid;
 		}
-		if (nw < 2 || all < MIN_WAITS)
+		if (nw < 2 || all < MIN_WAITS_TURNS)
 			continue;
 		for (size_t k = 0; k < r->sched.nwakes; k++) {
 			const struct wake_edge *e = &r->sched.wakes[k];
@@ -123,21 +166,26 @@ static void turns(const struct run_set *rs, const struct run *r, struct sentence
 
 			life += t ? t->lifetime_ns : 0;
 			if (j < 3 && t)
-				used += (size_t)snprintf(who + used, used < sizeof(who) ? sizeof(who) - used : 0,
-							 "%s%s", j ? (j + 1 == nw ? " and " : ", ") : "", t->comm);
+				used += (size_t)snprintf(
+				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
+				    j ? (j + 1 == nw ? " and " : ", ") : "", t->comm);
 			if (used >= sizeof(who))
 				used = sizeof(who) - 1;
 		}
-		if ((double)by_waiter < TURNS_SHARE * (double)all ||
-		    (double)ns < TURNS_MIN_SHARE * (double)life)
+		if ((double)ns < TURNS_MIN_SHARE * (double)life)
 			continue;
-		sentences_add(out,
-			      "%s%s%s waited %s on %s (futex, %llu waits), %.0f%% of the waits ended "
-			      "by another of them releasing it: they took turns.",
-			      prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
-			      fig_dur(d, sizeof(d), (double)ns),
-			      word_name(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all,
-			      100.0 * (double)by_waiter / (double)all);
+		if ((double)by_waiter < TURNS_SHARE * (double)all) {
+			released_by(rs, r, f, who, nw, ns, all, out);
+			continue;
+		}
+		sentences_add(
+		    out,
+		    "%s%s%s waited %s on %s (futex, %llu waits), %.0f%% of the waits ended "
+		    "by another of them releasing it: they took turns.",
+		    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
+		    fig_dur(d, sizeof(d), (double)ns),
+		    word_name(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all,
+		    100.0 * (double)by_waiter / (double)all);
 	}
 }
 
@@ -166,18 +214,20 @@ static void gil_turns(const struct run *r, struct sentences *out)
 	    !o.count)
 		return;
 	if ((double)o.count >= DEMO_SHARE * (double)a.count)
-		sentences_add(out,
-			      "%s: each GIL wait was ended by the other worker releasing it (%llu of "
-			      "%llu waits).",
-			      r->variant, (unsigned long long)o.count, (unsigned long long)a.count);
+		sentences_add(
+		    out,
+		    "%s: each GIL wait was ended by the other worker releasing it (%llu of "
+		    "%llu waits).",
+		    r->variant, (unsigned long long)o.count, (unsigned long long)a.count);
 	else
-		sentences_add(out,
-			      "%s: every GIL wait was ended by the other worker releasing the GIL "
-			      "(%llu of %llu) or by the switch interval's timer (%llu: the waiter's "
-			      "timed wait ran out, and it then asked the holder to let go): the two "
-			      "workers took turns, never ran together.",
-			      r->variant, (unsigned long long)o.count, (unsigned long long)a.count,
-			      (unsigned long long)t.count);
+		sentences_add(
+		    out,
+		    "%s: every GIL wait was ended by the other worker releasing the GIL "
+		    "(%llu of %llu) or by the switch interval's timer (%llu: the waiter's "
+		    "timed wait ran out, and it then asked the holder to let go): the two "
+		    "workers took turns, never ran together.",
+		    r->variant, (unsigned long long)o.count, (unsigned long long)a.count,
+		    (unsigned long long)t.count);
 	if (crit_share_of(r, "worker", ST_RUNNING) + crit_share_of(r, "worker", ST_RUNNABLE) >=
 	    PATH_SHARE)
 		sentences_add(out,
@@ -192,10 +242,11 @@ static void gil_turns(const struct run *r, struct sentences *out)
 static void paced(const struct run *r, struct sentences *out)
 {
 	struct wake_filter all = {"producer", ST_LOCK, -1, NULL, 0, "not_full", false};
-	struct wake_filter cons = {"producer", ST_LOCK, WAKER_THREAD, "consumer", 0, "not_full",
-				   false};
+	struct wake_filter cons = {"producer", ST_LOCK,	   WAKER_THREAD, "consumer",
+				   0,	       "not_full", false};
 	struct wake_tally a = wake_tally_of(r, &all), c = wake_tally_of(r, &cons);
-	double path = crit_share_of(r, "consumer", -1), prod = crit_share_of(r, "producer", ST_LOCK);
+	double path = crit_share_of(r, "consumer", -1),
+	       prod = crit_share_of(r, "producer", ST_LOCK);
 
 	if (a.count >= MIN_WAITS && (double)c.count >= PACE_SHARE * (double)a.count)
 		sentences_add(out,
@@ -203,12 +254,13 @@ static void paced(const struct run *r, struct sentences *out)
 			      "slot freed: the consumer sets the pace.",
 			      r->variant, (unsigned long long)c.count);
 	if (path >= PATH_SHARE)
-		sentences_add(out,
-			      "%s: %.0f%% of the critical path is the consumer (its %.0f%% sleeping "
-			      "is its work per item, which the demo simulates with a sleep); the "
-			      "producer's waits for a free slot are %s the path.",
-			      r->variant, 100 * path, 100 * crit_share_of(r, "consumer", ST_SLEEP),
-			      prod < 0.05 ? "off" : "on");
+		sentences_add(
+		    out,
+		    "%s: %.0f%% of the critical path is the consumer (its %.0f%% sleeping "
+		    "is its work per item, which the demo simulates with a sleep); the "
+		    "producer's waits for a free slot are %s the path.",
+		    r->variant, 100 * path, 100 * crit_share_of(r, "consumer", ST_SLEEP),
+		    prod < 0.05 ? "off" : "on");
 }
 
 /* 03: the blocked loop, woken only by its own sleeps ending. */

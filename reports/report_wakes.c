@@ -143,8 +143,7 @@ static void draw_graph(struct report *rp, const struct run *r, const struct g_ed
 
 static void edge_table(struct report *rp, const struct g_edge *g, size_t n)
 {
-	static const char *const head[] = {"woken", "by", "wait", "waits", "waiting ended",
-					   NULL};
+	static const char *const head[] = {"woken", "by", "wait", "waits", "waiting ended", NULL};
 	struct doc_block *t = doc_table(&rp->doc, head);
 	char d[32];
 
@@ -208,8 +207,9 @@ static void variant_section(struct report *rp, const struct run *r)
 
 	doc_heading(&rp->doc, 3, "%s", r->variant);
 	if (!r->sched.nwakes) {
-		doc_para(&rp->doc, "%s: no wakeups recorded (sched.json has no \"wakes\": a "
-				   "collector before wake edges, or no thread ever waited).",
+		doc_para(&rp->doc,
+			 "%s: no wakeups recorded (sched.json has no \"wakes\": a "
+			 "collector before wake edges, or no thread ever waited).",
 			 r->variant);
 	} else {
 		g = graph_edges(r, roles, &n);
@@ -223,8 +223,9 @@ static void variant_section(struct report *rp, const struct run *r)
 		doc_para(&rp->doc, "In %s, %s.", r->variant, sent);
 		path_bar(rp, r);
 	} else {
-		doc_para(&rp->doc, "%s: no critical path (it needs the timeline: trace without "
-				   "--no-timeline).",
+		doc_para(&rp->doc,
+			 "%s: no critical path (it needs the timeline: trace without "
+			 "--no-timeline).",
 			 r->variant);
 	}
 }

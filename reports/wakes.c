@@ -30,8 +30,8 @@ static uint64_t u64_of(const json_t *o, const char *key)
 
 static enum waker_kind kind_of(const char *s)
 {
-	static const char *const names[] = {"thread", "process", "kthread", "hardirq",
-					    "softirq", "idle"};
+	static const char *const names[] = {"thread",  "process", "kthread",
+					    "hardirq", "softirq", "idle"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i]))
@@ -142,7 +142,8 @@ static int load_path(struct sched_acct *s, const json_t *cp, char *err, size_t l
 
 int wakes_load(struct sched_acct *s, const json_t *root, char *err, size_t len)
 {
-	const json_t *w = json_object_get(root, "wakes"), *cp = json_object_get(root, "critical_path");
+	const json_t *w = json_object_get(root, "wakes"),
+		     *cp = json_object_get(root, "critical_path");
 
 	if (w && load_edges(s, w, err, len))
 		return -1;
@@ -175,8 +176,8 @@ const char *waker_label(const struct wake_edge *e, char *buf, size_t len)
 		snprintf(buf, len, "%s (kernel thread)", e->waker);
 		break;
 	case WAKER_HARDIRQ:
-		snprintf(buf, len, "%s", !strcmp(e->waker, "timer") ? "timer interrupt"
-								   : "device interrupt");
+		snprintf(buf, len, "%s",
+			 !strcmp(e->waker, "timer") ? "timer interrupt" : "device interrupt");
 		break;
 	case WAKER_SOFTIRQ:
 		snprintf(buf, len, "softirq %s", e->waker);
@@ -249,10 +250,11 @@ struct wake_tally wake_tally_of(const struct run *r, const struct wake_filter *f
 
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
 		const struct wake_edge *e = &r->sched.wakes[i];
-		bool threadlike = e->kind == WAKER_THREAD || e->kind == WAKER_PROCESS ||
-				  e->kind == WAKER_KTHREAD;
+		bool threadlike =
+		    e->kind == WAKER_THREAD || e->kind == WAKER_PROCESS || e->kind == WAKER_KTHREAD;
 
-		if (!role_is(e->wakee, f->wakee_role) || (f->wait >= 0 && (int)e->wait != f->wait) ||
+		if (!role_is(e->wakee, f->wakee_role) ||
+		    (f->wait >= 0 && (int)e->wait != f->wait) ||
 		    (f->kind >= 0 && (int)e->kind != f->kind) ||
 		    (f->waker_role && (!threadlike || !role_is(e->waker, f->waker_role))) ||
 		    (f->other_only && threadlike && e->waker_tid == e->wakee_tid))
@@ -261,8 +263,8 @@ struct wake_tally wake_tally_of(const struct run *r, const struct wake_filter *f
 						 : false) != (f->join == 1))
 			continue;
 		if (f->futex_name_part) {
-			const char *n = e->futex[0] ? demo_lock_name(r->demo, e->wakee_pid, e->futex)
-						    : NULL;
+			const char *n =
+			    e->futex[0] ? demo_lock_name(r->demo, e->wakee_pid, e->futex) : NULL;
 
 			if (!n || !strstr(n, f->futex_name_part))
 				continue;
@@ -306,9 +308,9 @@ bool crit_sentence(const struct run *r, char *buf, size_t len)
 			rest += s;
 			continue;
 		}
-		used += (size_t)snprintf(buf + used, len - used, "%s%.0f%% %s %s",
-					 named ? ", " : "", 100 * s, p->by[i].comm,
-					 state_names[p->by[i].state]);
+		used +=
+		    (size_t)snprintf(buf + used, len - used, "%s%.0f%% %s %s", named ? ", " : "",
+				     100 * s, p->by[i].comm, state_names[p->by[i].state]);
 		named++;
 	}
 	if (used < len && rest >= 0.005)

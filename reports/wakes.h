@@ -13,8 +13,15 @@
 
 #include "runset.h"
 
-enum waker_kind { WAKER_THREAD, WAKER_PROCESS, WAKER_KTHREAD, WAKER_HARDIRQ, WAKER_SOFTIRQ,
-		  WAKER_IDLE, WAKER_UNKNOWN };
+enum waker_kind {
+	WAKER_THREAD,
+	WAKER_PROCESS,
+	WAKER_KTHREAD,
+	WAKER_HARDIRQ,
+	WAKER_SOFTIRQ,
+	WAKER_IDLE,
+	WAKER_UNKNOWN
+};
 
 /* One wakes[] entry: the waits of wakee that waker ended. */
 struct wake_edge {
@@ -23,9 +30,9 @@ struct wake_edge {
 	char waker[32];		  /* comm; "timer", "device" (hardirq); softirq vector name */
 	int wakee_tid, wakee_pid;
 	char wakee[32];
-	enum state wait;   /* the blocked state the wakeup ended */
-	char syscall[32];  /* "" outside a syscall */
-	char futex[24];	   /* "0x..." lower-cased, "" unless a futex wait */
+	enum state wait;  /* the blocked state the wakeup ended */
+	char syscall[32]; /* "" outside a syscall */
+	char futex[24];	  /* "0x..." lower-cased, "" unless a futex wait */
 	uint64_t count, blocked_ns, max_ns;
 };
 

@@ -133,6 +133,7 @@ static void turns_absent(void **state)
 
 	(void)state;
 	assert_no_claim(turns_run(&f, false), "took turns");
+	assert_claim(fx_join(&f), "the waits were ended by timer interrupt (50)");
 	fx_free(&f);
 }
 
@@ -146,10 +147,11 @@ static void critical_path_present_and_absent(void **state)
 	fx_init(&f, "command", 2);
 	r = fx_variant(&f, "command", 1.0, "{}");
 	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .sleep = 990}, 0);
-	fx_path(r, "[{\"tid\": 1002, \"comm\": \"worker-2\", \"state\": \"running\", \"ns\": "
-		   "800000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"sleep\", \"ns\": "
-		   "170000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"running\", \"ns\": "
-		   "30000000}]");
+	fx_path(r,
+		"[{\"tid\": 1002, \"comm\": \"worker-2\", \"state\": \"running\", \"ns\": "
+		"800000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"sleep\", \"ns\": "
+		"170000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"running\", \"ns\": "
+		"30000000}]");
 	t = fx_explain(&f);
 	assert_claim(t, "The critical path");
 	assert_claim(t, "was 80% worker-2 running, 17% main sleep, 3% the rest.");
