@@ -65,6 +65,12 @@ void cell_metric(struct doc_block *t, const struct variant *v, enum metric m, do
 struct bar_chart;
 void report_chart(struct report *rp, const struct bar_chart *c, const char *name,
 		  const char *caption);
+struct xy_chart;
+void report_xy_chart(struct report *rp, const struct xy_chart *c, const char *name,
+		     const char *caption);
+/* The variants' representative runs on one time axis (timeline_svg.h
+ * timeline_shared_svg), under @caption. */
+void report_shared_timeline(struct report *rp, const char *title, const char *caption);
 /* A name fit for a file in charts/: the run's dir with anything unusual as '_'. */
 void chart_name(char *out, size_t len, const char *prefix, const char *dir);
 /* The state colors of palette.h as an array, for a chart's series. */
