@@ -50,6 +50,7 @@ extern const struct explainer explain_03_event_loop;
 extern const struct explainer explain_04_backpressure;
 extern const struct explainer explain_05_thread_overhead;
 extern const struct explainer explain_06_hybrid_pipeline;
+extern const struct explainer explain_07_costs;
 extern const struct explainer explain_08_streaming;
 extern const struct explainer explain_command;
 

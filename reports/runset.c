@@ -241,6 +241,12 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 	    req_u64(l, e, "migrations", w, &t->migrations) ||
 	    req_u64(l, e, "wakeups", w, &t->wakeups) || req_bool(l, e, "exited", w, &t->exited))
 		return -1;
+	/* optional: the thread's page faults, the kernel's own counters */
+	if (json_object_get(e, "minflt")) {
+		if (req_u64(l, e, "minflt", w, &t->minflt) || req_u64(l, e, "majflt", w, &t->majflt))
+			return -1;
+		t->has_faults = true;
+	}
 	k = json_object_get(e, "top_waker");
 	if (json_is_object(k)) {
 		t->top_waker_tid = (int)json_integer_value(json_object_get(k, "tid"));

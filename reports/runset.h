@@ -43,6 +43,10 @@ struct sched_thread {
 	uint64_t top_waker_count;
 	bool top_waker_exact;
 	bool exited;
+	/* optional "minflt", "majflt": page faults, read off the task (task->min_flt,
+	 * maj_flt) when the thread ended or tracing stopped */
+	bool has_faults;
+	uint64_t minflt, majflt;
 	struct kernel_counts kernel;
 	/* optional "clock": the completed slices timed by both clocks, eBPF's and
 	 * the scheduler's (read off the task at each switch), so the report can
