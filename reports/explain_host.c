@@ -41,5 +41,6 @@ void explain_host(const struct run_set *rs, struct sentences *out)
 void explain_run_set(const struct run_set *rs, struct sentences *out)
 {
 	explainer_for(rs)->explain(rs, out);
+	explain_causes(rs, out);
 	explain_host(rs, out);
 }

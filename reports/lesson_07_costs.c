@@ -28,7 +28,7 @@ static void switch_chart(struct report *rp, const struct run *r)
 			v[g * 2 + s] = cost_num(cost_entry(r, name), "switch_ns", 0) / 1e3;
 		}
 	struct bar_chart c = {.title = "A context switch (half a ping-pong round trip)",
-			      .ylabel = "µs per switch",
+			      .ylabel = "us per switch",
 			      .ngroups = 4,
 			      .nseries = 2,
 			      .group = groups,
@@ -43,8 +43,9 @@ static void switch_chart(struct report *rp, const struct run *r)
 
 static void startup_chart(struct report *rp, const struct run *r)
 {
-	static const char *const groups[] = {"pthread_create + join", "fork + wait",
-					     "posix_spawn + wait"};
+	/* gnuplot reads _ as a subscript: the labels do without */
+	static const char *const groups[] = {"a thread (pthread create)", "a process (fork)",
+					     "a program (posix spawn)"};
 	static const char *const names[] = {"thread", "fork", "spawn"};
 	static const char *const series[] = {"median"};
 	static const char *const colors[] = {PROCESSES_COLOR};
@@ -53,7 +54,7 @@ static void startup_chart(struct report *rp, const struct run *r)
 	for (size_t g = 0; g < 3; g++)
 		v[g] = cost_num(cost_entry(r, names[g]), "durations.p50", 0) / 1e3;
 	struct bar_chart c = {.title = "Start one, wait for its end",
-			      .ylabel = "µs each (median)",
+			      .ylabel = "us each (median)",
 			      .ngroups = 3,
 			      .nseries = 1,
 			      .group = groups,

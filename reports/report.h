@@ -40,6 +40,7 @@ void report_trust(struct report *rp);	/* checks, lost events, host noise */
 void report_lesson(struct report *rp);	/* the demo's own chart (report_lesson.c) */
 void report_why(struct report *rp);	/* the explainer's sentences */
 void report_timelines(struct report *rp);
+void report_wakes(struct report *rp); /* who woke whom, the critical path */
 void report_headline(struct report *rp, struct doc *d);
 void report_variants(struct report *rp);
 void report_threads(struct report *rp);

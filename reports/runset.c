@@ -3,6 +3,7 @@
 #include "cpython.h"
 
 #include "figures.h"
+#include "wakes.h"
 
 #include <errno.h>
 #include <math.h>
@@ -390,7 +391,8 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns))
+		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
+		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
 			goto out;
 		/* null when the word is in no symbol */
 		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
@@ -402,6 +404,10 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
 		if (json_is_integer(json_object_get(e, "join_tid")))
 			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+	}
+	if (wakes_load(s, j, why, sizeof(why))) {
+		fail(l, "%s: %s", path, why);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -882,6 +888,7 @@ static void free_sched(struct sched_acct *s)
 		hist_free(&s->procs[i].runq_hist);
 	free(s->procs);
 	free(s->futex);
+	wakes_free(s);
 }
 
 static void free_demo(struct demo_result *d)
