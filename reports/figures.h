@@ -105,9 +105,9 @@ struct fig_noisy {
 };
 struct fig_noise {
 	bool noisy;
-	double idle_cpus;     /* CPUs the run itself left idle on average */
-	double runnable_ns;   /* its threads' run-queue wait, all together */
-	double stolen_ns;     /* running time the host took (steal, interrupts) */
+	double idle_cpus;   /* CPUs the run itself left idle on average */
+	double runnable_ns; /* its threads' run-queue wait, all together */
+	double stolen_ns;   /* running time the host took (steal, interrupts) */
 	struct fig_noisy top[3];
 	size_t ntop;
 };
