@@ -263,9 +263,8 @@ void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t
 		futex_name_from_maps(c->fn, p->maps, NULL, addr, &name);
 	json_object_set_new(entry, "object", str_or_null(name.object));
 	json_object_set_new(entry, "symbol", str_or_null(name.symbol));
-	json_object_set_new(entry, "symbol_offset",
-			    name.symbol[0] ? json_integer((json_int_t)name.symbol_offset)
-					   : json_null());
+	/* 0 without a symbol: readers take the offset as a number. */
+	json_object_set_new(entry, "symbol_offset", json_integer((json_int_t)name.symbol_offset));
 	/* A thread's clear_child_tid word: waiting on it is joining that thread. */
 	rows = read_threads(threads_fd, &n);
 	for (size_t i = 0; i < n; i++)

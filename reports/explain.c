@@ -12,7 +12,7 @@
 static const struct explainer *const explainers[] = {
     &explain_01_io_wait,      &explain_02_cpu_bound,	   &explain_03_event_loop,
     &explain_04_backpressure, &explain_05_thread_overhead, &explain_06_hybrid_pipeline,
-    &explain_08_streaming,
+    &explain_07_costs,	      &explain_08_streaming,
 };
 
 const struct explainer *explainer_for(const struct run_set *rs)

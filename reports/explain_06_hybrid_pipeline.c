@@ -156,23 +156,33 @@ static void unbounded(const struct variant *u, const struct variant *b, struct s
 			      u->name, tu, tb, 100 * SAME_PACE);
 }
 
+/* The cpu threads' blocked time on the interpreter lock: the part of their
+ * lock time its futex calls hold. */
+static double gil_wait_ns(const struct run *r, const struct state_sum *cpu)
+{
+	struct state_sum ss = cpu ? *cpu : state_sum_of(r, "cpu-");
+
+	return fig_part_of_blocked((double)ss.ns[ST_LOCK], (double)futex_named(r, "GIL").ns,
+				   (double)syscall_sum_of(r, "cpu-", "futex").total_ns);
+}
+
 static void threads_only(const struct variant *t, const struct variant *h, struct sentences *out)
 {
 	struct state_sum cpu = state_sum_of(t->rep, "cpu-");
-	struct futex_by_name gil = futex_named(t->rep, "GIL");
+	double gil = gil_wait_ns(t->rep, &cpu);
 	double wall = t->rep->demo ? t->rep->demo->wall_s : 0;
 	double th = h ? demo_num(h->rep, "throughput_per_s", 0) : 0;
 	double tt = demo_num(t->rep, "throughput_per_s", 0);
 	char a[32], b[32];
 
-	if (!cpu.lifetime_ns || share(gil.ns, cpu.lifetime_ns) < LOCK_SHARE || wall <= 0)
+	if (!cpu.lifetime_ns || share((uint64_t)gil, cpu.lifetime_ns) < LOCK_SHARE || wall <= 0)
 		return;
 	sentences_add(out,
 		      "%s: the cpu stage's %zu threads shared one interpreter lock: they waited %s "
 		      "on it, %.0f%% of their time (threshold: ≥ %.0f%%), and together ran "
 		      "bytecode on %.2f CPUs on average (their running time / wall).",
-		      t->name, cpu.threads, fmt_ns(a, sizeof(a), (double)gil.ns),
-		      100 * share(gil.ns, cpu.lifetime_ns), 100 * LOCK_SHARE,
+		      t->name, cpu.threads, fmt_ns(a, sizeof(a), gil),
+		      100 * share((uint64_t)gil, cpu.lifetime_ns), 100 * LOCK_SHARE,
 		      (double)cpu.ns[ST_RUNNING] / (wall * 1e9));
 	if (!h || tt <= 0)
 		return;
@@ -276,7 +286,7 @@ static void verdict_line(const struct variant *v, const struct variant *b, struc
 			      "lock: they waited on it %.0f%% of their time, so the bytecode used "
 			      "one CPU at a time.",
 			      v->name, tput,
-			      100 * share(futex_named(r, "GIL").ns, st[FIG_CPU].lifetime_ns));
+			      100 * share((uint64_t)gil_wait_ns(r, NULL), st[FIG_CPU].lifetime_ns));
 	} else if (cap <= 0) {
 		sentences_add(&out->lines,
 			      "%s: %.0f items/s. No bound: the queue before the cpu stage grew to "

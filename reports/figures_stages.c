@@ -15,6 +15,7 @@ static void stage_of(const struct run *r, struct fig_stage *s, int id, const cha
 		     const char *in, const char *out)
 {
 	struct state_sum ss = state_sum_of(r, role);
+	struct syscall_sum calls = syscall_sum_of(r, role, "futex");
 	double wall = r->demo ? r->demo->wall_s * 1e9 : 0, work;
 
 	memset(s, 0, sizeof(*s));
@@ -24,8 +25,17 @@ static void stage_of(const struct run *r, struct fig_stage *s, int id, const cha
 	s->running_ns = ss.ns[ST_RUNNING];
 	s->runnable_ns = ss.ns[ST_RUNNABLE];
 	s->lock_ns = ss.ns[ST_LOCK];
-	s->starved_ns = in ? futex_named(r, in).ns : 0;
-	s->held_ns = out ? futex_named(r, out).ns : 0;
+	/* A futex call's time includes waking up: the part of the threads'
+	 * blocked (lock) time each queue word holds is its share of their
+	 * futex call time. */
+	s->starved_ns = in ? (uint64_t)fig_part_of_blocked((double)s->lock_ns,
+							   (double)futex_named(r, in).ns,
+							   (double)calls.total_ns)
+			   : 0;
+	s->held_ns = out ? (uint64_t)fig_part_of_blocked((double)s->lock_ns,
+							 (double)futex_named(r, out).ns,
+							 (double)calls.total_ns)
+			 : 0;
 	work = (double)s->lifetime_ns - (double)s->starved_ns - (double)s->held_ns;
 	if (s->threads && wall > 0)
 		s->busy = fmax(0, fmin(1, work / ((double)s->threads * wall)));
@@ -52,9 +62,11 @@ int fig_busiest_stage(const struct fig_stage st[FIG_STAGES])
 double fig_workers_idle(const struct run *r)
 {
 	struct state_sum w = state_sum_of(r, "worker-");
+	struct syscall_sum calls = syscall_sum_of(r, "worker-", "futex");
 	struct futex_by_name ne = futex_named(r, "not_empty");
 
 	if (!w.lifetime_ns || !r->demo || !r->demo->nlocks)
 		return -1;
-	return fmin(1.0, (double)ne.ns / (double)w.lifetime_ns);
+	return fig_part_of_blocked((double)w.ns[ST_LOCK], (double)ne.ns, (double)calls.total_ns) /
+	       (double)w.lifetime_ns;
 }

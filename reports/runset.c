@@ -3,6 +3,7 @@
 #include "cpython.h"
 
 #include "figures.h"
+#include "wakes.h"
 
 #include <errno.h>
 #include <math.h>
@@ -241,6 +242,12 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 	    req_u64(l, e, "migrations", w, &t->migrations) ||
 	    req_u64(l, e, "wakeups", w, &t->wakeups) || req_bool(l, e, "exited", w, &t->exited))
 		return -1;
+	/* optional: the thread's page faults, the kernel's own counters */
+	if (json_object_get(e, "minflt")) {
+		if (req_u64(l, e, "minflt", w, &t->minflt) || req_u64(l, e, "majflt", w, &t->majflt))
+			return -1;
+		t->has_faults = true;
+	}
 	k = json_object_get(e, "top_waker");
 	if (json_is_object(k)) {
 		t->top_waker_tid = (int)json_integer_value(json_object_get(k, "tid"));
@@ -383,7 +390,8 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns))
+		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
+		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
 			goto out;
 		/* null when the word is in no symbol */
 		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
@@ -395,6 +403,10 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
 		if (json_is_integer(json_object_get(e, "join_tid")))
 			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+	}
+	if (wakes_load(s, j, why, sizeof(why))) {
+		fail(l, "%s: %s", path, why);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -875,6 +887,7 @@ static void free_sched(struct sched_acct *s)
 		hist_free(&s->procs[i].runq_hist);
 	free(s->procs);
 	free(s->futex);
+	wakes_free(s);
 }
 
 static void free_demo(struct demo_result *d)

@@ -14,6 +14,9 @@
 #include "hist.h"
 #include "perfparse.h"
 
+struct wake_edge;
+struct crit_path;
+
 /* The thread states of docs/formats.md, in the order the report shows them. */
 enum state { ST_RUNNING, ST_RUNNABLE, ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER, ST_COUNT };
 extern const char *const state_names[ST_COUNT]; /* "running", ... */
@@ -43,6 +46,10 @@ struct sched_thread {
 	uint64_t top_waker_count;
 	bool top_waker_exact;
 	bool exited;
+	/* optional "minflt", "majflt": page faults, read off the task (task->min_flt,
+	 * maj_flt) when the thread ended or tracing stopped */
+	bool has_faults;
+	uint64_t minflt, majflt;
 	struct kernel_counts kernel;
 	/* optional "clock": the completed slices timed by both clocks, eBPF's and
 	 * the scheduler's (read off the task at each switch), so the report can
@@ -97,6 +104,10 @@ struct sched_acct {
 	size_t nprocs;
 	struct futex_acct *futex;
 	size_t nfutex;
+	/* optional "wakes" and "critical_path" (wakes.h): why threads waited */
+	struct wake_edge *wakes;
+	size_t nwakes;
+	struct crit_path *cpath; /* NULL when absent or null */
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */

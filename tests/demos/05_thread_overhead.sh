@@ -49,7 +49,7 @@ rerun_pool() { host_mark; "$BIN" --quick --variant "$v" --json "$1" >/dev/null; 
 pools_ok=true
 for v in threads-1 threads-2 threads-4 threads-8 threads-16; do
 	jq ".runs[] | select(.variant == \"$v\")" "$J" >"$SCRATCH/$v.json"
-	retry_busy "$D $v: within 20% + 30 ms of its limit" 3 "$SCRATCH/$v.json" rerun_pool pool_shape pool_busy
+	retry_busy "$D $v: within 20% + 30 ms of its limit" 5 "$SCRATCH/$v.json" rerun_pool pool_shape pool_busy
 	[ "$RETRY_RESULT" = ok ] || pools_ok=false
 done
 # On the runs judged above (the pools' last attempts).

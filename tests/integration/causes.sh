@@ -12,6 +12,7 @@ if [ ! -x "$W" ]; then
 	not_ok "causes: $W is not built (make BUILD=$BUILD unit)"
 	exit 1
 fi
+W=$(runnable_copy "$W") # a private checkout: a copy nobody can run
 
 d=$TMPD/causes
 trace "$d" --timeline -- "$W" >/dev/null 2>&1

@@ -299,7 +299,7 @@ static void model_and_cpython_side_by_side(void **state)
 	fx_init(&f, "02_cpu_bound", 2);
 	add_gil_pair(&f, 380, 160, 900);
 	t = fx_explain(&f);
-	assert_claim(t, "py-threads: those waits were on the GIL");
+	assert_claim(t, "py-threads: that lock was the GIL");
 	assert_claim(t, "py-threads: CPython's GIL, found with no change to the program");
 	assert_claim(t, "Model and CPython, threads-gil against py-threads: they agree on "
 			"parallelism 1.00 (threads-gil) vs 1.00 (py-threads); the workers waited "

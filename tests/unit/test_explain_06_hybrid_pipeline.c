@@ -31,6 +31,7 @@ static const struct pl_shape THREADS = {"threads-only", 16, 250, 800, 20, 0, 50,
 static const struct pl_shape SINGLE = {"single-loop", 16, 110, 0, 400, 500, 0, 0,
 				       0, 0, 0, 0, 0, 31};
 
+/* Threads whose futex calls took exactly their lock time. */
 static void add_threads(struct fx_run *r, int base, const char *role, int n,
 			struct fx_states s)
 {
@@ -38,7 +39,10 @@ static void add_threads(struct fx_run *r, int base, const char *role, int n,
 
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "%s-%d", role, i + 1);
-		fx_thread(r, base + i, name, s, 10);
+		if (s.lock)
+			fx_syscall(fx_thread(r, base + i, name, s, 10), "futex", 10, s.lock);
+		else
+			fx_thread(r, base + i, name, s, 10);
 	}
 }
 
@@ -70,6 +74,8 @@ static void add_run(struct fx *f, struct pl_shape s)
 	if (s.loop_recv)
 		fx_syscall(loop, "recvfrom", 500, s.loop_recv);
 	fx_syscall(loop, "epoll_wait", 100, 5);
+	if (s.loop_held)
+		fx_syscall(loop, "futex", 50, s.loop_held);
 	if (!single) {
 		add_threads(r, base + 10, "blocking", 8,
 			    (struct fx_states){.running = 5,

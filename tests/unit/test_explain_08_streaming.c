@@ -50,12 +50,16 @@ static void add_run(struct fx *f, struct st_shape s)
 		char w[16];
 
 		snprintf(w, sizeof(w), "worker-%d", i + 1);
-		fx_thread(r, 1001 + i + 100 * (int)(f->n - 1), w,
-			  (struct fx_states){.running = s.running_ms,
-					     .runnable = s.runnable_ms,
-					     .lock = s.idle_ms,
-					     .sleep = 1000 - s.idle_ms - s.running_ms - s.runnable_ms},
-			  s.arrivals / 4);
+		json_t *t = fx_thread(
+		    r, 1001 + i + 100 * (int)(f->n - 1), w,
+		    (struct fx_states){.running = s.running_ms,
+				       .runnable = s.runnable_ms,
+				       .lock = s.idle_ms,
+				       .sleep = 1000 - s.idle_ms - s.running_ms - s.runnable_ms},
+		    s.arrivals / 4);
+
+		if (s.idle_ms)
+			fx_syscall(t, "futex", 25, s.idle_ms);
 	}
 	fx_futex(r, NOT_EMPTY, 100, 4 * s.idle_ms);
 	fx_lock(r, "queue not_empty cond", NOT_EMPTY);
