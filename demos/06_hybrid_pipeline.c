@@ -22,6 +22,7 @@
  * all three stages itself). */
 #include "cli.h"
 #include "clock.h"
+#include "cpus.h"
 #include "delay_server.h"
 #include "gil.h"
 #include "queue.h"
@@ -35,7 +36,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,17 +483,6 @@ static void *sampler_main(void *arg)
 	return NULL;
 }
 
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		perror("sched_getaffinity");
-		return (int)sysconf(_SC_NPROCESSORS_ONLN);
-	}
-	return CPU_COUNT(&set);
-}
-
 static struct shm *shm_map(int items)
 {
 	size_t size = sizeof(struct shm) + (size_t)(items + MAX_CPU) * sizeof(struct queue_item) +
@@ -758,7 +747,7 @@ static json_t *stages_json(struct pipeline *pl, int cpus, double wall, struct su
 	return arr;
 }
 
-static json_t *samples_json(const struct pipeline *pl, struct summary *s)
+static json_t *samples_json(const struct pipeline *pl)
 {
 	json_t *arr = json_array();
 
@@ -778,7 +767,6 @@ static json_t *samples_json(const struct pipeline *pl, struct summary *s)
 		if (json_array_append_new(arr, o))
 			abort();
 	}
-	(void)s;
 	return arr;
 }
 
@@ -868,7 +856,7 @@ static json_t *results(struct pipeline *pl, int cpus, uint64_t end, struct summa
 	for (int i = 0; i < p->cpu; i++)
 		lock_wait += pl->sh->cpu[i].lock_wait_ns;
 	json_set_int(res, "cpu_lock_wait_ns", (long long)lock_wait);
-	json_set_new(res, "samples", samples_json(pl, s));
+	json_set_new(res, "samples", samples_json(pl));
 	json_set_new(res, "locks", locks_json(pl));
 	result_add_threads(res);
 	free(lat);
@@ -1117,7 +1105,7 @@ int main(int argc, char **argv)
 	p.quick = o.quick;
 	if (p.items < 0)
 		p.items = o.quick ? 150 : 600;
-	cpus = usable_cpus();
+	cpus = cpus_usable();
 	/* The service holds a connection per fetch in flight and per thread. */
 	if (delay_raise_nofile(2 * (p.inflight + p.blocking) + 64))
 		return 1;

@@ -13,6 +13,7 @@
  * and when it was done: latency = queue wait + service. */
 #include "cli.h"
 #include "clock.h"
+#include "cpus.h"
 #include "io_work.h"
 #include "queue.h"
 #include "result.h"
@@ -24,7 +25,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,18 +77,6 @@ struct worker {
 	int idx;
 	pthread_t th;
 };
-
-/* CPUs this process may run on (a trace with --cpus pins it). */
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		perror("sched_getaffinity");
-		return (int)sysconf(_SC_NPROCESSORS_ONLN);
-	}
-	return CPU_COUNT(&set);
-}
 
 /* Requests per second the pool can serve: one per service time per worker,
  * and, when the service is CPU work, no more workers at once than CPUs. */
@@ -593,7 +581,7 @@ int main(int argc, char **argv)
 	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 4) * NSEC_PER_SEC;
 	if (p.capacity < 0)
 		p.capacity = 4 * p.workers;
-	cpus = usable_cpus();
+	cpus = cpus_usable();
 	{
 		const char *bound;
 		double most = capacity_per_s(&p, cpus, &bound) * 1.1 * ns_to_s(p.duration_ns);
