@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* sched.json: the per-thread account read out of the BPF maps (docs/formats.md). */
+/* sched.json: the per-thread account, written from a snapshot of the maps (docs/formats.md). */
 #ifndef SCHED_JSON_H
 #define SCHED_JSON_H
 
@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <jansson.h>
+#include "sched_snapshot.h"
 
 /* The facts about the run that do not come from the maps. */
 struct run_info {
@@ -39,31 +41,10 @@ struct run_info {
 	} before;
 };
 
-/* Steal time of all CPUs so far (/proc/stat "cpu" line), ns; 0 if unknown. */
-uint64_t steal_now_ns(void);
+/* The document; NULL on error (with a message). */
+json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run);
 
-/* The kernel's counters of a thread now: /proc/PID/schedstat and status. */
-int read_task_counters(pid_t pid, struct run_info *run);
-
-/* Map file descriptors the writer reads. */
-struct sched_maps {
-	int threads;
-	int runq;
-	int syscalls;
-	int futexes;
-	int lost;
-};
-
-/* Returns 0, or -1 with a message. */
-int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_info *run);
-
-/* Reads the per-CPU lost counters, summed over CPUs, into lost[NR_LOST]. */
-int read_lost(int lost_fd, uint64_t *lost);
-
-/* The keys of sched.json "lost", indexed by enum st_lost_kind. */
-extern const char *const lost_names[];
-
-/* The thread state names, indexed by enum st_thread_state. */
-extern const char *const state_names[];
+/* Writes it to f. Returns 0, or -1 with a message. */
+int sched_json_write(FILE *f, const struct sched_snapshot *s, const struct run_info *run);
 
 #endif
