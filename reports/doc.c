@@ -84,6 +84,32 @@ void doc_chart(struct doc *d, const char *path, const char *caption)
 	b->text = xasprintf("%s", caption);
 }
 
+void doc_fold(struct doc *d, const char *fmt, ...)
+{
+	struct doc_block *b = add(d, B_FOLD);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void doc_unfold(struct doc *d)
+{
+	add(d, B_UNFOLD);
+}
+
+void doc_lead(struct doc *d, int warn, const char *fmt, ...)
+{
+	struct doc_block *b = add(d, B_LEAD);
+	va_list ap;
+
+	b->level = warn;
+	va_start(ap, fmt);
+	b->text = vxasprintf(fmt, ap);
+	va_end(ap);
+}
+
 struct doc_block *doc_table(struct doc *d, const char *const *head)
 {
 	struct doc_block *b = add(d, B_TABLE);
@@ -151,27 +177,37 @@ bool cell_is_figure(const char *s)
 	return end != s && (*end == '\0' || *end == ' ' || *end == '(');
 }
 
+static void block_free(struct doc_block *b)
+{
+	size_t j;
+
+	free(b->text);
+	free(b->path);
+	for (j = 0; j < b->ncols; j++)
+		free(b->head[j]);
+	free(b->head);
+	for (j = 0; j < b->nrows * b->ncols; j++)
+		free(b->cells[j]);
+	free(b->cells);
+	for (j = 0; j < b->nitems; j++) {
+		free(b->items[j].text);
+		free(b->items[j].href);
+	}
+	free(b->items);
+}
+
+void doc_free_last(struct doc *d)
+{
+	if (d->n)
+		block_free(&d->b[--d->n]);
+}
+
 void doc_free(struct doc *d)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < d->n; i++) {
-		struct doc_block *b = &d->b[i];
-
-		free(b->text);
-		free(b->path);
-		for (j = 0; j < b->ncols; j++)
-			free(b->head[j]);
-		free(b->head);
-		for (j = 0; j < b->nrows * b->ncols; j++)
-			free(b->cells[j]);
-		free(b->cells);
-		for (j = 0; j < b->nitems; j++) {
-			free(b->items[j].text);
-			free(b->items[j].href);
-		}
-		free(b->items);
-	}
+	for (i = 0; i < d->n; i++)
+		block_free(&d->b[i]);
 	free(d->b);
 	memset(d, 0, sizeof(*d));
 }

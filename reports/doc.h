@@ -17,6 +17,10 @@ enum block_kind {
 	B_CHART,   /* path (relative to the run folder, an SVG), text = caption */
 	B_LINKS,   /* items: text + href (href NULL: plain text) */
 	B_CODE,	   /* items: one command line each */
+	B_FOLD,	   /* text = summary: what follows, up to B_UNFOLD, is folded (<details>) */
+	B_UNFOLD,  /* the end of the folded part */
+	B_LEAD,	   /* text: a sentence the reader must not miss (the verdict, the trust line);
+		    * level 0 plain, 1 a warning */
 };
 
 struct doc_item {
@@ -46,6 +50,12 @@ void doc_heading(struct doc *d, int level, const char *fmt, ...)
 void doc_para(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void doc_note(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void doc_chart(struct doc *d, const char *path, const char *caption);
+/* Fold what follows under a summary line until doc_unfold() (HTML <details>;
+ * Markdown too, which GitHub renders the same way). */
+void doc_fold(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_unfold(struct doc *d);
+/* A sentence set apart: @warn 0 plain, 1 a warning. */
+void doc_lead(struct doc *d, int warn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A table: doc_table() gives the header (NULL-terminated list of column
  * names), then doc_row() adds rows of exactly that many cells, each a
@@ -60,6 +70,8 @@ void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 void doc_free(struct doc *d);
+/* Drop the last block (a fold that turned out empty). */
+void doc_free_last(struct doc *d);
 
 /* A figure ("12.5", "-3", "0.96 (0.90-1.02)", "2 CPUs"): a number that ends
  * the cell or is followed by a space or '('. Renderers right-align figures. */

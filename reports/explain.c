@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
 #include "roles.h"
 
 static const struct explainer *const explainers[] = {
@@ -222,13 +223,37 @@ double demo_num(const struct run *r, const char *path, double dflt)
 
 const char *fmt_ns(char *buf, size_t len, double ns)
 {
-	if (ns >= 1e9)
-		snprintf(buf, len, "%.2f s", ns / 1e9);
-	else if (ns >= 1e6)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else if (ns >= 1e3)
-		snprintf(buf, len, "%.1f µs", ns / 1e3);
+	return fig_dur(buf, len, ns);
+}
+
+void verdict_free(struct verdicts *v)
+{
+	sentences_free(&v->lines);
+	sentences_free(&v->doubts);
+}
+
+/* Without a demo's own verdict: each variant's figures against its bound. */
+static void verdict_generic(const struct run_set *rs, struct verdicts *out)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		sentences_add(&out->lines,
+			      "%s: %.2f s of wall time, %.2f s of CPU time: on average %.2f CPUs "
+			      "busy of the %.0f it could use.",
+			      v->name, v->m[M_WALL_S].med, v->m[M_CPU_S].med,
+			      v->m[M_PARALLELISM].med, fig_bound(rs, v->rep));
+	}
+}
+
+void verdict_of(const struct run_set *rs, struct verdicts *out)
+{
+	const struct explainer *e = explainer_for(rs);
+
+	if (e->verdict)
+		e->verdict(rs, out);
 	else
-		snprintf(buf, len, "%.0f ns", ns);
-	return buf;
+		verdict_generic(rs, out);
 }

@@ -28,9 +28,20 @@ void sentences_add(struct sentences *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sentences_free(struct sentences *s);
 
+/* The verdict at the top of a report: one plain sentence per variant tied to
+ * the chapter's concept, and, apart, every way this run contradicts what the
+ * demo exists to show (said plainly in the trust line instead of the lesson). */
+struct verdicts {
+	struct sentences lines;
+	struct sentences doubts;
+};
+
 struct explainer {
 	const char *demo; /* meta.json "demo", or "command" for a traced command */
 	void (*explain)(const struct run_set *rs, struct sentences *out);
+	/* Optional: the demo's verdict; without one, verdict_of() states each
+	 * variant's wall, CPU time and parallelism against its bound. */
+	void (*verdict)(const struct run_set *rs, struct verdicts *out);
 };
 
 extern const struct explainer explain_01_io_wait;
@@ -46,6 +57,9 @@ const struct explainer *explainer_for(const struct run_set *rs);
 /* Every sentence for @rs: its explainer's, then what the host did to the run
  * (explain_host). The report and the terminal verdict use this. */
 void explain_run_set(const struct run_set *rs, struct sentences *out);
+/* The verdict of @rs: its explainer's, or the generic one. */
+void verdict_of(const struct run_set *rs, struct verdicts *out);
+void verdict_free(struct verdicts *v);
 /* Time the host took from running threads, when it is a visible share. */
 void explain_host(const struct run_set *rs, struct sentences *out);
 /* The generic explainer applied to one run, its sentences prefixed with

@@ -124,4 +124,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
-const struct explainer explain_01_io_wait = {"01_io_wait", explain};
+const struct explainer explain_01_io_wait = {"01_io_wait", explain, NULL};

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "figures.h"
 
 #define SERIAL_PARALLELISM 1.25
 #define FREE_CPU_SHARE 0.10
@@ -35,14 +36,10 @@
 #define RUNQ_SHARE 0.10
 #define SLOWER_RATIO 1.5
 
-/* Workers: params.workers, else the threads of role "worker-*". */
+/* Workers: the figures layer's count (params.workers, ...). */
 static double workers_of(const struct run *r)
 {
-	double w = demo_param(r->demo, "workers", 0);
-
-	if (w <= 0)
-		w = (double)state_sum_of(r, "worker").threads;
-	return w;
+	return fig_workers(r);
 }
 
 /* The switch interval in ns: demo.json's gil block, else params. */
@@ -221,13 +218,13 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
 		double workers = workers_of(v->rep);
-		double bound = fmin(workers, (double)rs->cpus);
+		double bound = fig_bound(rs, v->rep);
 
 		if (v == gil) {
-			gil_claims = gil_variant(v, bound, workers, rs->cpus, out);
+			gil_claims = gil_variant(v, bound, workers, fig_cpus(rs), out);
 			continue;
 		}
-		if (free_variant(v, bound, workers, rs->cpus, out) && bound >= 2 &&
+		if (free_variant(v, bound, workers, fig_cpus(rs), out) && bound >= 2 &&
 		    (!free_scaled || !strcmp(v->name, "threads-nogil")))
 			free_scaled = v;
 		if (!best || v->m[M_WALL_S].med < best->m[M_WALL_S].med)
@@ -250,4 +247,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			      free_scaled->name, free_scaled->m[M_PARALLELISM].med);
 }
 
-const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain};
+const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain, NULL};

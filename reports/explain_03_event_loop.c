@@ -106,4 +106,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
-const struct explainer explain_03_event_loop = {"03_event_loop", explain};
+const struct explainer explain_03_event_loop = {"03_event_loop", explain, NULL};

@@ -233,4 +233,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		compare(u, b, out);
 }
 
-const struct explainer explain_04_backpressure = {"04_backpressure", explain};
+const struct explainer explain_04_backpressure = {"04_backpressure", explain, NULL};

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 
 #include "explain.h"
+#include "figures.h"
 
 #define EFFICIENCY_LOW 0.50
 #define RUNQ_SHORT 0.10
@@ -149,7 +150,7 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	sentences_add(out, "Speedup over %s (%.2f s), beside the limit's: %s.", base->v->name,
 		      base->wall, curve);
 	if (low)
-		low_point(low, base, rs->cpus, out);
+		low_point(low, base, fig_cpus(rs), out);
 	else if (min_eff)
 		sentences_add(
 		    out,
@@ -173,4 +174,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
-const struct explainer explain_05_thread_overhead = {"05_thread_overhead", explain};
+const struct explainer explain_05_thread_overhead = {"05_thread_overhead", explain, NULL};

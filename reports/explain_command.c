@@ -285,4 +285,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
-const struct explainer explain_command = {"command", explain};
+const struct explainer explain_command = {"command", explain, NULL};

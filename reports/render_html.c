@@ -19,7 +19,13 @@ static const char style[] =
     ".note{background:#fff4d6;border-left:4px solid #e0a000;padding:0.5em 1em}\n"
     "pre{background:#f6f6f6;padding:0.6em;overflow-x:auto}\n"
     "figure{margin:1em 0}figure svg{max-width:100%;height:auto}\n"
-    "figcaption{font-size:0.9em;color:#555}\n";
+    "figcaption{font-size:0.9em;color:#555}\n"
+    "details{border:1px solid #ddd;border-radius:4px;margin:0.6em 0;padding:0.3em 0.8em}\n"
+    "summary{cursor:pointer;font-weight:600;padding:0.2em 0}\n"
+    "details[open]>summary{border-bottom:1px solid #eee;margin-bottom:0.5em}\n"
+    ".lead{font-size:1.1em;margin:0.4em 0}\n"
+    ".lead.warn{background:#fff4d6;border-left:4px solid #e69f00;padding:0.5em 1em}\n"
+    "ul.verdict{font-size:1.1em}\n";
 
 /* The SVG file at RUN_DIR/@rel, from its <svg element on (the XML prolog
  * and DOCTYPE cannot appear inside an HTML body). */
@@ -152,6 +158,19 @@ int render_html(const struct doc *d, const char *title, const char *run_dir, str
 		case B_LINKS:
 		case B_CODE:
 			items(b, out);
+			break;
+		case B_FOLD:
+			sb_add(out, "<details>\n<summary>");
+			html_escape(out, b->text);
+			sb_add(out, "</summary>\n<div class=\"fold\">\n");
+			break;
+		case B_UNFOLD:
+			sb_add(out, "</div>\n</details>\n");
+			break;
+		case B_LEAD:
+			sb_add(out, b->level ? "<p class=\"lead warn\">" : "<p class=\"lead\">");
+			html_escape(out, b->text);
+			sb_add(out, "</p>\n");
 			break;
 		}
 	}

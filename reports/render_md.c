@@ -106,6 +106,19 @@ void render_md(const struct doc *d, struct sbuf *out)
 			}
 			sb_add(out, "\n");
 			break;
+		case B_FOLD:
+			sb_add(out, "<details><summary>");
+			html_escape(out, b->text);
+			sb_add(out, "</summary>\n\n");
+			break;
+		case B_UNFOLD:
+			sb_add(out, "</details>\n\n");
+			break;
+		case B_LEAD:
+			sb_add(out, b->level ? "> **" : "**");
+			md_escape(out, b->text);
+			sb_add(out, "**\n\n");
+			break;
 		case B_CODE:
 			sb_add(out, "```sh\n");
 			for (j = 0; j < b->nitems; j++) {

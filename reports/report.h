@@ -10,12 +10,15 @@
 #include "checks.h"
 #include "doc.h"
 #include "explain.h"
+#include "figures.h"
 #include "runset.h"
+#include "sbuf.h"
 
 struct report {
 	const struct run_set *rs;
 	const struct check_list *checks;
 	const struct sentences *why;
+	const struct verdicts *verdict;
 	struct doc doc;
 	/* Charts: drawn into RUN_DIR/charts/; when one cannot be drawn the
 	 * section says so in a note instead of leaving a hole. */
@@ -27,7 +30,16 @@ struct report {
  * folder cannot be made. */
 int report_build(struct report *rp, char *err, size_t errlen);
 
-/* The sections, in the order the report shows them. */
+/*
+ * The sections. Their order, and which are folded away as reference
+ * material, is the list in report_build.c: to add a section, write
+ * reports/report_NAME.c with a function below and add one line there.
+ */
+void report_verdict(struct report *rp); /* one sentence per variant, the host */
+void report_trust(struct report *rp);	/* checks, lost events, host noise */
+void report_lesson(struct report *rp);	/* the demo's own chart (report_lesson.c) */
+void report_why(struct report *rp);	/* the explainer's sentences */
+void report_timelines(struct report *rp);
 void report_headline(struct report *rp, struct doc *d);
 void report_variants(struct report *rp);
 void report_threads(struct report *rp);
@@ -35,8 +47,12 @@ void report_runq(struct report *rp);
 void report_syscalls(struct report *rp);
 void report_futex(struct report *rp);
 void report_checks(struct report *rp);
-void report_timelines(struct report *rp);
+void report_kernel(struct report *rp); /* eBPF against the kernel, thread by thread */
+void report_notes(struct report *rp);  /* what was not measured */
 void report_files(struct report *rp);
+
+/* The trust line as plain text (the page and the terminal say the same). */
+void trust_text(const struct report *rp, struct sbuf *out, bool *warn);
 
 /* Helpers the sections share (report_util.c). */
 
@@ -51,12 +67,6 @@ void report_chart(struct report *rp, const struct bar_chart *c, const char *name
 		  const char *caption);
 /* A name fit for a file in charts/: the run's dir with anything unusual as '_'. */
 void chart_name(char *out, size_t len, const char *prefix, const char *dir);
-/* The workers a run's bound counts: params.workers, else threads named
- * worker-*, else every thread of the run. */
-double run_workers(const struct run *r);
-/* min(workers, CPUs the demo could use): the parallelism no variant can beat. */
-double run_bound(const struct run_set *rs, const struct run *r);
-
 /* The state colors of palette.h as an array, for a chart's series. */
 const char *const *state_colors(void);
 

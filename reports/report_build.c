@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The report's document, top to bottom: PARTIAL when it is, the host, the
- * headline, the notes (what was not measured), the why, then the sections. */
+/* The report's document, top to bottom. A student reads the lesson first:
+ * the verdict, whether to trust this run, the demo's own chart, why, and the
+ * timelines; the reference material (tables, checks, commands) follows,
+ * folded. The order is the list below and nowhere else. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,68 +10,32 @@
 
 #include "report.h"
 
-static void host(struct report *rp)
-{
-	const struct run_set *rs = rp->rs;
-	const char *k;
-	const json_t *v;
-	char tools[512] = "";
-	size_t n = 0;
+struct section {
+	const char *name;
+	/* NULL: shown on the page; else folded under this summary line */
+	const char *fold;
+	void (*build)(struct report *rp);
+};
 
-	json_object_foreach((json_t *)rs->tools, k, v)
-	{
-		int w = snprintf(tools + n, sizeof(tools) - n, "%s%s %s", n ? ", " : "", k,
-				 json_is_string(v) ? json_string_value(v) : "absent");
+static const struct section sections[] = {
+    {"verdict", NULL, report_verdict},
+    {"trust", NULL, report_trust},
+    {"lesson", NULL, report_lesson},
+    {"why", NULL, report_why},
+    {"timelines", NULL, report_timelines},
+    /* reference material */
+    {"variants", "Per variant: wall, CPU time, switches, run-queue waits", report_variants},
+    {"threads", "Per thread: where each thread's time went", report_threads},
+    {"syscalls", "System calls: the longest in total", report_syscalls},
+    {"futex", "Lock waits (futex), per lock", report_futex},
+    {"runq", "Waiting for a CPU: run-queue latency", report_runq},
+    {"checks", "Cross-checks: eBPF against independent accounts", report_checks},
+    {"kernel", "Kernel accounting, thread by thread", report_kernel},
+    {"notes", "What was not measured", report_notes},
+    {"files", "Commands and files", report_files},
+};
 
-		if (w < 0 || (size_t)w >= sizeof(tools) - n)
-			break;
-		n += (size_t)w;
-	}
-	doc_para(&rp->doc, "Host %s: %d CPUs (%s), kernel %s%s%s. Traced %s%s.%s%s", rs->hostname,
-		 rs->cpus, rs->cpu_model, rs->kernel,
-		 rs->pinned_cpus[0] ? "; demo pinned to CPUs " : "", rs->pinned_cpus, rs->stamp,
-		 rs->quick ? " with --quick (small sizes)" : "", n ? " Tools: " : "", tools);
-}
-
-/* Everything the reader must know was not measured: trace's own notes,
- * optional inputs that were unreadable, files a pass promised but left out. */
-static void notes(struct report *rp)
-{
-	const struct run_set *rs = rp->rs;
-	struct doc_block *l = NULL;
-	size_t i;
-
-	for (i = 0; i < rs->nnotes; i++) {
-		if (!l) {
-			doc_heading(&rp->doc, 2, "Notes");
-			l = doc_links(&rp->doc);
-		}
-		doc_item(l, NULL, "%s", rs->notes[i]);
-	}
-	for (i = 0; i < json_array_size(rs->load_notes); i++) {
-		if (!l) {
-			doc_heading(&rp->doc, 2, "Notes");
-			l = doc_links(&rp->doc);
-		}
-		doc_item(l, NULL, "%s", json_string_value(json_array_get(rs->load_notes, i)));
-	}
-	for (i = 0; i < rs->nruns; i++) {
-		const struct run *r = &rs->runs[i];
-
-		if (r->has_timeline && r->has_folded)
-			continue;
-		if (!l) {
-			doc_heading(&rp->doc, 2, "Notes");
-			l = doc_links(&rp->doc);
-		}
-		doc_item(l, NULL, "%s: %s%s%s not recorded (no picture or stacks for this run)",
-			 r->dir, r->has_timeline ? "" : "timeline.json",
-			 !r->has_timeline && !r->has_folded ? " and " : "",
-			 r->has_folded ? "" : "offcpu.folded");
-	}
-}
-
-static void why(struct report *rp)
+void report_why(struct report *rp)
 {
 	struct doc_block *l;
 	size_t i;
@@ -83,12 +49,15 @@ static void why(struct report *rp)
 	l = doc_links(&rp->doc);
 	for (i = 0; i < rp->why->n; i++)
 		doc_item(l, NULL, "%s", rp->why->s[i]);
+	doc_para(&rp->doc, "Each sentence is computed from this run and made only past a "
+			   "threshold (docs/explainers.md lists them); a phenomenon the figures "
+			   "do not show is left out.");
 }
 
 int report_build(struct report *rp, char *err, size_t errlen)
 {
 	const struct run_set *rs = rp->rs;
-	size_t i, partial = 0;
+	size_t i, partial = 0, before;
 
 	snprintf(rp->charts_dir, sizeof(rp->charts_dir), "%s/charts", rs->dir);
 	if (mkdir(rp->charts_dir, 0755) && errno != EEXIST) {
@@ -105,18 +74,21 @@ int report_build(struct report *rp, char *err, size_t errlen)
 			 "PARTIAL: the trace was interrupted; %zu of %zu runs are incomplete and "
 			 "variants that had not run yet are absent. Figures cover what ran.",
 			 partial, rs->nruns);
-	host(rp);
-	doc_heading(&rp->doc, 2, "Headline");
-	report_headline(rp, &rp->doc);
-	notes(rp);
-	why(rp);
-	report_variants(rp);
-	report_threads(rp);
-	report_runq(rp);
-	report_syscalls(rp);
-	report_futex(rp);
-	report_timelines(rp);
-	report_checks(rp);
-	report_files(rp);
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const struct section *s = &sections[i];
+
+		if (!s->fold) {
+			s->build(rp);
+			continue;
+		}
+		doc_fold(&rp->doc, "%s", s->fold);
+		before = rp->doc.n;
+		s->build(rp);
+		if (rp->doc.n == before) { /* nothing to fold: no empty box */
+			doc_free_last(&rp->doc);
+			continue;
+		}
+		doc_unfold(&rp->doc);
+	}
 	return 0;
 }

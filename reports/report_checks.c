@@ -62,11 +62,9 @@ void report_checks(struct report *rp)
 {
 	static const char *const head[] = {"run", "check", "figures", "verdict", NULL};
 	const struct check_list *cl = rp->checks;
-	const struct run_set *rs = rp->rs;
 	struct doc_block *t;
 	size_t i;
 
-	doc_heading(&rp->doc, 2, "Cross-checks");
 	doc_para(&rp->doc,
 		 "Every eBPF figure against an independent account of the same run: %zu checks, "
 		 "%zu failed. The kernel's clock for its own accounting runs a few µs per "
@@ -81,7 +79,13 @@ void report_checks(struct report *rp)
 		doc_cell(t, "%s", cl->c[i].figures);
 		doc_cell(t, "%s", verdict_name(cl->c[i].verdict));
 	}
-	doc_heading(&rp->doc, 3, "Per thread: eBPF against the kernel's own accounting");
+}
+
+void report_kernel(struct report *rp)
+{
+	const struct run_set *rs = rp->rs;
+	size_t i;
+
 	doc_para(&rp->doc, "Kernel: each thread's /proc/thread-self/schedstat and "
 			   "getrusage(RUSAGE_THREAD), read by the thread itself as it ended "
 			   "(demo.json), or the counters the collector read off the task at exit.");

@@ -38,7 +38,6 @@ void report_files(struct report *rp)
 	const struct run_set *rs = rp->rs;
 	size_t i, f, c;
 
-	doc_heading(&rp->doc, 2, "Files and how to reproduce");
 	if (rs->trace_command[0]) {
 		doc_para(&rp->doc, "This whole trace again:");
 		doc_item(doc_code(&rp->doc), NULL, "%s", rs->trace_command);

@@ -81,7 +81,7 @@ void report_headline(struct report *rp, struct doc *d)
 		const struct variant *v = &rs->variants[i];
 		const json_t *x =
 		    keyname && v->rep->demo ? json_object_get(v->rep->demo->root, keyname) : NULL;
-		double b = run_bound(rs, v->rep);
+		double b = fig_bound(rs, v->rep);
 
 		if (json_is_number(x))
 			sb_printf(&key, "%s%s %s %g", i ? " vs " : "", v->name, label,

@@ -60,41 +60,35 @@ static int write_file(const char *dir, const char *name, const struct sbuf *text
 	return 0;
 }
 
+/* The terminal: plain text, no Markdown: the verdict, the why (as many
+ * sentences as fit about 25 lines), the trust line and where the report is. */
+#define TERMINAL_WHY_MAX 6
+
 static void print_summary(struct report *rp, bool quiet)
 {
-	const struct check_list *cl = rp->checks;
-	struct doc head = {0};
+	const struct verdicts *v = rp->verdict;
 	struct sbuf s = SBUF_INIT;
+	bool warn;
 	size_t i;
 
+	trust_text(rp, &s, &warn);
 	if (!quiet) {
 		if (rp->rs->partial)
-			printf("PARTIAL run: the trace was interrupted\n\n");
-		report_headline(rp, &head);
-		render_md(&head, &s);
-		fputs(sb_str(&s), stdout);
-		for (i = 0; i < rp->rs->nvariants; i++) {
-			const struct variant *v = &rp->rs->variants[i];
-
-			printf(
-			    "  %-16s wall %8.3f s  CPU %8.3f s  parallelism %5.2f of bound %.0f\n",
-			    v->name, v->m[M_WALL_S].med, v->m[M_CPU_S].med, v->m[M_PARALLELISM].med,
-			    run_bound(rp->rs, v->rep));
-		}
-		printf("\nWhy:\n");
-		for (i = 0; i < rp->why->n; i++)
+			printf("PARTIAL run: the trace was interrupted\n");
+		printf("%s: %s\n", rp->rs->is_demo ? rp->rs->demo : "command",
+		       rp->rs->summary[0] ? rp->rs->summary : rp->rs->command);
+		for (i = 0; i < v->lines.n; i++)
+			printf("  %s\n", v->lines.s[i]);
+		printf("Why:\n");
+		for (i = 0; i < rp->why->n && i < TERMINAL_WHY_MAX; i++)
 			printf("  - %s\n", rp->why->s[i]);
+		if (rp->why->n > TERMINAL_WHY_MAX)
+			printf("  (%zu more in the report)\n", rp->why->n - TERMINAL_WHY_MAX);
 		if (!rp->why->n)
 			printf("  (nothing the explainer could state past its thresholds)\n");
-		printf("\n");
 	}
-	printf("cross-checks: %zu of %zu passed\n", cl->n - checks_failed(cl), cl->n);
-	for (i = 0; i < cl->n; i++)
-		if (cl->c[i].verdict == V_FAIL)
-			printf("  FAILED %s: %s: %s\n", cl->c[i].run, cl->c[i].name,
-			       cl->c[i].figures);
+	printf("%s%s\n", warn ? "CAUTION: " : "Trust: ", sb_str(&s));
 	sb_free(&s);
-	doc_free(&head);
 }
 
 int main(int argc, char **argv)
@@ -105,6 +99,7 @@ int main(int argc, char **argv)
 	struct run_set rs;
 	struct check_list cl;
 	struct sentences why = {0};
+	struct verdicts verdict = {0};
 	struct report rp = {0};
 	char err[PATH_MAX + 600], title[1200];
 	bool quiet = false;
@@ -134,7 +129,9 @@ int main(int argc, char **argv)
 	}
 	checks_run(&rs, &cl);
 	explain_run_set(&rs, &why);
+	verdict_of(&rs, &verdict);
 	rp.rs = &rs;
+	rp.verdict = &verdict;
 	rp.checks = &cl;
 	rp.why = &why;
 	snprintf(title, sizeof(title), "%s%s: schedlab report %s", rs.partial ? "PARTIAL " : "",
@@ -161,6 +158,7 @@ out:
 	sb_free(&html);
 	doc_free(&rp.doc);
 	sentences_free(&why);
+	verdict_free(&verdict);
 	checks_free(&cl);
 	run_set_free(&rs);
 	return rc;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "charts.h"
+#include "figures.h"
 #include "report.h"
 
 /*
@@ -54,7 +55,6 @@ void report_runq(struct report *rp)
 	size_t i, j, k, ngroups;
 	int lo_oct;
 
-	doc_heading(&rp->doc, 2, "Run-queue latency");
 	doc_para(&rp->doc, "How long a thread that could run waited for a CPU, each time "
 			   "(eBPF, every process of the run). Bars: the share of waits in each "
 			   "bucket, per variant.");
@@ -65,7 +65,7 @@ void report_runq(struct report *rp)
 		doc_cell(t, "%s", r->variant);
 		doc_cell(t, "%llu", (unsigned long long)hist_total(&r->runq));
 		doc_cell(t, "%.1f", r->m[M_RUNQ_P50_NS] / 1e3);
-		doc_cell(t, "%.1f", hist_quantile(&r->runq, 0.90) / 1e3);
+		doc_cell(t, "%.1f", fig_quantile(&r->runq, 0.90, r->m[M_RUNQ_MAX_NS]) / 1e3);
 		doc_cell(t, "%.1f", r->m[M_RUNQ_P99_NS] / 1e3);
 		doc_cell(t, "%.1f", r->m[M_RUNQ_MAX_NS] / 1e3);
 		if (hist_merge(&all, &r->runq)) {

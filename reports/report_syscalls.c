@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figures.h"
 #include "report.h"
 
 #define TOP_SYSCALLS 8
@@ -73,7 +74,8 @@ static void variant_table(struct report *rp, const struct run *r)
 		doc_cell(t, "%.2f", (double)rows[i].total_ns / 1e6);
 		doc_cell(t, "%.2f", (double)rows[i].max_ns / 1e6);
 		if (rows[i].hist_ok && rows[i].hist.n)
-			doc_cell(t, "%.1f", hist_quantile(&rows[i].hist, 0.99) / 1e3);
+			doc_cell(t, "%.1f",
+				 fig_quantile(&rows[i].hist, 0.99, (double)rows[i].max_ns) / 1e3);
 		else
 			doc_cell(t, "-");
 	}
@@ -86,7 +88,6 @@ void report_syscalls(struct report *rp)
 {
 	size_t i;
 
-	doc_heading(&rp->doc, 2, "Top syscalls by time");
 	doc_para(&rp->doc, "Time from entry to exit of each call, blocked time included, summed "
 			   "over the threads of the run.");
 	for (i = 0; i < rp->rs->nvariants; i++)

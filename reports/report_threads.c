@@ -142,7 +142,6 @@ void report_threads(struct report *rp)
 	const struct run_set *rs = rp->rs;
 	size_t i;
 
-	doc_heading(&rp->doc, 2, "Where each thread's time went");
 	doc_para(&rp->doc,
 		 "States (docs/architecture.md): running on a CPU; runnable, waiting in a run "
 		 "queue; lock, blocked in a futex wait; sleep, in nanosleep; io, blocked on a file "

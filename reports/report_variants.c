@@ -19,7 +19,8 @@ void report_variants(struct report *rp)
 	size_t i;
 	int k;
 
-	doc_heading(&rp->doc, 2, "Variants");
+	doc_para(&rp->doc, "The run in one row, shaped like the chapter's Results table:");
+	report_headline(rp, &rp->doc);
 	doc_para(&rp->doc,
 		 "Wall is the demo's own measured section (demo.json), or the tracing window for "
 		 "a command. CPU is the time the threads really computed: their eBPF running time "
@@ -39,7 +40,7 @@ void report_variants(struct report *rp)
 		cell_metric(t, v, M_CPU_S, 1, 3);
 		cell_metric(t, v, M_STOLEN_S, 1, 3);
 		cell_metric(t, v, M_PARALLELISM, 1, 2);
-		doc_cell(t, "%.0f", run_bound(rs, v->rep));
+		doc_cell(t, "%.0f", fig_bound(rs, v->rep));
 		cell_metric(t, v, M_NVCSW, 1, 0);
 		cell_metric(t, v, M_NIVCSW, 1, 0);
 		cell_metric(t, v, M_MIGRATIONS, 1, 0);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runset.h"
 
+#include "figures.h"
+
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -451,6 +454,9 @@ static int load_demo(struct ld *l, struct demo_result *d, const char *path)
 			    req_int(l, e, "pid", w, &k->pid))
 				return -1;
 			lower(k->addr);
+			if (json_is_string(json_object_get(e, "object")))
+				k->object = strtoull(
+				    json_string_value(json_object_get(e, "object")), NULL, 16);
 		}
 	}
 	return 0;
@@ -547,11 +553,11 @@ static void run_metrics(struct run *r)
 	r->m[M_NIVCSW] = (double)niv;
 	r->m[M_MIGRATIONS] = (double)mig;
 	if (s->nprocs == 1) {
-		r->m[M_RUNQ_P50_NS] = (double)s->procs[0].runq_p50_ns;
-		r->m[M_RUNQ_P99_NS] = (double)s->procs[0].runq_p99_ns;
+		r->m[M_RUNQ_P50_NS] = fmin((double)s->procs[0].runq_p50_ns, (double)rqmax);
+		r->m[M_RUNQ_P99_NS] = fmin((double)s->procs[0].runq_p99_ns, (double)rqmax);
 	} else {
-		r->m[M_RUNQ_P50_NS] = hist_quantile(&r->runq, 0.50);
-		r->m[M_RUNQ_P99_NS] = hist_quantile(&r->runq, 0.99);
+		r->m[M_RUNQ_P50_NS] = fig_quantile(&r->runq, 0.50, (double)rqmax);
+		r->m[M_RUNQ_P99_NS] = fig_quantile(&r->runq, 0.99, (double)rqmax);
 	}
 	r->m[M_RUNQ_MAX_NS] = (double)rqmax;
 	for (k = 0; k < ST_COUNT; k++)
@@ -912,14 +918,29 @@ const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid)
 	return NULL;
 }
 
+/* The largest pthread object (a condition variable, 48 bytes on x86-64 and
+ * arm64 glibc); a word further from every object's start is not one of them. */
+#define PTHREAD_OBJECT_MAX 48
+
 const char *demo_lock_name(const struct demo_result *d, int pid, const char *addr)
 {
+	unsigned long long a = strtoull(addr, NULL, 16), best_obj = 0;
+	const char *best = NULL;
 	size_t i;
 
 	for (i = 0; d && i < d->nlocks; i++)
 		if (d->locks[i].pid == pid && !strcasecmp(d->locks[i].addr, addr))
 			return d->locks[i].name;
-	return NULL;
+	for (i = 0; d && i < d->nlocks; i++) {
+		unsigned long long o = d->locks[i].object;
+
+		if (d->locks[i].pid == pid && o && a >= o && a < o + PTHREAD_OBJECT_MAX &&
+		    o >= best_obj) {
+			best_obj = o;
+			best = d->locks[i].name;
+		}
+	}
+	return best;
 }
 
 double demo_param(const struct demo_result *d, const char *key, double dflt)

@@ -103,6 +103,10 @@ struct demo_lock {
 	char name[64];
 	char addr[24]; /* lower-cased */
 	int pid;
+	/* optional "object": the start of the pthread object holding the word; a
+	 * condition variable waits on more than one word of it, and every word
+	 * inside the object belongs to the same lock. 0 when absent. */
+	unsigned long long object;
 };
 
 struct demo_result {
@@ -215,7 +219,9 @@ void run_set_free(struct run_set *rs);
 const struct variant *run_set_variant(const struct run_set *rs, const char *name);
 const struct sched_thread *sched_find_tid(const struct sched_acct *s, int tid);
 const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid);
-/* The demo's name for the futex word (pid, addr), or NULL. */
+/* The demo's name for the futex word (pid, addr), or NULL: the lock whose
+ * named word it is, else the lock whose pthread object holds it (a condition
+ * variable's other signal word), so one lock is one name. */
 const char *demo_lock_name(const struct demo_result *d, int pid, const char *addr);
 /* params.KEY as a number, or @dflt when absent or not a number. */
 double demo_param(const struct demo_result *d, const char *key, double dflt);

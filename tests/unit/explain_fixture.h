@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "sbuf.h"
 
 #define MS(x) ((json_int_t)((x)*1e6))
 #define FX_START_NS 1000000000LL
@@ -44,6 +45,8 @@ struct fx {
 	bool loaded;
 	struct sentences why;
 	char *text; /* every sentence, one per line */
+	struct verdicts verdict;
+	char *vtext; /* the verdict's lines, then its doubts, one per line */
 };
 
 static inline json_t *fx_obj(const char *text)
@@ -274,7 +277,28 @@ static inline const char *fx_explain(struct fx *f)
 		fail_msg("run_set_load: %s", err);
 	f->loaded = true;
 	explain_run_set(&f->rs, &f->why);
+	verdict_of(&f->rs, &f->verdict);
 	return fx_join(f);
+}
+
+/* The verdict of the folder fx_explain() loaded: "\nline\n...", the doubts
+ * after a line "doubts:". */
+static inline const char *fx_verdict(struct fx *f)
+{
+	struct sbuf s = SBUF_INIT;
+	size_t i;
+
+	sb_add(&s, "\n");
+	for (i = 0; i < f->verdict.lines.n; i++)
+		sb_printf(&s, "%s\n", f->verdict.lines.s[i]);
+	sb_add(&s, "doubts:\n");
+	for (i = 0; i < f->verdict.doubts.n; i++)
+		sb_printf(&s, "%s\n", f->verdict.doubts.s[i]);
+	free(f->vtext);
+	f->vtext = strdup(sb_str(&s));
+	sb_free(&s);
+	assert_non_null(f->vtext);
+	return f->vtext;
 }
 
 static inline void fx_free(struct fx *f)
@@ -289,7 +313,9 @@ static inline void fx_free(struct fx *f)
 	if (f->loaded)
 		run_set_free(&f->rs);
 	sentences_free(&f->why);
+	verdict_free(&f->verdict);
 	free(f->text);
+	free(f->vtext);
 	if (!f->dir[0])
 		return; /* a recorded folder: nothing of ours to remove */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir); /* our own mkdtemp folder */
@@ -321,6 +347,7 @@ static inline const char *fx_explain_recorded(struct fx *f, const char *rel)
 		fail_msg("run_set_load: %s", err);
 	f->loaded = true;
 	explain_run_set(&f->rs, &f->why);
+	verdict_of(&f->rs, &f->verdict);
 	return fx_join(f);
 }
 

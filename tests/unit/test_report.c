@@ -43,6 +43,7 @@ struct built {
 	struct run_set rs;
 	struct check_list cl;
 	struct sentences why;
+	struct verdicts verdict;
 	struct report rp;
 	struct sbuf md, html;
 };
@@ -55,6 +56,8 @@ static void build(struct built *b, const char *dir)
 	assert_int_equal(run_set_load(&b->rs, dir, err, sizeof(err)), 0);
 	checks_run(&b->rs, &b->cl);
 	explain_run_set(&b->rs, &b->why);
+	verdict_of(&b->rs, &b->verdict);
+	b->rp.verdict = &b->verdict;
 	b->rp.rs = &b->rs;
 	b->rp.checks = &b->cl;
 	b->rp.why = &b->why;
@@ -70,6 +73,7 @@ static void unbuild(struct built *b)
 	sb_free(&b->html);
 	doc_free(&b->rp.doc);
 	sentences_free(&b->why);
+	verdict_free(&b->verdict);
 	checks_free(&b->cl);
 	run_set_free(&b->rs);
 }
@@ -113,31 +117,54 @@ static void gnuplot_labels_cannot_escape_the_string(void **state)
 	assert_string_equal(gnuplot_label(out, 5, "worker-12"), "work");
 }
 
+static size_t count(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, what))) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
 static void report_has_every_section(void **state)
 {
-	static const char *const want[] = {"## Headline",
+	/* the lesson first, then the reference material folded, in this order */
+	static const char *const want[] = {"## Verdict",
+					   "Cross-checks: ",
 					   "## Why",
-					   "## Variants",
-					   "## Where each thread's time went",
-					   "## Run-queue latency",
-					   "## Top syscalls by time",
-					   "## Futex waits per lock",
 					   "## Timelines",
-					   "## Cross-checks",
-					   "## Files and how to reproduce",
+					   "<details><summary>Per variant",
 					   "| threads-gil | 1 | 0.444 |",
-					   "| GIL mutex |",
+					   "<details><summary>Per thread",
 					   "charts/threads-threads-gil.svg",
+					   "<details><summary>System calls",
+					   "<details><summary>Lock waits",
+					   "| GIL mutex |",
+					   "<details><summary>Waiting for a CPU",
+					   "<details><summary>Cross-checks",
+					   "<details><summary>Kernel accounting",
+					   "<details><summary>Commands and files",
 					   "sudo ./scripts/trace 02_cpu_bound --quick"};
 	char *dir = copy_fixture("run-ok");
+	const char *at;
 	struct built b;
 	size_t i;
 
 	(void)state;
 	build(&b, dir);
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		if (!strstr(sb_str(&b.md), want[i]))
-			fail_msg("report.md lacks \"%s\"", want[i]);
+	for (i = 0, at = sb_str(&b.md); i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *p = strstr(at, want[i]);
+
+		if (!p)
+			fail_msg("report.md lacks \"%s\" (or has it before \"%s\")", want[i],
+				 i ? want[i - 1] : "the start");
+		at = p;
+	}
+	/* every fold is closed, in both renderings */
+	assert_int_equal(count(sb_str(&b.md), "<details>"), count(sb_str(&b.md), "</details>"));
+	assert_int_equal(count(sb_str(&b.html), "<details>"), count(sb_str(&b.html), "</details>"));
 	assert_null(strstr(sb_str(&b.md), "PARTIAL"));
 	/* no timeline.json in the fixture: said, not left out silently */
 	assert_non_null(strstr(sb_str(&b.md), "no timeline.json in this run"));

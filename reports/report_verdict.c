@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The top of the page: the verdict, one plain sentence per variant tied to
+ * the chapter's concept (the explainer's verdict), then the host it ran on
+ * and what the CPUs bound. */
+#include <stdio.h>
+
+#include "report.h"
+
+static void host_line(struct report *rp)
+{
+	const struct run_set *rs = rp->rs;
+
+	doc_para(&rp->doc,
+		 "Traced %s on %s: %d CPUs%s%s (%s), kernel %s%s. No variant can keep more "
+		 "CPUs busy than it has threads doing the work, nor than the CPUs it may use: "
+		 "that limit, min(workers, CPUs), is its bound.",
+		 rs->stamp, rs->hostname, rs->cpus, rs->pinned_cpus[0] ? ", the demo pinned to " : "",
+		 rs->pinned_cpus, rs->cpu_model, rs->kernel,
+		 rs->quick ? ", with --quick (small sizes: the shapes hold, the sizes are not the "
+			     "chapter's)"
+			   : "");
+}
+
+void report_verdict(struct report *rp)
+{
+	const struct verdicts *v = rp->verdict;
+	struct doc_block *l;
+	size_t i;
+
+	if (rp->rs->summary[0])
+		doc_para(&rp->doc, "The lesson: %s.", rp->rs->summary);
+	doc_heading(&rp->doc, 2, "Verdict");
+	l = doc_links(&rp->doc);
+	for (i = 0; i < v->lines.n; i++)
+		doc_item(l, NULL, "%s", v->lines.s[i]);
+	host_line(rp);
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The figures layer (reports/figures.c): each derived number computed once,
+ * right at its edges: the bound with pinned CPUs, no workers, one event loop;
+ * a quantile never above the max; one lock over its futex words; a part of a
+ * blocked time never larger than the whole; durations in a readable unit;
+ * the host's noise named only when a thread waited longer than its own
+ * program could have made it. */
+#include "explain_fixture.h"
+
+#include "figures.h"
+
+static void bound_is_min_of_workers_and_usable_cpus(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "02_cpu_bound", 4);
+	fx_thread(fx_variant(&f, "serial", 1.0, "{\"workers\": 0}"), 2, "main",
+		  (struct fx_states){.running = 900}, 8);
+	fx_thread(fx_variant(&f, "threads", 1.0, "{\"workers\": 8}"), 2, "worker-0",
+		  (struct fx_states){.running = 900}, 8);
+	fx_thread(fx_variant(&f, "loop", 1.0, "{}"), 2, "loop", (struct fx_states){.sleep = 900},
+		  10);
+	fx_explain(&f);
+	assert_true(fig_workers(f.rs.variants[0].rep) == 1);
+	assert_true(fig_bound(&f.rs, f.rs.variants[0].rep) == 1);
+	assert_true(fig_bound(&f.rs, f.rs.variants[1].rep) == 4);
+	/* an event loop: the one thread that ran the tasks, bound 1 */
+	assert_true(fig_workers(f.rs.variants[2].rep) == 1);
+	/* pinned to 2 CPUs: the same bound everywhere it appears */
+	snprintf(f.rs.pinned_cpus, sizeof(f.rs.pinned_cpus), "0-1");
+	assert_int_equal(fig_cpus(&f.rs), 2);
+	assert_true(fig_bound(&f.rs, f.rs.variants[1].rep) == 2);
+	fx_free(&f);
+}
+
+static void quantile_never_passes_the_max(void **state)
+{
+	struct hist_bucket b[] = {{1000, 2000, 98}, {8000000, 16000000, 2}};
+	struct hist h = {b, 2};
+
+	(void)state;
+	/* interpolated inside the top bucket: 15.9 ms, but the longest call was 10 ms */
+	assert_true(hist_quantile(&h, 0.995) > 10e6);
+	assert_true(fig_quantile(&h, 0.995, 10e6) == 10e6);
+	assert_true(fig_quantile(&h, 0.5, 10e6) < 2000);
+	assert_true(fig_quantile(&h, 0.995, 0) > 10e6); /* no max known: as is */
+}
+
+static void a_lock_is_all_its_futex_words(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	struct fig_lock *l;
+	size_t n;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	r = fx_variant(&f, "bounded", 1.0, "{\"capacity\": 10}");
+	fx_thread(r, 2, "producer", (struct fx_states){.lock = 500, .running = 10}, 0);
+	/* the condition variable's object starts at 0x1000, its named word is
+	 * 0x1028 (g_signals[0]); 0x102c is its other word; 0x2000 is unnamed */
+	fx_demo_set(r, "{\"locks\": [{\"name\": \"queue not_full cond\", \"addr\": "
+		       "\"0x1028\", \"object\": \"0x1000\", \"pid\": 1000}]}");
+	fx_futex(r, "0x1028", 10, 300);
+	fx_futex(r, "0x102c", 5, 100);
+	fx_futex(r, "0x2000", 1, 1);
+	fx_explain(&f);
+	l = fig_locks(f.rs.variants[0].rep, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(l[0].name, "queue not_full cond");
+	assert_int_equal(l[0].words, 2);
+	assert_int_equal(l[0].waits, 15);
+	assert_true(l[0].total_ns == 400000000ULL);
+	assert_string_equal(l[1].name, "");
+	free(l);
+	fx_free(&f);
+}
+
+static void part_of_blocked_time_never_exceeds_it(void **state)
+{
+	(void)state;
+	/* 04: 4.63 s blocked, futex calls on not_full 4.71 s of 4.80 s in futex */
+	assert_true(fig_part_of_blocked(4.63e9, 4.71e9, 4.80e9) <= 4.63e9);
+	assert_true(fig_part_of_blocked(4.63e9, 4.71e9, 4.71e9) == 4.63e9);
+	assert_true(fig_part_of_blocked(4.63e9, 0, 4.71e9) == 0);
+}
+
+static void durations_read_in_their_unit(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(fig_dur(b, sizeof(b), 10.06e9), "10.06 s");
+	assert_string_equal(fig_dur(b, sizeof(b), 45.6e6), "45.6 ms");
+	assert_string_equal(fig_dur(b, sizeof(b), 12.3e3), "12.3 µs");
+	assert_string_equal(fig_dur_ascii(b, sizeof(b), 12.3e3), "12.3 us");
+	assert_string_equal(fig_dur(b, sizeof(b), 850), "850 ns");
+	assert_string_equal(fig_times(b, sizeof(b), 16.49), "16.5×");
+}
+
+static void noise_named_only_past_what_the_program_explains(void **state)
+{
+	struct fx f;
+	struct fx_run *q, *b, *s;
+	struct fig_noise nz;
+
+	(void)state;
+	fx_init(&f, "05_thread_overhead", 2);
+	/* quiet: 4 workers on 2 CPUs wait for each other, no more than the
+	 * others' running time / CPUs */
+	q = fx_variant(&f, "quiet", 1.0, "{\"workers\": 4}");
+	for (int i = 0; i < 4; i++)
+		fx_thread(q, 10 + i, "worker-0", (struct fx_states){.running = 400, .runnable = 500},
+			  1);
+	/* busy: the program used a fraction of a CPU, yet its service threads
+	 * waited seconds for one */
+	b = fx_variant(&f, "busy", 1.0, "{\"workers\": 2}");
+	fx_thread(b, 20, "worker-0", (struct fx_states){.running = 50, .sleep = 900}, 1);
+	fx_thread(b, 21, "server-0", (struct fx_states){.running = 20, .runnable = 2000}, 0);
+	fx_thread(b, 22, "server-1", (struct fx_states){.running = 20, .runnable = 2000}, 0);
+	s = fx_variant(&f, "solo", 1.0, "{\"workers\": 1}");
+	fx_thread(s, 30, "worker-0", (struct fx_states){.running = 100, .runnable = 300}, 1);
+	fx_explain(&f);
+	nz = fig_noise_of(&f.rs, &f.rs.variants[0]);
+	assert_false(nz.noisy);
+	nz = fig_noise_of(&f.rs, &f.rs.variants[1]);
+	assert_true(nz.noisy);
+	assert_int_equal(nz.ntop, 1);
+	assert_string_equal(nz.top[0].who, "server-*");
+	assert_int_equal(nz.top[0].threads, 2);
+	/* one thread of its role keeps its own name */
+	nz = fig_noise_of(&f.rs, &f.rs.variants[2]);
+	assert_true(nz.noisy);
+	assert_string_equal(nz.top[0].who, "worker-0");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(bound_is_min_of_workers_and_usable_cpus),
+	    cmocka_unit_test(quantile_never_passes_the_max),
+	    cmocka_unit_test(a_lock_is_all_its_futex_words),
+	    cmocka_unit_test(part_of_blocked_time_never_exceeds_it),
+	    cmocka_unit_test(durations_read_in_their_unit),
+	    cmocka_unit_test(noise_named_only_past_what_the_program_explains),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
