@@ -393,6 +393,27 @@ static __always_inline void end_thread(__u32 tid, struct st_thread *t, struct ta
 	publish(tid, t, btf);
 }
 
+/*
+ * rq->clock - rq->clock_task of the CPU @p runs on: the interrupt and steal
+ * time the task clock has left out so far (CONFIG_IRQ_TIME_ACCOUNTING,
+ * CONFIG_PARAVIRT_TIME_ACCOUNTING). __schedule() updated both just before
+ * the switch tracepoint. The run queue is reached through the task's
+ * cfs_rq (the per-CPU `runqueues` symbol is not in kallsyms here); without
+ * group scheduling the field does not exist and this is 0.
+ */
+static __always_inline __u64 rq_irq_steal(struct task_struct *p, const bool btf)
+{
+	struct cfs_rq *cfs = TASK_READ(btf, p, se.cfs_rq);
+	struct rq *rq;
+
+	if (!cfs || !bpf_core_field_exists(cfs->rq))
+		return 0;
+	rq = TASK_READ(btf, cfs, rq);
+	if (!rq)
+		return 0;
+	return TASK_READ(btf, rq, clock) - TASK_READ(btf, rq, clock_task);
+}
+
 static __always_inline void switch_out(void *ctx, bool preempt, struct task_struct *prev, __u32 tid,
 				       struct st_thread *t, unsigned int prev_state, __s32 cpu,
 				       __u64 now, const bool btf)
@@ -407,9 +428,7 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 
 		t->slice_running_ns += now - t->state_ns;
 		t->sched_running_ns += sum - t->sched_sum_at_in;
-		/* The wait that ended at this slice's arrival, by each cut. */
-		t->slice_runnable_ns += t->runnable_open_ns;
-		t->sched_runnable_ns += delay - t->sched_delay_at_out;
+		t->irq_steal_ns += rq_irq_steal(prev, btf) - t->irq_steal_at_in;
 		if (t->slice_woken) {
 			t->lag_woken_sum += lag;
 			t->woken_slices++;
@@ -423,7 +442,12 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 	} else {
 		repair_missed_switch_in(tid, t, sum, now, cpu);
 	}
+	/* The wait that ended at this slice's arrival, by each cut. */
+	t->slice_runnable_ns += t->runnable_open_ns;
+	t->sched_runnable_ns += delay - t->sched_delay_at_out;
 	t->runnable_open_ns = 0;
+	if (t->exit_ns)
+		t->exit_switches++;
 	t->sched_sum_at_out = sum;
 	t->sched_delay_at_out = delay;
 	if (t->missed_wake_gap_ns)
@@ -468,6 +492,7 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 		t->migrations++;
 	t->last_cpu = cpu;
 	t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
+	t->irq_steal_at_in = rq_irq_steal(next, btf);
 	set_state(tid, t, ST_RUNNING, now, cpu);
 }
 

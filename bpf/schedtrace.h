@@ -226,6 +226,7 @@ struct st_thread {
 	__u64 state_total_ns[NR_STATES];
 	__u64 nvcsw;
 	__u64 nivcsw;
+	__u64 exit_switches; /* switches out after exit_ns (the final one included) */
 	__u64 timeslices;
 	__u64 migrations;
 	__u64 wakeups;
@@ -262,6 +263,14 @@ struct st_thread {
 	__u64 sched_runnable_ns;  /* sum of sched_info.run_delay deltas per slice */
 	__u64 slice_running_ns;	  /* the same completed slices by bpf_ktime_get_ns */
 	__u64 slice_runnable_ns;  /* runnable intervals ended by those slices' switch-ins */
+	/*
+	 * Interrupt and steal time inside the thread's running slices: the
+	 * growth of the CPU's rq->clock - rq->clock_task over each slice. The
+	 * kernel's task clock (se.sum_exec_runtime) leaves it out, the
+	 * tracepoints' clock does not.
+	 */
+	__u64 irq_steal_ns;
+	__u64 irq_steal_at_in; /* rq->clock - rq->clock_task at the switch-in */
 	/*
 	 * Where the clocks part (docs/collector.md): per completed slice,
 	 * bpf_ktime_get_ns at our switch-in minus the scheduler's own arrival
