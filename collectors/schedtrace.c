@@ -568,21 +568,31 @@ static int open_readers(struct session *s)
 	return EXIT_OK;
 }
 
-/* Forks the command, stopped, and forwards SIGINT and SIGTERM to it. */
-static int start_command(struct session *s)
+/*
+ * SIGINT and SIGTERM are caught from the start (a background job inherits
+ * SIGINT ignored; loading takes about a second): one that arrives before the
+ * command runs is passed on as soon as it does.
+ */
+static int catch_signals(void)
 {
 	struct sigaction sa = {};
 
-	if (child_start(&s->child, opts.argv, &s->id))
-		return EXIT_START;
-	s->child_running = true;
-	child_pid = s->child.pid;
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
 		fprintf(stderr, "schedtrace: sigaction: %s\n", strerror(errno));
 		return EXIT_START;
 	}
+	return EXIT_OK;
+}
+
+/* Forks the command, stopped; signals to us are forwarded to it from now on. */
+static int start_command(struct session *s)
+{
+	if (child_start(&s->child, opts.argv, &s->id))
+		return EXIT_START;
+	s->child_running = true;
+	child_pid = s->child.pid;
 	wait_child_blocked(s->child.pid);
 	/* What the kernel counted for the child before we watched (it was forked first). */
 	if (read_task_counters(s->child.pid, &s->run))
@@ -666,8 +676,11 @@ static int release_command(struct session *s)
 
 	s->steal0 = steal_now_ns();
 	err = child_release(&s->child);
-	if (!err)
+	if (!err) {
+		if (got_signal) /* it came while we were setting up */
+			kill(s->child.pid, got_signal);
 		return EXIT_OK;
+	}
 	waitpid(s->child.pid, NULL, 0);
 	s->child_running = false;
 	fprintf(stderr, "schedtrace: %s: %s\n", opts.argv[0],
@@ -856,7 +869,9 @@ int main(int argc, char **argv)
 	if (getenv("SCHEDTRACE_BTF"))
 		btf_path = getenv("SCHEDTRACE_BTF");
 
-	ret = check_system(&s);
+	ret = catch_signals();
+	if (!ret)
+		ret = check_system(&s);
 	if (!ret)
 		ret = open_outputs(&s);
 	if (!ret)

@@ -106,9 +106,31 @@ static void since_tracing(struct thread_check *t, const struct counters_before *
 	t->ref_niv -= t->ref_niv > b->nivcsw ? b->nivcsw : t->ref_niv;
 }
 
-/* eBPF against the kernel's own per-thread accounting: demo.json's
- * schedstat/rusage (taken by each thread itself), or for a traced command the
- * counters the collector read off the task at exit. */
+/* The kernel's counters read at the thread's final switch-out (sched.json
+ * "kernel" with "ended_at_switch"): final, its exit included. */
+static void kernel_ref(struct thread_check *t, const struct sched_thread *st)
+{
+	t->ref_run_ns = (double)st->kernel.sum_exec_runtime_ns;
+	t->ref_wait_ns = (double)st->kernel.run_delay_ns;
+	t->slices = st->kernel.pcount;
+	t->ref_nv = st->kernel.nvcsw;
+	t->ref_niv = st->kernel.nivcsw;
+}
+
+/* Does the collector end threads at their final switch-out (any thread says so)? */
+static bool has_final_counters(const struct sched_acct *s)
+{
+	for (size_t i = 0; i < s->nthreads; i++)
+		if (s->threads[i].ended_at_switch && s->threads[i].kernel.present)
+			return true;
+	return false;
+}
+
+/* eBPF against the kernel's own per-thread accounting: the counters the
+ * collector read off each task at its final switch-out, where they are
+ * final; from an older collector (accounts ended at sched_process_exit),
+ * demo.json's schedstat/rusage taken by each thread itself, or the counters
+ * read at exit. */
 static void check_kernel(const struct run *r, struct check_list *cl)
 {
 	const struct sched_acct *s = &r->sched;
@@ -117,8 +139,10 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	double worst_run = -1, worst_wait = -1, dev_sum = 0;
 	uint64_t slice_sum = 0;
 	struct thread_check wr = {0}, ww = {0};
-	const char *ref = r->demo ? "schedstat" : "kernel counters";
-	char name[80];
+	const bool final = has_final_counters(s);
+	const char *ref = r->demo && !final ? "schedstat" : "kernel counters";
+	char name[80], bad_names[256] = "";
+	size_t named = 0;
 
 	/* add() may move the array: take the three pointers after the last add. */
 	snprintf(name, sizeof(name), "eBPF running vs %s run time", ref);
@@ -126,7 +150,7 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	snprintf(name, sizeof(name), "eBPF runnable vs %s run-queue wait", ref);
 	add(cl, r, name);
 	snprintf(name, sizeof(name), "eBPF switches vs %s",
-		 r->demo ? "getrusage" : "kernel nvcsw/nivcsw");
+		 r->demo && !final ? "getrusage" : "kernel nvcsw/nivcsw");
 	csw = add(cl, r, name);
 	crun = csw - 2;
 	cwait = csw - 1;
@@ -145,24 +169,24 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 				missing++;
 				continue;
 			}
-			t.ref_run_ns = (double)d->run_ns;
-			t.ref_wait_ns = (double)d->wait_ns;
-			t.slices = d->timeslices;
-			t.ref_nv = d->nvcsw;
-			t.ref_niv = d->nivcsw;
+			if (final && st->ended_at_switch && st->kernel.present) {
+				kernel_ref(&t, st);
+			} else {
+				t.ref_run_ns = (double)d->run_ns;
+				t.ref_wait_ns = (double)d->wait_ns;
+				t.slices = d->timeslices;
+				t.ref_nv = d->nvcsw;
+				t.ref_niv = d->nivcsw;
+				if (st->last_ns > d->end_ns)
+					t.extra_ns = (double)(st->last_ns - d->end_ns);
+			}
 			if (s->before.present && s->before.tid == d->tid)
 				since_tracing(&t, &s->before);
-			if (st->last_ns > d->end_ns)
-				t.extra_ns = (double)(st->last_ns - d->end_ns);
 		} else {
 			st = &s->threads[i];
 			if (!st->kernel.present)
 				continue;
-			t.ref_run_ns = (double)st->kernel.sum_exec_runtime_ns;
-			t.ref_wait_ns = (double)st->kernel.run_delay_ns;
-			t.slices = st->kernel.pcount;
-			t.ref_nv = st->kernel.nvcsw;
-			t.ref_niv = st->kernel.nivcsw;
+			kernel_ref(&t, st);
 			if (s->before.present && s->before.tid == st->tid)
 				since_tracing(&t, &s->before);
 		}
@@ -182,7 +206,11 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		 * tracepoint is running to the kernel and runnable to eBPF: the
 		 * measured clock term may sit on either side of the wait. */
 		t.tol_wait_ns = tol_runnable_ns(t.ref_wait_ns, t.slices) + fabs(t.clock_ns);
-		if (r->host_stolen_ns > 0)
+		/* The task clock leaves out interrupt and steal time: the thread's
+		 * own, measured in its slices, else the host's over the pass. */
+		if (st->has_irq_steal)
+			t.extra_ns += (double)st->irq_steal_ns;
+		else if (r->host_stolen_ns > 0)
 			t.extra_ns += r->host_stolen_ns;
 		t.ok_run = within_above(t.ebpf_run_ns + t.clock_ns, t.ref_run_ns, t.tol_run_ns,
 					t.extra_ns);
@@ -192,6 +220,15 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		bad_run += !t.ok_run;
 		bad_wait += !t.ok_wait;
 		bad_sw += !t.ok_nv || !t.ok_niv;
+		if ((!t.ok_nv || !t.ok_niv) && named++ < 3) {
+			size_t l = strlen(bad_names);
+
+			snprintf(bad_names + l, sizeof(bad_names) - l,
+				 "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
+				 st->comm, st->tid, (unsigned long long)t.ebpf_nv,
+				 (unsigned long long)t.ebpf_niv, (unsigned long long)t.ref_nv,
+				 (unsigned long long)t.ref_niv);
+		}
 		dev_sum += t.ref_run_ns - t.ebpf_run_ns;
 		slice_sum += t.slices;
 		/* The worst thread is the one nearest (or furthest past) its allowance. */
@@ -220,11 +257,19 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		fig(csw, "%s", why);
 		return;
 	}
-	fig(crun,
-	    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to %.1f ms "
-	    "more: host irq/softirq/steal time in the pass, which the kernel's task clock leaves "
-	    "out, plus any life after the thread's own accounting)",
-	    matched - bad_run, matched, r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
+	if (s->nthreads && s->threads[0].has_irq_steal)
+		fig(crun,
+		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
+		    "each thread's own interrupt and steal time more, measured in its slices, "
+		    "%.2f ms for the worst: the kernel's task clock leaves it out)",
+		    matched - bad_run, matched, wr.extra_ns / 1e6);
+	else
+		fig(crun,
+		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
+		    "%.1f ms more: host irq/softirq/steal time in the pass, which the kernel's task "
+		    "clock leaves out, plus any life after the thread's own accounting)",
+		    matched - bad_run, matched,
+		    r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
 	fig(crun,
 	    "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
 	    "(%.2f µs/slice), allowed -%.2f/+%.2f ms",
@@ -255,8 +300,10 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		    "took each one's run-queue wait back from the blocked state by the "
 		    "kernel's own run_delay, so eBPF's runnable time follows schedstat's there",
 		    (unsigned long long)s->lost_wakeup_missed);
-	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d",
-	    matched - bad_sw, matched, COUNT_SLACK);
+	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d%s",
+	    matched - bad_sw, matched, COUNT_SLACK, bad_names);
+	if (named > 3)
+		fig(csw, "; %zu more", named - 3);
 	if (missing) {
 		fig(crun, "; %zu thread(s) of demo.json missing from sched.json", missing);
 		fig(cwait, "; %zu thread(s) missing from sched.json", missing);
@@ -297,6 +344,21 @@ static void check_perf_stat(const struct run_set *rs, const struct run *r, struc
 			pre -= fmin(pre, (double)(b->nvcsw + b->nivcsw));
 		ebpf -= fmin(ebpf, pre);
 		fig(c, " - %.0f before perf's counters were on = %.0f", pre, ebpf);
+	}
+	/* perf stat's inherited counters stop counting a thread when its exit
+	 * begins (sched_process_exit): its switches after that are eBPF's alone. */
+	{
+		uint64_t tail = 0;
+
+		for (size_t i = 0; i < r->sched.nthreads; i++)
+			tail += r->sched.threads[i].exit_switches;
+		if (tail) {
+			ebpf -= fmin(ebpf, (double)tail);
+			fig(c,
+			    " - %llu after the threads' exits began (perf stops counting a thread "
+			    "there) = %.0f",
+			    (unsigned long long)tail, ebpf);
+		}
 	}
 	c->verdict = within(ebpf, pc->value, tol_perf_switches(pc->value)) ? V_PASS : V_FAIL;
 	fig(c, " vs perf %.0f, off %.0f (%.2f%%), allowed max(2%%, 2) = %.0f", pc->value,
