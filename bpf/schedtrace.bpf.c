@@ -401,17 +401,45 @@ static __always_inline void end_thread(__u32 tid, struct st_thread *t, struct ta
  * cfs_rq (the per-CPU `runqueues` symbol is not in kallsyms here); without
  * group scheduling the field does not exist and this is 0.
  */
-static __always_inline __u64 rq_irq_steal(struct task_struct *p, const bool btf)
+static __always_inline struct rq *task_rq(struct task_struct *p, const bool btf)
 {
 	struct cfs_rq *cfs = TASK_READ(btf, p, se.cfs_rq);
-	struct rq *rq;
 
 	if (!cfs || !bpf_core_field_exists(cfs->rq))
-		return 0;
-	rq = TASK_READ(btf, cfs, rq);
+		return NULL;
+	return TASK_READ(btf, cfs, rq);
+}
+
+static __always_inline __u64 rq_irq_steal(struct task_struct *p, const bool btf)
+{
+	struct rq *rq = task_rq(p, btf);
+
 	if (!rq)
 		return 0;
 	return TASK_READ(btf, rq, clock) - TASK_READ(btf, rq, clock_task);
+}
+
+/*
+ * At sched_wakeup the wakeup has just updated the run queue's clock and
+ * stamped the enqueue (sched_info.last_queued): the two are equal, unless
+ * the stamp is older, from a time the scheduler already had the sleeping
+ * thread queued. That much of the kernel's run_delay is sleep.
+ */
+static __always_inline void note_queued_asleep(struct st_thread *t, struct task_struct *p,
+					       const bool btf)
+{
+	struct rq *rq;
+	__u64 queued, clock;
+
+	if (!bpf_core_field_exists(p->sched_info))
+		return;
+	queued = TASK_READ(btf, p, sched_info.last_queued);
+	rq = queued ? task_rq(p, btf) : NULL;
+	if (!rq)
+		return;
+	clock = TASK_READ(btf, rq, clock);
+	if (clock > queued)
+		t->queued_asleep_ns += clock - queued;
 }
 
 static __always_inline void switch_out(void *ctx, bool preempt, struct task_struct *prev, __u32 tid,
@@ -535,6 +563,7 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	if (t->state == ST_RUNNING || t->state == ST_RUNNABLE)
 		return 0;
 	t->wakeups++;
+	note_queued_asleep(t, p, btf);
 	set_state(tid, t, ST_RUNNABLE, bpf_ktime_get_ns(), TASK_READ(btf, p, wake_cpu));
 	t->woken = 1;
 	pending = t->waking.count;

@@ -272,6 +272,13 @@ struct st_thread {
 	__u64 irq_steal_ns;
 	__u64 irq_steal_at_in; /* rq->clock - rq->clock_task at the switch-in */
 	/*
+	 * Run-queue wait the kernel counts before the thread was woken: at
+	 * sched_wakeup, the run queue's clock minus sched_info.last_queued when
+	 * that stamp is older than the wakeup (the scheduler had the sleeping
+	 * thread queued: docs/collector.md, "Sleep the kernel counts as wait").
+	 */
+	__u64 queued_asleep_ns;
+	/*
 	 * Where the clocks part (docs/collector.md): per completed slice,
 	 * bpf_ktime_get_ns at our switch-in minus the scheduler's own arrival
 	 * stamp (sched_info.last_arrival), summed separately for slices that

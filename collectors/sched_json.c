@@ -170,6 +170,7 @@ static json_t *thread_json(uint32_t tid, const struct st_thread *t)
 	set_new(o, "sched_running_ns", JINT(t->sched_running_ns));
 	set_new(o, "sched_runnable_ns", JINT(t->sched_runnable_ns));
 	set_new(o, "irq_steal_ns", JINT(t->irq_steal_ns));
+	set_new(o, "queued_asleep_ns", JINT(t->queued_asleep_ns));
 	set_new(o, "nvcsw", JINT(t->nvcsw));
 	set_new(o, "nivcsw", JINT(t->nivcsw));
 	set_new(o, "exit_switches", JINT(t->exit_switches));

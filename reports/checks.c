@@ -143,6 +143,7 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	const char *ref = r->demo && !final ? "schedstat" : "kernel counters";
 	char name[80], bad_names[256] = "";
 	size_t named = 0;
+	double queued_asleep = 0;
 
 	/* add() may move the array: take the three pointers after the last add. */
 	snprintf(name, sizeof(name), "eBPF running vs %s run time", ref);
@@ -198,7 +199,13 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 			t.clock_ns = (double)st->clock_sched_ns - (double)st->clock_bpf_ns;
 			t.clock_slices = st->clock_slices;
 		}
-		t.ebpf_wait_ns = (double)st->state_ns[ST_RUNNABLE];
+		/* The kernel never queues a thread preempted on its way to sleep. */
+		t.ebpf_wait_ns =
+		    (double)st->state_ns[ST_RUNNABLE] -
+		    fmin((double)st->runnable_asleep_ns, (double)st->state_ns[ST_RUNNABLE]);
+		/* ... and counts as wait some sleep of a thread it kept queued. */
+		t.ebpf_wait_ns += (double)st->queued_asleep_ns;
+		queued_asleep += (double)st->queued_asleep_ns;
 		t.ebpf_nv = st->nvcsw;
 		t.ebpf_niv = st->nivcsw;
 		t.tol_run_ns = tol_running_ns(t.ref_run_ns, t.slices);
@@ -223,11 +230,12 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		if ((!t.ok_nv || !t.ok_niv) && named++ < 3) {
 			size_t l = strlen(bad_names);
 
-			snprintf(bad_names + l, sizeof(bad_names) - l,
-				 "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
-				 st->comm, st->tid, (unsigned long long)t.ebpf_nv,
-				 (unsigned long long)t.ebpf_niv, (unsigned long long)t.ref_nv,
-				 (unsigned long long)t.ref_niv);
+			snprintf(
+			    bad_names + l, sizeof(bad_names) - l,
+			    "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
+			    st->comm, st->tid, (unsigned long long)t.ebpf_nv,
+			    (unsigned long long)t.ebpf_niv, (unsigned long long)t.ref_nv,
+			    (unsigned long long)t.ref_niv);
 		}
 		dev_sum += t.ref_run_ns - t.ebpf_run_ns;
 		slice_sum += t.slices;
@@ -266,7 +274,8 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	else
 		fig(crun,
 		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
-		    "%.1f ms more: host irq/softirq/steal time in the pass, which the kernel's task "
+		    "%.1f ms more: host irq/softirq/steal time in the pass, which the "
+		    "kernel's task "
 		    "clock leaves out, plus any life after the thread's own accounting)",
 		    matched - bad_run, matched,
 		    r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
@@ -294,6 +303,11 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	fig(cwait, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms",
 	    ww.comm, ww.tid, ww.ebpf_wait_ns / 1e6, ref, ww.ref_wait_ns / 1e6, ww.tol_wait_ns / 1e6,
 	    (ww.tol_wait_ns + ww.extra_ns) / 1e6);
+	if (queued_asleep > 0)
+		fig(cwait,
+		    "; eBPF's runnable includes %.1f ms of sleep the kernel counted as run-queue "
+		    "wait (its queue stamp predated the wakeup), so that both count alike",
+		    queued_asleep / 1e6);
 	if (s->lost_wakeup_missed)
 		fig(cwait,
 		    "; the kernel's tracepoints missed %llu wakeups in this run: the collector "

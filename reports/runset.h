@@ -48,6 +48,12 @@ struct sched_thread {
 	 * (measured per thread); switches after its exit began */
 	bool ended_at_switch, has_irq_steal;
 	uint64_t irq_steal_ns, exit_switches;
+	/* optional: runnable time after a preemption on the way to sleep, which
+	 * the kernel's run_delay never counts (collector.md, "The two clocks") */
+	uint64_t runnable_asleep_ns;
+	/* optional: sleep the kernel's run_delay counts as wait (a stale
+	 * sched_info.last_queued at the wakeup, measured by the collector) */
+	uint64_t queued_asleep_ns;
 	struct syscall_acct *syscalls;
 	size_t nsyscalls;
 };

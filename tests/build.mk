@@ -26,3 +26,13 @@ sanitize:
 	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN_FLAGS='$(SAN)' demos reports unit collectors
 
 test: sanitize
+
+# Workloads the integration suites trace (tests/workloads/*.c): built with
+# the tests, run by them.
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/tests/workloads/%,$(WORKLOAD_SRCS))
+unit: $(WORKLOADS)
+
+$(BUILD)/tests/workloads/%: $(BUILD)/obj/tests/workloads/%.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread

@@ -187,8 +187,8 @@ wait $ps_pid
 if [ -s "$dir/perf-stat.json" ]; then
 	perf_cs=$(jq '.events["context-switches"].value' "$dir/perf-stat.json")
 	# perf stat's inherited counters are folded into the parent at the
-	# thread's exit, before its final switch-out, which it never counts.
-	ours=$(jq '[.threads[] | .nvcsw + .nivcsw - (if .ended_at_switch then 1 else 0 end)] | add' "$dir/sched.json")
+	# thread's exit: its switches after that (exit_switches) are ours alone.
+	ours=$(jq '[.threads[] | .nvcsw + .nivcsw - .exit_switches] | add' "$dir/sched.json")
 	check "total switches within 2% of perf stat context-switches ($ours vs $perf_cs)" near "$ours" "$perf_cs" 0.02 3
 else
 	not_ok "perf stat beside the collector: no perf-stat.json ($(cat "$dir/ready" 2>/dev/null); $(head -c 300 "$TMPD/err"))"
