@@ -104,7 +104,11 @@ kill -KILL $pid
 wait $pid 2>/dev/null
 check "kill -9 of the collector: its $(wc -w <<<"$ids") programs are gone" gone_within 5 $ids
 # dead: gone, or a zombie waiting for init to reap it
-dead() { [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]; }
+dead() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -z "$st" ] || [ "$st" = Z ] # gone (even between two reads), or a zombie
+}
 sleep 0.3
 child_died() { [ -n "$child" ] && dead "$child"; }
 check "kill -9 of the collector: the command dies with it (PR_SET_PDEATHSIG)" child_died
