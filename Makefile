@@ -9,7 +9,10 @@
 BUILD ?= build
 CC ?= gcc
 CLANG ?= clang
-BPFTOOL ?= bpftool
+# Debian installs bpftool in /usr/sbin, which is not on a plain user's PATH.
+ifeq ($(origin BPFTOOL),undefined)
+BPFTOOL := $(firstword $(shell command -v bpftool 2>/dev/null) $(wildcard /usr/sbin/bpftool /sbin/bpftool) bpftool)
+endif
 LLVM_STRIP ?= llvm-strip
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 

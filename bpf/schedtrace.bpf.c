@@ -28,6 +28,7 @@
 #define TASK_UNINTERRUPTIBLE 0x2
 #define TASK_DEAD 0x80
 #define TASK_NOLOAD 0x400
+#define PF_KTHREAD 0x00200000
 
 /* futex(2) ops that wait: WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2 */
 #define FUTEX_CMD_MASK 127
@@ -40,6 +41,8 @@ const volatile bool switch_has_state_arg = true; /* 4-argument sched_switch */
 const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 /* Wake the ring buffer's reader only past this much unread data (it also polls). */
 const volatile __u64 ringbuf_wake_bytes = 1 << 20;
+/* The command's first thread: its exec opens the command's window (set before attach). */
+__u32 root_tid = 0;
 
 /*
  * tp_btf programs read task fields directly (the pointers are BTF-typed,
@@ -109,6 +112,33 @@ struct {
 	__uint(max_entries, 16384);
 } stacks SEC(".maps");
 
+/* Wake edges: who ended which waits of the traced threads. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct st_wake_key);
+	__type(value, struct st_wake);
+} wakes SEC(".maps");
+
+/*
+ * The interrupt context this CPU is in, kept by the irq and hrtimer
+ * tracepoints (preempt_count is not readable here: data symbols are not in
+ * kallsyms), so a wakeup from it names the context.
+ */
+struct cpu_context {
+	__u32 softirq; /* the vector being served + 1, 0: none */
+	__u16 hardirq; /* nesting of device interrupt handlers */
+	__u16 hrtimer; /* nesting of hrtimer expiries (timers, sleeps' ends) */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_context);
+} cpu_ctx SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
@@ -124,6 +154,7 @@ struct {
 /* Zeroed values to insert from (too big for the BPF stack). */
 static struct st_syscall zero_sys;
 static struct st_thread zero_thread;
+static struct st_wake zero_wake;
 
 static __always_inline void count_lost(__u32 kind)
 {
@@ -150,7 +181,7 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 }
 
 static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
-				       __s32 cpu)
+				       __s32 cpu, const struct st_waker *w)
 {
 	struct st_event *e;
 
@@ -163,13 +194,15 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 	}
 	e->type = EV_STATE;
 	e->state = state;
+	e->waker_kind = w ? w->kind : WK_NONE;
 	e->pad = 0;
 	e->cpu = cpu;
 	e->tid = tid;
 	e->pid = t->pid;
 	e->ts = now;
-	e->ppid = 0;
+	e->ppid = w ? w->id : 0;
 	e->exec = 0;
+	e->addr = 0;
 	/*
 	 * No wakeup per event: waking the reader on every switch makes it
 	 * preempt the traced threads, each preemption another event (a feedback
@@ -236,8 +269,8 @@ static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 stat
  * every off-CPU interval also goes to the offcpu map under its own state,
  * so offcpu.folded's totals per state equal sched.json's.
  */
-static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
-				      __s32 cpu)
+static __always_inline void set_state_by(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
+					 __s32 cpu, const struct st_waker *w)
 {
 	__u8 old = t->state;
 
@@ -252,7 +285,13 @@ static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state
 	t->state_ns = now;
 	t->asleep = 0;
 	t->woken = 0;
-	emit_state(tid, t, state, now, cpu);
+	emit_state(tid, t, state, now, cpu, w);
+}
+
+static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
+				      __s32 cpu)
+{
+	set_state_by(tid, t, state, now, cpu, NULL);
 }
 
 /* The thread's own run-queue histogram: no map lookup on the switch. */
@@ -550,12 +589,82 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	return 0;
 }
 
+/*
+ * Who runs on this CPU now: an interrupt context, the idle task, a kernel
+ * thread, a traced thread or another process's task.
+ */
+static __always_inline void current_waker(struct st_waker *w, const bool btf)
+{
+	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 zero = 0, tid = (__u32)id;
+	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
+
+	w->id = 0;
+	w->pid = 0;
+	w->comm[0] = '\0';
+	if (cc && (cc->hrtimer || cc->hardirq)) {
+		w->kind = WK_HARDIRQ;
+		w->id = cc->hrtimer ? HARDIRQ_TIMER : HARDIRQ_DEVICE;
+		return;
+	}
+	if (cc && cc->softirq) {
+		w->kind = WK_SOFTIRQ;
+		w->id = cc->softirq - 1;
+		return;
+	}
+	if (!tid) {
+		w->kind = WK_IDLE;
+		return;
+	}
+	w->id = tid;
+	w->pid = id >> 32;
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	if (BPF_CORE_READ(cur, flags) & PF_KTHREAD)
+		w->kind = WK_KTHREAD;
+	else if (THREAD_OF(btf, bpf_get_current_task_btf(), tid))
+		w->kind = WK_THREAD;
+	else
+		w->kind = WK_PROCESS;
+}
+
+/* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
+static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now)
+{
+	struct st_wake_key key = {
+	    .wakee = tid,
+	    .waker = t->waker.id,
+	    .waker_kind = t->waker.kind,
+	    .wait_state = t->state,
+	    .sys_nr = t->sys_nr >= 0 ? (__u16)t->sys_nr : NO_SYSCALL,
+	    .futex_uaddr = t->futex_uaddr,
+	};
+	struct st_wake *w;
+	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
+	__u32 slot = hist_log2(delta);
+
+	w = lookup_or_init(&wakes, &key, &zero_wake);
+	if (!w)
+		return;
+	if (!w->count) {
+		w->waker_pid = t->waker.pid;
+		__builtin_memcpy(w->waker_comm, t->waker.comm, TASK_COMM_LEN);
+	}
+	__sync_fetch_and_add(&w->count, 1);
+	__sync_fetch_and_add(&w->blocked_ns, delta);
+	if (delta > w->max_ns)
+		w->max_ns = delta;
+	if (slot < WAKE_SLOTS)
+		__sync_fetch_and_add(&w->slots[slot], 1);
+}
+
 static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 {
 	__u32 tid = TASK_READ(btf, p, pid);
 	struct st_thread *t = THREAD_OF(btf, p, tid);
 	__u32 waker, least = ~0U, pending;
 	int slot = 0;
+	__u64 now;
 
 	if (!t || t->ended)
 		return 0;
@@ -564,9 +673,14 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 		return 0;
 	t->wakeups++;
 	note_queued_asleep(t, p, btf);
-	set_state(tid, t, ST_RUNNABLE, bpf_ktime_get_ns(), TASK_READ(btf, p, wake_cpu));
-	t->woken = 1;
+	now = bpf_ktime_get_ns();
 	pending = t->waking.count;
+	if (!pending || t->waker.kind == WK_NONE)
+		current_waker(&t->waker, btf);
+	add_wake_edge(tid, t, now);
+	set_state_by(tid, t, ST_RUNNABLE, now, TASK_READ(btf, p, wake_cpu), &t->waker);
+	t->waker.kind = WK_NONE;
+	t->woken = 1;
 	t->waking.count = 0;
 
 	/*
@@ -610,6 +724,7 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking.tid = (__u32)bpf_get_current_pid_tgid();
 	t->waking.count = 1;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
+	current_waker(&t->waker, btf);
 	return 0;
 }
 
@@ -695,8 +810,115 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	t->sched_sum_at_out = TASK_READ(btf, child, se.sum_exec_runtime);
 	t->sched_delay_at_out = run_delay(child, btf);
 	BPF_CORE_READ_STR_INTO(&t->comm, child, comm);
-	emit_state(tid, t, ST_RUNNABLE, now, -1);
+	/* CLONE_CHILD_CLEARTID: the word pthread_join waits on for this thread. */
+	t->clear_child_tid = (__u64)BPF_CORE_READ(child, clear_child_tid);
+	t->waker.kind = WK_FORK;
+	t->waker.id = (__u32)bpf_get_current_pid_tgid();
+	emit_state(tid, t, ST_RUNNABLE, now, -1, &t->waker);
+	t->waker.kind = WK_NONE;
 	return 0;
+}
+
+/* Drop what a thread recorded before the command's window opened. */
+static long drop_syscalls(struct bpf_map *map, struct st_syscall_key *key, void *v, __u32 *tid)
+{
+	if (key->tid == *tid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+static long drop_futexes(struct bpf_map *map, struct st_futex_key *key, void *v, __u32 *pid)
+{
+	if (key->pid == *pid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+static long drop_offcpu(struct bpf_map *map, struct st_offcpu_key *key, void *v, __u32 *tid)
+{
+	if (key->tid == *tid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+static long drop_wakes(struct bpf_map *map, struct st_wake_key *key, void *v, __u32 *tid)
+{
+	if (key->wakee == *tid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+/*
+ * The command's life starts at its exec: the fork, the wait at the gate and
+ * the exec itself were the tracer's doing. The first thread's account starts
+ * again here (it is the process's only thread: exec has ended the others),
+ * its syscalls, futex waits, run-queue waits, off-CPU stacks and wake edges
+ * so far are dropped, and the kernel's counters now are its baseline (and
+ * the start of the scheduler's cut). A wrapper that execs again moves the
+ * window again.
+ */
+static __always_inline void open_window(__u32 tid, struct st_thread *t, struct task_struct *p,
+					const bool btf)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 pid = t->pid;
+	struct st_event *e;
+
+	for (int i = 0; i < NR_STATES; i++)
+		t->state_total_ns[i] = 0;
+	t->nvcsw = t->nivcsw = t->timeslices = t->migrations = t->wakeups = 0;
+	t->runnable_asleep_ns = 0;
+	t->sched_running_ns = t->slice_running_ns = 0;
+	t->sched_runnable_ns = t->slice_runnable_ns = 0;
+	t->irq_steal_ns = t->queued_asleep_ns = 0;
+	t->dev_woken_sum = t->dev_preempted_sum = 0;
+	t->lag_woken_sum = t->lag_preempted_sum = 0;
+	t->woken_wait_sum = 0;
+	t->woken_slices = t->preempted_slices = 0;
+	t->missed_wake_gap_ns = 0;
+	t->waker_evictions = 0;
+	__builtin_memset(t->wakers, 0, sizeof(t->wakers));
+	t->runq.count = t->runq.sum_ns = t->runq.max_ns = 0;
+	for (int i = 0; i < HIST_SLOTS; i++) {
+		t->runq.slots[i] = 0;
+		asm volatile("" ::: "memory"); /* a loop, not a memset the BPF target lacks */
+	}
+	for (int i = 0; i < SYS_CACHE; i++) {
+		t->sys[i].nr = -1;
+		t->sys[i].count = 0;
+	}
+	t->first_ns = now;
+	t->window_ns = now;
+	t->state = ST_RUNNING; /* exec runs on its CPU */
+	t->state_ns = now;
+	t->sys_nr = -1; /* execve itself is not the command's */
+	t->sys_class = SC_NONE;
+	t->futex_uaddr = 0;
+	read_kernel(t, p, btf);
+	t->at_exec = t->kernel;
+	__builtin_memset(&t->kernel, 0, sizeof(t->kernel));
+	t->sched_sum_at_in = t->at_exec.sum_exec_runtime_ns;
+	t->sched_sum_at_out = t->at_exec.sum_exec_runtime_ns;
+	t->sched_delay_at_out = t->at_exec.run_delay_ns;
+	t->irq_steal_at_in = rq_irq_steal(p, btf);
+	t->runnable_open_ns = 0;
+	t->slice_woken = 0;
+	bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
+	bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
+	bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
+	bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(LOST_RINGBUF);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = EV_WINDOW;
+	e->tid = tid;
+	e->pid = pid;
+	e->ts = now;
+	e->cpu = bpf_get_smp_processor_id();
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
 static __always_inline int handle_exec(struct task_struct *p, const bool btf)
@@ -707,6 +929,8 @@ static __always_inline int handle_exec(struct task_struct *p, const bool btf)
 	if (!t)
 		return 0;
 	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
+	if (tid == root_tid)
+		open_window(tid, t, p, btf);
 	emit_proc(t->pid, 0, 1);
 	return 0;
 }
@@ -781,6 +1005,24 @@ static __always_inline void evict_syscall(__u32 tid, struct st_sys_slot *c)
 	__builtin_memset(c, 0, sizeof(*c));
 }
 
+/* A new futex word: user space names it from the process's maps while it lives. */
+static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
+{
+	struct st_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(LOST_RINGBUF);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = EV_FUTEX;
+	e->tid = tid;
+	e->pid = pid;
+	e->addr = addr;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
 static __always_inline int handle_sys_exit(long ret, const bool btf)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -813,7 +1055,11 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 		struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
 		struct st_futex *f, fzero = {};
 
-		f = lookup_or_init(&futexes, &fk, &fzero);
+		f = bpf_map_lookup_elem(&futexes, &fk);
+		if (!f) {
+			f = lookup_or_init(&futexes, &fk, &fzero);
+			emit_futex(tid, t->pid, t->futex_uaddr);
+		}
 		if (f) {
 			__sync_fetch_and_add(&f->count, 1);
 			__sync_fetch_and_add(&f->total_ns, delta);
@@ -824,6 +1070,25 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 	t->sys_nr = -1;
 	t->sys_class = SC_NONE;
 	t->futex_uaddr = 0;
+	return 0;
+}
+
+/* Where this CPU is: entering (+1) or leaving (-1) a handler; a softirq by vector. */
+enum { CTX_SOFTIRQ, CTX_HARDIRQ, CTX_HRTIMER };
+
+static __always_inline int set_context(int what, int delta, __u32 vec)
+{
+	__u32 zero = 0;
+	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
+
+	if (!cc)
+		return 0;
+	if (what == CTX_SOFTIRQ)
+		cc->softirq = delta > 0 ? vec + 1 : 0;
+	else if (what == CTX_HARDIRQ)
+		cc->hardirq = delta > 0 ? cc->hardirq + 1 : cc->hardirq ? cc->hardirq - 1 : 0;
+	else
+		cc->hrtimer = delta > 0 ? cc->hrtimer + 1 : cc->hrtimer ? cc->hrtimer - 1 : 0;
 	return 0;
 }
 
@@ -892,6 +1157,43 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 	int BPF_PROG(sys_exit_##SFX, struct pt_regs *regs, long ret)                               \
 	{                                                                                          \
 		return handle_sys_exit(ret, BTF);                                                  \
+	}                                                                                          \
+                                                                                                   \
+	/* Exits before entries: attached in this order, no entry is counted without its exit. */  \
+	SEC(#KIND "/softirq_exit")                                                                 \
+	int BPF_PROG(softirq_exit_##SFX, unsigned int vec)                                         \
+	{                                                                                          \
+		return set_context(CTX_SOFTIRQ, -1, vec);                                          \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/softirq_entry")                                                                \
+	int BPF_PROG(softirq_entry_##SFX, unsigned int vec)                                        \
+	{                                                                                          \
+		return set_context(CTX_SOFTIRQ, 1, vec);                                           \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/irq_handler_exit")                                                             \
+	int BPF_PROG(irq_handler_exit_##SFX, int irq)                                              \
+	{                                                                                          \
+		return set_context(CTX_HARDIRQ, -1, 0);                                            \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/irq_handler_entry")                                                            \
+	int BPF_PROG(irq_handler_entry_##SFX, int irq)                                             \
+	{                                                                                          \
+		return set_context(CTX_HARDIRQ, 1, 0);                                             \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/hrtimer_expire_exit")                                                          \
+	int BPF_PROG(hrtimer_expire_exit_##SFX, void *timer)                                       \
+	{                                                                                          \
+		return set_context(CTX_HRTIMER, -1, 0);                                            \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/hrtimer_expire_entry")                                                         \
+	int BPF_PROG(hrtimer_expire_entry_##SFX, void *timer)                                      \
+	{                                                                                          \
+		return set_context(CTX_HRTIMER, 1, 0);                                             \
 	}
 
 DEFINE_PROGRAMS(tp_btf, btf, true)

@@ -105,6 +105,57 @@ struct st_waker_slot {
 };
 
 /*
+ * Who ended a wait (wake edges, docs/collector.md): the task that called
+ * try_to_wake_up(), or the context it ran in. From an interrupt the context
+ * is named, not the task it interrupted.
+ */
+enum st_waker_kind {
+	WK_NONE,    /* not seen */
+	WK_THREAD,  /* a traced thread: id is its tid */
+	WK_PROCESS, /* a task of an untraced process: id is its tid, comm kept */
+	WK_KTHREAD, /* a kernel thread (kworker, ksoftirqd...): id is its tid */
+	WK_HARDIRQ, /* hard interrupt context: id HARDIRQ_TIMER (an hrtimer expiring) or _DEVICE */
+	WK_SOFTIRQ, /* softirq context: id is the vector (NET_RX, TIMER, BLOCK...) */
+	WK_IDLE,    /* the idle task outside interrupt context */
+	WK_FORK,    /* a new thread's first run queue entry: id is its parent's tid */
+	NR_WAKER_KINDS,
+};
+
+enum { HARDIRQ_DEVICE, HARDIRQ_TIMER };
+
+/* The waker as sched_waking saw it, kept until sched_wakeup. */
+struct st_waker {
+	__u32 id;
+	__u32 pid; /* tgid of a task waker */
+	__u8 kind;
+	__u8 pad[7];
+	char comm[TASK_COMM_LEN];
+};
+
+/* wakes map: (wakee, waker, what the wakee waited on) -> the waits it ended. */
+#define NO_SYSCALL 0xffff
+struct st_wake_key {
+	__u32 wakee;
+	__u32 waker;	 /* see st_waker_kind */
+	__u8 waker_kind; /* enum st_waker_kind */
+	__u8 wait_state; /* the blocked state: ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER */
+	__u16 sys_nr;	 /* the syscall the wakee blocked in, NO_SYSCALL outside one */
+	__u32 pad;
+	__u64 futex_uaddr; /* the futex word of a futex wait, else 0 */
+};
+
+#define WAKE_SLOTS 40 /* log2 buckets of the blocked time */
+struct st_wake {
+	__u64 count;
+	__u64 blocked_ns; /* sum of the waits these wakeups ended */
+	__u64 max_ns;
+	__u32 waker_pid;
+	__u32 pad;
+	char waker_comm[TASK_COMM_LEN];
+	__u64 slots[WAKE_SLOTS];
+};
+
+/*
  * Histograms: log2 buckets, each power of two split into 8 linear
  * sub-buckets, so a bucket is at most 12.5% wide and percentiles read from it
  * are within that of the truth. Values below 8 ns get a bucket each.
@@ -312,6 +363,11 @@ struct st_thread {
 	/* sched_waking runs in the waker's context, sched_wakeup maybe not: */
 	struct st_waker_slot waking; /* the waker seen by sched_waking (count: 1 if pending) */
 	__u64 waker_evictions;	     /* slots taken over: the counts are upper bounds */
+	/* Wake edges and the command's window (issue 9). */
+	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */
+	__u64 clear_child_tid;	  /* the word the kernel clears and wakes at exit (a join) */
+	__u64 window_ns;	  /* exec of the command: its accounting began again here */
+	struct st_kernel at_exec; /* the kernel's counters at that exec (the baseline) */
 	struct st_runq runq;
 	struct st_sys_slot sys[SYS_CACHE];
 };
@@ -345,20 +401,24 @@ struct st_offcpu_key {
 
 /* Ring buffer events. */
 enum st_event_type {
-	EV_STATE, /* a thread changed state (--timeline) */
-	EV_PROC,  /* a traced process appeared or exec'd: snapshot its maps */
+	EV_STATE,  /* a thread changed state (--timeline) */
+	EV_PROC,   /* a traced process appeared or exec'd: snapshot its maps */
+	EV_FUTEX,  /* a futex word seen for the first time: name it while the process lives */
+	EV_WINDOW, /* the command exec'd: its window begins at ts */
 };
 
 struct st_event {
 	__u8 type;
 	__u8 state;
-	__u16 pad;
+	__u8 waker_kind; /* EV_STATE to runnable: who ended the wait (enum st_waker_kind) */
+	__u8 pad;
 	__s32 cpu;
 	__u32 tid;
 	__u32 pid;
 	__u64 ts;
-	__u32 ppid; /* EV_PROC: the parent (whose maps a fork shares) */
+	__u32 ppid; /* EV_PROC: the parent (whose maps a fork shares); EV_STATE: the waker's id */
 	__u32 exec; /* EV_PROC: 1 after exec, 0 after fork */
+	__u64 addr; /* EV_FUTEX: the word's address */
 };
 
 #endif /* SCHEDTRACE_H */

@@ -41,6 +41,16 @@ $(SYSCALL_TABLE): $(UNISTD_H)
 $(COLLECTOR_OBJS): CFLAGS += -I$(BUILD)/bpf -I$(BUILD)/gen -Ibpf
 $(COLLECTOR_OBJS): $(BPF_SKELS) $(SYSCALL_TABLE)
 
+# The pure parts of the user half (futex naming, the critical path) are a
+# library the unit tests link too.
+CAUSES_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard collectors/futex_names.c collectors/critpath.c))
+CAUSES_LIB := $(BUILD)/lib/libcauses.a
+$(CAUSES_LIB): $(CAUSES_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(Q)$(AR) rcs $@ $^
+UNIT_LIBS += $(CAUSES_LIB)
+UNIT_LDLIBS += -lelf
+
 $(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(COLLECTOR_LIBS)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "child.h"
 
@@ -121,6 +122,61 @@ static void drop_privileges(const struct identity *id)
 		setenv("HOME", id->home, 1);
 }
 
+/* What the child sends back when exec fails: its errno and, when it can
+ * tell, why in words (the directory or file the user may not use). */
+struct exec_failure {
+	int err;
+	char why[480];
+};
+
+static void who(const struct identity *id, char *buf, size_t len)
+{
+	if (id->name[0])
+		snprintf(buf, len, "%s (uid %u)", id->name, (unsigned)getuid());
+	else
+		snprintf(buf, len, "uid %u", (unsigned)getuid());
+}
+
+/*
+ * Runs in the child, with the user's credentials, after exec failed with
+ * EACCES: names the first directory of PATH the user cannot enter, or the
+ * file it cannot execute. A root-only checkout (/root is mode 700) is the
+ * usual cause, and "Permission denied" alone does not say so.
+ */
+static void explain_eacces(const char *path, const struct identity *id, char *why, size_t len)
+{
+	char dir[sizeof(((struct exec_failure *)0)->why) / 2], user[96];
+	struct stat st;
+	const char *p = path;
+
+	if (!strchr(path, '/'))
+		return;
+	who(id, user, sizeof(user));
+	while ((p = strchr(p + 1, '/'))) {
+		size_t n = (size_t)(p - path);
+
+		if (n >= sizeof(dir))
+			break;
+		memcpy(dir, path, n);
+		dir[n] = 0;
+		if (access(dir, X_OK) == 0)
+			continue;
+		if (stat(dir, &st) == 0)
+			snprintf(why, len,
+				 "cannot run %s as %s: that user cannot enter %s (mode %03o, "
+				 "owner uid %u); run it from a copy that user can read",
+				 path, user, dir, st.st_mode & 07777, (unsigned)st.st_uid);
+		else
+			snprintf(why, len, "cannot run %s as %s: that user cannot enter %s", path,
+				 user, dir);
+		return;
+	}
+	if (stat(path, &st) == 0)
+		snprintf(why, len, "cannot run %s as %s: %s (mode %03o, owner uid %u)", path, user,
+			 S_ISDIR(st.st_mode) ? "it is a directory" : "it may not execute it",
+			 st.st_mode & 07777, (unsigned)st.st_uid);
+}
+
 int child_start(struct child *c, char *const argv[], const struct identity *id)
 {
 	int go[2], err[2];
@@ -136,6 +192,7 @@ int child_start(struct child *c, char *const argv[], const struct identity *id)
 		return -1;
 	}
 	if (c->pid == 0) {
+		struct exec_failure f;
 		char b;
 		ssize_t n;
 		int e;
@@ -161,7 +218,12 @@ int child_start(struct child *c, char *const argv[], const struct identity *id)
 		signal(SIGTERM, SIG_DFL);
 		execvp(argv[0], argv);
 		e = errno;
-		if (write(err[1], &e, sizeof(e)) != sizeof(e))
+		memset(&f, 0, sizeof(f));
+		f.err = e;
+		if (e == EACCES)
+			explain_eacces(argv[0], id, f.why, sizeof(f.why));
+		/* One write under PIPE_BUF: the parent reads it whole or not at all. */
+		if (write(err[1], &f, sizeof(f)) != sizeof(f))
 			_exit(127);
 		_exit(e == ENOENT ? 127 : 126);
 	}
@@ -174,6 +236,7 @@ int child_start(struct child *c, char *const argv[], const struct identity *id)
 
 int child_release(struct child *c)
 {
+	struct exec_failure f = {0};
 	char b = 1;
 	int e = 0;
 	ssize_t n;
@@ -186,9 +249,15 @@ int child_release(struct child *c)
 	close(c->go_fd);
 	c->go_fd = -1;
 	do
-		n = read(c->err_fd, &e, sizeof(e));
+		n = read(c->err_fd, &f, sizeof(f));
 	while (n < 0 && errno == EINTR);
 	close(c->err_fd);
 	c->err_fd = -1;
-	return n == sizeof(e) ? e : 0;
+	if (n != sizeof(f))
+		return 0;
+	if (f.why[0]) {
+		f.why[sizeof(f.why) - 1] = 0;
+		fprintf(stderr, "schedtrace: %s\n", f.why);
+	}
+	return f.err;
 }

@@ -33,7 +33,9 @@ int child_start(struct child *c, char *const argv[], const struct identity *id);
 
 /*
  * Lets the child drop privileges and exec. Returns 0 once exec succeeded,
- * else the exec errno (ENOENT, EACCES, ...) with the child gone.
+ * else the exec errno (ENOENT, EACCES, ...) with the child gone; for
+ * EACCES it first prints which path the user could not reach (a directory
+ * it cannot enter, or a file it may not execute), and as whom.
  */
 int child_release(struct child *c);
 

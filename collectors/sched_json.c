@@ -303,17 +303,30 @@ static json_t *futexes_json(const struct sched_snapshot *s)
 		const struct snap_futex *e = &s->futexes[i];
 		char addr[32];
 
+		json_t *o;
+
 		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)e->key.uaddr);
-		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)e->key.pid, "addr",
-				   addr, "count", (json_int_t)e->f.count, "total_ns",
-				   (json_int_t)e->f.total_ns, "max_ns", (json_int_t)e->f.max_ns));
+		o = json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)e->key.pid, "addr", addr,
+			      "count", (json_int_t)e->f.count, "total_ns",
+			      (json_int_t)e->f.total_ns, "max_ns", (json_int_t)e->f.max_ns);
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
 
-static json_t *run_json(json_t *root, const struct run_info *run)
+/* The command's first thread, if the snapshot has it. */
+static const struct st_thread *root_thread(const struct sched_snapshot *s,
+					   const struct run_info *run)
 {
+	const struct snap_thread *t = snapshot_thread(s, (uint32_t)run->pid);
+
+	return t ? &t->t : NULL;
+}
+
+static json_t *run_json(json_t *root, const struct sched_snapshot *s, const struct run_info *run,
+			uint64_t window_ns)
+{
+	const struct st_thread *rt = root_thread(s, run);
 	json_t *argv = json_array(), *progs = json_array();
 
 	for (char *const *a = run->argv; *a; a++)
@@ -326,7 +339,9 @@ static json_t *run_json(json_t *root, const struct run_info *run)
 	set_new(root, "gid", JINT(run->gid));
 	set_new(root, "exit_status", JINT(run->exit_status));
 	set_new(root, "partial", json_boolean(run->partial));
-	set_new(root, "start_ns", JINT(run->start_ns));
+	/* The command's window opens at its exec (causes.h); the probes attached before. */
+	set_new(root, "start_ns", JINT(window_ns ? window_ns : run->start_ns));
+	set_new(root, "attach_ns", JINT(run->start_ns));
 	set_new(root, "end_ns", JINT(run->end_ns));
 	set_new(root, "cpus", JINT(run->cpus));
 	set_new(root, "attach", json_string(run->attach_mode));
@@ -338,7 +353,15 @@ static json_t *run_json(json_t *root, const struct run_info *run)
 						       (json_int_t)run->progs[i].run_time_ns));
 	set_new(root, "programs", progs);
 	set_new(root, "collector_peak_rss_kib", JINT(run->peak_rss_kib));
-	if (run->before.valid)
+	if (window_ns && rt && rt->window_ns)
+		set_new(root, "before",
+			json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "tid", (json_int_t)run->pid,
+				  "run_ns", (json_int_t)rt->at_exec.sum_exec_runtime_ns, "wait_ns",
+				  (json_int_t)rt->at_exec.run_delay_ns, "timeslices",
+				  (json_int_t)rt->at_exec.pcount, "nvcsw",
+				  (json_int_t)rt->at_exec.nvcsw, "nivcsw",
+				  (json_int_t)rt->at_exec.nivcsw));
+	else if (run->before.valid)
 		set_new(root, "before",
 			json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "tid", (json_int_t)run->pid,
 				  "run_ns", (json_int_t)run->before.run_ns, "wait_ns",
@@ -351,7 +374,10 @@ static json_t *run_json(json_t *root, const struct run_info *run)
 
 json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run)
 {
-	json_t *root = run_json(json_object(), run), *threads = json_array(), *lost = json_object();
+	const struct st_thread *rt = root_thread(s, run);
+	uint64_t window_ns = rt ? run->window_ns : 0;
+	json_t *root = run_json(json_object(), s, run, window_ns), *threads = json_array();
+	json_t *lost = json_object();
 	uint64_t slices = 0;
 	int64_t dev = 0, sum_dev = 0;
 
@@ -384,22 +410,18 @@ json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run)
 			  (json_int_t)(slices ? sum_dev / (int64_t)slices : 0)));
 	set_new(root, "threads", threads);
 	set_new(root, "processes", processes_json(s));
+	/* In the snapshot's order: futex[i] is s->futexes[i] (the causes add their names). */
 	set_new(root, "futex", futexes_json(s));
 	return root;
 }
 
-int sched_json_write(FILE *f, const struct sched_snapshot *s, const struct run_info *run)
+int sched_json_dump(FILE *f, json_t *doc)
 {
-	json_t *root = sched_json(s, run);
-	int err;
+	int err = json_dumpf(doc, f, JSON_INDENT(1) | JSON_SORT_KEYS);
 
-	if (!root)
-		return -1;
-	err = json_dumpf(root, f, JSON_INDENT(1) | JSON_SORT_KEYS);
 	if (err)
 		fprintf(stderr, "schedtrace: json_dumpf(sched.json) failed\n");
 	else
 		fputc('\n', f);
-	json_decref(root);
 	return err ? -1 : 0;
 }

@@ -34,6 +34,8 @@ struct run_info {
 	uint64_t peak_rss_kib;
 	/* Steal time of all CPUs over the tracing window (/proc/stat), ns. */
 	uint64_t steal_ns;
+	/* The command's exec, where its window opens (causes.h); 0 if not seen. */
+	uint64_t window_ns;
 	/* The command's kernel counters when tracing began (it was forked before). */
 	struct {
 		bool valid;
@@ -44,7 +46,7 @@ struct run_info {
 /* The document; NULL on error (with a message). */
 json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run);
 
-/* Writes it to f. Returns 0, or -1 with a message. */
-int sched_json_write(FILE *f, const struct sched_snapshot *s, const struct run_info *run);
+/* Writes the document to f. Returns 0, or -1 with a message. */
+int sched_json_dump(FILE *f, json_t *doc);
 
 #endif

@@ -312,3 +312,16 @@ void snapshot_free(struct sched_snapshot *s)
 	free(s->live);
 	memset(s, 0, sizeof(*s));
 }
+
+int snapshot_publish(const struct sched_snapshot *s, int threads_fd)
+{
+	for (size_t i = 0; i < s->nthreads; i++) {
+		if (bpf_map_update_elem(threads_fd, &s->threads[i].tid, &s->threads[i].t,
+					BPF_ANY)) {
+			fprintf(stderr, "schedtrace: bpf_map_update_elem(threads, %u): %s\n",
+				s->threads[i].tid, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}

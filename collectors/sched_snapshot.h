@@ -82,6 +82,12 @@ void snapshot_close_thread(struct st_thread *t, bool alive, uint64_t end_ns, uin
 int snapshot_add_slots(struct sched_snapshot *s, size_t nsorted, uint32_t tid,
 		       const struct st_thread *t);
 
+/*
+ * Writes every closed account back into the threads map (after the detach),
+ * so readers of the map see each thread once, as sched.json does. 0 or -1.
+ */
+int snapshot_publish(const struct sched_snapshot *s, int threads_fd);
+
 const struct snap_thread *snapshot_thread(const struct sched_snapshot *s, uint32_t tid);
 
 void snapshot_free(struct sched_snapshot *s);

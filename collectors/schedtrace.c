@@ -28,6 +28,7 @@
 #include <bpf/libbpf.h>
 #include "schedtrace.h"
 #include "schedtrace.skel.h"
+#include "causes.h"
 #include "child.h"
 #include "offcpu.h"
 #include "sched_json.h"
@@ -202,9 +203,11 @@ static const char *btf_path = "/sys/kernel/btf/vmlinux";
 
 /* The tracepoints the programs attach to, as tracefs lists them. */
 static const char *const tracepoints[] = {
-    "sched/sched_switch",	"sched/sched_waking",	    "sched/sched_wakeup",
-    "sched/sched_wakeup_new",	"sched/sched_process_fork", "sched/sched_process_exec",
-    "sched/sched_process_exit", "raw_syscalls/sys_enter",   "raw_syscalls/sys_exit",
+    "sched/sched_switch",	"sched/sched_waking",	      "sched/sched_wakeup",
+    "sched/sched_wakeup_new",	"sched/sched_process_fork",   "sched/sched_process_exec",
+    "sched/sched_process_exit", "raw_syscalls/sys_enter",     "raw_syscalls/sys_exit",
+    "irq/softirq_entry",	"irq/softirq_exit",	      "irq/irq_handler_entry",
+    "irq/irq_handler_exit",	"timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit",
 };
 
 /*
@@ -298,8 +301,9 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 			/* No stacks wanted: don't pay for the stack map's memory. */
 			bpf_map__set_max_entries(skel->maps.stacks, 1);
 		}
+		/* Without them, the ring buffer carries only new futex words and the exec. */
 		if (!opts.timeline && !opts.stacks)
-			bpf_map__set_max_entries(skel->maps.events, 4096);
+			bpf_map__set_max_entries(skel->maps.events, 64 << 10);
 		skel->rodata->ringbuf_wake_bytes = bpf_map__max_entries(skel->maps.events) / 4;
 		choose_programs(skel, btf);
 		/* raw_tp keeps live accounts in the threads hash: no task storage needed. */
@@ -361,6 +365,7 @@ static void on_signal(int sig)
 }
 
 struct loop_state {
+	struct causes *causes;
 	struct timeline *tl;
 	struct symbolizer *sym;
 	uint64_t events;
@@ -374,6 +379,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*e))
 		return 0;
 	ls->events++;
+	causes_event(ls->causes, e);
+	if (e->type == EV_WINDOW && ls->tl)
+		timeline_window(ls->tl, e->tid, e->ts);
 	if (e->type == EV_STATE && ls->tl)
 		timeline_event(ls->tl, e);
 	else if (e->type == EV_PROC && ls->sym)
@@ -558,12 +566,13 @@ static int open_readers(struct session *s)
 		if (!s->ls.sym)
 			return EXIT_READER;
 	}
-	if (opts.timeline || opts.stacks) {
-		s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, &s->ls, NULL);
-		if (!s->rb) {
-			fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
-			return EXIT_READER;
-		}
+	s->ls.causes = causes_new(opts.timeline);
+	if (!s->ls.causes)
+		return EXIT_READER;
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, &s->ls, NULL);
+	if (!s->rb) {
+		fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
+		return EXIT_READER;
 	}
 	return EXIT_OK;
 }
@@ -653,6 +662,7 @@ static int attach(struct session *s)
 
 	if (ret)
 		return ret;
+	s->skel->bss->root_tid = (__u32)s->child.pid; /* its exec opens the command's window */
 	err = schedtrace_bpf__attach(s->skel);
 	if (err) {
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
@@ -777,6 +787,9 @@ static int collect(struct session *s)
 		ring_buffer__consume(s->rb);
 	if (!ret && snapshot_maps(&s->snap, &s->maps, s->run.end_ns))
 		ret = EXIT_WRITE;
+	/* Every closed account back in the threads map, for the readers of the map (causes.c). */
+	if (!ret && snapshot_publish(&s->snap, s->maps.threads))
+		ret = EXIT_WRITE;
 	read_prog_info(s->skel, &s->run);
 	return ret;
 }
@@ -789,10 +802,40 @@ static void print_lost(const struct session *s)
 	fprintf(stderr, ", prog_misses %llu\n", (unsigned long long)s->run.prog_misses);
 }
 
+/*
+ * Why threads waited (causes.h): futex words named, wake edges, the critical
+ * path. causes.c reads the threads map, which now holds every closed account.
+ */
+static int add_causes(struct session *s, json_t *doc)
+{
+	json_t *futex = json_object_get(doc, "futex"), *e;
+	int threads = s->maps.threads;
+	uint64_t start = json_integer_value(json_object_get(doc, "start_ns"));
+	size_t i;
+
+	json_array_foreach(futex, i, e)
+	{
+		const struct snap_futex *f = &s->snap.futexes[i];
+
+		causes_futex_fields(s->ls.causes, e, f->key.pid, f->key.uaddr, threads);
+	}
+	if (json_object_set_new(
+		doc, "wakes",
+		causes_wakes_json(s->ls.causes, bpf_map__fd(s->skel->maps.wakes), threads)) ||
+	    json_object_set_new(
+		doc, "critical_path",
+		causes_critical_path_json(s->ls.causes, threads, start, s->run.end_ns))) {
+		fprintf(stderr, "schedtrace: sched.json: adding wakes and critical_path failed\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* The result files; the command's exit status, or EXIT_WRITE. */
 static int write_outputs(struct session *s)
 {
 	const int st = s->wait_status;
+	json_t *doc;
 	int ret;
 
 	s->run.argv = opts.argv;
@@ -808,8 +851,11 @@ static int write_outputs(struct session *s)
 	ret = s->run.exit_status;
 	if (collect(s))
 		return EXIT_WRITE;
-	if (sched_json_write(s->sched.f, &s->snap, &s->run))
+	s->run.window_ns = causes_window_ns(s->ls.causes);
+	doc = sched_json(&s->snap, &s->run);
+	if (!doc || add_causes(s, doc) || sched_json_dump(s->sched.f, doc))
 		ret = EXIT_WRITE;
+	json_decref(doc);
 	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap, s->run.end_ns))
 		ret = EXIT_WRITE;
 	s->ls.tl = NULL;
@@ -848,6 +894,7 @@ static int cleanup(struct session *s, int ret)
 	ring_buffer__free(s->rb);
 	schedtrace_bpf__destroy(s->skel);
 	symbolizer_free(s->ls.sym);
+	causes_free(s->ls.causes);
 	snapshot_free(&s->snap);
 	/* Once results were written, a file that does not close is a failed write. */
 	if ((close_output(&s->sched) | close_output(&s->timeline) | close_output(&s->folded)) &&

@@ -19,12 +19,26 @@ struct open_slice {
 	uint64_t start_ns;
 };
 
+/*
+ * The command's window opens at its exec (EV_WINDOW), after the slices of
+ * its wait at the gate have closed: while the command has only its first
+ * thread, its closed slices are held back, so a window opening later drops
+ * them and moves the origin (ts 0) to the exec.
+ */
+#define HOLD_MAX 4096
+
 struct timeline {
 	FILE *f;
-	uint64_t start_ns;
-	void *slices; /* tsearch tree of struct open_slice, by tid */
+	uint64_t start_ns;  /* the origin: ts 0 */
+	uint64_t window_ns; /* slices before it are not the command's */
+	void *slices;	    /* tsearch tree of struct open_slice, by tid */
 	size_t n;
 	bool first;
+	bool holding;
+	uint32_t hold_tid;
+	struct open_slice held[HOLD_MAX];
+	uint64_t held_end[HOLD_MAX];
+	size_t nheld;
 };
 
 static int cmp_slice(const void *a, const void *b)
@@ -45,6 +59,7 @@ struct timeline *timeline_open(FILE *f, uint64_t start_ns)
 	tl->f = f;
 	tl->start_ns = start_ns;
 	tl->first = true;
+	tl->holding = true;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", f);
 	return tl;
 }
@@ -61,23 +76,60 @@ static void sep(struct timeline *tl)
 	tl->first = false;
 }
 
-static void write_slice(struct timeline *tl, const struct open_slice *s, uint64_t end_ns)
+static void emit_slice(struct timeline *tl, const struct open_slice *s, uint64_t end_ns)
 {
-	if (s->state >= NR_STATES || end_ns < s->start_ns)
+	uint64_t start = s->start_ns > tl->window_ns ? s->start_ns : tl->window_ns;
+
+	if (s->state >= NR_STATES || end_ns < start || (end_ns == start && start == tl->window_ns))
 		return;
 	sep(tl);
 	fprintf(tl->f,
 		"{\"name\":\"%s\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f",
-		state_names[s->state], s->pid, s->tid, us(tl, s->start_ns),
-		(double)(end_ns - s->start_ns) / 1000.0);
+		state_names[s->state], s->pid, s->tid, us(tl, start),
+		(double)(end_ns - start) / 1000.0);
 	if (s->cpu >= 0)
 		fprintf(tl->f, ",\"args\":{\"cpu\":%d}", s->cpu);
 	fputc('}', tl->f);
 }
 
+static void release_held(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->nheld; i++)
+		emit_slice(tl, &tl->held[i], tl->held_end[i]);
+	tl->nheld = 0;
+	tl->holding = false;
+}
+
+static void write_slice(struct timeline *tl, const struct open_slice *s, uint64_t end_ns)
+{
+	if (tl->holding && tl->nheld < HOLD_MAX) {
+		tl->held[tl->nheld] = *s;
+		tl->held_end[tl->nheld++] = end_ns;
+		return;
+	}
+	if (tl->holding)
+		release_held(tl);
+	emit_slice(tl, s, end_ns);
+}
+
+void timeline_window(struct timeline *tl, uint32_t tid, uint64_t ts)
+{
+	(void)tid;
+	tl->window_ns = ts;
+	/* Moving ts 0 is only safe while nothing has been written. */
+	if (tl->holding)
+		tl->start_ns = ts;
+}
+
 void timeline_event(struct timeline *tl, const struct st_event *e)
 {
 	struct open_slice key = {.tid = e->tid}, *s, **found;
+
+	/* A second thread: the command runs; what is held is written. */
+	if (tl->holding && !tl->hold_tid)
+		tl->hold_tid = e->tid;
+	else if (tl->holding && e->tid != tl->hold_tid)
+		release_held(tl);
 
 	found = tfind(&key, &tl->slices, cmp_slice);
 	if (found) {
@@ -129,6 +181,8 @@ int timeline_close(struct timeline *tl, const struct sched_snapshot *snap, uint6
 {
 	int err;
 
+	if (tl->holding)
+		release_held(tl);
 	walk_tl = tl;
 	walk_end = end_ns;
 	twalk(tl->slices, close_one);

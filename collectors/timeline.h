@@ -16,6 +16,9 @@ struct timeline *timeline_open(FILE *f, uint64_t start_ns);
 /* One state change from the ring buffer: closes the thread's previous slice. */
 void timeline_event(struct timeline *tl, const struct st_event *e);
 
+/* The command's window opened at ts (its exec): nothing before it is written. */
+void timeline_window(struct timeline *tl, uint32_t tid, uint64_t ts);
+
 /*
  * Closes the slices still open at end_ns, names the tracks from the
  * snapshot's threads (comm as last seen) and ends the JSON. Frees tl. 0 or -1.

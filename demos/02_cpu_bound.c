@@ -10,7 +10,9 @@
  * workers use them too. */
 #include "cli.h"
 #include "clock.h"
+#include "convoy.h"
 #include "gil.h"
+#include "pydemo.h"
 #include "result.h"
 #include "threads.h"
 #include "vm.h"
@@ -34,7 +36,13 @@
 /* (i*i) must fit in int64 for every i < n. */
 #define MAX_N 3000000000LL
 
-static const char *const variants[] = {"serial", "threads-gil", "processes", "threads-nogil", NULL};
+static const char *const variants[] = {"serial",	"threads-gil", "processes",
+				       "threads-nogil", "convoy",      NULL};
+#define NVARIANTS 5
+#define CONVOY 4 /* not in the comparison table: it measures response times */
+/* The same program in CPython (demos/python/02_cpu_bound.py). */
+static const char *const py_variants[] = {"py-serial", "py-threads", "py-processes", "py-convoy",
+					  NULL};
 
 struct params {
 	int tasks;
@@ -42,6 +50,7 @@ struct params {
 	int workers;
 	int switch_ms;
 	bool quick;
+	struct convoy_params convoy;
 };
 
 /* What a forked worker reports back (its lock lives in its own memory). */
@@ -313,6 +322,59 @@ out:
 	return res;
 }
 
+/* The convoy variant (convoy.h): response times of an I/O thread sharing
+ * the model's GIL, alone and with CPU-bound workers. */
+static json_t *run_convoy(const struct params *p)
+{
+	struct thread_record *main_rec;
+	struct gil gil;
+	json_t *res = NULL, *convoy, *params, *locks;
+	uint64_t start, end;
+
+	threads_reset();
+	main_rec = thread_begin("main");
+	if (gil_init(&gil, (uint64_t)p->switch_ms * NSEC_PER_MSEC)) {
+		thread_end(main_rec);
+		return NULL;
+	}
+	start = now_ns();
+	convoy = convoy_run(&p->convoy, &gil, vm_mod_sum_program());
+	end = now_ns();
+	thread_end(main_rec);
+	if (convoy) {
+		res = result_new(DEMO, "convoy");
+		params = result_params(res);
+		json_set_int(params, "workers", p->convoy.workers);
+		json_set_int(params, "period_ms", (long long)(p->convoy.period_ns / NSEC_PER_MSEC));
+		json_set_int(params, "requests", p->convoy.requests);
+		json_set_int(params, "switch_interval_ms", p->switch_ms);
+		json_set_new(params, "quick", json_boolean(p->quick));
+		result_set_wall(res, start, end);
+		json_set_new(res, "convoy", convoy);
+		json_set_new(res, "gil", gil_stats_json(&gil));
+		locks = json_array();
+		if (!locks)
+			abort();
+		gil_add_locks(locks, getpid(), (uintptr_t)&gil);
+		json_set_new(res, "locks", locks);
+		result_add_threads(res);
+		printf(
+		    "convoy: response p50 %.2f ms, p99 %.2f ms alone; p50 %.2f ms, p99 %.2f ms "
+		    "with %d CPU-bound threads\n",
+		    json_number_value(json_object_get(json_object_get(convoy, "alone"), "p50")) /
+			1e6,
+		    json_number_value(json_object_get(json_object_get(convoy, "alone"), "p99")) /
+			1e6,
+		    json_number_value(json_object_get(json_object_get(convoy, "with_cpu"), "p50")) /
+			1e6,
+		    json_number_value(json_object_get(json_object_get(convoy, "with_cpu"), "p99")) /
+			1e6,
+		    p->convoy.workers);
+	}
+	gil_destroy(&gil);
+	return res;
+}
+
 /* The best wall time @variant can reach, from the serial time: a GIL allows
  * no speedup; otherwise tasks spread over min(workers, CPUs), in whole
  * tasks per worker. */
@@ -341,7 +403,12 @@ static void usage(void)
 	       "  threads-gil    worker threads sharing one interpreter lock (CPython's GIL)\n"
 	       "  processes      forked worker processes, each with its own lock\n"
 	       "  threads-nogil  worker threads, no shared lock\n"
-	       "Without --variant every variant runs in turn and a comparison is printed.\n"
+	       "  convoy         an I/O thread answering a request every 10 ms, alone, then\n"
+	       "                 sharing the lock with CPU-bound workers (Beazley's convoy)\n"
+	       "  py-serial, py-threads, py-processes, py-convoy\n"
+	       "                 the same in CPython (demos/python/02_cpu_bound.py, run by\n"
+	       "                 %s, docs/cpython.md)\n"
+	       "Without --variant every C variant runs in turn and a comparison is printed.\n"
 	       "\n"
 	       "Options:\n"
 	       "  --variant V           run one variant\n"
@@ -351,6 +418,8 @@ static void usage(void)
 	       "  --workers N           worker threads or processes (default max(2, CPUs/2))\n"
 	       "  --switch-interval MS  the lock's switch interval in ms (default 5, as\n"
 	       "                        sys.getswitchinterval())\n"
+	       "  --period-ms MS        convoy: one request every MS ms (default 10)\n"
+	       "  --requests N          convoy: requests per phase (default 200, --quick 50)\n"
 	       "  --json FILE           write the result as JSON (docs/formats.md)\n"
 	       "  --list-variants       print the variant names, one per line\n"
 	       "  --help                this text\n"
@@ -359,7 +428,7 @@ static void usage(void)
 	       "  %s                          # every variant, seed-style table\n"
 	       "  %s --variant threads-gil --json gil.json\n"
 	       "  %s --quick --workers 4\n",
-	       cli_prog, cli_prog, cli_prog, cli_prog);
+	       cli_prog, pydemo_python(), cli_prog, cli_prog, cli_prog);
 }
 
 int main(int argc, char **argv)
@@ -370,18 +439,21 @@ int main(int argc, char **argv)
 	    {"n", required_argument, NULL, 'n'},
 	    {"workers", required_argument, NULL, 'w'},
 	    {"switch-interval", required_argument, NULL, 's'},
+	    {"period-ms", required_argument, NULL, 'p'},
+	    {"requests", required_argument, NULL, 'r'},
 	    {0},
 	};
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct demo_opts o = {0};
 	struct params p = {.switch_ms = 5};
-	long long tasks = -1, n = -1, workers = -1;
-	double wall[4] = {0};
-	int64_t sum[4] = {0};
+	long long tasks = -1, n = -1, workers = -1, period_ms = 10, requests = -1;
+	double wall[NVARIANTS] = {0};
+	int64_t sum[NVARIANTS] = {0};
 	json_t *doc = NULL;
 	int c, rc = 0;
 
 	cli_prog = "02_cpu_bound";
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	if (cpus < 1)
 		cpus = 1;
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
@@ -397,6 +469,12 @@ int main(int argc, char **argv)
 		case 'w':
 			workers = cli_int("--workers", optarg, 1, MAX_WORKERS);
 			break;
+		case 'p':
+			period_ms = cli_int("--period-ms", optarg, 1, 1000);
+			break;
+		case 'r':
+			requests = cli_int("--requests", optarg, 1, 100000);
+			break;
 		case 's':
 			p.switch_ms = cli_int("--switch-interval", optarg, 1, 10000);
 			break;
@@ -411,6 +489,9 @@ int main(int argc, char **argv)
 	p.tasks = tasks >= 0 ? tasks : o.quick ? 4 : 8;
 	p.n = n >= 0 ? n : o.quick ? 10000000 : 30000000;
 	p.workers = workers >= 0 ? workers : (cpus / 2 > 2 ? cpus / 2 : 2);
+	p.convoy.period_ns = (uint64_t)period_ms * NSEC_PER_MSEC;
+	p.convoy.requests = requests >= 0 ? requests : o.quick ? 50 : 200;
+	p.convoy.workers = p.workers;
 
 	if (threads_init(p.workers + 8))
 		return 1;
@@ -425,6 +506,16 @@ int main(int argc, char **argv)
 
 		if (o.variant && strcmp(o.variant, variants[v]))
 			continue;
+		if (v == CONVOY) {
+			res = run_convoy(&p);
+			if (!res)
+				return 1;
+			if (o.variant)
+				rc = result_finish(res, o.json);
+			else
+				result_add_run(doc, res);
+			continue;
+		}
 		res = run_variant(&p, variants[v], &wall[v], &sum[v]);
 		if (!res) {
 			fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);

@@ -224,7 +224,7 @@ struct outcome {
 
 static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 {
-	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res), *lj, *tj;
+	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res), *lj, *tj, *per_task;
 	struct loop l = {.blocking = v == V_BLOCKING, .wait_ns = p->wait_ns, .ntasks = p->tasks};
 	struct thread_record *main_rec;
 	uint64_t *delay, *late, start, end, limit = limit_ns(p, v);
@@ -265,12 +265,25 @@ static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 		exit(1);
 	}
 
+	/* Each task, in the order the loop was given them, for the report's
+	 * lateness chart: when it was due and when it finished, from the loop's
+	 * start. */
+	per_task = json_array();
+	if (!per_task)
+		abort();
 	for (unsigned int i = 0; i < p->tasks; i++) {
 		struct task *t = &l.tasks[i];
 		uint64_t due = t->created_ns + p->wait_ns;
+		json_t *tj1 = json_object();
 
 		delay[i] = t->started_ns - t->created_ns;
 		late[i] = t->finished_ns > due ? t->finished_ns - due : 0;
+		if (!tj1)
+			abort();
+		json_set_int(tj1, "due_ns", (long long)(due - l.start_ns));
+		json_set_int(tj1, "finished_ns", (long long)(t->finished_ns - l.start_ns));
+		json_set_int(tj1, "lateness_ns", (long long)late[i]);
+		json_array_append_new(per_task, tj1);
 		if (t->tfd >= 0)
 			close(t->tfd);
 	}
@@ -301,6 +314,7 @@ static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 	json_set_new(tj, "start_delay_ns", durations_json(delay, p->tasks));
 	json_set_new(tj, "lateness_ns", durations_json(late, p->tasks));
 	json_set_new(res, "task_latency", tj);
+	json_set_new(res, "task_times", per_task);
 
 	out->wall = end - start;
 	out->max_start_delay = delay[p->tasks - 1];

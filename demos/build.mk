@@ -2,7 +2,7 @@
 DEMO_SRCS := $(wildcard demos/[0-9][0-9]_*.c)
 DEMOS := $(patsubst demos/%.c,$(BUILD)/demos/%,$(DEMO_SRCS))
 DEMO_LIB_SRCS := $(wildcard demos/common/*.c)
-DEMO_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DEMO_LIB_SRCS))
+DEMO_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DEMO_LIB_SRCS)) $(BUILD)/obj/gen/python/schedlab_demo.o
 DEMO_LIB := $(BUILD)/lib/libdemo.a
 # The seed's full names run the same programs.
 DEMO_ALIASES := $(shell awk -F'\t' '!/^#/ && NF>1 {print $$2}' demos/catalogue.tsv)
@@ -13,9 +13,29 @@ $(DEMO_LIB): $(DEMO_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(AR) rcs $@ $^
 
+# A demo with a Python program (demos/python/NN_name.py, its py-* variants)
+# carries its source; make falls back to the next rule for one without.
+$(BUILD)/demos/%: $(BUILD)/obj/demos/%.o $(BUILD)/obj/gen/python/%.o $(DEMO_LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lpthread -lm
+
 $(BUILD)/demos/%: $(BUILD)/obj/demos/%.o $(DEMO_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lpthread -lm
+
+# Python sources as C arrays: the shared module as pydemo_common_src, a
+# demo's program as pydemo_src (demos/common/pydemo.c runs them).
+$(BUILD)/gen/python/schedlab_demo.c: demos/python/schedlab_demo.py
+	@mkdir -p $(@D)
+	$(Q){ echo 'const char pydemo_common_src[] = {'; xxd -i < $<; echo ', 0};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/python/%.c: demos/python/%.py
+	@mkdir -p $(@D)
+	$(Q){ echo 'const char pydemo_src[] = {'; xxd -i < $<; echo ', 0};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/python/%.o: $(BUILD)/gen/python/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # An alias is a symlink to the demo of the same number.
 $(patsubst %,$(BUILD)/demos/%,$(DEMO_ALIASES)): $(BUILD)/demos/%:

@@ -5,12 +5,24 @@ REPORT_LIB := $(BUILD)/lib/libreport.a
 
 reports: $(if $(REPORT_SRCS),$(BUILD)/bin/report)
 
+# The GIL's place in _PyRuntime, per installed CPython: Debian's headers
+# (libpython3-dev) and those of the python3 first on the builder's PATH; add
+# others with CPYTHON_INCLUDES+=PREFIX/include/python3.X (docs/cpython.md).
+CPYTHON_INCLUDES ?= $(wildcard /usr/include/python3.*) \
+	$(shell python3 -c 'import sysconfig; print(sysconfig.get_path("include"))' 2>/dev/null)
+GIL_LAYOUTS := $(BUILD)/gen/gil_layouts.h
+$(GIL_LAYOUTS): reports/cpython/gil_layout.c reports/cpython/gil_layouts.sh \
+		$(wildcard $(addsuffix /patchlevel.h,$(CPYTHON_INCLUDES)))
+	$(Q)reports/cpython/gil_layouts.sh $(CC) $@ $(CPYTHON_INCLUDES)
+$(BUILD)/obj/reports/cpython.o: $(GIL_LAYOUTS)
+$(BUILD)/obj/reports/cpython.o: CFLAGS += -I$(BUILD)/gen
+
 $(REPORT_LIB): $(REPORT_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/bin/report: $(BUILD)/obj/reports/report_main.o $(REPORT_LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lelf -lm
 
 UNIT_LIBS += $(if $(REPORT_LIB_OBJS),$(REPORT_LIB))

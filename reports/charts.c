@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "palette.h"
 #include "sbuf.h"
 
 const char *gnuplot_path(void)
@@ -62,12 +63,102 @@ static void script(const struct bar_chart *c, struct sbuf *s)
 	sb_add(s, "\n");
 }
 
-/* gnuplot reads the program on stdin and writes the SVG on stdout, straight
- * into the file: no path is ever spelled inside the gnuplot program. */
+static const char *const xy_with[] = {
+    [XY_LINES] = "lines lw 2",	     [XY_LINESPOINTS] = "linespoints lw 2 pt 7 ps 0.8",
+    [XY_DASHED] = "lines lw 2 dt 2", [XY_STEPS] = "steps lw 2",
+    [XY_IMPULSES] = "impulses lw 3",
+};
+
+static void xy_script(const struct xy_chart *c, struct sbuf *s)
+{
+	char label[96];
+	bool right = false;
+	size_t i, k;
+
+	for (k = 0; k < c->nseries; k++)
+		right |= c->series[k].right;
+	sb_printf(s, "set terminal svg size %d,%d font 'sans,11' background rgb 'white'\n",
+		  c->width ? c->width : 960, c->height ? c->height : 420);
+	sb_printf(s, "set title \"%s\"\n", gnuplot_label(label, sizeof(label), c->title));
+	sb_printf(s, "set xlabel \"%s\"\n", gnuplot_label(label, sizeof(label), c->xlabel));
+	sb_printf(s, "set ylabel \"%s\"\n", gnuplot_label(label, sizeof(label), c->ylabel));
+	sb_add(s, "set grid xtics ytics lc rgb '#dddddd'\nset key outside right top\n"
+		  "set border 3\nset xtics nomirror\nset ytics nomirror\n");
+	if (c->ymax > 0)
+		sb_printf(s, "set yrange [0:%.9g]\n", c->ymax);
+	else
+		sb_add(s, "set yrange [0:*]\n");
+	if (right) {
+		sb_printf(s, "set y2label \"%s\"\nset y2tics\nset border 11\n",
+			  gnuplot_label(label, sizeof(label), c->y2label ? c->y2label : ""));
+		if (c->y2max > 0)
+			sb_printf(s, "set y2range [0:%.9g]\n", c->y2max);
+		else
+			sb_add(s, "set y2range [0:*]\n");
+	}
+	if (c->logx && c->nseries && c->series[0].n) {
+		sb_add(s, "set logscale x 2\nset xtics (");
+		for (i = 0; i < c->series[0].n; i++)
+			sb_printf(s, "%s\"%g\" %.9g", i ? ", " : "", c->series[0].x[i],
+				  c->series[0].x[i]);
+		sb_add(s, ")\n");
+	} else {
+		sb_add(s, "set xrange [0:*]\n");
+	}
+	for (k = 0; k < c->nseries; k++) {
+		sb_printf(s, "$s%zu << EOD\n", k);
+		for (i = 0; i < c->series[k].n; i++)
+			sb_printf(s, "%.9g %.9g\n", c->series[k].x[i], c->series[k].y[i]);
+		sb_add(s, "EOD\n");
+	}
+	sb_add(s, "plot ");
+	for (k = 0; k < c->nseries; k++) {
+		const struct xy_series *x = &c->series[k];
+
+		sb_printf(s, "%s$s%zu using 1:2%s with %s lc rgb \"%s\" title \"%s\"",
+			  k ? ", " : "", k, x->right ? " axes x1y2" : "", xy_with[x->style],
+			  gnuplot_label(label, 10, x->color ? x->color : series_color(k)),
+			  gnuplot_label(label + 16, 60, x->title));
+	}
+	sb_add(s, "\n");
+}
+
+static int run_gnuplot(struct sbuf *prog, const char *svg_path, char *err, size_t errlen);
+
 int bar_chart_svg(const struct bar_chart *c, const char *svg_path, char *err, size_t errlen)
 {
-	const char *gp = gnuplot_path();
 	struct sbuf prog = SBUF_INIT;
+
+	if (!c->ngroups || !c->nseries) {
+		snprintf(err, errlen, "%s: nothing to draw", svg_path);
+		return -1;
+	}
+	script(c, &prog);
+	return run_gnuplot(&prog, svg_path, err, errlen);
+}
+
+int xy_chart_svg(const struct xy_chart *c, const char *svg_path, char *err, size_t errlen)
+{
+	struct sbuf prog = SBUF_INIT;
+	size_t k, n = 0;
+
+	for (k = 0; k < c->nseries; k++)
+		n += c->series[k].n;
+	if (!n) {
+		snprintf(err, errlen, "%s: nothing to draw", svg_path);
+		return -1;
+	}
+	xy_script(c, &prog);
+	return run_gnuplot(&prog, svg_path, err, errlen);
+}
+
+/* gnuplot reads the program on stdin and writes the SVG on stdout, straight
+ * into the file: no path is ever spelled inside the gnuplot program. Frees
+ * @prog. */
+static int run_gnuplot(struct sbuf *prog_in, const char *svg_path, char *err, size_t errlen)
+{
+	const char *gp = gnuplot_path();
+	struct sbuf prog = *prog_in;
 	int in[2], out, status;
 	struct stat st;
 	ssize_t w = 0;
@@ -76,13 +167,9 @@ int bar_chart_svg(const struct bar_chart *c, const char *svg_path, char *err, si
 
 	if (!gp) {
 		snprintf(err, errlen, "gnuplot is not installed (package gnuplot-nox)");
+		sb_free(&prog);
 		return -1;
 	}
-	if (!c->ngroups || !c->nseries) {
-		snprintf(err, errlen, "%s: nothing to draw", svg_path);
-		return -1;
-	}
-	script(c, &prog);
 	out = open(svg_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
 		snprintf(err, errlen, "%s: cannot create: %s", svg_path, strerror(errno));

@@ -28,4 +28,28 @@ const char *gnuplot_path(void);
  * gnuplot as code. Returns 0, or -1 with @err saying what failed. */
 int bar_chart_svg(const struct bar_chart *c, const char *svg_path, char *err, size_t errlen);
 
+/* Lines and points over a numeric x axis: a quantity over time, a curve
+ * against a thread count. A series may use the right-hand axis. */
+enum xy_style { XY_LINES, XY_LINESPOINTS, XY_DASHED, XY_STEPS, XY_IMPULSES };
+
+struct xy_series {
+	const char *title;
+	const char *color; /* "#rrggbb"; NULL: palette.h series_color(index) */
+	enum xy_style style;
+	bool right; /* on the right-hand axis */
+	size_t n;
+	const double *x, *y;
+};
+
+struct xy_chart {
+	const char *title, *xlabel, *ylabel, *y2label;
+	bool logx;	    /* base 2, ticks at the x values of the first series */
+	double ymax, y2max; /* 0: automatic; the axes start at 0 */
+	int width, height;  /* px; 0: 960 x 420 */
+	size_t nseries;
+	const struct xy_series *series;
+};
+
+int xy_chart_svg(const struct xy_chart *c, const char *svg_path, char *err, size_t errlen);
+
 #endif

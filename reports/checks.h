@@ -58,6 +58,9 @@ struct thread_check {
 	double ebpf_wait_ns, ref_wait_ns, tol_wait_ns;
 	uint64_t slices;
 	uint64_t ebpf_nv, ref_nv, ebpf_niv, ref_niv;
+	/* switch-ins eBPF saw beyond the snapshot's timeslices: the slices of
+	 * the thread's life after its own accounting */
+	uint64_t extra_switches;
 	bool ok_run, ok_wait, ok_nv, ok_niv;
 };
 

@@ -11,7 +11,8 @@
 
 static const struct explainer *const explainers[] = {
     &explain_01_io_wait,      &explain_02_cpu_bound,	   &explain_03_event_loop,
-    &explain_04_backpressure, &explain_05_thread_overhead,
+    &explain_04_backpressure, &explain_05_thread_overhead, &explain_06_hybrid_pipeline,
+    &explain_07_costs,	      &explain_08_streaming,
 };
 
 const struct explainer *explainer_for(const struct run_set *rs)
@@ -107,7 +108,7 @@ struct futex_sum futex_sum_of(const struct run *r)
 
 	for (i = 0; i < r->sched.nfutex; i++) {
 		const struct futex_acct *f = &r->sched.futex[i];
-		const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+		const char *name = futex_word_name(r, f);
 
 		fs.all_count += f->count;
 		fs.all_ns += f->total_ns;
@@ -147,7 +148,7 @@ struct futex_by_name futex_named(const struct run *r, const char *part)
 	snprintf(fb.name, sizeof(fb.name), "%s", part);
 	for (i = 0; i < r->sched.nfutex; i++) {
 		const struct futex_acct *f = &r->sched.futex[i];
-		const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+		const char *name = futex_word_name(r, f);
 
 		if (name && strstr(name, part)) {
 			fb.count += f->count;

@@ -49,6 +49,9 @@ extern const struct explainer explain_02_cpu_bound;
 extern const struct explainer explain_03_event_loop;
 extern const struct explainer explain_04_backpressure;
 extern const struct explainer explain_05_thread_overhead;
+extern const struct explainer explain_06_hybrid_pipeline;
+extern const struct explainer explain_07_costs;
+extern const struct explainer explain_08_streaming;
 extern const struct explainer explain_command;
 
 /* The explainer for @rs: the demo's own, else the generic command explainer
@@ -60,6 +63,9 @@ void explain_run_set(const struct run_set *rs, struct sentences *out);
 /* The verdict of @rs: its explainer's, or the generic one. */
 void verdict_of(const struct run_set *rs, struct verdicts *out);
 void verdict_free(struct verdicts *v);
+/* Why threads waited: joins, turns on a lock, the demo's wake causes and the
+ * critical path, from sched.json wakes and critical_path (explain_causes.c). */
+void explain_causes(const struct run_set *rs, struct sentences *out);
 /* Time the host took from running threads, when it is a visible share. */
 void explain_host(const struct run_set *rs, struct sentences *out);
 /* The generic explainer applied to one run, its sentences prefixed with

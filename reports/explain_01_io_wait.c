@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "explain.h"
+#include "figures.h"
 
 #define SERIAL_WAIT_SHARE 0.80
 #define SERIAL_CPU_SHARE 0.05
@@ -42,18 +43,16 @@ static void serial(const struct variant *v, const struct state_sum *ts, struct s
 	double life = (double)ts->lifetime_ns;
 	double waiting = (double)(ts->ns[ST_IO] + ts->ns[ST_SLEEP]);
 	double cpu = (double)ts->ns[ST_RUNNING];
-	char d1[32], d2[32], d3[32], w[96];
+	char d2[32], d3[32], w[96];
 
 	if (life <= 0 || waiting < SERIAL_WAIT_SHARE * life || cpu > SERIAL_CPU_SHARE * life)
 		return;
 	sentences_add(out,
-		      "%s: the thread that ran the tasks spent %s of its %s life blocked waiting "
-		      "(%s; %.1f%%) and %s on a CPU (%.2f%%): over the %.2f s wall it was "
-		      "waiting, not computing (thresholds: ≥ %.0f%% waiting, ≤ %.0f%% CPU).",
-		      v->name, fmt_ns(d1, sizeof(d1), waiting), fmt_ns(d2, sizeof(d2), life),
-		      waits_of(w, sizeof(w), ts), 100 * waiting / life, fmt_ns(d3, sizeof(d3), cpu),
-		      100 * cpu / life, v->m[M_WALL_S].med, 100 * SERIAL_WAIT_SHARE,
-		      100 * SERIAL_CPU_SHARE);
+		      "%s: the thread that made the requests spent %.0f%% of its %s waiting "
+		      "for answers (%s) and %.2f%% computing (%s on a CPU): it was waiting, "
+		      "not working.",
+		      v->name, 100 * waiting / life, fmt_ns(d2, sizeof(d2), life),
+		      waits_of(w, sizeof(w), ts), 100 * cpu / life, fmt_ns(d3, sizeof(d3), cpu));
 }
 
 static void pool(const struct variant *v, const struct state_sum *ts, struct sentences *out)
@@ -69,28 +68,25 @@ static void pool(const struct variant *v, const struct state_sum *ts, struct sen
 	overlap = waiting / (wall * 1e9);
 	if (ts->threads && overlap >= OVERLAP_MIN)
 		sentences_add(out,
-			      "%s's %zu workers were blocked waiting %s in all within %.2f s of "
-			      "wall: overlap factor %.1f (their summed waiting / wall; threshold "
-			      "≥ %.1f), so about %.0f waits were in progress at any moment.",
-			      v->name, ts->threads, fmt_ns(d1, sizeof(d1), waiting), wall, overlap,
-			      OVERLAP_MIN, overlap);
+			      "%s: its %zu threads spent %s waiting in all, within %.2f s: on "
+			      "average %.0f requests were waiting for an answer at the same time.",
+			      v->name, ts->threads, fmt_ns(d1, sizeof(d1), waiting), wall, overlap);
 	if (workers < 1 || tasks < 1 || wait <= 0)
 		return;
 	limit = ceil(tasks / workers) * wait;
 	if (wall <= NEAR_LIMIT * limit)
-		sentences_add(
-		    out,
-		    "%s's wall %.3f s is within %.1f%% of the limit ceil(%.0f tasks / %.0f "
-		    "workers) × %.3g s = %.3f s, the time the waits alone take "
-		    "(threshold: ≤ %.0f%% above).",
-		    v->name, wall, 100 * (wall - limit) / limit, tasks, workers, wait, limit,
-		    100 * (NEAR_LIMIT - 1));
+		sentences_add(out,
+			      "%s took %.3f s, %.0f%% more than the %.3f s the waits alone need "
+			      "(%.0f rounds of %.0f requests, %.3g s each).",
+			      v->name, wall, 100 * (wall - limit) / limit, limit,
+			      ceil(tasks / workers), workers, wait);
 	else
-		sentences_add(
-		    out,
-		    "%s's wall %.3f s is %.1f× the limit ceil(%.0f tasks / %.0f workers) × "
-		    "%.3g s = %.3f s: more than the waits alone take.",
-		    v->name, wall, wall / limit, tasks, workers, wait, limit);
+		sentences_add(out,
+			      "%s took %.3f s, %.1f× the %.3f s the waits alone need (%.0f rounds "
+			      "of %.0f requests, %.3g s each): something besides the waits held it "
+			      "up.",
+			      v->name, wall, wall / limit, limit, ceil(tasks / workers), workers,
+			      wait);
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
@@ -116,12 +112,65 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			continue;
 		sentences_add(
 		    out,
-		    "%s finished %.1f× sooner than serial (%.2f s vs %.2f s) at parallelism "
-		    "%.2f: the threads overlapped their waits, they did not compute in "
-		    "parallel (thresholds: speedup ≥ %.1f, parallelism ≤ %.2f).",
+		    "%s finished %.1f× sooner than serial (%.2f s against %.2f s) with "
+		    "%.2f CPUs busy on average: its threads waited together, they did not "
+		    "compute together.",
 		    v->name, speedup, v->m[M_WALL_S].med, ser->m[M_WALL_S].med,
-		    v->m[M_PARALLELISM].med, SPEEDUP_MIN, PARALLELISM_MAX);
+		    v->m[M_PARALLELISM].med);
 	}
 }
 
-const struct explainer explain_01_io_wait = {"01_io_wait", explain, NULL};
+/* The verdict: serial waits one request after another; a pool waits for
+ * many at once and finishes sooner with no more CPU: concurrency, not
+ * parallelism. Doubts: a pool not faster than serial, or far from the time
+ * its waits alone take. */
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	const struct variant *ser = run_set_variant(rs, "serial");
+	size_t i;
+	char a[32], b[32];
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		const struct run *r = v->rep;
+		double wall = v->m[M_WALL_S].med, workers = demo_param(r->demo, "workers", 0);
+		double tasks = demo_param(r->demo, "tasks", 0),
+		       wait = demo_param(r->demo, "wait_s", 0);
+		double limit = workers >= 1 && tasks >= 1 ? ceil(tasks / workers) * wait : 0;
+		double speedup = ser && wall > 0 ? ser->m[M_WALL_S].med / wall : 0;
+
+		if (workers <= 1) {
+			sentences_add(&out->lines,
+				      "%s: %.2f s for %.0f requests of %.3g s each, one after the "
+				      "other: one thread waiting for one answer at a time.",
+				      v->name, wall, tasks, wait);
+			continue;
+		}
+		if (ser && v != ser)
+			sentences_add(&out->lines,
+				      "%s: %s sooner than serial (%.2f s) with %.2f s of CPU time: "
+				      "its %.0f threads waited for their answers at the same time. "
+				      "Concurrency, not parallelism.",
+				      v->name, fig_times(a, sizeof(a), speedup), wall,
+				      v->m[M_CPU_S].med, workers);
+		else
+			sentences_add(&out->lines,
+				      "%s: %.2f s with %.2f s of CPU time: its %.0f threads waited "
+				      "for their answers at the same time.",
+				      v->name, wall, v->m[M_CPU_S].med, workers);
+		if (ser && v != ser && speedup < SPEEDUP_MIN)
+			sentences_add(&out->doubts,
+				      "This run does not show the lesson: %s was only %s faster "
+				      "than serial (%.2f s against %.2f s).",
+				      v->name, fig_times(a, sizeof(a), speedup), wall,
+				      ser->m[M_WALL_S].med);
+		else if (limit > 0 && wall > 2 * limit)
+			sentences_add(&out->doubts,
+				      "%s took %s the %s its waits alone need: something other "
+				      "than the waits slowed it.",
+				      v->name, fig_times(a, sizeof(a), wall / limit),
+				      fig_dur(b, sizeof(b), limit * 1e9));
+	}
+}
+
+const struct explainer explain_01_io_wait = {"01_io_wait", explain, verdict};

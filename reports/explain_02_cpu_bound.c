@@ -23,7 +23,9 @@
 #include <string.h>
 
 #include "explain.h"
+#include "explain_cpython.h"
 #include "figures.h"
+#include "sbuf.h"
 
 #define SERIAL_PARALLELISM 1.25
 #define FREE_CPU_SHARE 0.10
@@ -65,29 +67,23 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 	fmt_ns(d1, sizeof(d1), (double)ws->ns[ST_RUNNABLE]);
 	fmt_ns(d2, sizeof(d2), (double)ws->ns[ST_RUNNING]);
 	if (one_at_a_time)
-		sentences_add(
-		    out,
-		    "%s: its workers also waited %s in run queues against %s running, "
-		    "%.0f%% of their CPU demand (threshold: ≥ %.0f%%): with one of them "
-		    "running at a time on %d CPUs, the CPUs they waited for were taken by "
-		    "other load on the host (other programs, or the tracer itself).",
-		    v->name, d1, d2, 100 * runq_share(ws), 100 * RUNQ_SHARE, cpus);
+		sentences_add(out,
+			      "%s: its threads also waited %s for a CPU (against %s computing), "
+			      "though only one of them could run at a time on %d CPUs: other "
+			      "programs on the host, or the tracer, held the CPUs.",
+			      v->name, d1, d2, cpus);
 	else if (workers > cpus)
 		sentences_add(out,
-			      "%s: with %.0f workers on %d CPUs, the workers waited %s in run "
-			      "queues against %s running, %.0f%% of their CPU demand (threshold: ≥ "
-			      "%.0f%%): here the CPUs are the bound, not a lock.",
-			      v->name, workers, cpus, d1, d2, 100 * runq_share(ws),
-			      100 * RUNQ_SHARE);
+			      "%s: %.0f threads on %d CPUs waited %s for a CPU, against %s "
+			      "computing: here the CPUs are the limit, not a lock.",
+			      v->name, workers, cpus, d1, d2);
 	else
-		sentences_add(
-		    out,
-		    "%s: with %.0f worker%s on %d CPUs, the worker%s still waited %s in run "
-		    "queues against %s running, %.0f%% of %s CPU demand (threshold: ≥ "
-		    "%.0f%%): other load on the host (other programs, or the tracer itself) "
-		    "took CPU time, so parallelism stays under the bound.",
-		    v->name, workers, workers == 1 ? "" : "s", cpus, workers == 1 ? "" : "s", d1,
-		    d2, 100 * runq_share(ws), workers == 1 ? "its" : "their", 100 * RUNQ_SHARE);
+		sentences_add(out,
+			      "%s: with %.0f thread%s on %d CPUs, %s still waited %s for a CPU "
+			      "against %s computing: other programs on the host, or the tracer, "
+			      "took CPU time, so fewer CPUs were busy than could be.",
+			      v->name, workers, workers == 1 ? "" : "s", cpus,
+			      workers == 1 ? "it" : "they", d1, d2);
 }
 
 /* Returns how many of the three GIL claims (serial, lock, named) were made. */
@@ -106,17 +102,15 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 	if (bound >= 2 && par <= SERIAL_PARALLELISM) {
 		made++;
 		sentences_add(out,
-			      "%s ran at parallelism %.2f (CPU time %.2f s over %.2f s wall): one "
-			      "worker at a time, although the bound min(workers, CPUs) is %.0f "
-			      "(threshold: parallelism ≤ %.2f).",
-			      v->name, par, v->m[M_CPU_S].med, v->m[M_WALL_S].med, bound,
-			      SERIAL_PARALLELISM);
+			      "%s kept %.2f CPUs busy (%.2f s of CPU time in %.2f s): one thread "
+			      "at a time, although %.0f could have run at once.",
+			      v->name, par, v->m[M_CPU_S].med, v->m[M_WALL_S].med, bound);
 		if (ws.threads && runq_share(&ws) < FREE_CPU_SHARE)
 			sentences_add(out,
-				      "The CPUs were free: its workers waited %s in run queues, "
-				      "%.1f%% of their CPU demand (threshold: < %.0f%%).",
+				      "The CPUs were free: its threads waited only %s for one "
+				      "(%.1f%% of the time they wanted a CPU).",
 				      fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
-				      100 * runq_share(&ws), 100 * FREE_CPU_SHARE);
+				      100 * runq_share(&ws));
 		else
 			run_queue(v, &ws, workers, cpus, true, out);
 	}
@@ -124,25 +118,23 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 		made++;
 		sentences_add(
 		    out,
-		    "%s: its %zu worker threads spent %.0f%% of their lifetime blocked in futex "
-		    "waits (lock state, %s) and %.0f%% running (threshold: ≥ %.0f%% in lock).",
+		    "%s: its %zu threads spent %.0f%% of their time blocked waiting for a "
+		    "lock (%s) and %.0f%% computing.",
 		    v->name, ws.threads, 100 * state_share(&ws, ST_LOCK),
 		    fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
-		    100 * state_share(&ws, ST_RUNNING), 100 * LOCK_SHARE);
+		    100 * state_share(&ws, ST_RUNNING));
 	}
 	if (fs.named_count && wf.total_ns &&
 	    (double)fs.named_ns >= NAMED_SHARE * (double)wf.total_ns) {
 		made++;
 		sentences_add(
 		    out,
-		    "Those waits were on the GIL: %llu futex waits on the words demo.json "
-		    "names (%s), %s in all, mean %s per wait, %.0f%% of the %s its workers "
-		    "spent in futex calls (threshold: ≥ %.0f%%).",
-		    (unsigned long long)fs.named_count, fs.names,
-		    fmt_ns(d1, sizeof(d1), (double)fs.named_ns),
-		    fmt_ns(d2, sizeof(d2), (double)fs.named_ns / (double)fs.named_count),
-		    fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns),
-		    fmt_ns(d3, sizeof(d3), (double)wf.total_ns), 100 * NAMED_SHARE);
+		    "%s: that lock was the GIL: %.0f%% of the time its threads spent in "
+		    "lock calls was on the GIL's mutex and condition variables, %llu "
+		    "waits, %s in all, %s each on average (%s).",
+		    v->name, fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns),
+		    (unsigned long long)fs.named_count, fmt_ns(d1, sizeof(d1), (double)fs.named_ns),
+		    fmt_ns(d2, sizeof(d2), (double)fs.named_ns / (double)fs.named_count), fs.names);
 	}
 
 	handoffs = demo_num(r, "gil.handoffs", -1);
@@ -158,18 +150,18 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 		if (rate >= HANDOFF_LO * ceiling && rate <= HANDOFF_HI * ceiling)
 			sentences_add(
 			    out,
-			    "The GIL changed hands %.0f times in %.2f s, %.0f handoffs/s: "
-			    "about 1/switch interval (%s → %.0f/s; within %.1f-%.1f×), so "
-			    "it moved on the waiters' drop requests, not on its own.",
-			    handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval), ceiling,
-			    HANDOFF_LO, HANDOFF_HI);
+			    "%s: the GIL changed hands %.0f times in %.2f s, %.0f times a "
+			    "second: about once per switch interval (%s), because a "
+			    "waiting thread asks the holder to let go and the holder does "
+			    "at the end of the interval.",
+			    v->name, handoffs, wall, rate, fmt_ns(d3, sizeof(d3), interval));
 		else
-			sentences_add(out,
-				      "The GIL changed hands %.0f times in %.2f s, %.0f handoffs/s "
-				      "(one per %s), against 1/switch interval (%s) = %.0f/s.",
-				      handoffs, wall, rate,
-				      fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
-				      fmt_ns(d3, sizeof(d3), interval), ceiling);
+			sentences_add(
+			    out,
+			    "%s: the GIL changed hands %.0f times in %.2f s, once every %s on "
+			    "average; the switch interval is %s.",
+			    v->name, handoffs, wall, fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
+			    fmt_ns(d3, sizeof(d3), interval));
 	}
 	return made;
 }
@@ -186,31 +178,50 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 
 	if (scaled)
 		sentences_add(out,
-			      "%s reached parallelism %.2f, %.0f%% of the bound min(%.0f worker%s, "
-			      "%d CPUs) = %.0f (threshold: ≥ %.0f%% of the bound).",
-			      v->name, par, 100 * par / bound, workers, workers == 1 ? "" : "s",
-			      cpus, bound, 100 * SCALED_SHARE);
+			      "%s kept %.2f CPUs busy, %.0f%% of the %.0f it could use "
+			      "(%.0f thread%s, %d CPUs): it computed in parallel.",
+			      v->name, par, 100 * par / bound, bound, workers,
+			      workers == 1 ? "" : "s", cpus);
 	else if (bound > 0)
-		sentences_add(
-		    out,
-		    "%s reached parallelism %.2f, only %.0f%% of the bound min(%.0f "
-		    "worker%s, %d CPUs) = %.0f (below the %.0f%% it takes to call it scaled).",
-		    v->name, par, 100 * par / bound, workers, workers == 1 ? "" : "s", cpus, bound,
-		    100 * SCALED_SHARE);
+		sentences_add(out,
+			      "%s kept only %.2f CPUs busy, %.0f%% of the %.0f it could use "
+			      "(%.0f thread%s, %d CPUs).",
+			      v->name, par, 100 * par / bound, bound, workers,
+			      workers == 1 ? "" : "s", cpus);
 	/* Contention takes two: said of variants with at least two workers. */
 	if (ws.threads >= 2 && state_share(&ws, ST_LOCK) < UNCONTENDED_SHARE)
 		sentences_add(out,
-			      "%s: the workers had no contended lock: %s in futex waits, %.2f%% of "
-			      "their lifetime (threshold: < %.0f%%).",
+			      "%s: its threads hardly waited for a lock: %s, %.2f%% of their time.",
 			      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
-			      100 * state_share(&ws, ST_LOCK), 100 * UNCONTENDED_SHARE);
+			      100 * state_share(&ws, ST_LOCK));
 	run_queue(v, &ws, workers, cpus, false, out);
 	return scaled;
+}
+
+/* The threads under a GIL against the fastest variant of the same
+ * interpreter (the C model's, or CPython's: their speeds differ). */
+static void slower(const struct variant *gil, const struct variant *best, struct sentences *out)
+{
+	double ratio;
+
+	if (!gil || !best || best->m[M_WALL_S].med <= 0)
+		return;
+	ratio = gil->m[M_WALL_S].med / best->m[M_WALL_S].med;
+	if (ratio >= SLOWER_RATIO)
+		sentences_add(out,
+			      "%s took %.2f s against %.2f s for %s: %.1f× slower.", gil->name,
+			      gil->m[M_WALL_S].med, best->m[M_WALL_S].med, best->name, ratio);
+}
+
+static bool is_python(const struct variant *v)
+{
+	return !strncmp(v->name, "py-", 3);
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
 {
 	const struct variant *gil = run_set_variant(rs, "threads-gil"), *best = NULL;
+	const struct variant *py_gil = run_set_variant(rs, "py-threads"), *py_best = NULL;
 	const struct variant *free_scaled = NULL;
 	int gil_claims = 0;
 	size_t i;
@@ -220,8 +231,24 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		double workers = workers_of(v->rep);
 		double bound = fig_bound(rs, v->rep);
 
-		if (v == gil) {
-			gil_claims = gil_variant(v, bound, workers, fig_cpus(rs), out);
+		if (strstr(v->name, "convoy")) {
+			explain_convoy(v, out);
+			continue;
+		}
+		if (v == gil || v == py_gil) {
+			int made = gil_variant(v, bound, workers, fig_cpus(rs), out);
+
+			if (v == gil)
+				gil_claims = made;
+			else
+				explain_cpython_gil(v->rep, "py-threads: ", "worker", out);
+			continue;
+		}
+		if (is_python(v)) {
+			free_variant(v, bound, workers, fig_cpus(rs), out);
+			explain_cpython_gil(v->rep, "", "worker", out);
+			if (!py_best || v->m[M_WALL_S].med < py_best->m[M_WALL_S].med)
+				py_best = v;
 			continue;
 		}
 		if (free_variant(v, bound, workers, fig_cpus(rs), out) && bound >= 2 &&
@@ -230,16 +257,10 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		if (!best || v->m[M_WALL_S].med < best->m[M_WALL_S].med)
 			best = v;
 	}
-	if (gil && best && best->m[M_WALL_S].med > 0) {
-		double ratio = gil->m[M_WALL_S].med / best->m[M_WALL_S].med;
-
-		if (ratio >= SLOWER_RATIO)
-			sentences_add(out,
-				      "threads-gil took %.2f s against %.2f s for %s: %.1f× slower "
-				      "(threshold: ≥ %.1f×).",
-				      gil->m[M_WALL_S].med, best->m[M_WALL_S].med, best->name,
-				      ratio, SLOWER_RATIO);
-	}
+	slower(gil, best, out);
+	slower(py_gil, py_best, out);
+	if (gil && py_gil)
+		explain_model_vs_cpython(gil, py_gil, out);
 	if (gil && gil_claims == 3 && free_scaled)
 		sentences_add(out,
 			      "So the cause is the lock, not threads: %s ran the same work at "
@@ -247,4 +268,70 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			      free_scaled->name, free_scaled->m[M_PARALLELISM].med);
 }
 
-const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain, NULL};
+/* The verdict: under the GIL threads take turns (no faster than one
+ * thread); processes, or threads without the lock, run at once. Doubts: a
+ * GIL run no slower than a lock-free one, a lock-free run that did not
+ * scale. */
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	const struct variant *gil = run_set_variant(rs, "threads-gil");
+	const struct variant *ser = run_set_variant(rs, "serial");
+	struct sbuf flat = SBUF_INIT, faster = SBUF_INIT;
+	size_t i;
+	char a[32];
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		double wall = v->m[M_WALL_S].med, par = v->m[M_PARALLELISM].med;
+		double bound = fig_bound(rs, v->rep);
+		double speedup = ser && wall > 0 ? ser->m[M_WALL_S].med / wall : 0;
+
+		if (v == ser)
+			sentences_add(
+			    &out->lines,
+			    "%s: %.2f s, one thread computing alone (%.2f CPUs busy): the "
+			    "baseline.",
+			    v->name, wall, par);
+		else if (v == gil)
+			sentences_add(&out->lines,
+				      "%s: %.2f s with %.2f CPUs busy of %.0f: the threads took "
+				      "turns holding the GIL, one computing at a time%s%s%s.",
+				      v->name, wall, par, bound, ser ? " (" : "",
+				      ser ? fig_times(a, sizeof(a), speedup) : "",
+				      ser ? " serial's speed)" : "");
+		else if (bound >= 2 && par < SCALED_SHARE * bound)
+			sentences_add(
+			    &out->lines,
+			    "%s: %.2f s with only %.2f CPUs busy of %.0f: it could compute "
+			    "on every CPU at once, and in this run it did not.",
+			    v->name, wall, par, bound);
+		else
+			sentences_add(
+			    &out->lines, "%s: %.2f s with %.2f CPUs busy of %.0f: %s%s%s%s.",
+			    v->name, wall, par, bound,
+			    strstr(v->name, "process")
+				? "each process has its own interpreter and lock, so they "
+				  "compute at once"
+				: "no lock between the threads, so they compute at once",
+			    ser ? " (" : "", ser ? fig_times(a, sizeof(a), speedup) : "",
+			    ser ? " serial's speed)" : "");
+		if (v != gil && v != ser && bound >= 2 && par < SCALED_SHARE * bound)
+			sb_printf(&flat, "%s%s %.2f of %.0f", flat.len ? ", " : "", v->name, par,
+				  bound);
+		if (gil && v != gil && v != ser && gil->m[M_WALL_S].med <= wall)
+			sb_printf(&faster, "%s%s (%.2f s)", faster.len ? ", " : "", v->name, wall);
+	}
+	if (faster.len)
+		sentences_add(&out->doubts,
+			      "This run contradicts the lesson: threads-gil (%.2f s) was no slower "
+			      "than %s.",
+			      gil->m[M_WALL_S].med, sb_str(&faster));
+	if (flat.len)
+		sentences_add(&out->doubts,
+			      "The variants that can compute in parallel did not: CPUs busy %s.",
+			      sb_str(&flat));
+	sb_free(&flat);
+	sb_free(&faster);
+}
+
+const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain, verdict};

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "explain.h"
+#include "wakes.h"
+#include "explain_cpython.h"
 
 #define DOMINANT_SHARE 0.10
 #define BLOCKING_SHARE 0.01
@@ -212,14 +214,23 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 	qsort(f, s->nfutex, sizeof(*f), futex_desc);
 	line[0] = '\0';
 	for (i = 0; i < s->nfutex && n < MAX_ITEMS; i++) {
-		const char *name = demo_lock_name(r->demo, f[i]->pid, f[i]->addr);
+		const char *name = futex_word_name(r, f[i]);
+		char wn[128];
 
 		if ((double)f[i]->total_ns / (double)life < BLOCKING_SHARE || !f[i]->count)
 			break;
+		/* A join is waiting for a thread to finish, said apart (explain_causes.c). */
+		if (f[i]->join_tid)
+			continue;
+		/* Unnamed by the demo: its ELF symbol, or "the lock at 0x.. in process P"
+		 * (wakes.h). */
+		if (name)
+			snprintf(wn, sizeof(wn), "%s in pid %d", name, f[i]->pid);
+		else
+			word_name(r, f[i]->pid, f[i]->addr, wn, sizeof(wn));
 		used += (size_t)snprintf(
 		    line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-		    "%s%s%s in pid %d: %llu wait%s, %s in all, mean %s", n ? "; " : "",
-		    name ? name : "futex ", name ? "" : f[i]->addr, f[i]->pid,
+		    "%s%s: %llu wait%s, %s in all, mean %s", n ? "; " : "", wn,
 		    (unsigned long long)f[i]->count, f[i]->count == 1 ? "" : "s",
 		    fmt_ns(d1, sizeof(d1), (double)f[i]->total_ns),
 		    fmt_ns(d2, sizeof(d2), (double)f[i]->total_ns / (double)f[i]->count));
@@ -269,6 +280,7 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 	processes(r, prefix, out);
 	syscalls(r, prefix, ss.lifetime_ns, out);
 	futexes(r, prefix, ss.lifetime_ns, out);
+	explain_cpython_gil(r, prefix, NULL, out);
 	run_queue(r, prefix, &ss, out);
 }
 

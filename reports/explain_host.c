@@ -30,19 +30,17 @@ void explain_host(const struct run_set *rs, struct sentences *out)
 	if (running <= 0 || !worst || stolen / running < STOLEN_SHARE_MIN || stolen < STOLEN_MIN_S)
 		return;
 	sentences_add(out,
-		      "The host took %s of the %s these threads spent on a CPU (%.0f%%; threshold: "
-		      "≥ %.0f%% and ≥ %.0f ms; most in %s, %.0f%%): the hypervisor gave the vCPU "
-		      "to something "
-		      "else (steal) or interrupts ran. The tracepoints count that time as running, "
-		      "the kernel's task clock does not: CPU time and parallelism above leave it "
-		      "out, the wall times include it.",
+		      "The host took %s of the %s these threads spent on a CPU (%.0f%%; most in "
+		      "%s, %.0f%%): the hypervisor gave the CPU to something else (steal) or "
+		      "interrupts ran. The CPU time and CPUs busy in this report leave that time "
+		      "out; the wall times include it.",
 		      fmt_ns(a, sizeof(a), stolen * 1e9), fmt_ns(b, sizeof(b), running * 1e9),
-		      100 * stolen / running, 100 * STOLEN_SHARE_MIN, 1e3 * STOLEN_MIN_S,
-		      worst->name, 100 * worst_share);
+		      100 * stolen / running, worst->name, 100 * worst_share);
 }
 
 void explain_run_set(const struct run_set *rs, struct sentences *out)
 {
 	explainer_for(rs)->explain(rs, out);
+	explain_causes(rs, out);
 	explain_host(rs, out);
 }

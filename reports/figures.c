@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "roles.h"
+#include "timeline_svg.h"
 
 /* ---- the bound ---------------------------------------------------------- */
 
@@ -145,7 +146,7 @@ struct fig_lock *fig_locks(const struct run *r, size_t *n)
 	*n = 0;
 	for (i = 0; i < r->sched.nfutex; i++) {
 		const struct futex_acct *f = &r->sched.futex[i];
-		const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+		const char *name = futex_word_name(r, f);
 
 		for (k = 0; name && k < *n; k++)
 			if (l[k].pid == f->pid && !strcmp(l[k].name, name))
@@ -303,34 +304,63 @@ static int by_runnable_desc(const void *a, const void *b)
  * something outside the run held. Time the host took from running threads
  * (steal, interrupts) counts past explain_host's rule.
  */
+/* Running and runnable time of thread @i of @r: inside the demo's measured
+ * section when the timeline says (@win), else over the whole trace. */
+static double in_run(const struct run *r, const struct tid_states *win, size_t nwin, size_t i,
+		     enum state s)
+{
+	size_t k;
+
+	if (!win)
+		return (double)r->sched.threads[i].state_ns[s];
+	for (k = 0; k < nwin; k++)
+		if (win[k].tid == r->sched.threads[i].tid)
+			return win[k].ns[s];
+	return 0;
+}
+
 struct fig_noise fig_noise_of(const struct run_set *rs, const struct variant *v)
 {
 	const struct run *r = v->rep;
 	struct fig_noise nz = {0};
 	double cpus = fig_cpus(rs), wall_ns = v->m[M_WALL_S].med * 1e9, running = 0;
+	struct tid_states *win = NULL;
+	size_t nwin = 0;
 	double slack;
+	char err[256];
 	size_t i;
 
+	/* The start-up before the demo's measured section (the tracer's gate,
+	 * exec, the other passes' tools starting) is not the program's: judge
+	 * the measured section when the timeline can say what happened in it. */
+	if (r->demo && r->demo->end_ns > r->demo->start_ns &&
+	    timeline_window_states(r, r->demo->start_ns, r->demo->end_ns, &win, &nwin, err,
+				   sizeof(err))) {
+		free(win);
+		win = NULL;
+	}
+	if (win)
+		wall_ns = (double)(r->demo->end_ns - r->demo->start_ns);
 	for (i = 0; i < r->sched.nthreads; i++) {
-		running += (double)r->sched.threads[i].state_ns[ST_RUNNING];
-		nz.runnable_ns += (double)r->sched.threads[i].state_ns[ST_RUNNABLE];
+		running += in_run(r, win, nwin, i, ST_RUNNING);
+		nz.runnable_ns += in_run(r, win, nwin, i, ST_RUNNABLE);
 		nz.stolen_ns += (double)thread_stolen_ns(&r->sched.threads[i]);
 	}
 	nz.idle_cpus = wall_ns > 0 ? fmax(0, cpus - running / wall_ns) : 0;
 	slack = fmax(NOISE_MIN_NS, NOISE_WALL_SHARE * wall_ns);
 	for (i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *t = &r->sched.threads[i];
-		double own = (double)t->state_ns[ST_RUNNING];
-		double self = (running - own) / cpus, wait = (double)t->state_ns[ST_RUNNABLE];
+		double own = in_run(r, win, nwin, i, ST_RUNNING);
+		double self = (running - own) / cpus, wait = in_run(r, win, nwin, i, ST_RUNNABLE);
 
 		if (wait - self < slack)
 			continue;
 		nz.noisy = true;
-		add_noisy(&nz, t->comm, wait,
-			  (double)thread_stolen_ns(t));
+		add_noisy(&nz, t->comm, wait, (double)thread_stolen_ns(t));
 	}
 	if (running > 0 && nz.stolen_ns >= STOLEN_SHARE * running && nz.stolen_ns >= NOISE_MIN_NS)
 		nz.noisy = true;
+	free(win);
 	qsort(nz.top, nz.ntop, sizeof(nz.top[0]), by_runnable_desc);
 	return nz;
 }

@@ -105,13 +105,40 @@ struct fig_noisy {
 };
 struct fig_noise {
 	bool noisy;
-	double idle_cpus;     /* CPUs the run itself left idle on average */
-	double runnable_ns;   /* its threads' run-queue wait, all together */
-	double stolen_ns;     /* running time the host took (steal, interrupts) */
+	double idle_cpus;   /* CPUs the run itself left idle on average */
+	double runnable_ns; /* its threads' run-queue wait, all together */
+	double stolen_ns;   /* running time the host took (steal, interrupts) */
 	struct fig_noisy top[3];
 	size_t ntop;
 };
 /* Whether the host, not the program, made @v's threads wait for a CPU. */
 struct fig_noise fig_noise_of(const struct run_set *rs, const struct variant *v);
+
+
+/* ---- pipelines and streaming (06, 08; figures_stages.c) ----------------- */
+
+/* One stage of a pipeline run (06): its threads by role, and its futex waits
+ * on the queues' words demo.json names. Starved: waiting on its input
+ * queue's not_empty; held back: waiting on its output queue's not_full; each
+ * the part of the threads' lock time that word's futex calls hold
+ * (fig_part_of_blocked). */
+enum fig_stage_id { FIG_FETCH, FIG_BLOCKING, FIG_CPU, FIG_STAGES };
+struct fig_stage {
+	const char *name; /* "fetch", "blocking", "cpu" */
+	size_t threads;
+	uint64_t lifetime_ns, running_ns, runnable_ns, lock_ns;
+	uint64_t starved_ns, held_ns;
+	double busy; /* (lifetime - starved - held) / (threads x wall), 0..1 */
+};
+/* The three stages of @r: "loop" (fetch), "blocking-*", "cpu-*". */
+void fig_stages(const struct run *r, struct fig_stage st[FIG_STAGES]);
+/* The busiest stage, or -1 when no stage has threads. */
+int fig_busiest_stage(const struct fig_stage st[FIG_STAGES]);
+
+/* Share (0..1) of the worker-* threads' lifetime spent waiting on a queue's
+ * not_empty condition, i.e. idle for want of work (08: the part of their lock
+ * time those futex calls hold); -1 when the run has no workers or demo.json
+ * names no queue. */
+double fig_workers_idle(const struct run *r);
 
 #endif

@@ -17,5 +17,8 @@ extern const struct lesson lesson_02_cpu_bound;
 extern const struct lesson lesson_03_event_loop;
 extern const struct lesson lesson_04_backpressure;
 extern const struct lesson lesson_05_thread_overhead;
+extern const struct lesson lesson_06_hybrid_pipeline;
+extern const struct lesson lesson_07_costs;
+extern const struct lesson lesson_08_streaming;
 
 #endif

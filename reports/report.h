@@ -40,6 +40,7 @@ void report_trust(struct report *rp);	/* checks, lost events, host noise */
 void report_lesson(struct report *rp);	/* the demo's own chart (report_lesson.c) */
 void report_why(struct report *rp);	/* the explainer's sentences */
 void report_timelines(struct report *rp);
+void report_wakes(struct report *rp); /* who woke whom, the critical path */
 void report_headline(struct report *rp, struct doc *d);
 void report_variants(struct report *rp);
 void report_threads(struct report *rp);
@@ -65,6 +66,12 @@ void cell_metric(struct doc_block *t, const struct variant *v, enum metric m, do
 struct bar_chart;
 void report_chart(struct report *rp, const struct bar_chart *c, const char *name,
 		  const char *caption);
+struct xy_chart;
+void report_xy_chart(struct report *rp, const struct xy_chart *c, const char *name,
+		     const char *caption);
+/* The variants' representative runs on one time axis (timeline_svg.h
+ * timeline_shared_svg), under @caption. */
+void report_shared_timeline(struct report *rp, const char *title, const char *caption);
 /* A name fit for a file in charts/: the run's dir with anything unusual as '_'. */
 void chart_name(char *out, size_t len, const char *prefix, const char *dir);
 /* The state colors of palette.h as an array, for a chart's series. */

@@ -23,6 +23,7 @@ static const struct section sections[] = {
     {"lesson", NULL, report_lesson},
     {"why", NULL, report_why},
     {"timelines", NULL, report_timelines},
+    {"wakes", NULL, report_wakes},
     /* reference material */
     {"variants", "Per variant: wall, CPU time, switches, run-queue waits", report_variants},
     {"threads", "Per thread: where each thread's time went", report_threads},

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "report.h"
+#include "wakes.h"
 
 #define TOP_LOCKS 10
 
@@ -34,10 +35,12 @@ static void variant_table(struct report *rp, const struct run *r)
 		 n > TOP_LOCKS ? "; the longest in total:" : ":");
 	t = doc_table(&rp->doc, head);
 	for (i = 0; i < n && i < TOP_LOCKS; i++) {
+		char wn[128];
+
 		if (l[i].name[0])
 			doc_cell(t, "%s", l[i].name);
-		else
-			doc_cell(t, "(not named) %s", l[i].addr);
+		else /* its ELF symbol, a join ("the exit of worker-1"), or its address */
+			doc_cell(t, "%s", word_name(r, l[i].pid, l[i].addr, wn, sizeof(wn)));
 		doc_cell(t, "%d", l[i].pid);
 		doc_cell(t, "%zu", l[i].words);
 		doc_cell(t, "%llu", (unsigned long long)l[i].waits);

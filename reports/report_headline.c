@@ -13,6 +13,8 @@ static const struct {
 	const char *demo, *key, *label;
 } key_figures[] = {
     {"04_backpressure", "max_backlog", "backlog"},
+    {"06_hybrid_pipeline", "throughput_per_s", "items/s"},
+    {"08_streaming", "p99_ms", "p99 ms"},
 };
 
 static const char *key_of(const struct run_set *rs, const char **label)

@@ -8,8 +8,9 @@
 #include "report.h"
 
 static const struct lesson *const lessons[] = {
-    &lesson_01_io_wait,	     &lesson_02_cpu_bound,	  &lesson_03_event_loop,
-    &lesson_04_backpressure, &lesson_05_thread_overhead,
+    &lesson_01_io_wait,	     &lesson_02_cpu_bound,	 &lesson_03_event_loop,
+    &lesson_04_backpressure, &lesson_05_thread_overhead, &lesson_06_hybrid_pipeline,
+    &lesson_07_costs,	     &lesson_08_streaming,
 };
 
 void report_lesson(struct report *rp)

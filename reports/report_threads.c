@@ -117,7 +117,7 @@ static void thread_table(struct report *rp, const struct run *r)
 	static const char *const head[] = {"thread",	  "tid",      "lifetime ms", "running ms",
 					   "runnable ms", "lock ms",  "sleep ms",    "io ms",
 					   "disk ms",	  "other ms", "vol",	     "invol",
-					   "migrations",  "wakeups",  NULL};
+					   "migrations",  "wakeups",  "page faults", NULL};
 	struct doc_block *t = doc_table(&rp->doc, head);
 	size_t i;
 	int k;
@@ -134,6 +134,14 @@ static void thread_table(struct report *rp, const struct run *r)
 		doc_cell(t, "%llu", (unsigned long long)s->nivcsw);
 		doc_cell(t, "%llu", (unsigned long long)s->migrations);
 		doc_cell(t, "%llu", (unsigned long long)s->wakeups);
+		/* minor (+ major, when any: those waited for I/O), read off the task at its end */
+		if (!s->has_faults)
+			doc_cell(t, "-");
+		else if (s->majflt)
+			doc_cell(t, "%llu + %llu major", (unsigned long long)s->minflt,
+				 (unsigned long long)s->majflt);
+		else
+			doc_cell(t, "%llu", (unsigned long long)s->minflt);
 	}
 }
 
@@ -146,7 +154,9 @@ void report_threads(struct report *rp)
 		 "States (docs/architecture.md): running on a CPU; runnable, waiting in a run "
 		 "queue; lock, blocked in a futex wait; sleep, in nanosleep; io, blocked on a file "
 		 "descriptor; disk, uninterruptible; other, any other wait. Above %d threads the "
-		 "chart groups them by role (the thread name with its digits as *).",
+		 "chart groups them by role (the thread name with its digits as *). Page faults: "
+		 "the thread's own count, read off it when it ended (minor: a fresh page or a "
+		 "copy-on-write copy; major: waited for I/O); - when it did not end while traced.",
 		 ROLES_ABOVE);
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct run *r = rs->variants[i].rep;

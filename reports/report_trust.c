@@ -18,8 +18,8 @@ static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		const struct sched_acct *s = &rs->runs[i].sched;
 
 		dropped += s->lost_ringbuf + s->lost_map_full + s->lost_prog_misses;
-		repaired += s->lost_switch_in_missed + s->lost_switch_out_missed +
-			    s->lost_wakeup_missed;
+		repaired +=
+		    s->lost_switch_in_missed + s->lost_switch_out_missed + s->lost_wakeup_missed;
 	}
 	if (dropped) {
 		*warn = true;
@@ -37,7 +37,7 @@ static void noise_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 {
 	bool any = false;
 	size_t i, k;
-	char d[32], e[32];
+	char d[32];
 
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
@@ -45,31 +45,30 @@ static void noise_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 
 		if (!nz.noisy)
 			continue;
-		sb_add(out, any ? "; in " : " The host was busy with other work. In ");
+		sb_add(out, any ? "; "
+				: " The host was busy with other work: threads waited for "
+				  "CPUs this run was not using. ");
 		any = true;
-		sb_printf(out, "%s, ", v->name);
+		sb_printf(out, "%s: ", v->name);
 		for (k = 0; k < nz.ntop; k++) {
 			const struct fig_noisy *t = &nz.top[k];
 
-			sb_printf(out, "%s%s waited %s%s for a CPU", k ? ", " : "", t->who,
-				  fig_dur(d, sizeof(d), t->runnable_ns),
-				  t->threads > 1 ? " in all" : "");
+			sb_printf(out, "%s%s %s", k ? ", " : "", t->who,
+				  fig_dur(d, sizeof(d), t->runnable_ns));
 			if (t->threads > 1)
 				sb_printf(out, " (%zu threads)", t->threads);
 		}
 		if (!nz.ntop)
 			sb_printf(out, "the hypervisor or interrupts took %s from running threads",
-				  fig_dur(e, sizeof(e), nz.stolen_ns));
-		else if (nz.idle_cpus >= 0.05)
-			sb_printf(out, " although the run itself left %.1f of its CPUs idle on average",
-				  nz.idle_cpus);
+				  fig_dur(d, sizeof(d), nz.stolen_ns));
 	}
 	if (any) {
 		*warn = true;
-		sb_add(out, ". The lesson may be distorted: trace again when the machine is "
-			    "quieter, or with --repeat 3 to take medians.");
+		sb_add(out, ". The lesson may be distorted: trace again on a quieter machine, or "
+			    "with --repeat 3 for medians.");
 	} else {
-		sb_add(out, " The host was quiet: no thread waited for a CPU this run did not hold.");
+		sb_add(out,
+		       " The host was quiet: no thread waited for a CPU this run was not using.");
 	}
 }
 
@@ -85,8 +84,9 @@ void trust_text(const struct report *rp, struct sbuf *out, bool *warn)
 	}
 	sb_printf(out, "Cross-checks: %zu of %zu passed", cl->n - failed, cl->n);
 	if (failed)
-		sb_printf(out, " (%zu failed: the figures they compare are less certain; see "
-			       "Cross-checks below)",
+		sb_printf(out,
+			  " (%zu failed: the figures they compare are less certain; see "
+			  "Cross-checks below)",
 			  failed);
 	sb_add(out, ".");
 	lost_text(rp->rs, out, warn);

@@ -2,10 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "charts.h"
 #include "palette.h"
 #include "report.h"
+#include "timeline_svg.h"
 
 void cell_metric(struct doc_block *t, const struct variant *v, enum metric m, double scale,
 		 int prec)
@@ -57,4 +60,57 @@ void report_chart(struct report *rp, const struct bar_chart *c, const char *name
 		return;
 	}
 	doc_chart(&rp->doc, rel, caption);
+}
+
+void report_xy_chart(struct report *rp, const struct xy_chart *c, const char *name,
+		     const char *caption)
+{
+	char path[4400], rel[300], err[512];
+
+	snprintf(rel, sizeof(rel), "charts/%s.svg", name);
+	snprintf(path, sizeof(path), "%s/%s", rp->rs->dir, rel);
+	if (xy_chart_svg(c, path, err, sizeof(err))) {
+		doc_note(&rp->doc, "chart \"%s\" not drawn: %s", caption, err);
+		rp->nchart_errors++;
+		return;
+	}
+	doc_chart(&rp->doc, rel, caption);
+}
+
+void report_shared_timeline(struct report *rp, const char *title, const char *caption)
+{
+	const struct run_set *rs = rp->rs;
+	const struct run **runs = calloc(rs->nvariants ? rs->nvariants : 1, sizeof(*runs));
+	char path[4400], err[512];
+	size_t i;
+	FILE *f;
+	int rc;
+
+	if (!runs)
+		abort();
+	for (i = 0; i < rs->nvariants; i++)
+		runs[i] = rs->variants[i].rep;
+	snprintf(path, sizeof(path), "%s/charts/lesson-timeline.svg", rs->dir);
+	f = fopen(path, "w");
+	if (!f) {
+		doc_note(&rp->doc, "%s: cannot create: %s", path, strerror(errno));
+		free(runs);
+		return;
+	}
+	rc = timeline_shared_svg(runs, rs->nvariants, title, f, err, sizeof(err));
+	if (fclose(f) && !rc) {
+		rc = -1;
+		snprintf(err, sizeof(err), "charts/lesson-timeline.svg: write failed: %s",
+			 strerror(errno));
+	}
+	if (rc)
+		unlink(path);
+	if (rc < 0)
+		doc_note(&rp->doc, "the variants' shared timeline was not drawn: %s", err);
+	else if (rc > 0)
+		doc_para(&rp->doc, "No timeline.json in these runs (traced with --no-timeline), so "
+				   "no picture of the variants side by side.");
+	else
+		doc_chart(&rp->doc, "charts/lesson-timeline.svg", caption);
+	free(runs);
 }

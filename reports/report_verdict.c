@@ -14,8 +14,9 @@ static void host_line(struct report *rp)
 		 "Traced %s on %s: %d CPUs%s%s (%s), kernel %s%s. No variant can keep more "
 		 "CPUs busy than it has threads doing the work, nor than the CPUs it may use: "
 		 "that limit, min(workers, CPUs), is its bound.",
-		 rs->stamp, rs->hostname, rs->cpus, rs->pinned_cpus[0] ? ", the demo pinned to " : "",
-		 rs->pinned_cpus, rs->cpu_model, rs->kernel,
+		 rs->stamp, rs->hostname, rs->cpus,
+		 rs->pinned_cpus[0] ? ", the demo pinned to " : "", rs->pinned_cpus, rs->cpu_model,
+		 rs->kernel,
 		 rs->quick ? ", with --quick (small sizes: the shapes hold, the sizes are not the "
 			     "chapter's)"
 			   : "");

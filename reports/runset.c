@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runset.h"
+#include "cpython.h"
 
 #include "figures.h"
+#include "wakes.h"
 
 #include <errno.h>
 #include <math.h>
@@ -89,6 +91,12 @@ static int req_str(struct ld *l, const json_t *o, const char *key, const char *w
 		return fail(l, "%s: \"%s\" is not a string", where, key);
 	snprintf(out, len, "%s", json_string_value(x));
 	return 0;
+}
+
+/* An optional string (absent or null: ""). */
+static void opt_name(const json_t *v, char *out, size_t len)
+{
+	snprintf(out, len, "%s", json_is_string(v) ? json_string_value(v) : "");
 }
 
 static int req_bool(struct ld *l, const json_t *o, const char *key, const char *where, bool *v)
@@ -234,6 +242,19 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 	    req_u64(l, e, "migrations", w, &t->migrations) ||
 	    req_u64(l, e, "wakeups", w, &t->wakeups) || req_bool(l, e, "exited", w, &t->exited))
 		return -1;
+	/* optional: the thread's page faults, the kernel's own counters */
+	if (json_object_get(e, "minflt")) {
+		if (req_u64(l, e, "minflt", w, &t->minflt) || req_u64(l, e, "majflt", w, &t->majflt))
+			return -1;
+		t->has_faults = true;
+	}
+	k = json_object_get(e, "top_waker");
+	if (json_is_object(k)) {
+		t->top_waker_tid = (int)json_integer_value(json_object_get(k, "tid"));
+		t->top_waker_count = (uint64_t)json_integer_value(json_object_get(k, "count"));
+		t->top_waker_exact = json_is_true(json_object_get(k, "exact"));
+		opt_name(json_object_get(k, "comm"), t->top_waker_comm, sizeof(t->top_waker_comm));
+	}
 	k = json_object_get(e, "kernel");
 	if (k) {
 		char kw[128];
@@ -376,9 +397,23 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns))
+		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
+		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
 			goto out;
+		/* null when the word is in no symbol */
+		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
+		    json_integer_value(json_object_get(e, "symbol_offset")) >= 0)
+			f->symbol_offset =
+			    (uint64_t)json_integer_value(json_object_get(e, "symbol_offset"));
 		lower(f->addr);
+		opt_name(json_object_get(e, "object"), f->object, sizeof(f->object));
+		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
+		if (json_is_integer(json_object_get(e, "join_tid")))
+			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+	}
+	if (wakes_load(s, j, why, sizeof(why))) {
+		fail(l, "%s: %s", path, why);
+		goto out;
 	}
 	rc = 0;
 out:
@@ -859,6 +894,7 @@ static void free_sched(struct sched_acct *s)
 		hist_free(&s->procs[i].runq_hist);
 	free(s->procs);
 	free(s->futex);
+	wakes_free(s);
 }
 
 static void free_demo(struct demo_result *d)
@@ -923,6 +959,13 @@ const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid)
 		if (d->threads[i].tid == tid)
 			return &d->threads[i];
 	return NULL;
+}
+
+const char *futex_word_name(const struct run *r, const struct futex_acct *f)
+{
+	const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+
+	return name ? name : cpython_gil_name(f).name;
 }
 
 /* The largest pthread object (a condition variable, 48 bytes on x86-64 and

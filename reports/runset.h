@@ -14,6 +14,9 @@
 #include "hist.h"
 #include "perfparse.h"
 
+struct wake_edge;
+struct crit_path;
+
 /* The thread states of docs/formats.md, in the order the report shows them. */
 enum state { ST_RUNNING, ST_RUNNABLE, ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER, ST_COUNT };
 extern const char *const state_names[ST_COUNT]; /* "running", ... */
@@ -36,7 +39,17 @@ struct sched_thread {
 	uint64_t state_ns[ST_COUNT];
 	uint64_t first_ns, last_ns, lifetime_ns;
 	uint64_t nvcsw, nivcsw, timeslices, migrations, wakeups;
+	/* optional "top_waker": the task that woke it most (tid 0 when absent);
+	 * count is exact when top_waker_exact, else an upper bound */
+	int top_waker_tid;
+	char top_waker_comm[32];
+	uint64_t top_waker_count;
+	bool top_waker_exact;
 	bool exited;
+	/* optional "minflt", "majflt": page faults, read off the task (task->min_flt,
+	 * maj_flt) when the thread ended or tracing stopped */
+	bool has_faults;
+	uint64_t minflt, majflt;
 	struct kernel_counts kernel;
 	/* optional "clock": the completed slices timed by both clocks, eBPF's and
 	 * the scheduler's (read off the task at each switch), so the report can
@@ -69,6 +82,13 @@ struct futex_acct {
 	int pid;
 	char addr[24]; /* "0x..." as the file gave it, lower-cased */
 	uint64_t count, total_ns, max_ns;
+	/* optional (collectors/futex_names): the mapped file holding the word
+	 * and the ELF symbol containing it, "" when unknown; the tid whose
+	 * clear_child_tid word it is, 0 when none */
+	char object[512];
+	char symbol[256];
+	uint64_t symbol_offset;
+	int join_tid;
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel
@@ -95,6 +115,10 @@ struct sched_acct {
 	size_t nprocs;
 	struct futex_acct *futex;
 	size_t nfutex;
+	/* optional "wakes" and "critical_path" (wakes.h): why threads waited */
+	struct wake_edge *wakes;
+	size_t nwakes;
+	struct crit_path *cpath; /* NULL when absent or null */
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */
@@ -234,6 +258,9 @@ const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid);
  * named word it is, else the lock whose pthread object holds it (a condition
  * variable's other signal word), so one lock is one name. */
 const char *demo_lock_name(const struct demo_result *d, int pid, const char *addr);
+/* The name of @f's word: the demo's own (demo.json "locks"), else the GIL's
+ * words of any CPython process (cpython.h), else NULL. */
+const char *futex_word_name(const struct run *r, const struct futex_acct *f);
 /* params.KEY as a number, or @dflt when absent or not a number. */
 double demo_param(const struct demo_result *d, const char *key, double dflt);
 /* The median of @n values (sorted copy); 0 when n == 0. */

@@ -599,9 +599,13 @@ static void draw_share_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, in
 	}
 }
 
+/* Below this height (half pixels) a column's running share is drawn as a
+ * full-height line instead: 2 px, the least an eye finds in a 14 px lane. */
+#define WAKEUP_MIN_H 4
+
 /* A thread's wakeups too short for their share to show (a blocking loop
- * between two sleeps, a GIL waiter's timeout) as full-height green lines, so
- * consecutive waits stay apart. */
+ * between two sleeps, a GIL waiter's timeout) as full-height lines in the
+ * running color, so consecutive waits stay apart and every wakeup shows. */
 static void draw_wakeups(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y)
 {
 	size_t c, c0;
@@ -610,7 +614,7 @@ static void draw_wakeups(FILE *out, double (*acc)[ST_COUNT], size_t ncols, int y
 	for (c = 0; c < ncols; c++) {
 		for (c0 = c; c < ncols && acc[c][ST_RUNNING] > 0; c++) {
 			column_heights(acc[c], h);
-			if (h[ST_RUNNING])
+			if (h[ST_RUNNING] >= WAKEUP_MIN_H)
 				break;
 		}
 		if (c > c0)
@@ -787,5 +791,190 @@ int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 	timeline_free(&tl);
 	if (ferror(out))
 		return set_err(err, errlen, "writing the timeline SVG of %s failed", r->dir);
+	return 0;
+}
+
+/* ---- several runs on one time axis --------------------------------------- */
+
+/* Lanes of the shared picture: one per thread that did the demo's work. */
+#define SHARED_MAX_LANES 96
+#define GROUP_H 18 /* the row naming a variant above its lanes */
+
+static bool is_task_thread(const struct run *r, int tid)
+{
+	size_t i;
+
+	for (i = 0; r->demo && i < r->demo->nthreads; i++)
+		if (r->demo->threads[i].tid == tid)
+			return r->demo->threads[i].pid == r->demo->pid && r->demo->threads[i].tasks;
+	return false;
+}
+
+static int by_tid(const void *a, const void *b)
+{
+	const struct thread_track *x = *(const struct thread_track *const *)a;
+	const struct thread_track *y = *(const struct thread_track *const *)b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char *title, FILE *out,
+			char *err, size_t errlen)
+{
+	struct timeline *tl = calloc(nruns ? nruns : 1, sizeof(*tl));
+	struct thread_track **lane = calloc(SHARED_MAX_LANES, sizeof(*lane));
+	size_t *lane_run = calloc(SHARED_MAX_LANES, sizeof(*lane_run));
+	double *origin = calloc(nruns ? nruns : 1, sizeof(*origin)), span = 0;
+	double(*acc)[ST_COUNT] = calloc(PLOT_W, sizeof(*acc));
+	struct sbuf esc = SBUF_INIT;
+	size_t i, j, nl = 0, loaded = 0, groups = 0;
+	char path[PATH_MAX + 200];
+	int rc = 0, y, height;
+
+	if (!tl || !lane || !lane_run || !origin || !acc) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < nruns; i++) {
+		const struct run *r = runs[i];
+		struct thread_track *mine[SHARED_MAX_LANES];
+		size_t n = 0;
+
+		snprintf(path, sizeof(path), "%s/timeline.json", r->path);
+		if (!r->has_timeline || !r->demo)
+			continue;
+		if (load(&tl[i], path, err, errlen)) {
+			rc = -1;
+			goto out;
+		}
+		loaded++;
+		/* the demo's measured section starts at 0 on the shared axis */
+		origin[i] = r->demo->start_ns > r->sched.start_ns
+				? (double)(r->demo->start_ns - r->sched.start_ns) / 1e3
+				: 0;
+		span = fmax(span, r->demo->wall_s * 1e6);
+		for (j = 0; j < tl[i].n && n < SHARED_MAX_LANES; j++)
+			if (tl[i].t[j].n && is_task_thread(r, tl[i].t[j].tid))
+				mine[n++] = &tl[i].t[j];
+		qsort(mine, n, sizeof(*mine), by_tid);
+		for (j = 0; j < n && nl < SHARED_MAX_LANES; j++) {
+			lane_run[nl] = i;
+			lane[nl++] = mine[j];
+		}
+		groups += n > 0;
+	}
+	if (!loaded || !nl) {
+		rc = 1;
+		goto out;
+	}
+	span *= 1.02;
+	height = TOP + (int)groups * GROUP_H + (int)nl * (LANE_H + 1) + AXIS_H + 8;
+	fprintf(out,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" "
+		"data-lanes=\"%zu\" data-lanes-are=\"threads\">",
+		SVG_W, height, SVG_W, height, nl);
+	html_escape(&esc, title);
+	fprintf(out, "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
+		sb_str(&esc));
+	sb_reset(&esc);
+	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">one lane per thread that did the "
+		     "tasks, every variant on the same time axis from its own start; each pixel "
+		     "split by the share of its time in each state, a wakeup however short "
+		     "drawn full height</text>");
+	draw_legend(out, 50);
+	draw_axis(out, 0, span, TOP - 4, TOP + (int)groups * GROUP_H + (int)nl * (LANE_H + 1));
+	y = TOP;
+	for (i = 0; i < nl; i++) {
+		const struct run *r = runs[lane_run[i]];
+		struct lane l = {.members = &lane[i], .nmembers = 1};
+
+		if (!i || lane_run[i] != lane_run[i - 1]) {
+			char d[32];
+
+			fmt_dur(d, sizeof(d), r->demo->wall_s * 1e6);
+			html_escape(&esc, r->variant);
+			fprintf(out,
+				"<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s: %s</text>"
+				"<line x1=\"10\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ccc\"/>",
+				y + GROUP_H - 5, sb_str(&esc), d, y + 2, SVG_W - 10, y + 2);
+			sb_reset(&esc);
+			y += GROUP_H;
+		}
+		snprintf(l.label, sizeof(l.label), "%s", lane[i]->name[0] ? lane[i]->name : "?");
+		memset(acc, 0, PLOT_W * sizeof(*acc));
+		/* the window starts at the run's own origin: the shared axis */
+		accumulate(lane[i], origin[lane_run[i]], span / PLOT_W, PLOT_W, acc);
+		html_escape(&esc, l.label);
+		fprintf(out, "<g>");
+		lane_title(out, &l, acc, PLOT_W);
+		fprintf(out,
+			"<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
+			"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+			LABEL_W - 6, y + LANE_H - 3, sb_str(&esc), LABEL_W, y, PLOT_W, LANE_H,
+			PALETTE_ABSENT);
+		draw_share_lane(out, acc, PLOT_W, 1, y);
+		draw_wakeups(out, acc, PLOT_W, y);
+		fprintf(out, "</g>\n");
+		sb_reset(&esc);
+		y += LANE_H + 1;
+	}
+	fprintf(out, "</svg>\n");
+	if (ferror(out))
+		rc = set_err(err, errlen, "writing the shared timeline SVG failed");
+out:
+	for (i = 0; i < nruns; i++)
+		timeline_free(&tl[i]);
+	free(tl);
+	free(lane);
+	free(lane_run);
+	free(origin);
+	free(acc);
+	sb_free(&esc);
+	return rc;
+}
+
+int timeline_window_states(const struct run *r, uint64_t from_ns, uint64_t to_ns,
+			   struct tid_states **out, size_t *n, char *err, size_t errlen)
+{
+	struct timeline tl = {0};
+	char path[PATH_MAX + 200];
+	double ws, we;
+	size_t i, k = 0;
+	struct stat st;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
+	if (!r->has_timeline || (stat(path, &st) && errno == ENOENT))
+		return 1;
+	if (load(&tl, path, err, errlen)) {
+		timeline_free(&tl);
+		return -1;
+	}
+	ws = from_ns > r->sched.start_ns ? (double)(from_ns - r->sched.start_ns) / 1e3 : 0;
+	we = to_ns > r->sched.start_ns ? (double)(to_ns - r->sched.start_ns) / 1e3 : 0;
+	*out = calloc(tl.n ? tl.n : 1, sizeof(**out));
+	if (!*out) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < tl.n; i++) {
+		const struct thread_track *t = &tl.t[i];
+		size_t j;
+
+		if (!t->n)
+			continue;
+		(*out)[k].tid = t->tid;
+		for (j = 0; j < t->n; j++) {
+			double a = fmax(t->s[j].ts, ws), b = fmin(t->s[j].ts + t->s[j].dur, we);
+
+			if (b > a)
+				(*out)[k].ns[t->s[j].state] += (b - a) * 1e3;
+		}
+		k++;
+	}
+	*n = k;
+	timeline_free(&tl);
 	return 0;
 }

@@ -5,11 +5,11 @@ UNIT_LIBS += $(DEMO_LIB)
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf -Icollectors
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) -lpthread -lm $(UNIT_EXTRA_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) $(UNIT_LDLIBS) -lpthread -lm $(UNIT_EXTRA_LIBS)
 
 # sched.json's writer and the snapshot's arithmetic, from hand-built
 # snapshots: no BPF program is loaded, no root needed.
@@ -27,8 +27,7 @@ sanitize:
 
 test: sanitize
 
-# Workloads the integration suites trace (tests/workloads/*.c): built with
-# the tests, run by them.
+# Test programs of known behaviour the integration suites trace.
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
 WORKLOADS := $(patsubst tests/workloads/%.c,$(BUILD)/tests/workloads/%,$(WORKLOAD_SRCS))
 unit: $(WORKLOADS)

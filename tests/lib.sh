@@ -1,6 +1,8 @@
 # Helpers for the shell test suites; they print the TAP lines tests/run counts.
 # shellcheck shell=bash
 set -u
+# Debian keeps bpftool in /usr/sbin, off a plain user's PATH.
+PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
@@ -155,4 +157,145 @@ demo_cli() {
 scratch() {
 	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/schedlab-test.XXXXXX")
 	trap 'rm -rf "$SCRATCH"' EXIT
+}
+
+# ---- Bounded waits: nothing in a suite waits forever -------------------------
+
+# wait_for SECONDS CMD...: runs CMD every 0.1 s until it succeeds; returns 1
+# when SECONDS pass first.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# wait_job PID SECONDS: waits for a background job of this shell; past
+# SECONDS it is killed (TERM, then KILL a second later) and 124 returned,
+# as timeout(1) does. Otherwise returns the job's status.
+wait_job() {
+	local pid=$1 end=$((SECONDS + $2))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "# pid $pid still running after $2 s: killed"
+			kill -TERM "$pid" 2>/dev/null
+			sleep 1
+			kill -KILL "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null
+			return 124
+		fi
+		sleep 0.05
+	done
+	wait "$pid"
+}
+
+# fifo_line VAR FIFO SECONDS [PID]: reads one line of FIFO into VAR. The
+# FIFO is opened read-write, so the open never blocks waiting for a writer
+# that will never come (a command that could not start); the read gives up
+# after SECONDS, or as soon as PID, the process that should write, is gone.
+# Returns 0 with a line, 1 without.
+fifo_line() {
+	local __var=$1 fifo=$2 end=$((SECONDS + $3)) writer=${4:-} fd line=''
+	exec {fd}<>"$fifo" || return 1
+	while [ "$SECONDS" -lt "$end" ]; do
+		if read -r -t 0.2 -u "$fd" line; then
+			exec {fd}<&-
+			printf -v "$__var" '%s' "$line"
+			return 0
+		fi
+		if [ -n "$writer" ] && ! kill -0 "$writer" 2>/dev/null; then
+			read -r -t 0.1 -u "$fd" line # it may have written just before it ended
+			break
+		fi
+	done
+	exec {fd}<&-
+	printf -v "$__var" '%s' "$line"
+	[ -n "$line" ]
+}
+
+# ---- A busy machine -----------------------------------------------------------
+# The machines are shared: other builds and suites run beside the tests. A
+# shape that depends on getting the CPUs when wanted (a wall time near its
+# limit) is judged by the run's own figures where it can be; where it cannot,
+# a miss is retried only when the run's own figures show the host was busy:
+# its threads waited in run queues (demo.json schedstat.wait_ns, sched.json
+# runnable_ns), or the hypervisor stole the CPUs (/proc/stat steal). A miss
+# on a run that was not busy fails at once: that is a real error.
+
+# steal_ticks: CPU time the hypervisor stole from this VM, all CPUs, in ticks.
+steal_ticks() { awk '$1 == "cpu" { print $9; exit }' /proc/stat; }
+
+# host_mark / host_steal_ms: steal per CPU since host_mark, in ms.
+host_mark() { HOST_STEAL0=$(steal_ticks); }
+host_steal_ms() {
+	awk -v a="${HOST_STEAL0:-0}" -v b="$(steal_ticks)" -v hz="$(getconf CLK_TCK)" -v n="$(nproc)" \
+		'BEGIN { printf "%.0f\n", (b - a) * 1000 / hz / n }'
+}
+
+# runq_ms JSON [JQ_RUNS]: the run-queue wait of every thread of the run(s)
+# JQ_RUNS selects (default all) of a demo.json, summed, in ms.
+runq_ms() {
+	jq -r "$JQ_LIB [${2:-runs} | .threads[].schedstat.wait_ns] | add // 0 | . / 1e6 | round" "$1"
+}
+
+# chain_runq_ms JSON [JQ_RUNS]: the run-queue wait that can lie on one chain
+# of waits of a run: the longest of a thread of the demo's process plus the
+# longest of a thread outside it (the delay server answering it), in ms,
+# summed over the runs JQ_RUNS selects. A wall time is one such chain: the
+# waits of threads that ran beside it are not on it.
+chain_runq_ms() {
+	jq -r "$JQ_LIB [${2:-runs} | .pid as \$p
+		| ([.threads[] | select(.pid == \$p) | .schedstat.wait_ns] | max // 0)
+		+ ([.threads[] | select(.pid != \$p) | .schedstat.wait_ns] | max // 0)]
+		| add // 0 | . / 1e6 | round" "$1"
+}
+
+# busy_explains MISS_MS RUNQ_MS [STEAL_MS]: prints why the host was busy when
+# the run-queue waits (and steal) of the run are at least the miss; nothing
+# otherwise, so that a miss the host's load cannot explain is not retried.
+busy_explains() {
+	awk -v m="$1" -v q="$2" -v s="${3:-0}" 'BEGIN {
+		if (q + s >= m && q + s > 0)
+			printf "its threads waited %d ms in run queues%s, the miss was %d ms\n", q,
+				(s > 0 ? sprintf(" and the hypervisor stole %d ms per CPU", s) : ""), m }'
+}
+
+# retry_busy NAME TRIES FILE RUN CHECK BUSY: one test of a shape that a busy
+# host can break. RUN FILE makes a run (called first when FILE is empty, and
+# for every retry); CHECK FILE prints each problem, nothing when the shape
+# holds; BUSY FILE prints why the host was busy in that run, from the run's
+# own figures, or nothing. A miss is retried (up to TRIES runs) only while
+# BUSY explains it; the TAP line says so. A miss BUSY cannot explain is not
+# ok at once; busy in every attempt is a skip naming the figures, never a
+# pass. A failed RUN is not ok. Sets RETRY_RESULT to ok, skip or fail, for
+# checks that build on the same runs.
+retry_busy() {
+	local name=$1 tries=$2 file=$3 run=$4 chk=$5 busy=$6 i problems why notes=''
+	for ((i = 1; i <= tries; i++)); do
+		if [ "$i" -gt 1 ] || [ ! -s "$file" ]; then
+			if ! "$run" "$file"; then
+				not_ok "$name: the run failed (attempt $i)"
+				RETRY_RESULT=fail
+				return
+			fi
+		fi
+		problems=$("$chk" "$file" 2>&1 | paste -sd';' -)
+		if [ -z "$problems" ]; then
+			ok "$name${notes:+ (attempt $i of $tries;$notes)}"
+			RETRY_RESULT=ok
+			return
+		fi
+		why=$("$busy" "$file" 2>&1 | paste -sd';' -)
+		if [ -z "$why" ]; then
+			not_ok "$name: $problems (the host was not busy in this run)${notes:+; earlier:$notes}"
+			RETRY_RESULT=fail
+			return
+		fi
+		echo "# $name, attempt $i: $problems; the host was busy: $why"
+		notes+=" attempt $i missed on a busy host: $problems, $why;"
+	done
+	skip "$name" "the host was busy in all $tries attempts:$notes"
+	RETRY_RESULT=skip
 }

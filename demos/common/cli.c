@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 const char *cli_prog = "demo";
+const char *const *cli_py_variants;
 
 void cli_die(const char *fmt, ...)
 {
@@ -97,17 +98,26 @@ unsigned long long cli_seconds(const char *opt, const char *arg, double min, dou
 	return (unsigned long long)llround(v * 1e9);
 }
 
+/* Append the names of @known to @list, comma-separated. */
+static void name_list(char *list, size_t len, const char *const *known)
+{
+	for (const char *const *k = known; k && *k; k++) {
+		if (*list)
+			strncat(list, ", ", len - strlen(list) - 1);
+		strncat(list, *k, len - strlen(list) - 1);
+	}
+}
+
 void cli_check_variant(const char *variant, const char *const *known)
 {
-	char list[512] = "";
+	char list[1024] = "";
 
-	for (const char *const *k = known; *k; k++) {
+	for (const char *const *k = known; *k; k++)
 		if (!strcmp(variant, *k))
 			return;
-		strncat(list, *k, sizeof(list) - strlen(list) - 1);
-		if (k[1])
-			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
-	}
+	name_list(list, sizeof(list), known);
+	if (known != cli_py_variants)
+		name_list(list, sizeof(list), cli_py_variants);
 	cli_die("unknown variant '%s'; the variants are: %s", variant, list);
 }
 
@@ -117,6 +127,8 @@ int cli_variant(const struct demo_opts *o, const char *const *known)
 
 	if (o->list) {
 		for (const char *const *k = known; *k; k++)
+			puts(*k);
+		for (const char *const *k = cli_py_variants; k && *k; k++)
 			puts(*k);
 		exit(0);
 	}

@@ -34,6 +34,10 @@ bool cli_common(int c, struct demo_opts *o, void (*usage)(void));
 /* Set once by the demo's main(); used in messages. */
 extern const char *cli_prog;
 
+/* The demo's py-* variants (pydemo.h), NULL-terminated, or NULL: listed by
+ * --list-variants after the C ones and named when a variant is unknown. */
+extern const char *const *cli_py_variants;
+
 /* Print "PROG: message" and a hint to --help, then exit(2). */
 void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

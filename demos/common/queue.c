@@ -16,26 +16,46 @@ static void check(int rc, const char *call)
 	}
 }
 
-int queue_init(struct queue *q, size_t capacity)
+static int init(struct queue *q, size_t capacity, int pshared)
 {
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
 	int rc;
 
 	memset(q, 0, sizeof(*q));
 	q->capacity = capacity;
-	rc = pthread_mutex_init(&q->mutex, NULL);
+	q->shared = pshared == PTHREAD_PROCESS_SHARED;
+	if ((rc = pthread_mutexattr_init(&ma)) || (rc = pthread_mutexattr_setpshared(&ma, pshared))) {
+		fprintf(stderr, "pthread_mutexattr_setpshared(queue mutex): %s\n", strerror(rc));
+		return rc;
+	}
+	rc = pthread_mutex_init(&q->mutex, &ma);
+	pthread_mutexattr_destroy(&ma);
 	if (rc) {
 		fprintf(stderr, "pthread_mutex_init(queue mutex): %s\n", strerror(rc));
 		return rc;
 	}
-	rc = pthread_cond_init(&q->not_full, NULL);
-	if (rc) {
-		fprintf(stderr, "pthread_cond_init(queue not_full): %s\n", strerror(rc));
+	if ((rc = pthread_condattr_init(&ca)) || (rc = pthread_condattr_setpshared(&ca, pshared))) {
+		fprintf(stderr, "pthread_condattr_setpshared(queue conds): %s\n", strerror(rc));
 		return rc;
 	}
-	rc = pthread_cond_init(&q->not_empty, NULL);
+	rc = pthread_cond_init(&q->not_full, &ca);
 	if (rc)
+		fprintf(stderr, "pthread_cond_init(queue not_full): %s\n", strerror(rc));
+	else if ((rc = pthread_cond_init(&q->not_empty, &ca)))
 		fprintf(stderr, "pthread_cond_init(queue not_empty): %s\n", strerror(rc));
+	pthread_condattr_destroy(&ca);
 	return rc;
+}
+
+int queue_init(struct queue *q, size_t capacity)
+{
+	return init(q, capacity, PTHREAD_PROCESS_PRIVATE);
+}
+
+int queue_init_shared(struct queue *q, size_t capacity)
+{
+	return init(q, capacity, PTHREAD_PROCESS_SHARED);
 }
 
 void queue_destroy(struct queue *q, void (*free_item)(struct queue_item *))
@@ -52,6 +72,23 @@ void queue_destroy(struct queue *q, void (*free_item)(struct queue_item *))
 	pthread_cond_destroy(&q->not_empty);
 	pthread_cond_destroy(&q->not_full);
 	pthread_mutex_destroy(&q->mutex);
+}
+
+/* Link @it at the tail and wake one consumer; the mutex is held. */
+static void append(struct queue *q, struct queue_item *it)
+{
+	it->next = NULL;
+	it->enq_ns = now_ns();
+	if (q->tail)
+		q->tail->next = it;
+	else
+		q->head = it;
+	q->tail = it;
+	q->len++;
+	q->puts++;
+	if (q->len > q->max_len)
+		q->max_len = q->len;
+	check(pthread_cond_signal(&q->not_empty), "pthread_cond_signal(queue not_empty)");
 }
 
 int queue_put(struct queue *q, struct queue_item *it)
@@ -72,20 +109,24 @@ int queue_put(struct queue *q, struct queue_item *it)
 		check(pthread_mutex_unlock(&q->mutex), "pthread_mutex_unlock(queue mutex)");
 		return -1;
 	}
-	it->next = NULL;
-	it->enq_ns = now_ns();
-	if (q->tail)
-		q->tail->next = it;
-	else
-		q->head = it;
-	q->tail = it;
-	q->len++;
-	q->puts++;
-	if (q->len > q->max_len)
-		q->max_len = q->len;
-	check(pthread_cond_signal(&q->not_empty), "pthread_cond_signal(queue not_empty)");
+	append(q, it);
 	check(pthread_mutex_unlock(&q->mutex), "pthread_mutex_unlock(queue mutex)");
 	return 0;
+}
+
+int queue_try_put(struct queue *q, struct queue_item *it)
+{
+	int rc = 0;
+
+	check(pthread_mutex_lock(&q->mutex), "pthread_mutex_lock(queue mutex)");
+	if (q->closed)
+		rc = -1;
+	else if (q->capacity && q->len >= q->capacity)
+		rc = 1; /* full: the caller rejects the item instead of waiting */
+	else
+		append(q, it);
+	check(pthread_mutex_unlock(&q->mutex), "pthread_mutex_unlock(queue mutex)");
+	return rc;
 }
 
 struct queue_item *queue_get(struct queue *q)
@@ -149,7 +190,17 @@ uint64_t queue_oldest_age_ns(struct queue *q, uint64_t now)
 
 void queue_add_locks(struct queue *q, json_t *locks)
 {
-	locks_add_mutex(locks, "queue mutex", getpid(), (uintptr_t)&q->mutex);
-	locks_add_cond(locks, "queue not_full cond", getpid(), (uintptr_t)&q->not_full);
-	locks_add_cond(locks, "queue not_empty cond", getpid(), (uintptr_t)&q->not_empty);
+	queue_add_locks_named(q, locks, "queue", getpid());
+}
+
+void queue_add_locks_named(struct queue *q, json_t *locks, const char *name, pid_t pid)
+{
+	char buf[96];
+
+	snprintf(buf, sizeof(buf), "%s mutex", name);
+	locks_add_mutex(locks, buf, pid, (uintptr_t)&q->mutex);
+	snprintf(buf, sizeof(buf), "%s not_full cond", name);
+	locks_add_cond(locks, buf, pid, (uintptr_t)&q->not_full);
+	snprintf(buf, sizeof(buf), "%s not_empty cond", name);
+	locks_add_cond(locks, buf, pid, (uintptr_t)&q->not_empty);
 }

@@ -102,6 +102,8 @@ static json_t *thread_json(const struct thread_record *r)
 	json_set_new(t, "schedstat", ss);
 	json_set_int(ru, "nvcsw", r->nvcsw);
 	json_set_int(ru, "nivcsw", r->nivcsw);
+	json_set_int(ru, "minflt", r->minflt);
+	json_set_int(ru, "majflt", r->majflt);
 	json_set_new(t, "rusage", ru);
 	json_set_int(t, "tasks", (long long)r->tasks);
 	if (r->lock_acquires || r->lock_wait_ns) {

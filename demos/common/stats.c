@@ -42,6 +42,7 @@ json_t *durations_json(uint64_t *v, size_t n)
 	json_set_int(o, "count", (long long)n);
 	json_set_int(o, "min", n ? (long long)v[0] : 0);
 	json_set_int(o, "p50", (long long)u64_percentile(v, n, 50));
+	json_set_int(o, "p95", (long long)u64_percentile(v, n, 95));
 	json_set_int(o, "p99", (long long)u64_percentile(v, n, 99));
 	json_set_int(o, "max", n ? (long long)v[n - 1] : 0);
 	json_set_int(o, "mean", n ? (long long)(sum / n) : 0);

@@ -14,7 +14,7 @@ void u64_sort(uint64_t *v, size_t n);
 /* The nearest-rank @p-th percentile (0 < p <= 100) of the sorted @v; 0 when
  * @n is 0. */
 uint64_t u64_percentile(const uint64_t *v, size_t n, double p);
-/* {count, min, p50, p99, max, mean} of @n values, which it sorts in place;
+/* {count, min, p50, p95, p99, max, mean} of @n values, which it sorts in place;
  * every figure 0 when @n is 0. Never NULL. */
 json_t *durations_json(uint64_t *v, size_t n);
 /* How far @got is above @limit, in percent of @limit (negative below it);

@@ -70,8 +70,8 @@ int schedstat_parse(const char *line, uint64_t *run_ns, uint64_t *wait_ns, uint6
 											      : -1;
 }
 
-/* The switch counts, or -1 after printing why not. */
-static int read_rusage(long *nvcsw, long *nivcsw)
+/* The switch counts (and, with @r, the page faults), or -1 after printing why not. */
+static int read_rusage(long *nvcsw, long *nivcsw, struct thread_record *r)
 {
 	struct rusage ru;
 
@@ -81,6 +81,10 @@ static int read_rusage(long *nvcsw, long *nivcsw)
 	}
 	*nvcsw = ru.ru_nvcsw;
 	*nivcsw = ru.ru_nivcsw;
+	if (r) {
+		r->minflt = ru.ru_minflt;
+		r->majflt = ru.ru_majflt;
+	}
 	return 0;
 }
 
@@ -115,8 +119,8 @@ void thread_end(struct thread_record *r)
 		 * the slice the thread is in. */
 		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
 			perror("thread_end: clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-		if (read_rusage(&nv, &niv) || read_schedstat(r) ||
-		    read_rusage(&r->nvcsw, &r->nivcsw))
+		if (read_rusage(&nv, &niv, NULL) || read_schedstat(r) ||
+		    read_rusage(&r->nvcsw, &r->nivcsw, r))
 			break;
 		if (nv == r->nvcsw && niv == r->nivcsw)
 			break;

@@ -25,6 +25,8 @@ struct thread_record {
 	/* getrusage(RUSAGE_THREAD) */
 	long nvcsw;
 	long nivcsw;
+	long minflt; /* page faults served without I/O (a fresh page, a copy-on-write copy) */
+	long majflt; /* page faults that waited for I/O */
 	/* Filled by the demo where it applies. */
 	uint64_t tasks;		/* work items this thread completed */
 	uint64_t lock_wait_ns;	/* time spent waiting for an interpreter lock */

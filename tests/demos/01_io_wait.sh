@@ -16,19 +16,35 @@ expect_exit "$D: a run of over an hour" 2 "$BIN" --tasks 100000 --wait 60
 expect_exit "$D: unknown --io" 2 "$BIN" --quick --io disk
 
 J=$SCRATCH/all.json
+host_mark
 check "$D --quick runs every variant" "$BIN" --quick --json "$J"
 check "$D: variants serial, threads-5, threads-20" \
 	test "$(json "$J" '[.runs[].variant] | join(",")')" = serial,threads-5,threads-20
 demo_common $D "$J"
 
-# The physical limit: never below it, and close above it (10% and 30 ms of
-# slack for a loaded machine; at default size it is within 2%).
+# The physical limit: never below it (on any machine), and close above it:
+# 10% and 30 ms of slack (at default size it is within 2%). Close above it
+# needs the CPUs when a wait ends; a miss is retried, one variant at a time,
+# when the run's own threads waited in run queues (the longest wait of a
+# worker plus the longest of a server thread: one chain of waits) or the
+# hypervisor stole, as long as the miss.
+over_limit() { # FILE: the miss, in ms, beyond 10% + 30 ms of the limit
+	jq -r '(.wall_s - .limit_s * 1.10 - 0.03) * 1000 | if . > 0 then ceil else empty end' "$1"
+}
+wall_shape() {
+	local miss
+	miss=$(over_limit "$1")
+	[ -z "$miss" ] || jq -r '"wall \(.wall_s) s > 10% + 30 ms over the limit \(.limit_s) s"' "$1"
+}
+wall_busy() { busy_explains "$(over_limit "$1")" "$(chain_runq_ms "$1")" "$(host_steal_ms)"; }
+rerun_variant() { host_mark; "$BIN" --quick --variant "$v" --json "$1" >/dev/null; }
 for v in serial threads-5 threads-20; do
 	wall=$(json "$J" ".runs[] | select(.variant == \"$v\") | .wall_s")
 	limit=$(json "$J" ".runs[] | select(.variant == \"$v\") | .limit_s")
 	check "$D $v: wall $wall s >= limit $limit s" ge "$wall" "$limit"
-	check "$D $v: wall $wall s within 10% + 30 ms of the limit" \
-		ge "$(awk -v l="$limit" 'BEGIN { print l * 1.10 + 0.03 }')" "$wall"
+	jq ".runs[] | select(.variant == \"$v\")" "$J" >"$SCRATCH/$v.json"
+	retry_busy "$D $v: wall within 10% + 30 ms of the limit" 5 "$SCRATCH/$v.json" \
+		rerun_variant wall_shape wall_busy
 done
 check "$D: the limits are ceil(10/N) x 0.05 s" \
 	test "$(json "$J" '[.runs[].limit_s] | map(. * 1000 | round) | join(",")')" = 500,100,50

@@ -24,6 +24,7 @@ check "$D: --list-variants follows --workers" \
 	test "$("$BIN" --workers 3,96 --list-variants | paste -sd,)" = threads-3,threads-96
 
 J=$SCRATCH/all.json
+host_mark
 check "$D --quick runs every pool size" "$BIN" --quick --json "$J"
 check "$D: pools of 1, 2, 4, 8, 16" \
 	test "$(json "$J" '[.runs[].variant] | join(",")')" = threads-1,threads-2,threads-4,threads-8,threads-16
@@ -33,10 +34,32 @@ demo_common $D "$J"
 jcheck "$D: limits are ceil(64/N) x 0.02 s" "$J" \
 	'[.runs[] | .limit_s * 1000 | round] == [1280, 640, 320, 160, 80]'
 jcheck "$D: no pool beats its limit" "$J" '[.runs[] | .wall_s >= .limit_s] | all' '[.runs[] | {variant, wall_s, limit_s}]'
-jcheck "$D: every pool within 20% + 30 ms of its limit" "$J" \
-	'[.runs[] | .wall_s <= .limit_s * 1.2 + 0.03] | all' '[.runs[] | {variant, wall_s, limit_s}]'
-jcheck "$D: speedup of 16 threads over 1 is at least 8x" "$J" '.runs[0].wall_s / .runs[-1].wall_s >= 8' \
-	'[.runs[].wall_s]'
+# Close to the limit needs the CPUs when a wait ends: a pool that misses is
+# run again alone, when the run's own threads waited in run queues (the
+# longest wait of a worker plus the longest of a server thread, one chain of
+# waits) or the hypervisor stole, as long as the miss.
+over_limit() { # FILE: the miss, in ms, beyond 20% + 30 ms of the limit
+	jq -r '(.wall_s - .limit_s * 1.2 - 0.03) * 1000 | if . > 0 then ceil else empty end' "$1"
+}
+pool_shape() {
+	[ -z "$(over_limit "$1")" ] || jq -r '"wall \(.wall_s) s > 20% + 30 ms over the limit \(.limit_s) s"' "$1"
+}
+pool_busy() { busy_explains "$(over_limit "$1")" "$(chain_runq_ms "$1")" "$(host_steal_ms)"; }
+rerun_pool() { host_mark; "$BIN" --quick --variant "$v" --json "$1" >/dev/null; }
+pools_ok=true
+for v in threads-1 threads-2 threads-4 threads-8 threads-16; do
+	jq ".runs[] | select(.variant == \"$v\")" "$J" >"$SCRATCH/$v.json"
+	retry_busy "$D $v: within 20% + 30 ms of its limit" 5 "$SCRATCH/$v.json" rerun_pool pool_shape pool_busy
+	[ "$RETRY_RESULT" = ok ] || pools_ok=false
+done
+# On the runs judged above (the pools' last attempts).
+if $pools_ok; then
+	w1=$(json "$SCRATCH/threads-1.json" .wall_s) w16=$(json "$SCRATCH/threads-16.json" .wall_s)
+	check "$D: speedup of 16 threads over 1 is at least 8x ($w1 s / $w16 s)" \
+		ge "$(awk -v a="$w1" -v b="$w16" 'BEGIN { print a / b }')" 8
+else
+	skip "$D: speedup of 16 threads over 1 is at least 8x" "a pool's wall was not judged above"
+fi
 jcheck "$D: from_limit_pct is the distance from the limit" "$J" \
 	'[.runs[] | (.from_limit_pct - 100 * (.wall_s - .limit_s) / .limit_s) | abs < 0.01] | all'
 jcheck "$D: every task done and answered" "$J" \
@@ -46,15 +69,18 @@ jcheck "$D: workers worker-1..N in the demo, server threads in the server" "$J" 
 	and ([.threads[] | select(.pid != $r.pid) | .pid == $r.server.pid and .name == "server"] | all)
 	and .server.threads == $r.params.workers + 1] | all' '[.runs[] | {variant, n: names}]'
 
-# A CPU part of 20 ms per task, no wait: the speedup of 4 threads is capped
-# by the CPUs (1.15 allows for clock granularity), and the wall never beats
-# the CPU work divided over min(4, CPUs).
+# A CPU part of 20 ms per task, no wait: 4 threads never run more than
+# min(4, CPUs) at once, judged inside the 4-thread run itself (its workers'
+# CPU time over its wall; 2% for clock granularity): comparing its wall with
+# the 1-thread run's would compare two moments of a shared machine. The wall
+# never beats the CPU work divided over min(4, CPUs).
 J=$SCRATCH/cpu.json
 check "$D --cpu-us 20000 --wait 0 on 1 and 4 threads" \
 	"$BIN" --workers 1,4 --tasks 16 --wait 0 --cpu-us 20000 --io sleep --json "$J"
 best=$((CPUS < 4 ? CPUS : 4))
-jcheck "$D --cpu-us: speedup of 4 threads at most min(4, $CPUS CPUs)" "$J" \
-	".runs[0].wall_s / .runs[1].wall_s <= $best * 1.15" '[.runs[].wall_s]'
+jcheck "$D --cpu-us: 4 threads ran at most min(4, $CPUS CPUs) at once" "$J" \
+	".runs[1] | .wall_s as \$w | ([.threads[] | select(.name | startswith(\"worker\")) | .schedstat.run_ns] | add / 1e9 / \$w) <= $best * 1.02" \
+	'.runs[1] | {wall_s, cpu_s: ([.threads[] | select(.name | startswith("worker")) | .schedstat.run_ns] | add / 1e9)}'
 jcheck "$D --cpu-us: no pool beats the CPU bound" "$J" \
 	"[.runs[] | .wall_s >= 0.98 * .limit_s and (.limit_s * 1000 | round) == (320 / ([.params.workers, $CPUS] | min) | round)] | all" \
 	'[.runs[] | {variant, wall_s, limit_s}]'

@@ -42,5 +42,10 @@ san "02_cpu_bound, every variant, GIL and forked workers" 02_cpu_bound --quick -
 san "03_event_loop, both variants" 03_event_loop --quick --tasks 5 --wait 0.02
 san "04_backpressure, both variants, queue" 04_backpressure --duration 0.3 --capacity 20
 san "05_thread_overhead, 64 threads" 05_thread_overhead --workers 1,64 --tasks 64 --wait 0.01
+san "06_hybrid_pipeline, every variant, shared-memory queue and forked workers" \
+	06_hybrid_pipeline --items 40 --n 50000 --fetch-ms 2 --blocking-ms 1
+san "07_costs, every variant, ping-pong, fork, spawn, shared memory" \
+	07_costs --round-trips 100 --starts 10 --ipc-mib 1 --cow-mib 2
+san "08_streaming, every variant, open-loop client" 08_streaming --duration 0.2
 # Bad input is refused the same way under the sanitizers.
 expect_exit "sanitizers: bad input still exits 2" 2 "$ASAN/02_cpu_bound" --tasks -1

@@ -22,6 +22,28 @@ expect_exit "DIR unwritable: 73" 73 trace /proc/schedlab-no-such-dir -- true
 expect_exit "command not found: 127" 127 trace "$TMPD/nf" -- /nonexistent/command
 printf 'not a program\n' >"$TMPD/plain" && chmod 644 "$TMPD/plain"
 expect_exit "not executable: 126" 126 trace "$TMPD/nx" -- "$TMPD/plain"
+# A command in a folder the user cannot enter (a checkout in root's home,
+# mode 700): 126 at once, and the message names the path, the folder and
+# the user.
+mkdir -p "$TMPD/private/bin" && cp "$(type -P true)" "$TMPD/private/bin/cmd" && chmod 700 "$TMPD/private"
+t0=$SECONDS
+err=$(trace "$TMPD/priv" -- "$TMPD/private/bin/cmd" 2>&1 >/dev/null)
+rc=$?
+check "command the user cannot reach: 126 within 30 s (exit $rc in $((SECONDS - t0)) s)" \
+	test "$rc" -eq 126 -a $((SECONDS - t0)) -le 30
+check "... the message names the command, the folder and the user" \
+	grep -qF "cannot run $TMPD/private/bin/cmd as $(id -nu "$RUN_UID") (uid $RUN_UID): that user cannot enter $TMPD/private (mode 700" <<<"$err"
+[ $? -eq 0 ] || echo "#   stderr: $err"
+# The gate held by a test never writing its pid (it could not start): the
+# test's own wait for it gives up as soon as the collector has exited.
+mkfifo -m 666 "$TMPD/nopid.fifo"
+trace "$TMPD/nogate" -- "$TMPD/private/bin/cmd" "$TMPD/nopid.fifo" >/dev/null 2>&1 &
+st_pid=$!
+t0=$SECONDS
+fifo_line gpid "$TMPD/nopid.fifo" 60 $st_pid
+check "a gated command that cannot start: the wait for its pid ends with the collector (in $((SECONDS - t0)) s)" \
+	test $((SECONDS - t0)) -le 30
+wait_job $st_pid 10
 
 # --- Who runs the command, and its exit status.
 out=$(trace "$TMPD/id" -- sh -c 'id -u; id -g; id -G' 2>/dev/null | tr '\n' ' ')
@@ -39,31 +61,6 @@ check "exit status is the command's (7)" test $? -eq 7
 trace "$TMPD/sig" -- sh -c 'kill -KILL $$' 2>/dev/null
 check "killed command: 128+signal (137)" test $? -eq 137
 
-# --- Signals: forwarded, data written, marked partial.
-# (the binary itself in the background: a shell function would put a subshell between)
-SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID "$ST" -o "$TMPD/int" -- sleep 30 2>/dev/null &
-pid=$!
-sleep 1
-kill -INT $pid
-t0=$SECONDS
-wait $pid
-rc=$?
-check "SIGINT is forwarded: the command ends at once (exit $rc)" test $rc -eq 130 -a $((SECONDS - t0)) -le 3
-check "interrupted run: sched.json written, partial" \
-	test "$(jq -r '"\(.partial) \(.threads | length)"' "$TMPD/int/sched.json")" = "true 1"
-SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID "$ST" -o "$TMPD/term" -- sleep 30 2>/dev/null &
-pid=$!
-sleep 1
-kill -TERM $pid
-wait $pid
-rc=$?
-check "SIGTERM is forwarded too (exit $rc), the run marked partial" \
-	test $rc -eq 143 -a "$(jq .partial "$TMPD/term/sched.json")" = true
-trace "$TMPD/dur" --duration 0.5 -- sleep 30 2>/dev/null
-rc=$?
-check "--duration stops the command (SIGTERM, exit $rc) and marks it partial" \
-	test $rc -eq 143 -a "$(jq .partial "$TMPD/dur/sched.json")" = true
-
 # --- Nothing stays attached. Our programs are those whose ids the
 # collector's own descriptors name (/proc/PID/fdinfo "prog_id:"): other
 # tools may load programs on this machine at the same time.
@@ -75,17 +72,41 @@ still_loaded() {
 }
 # run_and_catch DIR SECONDS: starts the collector on `sleep SECONDS` in the
 # background (the binary itself: a shell function would put a subshell
-# between), sets $pid and $ids once its programs are loaded.
+# between), sets $pid and $ids once its programs are loaded and the command
+# released (up to 30 s on a busy host).
+caught() {
+	ids=$(prog_ids $pid | tr '\n' ' ')
+	[ "$(wc -w <<<"$ids")" -ge 8 ] && [ -e "$1/sched.json" ] && [ "$(pgrep -P $pid -x sleep)" ]
+}
+caught_or_gone() { caught "$1" || ! kill -0 $pid 2>/dev/null; }
 run_and_catch() {
 	SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID "$ST" -o "$1" -- sleep "$2" 2>/dev/null &
 	pid=$!
 	ids=
-	for _ in $(seq 100); do
-		ids=$(prog_ids $pid | tr '\n' ' ')
-		[ "$(wc -w <<<"$ids")" -ge 8 ] && [ -e "$1/sched.json" ] && [ -n "$(pgrep -P $pid)" ] && break
-		sleep 0.05
-	done
+	wait_for 30 caught_or_gone "$1" || echo "# the collector on sleep $2 was not running in 30 s"
 }
+
+# --- Signals: forwarded, data written, marked partial.
+run_and_catch "$TMPD/int" 30
+kill -INT $pid
+t0=$SECONDS
+wait_job $pid 60
+rc=$?
+check "SIGINT is forwarded: the command ends at once (exit $rc in $((SECONDS - t0)) s)" test $rc -eq 130 -a $((SECONDS - t0)) -le 5
+check "interrupted run: sched.json written, partial" \
+	test "$(jq -r '"\(.partial) \(.threads | length)"' "$TMPD/int/sched.json")" = "true 1"
+run_and_catch "$TMPD/term" 30
+kill -TERM $pid
+wait_job $pid 60
+rc=$?
+check "SIGTERM is forwarded too (exit $rc), the run marked partial" \
+	test $rc -eq 143 -a "$(jq .partial "$TMPD/term/sched.json")" = true
+trace "$TMPD/dur" --duration 0.5 -- sleep 30 2>/dev/null
+rc=$?
+check "--duration stops the command (SIGTERM, exit $rc) and marks it partial" \
+	test $rc -eq 143 -a "$(jq .partial "$TMPD/dur/sched.json")" = true
+
+# --- Nothing stays attached.
 gone_within() { # gone_within SECONDS IDS...
 	local t=$1
 	shift
@@ -95,13 +116,13 @@ gone_within() { # gone_within SECONDS IDS...
 	done
 	return 1
 }
-run_and_catch "$TMPD/run" 1
-wait $pid
+run_and_catch "$TMPD/run" 2
+wait_job $pid 60
 check "after a run, bpftool prog show lists none of its $(wc -w <<<"$ids") programs" gone_within 5 $ids
 run_and_catch "$TMPD/k9" 30
 child=$(pgrep -P $pid)
 kill -KILL $pid
-wait $pid 2>/dev/null
+wait_job $pid 10 2>/dev/null
 check "kill -9 of the collector: its $(wc -w <<<"$ids") programs are gone" gone_within 5 $ids
 # dead: gone, or a zombie waiting for init to reap it
 dead() {
@@ -132,14 +153,34 @@ if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-g
 		| ([.traceEvents[] | select(.ph == "X") | .name] | unique) as $n
 		| $m >= 3 and $x > 100 and ($n | index("running")) != null and ($n | index("lock")) != null' \
 		"$dir/timeline.json")" = true
-	# offcpu.folded carries each off-CPU interval under its state: per state it
-	# sums to sched.json's figure (microseconds, one rounding per line).
+	# offcpu.folded carries each off-CPU interval under its state, as it was
+	# emitted: per state it sums to sched.json's figure (microseconds, one
+	# rounding per line). A wakeup the kernel's tracepoint did not show
+	# (lost.wakeup_missed) is repaired in sched.json alone, at the thread's
+	# next switch-out: its run-queue wait moves from the blocked state to
+	# runnable (docs/collector.md). Then runnable differs by exactly what the
+	# blocked states differ by the other way. Both are the run's own figures:
+	# no allowance for a busy host is needed.
+	folded_us() { awk -v s="[$1]" '{ n = split($1, f, ";"); if (f[n] == s) t += $2 } END { print t + 0 }' "$dir/offcpu.folded"; }
+	sched_us() { jq "[.threads[].${1}_ns] | add / 1000 | floor" "$dir/sched.json"; }
+	lines=$(wc -l <"$dir/offcpu.folded")
+	missed=$(jq '.lost.wakeup_missed' "$dir/sched.json")
+	moved=$(($(sched_us runnable) - $(folded_us runnable)))
 	for st in lock runnable; do
-		folded=$(awk -v s="[$st]" '{ n = split($1, f, ";"); if (f[n] == s) t += $2 } END { print t + 0 }' "$dir/offcpu.folded")
-		want=$(jq "[.threads[].${st}_ns] | add / 1000 | floor" "$dir/sched.json")
-		lines=$(wc -l <"$dir/offcpu.folded")
-		check "offcpu.folded [$st] sums to sched.json ${st}_ns ($folded vs $want us)" near "$folded" "$want" 0.01 "$lines"
+		folded=$(folded_us $st) want=$(sched_us $st)
+		if [ "$missed" -eq 0 ]; then
+			check "offcpu.folded [$st] sums to sched.json ${st}_ns ($folded vs $want us)" near "$folded" "$want" 0 "$lines"
+		elif [ $st = runnable ]; then
+			check "offcpu.folded [$st] + the wait of $missed missed wakeups = sched.json ${st}_ns ($folded + $moved vs $want us)" \
+				ge "$moved" "-$lines"
+		fi
 	done
+	if [ "$missed" -gt 0 ]; then
+		blocked=0
+		for st in lock sleep io disk other; do blocked=$((blocked + $(folded_us $st) - $(sched_us $st))); done
+		check "offcpu.folded: the $moved us of $missed missed wakeups moved from blocked to runnable in sched.json alone ($blocked us)" \
+			near "$blocked" "$moved" 0 $((2 * lines))
+	fi
 	check "offcpu.folded: workers blocked in the futex wait, symbolized" \
 		grep -qE '^worker-[0-9]+;.*futex_wait.*;\[lock\] [0-9]+$' "$dir/offcpu.folded"
 	check "offcpu.folded: user frames symbolized (worker_thread)" grep -q ';worker_thread;' "$dir/offcpu.folded"
@@ -173,27 +214,41 @@ else
 fi
 
 # --- Total switches against perf stat on the same run: the command is held
-# at collectors/gate until perf stat counts it (as scripts/trace does).
+# at collectors/gate until perf stat counts it (as scripts/trace does). Every
+# wait is bounded: a command that cannot start never writes its pid.
 dir=$TMPD/perf
 mkdir -p "$dir" && chown "$RUN_UID:$RUN_GID" "$dir"
 mkfifo -m 666 "$dir/pid.fifo" "$dir/go.fifo"
-trace "$dir" -- "$TOP/collectors/gate" "$dir/pid.fifo" "$dir/go.fifo" -- \
+trace "$dir" -- "$GATE" "$dir/pid.fifo" "$dir/go.fifo" -- \
 	"$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err" &
 st_pid=$!
-read -r gpid <"$dir/pid.fifo"
-"$TOP/collectors/perf-stat" -p "$gpid" -o "$dir/perf-stat.json" --ready "$dir/ready" 2>>"$TMPD/err" &
-ps_pid=$!
-for _ in $(seq 100); do [ -s "$dir/ready" ] && break; sleep 0.1; done
-echo go >"$dir/go.fifo"
-wait $st_pid
-kill -USR1 $ps_pid 2>/dev/null
-wait $ps_pid
+if fifo_line gpid "$dir/pid.fifo" 30 $st_pid; then
+	"$TOP/collectors/perf-stat" -p "$gpid" -o "$dir/perf-stat.json" --ready "$dir/ready" 2>>"$TMPD/err" &
+	ps_pid=$!
+	wait_for 15 test -s "$dir/ready"
+	# (opened read-write: the write never waits for a reader that is gone)
+	exec {go}<>"$dir/go.fifo" && echo go >&"$go" && exec {go}>&-
+	wait_job $st_pid 120
+	kill -USR1 $ps_pid 2>/dev/null
+	wait_job $ps_pid 30
+else
+	wait_job $st_pid 5
+	echo "#   the gate wrote no pid in 30 s (collector exit $?): $(head -c 300 "$TMPD/err")"
+fi
+# perf's counters came on at the gate, after the release: the switches the
+# gate made before (perf-stat.json before_enable, less sched.json's before)
+# were seen by eBPF alone, as in the report's check.
 if [ -s "$dir/perf-stat.json" ]; then
 	perf_cs=$(jq '.events["context-switches"].value' "$dir/perf-stat.json")
-	# perf stat's inherited counters are folded into the parent at the
-	# thread's exit: its switches after that (exit_switches) are ours alone.
-	ours=$(jq '[.threads[] | .nvcsw + .nivcsw - .exit_switches] | add' "$dir/sched.json")
-	check "total switches within 2% of perf stat context-switches ($ours vs $perf_cs)" near "$ours" "$perf_cs" 0.02 3
+	pre=$(jq -n --slurpfile p "$dir/perf-stat.json" --slurpfile s "$dir/sched.json" '
+		($p[0].before_enable // {nvcsw: 0, nivcsw: 0}) as $e | ($s[0].before // {}) as $b
+		| ($e.nvcsw + $e.nivcsw) - (if $b.tid == $s[0].pid then $b.nvcsw + $b.nivcsw else 0 end)
+		| if . < 0 then 0 else . end')
+	# perf stat's inherited counters stop counting a thread when its exit
+	# begins: its switches after that (exit_switches) are ours alone.
+	ours=$(jq '[.threads[] | .nvcsw + .nivcsw - (.exit_switches // 0)] | add' "$dir/sched.json")
+	check "total switches within 2% of perf stat context-switches ($ours - $pre before perf counted vs $perf_cs)" \
+		near "$((ours - pre))" "$perf_cs" 0.02 2
 else
 	not_ok "perf stat beside the collector: no perf-stat.json ($(cat "$dir/ready" 2>/dev/null); $(head -c 300 "$TMPD/err"))"
 fi

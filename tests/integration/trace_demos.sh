@@ -7,6 +7,10 @@
 # 04; the others use --no-perf to keep the suite short.
 . "$(dirname "$0")/../lib.sh"
 need_root "trace end to end"
+# Each trace is bounded (TRACE_TIMEOUT seconds, then SIGTERM: a trace stopped
+# so still writes its report, marked partial).
+TRACE_TIMEOUT=${TRACE_TIMEOUT:-300}
+trace() { timeout -k 10 "$TRACE_TIMEOUT" "$TOP/scripts/trace" "$@"; }
 TRACE=$TOP/scripts/trace
 export BUILD SUDO_UID=65534 SUDO_GID=65534
 scratch
@@ -46,7 +50,7 @@ trace_demo() {
 	shift 2
 	mkdir -p "$out"
 	t0=$SECONDS
-	"$TRACE" "$demo" --quick "$@" --out "$out" >"$out.log" 2>&1
+	trace "$demo" --quick "$@" --out "$out" >"$out.log" 2>&1
 	rc=$?
 	check "trace $demo --quick $*: exit 0 (in $((SECONDS - t0)) s)" test "$rc" -eq 0
 	[ "$rc" -eq 0 ] || tail -5 "$out.log" | sed 's/^/#   /'
@@ -93,7 +97,7 @@ trace_demo 05_thread_overhead no --no-perf
 # --repeat, --cpus, --variants, --no-timeline together.
 out=$SCRATCH/repeat
 mkdir -p "$out"
-"$TRACE" 01 --quick --variants threads-5,serial --repeat 2 --cpus 1 --no-perf --no-timeline \
+trace 01 --quick --variants threads-5,serial --repeat 2 --cpus 1 --no-perf --no-timeline \
 	--out "$out" >"$out.log" 2>&1
 check "trace --repeat 2 --cpus 1: exit 0" test $? -eq 0
 run=$out/01_io_wait/latest
@@ -110,7 +114,7 @@ check "--no-timeline: no timeline.json, and the report says why" \
 # Any command: the same collectors, a generic report.
 out=$SCRATCH/command
 mkdir -p "$out"
-"$TRACE" --no-perf --out "$out" -- sh -c 'sleep 0.1; dd if=/dev/zero of=/dev/null bs=64k count=2000 2>/dev/null' \
+trace --no-perf --out "$out" -- sh -c 'sleep 0.1; dd if=/dev/zero of=/dev/null bs=64k count=2000 2>/dev/null' \
 	>"$out.log" 2>&1
 check "trace -- CMD: exit 0" test $? -eq 0
 run=$out/command/latest
@@ -134,7 +138,7 @@ for ((i = 0; i < 300; i++)); do
 done
 sleep 1
 kill -INT "$pid"
-wait "$pid"
+wait_job "$pid" 120
 rc=$?
 run=$(dirname "$meta")
 check "Ctrl-C: trace exits 130" test "$rc" -eq 130

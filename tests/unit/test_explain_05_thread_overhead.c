@@ -60,8 +60,9 @@ static void curve_against_limit(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_curve(&f, 0, 0, 0), "Speedup over threads-1 (1.41 s), beside the "
-						 "limit's: threads-2 2.0× (limit 2.0×)");
+	assert_claim(explain_curve(&f, 0, 0, 0),
+		     "Speedup over threads-1 (1.41 s), beside what the waits "
+		     "alone allow: threads-2 2.0× (limit 2.0×)");
 	fx_free(&f);
 
 	/* Without threads-1 there is nothing to measure a speedup from. */
@@ -79,15 +80,15 @@ static void efficiency_falls_under_half(void **state)
 
 	(void)state;
 	t = explain_curve(&f, 8, 20, 0.5);
-	assert_claim(t, "Efficiency (limit / wall) fell under 50% at threads-8: 33%");
-	assert_claim(t, "There the kernel shows 400 involuntary switches (2 at threads-1)");
-	assert_no_claim(t, "stayed ≥ 50%");
+	assert_claim(t, "At threads-8 the pool fell under 50% of the speed its waits allow");
+	assert_claim(t, "There its threads were preempted 400 times (2 at threads-1)");
+	assert_no_claim(t, "ran at 50% or more");
 	fx_free(&f);
 
 	t = explain_curve(&f, 0, 0, 0);
 	assert_no_claim(t, "fell under 50%");
-	assert_claim(t, "Efficiency (limit / wall) stayed ≥ 50% from threads-1 through threads-16; "
-			"lowest 91%");
+	assert_claim(t, "Every pool from threads-1 to threads-16 ran at 50% or more of "
+			"the speed its waits allow (the lowest, 91%");
 	fx_free(&f);
 }
 

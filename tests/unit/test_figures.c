@@ -111,8 +111,8 @@ static void noise_named_only_past_what_the_program_explains(void **state)
 	 * others' running time / CPUs */
 	q = fx_variant(&f, "quiet", 1.0, "{\"workers\": 4}");
 	for (int i = 0; i < 4; i++)
-		fx_thread(q, 10 + i, "worker-0", (struct fx_states){.running = 400, .runnable = 500},
-			  1);
+		fx_thread(q, 10 + i, "worker-0",
+			  (struct fx_states){.running = 400, .runnable = 500}, 1);
 	/* busy: the program used a fraction of a CPU, yet its service threads
 	 * waited seconds for one */
 	b = fx_variant(&f, "busy", 1.0, "{\"workers\": 2}");

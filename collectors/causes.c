@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Why threads waited, the user half (causes.h). A futex word is named from
+ * its process's memory map, read when the kernel half first sees the word
+ * (the waiter has just returned, so the process lives); the text is kept per
+ * process, so words seen later still find their mapping after the process
+ * is gone. State changes become intervals for the critical path.
+ */
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "causes.h"
+#include "critpath.h"
+#include "futex_names.h"
+#include "sched_json.h"
+#include "syscall_names.h"
+
+const char *const waker_kind_names[] = {
+    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
+    [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
+    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
+};
+
+/* include/linux/interrupt.h, in vector order. */
+const char *softirq_name(uint32_t vec)
+{
+	static const char *const names[] = {"hi",	"timer",   "net_tx", "net_rx",	"block",
+					    "irq_poll", "tasklet", "sched",  "hrtimer", "rcu"};
+
+	return vec < sizeof(names) / sizeof(names[0]) ? names[vec] : "unknown";
+}
+
+struct proc_maps {
+	uint32_t pid;
+	char *maps;
+};
+
+struct open_state {
+	uint32_t tid;
+	uint8_t state, waker_kind;
+	uint32_t waker;
+	uint64_t start;
+};
+
+struct causes {
+	struct futex_namer *fn;
+	struct proc_maps *procs;
+	size_t nprocs;
+	bool keep;
+	struct cp_interval *iv;
+	size_t niv, cap;
+	void *open; /* tsearch tree of struct open_state */
+	uint64_t window_ns;
+	uint32_t window_tid;
+};
+
+struct causes *causes_new(bool keep_intervals)
+{
+	struct causes *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->fn = futex_namer_new())) {
+		fprintf(stderr, "schedtrace: causes: out of memory\n");
+		free(c);
+		return NULL;
+	}
+	c->keep = keep_intervals;
+	return c;
+}
+
+void causes_free(struct causes *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nprocs; i++)
+		free(c->procs[i].maps);
+	free(c->procs);
+	free(c->iv);
+	tdestroy(c->open, free);
+	futex_namer_free(c->fn);
+	free(c);
+}
+
+uint64_t causes_window_ns(const struct causes *c)
+{
+	return c ? c->window_ns : 0;
+}
+
+static struct proc_maps *find_proc(struct causes *c, uint32_t pid)
+{
+	for (size_t i = 0; i < c->nprocs; i++)
+		if (c->procs[i].pid == pid)
+			return &c->procs[i];
+	return NULL;
+}
+
+/* A new word: (re)read the process's map now, while it lives. */
+static void note_futex(struct causes *c, uint32_t pid)
+{
+	struct proc_maps *p = find_proc(c, pid);
+	char *maps = futex_read_maps((pid_t)pid);
+
+	if (!maps)
+		return; /* gone already: the last text read stays */
+	if (!p) {
+		struct proc_maps *np = realloc(c->procs, (c->nprocs + 1) * sizeof(*np));
+
+		if (!np) {
+			free(maps);
+			return;
+		}
+		c->procs = np;
+		p = &c->procs[c->nprocs++];
+		p->pid = pid;
+		p->maps = NULL;
+	}
+	free(p->maps);
+	p->maps = maps;
+}
+
+static int cmp_open(const void *a, const void *b)
+{
+	uint32_t x = ((const struct open_state *)a)->tid, y = ((const struct open_state *)b)->tid;
+
+	return x < y ? -1 : x > y;
+}
+
+static void push_interval(struct causes *c, const struct open_state *s, uint64_t end)
+{
+	if (s->state >= NR_STATES || end <= s->start)
+		return;
+	if (c->niv == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 4096;
+		struct cp_interval *n = realloc(c->iv, nc * sizeof(*n));
+
+		if (!n)
+			return;
+		c->iv = n;
+		c->cap = nc;
+	}
+	c->iv[c->niv++] =
+	    (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind, s->waker};
+}
+
+static void state_event(struct causes *c, const struct st_event *e)
+{
+	struct open_state key = {.tid = e->tid}, *s, **found;
+
+	found = tfind(&key, &c->open, cmp_open);
+	if (found) {
+		s = *found;
+		push_interval(c, s, e->ts);
+	} else {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return;
+		s->tid = e->tid;
+		if (!tsearch(s, &c->open, cmp_open)) {
+			free(s);
+			return;
+		}
+	}
+	s->state = e->state; /* ST_EXITED: closed, never pushed */
+	s->start = e->ts;
+	s->waker_kind = e->waker_kind;
+	s->waker = e->ppid;
+}
+
+void causes_event(struct causes *c, const struct st_event *e)
+{
+	if (!c)
+		return;
+	switch (e->type) {
+	case EV_STATE:
+		if (c->keep)
+			state_event(c, e);
+		break;
+	case EV_FUTEX:
+		note_futex(c, e->pid);
+		break;
+	case EV_WINDOW:
+		c->window_ns = e->ts;
+		c->window_tid = e->tid;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The traced threads, by tid, as the map holds them at the end. */
+struct thread_row {
+	uint32_t tid, pid;
+	uint64_t clear_child_tid, first_ns;
+	char comm[TASK_COMM_LEN + 1];
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	uint32_t x = ((const struct thread_row *)a)->tid, y = ((const struct thread_row *)b)->tid;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct thread_row *read_threads(int threads_fd, size_t *n)
+{
+	struct thread_row *rows = NULL;
+	size_t cap = 0;
+	__u32 key, next, *prev = NULL;
+
+	*n = 0;
+	while (!bpf_map_get_next_key(threads_fd, prev, &next)) {
+		struct st_thread t;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(threads_fd, &key, &t))
+			continue;
+		if (*n == cap) {
+			struct thread_row *nr;
+
+			cap = cap ? cap * 2 : 64;
+			nr = realloc(rows, cap * sizeof(*nr));
+			if (!nr)
+				break;
+			rows = nr;
+		}
+		rows[*n].tid = key;
+		rows[*n].pid = t.pid;
+		rows[*n].clear_child_tid = t.clear_child_tid;
+		rows[*n].first_ns = t.first_ns;
+		memcpy(rows[*n].comm, t.comm, TASK_COMM_LEN);
+		rows[*n].comm[TASK_COMM_LEN] = '\0';
+		(*n)++;
+	}
+	if (*n)
+		qsort(rows, *n, sizeof(*rows), cmp_row);
+	return rows;
+}
+
+static const struct thread_row *row_of(const struct thread_row *rows, size_t n, uint32_t tid)
+{
+	struct thread_row key = {.tid = tid};
+
+	return n ? bsearch(&key, rows, n, sizeof(*rows), cmp_row) : NULL;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t addr,
+			 int threads_fd)
+{
+	struct futex_name name = {};
+	struct proc_maps *p = c ? find_proc(c, pid) : NULL;
+	struct thread_row *rows;
+	json_t *joins = json_array();
+	size_t n;
+
+	if (p && p->maps)
+		futex_name_from_maps(c->fn, p->maps, NULL, addr, &name);
+	json_object_set_new(entry, "object", str_or_null(name.object));
+	json_object_set_new(entry, "symbol", str_or_null(name.symbol));
+	/* 0 without a symbol: readers take the offset as a number. */
+	json_object_set_new(entry, "symbol_offset", json_integer((json_int_t)name.symbol_offset));
+	/* A thread's clear_child_tid word: waiting on it is joining that thread. */
+	rows = read_threads(threads_fd, &n);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].pid == pid && rows[i].clear_child_tid == addr)
+			json_array_append_new(joins, json_integer(rows[i].tid));
+	free(rows);
+	/* glibc reuses a finished thread's stack: the latest thread owns the word. */
+	json_object_set(entry, "join_tid",
+			json_array_size(joins) ? json_array_get(joins, json_array_size(joins) - 1)
+					       : json_null());
+	if (json_array_size(joins) > 1)
+		json_object_set(entry, "join_tids", joins);
+	json_decref(joins);
+}
+
+static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
+			  const struct thread_row *rows, size_t n)
+{
+	const char *kind =
+	    k->waker_kind < NR_WAKER_KINDS ? waker_kind_names[k->waker_kind] : "unknown";
+	json_t *o = json_pack("{s:s}", "kind", kind);
+	char comm[TASK_COMM_LEN + 1];
+
+	switch (k->waker_kind) {
+	case WK_THREAD:
+	case WK_PROCESS:
+	case WK_KTHREAD: {
+		const struct thread_row *r = row_of(rows, n, k->waker);
+
+		memcpy(comm, w->waker_comm, TASK_COMM_LEN);
+		comm[TASK_COMM_LEN] = '\0';
+		json_object_set_new(o, "tid", json_integer(k->waker));
+		json_object_set_new(o, "pid", json_integer(r ? r->pid : w->waker_pid));
+		json_object_set_new(o, "comm", json_string(r ? r->comm : comm));
+		break;
+	}
+	case WK_SOFTIRQ:
+		json_object_set_new(o, "softirq", json_string(softirq_name(k->waker)));
+		break;
+	case WK_HARDIRQ:
+		json_object_set_new(o, "irq",
+				    json_string(k->waker == HARDIRQ_TIMER ? "timer" : "device"));
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd)
+{
+	struct st_wake_key k, nk, *pk = NULL;
+	struct st_wake *w = malloc(sizeof(*w));
+	json_t *arr = json_array();
+	struct thread_row *rows;
+	size_t n;
+
+	(void)c;
+	if (!w)
+		return arr;
+	rows = read_threads(threads_fd, &n);
+	while (!bpf_map_get_next_key(wakes_fd, pk, &nk)) {
+		const struct thread_row *wakee;
+		json_t *wait, *hist = json_array();
+		char addr[32];
+
+		k = nk;
+		pk = &k;
+		if (bpf_map_lookup_elem(wakes_fd, &k, w) || !w->count)
+			continue;
+		wakee = row_of(rows, n, k.wakee);
+		wait = json_pack("{s:s}", "state",
+				 k.wait_state < NR_STATES ? state_names[k.wait_state] : "other");
+		if (k.sys_nr != NO_SYSCALL) {
+			const char *sn = syscall_name(k.sys_nr);
+
+			json_object_set_new(wait, "syscall", sn ? json_string(sn) : json_null());
+		}
+		if (k.futex_uaddr) {
+			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k.futex_uaddr);
+			json_object_set_new(wait, "futex", json_string(addr));
+		}
+		for (int s = 0; s < WAKE_SLOTS; s++)
+			if (w->slots[s])
+				json_array_append_new(
+				    hist, json_pack("{s:I,s:I,s:I}", "lo_ns",
+						    (json_int_t)(s ? 1ULL << s : 0), "hi_ns",
+						    (json_int_t)(1ULL << (s + 1)), "count",
+						    (json_int_t)w->slots[s]));
+		json_array_append_new(
+		    arr, json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:o}", "waker",
+				   waker_json(&k, w, rows, n), "wakee", "tid", (json_int_t)k.wakee,
+				   "pid", (json_int_t)(wakee ? wakee->pid : 0), "comm",
+				   wakee ? wakee->comm : "", "wait", wait, "count",
+				   (json_int_t)w->count, "blocked_ns", (json_int_t)w->blocked_ns,
+				   "max_ns", (json_int_t)w->max_ns, "hist", hist));
+	}
+	free(rows);
+	free(w);
+	return arr;
+}
+
+static struct causes *close_c;
+static uint64_t close_end;
+
+static void close_open(const void *node, VISIT which, int depth)
+{
+	(void)depth;
+	if (which == postorder || which == leaf)
+		push_interval(close_c, *(struct open_state *const *)node, close_end);
+}
+
+json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t start_ns,
+				  uint64_t end_ns)
+{
+	struct cp_path p;
+	struct thread_row *rows;
+	json_t *o, *by, *segs;
+	size_t n, nsegs = 0;
+	uint64_t totals[64][NR_STATES] = {{0}};
+	uint32_t tids[64];
+	size_t ntids = 0;
+
+	if (!c || !c->keep)
+		return json_null();
+	close_c = c;
+	close_end = end_ns;
+	twalk(c->open, close_open);
+	tdestroy(c->open, free);
+	c->open = NULL;
+	if (critpath_compute(c->iv, c->niv, start_ns, end_ns, &p))
+		return json_null();
+	rows = read_threads(threads_fd, &n);
+	segs = json_array();
+	for (size_t i = 0; i < p.n; i++) {
+		const struct cp_segment *s = &p.seg[i];
+		size_t t;
+
+		for (t = 0; t < ntids && tids[t] != s->tid; t++)
+			;
+		if (t == ntids && ntids < 64)
+			tids[ntids++] = s->tid;
+		if (t < 64)
+			totals[t][s->state] += s->end - s->start;
+		if (nsegs++ < 4000)
+			json_array_append_new(
+			    segs,
+			    json_pack("{s:I,s:s,s:I,s:I,s:s}", "tid", (json_int_t)s->tid, "state",
+				      state_names[s->state], "start_ns", (json_int_t)s->start,
+				      "end_ns", (json_int_t)s->end, "via",
+				      waker_kind_names[s->via_kind < NR_WAKER_KINDS ? s->via_kind
+										    : WK_NONE]));
+	}
+	by = json_array();
+	for (size_t t = 0; t < ntids; t++) {
+		const struct thread_row *r = row_of(rows, n, tids[t]);
+
+		for (int st = 0; st < NR_STATES; st++)
+			if (totals[t][st])
+				json_array_append_new(by, json_pack("{s:I,s:s,s:s,s:I}", "tid",
+								    (json_int_t)tids[t], "comm",
+								    r ? r->comm : "", "state",
+								    state_names[st], "ns",
+								    (json_int_t)totals[t][st]));
+	}
+	o = json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:b}", "start_ns", (json_int_t)p.start_ns, "end_ns",
+		      (json_int_t)p.end_ns, "end_tid", (json_int_t)p.end_tid, "covered_ns",
+		      (json_int_t)p.covered_ns, "by", by, "segments", segs, "segments_truncated",
+		      nsegs > 4000);
+	free(rows);
+	critpath_free(&p);
+	return o;
+}

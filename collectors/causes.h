@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Why threads waited (issue 9), the user half: futex words named while their
+ * process lives, the state intervals the critical path walks, and the
+ * sched.json parts: futex names and joins, wakes[], critical_path
+ * (docs/formats.md).
+ */
+#ifndef CAUSES_H
+#define CAUSES_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "schedtrace.h"
+
+struct causes;
+
+/* keep_intervals: store state intervals for the critical path (--timeline). */
+struct causes *causes_new(bool keep_intervals);
+void causes_free(struct causes *c);
+
+/* An event from the ring buffer: EV_STATE, EV_FUTEX and EV_WINDOW matter here. */
+void causes_event(struct causes *c, const struct st_event *e);
+
+/* When the command's window opened (its exec), 0 if never seen. */
+uint64_t causes_window_ns(const struct causes *c);
+
+/*
+ * Adds object, symbol, symbol_offset, join_tid (and join_tids when the word
+ * served several threads in turn) to a sched.json futex entry.
+ */
+void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t addr,
+			 int threads_fd);
+
+/* sched.json wakes[]: one entry per (waker, wakee, wait). */
+json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd);
+
+/* sched.json critical_path, or JSON null without intervals (no --timeline). */
+json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t start_ns,
+				  uint64_t end_ns);
+
+/* Names of enum st_waker_kind, and of the kernel's softirq vectors. */
+extern const char *const waker_kind_names[];
+const char *softirq_name(uint32_t vec);
+
+#endif

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The critical path walk (critpath.h). Pure: intervals in, segments out,
+ * so it is tested on hand-made schedules (tests/unit/test_critpath.c).
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "critpath.h"
+#include "schedtrace.h"
+
+/* A thread's intervals: iv[first, first + n), sorted by start. */
+struct cp_thread {
+	uint32_t tid;
+	size_t first, n;
+};
+
+static int cmp_interval(const void *a, const void *b)
+{
+	const struct cp_interval *x = a, *y = b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static const struct cp_thread *find_thread(const struct cp_thread *th, size_t nth, uint32_t tid)
+{
+	size_t lo = 0, hi = nth;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (th[mid].tid == tid)
+			return &th[mid];
+		if (th[mid].tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The interval of th holding the instant just before t: start < t <= end. */
+static long interval_at(const struct cp_interval *iv, const struct cp_thread *th, uint64_t t)
+{
+	size_t lo = 0, hi = th->n;
+
+	while (lo < hi) { /* first interval with start >= t */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (iv[th->first + mid].start < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -1;
+	lo--;
+	return iv[th->first + lo].end >= t ? (long)(th->first + lo) : -1;
+}
+
+static int push(struct cp_path *p, size_t *cap, uint32_t tid, uint8_t state, uint8_t via_kind,
+		uint32_t via, uint64_t start, uint64_t end)
+{
+	struct cp_segment *s;
+
+	if (end <= start)
+		return 0;
+	/* Walking backwards: extend the last piece when it continues this one. */
+	if (p->n) {
+		s = &p->seg[p->n - 1];
+		if (s->tid == tid && s->state == state && s->via_kind == via_kind &&
+		    s->via == via && s->start == end) {
+			s->start = start;
+			p->covered_ns += end - start;
+			return 0;
+		}
+	}
+	if (p->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		struct cp_segment *ns = realloc(p->seg, nc * sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		p->seg = ns;
+		*cap = nc;
+	}
+	p->seg[p->n++] = (struct cp_segment){start, end, tid, state, via_kind, via};
+	p->covered_ns += end - start;
+	return 0;
+}
+
+static bool blocked(uint8_t state)
+{
+	return state != ST_RUNNING && state != ST_RUNNABLE;
+}
+
+int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, uint64_t window_end,
+		     struct cp_path *out)
+{
+	struct cp_thread *th = NULL;
+	const struct cp_thread *cur;
+	size_t nth = 0, cap = 0, steps = 0, max_steps = 4 * n + 16;
+	unsigned int jumps_here = 0;
+	uint64_t t = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return -1;
+	qsort(iv, n, sizeof(*iv), cmp_interval);
+	th = calloc(n, sizeof(*th));
+	if (!th)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!nth || th[nth - 1].tid != iv[i].tid)
+			th[nth++] = (struct cp_thread){iv[i].tid, i, 0};
+		th[nth - 1].n++;
+	}
+	/* Start from the thread that ended last (the earliest tid on a tie: the command's). */
+	cur = &th[0];
+	for (size_t k = 0; k < nth; k++) {
+		const struct cp_interval *last = &iv[th[k].first + th[k].n - 1];
+		uint64_t e = last->end < window_end ? last->end : window_end;
+
+		/* On a tie (threads alive at the end), one not blocked then. */
+		if (e > t || (e == t && !blocked(last->state) &&
+			      blocked(iv[cur->first + cur->n - 1].state))) {
+			t = e;
+			cur = &th[k];
+		}
+	}
+	out->start_ns = window_start;
+	out->end_ns = window_end;
+	out->end_tid = cur->tid;
+
+	while (t > window_start && steps++ < max_steps) {
+		long i = interval_at(iv, cur, t);
+		const struct cp_interval *I, *next;
+		uint64_t s;
+
+		if (i < 0)
+			break; /* the thread did not exist yet: nothing recorded before */
+		I = &iv[i];
+		s = I->start > window_start ? I->start : window_start;
+		if (!blocked(I->state)) {
+			if (push(out, &cap, cur->tid, I->state, WK_NONE, 0, s, t))
+				goto fail;
+			t = s;
+			jumps_here = 0;
+			/* A new thread: the path goes on in the thread that created it. */
+			if ((size_t)i == cur->first && I->waker_kind == WK_FORK) {
+				const struct cp_thread *parent = find_thread(th, nth, I->waker);
+
+				if (parent && parent != cur)
+					cur = parent;
+			}
+			continue;
+		}
+		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
+		if (next && t == I->end && next->waker_kind == WK_THREAD &&
+		    next->waker != cur->tid && jumps_here < 16) {
+			const struct cp_thread *w = find_thread(th, nth, next->waker);
+
+			if (w && interval_at(iv, w, t) >= 0) {
+				cur = w; /* the path moves to the waker, at the moment it woke us */
+				jumps_here++;
+				continue;
+			}
+			/*
+			 * A thread's exit wakes its joiner after the exit
+			 * tracepoint ended its last interval: the path goes on
+			 * from that end, the gap being the joiner's wait.
+			 */
+			if (w && iv[w->first + w->n - 1].end < t &&
+			    iv[w->first + w->n - 1].end > I->start) {
+				uint64_t e = iv[w->first + w->n - 1].end;
+
+				if (push(out, &cap, cur->tid, I->state, WK_THREAD, w->tid, e, t))
+					goto fail;
+				t = e;
+				cur = w;
+				jumps_here = 0;
+				continue;
+			}
+		}
+		/* Ended by a context, or by no one seen: the wait itself is on the path. */
+		if (push(out, &cap, cur->tid, I->state, next ? next->waker_kind : WK_NONE,
+			 next ? next->waker : 0, s, t))
+			goto fail;
+		t = s;
+		jumps_here = 0;
+	}
+	/* Collected backwards: put them in time order. */
+	for (size_t a = 0, b = out->n ? out->n - 1 : 0; a < b; a++, b--) {
+		struct cp_segment tmp = out->seg[a];
+
+		out->seg[a] = out->seg[b];
+		out->seg[b] = tmp;
+	}
+	free(th);
+	return 0;
+fail:
+	free(th);
+	critpath_free(out);
+	return -1;
+}
+
+void critpath_free(struct cp_path *p)
+{
+	free(p->seg);
+	p->seg = NULL;
+	p->n = 0;
+}
+
+uint64_t critpath_time(const struct cp_path *p, uint32_t tid, int state)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (p->seg[i].tid == tid && (state < 0 || p->seg[i].state == state))
+			sum += p->seg[i].end - p->seg[i].start;
+	return sum;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The critical path of a run, from its threads' state intervals and the wake
+ * edges between them (docs/collector.md): from the end of the last thread,
+ * walk back; while the thread on the path was running or runnable it stays
+ * on the path; a blocked interval ended by another traced thread moves the
+ * path to that thread at the moment it woke this one; a blocked interval
+ * ended by a context (timer, interrupt, another process) stays on the path
+ * as that wait. A new thread's path continues in the thread that created it.
+ */
+#ifndef CRITPATH_H
+#define CRITPATH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One state interval [start, end) of a thread. */
+struct cp_interval {
+	uint64_t start, end;
+	uint32_t tid;
+	uint8_t state;	    /* enum st_thread_state */
+	uint8_t waker_kind; /* runnable after a wakeup or a fork: enum st_waker_kind */
+	uint32_t waker;	    /* the waker's id (a tid for WK_THREAD and WK_FORK) */
+};
+
+/* A piece of the path: tid in state over [start, end); via: who ended a wait charged here. */
+struct cp_segment {
+	uint64_t start, end;
+	uint32_t tid;
+	uint8_t state;
+	uint8_t via_kind;
+	uint32_t via;
+};
+
+struct cp_path {
+	struct cp_segment *seg; /* in time order, adjacent equal pieces merged */
+	size_t n;
+	uint64_t start_ns, end_ns; /* the window walked */
+	uint64_t covered_ns;	   /* time the path accounts for (end - start when complete) */
+	uint32_t end_tid;	   /* the thread the walk began from (ended last) */
+};
+
+/*
+ * Computes the path over [window_start, window_end). iv: every interval of
+ * every thread, in any order (sorted in place). Returns 0, or -1 (no
+ * memory, no interval).
+ */
+int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, uint64_t window_end,
+		     struct cp_path *out);
+void critpath_free(struct cp_path *p);
+
+/* The path's time for tid in state (any state: state < 0). */
+uint64_t critpath_time(const struct cp_path *p, uint32_t tid, int state);
+
+#endif

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 07_costs: what concurrency costs. The seed chapter's "costs you must
+ * internalize", each measured (demos/common/costs.h):
+ *   switch   a context switch between two threads vs two processes, over a
+ *            pipe and a futex, on one CPU and across two
+ *   startup  pthread_create + join vs fork + wait vs posix_spawn of /bin/true
+ *   ipc      moving 64 MiB from one process to another through a pipe vs
+ *            shared memory, with and without an encode/decode step
+ *   cow      fork of a process holding 256 MiB, the child reading all of it vs
+ *            writing all of it: copy-on-write page faults, time and memory
+ * One variant per cost; without --variant all four run and are summed up. */
+#include "cli.h"
+#include "clock.h"
+#include "costs.h"
+#include "result.h"
+#include "threads.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEMO "07_costs"
+
+static const char *const variants[] = {"switch", "startup", "ipc", "cow", NULL};
+
+static int (*const run_family[])(const struct costs_params *,
+				 json_t *) = {costs_switch, costs_startup, costs_ipc, costs_cow};
+
+static const char *const headings[] = {
+    "a context switch: ping-pong between two threads or two processes",
+    "start-up: start one, wait for its end",
+    "moving data from one process to another",
+    "memory duplication: fork of a process holding a large buffer",
+};
+
+static void usage(void)
+{
+	printf("Usage: %s [--variant V] [--quick] [--round-trips N] [--starts N]\n"
+	       "          [--ipc-mib N] [--chunk-kib N] [--cow-mib N] [--spawn PROG]\n"
+	       "          [--json FILE] [--list-variants] [--help]\n"
+	       "\n"
+	       "What concurrency costs, measured:\n"
+	       "  switch   a context switch: two threads vs two processes handing a token\n"
+	       "           back and forth over a pipe and over a futex, both on one CPU and\n"
+	       "           on two CPUs (sched_setaffinity): us per round trip and per switch\n"
+	       "  startup  pthread_create + join vs fork + wait vs posix_spawn of a small\n"
+	       "           program: us each\n"
+	       "  ipc      moving IPC-MIB from one process to another through a pipe vs\n"
+	       "           shared memory, with and without an encode/decode step: MiB/s and\n"
+	       "           CPU time per MiB\n"
+	       "  cow      fork of a process holding COW-MIB, the child reading all of it vs\n"
+	       "           writing all of it: copy-on-write page faults, time and RSS\n"
+	       "Without --variant all four run, then a summary.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --variant V        run one cost family\n"
+	       "  --quick            small sizes: 2000 round trips, 100 starts, 8 MiB, 32 MiB\n"
+	       "  --round-trips N    round trips per ping-pong (default 20000, 10..10000000)\n"
+	       "  --starts N         starts per start-up mechanism (default 1000, 1..100000)\n"
+	       "  --ipc-mib N        MiB moved per IPC mechanism (default 64, 1..4096)\n"
+	       "  --chunk-kib N      KiB per write / shared-memory slot (default 64, 4..4096)\n"
+	       "  --cow-mib N        MiB the forking process holds (default 256, 1..16384)\n"
+	       "  --spawn PROG       the program posix_spawn runs (default /bin/true)\n"
+	       "  --json FILE        write the result as JSON (docs/formats.md)\n"
+	       "  --list-variants    print the variant names, one per line\n"
+	       "  --help             this text\n"
+	       "\n"
+	       "Examples:\n"
+	       "  %s --quick                   # all four costs, small sizes\n"
+	       "  %s --variant cow --cow-mib 1024 --json cow.json\n",
+	       cli_prog, cli_prog, cli_prog);
+}
+
+static json_t *run_variant(const struct costs_params *p, int v)
+{
+	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res);
+	json_t *costs = json_array();
+	struct thread_record *main_rec;
+	uint64_t start;
+	int err;
+
+	if (!costs)
+		abort();
+	json_set_int(par, "round_trips", (long long)p->round_trips);
+	json_set_int(par, "starts", p->starts);
+	json_set_int(par, "ipc_mib", (long long)(p->ipc_bytes / MIB));
+	json_set_int(par, "chunk_kib", (long long)(p->chunk / 1024));
+	json_set_int(par, "cow_mib", (long long)(p->cow_bytes / MIB));
+	json_set_str(par, "spawn", p->spawn_prog);
+	json_set_new(par, "quick", json_boolean(p->quick));
+	threads_reset();
+	printf("%s %s: %s\n", DEMO, variants[v], headings[v]);
+	fflush(stdout);
+	main_rec = thread_begin("main");
+	start = now_ns();
+	err = run_family[v](p, costs);
+	result_set_wall(res, start, now_ns());
+	thread_end(main_rec);
+	json_set_new(res, "costs", costs);
+	result_add_threads(res);
+	if (err) {
+		fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
+		json_decref(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* The "costs" entry @name of the run of variant @v in @set, or NULL. */
+static const json_t *cost(const json_t *set, const char *variant, const char *name)
+{
+	const json_t *runs = json_object_get(set, "runs"), *r, *e;
+	size_t i, k;
+
+	json_array_foreach(runs, i, r)
+	{
+		if (strcmp(json_string_value(json_object_get(r, "variant")), variant))
+			continue;
+		json_array_foreach(
+		    json_object_get(r, "costs"), k,
+		    e) if (!strcmp(json_string_value(json_object_get(e, "name")), name)) return e;
+	}
+	return NULL;
+}
+
+static double num(const json_t *e, const char *key)
+{
+	const json_t *x = json_object_get(e, key);
+
+	return json_is_number(x) ? json_number_value(x) : -1;
+}
+
+/* The seed-style result line and the shape each cost must have. */
+static void summary(const json_t *set)
+{
+	const json_t *ts = cost(set, "switch", "threads-pipe-same"),
+		     *ps = cost(set, "switch", "processes-pipe-same");
+	const json_t *th = cost(set, "startup", "thread"), *fk = cost(set, "startup", "fork"),
+		     *sp = cost(set, "startup", "spawn");
+	const json_t *pi = cost(set, "ipc", "pipe"), *sh = cost(set, "ipc", "shm"),
+		     *pe = cost(set, "ipc", "pipe+encode");
+	const json_t *rd = cost(set, "cow", "read"), *wr = cost(set, "cow", "write");
+	const char *same[] = {"threads-pipe-same", "processes-pipe-same", "threads-futex-same",
+			      "processes-futex-same"};
+	bool two_per_rt = true;
+
+	printf("\nResults: switch %.1f us (threads) vs %.1f us (processes); start %.0f us "
+	       "(thread) vs %.0f us (fork) vs %.0f us (spawn);\n"
+	       "         %.0f MiB/s (pipe) vs %.0f MiB/s (shm) vs %.0f MiB/s (pipe + encode); "
+	       "fork then write %ld page faults vs read %ld\n",
+	       num(ts, "switch_ns") / 1e3, num(ps, "switch_ns") / 1e3,
+	       num(json_object_get(th, "durations"), "p50") / 1e3,
+	       num(json_object_get(fk, "durations"), "p50") / 1e3,
+	       num(json_object_get(sp, "durations"), "p50") / 1e3, num(pi, "mib_per_s"),
+	       num(sh, "mib_per_s"), num(pe, "mib_per_s"), (long)num(wr, "minflt"),
+	       (long)num(rd, "minflt"));
+	/* On one CPU every round trip needs two switches: a gives the CPU to b
+	 * and b gives it back. */
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		if (num(cost(set, "switch", same[i]), "switches_per_rt") < 1.98)
+			two_per_rt = false;
+	printf("shape: one CPU, two switches per round trip: %s; a thread starts faster than "
+	       "a process: %s;\n"
+	       "       every byte arrived: %s; writing after fork copies every page: %s\n",
+	       two_per_rt ? "yes" : "NO",
+	       num(json_object_get(th, "durations"), "p50") <
+		       num(json_object_get(fk, "durations"), "p50")
+		   ? "yes"
+		   : "NO",
+	       json_is_true(json_object_get(pi, "intact")) &&
+		       json_is_true(json_object_get(sh, "intact"))
+		   ? "yes"
+		   : "NO",
+	       num(wr, "minflt") >= num(wr, "pages") && num(rd, "minflt") < num(rd, "pages") / 100
+		   ? "yes"
+		   : "NO");
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_RT = 256, OPT_STARTS, OPT_IPC, OPT_CHUNK, OPT_COW, OPT_SPAWN };
+	static const struct option opts[] = {
+	    CLI_COMMON_OPTIONS,
+	    {"round-trips", required_argument, NULL, OPT_RT},
+	    {"starts", required_argument, NULL, OPT_STARTS},
+	    {"ipc-mib", required_argument, NULL, OPT_IPC},
+	    {"chunk-kib", required_argument, NULL, OPT_CHUNK},
+	    {"cow-mib", required_argument, NULL, OPT_COW},
+	    {"spawn", required_argument, NULL, OPT_SPAWN},
+	    {NULL, 0, NULL, 0},
+	};
+	struct demo_opts o = {0};
+	struct costs_params p = {.spawn_prog = "/bin/true"};
+	long long rt = -1, starts = -1, ipc = -1, chunk = 64, cow = -1;
+	json_t *set = NULL;
+	int only, c, rc = 0;
+
+	cli_prog = DEMO;
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, &o, usage))
+			continue;
+		switch (c) {
+		case OPT_RT:
+			rt = cli_int("--round-trips", optarg, 10, 10000000);
+			break;
+		case OPT_STARTS:
+			starts = cli_int("--starts", optarg, 1, 100000);
+			break;
+		case OPT_IPC:
+			ipc = cli_int("--ipc-mib", optarg, 1, 4096);
+			break;
+		case OPT_CHUNK:
+			chunk = cli_int("--chunk-kib", optarg, 4, 4096);
+			break;
+		case OPT_COW:
+			cow = cli_int("--cow-mib", optarg, 1, 16384);
+			break;
+		case OPT_SPAWN:
+			p.spawn_prog = optarg;
+			break;
+		default:
+			cli_die("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		cli_die("unexpected argument '%s'", argv[optind]);
+	only = cli_variant(&o, variants);
+	if (p.spawn_prog[0] != '/' || access(p.spawn_prog, X_OK))
+		cli_die("--spawn: '%s' is not an executable given by its absolute path",
+			p.spawn_prog);
+	p.quick = o.quick;
+	p.round_trips = (uint64_t)(rt >= 0 ? rt : o.quick ? 2000 : 20000);
+	p.starts = (unsigned int)(starts >= 0 ? starts : o.quick ? 100 : 1000);
+	p.ipc_bytes = (uint64_t)(ipc >= 0 ? ipc : o.quick ? 8 : 64) * MIB;
+	p.chunk = (uint64_t)chunk * 1024;
+	p.cow_bytes = (uint64_t)(cow >= 0 ? cow : o.quick ? 32 : 256) * MIB;
+
+	/* main, and two threads or processes per mechanism at most. */
+	if (threads_init(64))
+		return 1;
+	if (only >= 0) {
+		json_t *res = run_variant(&p, only);
+
+		return res ? result_finish(res, o.json) : 1;
+	}
+	set = result_new_set(DEMO);
+	for (int v = 0; variants[v]; v++) {
+		json_t *res = run_variant(&p, v);
+
+		if (!res) {
+			json_decref(set);
+			return 1;
+		}
+		result_add_run(set, res);
+	}
+	summary(set);
+	rc = result_finish(set, o.json);
+	return rc;
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "costs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const json_t *cost_entry(const struct run *r, const char *name)
+{
+	const json_t *costs = r && r->demo ? json_object_get(r->demo->root, "costs") : NULL, *e;
+	size_t i;
+
+	json_array_foreach(costs, i, e)
+	{
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		if (n && !strcmp(n, name) && !json_object_get(e, "skipped"))
+			return e;
+	}
+	return NULL;
+}
+
+double cost_num(const json_t *e, const char *path, double dflt)
+{
+	char key[64];
+
+	while (e && *path) {
+		size_t n = strcspn(path, ".");
+
+		snprintf(key, sizeof(key), "%.*s", (int)n, path);
+		e = json_is_object(e) ? json_object_get(e, key) : NULL;
+		path += n + (path[n] == '.');
+	}
+	return json_is_number(e) ? json_number_value(e) : dflt;
+}
+
+const char *cost_str(const json_t *e, const char *key)
+{
+	const char *s = json_string_value(json_object_get(e, key));
+
+	return s ? s : "?";
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* 07_costs's demo.json "costs" entries (docs/demos/07_costs.md), read in one
+ * place for its explainer and its lesson chart. */
+#ifndef SCHEDLAB_REPORT_COSTS_H
+#define SCHEDLAB_REPORT_COSTS_H
+
+#include <jansson.h>
+
+#include "runset.h"
+
+/* The entry named @name of run @r ("threads-pipe-same", "fork", "shm",
+ * "write"), or NULL when absent or skipped (the cross-CPU ping-pong on one CPU). */
+const json_t *cost_entry(const struct run *r, const char *name);
+/* A number in @e by a dotted path ("durations.p50"), or @dflt. */
+double cost_num(const json_t *e, const char *path, double dflt);
+/* A string field of @e, or "?". */
+const char *cost_str(const json_t *e, const char *key);
+
+#endif

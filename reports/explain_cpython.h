@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Real CPython beside its C model: the GIL of a CPython process, named from
+ * its futex words (cpython.h), measured the same way as the model's lock, and
+ * the sentences that compare the two. Used by the demos' explainers (02's
+ * threads-gil against py-threads, the convoy variants) and by the generic
+ * explainer for any traced python3 command. docs/cpython.md. */
+#ifndef SCHEDLAB_EXPLAIN_CPYTHON_H
+#define SCHEDLAB_EXPLAIN_CPYTHON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "explain.h"
+
+/* A claim of contention on the GIL needs the waits on its words to be at
+ * least this share of the waiting threads' lifetime. */
+#define GIL_CONTENDED_SHARE 0.10
+
+/* The GIL as one run shows it: from the futex words named the GIL's (the
+ * model's demo.json "locks", or CPython's _PyRuntime), over the threads whose
+ * role starts with @role ("worker"; NULL: every thread). */
+struct gil_figures {
+	bool named;			 /* some futex word was named the GIL's */
+	char why_not[1024];		 /* when not named and CPython was seen: why, plainly */
+	char where[1024];		 /* CPython: which object, headers and offsets named it */
+	uint64_t waits, wait_ns;	 /* futex waits on the GIL's words, whole process */
+	struct state_sum threads;	 /* the threads of @role */
+	double wait_share;		 /* wait_ns / their lifetime */
+	double parallelism;		 /* the variant's CPU / wall */
+	double handoffs, handoffs_per_s; /* demo.json gil.handoffs; < 0 when unknown */
+	double interval_ns;		 /* the switch interval; 0 when unknown */
+	uint64_t wakeups, by_other;	 /* their wakeups, those by another of them */
+	bool by_other_exact;
+};
+
+struct gil_figures gil_figures_of(const struct variant *v, const char *role);
+
+/* Sentences for one run of a CPython process (a py-* variant, or a traced
+ * command): the GIL named with its figures, or plainly why it cannot be;
+ * contention claimed only at GIL_CONTENDED_SHARE. @prefix starts each one
+ * ("py-threads: "). Says nothing when no CPython was seen. */
+void explain_cpython_gil(const struct run *r, const char *prefix, const char *role,
+			 struct sentences *out);
+
+/* 02: the model's threads-gil and CPython's py-threads side by side, one
+ * sentence each for what agrees and what differs, with figures. */
+void explain_model_vs_cpython(const struct variant *model, const struct variant *real,
+			      struct sentences *out);
+
+/* The convoy variants (convoy, py-convoy): the I/O thread's response times
+ * alone and with CPU-bound threads, and the GIL waits that follow its
+ * wakeups. */
+void explain_convoy(const struct variant *v, struct sentences *out);
+
+#endif

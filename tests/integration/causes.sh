@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Why threads waited (issue 9): tests/workloads/causes, a program whose every
+# wait has a known cause, traced; every wait named and every waker right.
+# Then the same on programs not written for this: stress-ng's futex and pipe
+# stressors and a multithreaded Python script.
+. "$(dirname "$0")/../lib.sh"
+need_root causes
+. "$(dirname "$0")/collector.lib"
+need_collector causes
+W=$BUILD/tests/workloads/causes
+if [ ! -x "$W" ]; then
+	not_ok "causes: $W is not built (make BUILD=$BUILD unit)"
+	exit 1
+fi
+W=$(runnable_copy "$W") # a private checkout: a copy nobody can run
+
+d=$TMPD/causes
+trace "$d" --timeline -- "$W" >/dev/null 2>&1
+check "the workload ran under the collector" test $? -eq 0
+S=$d/sched.json
+jqe() { jq -e "$@" >/dev/null; }
+tid_of() { jq -r --arg c "$1" '.threads[] | select(.comm == $c) | .tid' "$S"; }
+main=$(jq .pid "$S") holder=$(tid_of holder) sleeper=$(tid_of sleeper) locker=$(tid_of locker)
+
+# Named waits.
+g=$(jq -r '.futex[] | select(.symbol == "g_lock") | .addr' "$S")
+check "the global lock is named g_lock, in the program's file" \
+	jqe --arg w "$W" '.futex[] | select(.symbol == "g_lock") | .symbol_offset == 0 and (.object | endswith("/causes"))' "$S"
+# main waits only for the threads still running when it joins them.
+check "main's join waits are on its threads' clear_child_tid words" \
+	jqe --argjson m "$main" '[.threads[] | select(.tid != $m) | .tid] as $ts
+	    | [.futex[] | select(.join_tid != null)] | length >= 1 and all(.join_tid as $j | $ts | index($j) != null)' "$S"
+check "the heap mutex has no symbol and is no join" \
+	jqe '[.futex[] | select(.symbol == null and .join_tid == null and .count >= 2)] | length >= 1' "$S"
+m=$(jq -r '.futex[] | select(.symbol == null and .join_tid == null) | .addr' "$S" | head -1)
+
+# Wakers.
+check "locker's wait on g_lock was ended by sleeper (the holder)" \
+	jqe --arg a "$g" --argjson t "$locker" --argjson s "$sleeper" \
+	'[.wakes[] | select(.wakee.tid == $t and .wait.futex == $a)] | length == 1 and all(.waker.kind == "thread" and .waker.tid == $s)' "$S"
+check "each wait on the heap mutex was ended by a thread that had held it, never by itself" \
+	jqe --arg a "$m" --argjson h "$holder" \
+	'[.wakes[] | select(.wait.futex == $a)] | length >= 1 and all(.waker.kind == "thread" and .waker.tid != .wakee.tid and (.waker.comm | test("^(holder|waiter-[12])$")))
+	 and any(.waker.tid == $h)' "$S"
+check "each of main's joins was ended by the exit of the thread joined" \
+	jqe --argjson m "$main" '
+		(.futex | map(select(.join_tid != null) | {key: .addr, value: .join_tid}) | from_entries) as $j
+		| [.wakes[] | select(.wakee.tid == $m and .wait.state == "lock")]
+		| length >= 1 and all(.waker.kind == "thread" and .waker.tid == $j[.wait.futex])' "$S"
+check "every sleep was ended by a timer (hard irq or timer softirq)" \
+	jqe '[.wakes[] | select(.wait.state == "sleep")] | length >= 6 and
+	       all(.waker.kind == "hardirq" or (.waker.kind == "softirq" and (.waker.softirq == "timer" or .waker.softirq == "hrtimer")))' "$S"
+check "the waits' blocked time sums to the threads' blocked time (within 1%)" \
+	jqe '([.wakes[].blocked_ns] | add) as $w
+	       | ([.threads[] | .lock_ns + .sleep_ns + .io_ns + .other_ns + .disk_ns] | add) as $t
+	       | ($w - $t | fabs) <= 0.01 * $t' "$S"
+
+# The command's window: nothing before its exec.
+check "the window opens at the exec, after the probes attached" jqe '.start_ns > .attach_ns' "$S"
+check "main's account starts at the window" jqe --argjson m "$main" '.start_ns as $s | .threads[] | select(.tid == $m) | .first_ns == $s' "$S"
+check "no wait at the gate on main (no read over 1 ms)" \
+	jqe --argjson m "$main" '[.threads[] | select(.tid == $m) | .syscalls[] | select(.name == "read" and .max_ns > 1000000)] | length == 0' "$S"
+
+# The critical path: holder's 300 ms sleep under the lock sets the wall.
+# The window ends when the collector reaps the command (polled every 20 ms).
+check "the critical path covers the window (at least 90%)" \
+	jqe '.critical_path | .covered_ns >= 0.9 * (.end_ns - .start_ns)' "$S"
+check "the critical path is mostly holder sleeping with the lock (>= 70%)" \
+	jqe --argjson h "$holder" '.critical_path | ([.by[] | select(.tid == $h and .state == "sleep") | .ns] | add) >= 0.7 * .covered_ns' "$S"
+check "main's joins are off the path (< 10%)" \
+	jqe --argjson m "$main" '.critical_path | ([.by[] | select(.tid == $m and .state == "lock") | .ns] | add // 0) < 0.1 * .covered_ns' "$S"
+check "timeline.json starts at the window: no slice before ts 0" \
+	jqe '[.traceEvents[] | select(.ph == "X" and .ts < 0)] | length == 0' "$d/timeline.json"
+
+# Programs not written for this.
+if command -v stress-ng >/dev/null; then
+	d=$TMPD/sng
+	trace "$d" --timeline -- stress-ng --temp-path /tmp --futex 2 --timeout 2s --quiet >/dev/null 2>&1
+	# Its futex words live in a shared anonymous mapping: no file, no symbol.
+	check "stress-ng --futex: its words are unnamed (shared anonymous memory), not joins" \
+		jqe '[.futex[] | select(.count > 10)] | length >= 1 and all(.object == null and .symbol == null and .join_tid == null)' "$d/sched.json"
+	check "stress-ng --futex: futex waits ended by its other process (the word is shared)" \
+		jqe '[.wakes[] | select(.wait.futex != null and .waker.kind == "thread" and .waker.pid != .wakee.pid)] | length >= 1' "$d/sched.json"
+	check "stress-ng --futex: timed-out futex waits ended by the timer" \
+		jqe '[.wakes[] | select(.wait.futex != null and .waker.kind == "hardirq")] | length >= 1' "$d/sched.json"
+	check "stress-ng --futex: a critical path covering the run (>= 90%)" \
+		jqe '.critical_path | .covered_ns >= 0.9 * (.end_ns - .start_ns)' "$d/sched.json"
+	d=$TMPD/sngp
+	trace "$d" --timeline -- stress-ng --temp-path /tmp --pipe 1 --timeout 2s --quiet >/dev/null 2>&1
+	check "stress-ng --pipe: io waits ended by the other end of the pipe" \
+		jqe '[.wakes[] | select(.wait.state == "io" and .waker.kind == "thread" and .waker.pid != .wakee.pid)] | length >= 1' "$d/sched.json"
+else
+	skip "stress-ng programs" "stress-ng is not installed (scripts/setup installs it)"
+fi
+if command -v python3 >/dev/null; then
+	d=$TMPD/py
+	cat >"$TMPD/threads.py" <<'PY'
+import threading
+def spin(n):
+    s = 0
+    for i in range(n):
+        s += i
+ts = [threading.Thread(target=spin, args=(3_000_000,)) for _ in range(2)]
+for t in ts: t.start()
+for t in ts: t.join()
+PY
+	chmod 644 "$TMPD/threads.py"
+	trace "$d" --timeline -- python3 "$TMPD/threads.py" >/dev/null 2>&1
+	check "python threads: a futex word named inside _PyRuntime (the GIL) or a join" \
+		jqe '[.futex[] | select(.symbol == "_PyRuntime" or .join_tid != null)] | length >= 1' "$d/sched.json"
+	check "python threads: GIL waits ended by the other thread" \
+		jqe '[.wakes[] | select(.wait.state == "lock" and .waker.kind == "thread" and .waker.tid != .wakee.tid)] | length >= 1' "$d/sched.json"
+fi
+

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The critical path on hand-made schedules: two workers taking turns on a
+ * lock, a producer paced by its consumer, a join, a timer, and a path
+ * through a thread's creation.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "critpath.h"
+#include "schedtrace.h"
+
+#define IV(tid, st, a, b)                                                                          \
+	{                                                                                          \
+		(a), (b), (tid), (st), WK_NONE, 0                                                  \
+	}
+#define WOKEN(tid, a, b, kind, by)                                                                 \
+	{                                                                                          \
+		(a), (b), (tid), ST_RUNNABLE, (kind), (by)                                         \
+	}
+
+static uint64_t sum(const struct cp_path *p)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		assert_true(p->seg[i].end > p->seg[i].start);
+		if (i)
+			assert_true(p->seg[i].start >= p->seg[i - 1].end);
+		s += p->seg[i].end - p->seg[i].start;
+	}
+	return s;
+}
+
+/* Two workers alternate on a lock: the path is their running time plus the handoffs. */
+static void test_take_turns(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    IV(1, ST_RUNNING, 0, 10),  IV(1, ST_LOCK, 10, 20), WOKEN(1, 20, 21, WK_THREAD, 2),
+	    IV(1, ST_RUNNING, 21, 30), IV(2, ST_LOCK, 0, 10),  WOKEN(2, 10, 11, WK_THREAD, 1),
+	    IV(2, ST_RUNNING, 11, 20), IV(2, ST_LOCK, 20, 30),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute(iv, sizeof(iv) / sizeof(iv[0]), 0, 30, &p), 0);
+	assert_int_equal(p.end_tid, 1);
+	assert_int_equal(sum(&p), 30);
+	/* 1 ran 21..30 and 0..10; 2 ran 11..20, with two runnable handoffs. */
+	assert_int_equal(critpath_time(&p, 1, ST_RUNNING), 19);
+	assert_int_equal(critpath_time(&p, 2, ST_RUNNING), 9);
+	assert_int_equal(critpath_time(&p, 1, ST_RUNNABLE) + critpath_time(&p, 2, ST_RUNNABLE), 2);
+	assert_int_equal(critpath_time(&p, 1, ST_LOCK) + critpath_time(&p, 2, ST_LOCK), 0);
+	critpath_free(&p);
+}
+
+/* A producer blocked on a full queue is off the path: the consumer's sleeps set the pace. */
+static void test_consumer_sets_pace(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    /* consumer (3): sleeps 5 per item, takes one, wakes the producer */
+	    IV(3, ST_SLEEP, 0, 5),
+	    WOKEN(3, 5, 6, WK_HARDIRQ, 0),
+	    IV(3, ST_RUNNING, 6, 7),
+	    IV(3, ST_SLEEP, 7, 12),
+	    WOKEN(3, 12, 13, WK_HARDIRQ, 0),
+	    IV(3, ST_RUNNING, 13, 14),
+	    /* producer (4): blocked on the full queue, woken by the consumer */
+	    IV(4, ST_RUNNING, 0, 1),
+	    IV(4, ST_LOCK, 1, 7),
+	    WOKEN(4, 7, 8, WK_THREAD, 3),
+	    IV(4, ST_RUNNING, 8, 9),
+	    IV(4, ST_LOCK, 9, 14),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute(iv, sizeof(iv) / sizeof(iv[0]), 0, 14, &p), 0);
+	assert_int_equal(p.end_tid, 3);
+	assert_int_equal(sum(&p), 14);
+	assert_int_equal(critpath_time(&p, 3, ST_SLEEP), 10);
+	assert_int_equal(critpath_time(&p, 4, -1), 0);
+	/* The sleeps carry who ended them: the timer's interrupt. */
+	assert_int_equal(p.seg[0].via_kind, WK_HARDIRQ);
+	critpath_free(&p);
+}
+
+/* main joins a worker: the path goes through the worker, and through its creation. */
+static void test_join_and_fork(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    IV(10, ST_RUNNING, 0, 2),	      IV(10, ST_LOCK, 2, 50),
+	    WOKEN(10, 50, 51, WK_THREAD, 11), IV(10, ST_RUNNING, 51, 52),
+	    WOKEN(11, 1, 3, WK_FORK, 10),     IV(11, ST_RUNNING, 3, 49),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute(iv, sizeof(iv) / sizeof(iv[0]), 0, 52, &p), 0);
+	assert_int_equal(p.end_tid, 10);
+	assert_int_equal(sum(&p), 52);
+	/* The worker's exit tracepoint came 1 before its joiner's wakeup. */
+	assert_int_equal(critpath_time(&p, 11, ST_RUNNING), 46);
+	assert_int_equal(critpath_time(&p, 10, ST_LOCK), 1);
+	assert_int_equal(critpath_time(&p, 10, ST_RUNNING), 2);
+	critpath_free(&p);
+}
+
+/* No wake edge seen (a missed wakeup): the wait stays on the path; the window clips. */
+static void test_unknown_waker_and_window(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    IV(5, ST_IO, 0, 40),
+	    IV(5, ST_RUNNING, 40, 60),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute(iv, 2, 10, 50, &p), 0);
+	assert_int_equal(sum(&p), 40);
+	assert_int_equal(critpath_time(&p, 5, ST_IO), 30);
+	assert_int_equal(critpath_time(&p, 5, ST_RUNNING), 10);
+	critpath_free(&p);
+	assert_int_equal(critpath_compute(iv, 0, 0, 1, &p), -1);
+}
+
+/* Inconsistent edges (two threads each woken by the other at one instant) still end. */
+static void test_cycle_terminates(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    IV(1, ST_LOCK, 0, 10),
+	    WOKEN(1, 10, 11, WK_THREAD, 2),
+	    IV(2, ST_LOCK, 0, 10),
+	    WOKEN(2, 10, 11, WK_THREAD, 1),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute(iv, 4, 0, 11, &p), 0);
+	assert_true(sum(&p) <= 11);
+	critpath_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_take_turns),
+	    cmocka_unit_test(test_consumer_sets_pace),
+	    cmocka_unit_test(test_join_and_fork),
+	    cmocka_unit_test(test_unknown_waker_and_window),
+	    cmocka_unit_test(test_cycle_terminates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 06_hybrid_pipeline's explainer and verdict: each claim made on a run set
+ * that shows it, left out on one that does not. */
+#include "explain_fixture.h"
+
+#define B_NOT_FULL "0x7fff00000a00"
+#define B_NOT_EMPTY "0x7fff00000a40"
+#define C_NOT_FULL "0x7fff00000b00"
+#define C_NOT_EMPTY "0x7fff00000b40"
+#define GIL "0x7fff00000c00"
+
+/* What one variant looks like over a 1000 ms run; each test changes one
+ * figure. Times are per thread, in ms. */
+struct pl_shape {
+	const char *variant;
+	int capacity; /* 0: unbounded */
+	double throughput;
+	double loop_held, loop_running, loop_recv;	 /* the loop */
+	double b_starved, b_held;			 /* each of 8 blocking threads */
+	double c_starved, c_gil, c_running, c_runnable; /* each of 2 cpu workers */
+	int cpu_q_max;
+	double in_flight;
+};
+
+static const struct pl_shape HYBRID = {"hybrid", 16, 500, 800, 20, 0, 50, 600,
+				       20, 0, 700, 250, 16, 20};
+static const struct pl_shape UNBOUNDED = {"hybrid-unbounded", 0, 480, 0, 20, 0, 50, 0,
+					  20, 0, 700, 250, 300, 32};
+static const struct pl_shape THREADS = {"threads-only", 16, 250, 800, 20, 0, 50, 600,
+					20, 450, 450, 50, 16, 20};
+static const struct pl_shape SINGLE = {"single-loop", 16, 110, 0, 400, 500, 0, 0,
+				       0, 0, 0, 0, 0, 31};
+
+/* Threads whose futex calls took exactly their lock time. */
+static void add_threads(struct fx_run *r, int base, const char *role, int n,
+			struct fx_states s)
+{
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s-%d", role, i + 1);
+		if (s.lock)
+			fx_syscall(fx_thread(r, base + i, name, s, 10), "futex", 10, s.lock);
+		else
+			fx_thread(r, base + i, name, s, 10);
+	}
+}
+
+static void add_run(struct fx *f, struct pl_shape s)
+{
+	char params[256], root[1024];
+	int base = 1000 + 100 * (int)f->n;
+	bool single = !strcmp(s.variant, "single-loop");
+	struct fx_run *r;
+	json_t *loop;
+
+	snprintf(params, sizeof(params),
+		 "{\"items\": 500, \"inflight\": 32, \"blocking_threads\": 8, \"cpu_workers\": 2, "
+		 "\"capacity\": %d}",
+		 s.capacity);
+	r = fx_variant(f, s.variant, 1.0, params);
+	snprintf(root, sizeof(root),
+		 "{\"throughput_per_s\": %.0f, \"bound_stage\": \"%s\", \"queues\": {\"cpu\": "
+		 "{\"max_len\": %d}}, \"latency\": {\"p50\": 200000000}, \"samples\": "
+		 "[{\"t_ns\": 0, \"in_flight\": %.0f}, {\"t_ns\": 10000000, \"in_flight\": %.0f}]}",
+		 s.throughput, single ? "loop" : "cpu", s.cpu_q_max, s.in_flight, s.in_flight);
+	fx_demo_set(r, root);
+	fx_thread(r, base, "main", (struct fx_states){.running = 1, .lock = 999}, 0);
+	loop = fx_thread(r, base + 1, "loop",
+			 (struct fx_states){.running = s.loop_running,
+					    .lock = s.loop_held,
+					    .io = 1000 - s.loop_running - s.loop_held},
+			 500);
+	if (s.loop_recv)
+		fx_syscall(loop, "recvfrom", 500, s.loop_recv);
+	fx_syscall(loop, "epoll_wait", 100, 5);
+	if (s.loop_held)
+		fx_syscall(loop, "futex", 50, s.loop_held);
+	if (!single) {
+		add_threads(r, base + 10, "blocking", 8,
+			    (struct fx_states){.running = 5,
+					       .lock = s.b_starved + s.b_held,
+					       .io = 995 - s.b_starved - s.b_held});
+		add_threads(r, base + 30, "cpu", 2,
+			    (struct fx_states){.running = s.c_running,
+					       .runnable = s.c_runnable,
+					       .lock = s.c_starved + s.c_gil,
+					       .sleep = 1000 - s.c_running - s.c_runnable -
+							s.c_starved - s.c_gil});
+	}
+	if (s.loop_held) {
+		fx_futex(r, B_NOT_FULL, 50, s.loop_held);
+		fx_lock(r, "blocking-stage queue not_full cond", B_NOT_FULL);
+	}
+	if (!single) {
+		fx_futex(r, B_NOT_EMPTY, 50, 8 * s.b_starved);
+		fx_lock(r, "blocking-stage queue not_empty cond", B_NOT_EMPTY);
+		fx_futex(r, C_NOT_EMPTY, 50, 2 * s.c_starved);
+		fx_lock(r, "cpu-stage queue not_empty cond", C_NOT_EMPTY);
+	}
+	if (s.b_held) {
+		fx_futex(r, C_NOT_FULL, 50, 8 * s.b_held);
+		fx_lock(r, "cpu-stage queue not_full cond", C_NOT_FULL);
+	}
+	if (s.c_gil) {
+		fx_futex(r, GIL, 50, 2 * s.c_gil);
+		fx_lock(r, "GIL cond", GIL);
+	}
+}
+
+static const char *explain_set(struct fx *f, const struct pl_shape *s, size_t n)
+{
+	fx_init(f, "06_hybrid_pipeline", 2);
+	for (size_t i = 0; i < n; i++)
+		add_run(f, s[i]);
+	return fx_explain(f);
+}
+
+static void bottleneck_named(void **state)
+{
+	struct pl_shape s[1] = {HYBRID};
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_set(&f, s, 1), "hybrid: the cpu stage set the pace");
+	assert_claim(f.text, "busy 98% of the run");
+	assert_claim(f.text, "The demo's own times per item agree: slowest stage cpu.");
+	fx_free(&f);
+	s[0].c_starved = 500; /* the cpu workers half idle: no stage stands out */
+	s[0].c_running = 300;
+	s[0].c_runnable = 100;
+	assert_no_claim(explain_set(&f, s, 1), "set the pace");
+	assert_claim(fx_verdict(&f), "no stage stood out as the bottleneck");
+	fx_free(&f);
+}
+
+static void backpressure_reaches_the_loop(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, UNBOUNDED};
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_set(&f, s, 2), "hybrid: backpressure reached the first stage");
+	assert_claim(f.text, "the loop waited 800.0 ms on the blocking-stage queue's not_full");
+	assert_claim(f.text, "Fetches in flight averaged 20.0 of 32, against 32.0 in hybrid-unbounded");
+	fx_free(&f);
+	s[0].loop_held = 100; /* the loop hardly waited */
+	assert_no_claim(explain_set(&f, s, 2), "backpressure reached");
+	fx_free(&f);
+}
+
+static void unbounded_queue_grows(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, UNBOUNDED};
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_set(&f, s, 2), "hybrid-unbounded: without a bound nothing held the loop "
+					    "back");
+	assert_claim(f.text, "grew to 300 items, 18.8× the bounded run's 16");
+	assert_claim(f.text, "the unbounded queue bought no throughput: 480 against 500");
+	fx_free(&f);
+	s[1].cpu_q_max = 20;
+	s[1].throughput = 900;
+	assert_no_claim(explain_set(&f, s, 2), "without a bound");
+	assert_no_claim(f.text, "bought no throughput");
+	fx_free(&f);
+}
+
+static void threads_share_one_lock(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, THREADS};
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_set(&f, s, 2), "threads-only: the cpu stage's 2 threads shared one "
+					    "interpreter lock: they waited 900.0 ms on it, 45%");
+	assert_claim(f.text, "hybrid: processes, each with its own lock, ran the pipeline 2.0× faster");
+	assert_no_claim(fx_verdict(&f), "were not 1.3× faster");
+	fx_free(&f);
+	s[1].c_gil = 50; /* hardly any lock wait */
+	s[1].c_running = 850;
+	assert_no_claim(explain_set(&f, s, 2), "shared one interpreter lock");
+	fx_free(&f);
+}
+
+static void processes_starved_of_cpus(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, THREADS};
+	struct fx f;
+
+	(void)state;
+	s[0].throughput = 260; /* no faster than the threads */
+	s[0].c_runnable = 500;
+	s[0].c_running = 450;
+	assert_claim(explain_set(&f, s, 2), "hybrid: processes did not beat threads-only here");
+	assert_claim(f.text, "they waited 1.00 s in run queues, 53%");
+	assert_claim(fx_verdict(&f), "hybrid's processes were not 1.3× faster");
+	fx_free(&f);
+	s[0].c_runnable = 50;
+	s[0].c_running = 900;
+	assert_no_claim(explain_set(&f, s, 2), "could not get the CPUs");
+	fx_free(&f);
+}
+
+static void single_loop_does_everything(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, SINGLE};
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_set(&f, s, 2), "single-loop: one thread did every stage. The loop spent "
+					    "500.0 ms in recv");
+	assert_claim(f.text, "hybrid moved 4.5× the items of single-loop per second");
+	assert_no_claim(fx_verdict(&f), "did not overlap");
+	fx_free(&f);
+	s[1].loop_recv = 100;
+	s[1].loop_running = 100;
+	s[0].throughput = 130;
+	assert_no_claim(explain_set(&f, s, 2), "one thread did every stage. The loop spent");
+	assert_no_claim(f.text, "hybrid moved");
+	assert_claim(fx_verdict(&f), "the stages did not overlap as they should");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(bottleneck_named),
+	    cmocka_unit_test(backpressure_reaches_the_loop),
+	    cmocka_unit_test(unbounded_queue_grows),
+	    cmocka_unit_test(threads_share_one_lock),
+	    cmocka_unit_test(processes_starved_of_cpus),
+	    cmocka_unit_test(single_loop_does_everything),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

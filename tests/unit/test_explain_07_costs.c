@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/* 07_costs's explainer and verdict: each claim made on a run that shows it,
+ * left out on one that does not. */
+#include "explain_fixture.h"
+
+/* A sched.json (and demo.json) thread named @comm with these switch counts. */
+static json_t *party(struct fx_run *r, int tid, const char *comm, int nvcsw, int nivcsw)
+{
+	json_t *t = fx_thread(r, tid, comm, (struct fx_states){.running = 10, .io = 90}, 1);
+
+	json_object_set_new(t, "nvcsw", json_integer(nvcsw));
+	json_object_set_new(t, "nivcsw", json_integer(nivcsw));
+	return t;
+}
+
+/* ---- switch ---------------------------------------------------------------- */
+
+struct sw_shape {
+	double thread_us, process_us, cross_us; /* per switch; the round trip is twice */
+	int switches;				/* both parties, of 1000 round trips */
+	double involuntary;			/* share of those */
+};
+
+static const struct sw_shape SW = {8, 12, 100, 2000, 0.02};
+
+static void add_switch(struct fx *f, struct sw_shape s)
+{
+	static const char *const kinds[] = {"threads", "processes"};
+	static const char *const chans[] = {"pipe", "futex"};
+	struct fx_run *r = fx_variant(f, "switch", 1.0, "{\"round_trips\": 1000}");
+	char costs[4096] = "{\"costs\": [", *p = costs + strlen(costs);
+	int tid = 2000, inv = (int)(s.involuntary * s.switches / 2);
+
+	for (int c = 0; c < 2; c++)
+		for (int k = 0; k < 2; k++) {
+			double us = k ? s.process_us : s.thread_us;
+			char a[16], b[16];
+
+			snprintf(a, sizeof(a), "%s-%s-same-a", k ? "pr" : "th", chans[c]);
+			snprintf(b, sizeof(b), "%s-%s-same-b", k ? "pr" : "th", chans[c]);
+			p += sprintf(
+			    p,
+			    "{\"name\": \"%s-%s-same\", \"family\": \"switch\", \"label\": "
+			    "\"%s, %s, same CPU\", \"round_trips\": 1000, \"rt_ns\": %f, "
+			    "\"switch_ns\": %f, \"threads\": [\"%s\", \"%s\"]},",
+			    kinds[k], chans[c], kinds[k], chans[c], 2e3 * us, 1e3 * us, a, b);
+			party(r, tid++, a, s.switches / 2 - inv, inv);
+			party(r, tid++, b, s.switches / 2 - inv, inv);
+		}
+	sprintf(p,
+		"{\"name\": \"threads-pipe-cross\", \"family\": \"switch\", \"label\": \"threads, "
+		"pipe, across 2 CPUs\", \"round_trips\": 1000, \"rt_ns\": %f, \"switch_ns\": %f, "
+		"\"threads\": [\"th-pipe-xcpu-a\", \"th-pipe-xcpu-b\"]}]}",
+		2e3 * s.cross_us, 1e3 * s.cross_us);
+	fx_demo_set(r, costs);
+}
+
+static const char *explain_switch(struct fx *f, struct sw_shape s)
+{
+	fx_init(f, "07_costs", 2);
+	add_switch(f, s);
+	return fx_explain(f);
+}
+
+static void switch_two_per_round_trip(void **state)
+{
+	struct sw_shape s = SW;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_switch(&f, s), "the kernel counted 2000 switches for 1000 round "
+					    "trips, 2.00 each");
+	assert_claim(f.text, "every round trip is two context switches");
+	fx_free(&f);
+	s.switches = 1200; /* the parties were not alone on one CPU */
+	assert_no_claim(explain_switch(&f, s), "every round trip is two context switches");
+	fx_free(&f);
+}
+
+static void switch_processes_dearer(void **state)
+{
+	struct sw_shape s = SW;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_switch(&f, s), "a switch between two processes took 12.0 µs against "
+					    "8.0 µs between two threads of one process, 1.5×");
+	assert_no_claim(f.text, "cost about the same");
+	fx_free(&f);
+	s.process_us = 8.4;
+	assert_no_claim(explain_switch(&f, s), "a process switch also changes");
+	assert_claim(f.text, "cost about the same (1.05×");
+	fx_free(&f);
+	s.process_us = 9.5; /* 1.19×: neither claim */
+	assert_no_claim(explain_switch(&f, s), "a process switch also changes");
+	assert_no_claim(f.text, "cost about the same");
+	fx_free(&f);
+}
+
+static void switch_cross_cpu_dearer(void **state)
+{
+	struct sw_shape s = SW;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_switch(&f, s), "across two CPUs a round trip between threads over a "
+					    "pipe took 200.0 µs, 12.5× the 16.0 µs on one CPU");
+	fx_free(&f);
+	s.cross_us = 10;
+	assert_no_claim(explain_switch(&f, s), "across two CPUs a round trip");
+	fx_free(&f);
+}
+
+static void switch_preempted(void **state)
+{
+	struct sw_shape s = SW;
+	struct fx f;
+
+	(void)state;
+	assert_no_claim(explain_switch(&f, s), "other programs took that CPU");
+	fx_free(&f);
+	s.involuntary = 0.4;
+	assert_claim(explain_switch(&f, s), "40% of the one-CPU ping-pong's switches were "
+					    "involuntary");
+	fx_free(&f);
+}
+
+/* ---- startup --------------------------------------------------------------- */
+
+struct st_shape {
+	double thread_us, fork_us, spawn_us;
+	int seen; /* th-start threads the collector saw, of 100 */
+};
+
+static const struct st_shape ST = {30, 300, 900, 100};
+
+static const char *explain_startup(struct fx *f, struct st_shape s)
+{
+	struct fx_run *r;
+	char costs[1024];
+
+	fx_init(f, "07_costs", 2);
+	r = fx_variant(f, "startup", 1.0, "{\"starts\": 100}");
+	snprintf(costs, sizeof(costs),
+		 "{\"costs\": ["
+		 "{\"name\": \"thread\", \"label\": \"pthread_create + join\", \"count\": 100, "
+		 "\"child_comm\": \"th-start\", \"durations\": {\"p50\": %f}},"
+		 "{\"name\": \"fork\", \"label\": \"fork + wait\", \"count\": 100, "
+		 "\"child_comm\": \"fork-child\", \"durations\": {\"p50\": %f}},"
+		 "{\"name\": \"spawn\", \"label\": \"posix_spawn + wait\", \"count\": 100, "
+		 "\"child_comm\": \"true\", \"durations\": {\"p50\": %f}}]}",
+		 1e3 * s.thread_us, 1e3 * s.fork_us, 1e3 * s.spawn_us);
+	fx_demo_set(r, costs);
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 100, .other = 900}, 0);
+	for (int i = 0; i < s.seen; i++)
+		fx_thread_ex(r, 3000 + i, 1000, "th-start", (struct fx_states){.running = 0.02}, 0,
+			     false);
+	return fx_explain(f);
+}
+
+static void startup_fork_dearer(void **state)
+{
+	struct st_shape s = ST;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_startup(&f, s), "(fork + wait, median 300.0 µs) cost 10× starting a "
+					     "thread");
+	fx_free(&f);
+	s.fork_us = 50;
+	assert_no_claim(explain_startup(&f, s), "cost 2× starting a thread");
+	assert_no_claim(f.text, "fork copies the parent's page tables");
+	fx_free(&f);
+}
+
+static void startup_spawn_apart(void **state)
+{
+	struct st_shape s = ST;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_startup(&f, s), "posix_spawn of true cost more still (median 900.0 "
+					     "µs, 3.0× fork");
+	assert_no_claim(f.text, "was cheaper than fork");
+	fx_free(&f);
+	s.spawn_us = 200;
+	assert_claim(explain_startup(&f, s), "posix_spawn of true (median 200.0 µs) was cheaper "
+					     "than fork");
+	fx_free(&f);
+	s.spawn_us = 320; /* within 1.2× either way */
+	assert_no_claim(explain_startup(&f, s), "was cheaper than fork");
+	assert_no_claim(f.text, "cost more still");
+	fx_free(&f);
+}
+
+static void startup_kernel_saw_each(void **state)
+{
+	struct st_shape s = ST;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_startup(&f, s), "the kernel saw the 100 starts of pthread_create + "
+					     "join: 100 threads named th-start");
+	fx_free(&f);
+	s.seen = 50;
+	assert_no_claim(explain_startup(&f, s), "threads named th-start");
+	fx_free(&f);
+}
+
+/* ---- ipc ------------------------------------------------------------------- */
+
+struct ipc_shape {
+	double pipe, shm, pipe_enc, shm_enc; /* ms of CPU per MiB */
+	bool intact;
+};
+
+static const struct ipc_shape IPC = {3, 1, 9, 7, true};
+
+static const char *explain_ipc(struct fx *f, struct ipc_shape s)
+{
+	struct fx_run *r;
+	char costs[2048], *p = costs;
+	const char *names[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
+	const char *labels[] = {"pipe", "shared memory", "pipe + encode/decode",
+				"shared memory + encode/decode"};
+	double cpu[] = {s.pipe, s.shm, s.pipe_enc, s.shm_enc};
+
+	fx_init(f, "07_costs", 2);
+	r = fx_variant(f, "ipc", 1.0, "{\"ipc_mib\": 8}");
+	p += sprintf(p, "{\"costs\": [");
+	for (int i = 0; i < 4; i++)
+		p += sprintf(p,
+			     "%s{\"name\": \"%s\", \"label\": \"%s\", \"bytes\": 8388608, "
+			     "\"cpu_ns_per_mib\": %f, \"mib_per_s\": %f, \"intact\": %s}",
+			     i ? "," : "", names[i], labels[i], 1e6 * cpu[i], 1000 / cpu[i],
+			     s.intact || i ? "true" : "false");
+	sprintf(p, "]}");
+	fx_demo_set(r, costs);
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .other = 990}, 0);
+	return fx_explain(f);
+}
+
+static void ipc_every_byte(void **state)
+{
+	struct ipc_shape s = IPC;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_ipc(&f, s), "every byte arrived in all 4 transfers of 8 MiB");
+	fx_free(&f);
+	s.intact = false;
+	assert_no_claim(explain_ipc(&f, s), "every byte arrived");
+	fx_free(&f);
+}
+
+static void ipc_shm_cheaper(void **state)
+{
+	struct ipc_shape s = IPC;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_ipc(&f, s), "shared memory moved the data with 3.0× less CPU than the "
+					 "pipe: 1.00 against 3.00 ms");
+	fx_free(&f);
+	s.pipe = 1.2;
+	assert_no_claim(explain_ipc(&f, s), "less CPU than the pipe");
+	fx_free(&f);
+}
+
+static void ipc_encoding_costs(void **state)
+{
+	struct ipc_shape s = IPC;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_ipc(&f, s), "encoding cost CPU: over pipe, 9.00 ms of CPU per MiB "
+					 "with encode/decode against 3.00 without, 3.0×");
+	fx_free(&f);
+	s.pipe_enc = 3.3;
+	s.shm_enc = 1.1;
+	assert_no_claim(explain_ipc(&f, s), "encoding cost CPU");
+	fx_free(&f);
+}
+
+/* ---- cow ------------------------------------------------------------------- */
+
+struct cow_shape {
+	long write_faults, read_faults; /* of 8192 pages */
+	long write_private_kib, read_private_kib;
+	bool kernel; /* sched.json has the children's page faults */
+};
+
+static const struct cow_shape COW = {8200, 3, 32768, 0, true};
+
+static const char *explain_cow(struct fx *f, struct cow_shape s)
+{
+	struct fx_run *r;
+	char costs[1024];
+	json_t *t;
+
+	fx_init(f, "07_costs", 2);
+	r = fx_variant(f, "cow", 1.0, "{\"cow_mib\": 32}");
+	snprintf(costs, sizeof(costs),
+		 "{\"costs\": ["
+		 "{\"name\": \"read\", \"threads\": [\"cow-read\"], \"bytes\": 33554432, "
+		 "\"pages\": 8192, \"touch_ns\": 20000000, \"minflt\": %ld, \"majflt\": 0, "
+		 "\"rss_kib\": 33000, \"private_kib\": %ld},"
+		 "{\"name\": \"write\", \"threads\": [\"cow-write\"], \"bytes\": 33554432, "
+		 "\"pages\": 8192, \"touch_ns\": 60000000, \"minflt\": %ld, \"majflt\": 0, "
+		 "\"rss_kib\": 33000, \"private_kib\": %ld}]}",
+		 s.kernel ? 0 : s.read_faults, s.read_private_kib, s.kernel ? 0 : s.write_faults,
+		 s.write_private_kib);
+	fx_demo_set(r, costs);
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .other = 990}, 0);
+	t = fx_thread_ex(r, 1101, 1101, "cow-read", (struct fx_states){.running = 20}, 8192, true);
+	if (s.kernel) {
+		json_object_set_new(t, "minflt", json_integer(s.read_faults));
+		json_object_set_new(t, "majflt", json_integer(0));
+	}
+	t = fx_thread_ex(r, 1102, 1102, "cow-write", (struct fx_states){.running = 60}, 8192, true);
+	if (s.kernel) {
+		json_object_set_new(t, "minflt", json_integer(s.write_faults));
+		json_object_set_new(t, "majflt", json_integer(0));
+	}
+	return fx_explain(f);
+}
+
+static void cow_write_copies_each_page(void **state)
+{
+	struct cow_shape s = COW;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_cow(&f, s), "writing all 32 MiB after fork took 8200 page faults for "
+					 "8192 pages, 1.00 per page (counted by the kernel");
+	fx_free(&f);
+	s.kernel = false; /* the child's own getrusage then */
+	assert_claim(explain_cow(&f, s), "1.00 per page (the child's getrusage over its pass");
+	fx_free(&f);
+	s.write_faults = 4000; /* huge pages: fewer faults than pages */
+	assert_no_claim(explain_cow(&f, s), "copy on write");
+	fx_free(&f);
+}
+
+static void cow_read_copies_nothing(void **state)
+{
+	struct cow_shape s = COW;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_cow(&f, s), "reading all of it took 3 page faults");
+	fx_free(&f);
+	s.read_faults = 500;
+	assert_no_claim(explain_cow(&f, s), "reading all of it took");
+	fx_free(&f);
+}
+
+static void cow_private_not_rss(void **state)
+{
+	struct cow_shape s = COW;
+	struct fx f;
+
+	(void)state;
+	assert_claim(explain_cow(&f, s), "the writer's private memory was 32 MiB");
+	fx_free(&f);
+	s.read_private_kib = 16384;
+	assert_no_claim(explain_cow(&f, s), "the writer's private memory");
+	fx_free(&f);
+}
+
+/* ---- verdict --------------------------------------------------------------- */
+
+static void verdict_lines_and_doubts(void **state)
+{
+	struct st_shape s = ST;
+	struct verdicts v = {0};
+	struct fx f;
+
+	(void)state;
+	explain_startup(&f, s);
+	verdict_of(&f.rs, &v);
+	assert_int_equal(v.lines.n, 1);
+	assert_claim(v.lines.s[0], "30.0 µs for a thread, 300.0 µs for a process (fork)");
+	assert_int_equal(v.doubts.n, 0);
+	verdict_free(&v);
+	fx_free(&f);
+	s.thread_us = 400;
+	explain_startup(&f, s);
+	verdict_of(&f.rs, &v);
+	assert_int_equal(v.doubts.n, 1);
+	assert_claim(v.doubts.s[0], "a thread did not start faster than a process");
+	verdict_free(&v);
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(switch_two_per_round_trip),
+	    cmocka_unit_test(switch_processes_dearer),
+	    cmocka_unit_test(switch_cross_cpu_dearer),
+	    cmocka_unit_test(switch_preempted),
+	    cmocka_unit_test(startup_fork_dearer),
+	    cmocka_unit_test(startup_spawn_apart),
+	    cmocka_unit_test(startup_kernel_saw_each),
+	    cmocka_unit_test(ipc_every_byte),
+	    cmocka_unit_test(ipc_shm_cheaper),
+	    cmocka_unit_test(ipc_encoding_costs),
+	    cmocka_unit_test(cow_write_copies_each_page),
+	    cmocka_unit_test(cow_read_copies_nothing),
+	    cmocka_unit_test(cow_private_not_rss),
+	    cmocka_unit_test(verdict_lines_and_doubts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The cause sentences (reports/explain_causes.c), each with the phenomenon
+ * present and absent: joins, turns on a lock, the critical path, and the
+ * demos' own causes (02 the GIL, 04 the pace, 03 the loop's sleeps, 01 the
+ * replies). */
+#include "explain_fixture.h"
+
+/* A wakes[] entry: @waker is the waker's JSON object. */
+static void fx_wake(struct fx_run *r, const char *waker, int wakee, const char *wakee_comm,
+		    const char *state, const char *syscall, const char *futex, json_int_t count,
+		    double ms)
+{
+	json_t *wakes = json_object_get(r->sched, "wakes"), *wait, *e;
+
+	if (!wakes) {
+		wakes = json_array();
+		json_object_set_new(r->sched, "wakes", wakes);
+	}
+	wait = json_pack("{s:s}", "state", state);
+	if (syscall)
+		json_object_set_new(wait, "syscall", json_string(syscall));
+	if (futex)
+		json_object_set_new(wait, "futex", json_string(futex));
+	e = json_pack("{s:o,s:{s:i,s:I,s:s},s:o,s:I,s:I,s:I,s:[]}", "waker", fx_obj(waker), "wakee",
+		      "tid", wakee, "pid", fx_pid(r), "comm", wakee_comm, "wait", wait, "count",
+		      count, "blocked_ns", MS(ms), "max_ns", MS(ms), "hist");
+	assert_non_null(e);
+	json_array_append_new(wakes, e);
+}
+
+static char *thread_waker(char *buf, size_t len, struct fx_run *r, int tid, const char *comm)
+{
+	snprintf(buf, len, "{\"kind\": \"thread\", \"tid\": %d, \"pid\": %lld, \"comm\": \"%s\"}",
+		 tid, (long long)fx_pid(r), comm);
+	return buf;
+}
+
+static const char *TIMER = "{\"kind\": \"hardirq\", \"irq\": \"timer\"}";
+
+/* The last futex[] entry gains a join_tid. */
+static void fx_join_word(struct fx_run *r, int tid)
+{
+	json_t *f = json_object_get(r->sched, "futex");
+
+	json_object_set_new(json_array_get(f, json_array_size(f) - 1), "join_tid",
+			    json_integer(tid));
+}
+
+static void fx_path(struct fx_run *r, const char *by)
+{
+	json_object_set_new(r->sched, "critical_path",
+			    json_pack("{s:I,s:I,s:I,s:i,s:o,s:[]}", "start_ns",
+				      (json_int_t)FX_START_NS, "end_ns", FX_START_NS + MS(1000),
+				      "covered_ns", MS(1000), "end_tid", (int)fx_pid(r), "by",
+				      fx_obj(by), "segments"));
+}
+
+static const char *join_run(struct fx *f, bool is_join)
+{
+	struct fx_run *r;
+	char w[160];
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 50, .lock = 900}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 900}, 0);
+	fx_futex(r, "0x7f0000000990", 1, 900);
+	if (is_join)
+		fx_join_word(r, 1001);
+	fx_wake(r, thread_waker(w, sizeof(w), r, 1001, "worker-1"), 1000, "main", "lock", "futex",
+		"0x7f0000000990", 1, 900);
+	return fx_explain(f);
+}
+
+static void join_present(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = join_run(&f, true);
+	assert_claim(t, "main waited 900.0 ms (95% of its life) for its workers to finish");
+	assert_claim(t, "ended by the exit of the worker waited for (worker-1)");
+	assert_claim(t, "not lock contention");
+	fx_free(&f);
+}
+
+static void join_absent(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_no_claim(join_run(&f, false), "for its workers to finish");
+	fx_free(&f);
+}
+
+static const char *turns_run(struct fx *f, bool by_each_other)
+{
+	struct fx_run *r;
+	char w1[160], w2[160];
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .sleep = 990}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 500, .lock = 450}, 0);
+	fx_thread(r, 1002, "worker-2", (struct fx_states){.running = 500, .lock = 450}, 0);
+	fx_futex(r, "0x55550000aa10", 100, 900);
+	thread_waker(w1, sizeof(w1), r, 1001, "worker-1");
+	thread_waker(w2, sizeof(w2), r, 1002, "worker-2");
+	fx_wake(r, by_each_other ? w2 : TIMER, 1001, "worker-1", "lock", "futex", "0x55550000aa10",
+		50, 450);
+	fx_wake(r, by_each_other ? w1 : TIMER, 1002, "worker-2", "lock", "futex", "0x55550000aa10",
+		50, 450);
+	return fx_explain(f);
+}
+
+static void turns_present(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = turns_run(&f, true);
+	assert_claim(t, "worker-1 and worker-2 waited 900.0 ms on the lock at 0x55550000aa10 in "
+			"process 1000 (futex, 100 waits), 100% of the waits ended by another of "
+			"them releasing it: they took turns.");
+	fx_free(&f);
+}
+
+static void turns_absent(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_no_claim(turns_run(&f, false), "took turns");
+	assert_claim(fx_join(&f), "the waits were ended by timer interrupt (50)");
+	fx_free(&f);
+}
+
+static void critical_path_present_and_absent(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .sleep = 990}, 0);
+	fx_path(r,
+		"[{\"tid\": 1002, \"comm\": \"worker-2\", \"state\": \"running\", \"ns\": "
+		"800000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"sleep\", \"ns\": "
+		"170000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"running\", \"ns\": "
+		"30000000}]");
+	t = fx_explain(&f);
+	assert_claim(t, "The critical path");
+	assert_claim(t, "was 80% worker-2 running, 17% main sleep, 3% the rest.");
+	fx_free(&f);
+	join_run(&f, true);
+	assert_no_claim(fx_join(&f), "critical path");
+	fx_free(&f);
+}
+
+enum gil_waker { BY_OTHER, BY_TIMER };
+
+static const char *gil_run(struct fx *f, enum gil_waker w1_by, enum gil_waker w2_by)
+{
+	struct fx_run *r;
+	char w1[160], w2[160];
+
+	fx_init(f, "02_cpu_bound", 2);
+	r = fx_variant(f, "threads-gil", 1.0, "{\"workers\": 2}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 5, .lock = 990}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 500, .lock = 480}, 2);
+	fx_thread(r, 1002, "worker-2", (struct fx_states){.running = 500, .lock = 480}, 2);
+	fx_lock(r, "GIL cond", "0x7ffd00000910");
+	fx_futex(r, "0x7ffd00000910", 60, 960);
+	thread_waker(w1, sizeof(w1), r, 1002, "worker-2"); /* worker-1's other worker */
+	thread_waker(w2, sizeof(w2), r, 1001, "worker-1");
+	fx_wake(r, w1_by == BY_OTHER ? w1 : TIMER, 1001, "worker-1", "lock", "futex",
+		"0x7ffd00000910", 30, 480);
+	fx_wake(r, w2_by == BY_OTHER ? w2 : TIMER, 1002, "worker-2", "lock", "futex",
+		"0x7ffd00000910", 30, 480);
+	fx_path(r, "[{\"tid\": 1001, \"comm\": \"worker-1\", \"state\": \"running\", \"ns\": "
+		   "480000000}, {\"tid\": 1002, \"comm\": \"worker-2\", \"state\": \"running\", "
+		   "\"ns\": 480000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": "
+		   "\"running\", \"ns\": 40000000}]");
+	return fx_explain(f);
+}
+
+static void gil_present(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_claim(gil_run(&f, BY_OTHER, BY_OTHER), "threads-gil: each GIL wait was ended by "
+						      "the other worker releasing it (60 of 60 "
+						      "waits).");
+	assert_claim(fx_join(&f), "the two workers alternate; the critical path is their "
+				  "running time plus the handoffs");
+	fx_free(&f);
+	/* Half by the switch interval's timer: said so, still turns. */
+	assert_claim(gil_run(&f, BY_OTHER, BY_TIMER), "or by the switch interval's timer (30:");
+	fx_free(&f);
+}
+
+static void gil_absent(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_no_claim(gil_run(&f, BY_TIMER, BY_TIMER), "GIL wait was ended");
+	assert_no_claim(fx_join(&f), "took turns");
+	fx_free(&f);
+}
+
+static const char *pace_run(struct fx *f, bool by_consumer)
+{
+	struct fx_run *r;
+	char w[160];
+
+	fx_init(f, "04_backpressure", 2);
+	r = fx_variant(f, "bounded", 1.0, "{\"capacity\": 8}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 5, .lock = 990}, 0);
+	fx_thread(r, 1001, "producer", (struct fx_states){.running = 50, .lock = 900}, 100);
+	fx_thread(r, 1002, "consumer", (struct fx_states){.running = 50, .sleep = 900}, 100);
+	fx_lock(r, "queue not_full cond", "0x55550000c010");
+	fx_futex(r, "0x55550000c010", 100, 900);
+	thread_waker(w, sizeof(w), r, 1002, "consumer");
+	fx_wake(r, by_consumer ? w : TIMER, 1001, "producer", "lock", "futex", "0x55550000c010",
+		100, 900);
+	fx_path(r, by_consumer
+		       ? "[{\"tid\": 1002, \"comm\": \"consumer\", \"state\": \"sleep\", \"ns\": "
+			 "900000000}, {\"tid\": 1002, \"comm\": \"consumer\", \"state\": "
+			 "\"running\", \"ns\": 70000000}, {\"tid\": 1001, \"comm\": \"producer\", "
+			 "\"state\": \"running\", \"ns\": 30000000}]"
+		       : "[{\"tid\": 1001, \"comm\": \"producer\", \"state\": \"lock\", \"ns\": "
+			 "900000000}, {\"tid\": 1002, \"comm\": \"consumer\", \"state\": "
+			 "\"running\", \"ns\": 100000000}]");
+	return fx_explain(f);
+}
+
+static void pace_present(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = pace_run(&f, true);
+	assert_claim(t, "bounded: the producer was woken by the consumer 100 times, each time a "
+			"slot freed: the consumer sets the pace.");
+	assert_claim(t, "bounded: 97% of the critical path is the consumer (its 90% sleeping");
+	assert_claim(t, "the producer's waits for a free slot are off the path");
+	fx_free(&f);
+}
+
+static void pace_absent(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = pace_run(&f, false);
+	assert_no_claim(t, "woken by the consumer");
+	assert_no_claim(t, "of the critical path is the consumer");
+	fx_free(&f);
+}
+
+static const char *loop_run(struct fx *f, bool sleeps)
+{
+	struct fx_run *r;
+	char w[160];
+
+	fx_init(f, "03_event_loop", 2);
+	r = fx_variant(f, "blocking", 1.0, "{}");
+	fx_thread(r, 1000, "loop", (struct fx_states){.running = 100, .sleep = 800, .io = 50}, 10);
+	fx_thread(r, 1001, "helper", (struct fx_states){.running = 100}, 0);
+	thread_waker(w, sizeof(w), r, 1001, "helper");
+	if (sleeps)
+		fx_wake(r, TIMER, 1000, "loop", "sleep", "clock_nanosleep", NULL, 10, 800);
+	else
+		fx_wake(r, w, 1000, "loop", "io", "epoll_wait", NULL, 10, 800);
+	return fx_explain(f);
+}
+
+static void loop_present_and_absent(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_claim(loop_run(&f, true), "blocking: the loop was woken only by its own sleep "
+					 "ending (10 of 10 wakeups by the timer interrupt)");
+	fx_free(&f);
+	assert_no_claim(loop_run(&f, false), "woken only by its own sleep");
+	fx_free(&f);
+}
+
+static const char *replies_run(struct fx *f, bool by_replies)
+{
+	struct fx_run *r;
+
+	fx_init(f, "01_io_wait", 2);
+	r = fx_variant(f, "threads-5", 1.0, "{\"workers\": 5}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 5, .lock = 990}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 10, .io = 900}, 10);
+	fx_wake(r, by_replies ? "{\"kind\": \"softirq\", \"softirq\": \"net_rx\"}" : TIMER, 1001,
+		"worker-1", "io", "recvfrom", NULL, 10, 900);
+	return fx_explain(f);
+}
+
+static void replies_present_and_absent(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	assert_claim(replies_run(&f, true), "threads-5: the workers' 10 waits for I/O were ended "
+					    "by the server's replies (10 by the loopback softirq");
+	fx_free(&f);
+	assert_no_claim(replies_run(&f, false), "ended by the server's replies");
+	fx_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(join_present),
+	    cmocka_unit_test(join_absent),
+	    cmocka_unit_test(turns_present),
+	    cmocka_unit_test(turns_absent),
+	    cmocka_unit_test(critical_path_present_and_absent),
+	    cmocka_unit_test(gil_present),
+	    cmocka_unit_test(gil_absent),
+	    cmocka_unit_test(pace_present),
+	    cmocka_unit_test(pace_absent),
+	    cmocka_unit_test(loop_present_and_absent),
+	    cmocka_unit_test(replies_present_and_absent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
