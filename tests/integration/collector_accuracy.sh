@@ -26,7 +26,7 @@ lost_zero() {
 		{ [ "$missed" -le 5 ] || [ $((missed * 10)) -le "$switches" ]; }; then
 		ok "$2: no event lost"
 	else
-		not_ok "$2: lost events: ${bad:-none of the collector's own}; kernel switches or wakeups not seen: $missed of $switches"
+		not_ok "$2: lost events: ${bad:-none by the collector}; kernel switches or wakeups not seen: $missed of $switches"
 	fi
 }
 

@@ -120,7 +120,8 @@ fi
 # wrong by just more than each allowance must fail.
 rows=$(truth_rows "$TMPD/exits/sched.json" | head -1)
 if [ -n "$rows" ]; then
-	bump() { awk -F'\t' -v OFS='\t' -v c="$1" -v by="$2" '{ $c = $c + by; print }' <<<"$rows"; }
+	# bump COL BY: column COL set to its reference (the next column) + BY.
+	bump() { awk -F'\t' -v OFS='\t' -v c="$1" -v by="$2" '{ $c = $(c + 1) + by; print }' <<<"$rows"; }
 	lim=$(awk -F'\t' '{ l = 0.01 * $4; if (l < 1e6) l = 1e6; printf "%d", l + 3000 * $5 + 1000 }' <<<"$rows")
 	lim2=$(awk -F'\t' '{ l = 0.02 * $7; if (l < 2e6) l = 2e6; printf "%d", l + 1000 }' <<<"$rows")
 	for bad in "3:$lim:running + runnable" "6:$lim2:running by the kernel's cut" "8:2:voluntary switches" \

@@ -14,6 +14,11 @@
  *                        wakeup preempts (or is preempted by) someone
  *   disk DIR [N]         N writes of 64 KiB (default 200) to a file in DIR,
  *                        each followed by fdatasync: waits on the disk
+ *   pairs T [N]          T threads (even, default 2) in T/2 pairs, N round trips
+ *                        (default 20000) in all over pipes, all on CPU 0, one
+ *                        pair at a time: the same switches whatever T is, for
+ *                        make bench's cost per switch against the number of
+ *                        traced threads. Prints "elapsed_ns E switches S".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -193,6 +198,90 @@ static int disk(const char *dir, int n)
 	return 0;
 }
 
+/* A pair plays its share of the round trips when its turn comes (a baton pipe). */
+struct pair {
+	int ping[2], pong[2];
+	int rounds;
+	int turn_in, turn_out; /* read to start, write to hand on (-1: none) */
+};
+
+static void *pair_pong(void *arg)
+{
+	struct pair *p = arg;
+	char c;
+
+	pin_cpu0();
+	for (int i = 0; i < p->rounds; i++)
+		if (read(p->ping[0], &c, 1) != 1 || write(p->pong[1], &c, 1) != 1)
+			die("pair pong");
+	return NULL;
+}
+
+static void *pair_ping(void *arg)
+{
+	struct pair *p = arg;
+	char c = 'x';
+
+	pin_cpu0();
+	if (p->turn_in >= 0 && read(p->turn_in, &c, 1) != 1)
+		die("pair turn");
+	for (int i = 0; i < p->rounds; i++)
+		if (write(p->ping[1], &c, 1) != 1 || read(p->pong[0], &c, 1) != 1)
+			die("pair ping");
+	if (p->turn_out >= 0 && write(p->turn_out, &c, 1) != 1)
+		die("pair hand-on");
+	return NULL;
+}
+
+static int pairs(int threads, int n)
+{
+	int np = threads / 2, done[2], go = -1;
+	struct pair *p = calloc((size_t)np, sizeof(*p));
+	pthread_t *t = calloc((size_t)threads, sizeof(*t));
+	struct timespec a, b;
+	char c = 'x';
+
+	if (threads < 2 || threads % 2) {
+		fprintf(stderr, "stress: pairs wants an even number of threads, 2 or more\n");
+		return 2;
+	}
+	if (!p || !t)
+		die("calloc");
+	if (pipe(done))
+		die("pipe");
+	for (int i = 0; i < np; i++) {
+		int baton[2];
+
+		if (pipe(p[i].ping) || pipe(p[i].pong) || pipe(baton))
+			die("pipe");
+		p[i].rounds = n / np + (i < n % np);
+		p[i].turn_in = baton[0];
+		if (i)
+			p[i - 1].turn_out = baton[1];
+		else
+			go = baton[1]; /* the first pair starts when every thread exists */
+	}
+	p[np - 1].turn_out = done[1];
+	for (int i = 0; i < np; i++) {
+		start(&t[2 * i], pair_pong, &p[i]);
+		start(&t[2 * i + 1], pair_ping, &p[i]);
+	}
+	/* Time from the first pair's start to the last one's hand-on. */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (write(go, &c, 1) != 1)
+		die("pairs go");
+	if (read(done[0], &c, 1) != 1)
+		die("pairs done");
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	for (int i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	printf("elapsed_ns %lld switches %d\n",
+	       (long long)(b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec), 2 * n);
+	free(p);
+	free(t);
+	return 0;
+}
+
 static int count(int argc, char **argv, int i, int def)
 {
 	char *end;
@@ -221,7 +310,10 @@ int main(int argc, char **argv)
 		return wakeups(count(argc, argv, 2, 20000));
 	if (!strcmp(mode, "disk") && argc > 2)
 		return disk(argv[2], count(argc, argv, 3, 200));
-	fprintf(stderr, "usage: stress exits [N] | procs [N] | wakeups [N] | disk DIR [N]\n"
+	if (!strcmp(mode, "pairs"))
+		return pairs(count(argc, argv, 2, 2), count(argc, argv, 3, 20000));
+	fprintf(stderr, "usage: stress exits [N] | procs [N] | wakeups [N] | disk DIR [N] |"
+			" pairs T [N]\n"
 			"  workloads for the collector's truth suite (see the source's header)\n");
 	return !strcmp(mode, "--help") || !strcmp(mode, "-h") ? 0 : 2;
 }
