@@ -465,7 +465,7 @@ static __always_inline __u64 rq_irq_steal(struct task_struct *p, const bool btf)
  * thread queued. That much of the kernel's run_delay is sleep.
  */
 static __always_inline void note_queued_asleep(struct st_thread *t, struct task_struct *p,
-					       const bool btf)
+					       __u64 now, const bool btf)
 {
 	struct rq *rq;
 	__u64 queued, clock;
@@ -479,6 +479,8 @@ static __always_inline void note_queued_asleep(struct st_thread *t, struct task_
 	clock = TASK_READ(btf, rq, clock);
 	if (clock > queued)
 		t->queued_asleep_ns += clock - queued;
+	t->wake_lag_sum += (__s64)(now - clock);
+	t->wake_lags++;
 }
 
 static __always_inline void switch_out(void *ctx, bool preempt, struct task_struct *prev, __u32 tid,
@@ -672,8 +674,8 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	if (t->state == ST_RUNNING || t->state == ST_RUNNABLE)
 		return 0;
 	t->wakeups++;
-	note_queued_asleep(t, p, btf);
 	now = bpf_ktime_get_ns();
+	note_queued_asleep(t, p, now, btf);
 	pending = t->waking.count;
 	if (!pending || t->waker.kind == WK_NONE)
 		current_waker(&t->waker, btf);
@@ -871,6 +873,7 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->sched_running_ns = t->slice_running_ns = 0;
 	t->sched_runnable_ns = t->slice_runnable_ns = 0;
 	t->irq_steal_ns = t->queued_asleep_ns = 0;
+	t->wake_lag_sum = t->wake_lags = 0;
 	t->dev_woken_sum = t->dev_preempted_sum = 0;
 	t->lag_woken_sum = t->lag_preempted_sum = 0;
 	t->woken_wait_sum = 0;

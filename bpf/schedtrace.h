@@ -330,6 +330,16 @@ struct st_thread {
 	 */
 	__u64 queued_asleep_ns;
 	/*
+	 * Per wakeup: bpf_ktime_get_ns at sched_wakeup minus the run queue's
+	 * clock as the wakeup updated it before the enqueue. Less the two
+	 * clocks' common offset (the same lag at a preemption's switch-in,
+	 * arrival_lag_preempted), it is how long before the tracepoint the
+	 * kernel's wait began: the part of running + runnable the kernel counts
+	 * and the tracepoints cannot.
+	 */
+	__s64 wake_lag_sum;
+	__u64 wake_lags;
+	/*
 	 * Where the clocks part (docs/collector.md): per completed slice,
 	 * bpf_ktime_get_ns at our switch-in minus the scheduler's own arrival
 	 * stamp (sched_info.last_arrival), summed separately for slices that

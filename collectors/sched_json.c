@@ -147,6 +147,10 @@ static json_t *clock_json(const struct st_thread *t)
 	if (t->preempted_slices)
 		set_new(c, "arrival_lag_preempted_ns",
 			per_slice(t->lag_preempted_sum, t->preempted_slices));
+	if (t->wake_lags) {
+		set_new(c, "wake_lag_ns", per_slice(t->wake_lag_sum, t->wake_lags));
+		set_new(c, "wake_lags", JINT(t->wake_lags));
+	}
 	return c;
 }
 

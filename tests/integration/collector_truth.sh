@@ -80,23 +80,41 @@ nothing_missed() {
 	fi
 }
 
-# truth DIR WANT_THREADS LABEL -- CMD...: trace CMD, then every check.
+# busy_share SCHED.JSON: the percentage of its threads' lives they spent
+# runnable (waiting for a CPU): the run's own measure of a busy host.
+busy_share() {
+	jq '[.threads[] | .runnable_ns] as $r | [.threads[] | .lifetime_ns] as $l
+		| if ($l | add) > 0 then (100 * ($r | add) / ($l | add) | floor) else 0 end' "$1"
+}
+
+# truth DIR WANT_THREADS LABEL -- CMD...: trace CMD, then every check. The
+# per-slice allowance holds for a host that gives the traced threads their
+# CPU: when a run fails it and its threads spent over a quarter of their
+# lives waiting for a CPU, the wakeup's way to the tracepoint (a reschedule
+# IPI, in a VM a VM exit) was slow, and the run is made again, up to twice,
+# saying so. A run on an idle host that fails fails.
 truth() {
-	local dir=$1 want=$2 label=$3 out
+	local dir=$1 want=$2 label=$3 out try busy
 	shift 4
-	if ! trace "$dir" -- "$@" >"$dir.out" 2>"$dir.err"; then
-		not_ok "$label: schedtrace failed: $(head -c 300 "$dir.err")"
-		return 1
-	fi
+	for try in 1 2 3; do
+		if ! trace "$dir" -- "$@" >"$dir.out" 2>"$dir.err"; then
+			not_ok "$label: schedtrace failed: $(head -c 300 "$dir.err")"
+			return 1
+		fi
+		out=$(judge "$(truth_rows "$dir/sched.json")")
+		busy=$(busy_share "$dir/sched.json")
+		case $out in OK*) break ;; esac
+		[ "$busy" -gt 25 ] && [ $try -lt 3 ] || break
+		echo "# $label: off the allowance while the host was busy (threads runnable $busy% of their lives): run $((try + 1)) of 3"
+	done
 	[ "$want" = from-output ] && want=$(awk '/^processes/ { print $4 }' "$dir.out")
 	nothing_missed "$dir/sched.json" "$want" "$label"
-	out=$(judge "$(truth_rows "$dir/sched.json")")
 	case $out in
 	OK*)
 		set -- $out
 		ok "$label: $2 threads true to the kernel's final counters (closest to its allowance: $4, running+runnable off $5 us over $6 slices, $3 of the allowance)"
 		;;
-	*) not_ok "$label:${out#BAD}" ;;
+	*) not_ok "$label:${out#BAD} (threads runnable $busy% of their lives)" ;;
 	esac
 	jq -r --arg l "$label" '"# \($l): per slice, scheduler minus collector: running \(.clock.deviation_per_slice_ns) ns, running+runnable \(.clock.sum_deviation_per_slice_ns) ns over \(.clock.slices) slices"' "$dir/sched.json"
 }

@@ -8,7 +8,10 @@
  *   stress exits [N]     N threads (default 64) that spin a little and exit
  *                        while CPU hogs (one per CPU) keep preempting them
  *   procs [N]            N short processes (default 200), forked one after
- *                        another, each exiting at once (a shell's life)
+ *                        another, each exiting at once (a shell's life);
+ *                        with STRESS_FINAL set, prints each one's final
+ *                        schedstat ("final PID RUN_NS WAIT_NS SLICES"), read
+ *                        between its death and its reaping
  *   wakeups [N]          N round trips (default 20000) between two threads over
  *                        pipes on one CPU, beside a CPU hog on that CPU: every
  *                        wakeup preempts (or is preempted by) someone
@@ -23,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -103,8 +107,31 @@ static int exits(int n)
 	return 0;
 }
 
+/*
+ * A dead child's schedstat, read before it is reaped: its final run and
+ * wait (the kernel's counters stop at its last switch-out).
+ */
+static void print_final(pid_t p)
+{
+	unsigned long long run, wait, slices;
+	char path[64];
+	siginfo_t info;
+	FILE *f;
+
+	if (waitid(P_PID, (id_t)p, &info, WEXITED | WNOWAIT))
+		die("waitid");
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)p);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%llu %llu %llu", &run, &wait, &slices) == 3)
+		printf("final %d %llu %llu %llu\n", (int)p, run, wait, slices);
+	if (f)
+		fclose(f);
+}
+
 static int procs(int n)
 {
+	bool final = getenv("STRESS_FINAL") != NULL;
+
 	for (int i = 0; i < n; i++) {
 		pid_t p = fork();
 
@@ -112,6 +139,8 @@ static int procs(int n)
 			die("fork");
 		if (!p)
 			_exit(0);
+		if (final)
+			print_final(p);
 		if (waitpid(p, NULL, 0) < 0)
 			die("waitpid");
 	}
