@@ -73,6 +73,92 @@ static void usage(void)
 	       cli_prog, cli_prog, cli_prog);
 }
 
+/* The entry @name of a variant's "costs", or NULL. */
+static const json_t *cost(const json_t *costs, const char *name)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(costs, i, e)
+	{
+		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
+			return e;
+	}
+	return NULL;
+}
+
+/* A number of @e by a dotted path, or -1. */
+static double num(const json_t *e, const char *path)
+{
+	char key[64];
+
+	while (e && *path) {
+		size_t n = strcspn(path, ".");
+
+		snprintf(key, sizeof(key), "%.*s", (int)n, path);
+		e = json_object_get(e, key);
+		path += n + (path[n] == '.');
+	}
+	return json_is_number(e) ? json_number_value(e) : -1;
+}
+
+/* The variant's result in one line (demo.json "key_result", the report's
+ * headline, the Results line), and whether it has the shape it must have. */
+static bool key_result(int v, const json_t *costs, char *buf, size_t len)
+{
+	static const char *const same[] = {"threads-pipe-same", "processes-pipe-same",
+					   "threads-futex-same", "processes-futex-same"};
+	const json_t *a, *b, *c;
+	bool shape = true;
+
+	switch (v) {
+	case 0: /* On one CPU a round trip needs two switches: a to b, b to a. */
+		a = cost(costs, "threads-pipe-same");
+		b = cost(costs, "processes-pipe-same");
+		for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+			shape = shape && num(cost(costs, same[i]), "switches_per_rt") >= 1.98;
+		snprintf(buf, len, "a switch: threads %.1f us vs processes %.1f us (pipe, one CPU)",
+			 num(a, "switch_ns") / 1e3, num(b, "switch_ns") / 1e3);
+		return shape;
+	case 1:
+		a = cost(costs, "thread");
+		b = cost(costs, "fork");
+		c = cost(costs, "spawn");
+		snprintf(buf, len,
+			 "start: thread %.0f us vs fork %.0f us vs spawn %.0f us (medians)",
+			 num(a, "durations.p50") / 1e3, num(b, "durations.p50") / 1e3,
+			 num(c, "durations.p50") / 1e3);
+		return num(a, "durations.p50") < num(b, "durations.p50");
+	case 2:
+		a = cost(costs, "pipe");
+		b = cost(costs, "shm");
+		c = cost(costs, "pipe+encode");
+		snprintf(buf, len,
+			 "CPU per MiB moved: pipe %.2f ms vs shared memory %.2f ms vs pipe + "
+			 "encode %.2f ms",
+			 num(a, "cpu_ns_per_mib") / 1e6, num(b, "cpu_ns_per_mib") / 1e6,
+			 num(c, "cpu_ns_per_mib") / 1e6);
+		for (size_t i = 0; i < json_array_size(costs); i++)
+			shape = shape &&
+				json_is_true(json_object_get(json_array_get(costs, i), "intact"));
+		return shape;
+	default:
+		a = cost(costs, "read");
+		b = cost(costs, "write");
+		snprintf(buf, len, "after fork: write %.0f vs read %.0f page faults, of %.0f pages",
+			 num(b, "minflt"), num(a, "minflt"), num(b, "pages"));
+		return num(b, "minflt") >= num(b, "pages") &&
+		       num(a, "minflt") < num(a, "pages") / 100;
+	}
+}
+
+static const char *const shapes[] = {
+    "one CPU, two switches per round trip",
+    "a thread starts faster than a process",
+    "every byte arrived",
+    "writing after fork copies every page, reading none",
+};
+
 static json_t *run_variant(const struct costs_params *p, int v)
 {
 	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res);
@@ -100,82 +186,19 @@ static json_t *run_variant(const struct costs_params *p, int v)
 	thread_end(main_rec);
 	json_set_new(res, "costs", costs);
 	result_add_threads(res);
+	if (!err) {
+		char key[256];
+		bool shape = key_result(v, costs, key, sizeof(key));
+
+		json_set_str(res, "key_result", key);
+		printf("  %s\n  shape: %s: %s\n", key, shapes[v], shape ? "yes" : "NO");
+	}
 	if (err) {
 		fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
 		json_decref(res);
 		return NULL;
 	}
 	return res;
-}
-
-/* The "costs" entry @name of the run of variant @v in @set, or NULL. */
-static const json_t *cost(const json_t *set, const char *variant, const char *name)
-{
-	const json_t *runs = json_object_get(set, "runs"), *r, *e;
-	size_t i, k;
-
-	json_array_foreach(runs, i, r)
-	{
-		if (strcmp(json_string_value(json_object_get(r, "variant")), variant))
-			continue;
-		json_array_foreach(
-		    json_object_get(r, "costs"), k,
-		    e) if (!strcmp(json_string_value(json_object_get(e, "name")), name)) return e;
-	}
-	return NULL;
-}
-
-static double num(const json_t *e, const char *key)
-{
-	const json_t *x = json_object_get(e, key);
-
-	return json_is_number(x) ? json_number_value(x) : -1;
-}
-
-/* The seed-style result line and the shape each cost must have. */
-static void summary(const json_t *set)
-{
-	const json_t *ts = cost(set, "switch", "threads-pipe-same"),
-		     *ps = cost(set, "switch", "processes-pipe-same");
-	const json_t *th = cost(set, "startup", "thread"), *fk = cost(set, "startup", "fork"),
-		     *sp = cost(set, "startup", "spawn");
-	const json_t *pi = cost(set, "ipc", "pipe"), *sh = cost(set, "ipc", "shm"),
-		     *pe = cost(set, "ipc", "pipe+encode");
-	const json_t *rd = cost(set, "cow", "read"), *wr = cost(set, "cow", "write");
-	const char *same[] = {"threads-pipe-same", "processes-pipe-same", "threads-futex-same",
-			      "processes-futex-same"};
-	bool two_per_rt = true;
-
-	printf("\nResults: switch %.1f us (threads) vs %.1f us (processes); start %.0f us "
-	       "(thread) vs %.0f us (fork) vs %.0f us (spawn);\n"
-	       "         %.0f MiB/s (pipe) vs %.0f MiB/s (shm) vs %.0f MiB/s (pipe + encode); "
-	       "fork then write %ld page faults vs read %ld\n",
-	       num(ts, "switch_ns") / 1e3, num(ps, "switch_ns") / 1e3,
-	       num(json_object_get(th, "durations"), "p50") / 1e3,
-	       num(json_object_get(fk, "durations"), "p50") / 1e3,
-	       num(json_object_get(sp, "durations"), "p50") / 1e3, num(pi, "mib_per_s"),
-	       num(sh, "mib_per_s"), num(pe, "mib_per_s"), (long)num(wr, "minflt"),
-	       (long)num(rd, "minflt"));
-	/* On one CPU every round trip needs two switches: a gives the CPU to b
-	 * and b gives it back. */
-	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
-		if (num(cost(set, "switch", same[i]), "switches_per_rt") < 1.98)
-			two_per_rt = false;
-	printf("shape: one CPU, two switches per round trip: %s; a thread starts faster than "
-	       "a process: %s;\n"
-	       "       every byte arrived: %s; writing after fork copies every page: %s\n",
-	       two_per_rt ? "yes" : "NO",
-	       num(json_object_get(th, "durations"), "p50") <
-		       num(json_object_get(fk, "durations"), "p50")
-		   ? "yes"
-		   : "NO",
-	       json_is_true(json_object_get(pi, "intact")) &&
-		       json_is_true(json_object_get(sh, "intact"))
-		   ? "yes"
-		   : "NO",
-	       num(wr, "minflt") >= num(wr, "pages") && num(rd, "minflt") < num(rd, "pages") / 100
-		   ? "yes"
-		   : "NO");
 }
 
 int main(int argc, char **argv)
@@ -255,7 +278,12 @@ int main(int argc, char **argv)
 		}
 		result_add_run(set, res);
 	}
-	summary(set);
+	printf("\nResults:");
+	for (size_t i = 0; i < json_array_size(json_object_get(set, "runs")); i++)
+		printf("%s %s", i ? ";\n        " : "",
+		       json_string_value(json_object_get(
+			   json_array_get(json_object_get(set, "runs"), i), "key_result")));
+	printf("\n");
 	rc = result_finish(set, o.json);
 	return rc;
 }

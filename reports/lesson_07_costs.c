@@ -43,8 +43,9 @@ static void switch_chart(struct report *rp, const struct run *r)
 
 static void startup_chart(struct report *rp, const struct run *r)
 {
-	static const char *const groups[] = {"pthread_create + join", "fork + wait",
-					     "posix_spawn + wait"};
+	/* gnuplot reads _ as a subscript: the labels do without */
+	static const char *const groups[] = {"a thread (pthread create)", "a process (fork)",
+					     "a program (posix spawn)"};
 	static const char *const names[] = {"thread", "fork", "spawn"};
 	static const char *const series[] = {"median"};
 	static const char *const colors[] = {PROCESSES_COLOR};

@@ -85,7 +85,12 @@ void report_headline(struct report *rp, struct doc *d)
 		    keyname && v->rep->demo ? json_object_get(v->rep->demo->root, keyname) : NULL;
 		double b = fig_bound(rs, v->rep);
 
-		if (json_is_number(x))
+		const json_t *ks =
+		    v->rep->demo ? json_object_get(v->rep->demo->root, "key_result") : NULL;
+
+		if (json_is_string(ks)) /* the demo's own one-line result (07) */
+			sb_printf(&key, "%s%s: %s", i ? "; " : "", v->name, json_string_value(ks));
+		else if (json_is_number(x))
 			sb_printf(&key, "%s%s %s %g", i ? " vs " : "", v->name, label,
 				  json_number_value(x));
 		else

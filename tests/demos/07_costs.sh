@@ -33,6 +33,8 @@ check "$D: variants switch, startup, ipc, cow" \
 demo_common $D "$J"
 jcheck "$D: the sizes asked for are the sizes used" "$J" \
 	'[.runs[].params | .round_trips == 500 and .starts == 50 and .ipc_mib == 4 and .cow_mib == 16] | all'
+jcheck "$D: each variant's result in one line (key_result)" "$J" \
+	'[.runs[] | .key_result | type == "string" and length > 20] | all' '[.runs[].key_result]'
 S='.runs[] | select(.variant == "switch")'
 SAME="$S | .costs[] | select(.placement == \"same\")"
 CROSS="$S | .costs[] | select(.placement == \"cross\")"
