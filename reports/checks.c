@@ -191,7 +191,8 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		 * still takes the GIL to exit; any thread can be preempted on
 		 * its way out): one switch out per switch in eBPF saw beyond the
 		 * snapshot's timeslices, and eBPF may be above by that much. */
-		t.extra_switches = r->demo && st->timeslices > t.slices ? st->timeslices - t.slices : 0;
+		t.extra_switches =
+		    r->demo && st->timeslices > t.slices ? st->timeslices - t.slices : 0;
 		t.ok_nv = within_above((double)t.ebpf_nv, (double)t.ref_nv, COUNT_SLACK,
 				       (double)t.extra_switches);
 		t.ok_niv = within_above((double)t.ebpf_niv, (double)t.ref_niv, COUNT_SLACK,
