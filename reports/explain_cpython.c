@@ -15,6 +15,7 @@
 #include "explain_cpython.h"
 #include "cpython.h"
 #include "roles.h"
+#include "wakes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -75,6 +76,15 @@ static void gil_waits(const struct run *r, struct gil_figures *g)
 static void wakers(const struct run *r, const char *role, struct gil_figures *g)
 {
 	g->by_other_exact = true;
+	if (r->sched.nwakes && role) {
+		struct wake_filter all = {role, ST_LOCK, -1, NULL, 0, "GIL", false};
+		struct wake_filter other = {role, ST_LOCK, WAKER_THREAD, role, 0, "GIL", true};
+
+		g->wakeups = wake_tally_of(r, &all).count;
+		g->by_other = wake_tally_of(r, &other).count;
+		g->from_wakes = true;
+		return;
+	}
 	for (size_t i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *t = &r->sched.threads[i];
 

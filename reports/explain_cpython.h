@@ -29,8 +29,11 @@ struct gil_figures {
 	double parallelism;		 /* the variant's CPU / wall */
 	double handoffs, handoffs_per_s; /* demo.json gil.handoffs; < 0 when unknown */
 	double interval_ns;		 /* the switch interval; 0 when unknown */
-	uint64_t wakeups, by_other;	 /* their wakeups, those by another of them */
-	bool by_other_exact;
+	/* their GIL waits ended by a wakeup, and those another of them ended
+	 * (sched.json wakes[]); without wake edges, their wakeups and those
+	 * whose top waker was another of them */
+	uint64_t wakeups, by_other;
+	bool by_other_exact, from_wakes;
 };
 
 struct gil_figures gil_figures_of(const struct variant *v, const char *role);
