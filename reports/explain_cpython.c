@@ -401,6 +401,31 @@ static void beside_model(const struct run_set *rs, const struct variant *py, str
 		      state_names[pst], 100 * ps, state_names[cst], 100 * cs, gil);
 }
 
+void verdict_families(const struct explainer *e, const struct run_set *rs,
+		      void (*fn)(const struct run_set *rs, struct verdicts *out),
+		      struct verdicts *out)
+{
+	struct variant *buf;
+	struct run_set f;
+	size_t npy = 0, i;
+
+	for (i = 0; i < rs->nvariants; i++)
+		npy += is_py(&rs->variants[i]);
+	if (e == &explain_02_cpu_bound || !npy || !rs->is_demo) {
+		fn(rs, out);
+		return;
+	}
+	buf = calloc(rs->nvariants, sizeof(*buf));
+	if (!buf)
+		abort();
+	f = family(rs, false, buf);
+	if (f.nvariants)
+		fn(&f, out);
+	f = family(rs, true, buf);
+	fn(&f, out);
+	free(buf);
+}
+
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out)
 {
 	struct variant *buf;

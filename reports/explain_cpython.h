@@ -63,4 +63,10 @@ void explain_convoy(const struct variant *v, struct sentences *out);
  * state its working threads spent most of their life in, and CPython's GIL. */
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out);
 
+/* The same for a verdict: @fn (the demo's, or the generic one) on each
+ * family apart. */
+void verdict_families(const struct explainer *e, const struct run_set *rs,
+		      void (*fn)(const struct run_set *rs, struct verdicts *out),
+		      struct verdicts *out);
+
 #endif
