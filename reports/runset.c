@@ -396,8 +396,7 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
-		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
+		    req_u64(l, e, "max_ns", w, &f->max_ns))
 			goto out;
 		/* null when the word is in no symbol */
 		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
