@@ -244,7 +244,8 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 		return -1;
 	/* optional: the thread's page faults, the kernel's own counters */
 	if (json_object_get(e, "minflt")) {
-		if (req_u64(l, e, "minflt", w, &t->minflt) || req_u64(l, e, "majflt", w, &t->majflt))
+		if (req_u64(l, e, "minflt", w, &t->minflt) ||
+		    req_u64(l, e, "majflt", w, &t->majflt))
 			return -1;
 		t->has_faults = true;
 	}
@@ -283,6 +284,13 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 			return -1;
 		t->has_clock = true;
 	}
+	t->ended_at_switch = json_is_true(json_object_get(e, "ended_at_switch"));
+	t->has_irq_steal = json_is_integer(json_object_get(e, "irq_steal_ns"));
+	if (opt_u64(l, e, "irq_steal_ns", w, &t->irq_steal_ns) ||
+	    opt_u64(l, e, "exit_switches", w, &t->exit_switches) ||
+	    opt_u64(l, e, "runnable_asleep_ns", w, &t->runnable_asleep_ns) ||
+	    opt_u64(l, e, "queued_asleep_ns", w, &t->queued_asleep_ns))
+		return -1;
 	sc = req_arr(l, e, "syscalls", w);
 	if (!sc)
 		return -1;
@@ -390,8 +398,7 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
-		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
+		    req_u64(l, e, "max_ns", w, &f->max_ns))
 			goto out;
 		/* null when the word is in no symbol */
 		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
