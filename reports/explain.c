@@ -89,7 +89,7 @@ struct state_sum state_sum_of(const struct run *r, const char *role_prefix)
 	return ss;
 }
 
-double state_share(const struct state_sum *ss, enum state s)
+double state_share(const struct state_sum *ss, enum st_thread_state s)
 {
 	return ss->lifetime_ns ? (double)ss->ns[s] / (double)ss->lifetime_ns : 0;
 }

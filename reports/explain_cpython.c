@@ -346,16 +346,16 @@ static struct run_set family(const struct run_set *rs, bool python, struct varia
 
 /* The state the working threads spent most of their life in (the loop
  * thread where there is one, else the threads that did tasks). */
-static enum state busiest_state(const struct run *r, double *share)
+static enum st_thread_state busiest_state(const struct run *r, double *share)
 {
 	struct state_sum ss = state_sum_of(r, "loop");
-	enum state best = ST_RUNNING;
+	enum st_thread_state best = ST_RUNNING;
 
 	if (!ss.threads)
 		ss = state_sum_of_task_threads(r);
 	for (int k = 0; k < ST_COUNT; k++)
 		if (ss.ns[k] > ss.ns[best])
-			best = (enum state)k;
+			best = (enum st_thread_state)k;
 	*share = state_share(&ss, best);
 	return best;
 }
@@ -365,7 +365,7 @@ static void beside_model(const struct run_set *rs, const struct variant *py, str
 	const struct variant *c = run_set_variant(rs, py->name + 3);
 	struct gil_figures g = run_figures(py->rep, NULL);
 	double pw = py->m[M_WALL_S].med, cw, ps, cs, ratio;
-	enum state pst, cst;
+	enum st_thread_state pst, cst;
 	char gil[256] = "";
 
 	if (g.named)

@@ -39,11 +39,11 @@ static enum waker_kind kind_of(const char *s)
 	return WAKER_UNKNOWN;
 }
 
-static enum state state_of(const char *s)
+static enum st_thread_state state_of(const char *s)
 {
 	for (int k = 0; k < ST_COUNT; k++)
 		if (!strcmp(s, state_names[k]))
-			return (enum state)k;
+			return (enum st_thread_state)k;
 	return ST_OTHER;
 }
 
