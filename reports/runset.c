@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-
 /* Where a loader is and where its complaint goes. */
 struct ld {
 	char file[PATH_MAX]; /* as the user should see it */

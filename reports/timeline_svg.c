@@ -646,7 +646,14 @@ static double tick_step(double w, int *decimals, double *unit, const char **unam
 	return step;
 }
 
+static void draw_axis_label(FILE *out, double ws, double w, int y0, int y1, const char *label);
+
 static void draw_axis(FILE *out, double ws, double w, int y0, int y1)
+{
+	draw_axis_label(out, ws, w, y0, y1, "time since the start of tracing");
+}
+
+static void draw_axis_label(FILE *out, double ws, double w, int y0, int y1, const char *label)
 {
 	double unit, step, t;
 	const char *uname;
@@ -666,10 +673,8 @@ static void draw_axis(FILE *out, double ws, double w, int y0, int y1)
 			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*f %s</text>",
 			x, y0, x, y1 + 4, x, y1 + 16, dec, t / unit, uname);
 	}
-	fprintf(out,
-		"<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">time since the "
-		"start of tracing</text>",
-		LABEL_W + PLOT_W / 2, y1 + 30);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>",
+		LABEL_W + PLOT_W / 2, y1 + 30, label);
 }
 
 static void draw_legend(FILE *out, int y)
@@ -991,7 +996,8 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 		     "split by the share of its time in each state, a wakeup however short "
 		     "drawn full height</text>");
 	draw_legend(out, 50);
-	draw_axis(out, 0, span, TOP - 4, TOP + (int)groups * GROUP_H + (int)nl * (LANE_H + 1));
+	draw_axis_label(out, 0, span, TOP - 4, TOP + (int)groups * GROUP_H + (int)nl * (LANE_H + 1),
+			"time since each variant's start");
 	y = TOP;
 	for (i = 0; i < nl; i++) {
 		const struct run *r = runs[lane_run[i]];
