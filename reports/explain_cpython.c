@@ -238,12 +238,14 @@ void explain_model_vs_cpython(const struct variant *model, const struct variant 
 		double ps = (double)p.by_other / (double)p.wakeups;
 
 		snprintf(item, sizeof(item),
-			 "%s%.0f%% vs %s%.0f%% of the workers' wakeups came from the other "
-			 "worker (%llu of %llu, %llu of %llu)",
+			 "%s%.0f%% vs %s%.0f%% of the workers' %s the other worker (%llu of %llu, "
+			 "%llu of %llu)",
 			 m.by_other_exact ? "" : "up to ", 100 * ms,
-			 p.by_other_exact ? "" : "up to ", 100 * ps, (unsigned long long)m.by_other,
-			 (unsigned long long)m.wakeups, (unsigned long long)p.by_other,
-			 (unsigned long long)p.wakeups);
+			 p.by_other_exact ? "" : "up to ", 100 * ps,
+			 m.from_wakes && p.from_wakes ? "GIL waits were ended by"
+						      : "wakeups came from",
+			 (unsigned long long)m.by_other, (unsigned long long)m.wakeups,
+			 (unsigned long long)p.by_other, (unsigned long long)p.wakeups);
 		append(agree(ms, ps) ? same : differ, agree(ms, ps) ? sizeof(same) : sizeof(differ),
 		       item);
 	}
