@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "explain.h"
+#include "explain_cpython.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -253,8 +254,6 @@ void verdict_of(const struct run_set *rs, struct verdicts *out)
 {
 	const struct explainer *e = explainer_for(rs);
 
-	if (e->verdict)
-		e->verdict(rs, out);
-	else
-		verdict_generic(rs, out);
+	/* the C model's variants and CPython's (py-*) are judged apart */
+	verdict_families(e, rs, e->verdict ? e->verdict : verdict_generic, out);
 }

@@ -313,7 +313,8 @@ void explain_causes(const struct run_set *rs, struct sentences *out)
 
 		if (!rs->is_demo)
 			turns(rs, r, out);
-		else if (!strcmp(rs->demo, "02_cpu_bound") && strstr(r->variant, "gil"))
+		else if (!strcmp(rs->demo, "02_cpu_bound") &&
+			 (strstr(r->variant, "gil") || !strcmp(r->variant, "py-threads")))
 			gil_turns(r, out);
 		else if (!strcmp(rs->demo, "04_backpressure"))
 			paced(r, out);

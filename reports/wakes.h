@@ -80,7 +80,7 @@ struct wake_filter {
 	int kind;
 	const char *waker_role;
 	int join;
-	const char *futex_name_part; /* the word's demo name contains this (NULL: any) */
+	const char *futex_name_part; /* the word's name (the demo's, or CPython's GIL) contains this (NULL: any) */
 	bool other_only;
 };
 struct wake_tally {
