@@ -191,7 +191,8 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		 * still takes the GIL to exit; any thread can be preempted on
 		 * its way out): one switch out per switch in eBPF saw beyond the
 		 * snapshot's timeslices, and eBPF may be above by that much. */
-		t.extra_switches = r->demo && st->timeslices > t.slices ? st->timeslices - t.slices : 0;
+		t.extra_switches =
+		    r->demo && st->timeslices > t.slices ? st->timeslices - t.slices : 0;
 		t.ok_nv = within_above((double)t.ebpf_nv, (double)t.ref_nv, COUNT_SLACK,
 				       (double)t.extra_switches);
 		t.ok_niv = within_above((double)t.ebpf_niv, (double)t.ref_niv, COUNT_SLACK,
@@ -552,6 +553,14 @@ static void check_lost(const struct run *r, struct check_list *cl)
 	    (unsigned long long)s->lost_stack_misses, (unsigned long long)s->lost_stack_collisions);
 }
 
+static void check_faults_of(const struct run *r, struct check_list *cl)
+{
+	struct check c = {0};
+
+	if (check_faults(r, &c))
+		*add(cl, r, c.name) = c;
+}
+
 void checks_run(const struct run_set *rs, struct check_list *out)
 {
 	size_t i;
@@ -564,6 +573,7 @@ void checks_run(const struct run_set *rs, struct check_list *out)
 		check_perf_stat(rs, r, out);
 		check_timehist(r, out);
 		check_conservation(r, out);
+		check_faults_of(r, out);
 		check_lost(r, out);
 	}
 }
