@@ -191,7 +191,7 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 	e->pid = t->pid;
 	e->ts = now;
 	e->ppid = w ? w->id : 0;
-	e->exec = 0;
+	e->exec = w && w->kind == WK_SOFTIRQ ? w->host : 0;
 	e->addr = 0;
 	/*
 	 * No wakeup per event: waking the reader on every switch makes it
@@ -471,9 +471,18 @@ static __always_inline void current_waker(struct st_waker *w)
 		w->id = cc->hrtimer ? HARDIRQ_TIMER : HARDIRQ_DEVICE;
 		return;
 	}
+	w->host = 0;
 	if (cc && cc->softirq) {
+		struct st_thread *host = tid ? bpf_map_lookup_elem(&threads, &tid) : NULL;
+
 		w->kind = WK_SOFTIRQ;
 		w->id = cc->softirq - 1;
+		/* In a traced thread's syscall: it ran the softirq itself (loopback send). */
+		if (host && host->sys_nr >= 0) {
+			w->host = tid;
+			w->pid = id >> 32;
+			bpf_get_current_comm(w->comm, sizeof(w->comm));
+		}
 		return;
 	}
 	if (!tid) {
@@ -500,6 +509,7 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .waker_kind = t->waker.kind,
 	    .wait_state = t->state,
 	    .sys_nr = t->sys_nr >= 0 ? (__u16)t->sys_nr : NO_SYSCALL,
+	    .host = t->waker.kind == WK_SOFTIRQ ? t->waker.host : 0,
 	    .futex_uaddr = t->futex_uaddr,
 	};
 	struct st_wake *w;

@@ -94,9 +94,15 @@ enum { HARDIRQ_DEVICE, HARDIRQ_TIMER };
 /* The waker as sched_waking saw it, kept until sched_wakeup. */
 struct st_waker {
 	__u32 id;
-	__u32 pid; /* tgid of a task waker */
+	__u32 pid; /* tgid of a task waker, or of the traced thread a softirq ran in */
 	__u8 kind;
-	__u8 pad[7];
+	__u8 pad[3];
+	/*
+	 * A softirq run inside a traced thread's syscall (loopback networking:
+	 * the sender's send runs the receiver's NET_RX inline): that thread's
+	 * tid, the likely cause; 0 otherwise (an interrupt's softirq, ksoftirqd).
+	 */
+	__u32 host;
 	char comm[TASK_COMM_LEN];
 };
 
@@ -104,11 +110,11 @@ struct st_waker {
 #define NO_SYSCALL 0xffff
 struct st_wake_key {
 	__u32 wakee;
-	__u32 waker;	 /* see st_waker_kind */
-	__u8 waker_kind; /* enum st_waker_kind */
-	__u8 wait_state; /* the blocked state: ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER */
-	__u16 sys_nr;	 /* the syscall the wakee blocked in, NO_SYSCALL outside one */
-	__u32 pad;
+	__u32 waker;	   /* see st_waker_kind */
+	__u8 waker_kind;   /* enum st_waker_kind */
+	__u8 wait_state;   /* the blocked state: ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER */
+	__u16 sys_nr;	   /* the syscall the wakee blocked in, NO_SYSCALL outside one */
+	__u32 host;	   /* WK_SOFTIRQ: the traced thread it ran in (st_waker.host), else 0 */
 	__u64 futex_uaddr; /* the futex word of a futex wait, else 0 */
 };
 
@@ -331,7 +337,7 @@ struct st_event {
 	__u32 pid;
 	__u64 ts;
 	__u32 ppid; /* EV_PROC: the parent (whose maps a fork shares); EV_STATE: the waker's id */
-	__u32 exec; /* EV_PROC: 1 after exec, 0 after fork */
+	__u32 exec; /* EV_PROC: 1 after exec, 0 after fork; EV_STATE: st_waker.host */
 	__u64 addr; /* EV_FUTEX: the word's address */
 };
 

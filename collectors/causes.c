@@ -40,7 +40,7 @@ struct proc_maps {
 struct open_state {
 	uint32_t tid;
 	uint8_t state, waker_kind;
-	uint32_t waker;
+	uint32_t waker, host;
 	uint64_t start;
 };
 
@@ -140,7 +140,7 @@ static void push_interval(struct causes *c, const struct open_state *s, uint64_t
 		c->cap = nc;
 	}
 	c->iv[c->niv++] =
-	    (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind, s->waker};
+	    (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind, s->waker, s->host};
 }
 
 static void state_event(struct causes *c, const struct st_event *e)
@@ -165,6 +165,7 @@ static void state_event(struct causes *c, const struct st_event *e)
 	s->start = e->ts;
 	s->waker_kind = e->waker_kind;
 	s->waker = e->ppid;
+	s->host = e->exec;
 }
 
 void causes_event(struct causes *c, const struct st_event *e)
@@ -303,6 +304,16 @@ static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
 	}
 	case WK_SOFTIRQ:
 		json_object_set_new(o, "softirq", json_string(softirq_name(k->waker)));
+		if (k->host) {
+			const struct thread_row *r = row_of(rows, n, k->host);
+
+			/* the traced thread whose syscall ran it: loopback's sender */
+			json_object_set_new(o, "in_thread",
+					    json_pack("{s:I,s:I,s:s}", "tid", (json_int_t)k->host,
+						      "pid",
+						      (json_int_t)(r ? r->pid : w->waker_pid),
+						      "comm", r ? r->comm : ""));
+		}
 		break;
 	case WK_HARDIRQ:
 		json_object_set_new(o, "irq",

@@ -158,9 +158,11 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, ui
 			continue;
 		}
 		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
-		if (next && t == I->end && next->waker_kind == WK_THREAD &&
-		    next->waker != cur->tid && jumps_here < 16) {
-			const struct cp_thread *w = find_thread(th, nth, next->waker);
+		if (next && t == I->end && jumps_here < 16 &&
+		    ((next->waker_kind == WK_THREAD && next->waker != cur->tid) ||
+		     (next->waker_kind == WK_SOFTIRQ && next->host && next->host != cur->tid))) {
+			const struct cp_thread *w = find_thread(
+			    th, nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
 
 			if (w && interval_at(iv, w, t) >= 0) {
 				cur = w; /* the path moves to the waker, at the moment it woke us */

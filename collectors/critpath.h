@@ -3,8 +3,9 @@
  * The critical path of a run, from its threads' state intervals and the wake
  * edges between them (docs/collector.md): from the end of the last thread,
  * walk back; while the thread on the path was running or runnable it stays
- * on the path; a blocked interval ended by another traced thread moves the
- * path to that thread at the moment it woke this one; a blocked interval
+ * on the path; a blocked interval ended by another traced thread (or by a
+ * softirq that thread ran in its own syscall: loopback networking) moves
+ * the path to that thread at the moment it woke this one; a blocked interval
  * ended by a context (timer, interrupt, another process) stays on the path
  * as that wait. A new thread's path continues in the thread that created it.
  */
@@ -21,6 +22,7 @@ struct cp_interval {
 	uint8_t state;	    /* enum st_thread_state */
 	uint8_t waker_kind; /* runnable after a wakeup or a fork: enum st_waker_kind */
 	uint32_t waker;	    /* the waker's id (a tid for WK_THREAD and WK_FORK) */
+	uint32_t host;	    /* WK_SOFTIRQ run inside a traced thread's syscall: its tid */
 };
 
 /* A piece of the path: tid in state over [start, end); via: who ended a wait charged here. */

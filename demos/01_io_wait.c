@@ -6,6 +6,7 @@
  * overlap N waits: the wall time falls to ceil(tasks/N) x wait, the physical
  * limit, whatever the number of CPUs. */
 #include "cli.h"
+#include "pydemo.h"
 #include "clock.h"
 #include "io_work.h"
 #include "result.h"
@@ -22,6 +23,8 @@
 #define DEMO "01_io_wait"
 
 static const char *const variants[] = {"serial", "threads-5", "threads-20", NULL};
+/* The same program in CPython (demos/python/01_io_wait.py). */
+static const char *const py_variants[] = {"py-serial", "py-threads-5", "py-threads-20", NULL};
 static const unsigned int variant_workers[] = {0, 5, 20};
 #define NVARIANTS 3
 
@@ -150,6 +153,7 @@ int main(int argc, char **argv)
 	int c, only;
 
 	cli_prog = argv[0];
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (cli_common(c, &o, usage))
 			continue;

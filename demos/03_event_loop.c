@@ -11,6 +11,7 @@
  *   blocking  the task calls nanosleep inside its step; the loop cannot run
  *             anything else meanwhile, so the waits add up: 50 x 0.2 = 10 s. */
 #include "cli.h"
+#include "pydemo.h"
 #include "clock.h"
 #include "delay_server.h"
 #include "result.h"
@@ -33,6 +34,8 @@
 #define MAX_TASKS 10000
 
 static const char *const variants[] = {"await", "blocking", NULL};
+/* The same program in CPython (demos/python/03_event_loop.py). */
+static const char *const py_variants[] = {"py-await", "py-blocking", NULL};
 #define NVARIANTS 2
 enum { V_AWAIT, V_BLOCKING };
 
@@ -407,6 +410,7 @@ int main(int argc, char **argv)
 	int c, only;
 
 	cli_prog = argv[0];
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (cli_common(c, &o, usage))
 			continue;

@@ -10,6 +10,7 @@
  * At the end of --duration the queue is closed and what is left in it is the
  * final backlog: the consumer does not drain it. */
 #include "cli.h"
+#include "pydemo.h"
 #include "clock.h"
 #include "queue.h"
 #include "result.h"
@@ -33,6 +34,8 @@
 #define SAMPLE_NS (100 * NSEC_PER_MSEC)
 
 static const char *const variants[] = {"unbounded", "bounded", NULL};
+/* The same program in CPython (demos/python/04_backpressure.py). */
+static const char *const py_variants[] = {"py-unbounded", "py-bounded", NULL};
 
 struct params {
 	uint64_t duration_ns;
@@ -407,6 +410,7 @@ int main(int argc, char **argv)
 	int c, rc = 0;
 
 	cli_prog = "04_backpressure";
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (cli_common(c, &o, usage))
 			continue;

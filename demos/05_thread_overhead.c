@@ -9,6 +9,7 @@
  * part: once the CPUs are busy, more threads only queue for them and the
  * speedup flattens at the number of CPUs. */
 #include "cli.h"
+#include "pydemo.h"
 #include "clock.h"
 #include "io_work.h"
 #include "result.h"
@@ -28,6 +29,8 @@
 #define MAX_RUNS 64
 
 static const unsigned int default_workers[] = {1, 2, 4, 8, 16, 32, 64};
+/* The same program in CPython (demos/python/05_thread_overhead.py). */
+static const char *const py_variants[] = {"py-threads-*", NULL};
 static const unsigned int quick_workers[] = {1, 2, 4, 8, 16};
 
 struct params {
@@ -231,6 +234,7 @@ int main(int argc, char **argv)
 	int c;
 
 	cli_prog = argv[0];
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (cli_common(c, &o, usage))
 			continue;
@@ -277,6 +281,8 @@ int main(int argc, char **argv)
 	if (o.list) {
 		for (unsigned int i = 0; i < p.nruns; i++)
 			printf("threads-%u\n", p.workers[i]);
+		for (unsigned int i = 0; i < p.nruns; i++)
+			printf("py-threads-%u\n", p.workers[i]);
 		return 0;
 	}
 	for (unsigned int i = 0; i < p.nruns; i++) {

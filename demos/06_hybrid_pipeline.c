@@ -22,6 +22,7 @@
  * all three stages itself). */
 #include "cli.h"
 #include "clock.h"
+#include "cpus.h"
 #include "delay_server.h"
 #include "gil.h"
 #include "queue.h"
@@ -35,7 +36,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,18 +59,18 @@
 #define MAX_SAMPLES 60000
 
 enum { V_HYBRID, V_UNBOUNDED, V_THREADS, V_SINGLE };
-static const char *const variants[] = {"hybrid", "hybrid-unbounded", "threads-only",
-				       "single-loop", NULL};
+static const char *const variants[] = {"hybrid", "hybrid-unbounded", "threads-only", "single-loop",
+				       NULL};
 
 struct params {
 	int items;
 	int inflight;
-	int blocking;	/* threads of the blocking stage */
-	int cpu;	/* workers of the cpu stage */
-	int capacity;	/* each bounded queue */
-	int switch_ms;	/* the interpreter lock's switch interval */
+	int blocking;  /* threads of the blocking stage */
+	int cpu;       /* workers of the cpu stage */
+	int capacity;  /* each bounded queue */
+	int switch_ms; /* the interpreter lock's switch interval */
 	uint64_t fetch_ns, blocking_ns;
-	long long n;	/* bytecode loop iterations per item */
+	long long n; /* bytecode loop iterations per item */
 	bool quick;
 };
 
@@ -301,8 +301,8 @@ static int send_fetch(struct pipeline *pl, struct conn *c, uint64_t item)
 /* Read what has arrived of @c's answer; 1 when it is whole. */
 static int read_answer(struct conn *c)
 {
-	ssize_t n = recv(c->fd, (char *)&c->answer + c->got, sizeof(c->answer) - c->got,
-			 MSG_DONTWAIT);
+	ssize_t n =
+	    recv(c->fd, (char *)&c->answer + c->got, sizeof(c->answer) - c->got, MSG_DONTWAIT);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -483,22 +483,12 @@ static void *sampler_main(void *arg)
 	return NULL;
 }
 
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		perror("sched_getaffinity");
-		return (int)sysconf(_SC_NPROCESSORS_ONLN);
-	}
-	return CPU_COUNT(&set);
-}
-
 static struct shm *shm_map(int items)
 {
 	size_t size = sizeof(struct shm) + (size_t)(items + MAX_CPU) * sizeof(struct queue_item) +
 		      (size_t)items * sizeof(struct item_rec);
-	struct shm *sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct shm *sh =
+	    mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (sh == MAP_FAILED) {
 		perror("mmap(shared pipeline state)");
@@ -660,8 +650,8 @@ static const char *const stage_names[] = {"fetch", "blocking", "cpu"};
  * own clocks: working, starved (waiting for input), blocked (waiting for room
  * downstream). */
 static json_t *stage_json(const char *name, const char *model, int threads, double per_item_ns,
-			  double seen_ns, double parallel, uint64_t work, uint64_t starved, uint64_t blocked,
-			  double wall_ns, double *capacity, double *busy)
+			  double seen_ns, double parallel, uint64_t work, uint64_t starved,
+			  uint64_t blocked, double wall_ns, double *capacity, double *busy)
 {
 	json_t *o = json_object();
 
@@ -687,7 +677,8 @@ static json_t *stages_json(struct pipeline *pl, int cpus, double wall, struct su
 {
 	const struct params *p = pl->p;
 	bool single = pl->variant == V_SINGLE;
-	uint64_t fetch = 0, bwork = 0, bstarved = 0, bblocked = 0, cwork = 0, cstarved = 0, ccpu = 0;
+	uint64_t fetch = 0, bwork = 0, bstarved = 0, bblocked = 0, cwork = 0, cstarved = 0,
+		 ccpu = 0;
 	double cap[3], fetch_mean, bmean, cmean, cpar;
 	json_t *arr = json_array();
 	int nb = single ? 0 : p->blocking, nc = single ? 0 : p->cpu;
@@ -723,11 +714,11 @@ static json_t *stages_json(struct pipeline *pl, int cpus, double wall, struct su
 	}
 	/* A fetch's pace is the service's delay: the time the loop saw also
 	 * holds the time the answer sat unread while the loop was held back. */
-	json_array_append_new(arr, stage_json("fetch", "event loop", 1, (double)p->fetch_ns,
-					      fetch_mean,
-					      p->inflight < p->items ? p->inflight : p->items,
-					      (uint64_t)wall - pl->blocking_q.put_wait_ns, 0,
-					      pl->blocking_q.put_wait_ns, wall, &cap[0], &s->busy[0]));
+	json_array_append_new(arr,
+			      stage_json("fetch", "event loop", 1, (double)p->fetch_ns, fetch_mean,
+					 p->inflight < p->items ? p->inflight : p->items,
+					 (uint64_t)wall - pl->blocking_q.put_wait_ns, 0,
+					 pl->blocking_q.put_wait_ns, wall, &cap[0], &s->busy[0]));
 	json_array_append_new(arr, stage_json("blocking", single ? "event loop" : "thread pool",
 					      single ? 1 : nb, bmean, bmean, single ? 1 : nb, bwork,
 					      bstarved, bblocked, wall, &cap[1], &s->busy[1]));
@@ -735,8 +726,8 @@ static json_t *stages_json(struct pipeline *pl, int cpus, double wall, struct su
 					      single			 ? "event loop"
 					      : pl->variant == V_THREADS ? "threads, one lock"
 									 : "process pool",
-					      single ? 1 : nc, cmean, cmean, cpar, cwork, cstarved, 0, wall,
-					      &cap[2], &s->busy[2]));
+					      single ? 1 : nc, cmean, cmean, cpar, cwork, cstarved,
+					      0, wall, &cap[2], &s->busy[2]));
 	/* The loop alone does one item's blocking call and bytecode after
 	 * another: those two stages share its one thread. */
 	s->bound = single ? 1e9 / (bmean + cmean) : cap[0];
@@ -756,7 +747,7 @@ static json_t *stages_json(struct pipeline *pl, int cpus, double wall, struct su
 	return arr;
 }
 
-static json_t *samples_json(const struct pipeline *pl, struct summary *s)
+static json_t *samples_json(const struct pipeline *pl)
 {
 	json_t *arr = json_array();
 
@@ -776,7 +767,6 @@ static json_t *samples_json(const struct pipeline *pl, struct summary *s)
 		if (json_array_append_new(arr, o))
 			abort();
 	}
-	(void)s;
 	return arr;
 }
 
@@ -866,7 +856,7 @@ static json_t *results(struct pipeline *pl, int cpus, uint64_t end, struct summa
 	for (int i = 0; i < p->cpu; i++)
 		lock_wait += pl->sh->cpu[i].lock_wait_ns;
 	json_set_int(res, "cpu_lock_wait_ns", (long long)lock_wait);
-	json_set_new(res, "samples", samples_json(pl, s));
+	json_set_new(res, "samples", samples_json(pl));
 	json_set_new(res, "locks", locks_json(pl));
 	result_add_threads(res);
 	free(lat);
@@ -931,51 +921,51 @@ out_pl:
 
 static void usage(void)
 {
-	printf("Usage: %s [--variant V] [--quick] [--items N] [--inflight N] [--fetch-ms MS]\n"
-	       "          [--blocking-threads N] [--blocking-ms MS] [--cpu-workers N] [--n N]\n"
-	       "          [--capacity N] [--switch-ms MS] [--json FILE] [--list-variants] [--help]\n"
-	       "\n"
-	       "Each item is fetched by an event loop (epoll, INFLIGHT requests at once to a\n"
-	       "loopback delay service answering after FETCH-MS), then a thread pool makes\n"
-	       "one blocking call of BLOCKING-MS for it, then a pool of processes runs the\n"
-	       "bytecode loop of N iterations on it, each process with its own lock.\n"
-	       "Queues of CAPACITY items sit between the stages.\n"
-	       "  hybrid            the diagram: loop -> threads -> processes, bounded queues\n"
-	       "  hybrid-unbounded  the same with unbounded queues (no backpressure)\n"
-	       "  threads-only      the cpu stage in threads under one shared lock\n"
-	       "  single-loop       the loop thread does all three stages itself\n"
-	       "Without --variant all four run and are compared.\n"
-	       "\n"
-	       "Options:\n"
-	       "  --variant V            run one variant\n"
-	       "  --quick                150 items instead of 600\n"
-	       "  --items N              items through the pipeline (default 600)\n"
-	       "  --inflight N           fetches the loop keeps in flight (default 32)\n"
-	       "  --fetch-ms MS          the service's delay per fetch (default 10)\n"
-	       "  --blocking-threads N   threads of the blocking stage (default 8)\n"
-	       "  --blocking-ms MS       the blocking call per item (default 5)\n"
-	       "  --cpu-workers N        processes (threads in threads-only) of the cpu stage\n"
-	       "                         (default 2)\n"
-	       "  --n N                  bytecode loop iterations per item (default 500000,\n"
-	       "                         about 4 ms)\n"
-	       "  --capacity N           each bounded queue's size (default 16)\n"
-	       "  --switch-ms MS         the lock's switch interval (default 5)\n"
-	       "  --json FILE            write the result as JSON (docs/formats.md)\n"
-	       "  --list-variants        print the variant names, one per line\n"
-	       "  --help                 this text\n"
-	       "\n"
-	       "Examples:\n"
-	       "  %s --quick\n"
-	       "  %s --variant hybrid --cpu-workers 4 --json h.json\n",
-	       cli_prog, cli_prog, cli_prog);
+	printf(
+	    "Usage: %s [--variant V] [--quick] [--items N] [--inflight N] [--fetch-ms MS]\n"
+	    "          [--blocking-threads N] [--blocking-ms MS] [--cpu-workers N] [--n N]\n"
+	    "          [--capacity N] [--switch-ms MS] [--json FILE] [--list-variants] [--help]\n"
+	    "\n"
+	    "Each item is fetched by an event loop (epoll, INFLIGHT requests at once to a\n"
+	    "loopback delay service answering after FETCH-MS), then a thread pool makes\n"
+	    "one blocking call of BLOCKING-MS for it, then a pool of processes runs the\n"
+	    "bytecode loop of N iterations on it, each process with its own lock.\n"
+	    "Queues of CAPACITY items sit between the stages.\n"
+	    "  hybrid            the diagram: loop -> threads -> processes, bounded queues\n"
+	    "  hybrid-unbounded  the same with unbounded queues (no backpressure)\n"
+	    "  threads-only      the cpu stage in threads under one shared lock\n"
+	    "  single-loop       the loop thread does all three stages itself\n"
+	    "Without --variant all four run and are compared.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --variant V            run one variant\n"
+	    "  --quick                150 items instead of 600\n"
+	    "  --items N              items through the pipeline (default 600)\n"
+	    "  --inflight N           fetches the loop keeps in flight (default 32)\n"
+	    "  --fetch-ms MS          the service's delay per fetch (default 10)\n"
+	    "  --blocking-threads N   threads of the blocking stage (default 8)\n"
+	    "  --blocking-ms MS       the blocking call per item (default 5)\n"
+	    "  --cpu-workers N        processes (threads in threads-only) of the cpu stage\n"
+	    "                         (default 2)\n"
+	    "  --n N                  bytecode loop iterations per item (default 500000,\n"
+	    "                         about 4 ms)\n"
+	    "  --capacity N           each bounded queue's size (default 16)\n"
+	    "  --switch-ms MS         the lock's switch interval (default 5)\n"
+	    "  --json FILE            write the result as JSON (docs/formats.md)\n"
+	    "  --list-variants        print the variant names, one per line\n"
+	    "  --help                 this text\n"
+	    "\n"
+	    "Examples:\n"
+	    "  %s --quick\n"
+	    "  %s --variant hybrid --cpu-workers 4 --json h.json\n",
+	    cli_prog, cli_prog, cli_prog);
 }
 
 static void print_table(const struct summary *s)
 {
-	static const char *const head[] = {"variant",	  "items/s",	 "bound/s",
-					   "slowest stage", "loop blocked", "blocking busy",
-					   "cpu busy",	  "max queues",	 "latency p50",
-					   "p99"};
+	static const char *const head[] = {
+	    "variant",	     "items/s",	 "bound/s",    "slowest stage", "loop blocked",
+	    "blocking busy", "cpu busy", "max queues", "latency p50",	"p99"};
 	struct table *t = table_new(10, head);
 
 	for (int v = 0; variants[v]; v++) {
@@ -1020,8 +1010,8 @@ static bool print_expected(const struct params *p, const struct summary *s)
 			     *l = &s[V_SINGLE];
 	bool paced = true, bounded = h->max_blocking_q <= (uint64_t)p->capacity &&
 				     h->max_cpu_q <= (uint64_t)p->capacity;
-	bool sums = h->checksum == u->checksum && h->checksum == t->checksum &&
-		    h->checksum == l->checksum;
+	bool sums =
+	    h->checksum == u->checksum && h->checksum == t->checksum && h->checksum == l->checksum;
 
 	printf("\nexpected: no variant beats its slowest stage's pace (bound/s), and that stage "
 	       "is busy nearly all the run (>= 80%%);\n");
@@ -1034,9 +1024,8 @@ static bool print_expected(const struct params *p, const struct summary *s)
 	}
 	printf("          bounded queues hold at most %d (got %llu, %llu); unbounded, the queue "
 	       "before the slowest stage grows (got %llu, %llu)\n",
-	       p->capacity, (unsigned long long)h->max_blocking_q,
-	       (unsigned long long)h->max_cpu_q, (unsigned long long)u->max_blocking_q,
-	       (unsigned long long)u->max_cpu_q);
+	       p->capacity, (unsigned long long)h->max_blocking_q, (unsigned long long)h->max_cpu_q,
+	       (unsigned long long)u->max_blocking_q, (unsigned long long)u->max_cpu_q);
 	printf("          every variant computes the same checksum: %s\n", sums ? "yes" : "NO");
 	printf("Results: hybrid %.0f items/s, threads-only %.0f, single-loop %.0f; the loop was "
 	       "held back %.0f%% of the hybrid run, %.0f%% unbounded\n",
@@ -1061,9 +1050,15 @@ int main(int argc, char **argv)
 	    {0},
 	};
 	struct demo_opts o = {0};
-	struct params p = {.items = -1, .inflight = 32, .blocking = 8, .cpu = 2, .capacity = 16,
-			   .switch_ms = 5, .fetch_ns = 10 * NSEC_PER_MSEC,
-			   .blocking_ns = 5 * NSEC_PER_MSEC, .n = 500000};
+	struct params p = {.items = -1,
+			   .inflight = 32,
+			   .blocking = 8,
+			   .cpu = 2,
+			   .capacity = 16,
+			   .switch_ms = 5,
+			   .fetch_ns = 10 * NSEC_PER_MSEC,
+			   .blocking_ns = 5 * NSEC_PER_MSEC,
+			   .n = 500000};
 	struct summary sum[4] = {0};
 	json_t *doc = NULL;
 	int c, rc = 0, only, cpus;
@@ -1110,7 +1105,7 @@ int main(int argc, char **argv)
 	p.quick = o.quick;
 	if (p.items < 0)
 		p.items = o.quick ? 150 : 600;
-	cpus = usable_cpus();
+	cpus = cpus_usable();
 	/* The service holds a connection per fetch in flight and per thread. */
 	if (delay_raise_nofile(2 * (p.inflight + p.blocking) + 64))
 		return 1;
@@ -1121,8 +1116,8 @@ int main(int argc, char **argv)
 		printf("%s: %d items; fetch %.3g ms with %d in flight, a blocking call of %.3g ms "
 		       "on %d threads,\nbytecode of %lld iterations on %d workers; queues of %d; "
 		       "%d usable CPUs\n\n",
-		       DEMO, p.items, p.fetch_ns / 1e6, p.inflight, p.blocking_ns / 1e6,
-		       p.blocking, p.n, p.cpu, p.capacity, cpus);
+		       DEMO, p.items, p.fetch_ns / 1e6, p.inflight, p.blocking_ns / 1e6, p.blocking,
+		       p.n, p.cpu, p.capacity, cpus);
 	}
 	for (int v = 0; variants[v]; v++) {
 		json_t *res;

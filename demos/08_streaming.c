@@ -13,6 +13,7 @@
  * and when it was done: latency = queue wait + service. */
 #include "cli.h"
 #include "clock.h"
+#include "cpus.h"
 #include "io_work.h"
 #include "queue.h"
 #include "result.h"
@@ -24,7 +25,6 @@
 #include <getopt.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@
 #define MAX_WORKERS 256
 #define MAX_REQUESTS 20000000ULL
 
-static const char *const variants[] = {"load-50", "load-80", "load-90", "load-95",
+static const char *const variants[] = {"load-50",  "load-80",	       "load-90", "load-95",
 				       "load-110", "load-110-bounded", NULL};
 static const int load_pct[] = {50, 80, 90, 95, 110, 110};
 static const bool is_bounded[] = {false, false, false, false, false, true};
@@ -77,18 +77,6 @@ struct worker {
 	int idx;
 	pthread_t th;
 };
-
-/* CPUs this process may run on (a trace with --cpus pins it). */
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		perror("sched_getaffinity");
-		return (int)sysconf(_SC_NPROCESSORS_ONLN);
-	}
-	return CPU_COUNT(&set);
-}
 
 /* Requests per second the pool can serve: one per service time per worker,
  * and, when the service is CPU work, no more workers at once than CPUs. */
@@ -260,8 +248,8 @@ static json_t *windows_json(const struct run *r, uint64_t win, struct summary *s
 }
 
 /* One summary object per latency part, over the accepted requests. */
-static json_t *part_json(const struct run *r, int part, uint64_t *buf, uint64_t *p50,
-			 uint64_t *p95, uint64_t *p99, uint64_t *max)
+static json_t *part_json(const struct run *r, int part, uint64_t *buf, uint64_t *p50, uint64_t *p95,
+			 uint64_t *p99, uint64_t *max)
 {
 	size_t n = 0;
 	json_t *o;
@@ -271,7 +259,7 @@ static json_t *part_json(const struct run *r, int part, uint64_t *buf, uint64_t 
 
 		if (q->rejected)
 			continue;
-		buf[n++] = part == 0	 ? q->done_ns - q->arrival_ns
+		buf[n++] = part == 0   ? q->done_ns - q->arrival_ns
 			   : part == 1 ? q->start_ns - q->arrival_ns
 				       : q->done_ns - q->start_ns;
 	}
@@ -293,8 +281,8 @@ static json_t *results(struct run *r, const char *variant, int v, int cpus, uint
 	const char *bound;
 	double cap = capacity_per_s(p, cpus, &bound);
 	uint64_t *buf = calloc(r->nreq + 1, sizeof(*buf)), busy = 0, done_in = 0, late_p99, dummy;
-	uint64_t win = p->duration_ns / 20 > 50 * NSEC_PER_MSEC ? p->duration_ns / 20
-								 : 50 * NSEC_PER_MSEC;
+	uint64_t win =
+	    p->duration_ns / 20 > 50 * NSEC_PER_MSEC ? p->duration_ns / 20 : 50 * NSEC_PER_MSEC;
 	size_t nlate = 0;
 	json_t *res = result_new(DEMO, variant), *params = result_params(res), *o, *locks;
 
@@ -477,8 +465,8 @@ static void usage(void)
 
 static void print_table(const struct summary *s, int n)
 {
-	static const char *const head[] = {"variant",  "load",	 "offered/s", "done/s",
-					   "rejected", "p50",	 "p95",	      "p99",
+	static const char *const head[] = {"variant",  "load",	  "offered/s", "done/s",
+					   "rejected", "p50",	  "p95",       "p99",
 					   "wait p99", "service", "max depth"};
 	struct table *t = table_new(11, head);
 
@@ -525,10 +513,10 @@ static bool print_expected(const struct params *p, const struct summary *s, int 
 	       "          bounded to %d, at least %.0f%% rejected (got %.1f%%) and p99 <= client "
 	       "lateness %.2f ms + (%d/%d + 1) x service p99 %.2f ms = %.2f ms (got %.2f ms)\n",
 	       !strcmp(bound, "cpus") ? cpus : p->workers, bound, svc, cap, cpus,
-	       s[3].wait_mean / 1e6, s[0].wait_mean / 1e6, 0.1 * cap, s[4].first_p50 / 1e6, s[4].last_p50 / 1e6, p->capacity,
-	       100.0 / 11, s[5].arrivals ? 100.0 * s[5].rejected / s[5].arrivals : 0,
-	       s[5].late_p99 / 1e6, p->capacity, p->workers, s[5].service_p99 / 1e6, qbound,
-	       s[5].p99 / 1e6);
+	       s[3].wait_mean / 1e6, s[0].wait_mean / 1e6, 0.1 * cap, s[4].first_p50 / 1e6,
+	       s[4].last_p50 / 1e6, p->capacity, 100.0 / 11,
+	       s[5].arrivals ? 100.0 * s[5].rejected / s[5].arrivals : 0, s[5].late_p99 / 1e6,
+	       p->capacity, p->workers, s[5].service_p99 / 1e6, qbound, s[5].p99 / 1e6);
 	printf("Results: p99 %.2f ms at 50%% load, %.2f ms at 95%%; at 110%% %.2f ms unbounded vs "
 	       "%.2f ms bounded (%llu rejected)\n",
 	       s[0].p99 / 1e6, s[3].p99 / 1e6, s[4].p99 / 1e6, s[5].p99 / 1e6,
@@ -549,8 +537,8 @@ int main(int argc, char **argv)
 	    {0},
 	};
 	struct demo_opts o = {0};
-	struct params p = {.workers = 4, .service_ns = 2000 * NSEC_PER_USEC, .capacity = -1,
-			   .seed = 1};
+	struct params p = {
+	    .workers = 4, .service_ns = 2000 * NSEC_PER_USEC, .capacity = -1, .seed = 1};
 	struct summary sum[6] = {0};
 	long long duration = -1;
 	json_t *doc = NULL;
@@ -593,15 +581,16 @@ int main(int argc, char **argv)
 	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 4) * NSEC_PER_SEC;
 	if (p.capacity < 0)
 		p.capacity = 4 * p.workers;
-	cpus = usable_cpus();
+	cpus = cpus_usable();
 	{
 		const char *bound;
 		double most = capacity_per_s(&p, cpus, &bound) * 1.1 * ns_to_s(p.duration_ns);
 
 		if (most > MAX_REQUESTS)
-			cli_die("--duration x capacity: about %.0f requests at 110%% load, over %llu; "
-				"make the run shorter, the service longer or the pool smaller",
-				most, MAX_REQUESTS);
+			cli_die(
+			    "--duration x capacity: about %.0f requests at 110%% load, over %llu; "
+			    "make the run shorter, the service longer or the pool smaller",
+			    most, MAX_REQUESTS);
 	}
 
 	if (threads_init(MAX_WORKERS + 8))

@@ -14,8 +14,10 @@ $(DEMO_LIB): $(DEMO_LIB_OBJS)
 	$(Q)$(AR) rcs $@ $^
 
 # A demo with a Python program (demos/python/NN_name.py, its py-* variants)
-# carries its source; make falls back to the next rule for one without.
-$(BUILD)/demos/%: $(BUILD)/obj/demos/%.o $(BUILD)/obj/gen/python/%.o $(DEMO_LIB)
+# carries its source.
+PY_DEMOS := $(filter-out schedlab_demo,$(patsubst demos/python/%.py,%,$(wildcard demos/python/*.py)))
+$(patsubst %,$(BUILD)/demos/%,$(PY_DEMOS)): $(BUILD)/demos/%: $(BUILD)/obj/demos/%.o \
+		$(BUILD)/obj/gen/python/%.o $(DEMO_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lpthread -lm
 

@@ -70,7 +70,8 @@ static void bottleneck(const struct variant *v, const struct fig_stage st[FIG_ST
 		return;
 	bound = json_is_string(b) ? json_string_value(b) : NULL;
 	if (bound)
-		snprintf(agree, sizeof(agree), " The demo's own times per item %s: slowest stage %s.",
+		snprintf(agree, sizeof(agree),
+			 " The demo's own times per item %s: slowest stage %s.",
 			 !strcmp(bound, st[best].name) ? "agree" : "differ", bound);
 	sentences_add(
 	    out,
@@ -115,8 +116,9 @@ static void backpressure(const struct variant *v, const struct fig_stage st[FIG_
 	if (bheld < HELD_BACK || lheld < HELD_BACK)
 		return;
 	if (inflight >= 0)
-		snprintf(fl, sizeof(fl), " Fetches in flight averaged %.1f of %.0f (demo.json samples).",
-			 inflight, demo_param(v->rep->demo, "inflight", 0));
+		snprintf(fl, sizeof(fl),
+			 " Fetches in flight averaged %.1f of %.0f (demo.json samples).", inflight,
+			 demo_param(v->rep->demo, "inflight", 0));
 	if (inflight >= 0 && uinflight >= 0)
 		snprintf(fl, sizeof(fl),
 			 " Fetches in flight averaged %.1f of %.0f, against %.1f in %s (demo.json "
@@ -139,7 +141,8 @@ static void unbounded(const struct variant *u, const struct variant *b, struct s
 	struct futex_by_name held = futex_named(u->rep, "blocking-stage queue not_full");
 	double maxq = demo_num(u->rep, "queues.cpu.max_len", -1);
 	double cap = demo_param(b->rep->demo, "capacity", 0);
-	double tu = demo_num(u->rep, "throughput_per_s", 0), tb = demo_num(b->rep, "throughput_per_s", 0);
+	double tu = demo_num(u->rep, "throughput_per_s", 0),
+	       tb = demo_num(b->rep, "throughput_per_s", 0);
 	if (held.count || cap <= 0 || maxq < QUEUE_GROWS * cap)
 		return;
 	sentences_add(out,
@@ -187,22 +190,26 @@ static void threads_only(const struct variant *t, const struct variant *h, struc
 	if (!h || tt <= 0)
 		return;
 	if (th >= PROCS_GAIN * tt) {
-		sentences_add(out,
-			      "%s: processes, each with its own lock, ran the pipeline %.1f× faster "
-			      "than threads-only: %.0f against %.0f items/s (threshold: ≥ %.1f×).",
-			      h->name, th / tt, th, tt, PROCS_GAIN);
+		sentences_add(
+		    out,
+		    "%s: processes, each with its own lock, ran the pipeline %.1f× faster "
+		    "than threads-only: %.0f against %.0f items/s (threshold: ≥ %.1f×).",
+		    h->name, th / tt, th, tt, PROCS_GAIN);
 	} else {
 		struct state_sum hp = state_sum_of(h->rep, "cpu-");
 
 		if (runq_share(&hp) >= HOST_BUSY)
-			sentences_add(
-			    out,
-			    "%s: processes did not beat threads-only here (%.0f against %.0f items/s) "
-			    "because they could not get the CPUs: they waited %s in run queues, %.0f%% "
-			    "of their CPU demand (threshold: ≥ %.0f%%). The host was busy with other "
-			    "work; on idle CPUs each process runs at once.",
-			    h->name, th, tt, fmt_ns(b, sizeof(b), (double)hp.ns[ST_RUNNABLE]),
-			    100 * runq_share(&hp), 100 * HOST_BUSY);
+			sentences_add(out,
+				      "%s: processes did not beat threads-only here (%.0f against "
+				      "%.0f items/s) "
+				      "because they could not get the CPUs: they waited %s in run "
+				      "queues, %.0f%% "
+				      "of their CPU demand (threshold: ≥ %.0f%%). The host was "
+				      "busy with other "
+				      "work; on idle CPUs each process runs at once.",
+				      h->name, th, tt,
+				      fmt_ns(b, sizeof(b), (double)hp.ns[ST_RUNNABLE]),
+				      100 * runq_share(&hp), 100 * HOST_BUSY);
 	}
 }
 
@@ -276,10 +283,11 @@ static void verdict_line(const struct variant *v, const struct variant *b, struc
 	fig_stages(r, st);
 	best = bottleneck_of(st);
 	if (!strcmp(v->name, "single-loop")) {
-		sentences_add(&out->lines,
-			      "%s: %.0f items/s. One thread did every stage, so one item moved at "
-			      "a time: a blocking call or a long computation stalls the whole loop.",
-			      v->name, tput);
+		sentences_add(
+		    &out->lines,
+		    "%s: %.0f items/s. One thread did every stage, so one item moved at "
+		    "a time: a blocking call or a long computation stalls the whole loop.",
+		    v->name, tput);
 	} else if (!strcmp(v->name, "threads-only")) {
 		sentences_add(&out->lines,
 			      "%s: %.0f items/s. The cpu stage ran in threads under one shared "
@@ -293,13 +301,14 @@ static void verdict_line(const struct variant *v, const struct variant *b, struc
 			      "%.0f items%s; a backlog holds waiting work, not speed.",
 			      v->name, tput, demo_num(r, "queues.cpu.max_len", 0), bcap);
 	} else if (best >= 0) {
-		sentences_add(&out->lines,
-			      "%s: %.0f items/s. Each kind of work ran where it fits (an event "
-			      "loop for the fetches, threads for the blocking calls, processes for "
-			      "the bytecode); the %s stage set the pace (busy %.0f%%), and the full "
-			      "queues held the loop back %.0f%% of its time: backpressure.",
-			      v->name, tput, st[best].name, 100 * st[best].busy,
-			      100 * share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns));
+		sentences_add(
+		    &out->lines,
+		    "%s: %.0f items/s. Each kind of work ran where it fits (an event "
+		    "loop for the fetches, threads for the blocking calls, processes for "
+		    "the bytecode); the %s stage set the pace (busy %.0f%%), and the full "
+		    "queues held the loop back %.0f%% of its time: backpressure.",
+		    v->name, tput, st[best].name, 100 * st[best].busy,
+		    100 * share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns));
 	} else {
 		sentences_add(&out->lines,
 			      "%s: %.0f items/s; no stage stood out as the bottleneck (busy: fetch "
@@ -324,14 +333,16 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 	if (!h || !h->rep->demo)
 		return;
 	if (l && l->rep->demo &&
-	    demo_num(h->rep, "throughput_per_s", 0) < HYBRID_GAIN * demo_num(l->rep, "throughput_per_s", 0))
+	    demo_num(h->rep, "throughput_per_s", 0) <
+		HYBRID_GAIN * demo_num(l->rep, "throughput_per_s", 0))
 		sentences_add(&out->doubts,
 			      "hybrid moved less than %.1f× single-loop's items per second (%.0f "
 			      "against %.0f): the stages did not overlap as they should.",
 			      HYBRID_GAIN, demo_num(h->rep, "throughput_per_s", 0),
 			      demo_num(l->rep, "throughput_per_s", 0));
 	if (t && t->rep->demo && fig_cpus(rs) >= 2 &&
-	    demo_num(h->rep, "throughput_per_s", 0) < PROCS_GAIN * demo_num(t->rep, "throughput_per_s", 0))
+	    demo_num(h->rep, "throughput_per_s", 0) <
+		PROCS_GAIN * demo_num(t->rep, "throughput_per_s", 0))
 		sentences_add(&out->doubts,
 			      "hybrid's processes were not %.1f× faster than threads-only's locked "
 			      "threads (%.0f against %.0f items/s) on %d CPUs: see whether they "

@@ -49,7 +49,8 @@ static bool bounded(const struct variant *v)
 
 static void hockey_stick(const struct variant *lo, const struct variant *hi, struct sentences *out)
 {
-	double p99lo = demo_num(lo->rep, "latency.p99", 0), p99hi = demo_num(hi->rep, "latency.p99", 0);
+	double p99lo = demo_num(lo->rep, "latency.p99", 0),
+	       p99hi = demo_num(hi->rep, "latency.p99", 0);
 	double waithi = demo_num(hi->rep, "wait.p99", 0), svc = demo_num(hi->rep, "service.p50", 0);
 	double idlo = fig_workers_idle(lo->rep), idhi = fig_workers_idle(hi->rep);
 	char a[32], b[32], c[32];
@@ -62,19 +63,21 @@ static void hockey_stick(const struct variant *lo, const struct variant *hi, str
 			      fmt_ns(a, sizeof(a), p99lo), load_of(lo), fmt_ns(b, sizeof(b), p99hi),
 			      load_of(hi), p99hi / p99lo, load_of(hi) / load_of(lo), HOCKEY);
 	if (p99hi > 0 && waithi >= WAIT_SHARE * p99hi)
-		sentences_add(out,
-			      "At %.0f%% the latency is mostly waiting in the queue: wait p99 %s of "
-			      "p99 %s (threshold: ≥ %.0f%%), while the service itself took %s "
-			      "(p50).",
-			      load_of(hi), fmt_ns(a, sizeof(a), waithi), fmt_ns(b, sizeof(b), p99hi),
-			      100 * WAIT_SHARE, fmt_ns(c, sizeof(c), svc));
+		sentences_add(
+		    out,
+		    "At %.0f%% the latency is mostly waiting in the queue: wait p99 %s of "
+		    "p99 %s (threshold: ≥ %.0f%%), while the service itself took %s "
+		    "(p50).",
+		    load_of(hi), fmt_ns(a, sizeof(a), waithi), fmt_ns(b, sizeof(b), p99hi),
+		    100 * WAIT_SHARE, fmt_ns(c, sizeof(c), svc));
 	if (idlo >= 0 && idhi >= 0 && idlo - idhi >= IDLE_DROP)
-		sentences_add(out,
-			      "The kernel shows why: the workers sat idle on the queue's not_empty "
-			      "condition %.0f%% of their time at %.0f%% load but %.0f%% at %.0f%% "
-			      "(futex waits; threshold: a drop ≥ %.0f points). With no worker idle, "
-			      "a request that arrives waits for one to finish.",
-			      100 * idlo, load_of(lo), 100 * idhi, load_of(hi), 100 * IDLE_DROP);
+		sentences_add(
+		    out,
+		    "The kernel shows why: the workers sat idle on the queue's not_empty "
+		    "condition %.0f%% of their time at %.0f%% load but %.0f%% at %.0f%% "
+		    "(futex waits; threshold: a drop ≥ %.0f points). With no worker idle, "
+		    "a request that arrives waits for one to finish.",
+		    100 * idlo, load_of(lo), 100 * idhi, load_of(hi), 100 * IDLE_DROP);
 }
 
 /* The first and last window of demo.json "windows" with requests in them. */
@@ -107,47 +110,53 @@ static void over_unbounded(const struct variant *v, struct sentences *out)
 
 	windows_ends(r, &first, &last, &depth);
 	if (first > 0 && last >= GROWS * first && idle >= 0 && idle < NEVER_IDLE)
-		sentences_add(out,
-			      "%s: above capacity the unbounded queue grows for as long as the run "
-			      "lasts: %.0f arrivals/s against a capacity of %.0f/s, the queue held %.0f at the "
-			      "end and a request's p50 went from %s in the first window to %s in the "
-			      "last (threshold: ≥ %.0f×); the workers were idle %.1f%% of their time "
-			      "(threshold: < %.0f%%). A longer run only makes it worse.",
-			      v->name, rate, cap, depth, fmt_ns(a, sizeof(a), first),
-			      fmt_ns(b, sizeof(b), last), GROWS, 100 * idle, 100 * NEVER_IDLE);
+		sentences_add(
+		    out,
+		    "%s: above capacity the unbounded queue grows for as long as the run "
+		    "lasts: %.0f arrivals/s against a capacity of %.0f/s, the queue held %.0f at "
+		    "the "
+		    "end and a request's p50 went from %s in the first window to %s in the "
+		    "last (threshold: ≥ %.0f×); the workers were idle %.1f%% of their time "
+		    "(threshold: < %.0f%%). A longer run only makes it worse.",
+		    v->name, rate, cap, depth, fmt_ns(a, sizeof(a), first),
+		    fmt_ns(b, sizeof(b), last), GROWS, 100 * idle, 100 * NEVER_IDLE);
 }
 
 static void over_bounded(const struct variant *v, const struct variant *u, struct sentences *out)
 {
 	const struct run *r = v->rep;
 	double rej = demo_num(r, "rejected", 0), arr = demo_num(r, "arrivals", 0);
-	double cap = demo_param(r->demo, "capacity", 0), workers = demo_param(r->demo, "workers", 0);
+	double cap = demo_param(r->demo, "capacity", 0),
+	       workers = demo_param(r->demo, "workers", 0);
 	double svc99 = demo_num(r, "service.p99", 0), p99 = demo_num(r, "latency.p99", 0);
 	double rho = load_of(v) / 100, bound = (cap / fmax(workers, 1) + 1) * svc99;
 	double up99 = u ? demo_num(u->rep, "latency.p99", 0) : 0;
 	char a[32], b[32], c[32];
 
 	if (rej > 0 && arr > 0)
-		sentences_add(out,
-			      "%s: the bounded queue (%.0f) rejected %.0f of %.0f requests (%.1f%%); "
-			      "at %.0f%% load at least 1 − 1/%.2f = %.1f%% cannot be served, so "
-			      "rejecting them is what keeps the rest on time.",
-			      v->name, cap, rej, arr, 100 * rej / arr, load_of(v), rho,
-			      rho > 1 ? 100 * (1 - 1 / rho) : 0.0);
+		sentences_add(
+		    out,
+		    "%s: the bounded queue (%.0f) rejected %.0f of %.0f requests (%.1f%%); "
+		    "at %.0f%% load at least 1 − 1/%.2f = %.1f%% cannot be served, so "
+		    "rejecting them is what keeps the rest on time.",
+		    v->name, cap, rej, arr, 100 * rej / arr, load_of(v), rho,
+		    rho > 1 ? 100 * (1 - 1 / rho) : 0.0);
 	if (p99 > 0 && svc99 > 0 && p99 <= BOUND_TOL * bound)
-		sentences_add(out,
-			      "%s: p99 stayed %s: a request waits behind at most %.0f others for %.0f "
-			      "workers, (%.0f/%.0f + 1) × service p99 %s = %s (threshold: ≤ %.1f× "
-			      "that).",
-			      v->name, fmt_ns(a, sizeof(a), p99), cap, workers, cap, workers,
-			      fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound), BOUND_TOL);
+		sentences_add(
+		    out,
+		    "%s: p99 stayed %s: a request waits behind at most %.0f others for %.0f "
+		    "workers, (%.0f/%.0f + 1) × service p99 %s = %s (threshold: ≤ %.1f× "
+		    "that).",
+		    v->name, fmt_ns(a, sizeof(a), p99), cap, workers, cap, workers,
+		    fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound), BOUND_TOL);
 	if (u && p99 > 0 && up99 >= BOUNDED_GAIN * p99)
-		sentences_add(out,
-			      "At the same load the bound made p99 %.0f× lower: %s bounded against %s "
-			      "unbounded (threshold: ≥ %.0f×). Streaming's targets, stability and a "
-			      "predictable p99, need the bound.",
-			      up99 / p99, fmt_ns(a, sizeof(a), p99), fmt_ns(b, sizeof(b), up99),
-			      BOUNDED_GAIN);
+		sentences_add(
+		    out,
+		    "At the same load the bound made p99 %.0f× lower: %s bounded against %s "
+		    "unbounded (threshold: ≥ %.0f×). Streaming's targets, stability and a "
+		    "predictable p99, need the bound.",
+		    up99 / p99, fmt_ns(a, sizeof(a), p99), fmt_ns(b, sizeof(b), up99),
+		    BOUNDED_GAIN);
 }
 
 /* Once: the variant whose workers waited longest for a CPU, as a share of
@@ -179,15 +188,17 @@ static void cpus_short(const struct run_set *rs, struct sentences *out)
 
 		/* Whose demand kept the CPUs: the workers' own, or other work. */
 		if (used < 0.5)
-			snprintf(why, sizeof(why),
-				 "the workers themselves used only %.0f%% of the %.0f usable CPUs, so "
-				 "other work on the host held them",
-				 100 * used, cpus);
+			snprintf(
+			    why, sizeof(why),
+			    "the workers themselves used only %.0f%% of the %.0f usable CPUs, so "
+			    "other work on the host held them",
+			    100 * used, cpus);
 		else
-			snprintf(why, sizeof(why),
-				 "%.0f workers kept %.0f%% of the %.0f usable CPUs busy: more runnable "
-				 "workers than CPUs",
-				 demo_param(r->demo, "workers", 0), 100 * used, cpus);
+			snprintf(
+			    why, sizeof(why),
+			    "%.0f workers kept %.0f%% of the %.0f usable CPUs busy: more runnable "
+			    "workers than CPUs",
+			    demo_param(r->demo, "workers", 0), 100 * used, cpus);
 		sentences_add(
 		    out,
 		    "CPUs were short: in %s the workers waited %s in run queues against %s "
@@ -246,22 +257,24 @@ static void verdict_line(const struct variant *v, struct verdicts *out)
 		sentences_add(&out->lines,
 			      "%s: at %.0f%% of capacity, p99 %s, of which waiting in the queue %s "
 			      "(p99); the workers sat idle %.0f%% of their time.",
-			      v->name, load_of(v), fmt_ns(a, sizeof(a), p99), fmt_ns(b, sizeof(b), wait),
-			      100 * fmax(0, idle));
+			      v->name, load_of(v), fmt_ns(a, sizeof(a), p99),
+			      fmt_ns(b, sizeof(b), wait), 100 * fmax(0, idle));
 	} else if (!bounded(v)) {
 		windows_ends(r, &first, &last, &depth);
-		sentences_add(&out->lines,
-			      "%s: above capacity with an unbounded queue: it held %.0f requests at "
-			      "the end and a request's p50 grew from %s to %s during the run; "
-			      "nothing stops it growing.",
-			      v->name, depth, fmt_ns(a, sizeof(a), first), fmt_ns(b, sizeof(b), last));
+		sentences_add(
+		    &out->lines,
+		    "%s: above capacity with an unbounded queue: it held %.0f requests at "
+		    "the end and a request's p50 grew from %s to %s during the run; "
+		    "nothing stops it growing.",
+		    v->name, depth, fmt_ns(a, sizeof(a), first), fmt_ns(b, sizeof(b), last));
 	} else {
-		sentences_add(&out->lines,
-			      "%s: above capacity with a queue of %.0f: %.0f requests rejected "
-			      "(%.1f%%), and p99 held at %s.",
-			      v->name, demo_param(r->demo, "capacity", 0), demo_num(r, "rejected", 0),
-			      100 * demo_num(r, "rejected", 0) / fmax(1, demo_num(r, "arrivals", 1)),
-			      fmt_ns(a, sizeof(a), p99));
+		sentences_add(
+		    &out->lines,
+		    "%s: above capacity with a queue of %.0f: %.0f requests rejected "
+		    "(%.1f%%), and p99 held at %s.",
+		    v->name, demo_param(r->demo, "capacity", 0), demo_num(r, "rejected", 0),
+		    100 * demo_num(r, "rejected", 0) / fmax(1, demo_num(r, "arrivals", 1)),
+		    fmt_ns(a, sizeof(a), p99));
 	}
 }
 
@@ -288,20 +301,23 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 	}
 	if (lo && hi && lo != hi &&
 	    demo_num(hi->rep, "latency.p99", 0) < HOCKEY * demo_num(lo->rep, "latency.p99", 0))
-		sentences_add(&out->doubts,
-			      "the hockey stick did not show: p99 at %.0f%% load is less than %.0f× "
-			      "that at %.0f%%.",
-			      load_of(hi), HOCKEY, load_of(lo));
+		sentences_add(
+		    &out->doubts,
+		    "the hockey stick did not show: p99 at %.0f%% load is less than %.0f× "
+		    "that at %.0f%%.",
+		    load_of(hi), HOCKEY, load_of(lo));
 	if (ou) {
 		windows_ends(ou->rep, &first, &last, &depth);
 		if (first <= 0 || last < GROWS * first)
-			sentences_add(&out->doubts,
-				      "%s's latency did not grow %.0f× over the run, as an unbounded "
-				      "queue above capacity should.",
-				      ou->name, GROWS);
+			sentences_add(
+			    &out->doubts,
+			    "%s's latency did not grow %.0f× over the run, as an unbounded "
+			    "queue above capacity should.",
+			    ou->name, GROWS);
 	}
 	if (ou && ob &&
-	    demo_num(ob->rep, "latency.p99", 0) * BOUNDED_GAIN > demo_num(ou->rep, "latency.p99", 0))
+	    demo_num(ob->rep, "latency.p99", 0) * BOUNDED_GAIN >
+		demo_num(ou->rep, "latency.p99", 0))
 		sentences_add(&out->doubts,
 			      "the bounded queue did not keep p99 %.0f× below the unbounded one's.",
 			      BOUNDED_GAIN);

@@ -247,12 +247,21 @@ static void paced(const struct run *r, struct sentences *out)
 	struct wake_tally a = wake_tally_of(r, &all), c = wake_tally_of(r, &cons);
 	double path = crit_share_of(r, "consumer", -1),
 	       prod = crit_share_of(r, "producer", ST_LOCK);
+	double timed = crit_share_of(r, "sampler", ST_SLEEP) + crit_share_of(r, "main", ST_SLEEP);
 
 	if (a.count >= MIN_WAITS && (double)c.count >= PACE_SHARE * (double)a.count)
 		sentences_add(out,
 			      "%s: the producer was woken by the consumer %llu times, each time a "
 			      "slot freed: the consumer sets the pace.",
 			      r->variant, (unsigned long long)c.count);
+	if (path < PATH_SHARE && timed >= PATH_SHARE)
+		sentences_add(
+		    out,
+		    "%s: the run lasts a fixed time: %.0f%% of the critical path is a "
+		    "sleep until the demo's deadline (main or the sampler), so neither "
+		    "the producer nor the consumer sets the wall; the producer's waits for "
+		    "a free slot are %s the path.",
+		    r->variant, 100 * timed, prod < 0.05 ? "off" : "on");
 	if (path >= PATH_SHARE)
 		sentences_add(
 		    out,

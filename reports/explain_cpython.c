@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SERIAL_PARALLELISM 1.25
@@ -318,4 +319,119 @@ void explain_convoy(const struct variant *v, struct sentences *out)
 			      v->name, fmt_ns(d[0], sizeof(d[0]), per_req),
 			      fmt_ns(d[1], sizeof(d[1]), cmean - amean), EXPLAINED_LO,
 			      EXPLAINED_HI);
+}
+
+/* ---- C and CPython as two families ---------------------------------------- */
+
+#define SAME_WALL 1.25 /* walls within this ratio: "they agree" */
+
+static bool is_py(const struct variant *v)
+{
+	return !strncmp(v->name, "py-", 3);
+}
+
+/* @rs with only the variants that are (@python) or are not py-*; the
+ * variants are copied into @buf, the runs they point to are shared. */
+static struct run_set family(const struct run_set *rs, bool python, struct variant *buf)
+{
+	struct run_set f = *rs;
+
+	f.nvariants = 0;
+	f.variants = buf;
+	for (size_t i = 0; i < rs->nvariants; i++)
+		if (is_py(&rs->variants[i]) == python)
+			buf[f.nvariants++] = rs->variants[i];
+	return f;
+}
+
+/* The state the working threads spent most of their life in (the loop
+ * thread where there is one, else the threads that did tasks). */
+static enum state busiest_state(const struct run *r, double *share)
+{
+	struct state_sum ss = state_sum_of(r, "loop");
+	enum state best = ST_RUNNING;
+
+	if (!ss.threads)
+		ss = state_sum_of_task_threads(r);
+	for (int k = 0; k < ST_COUNT; k++)
+		if (ss.ns[k] > ss.ns[best])
+			best = (enum state)k;
+	*share = state_share(&ss, best);
+	return best;
+}
+
+static void beside_model(const struct run_set *rs, const struct variant *py, struct sentences *out)
+{
+	const struct variant *c = run_set_variant(rs, py->name + 3);
+	struct gil_figures g = run_figures(py->rep, NULL);
+	double pw = py->m[M_WALL_S].med, cw, ps, cs, ratio;
+	enum state pst, cst;
+	char gil[256] = "";
+
+	if (g.named)
+		snprintf(gil, sizeof(gil),
+			 "; waiting on the GIL took %.1f%% of its threads' lifetime%s",
+			 100 * g.wait_share,
+			 g.wait_share >= GIL_CONTENDED_SHARE ? " (contended)" : " (not contended)");
+	if (!c || pw <= 0 || c->m[M_WALL_S].med <= 0) {
+		if (gil[0])
+			sentences_add(out, "%s: in CPython%s.", py->name, gil + 1);
+		return;
+	}
+	cw = c->m[M_WALL_S].med;
+	ratio = fmax(pw, cw) / fmin(pw, cw);
+	pst = busiest_state(py->rep, &ps);
+	cst = busiest_state(c->rep, &cs);
+	sentences_add(out,
+		      "%s (CPython) took %.2f s against %.2f s for %s (the C model): %s (%.2f×; "
+		      "agreement: within %.2f×). Their working threads spent most of their life "
+		      "%s: %s %.0f%% in CPython, %s %.0f%% in the model%s.",
+		      py->name, pw, cw, c->name, ratio <= SAME_WALL ? "they agree" : "they differ",
+		      pw / cw, SAME_WALL, pst == cst ? "in the same state" : "in different states",
+		      state_names[pst], 100 * ps, state_names[cst], 100 * cs, gil);
+}
+
+void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out)
+{
+	struct variant *buf;
+	struct run_set f;
+	size_t npy = 0, i;
+	bool said_where = false;
+
+	for (i = 0; i < rs->nvariants; i++)
+		npy += is_py(&rs->variants[i]);
+	/* 02's explainer sets the model's GIL and CPython's side by side itself. */
+	if (e == &explain_02_cpu_bound || !npy || !rs->is_demo) {
+		e->explain(rs, out);
+		return;
+	}
+	buf = calloc(rs->nvariants, sizeof(*buf));
+	if (!buf)
+		abort();
+	f = family(rs, false, buf);
+	if (f.nvariants)
+		e->explain(&f, out);
+	f = family(rs, true, buf);
+	e->explain(&f, out);
+	free(buf);
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		struct gil_figures g;
+
+		if (!is_py(v))
+			continue;
+		g = run_figures(v->rep, NULL);
+		if (!said_where && (g.where[0] || g.why_not[0])) {
+			if (g.where[0])
+				sentences_add(
+				    out,
+				    "CPython's GIL was found in each py-* run with no change "
+				    "to the programs, from the futex words in %s.",
+				    g.where);
+			else
+				sentences_add(out, "%s: %s.", v->name, g.why_not);
+			said_where = true;
+		}
+		beside_model(rs, v, out);
+	}
 }

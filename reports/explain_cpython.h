@@ -52,4 +52,12 @@ void explain_model_vs_cpython(const struct variant *model, const struct variant 
  * wakeups. */
 void explain_convoy(const struct variant *v, struct sentences *out);
 
+/* Run @e on @rs. A demo's explainer that does not speak of the py-*
+ * variants (all but 02's) runs once on its C variants and once on its
+ * py-* ones, each a family of its own (a curve, a "best" variant, a serial
+ * base never mixes the two interpreters); then each py-* variant is set
+ * beside its C namesake (py-threads-20 beside threads-20): wall times, the
+ * state its working threads spent most of their life in, and CPython's GIL. */
+void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out);
+
 #endif

@@ -3,6 +3,7 @@
  * while they were on a CPU. On a shared VM this can be a third of the running
  * time; a class must not read it as computing. */
 #include "explain.h"
+#include "explain_cpython.h"
 
 /* Below this share of running time, or this much in all, the walls are not
  * much distorted (loopback I/O alone costs the I/O demos a few ms of softirq). */
@@ -40,7 +41,7 @@ void explain_host(const struct run_set *rs, struct sentences *out)
 
 void explain_run_set(const struct run_set *rs, struct sentences *out)
 {
-	explainer_for(rs)->explain(rs, out);
+	explain_families(explainer_for(rs), rs, out);
 	explain_causes(rs, out);
 	explain_host(rs, out);
 }

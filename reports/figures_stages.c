@@ -28,14 +28,14 @@ static void stage_of(const struct run *r, struct fig_stage *s, int id, const cha
 	/* A futex call's time includes waking up: the part of the threads'
 	 * blocked (lock) time each queue word holds is its share of their
 	 * futex call time. */
-	s->starved_ns = in ? (uint64_t)fig_part_of_blocked((double)s->lock_ns,
-							   (double)futex_named(r, in).ns,
-							   (double)calls.total_ns)
-			   : 0;
-	s->held_ns = out ? (uint64_t)fig_part_of_blocked((double)s->lock_ns,
-							 (double)futex_named(r, out).ns,
-							 (double)calls.total_ns)
-			 : 0;
+	s->starved_ns =
+	    in ? (uint64_t)fig_part_of_blocked((double)s->lock_ns, (double)futex_named(r, in).ns,
+					       (double)calls.total_ns)
+	       : 0;
+	s->held_ns =
+	    out ? (uint64_t)fig_part_of_blocked((double)s->lock_ns, (double)futex_named(r, out).ns,
+						(double)calls.total_ns)
+		: 0;
 	work = (double)s->lifetime_ns - (double)s->starved_ns - (double)s->held_ns;
 	if (s->threads && wall > 0)
 		s->busy = fmax(0, fmin(1, work / ((double)s->threads * wall)));

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The lesson charts of 06_hybrid_pipeline: each stage's busy share by the
- * kernel's account (the bottleneck is the full bar), and the queue before
- * the cpu stage over time, bounded against unbounded. */
+ * kernel's account (the bottleneck is the full bar), and the queues between
+ * the stages over time, bounded against unbounded. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "charts.h"
 #include "explain.h"
 #include "figures.h"
 #include "lesson.h"
+#include "palette.h"
 #include "report.h"
 
 #define MAX_VARIANTS 8
-#define TICKS 12
 #define MAX_SAMPLES 60000
 
 static void busy_chart(struct report *rp)
@@ -51,48 +52,56 @@ static void busy_chart(struct report *rp)
 		     "single-loop the loop thread does all three stages itself.");
 }
 
-/* The cpu-stage queue's depth at TICKS evenly spaced moments of each run. */
+/* The queues' depths over time (demo.json samples), bounded against
+ * unbounded: solid the cpu-stage queue, dashed the blocking-stage queue. */
 static void depth_chart(struct report *rp, const struct variant *a, const struct variant *b)
 {
-	static double t[2][MAX_SAMPLES], d[2][MAX_SAMPLES];
+	static const char *const fields[] = {"cpu_q", "blocking_q"};
 	const struct variant *vs[2] = {a, b};
-	const char *series[2] = {a->name, b->name};
-	char labels[TICKS][32];
-	const char *group[TICKS];
-	double v[TICKS * 2], span = 0;
-	size_t n[2];
+	struct xy_series s[4];
+	double *buf[8] = {0};
+	char *titles[4] = {0};
+	size_t ns = 0, k = 0;
 
-	for (int k = 0; k < 2; k++) {
-		n[k] = fig_samples(vs[k]->rep, "cpu_q", t[k], d[k], MAX_SAMPLES);
-		if (!n[k])
-			return;
-		if (t[k][n[k] - 1] > span)
-			span = t[k][n[k] - 1];
-	}
-	for (int g = 0; g < TICKS; g++) {
-		double at = span * (g + 1) / TICKS;
+	for (int v = 0; v < 2; v++)
+		for (int f = 0; f < 2; f++) {
+			double *t = buf[k++] = calloc(MAX_SAMPLES, sizeof(double));
+			double *d = buf[k++] = calloc(MAX_SAMPLES, sizeof(double));
+			size_t n;
 
-		snprintf(labels[g], sizeof(labels[g]), "%.2f s", at);
-		group[g] = labels[g];
-		for (int k = 0; k < 2; k++) {
-			size_t j = 0;
-
-			while (j + 1 < n[k] && t[k][j + 1] <= at)
-				j++;
-			v[g * 2 + k] = t[k][n[k] - 1] >= at ? d[k][j] : 0;
+			if (!t || !d)
+				abort();
+			n = fig_samples(vs[v]->rep, fields[f], t, d, MAX_SAMPLES);
+			if (!n)
+				continue;
+			if (asprintf(&titles[ns], "%s, %s queue", vs[v]->name,
+				     f ? "blocking-stage" : "cpu-stage") < 0)
+				abort();
+			s[ns] = (struct xy_series){.title = titles[ns],
+						   .color = series_color((size_t)v),
+						   .style = f ? XY_DASHED : XY_LINES,
+						   .n = n,
+						   .x = t,
+						   .y = d};
+			ns++;
 		}
+	if (ns) {
+		struct xy_chart c = {.title = "Items waiting between the stages",
+				     .xlabel = "seconds since the pipeline started",
+				     .ylabel = "queue depth (items)",
+				     .nseries = ns,
+				     .series = s};
+
+		report_xy_chart(
+		    rp, &c, "lesson-queues",
+		    "The queues over time. Bounded, the queue before the slowest stage stops at "
+		    "its capacity and the stages before it wait: backpressure. Unbounded, it "
+		    "grows for as long as the faster stages keep feeding it, then drains.");
 	}
-	struct bar_chart c = {.title = "Items waiting for the cpu stage",
-			      .ylabel = "queue depth (items)",
-			      .ngroups = TICKS,
-			      .nseries = 2,
-			      .group = group,
-			      .series = series,
-			      .v = v};
-	report_chart(rp, &c, "lesson-queue",
-		     "The queue before the slowest stage over time. Bounded, it stops at its "
-		     "capacity and the stages before it wait (backpressure); unbounded, it grows "
-		     "for as long as the faster stages keep feeding it (0 once a run has ended).");
+	for (size_t i = 0; i < ns; i++)
+		free(titles[i]);
+	for (size_t i = 0; i < k; i++)
+		free(buf[i]);
 }
 
 static void draw(struct report *rp)

@@ -85,6 +85,9 @@ static int load_edges(struct sched_acct *s, const json_t *arr, char *err, size_t
 			 x->kind == WAKER_HARDIRQ   ? str_of(w, "irq")
 			 : x->kind == WAKER_SOFTIRQ ? str_of(w, "softirq")
 						    : str_of(w, "comm"));
+		if (json_is_object(json_object_get(w, "in_thread")))
+			snprintf(x->host, sizeof(x->host), "%s",
+				 str_of(json_object_get(w, "in_thread"), "comm"));
 		x->wakee_tid = int_of(we, "tid");
 		x->wakee_pid = int_of(we, "pid");
 		snprintf(x->wakee, sizeof(x->wakee), "%s", str_of(we, "comm"));
@@ -180,7 +183,10 @@ const char *waker_label(const struct wake_edge *e, char *buf, size_t len)
 			 !strcmp(e->waker, "timer") ? "timer interrupt" : "device interrupt");
 		break;
 	case WAKER_SOFTIRQ:
-		snprintf(buf, len, "softirq %s", e->waker);
+		if (e->host[0])
+			snprintf(buf, len, "softirq %s in %s", e->waker, e->host);
+		else
+			snprintf(buf, len, "softirq %s", e->waker);
 		break;
 	case WAKER_IDLE:
 		snprintf(buf, len, "the idle CPU");

@@ -28,6 +28,7 @@ struct wake_edge {
 	enum waker_kind kind;
 	int waker_tid, waker_pid; /* 0 for contexts */
 	char waker[32];		  /* comm; "timer", "device" (hardirq); softirq vector name */
+	char host[32]; /* softirq: the traced thread whose syscall ran it (loopback), "" */
 	int wakee_tid, wakee_pid;
 	char wakee[32];
 	enum state wait;  /* the blocked state the wakeup ended */

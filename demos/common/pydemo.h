@@ -19,7 +19,9 @@
  * demo's Python program with the same arguments: returns only when argv asks
  * for no py-* variant. Also makes cli_variant() list @py_variants after the
  * C ones (--list-variants) and name them in its messages. An unknown py-*
- * name exits 2; python3 that cannot be started exits 1, naming it. */
+ * name exits 2; python3 that cannot be started exits 1, naming it. A name
+ * ending in '*' ("py-threads-*") stands for every name it begins, which the
+ * Python program checks itself. */
 void pydemo_exec_if_asked(int argc, char **argv, const char *demo, const char *const *py_variants);
 
 /* The interpreter a py-* variant runs: $SCHEDLAB_PYTHON, else PYDEMO_PYTHON. */

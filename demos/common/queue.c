@@ -25,7 +25,8 @@ static int init(struct queue *q, size_t capacity, int pshared)
 	memset(q, 0, sizeof(*q));
 	q->capacity = capacity;
 	q->shared = pshared == PTHREAD_PROCESS_SHARED;
-	if ((rc = pthread_mutexattr_init(&ma)) || (rc = pthread_mutexattr_setpshared(&ma, pshared))) {
+	if ((rc = pthread_mutexattr_init(&ma)) ||
+	    (rc = pthread_mutexattr_setpshared(&ma, pshared))) {
 		fprintf(stderr, "pthread_mutexattr_setpshared(queue mutex): %s\n", strerror(rc));
 		return rc;
 	}

@@ -286,3 +286,37 @@ class Pool:
             t.join()
         if self.error:
             raise self.error
+
+
+def io_tasks(res, workers, tasks, wait_s):
+    """01 and 05: @tasks blocking waits of @wait_s (time.sleep, as the
+    chapter's programs do) on @workers pool threads, or on the main thread
+    when @workers is 0. Fills tasks_done and task_ns (each task's duration)
+    in @res; returns (start_ns, end_ns) of the measured section."""
+    durations = []
+
+    def task(_):
+        t0 = time.monotonic_ns()
+        time.sleep(wait_s)
+        durations.append(time.monotonic_ns() - t0)  # list.append is atomic under the GIL
+
+    start = time.monotonic_ns()
+    if workers:
+        Pool(workers, task, range(tasks)).run()
+    else:
+        main = records()[0]
+        for t in range(tasks):
+            task(t)
+            main.tasks += 1
+    end = time.monotonic_ns()
+    res["tasks_done"] = len(durations)
+    res["task_ns"] = quantiles(durations)
+    return start, end
+
+
+def limit_fields(res, tasks, workers, wait_s):
+    """The physical limit ceil(tasks/workers) x wait, and how far above it."""
+    rounds = -(-tasks // workers) if workers else tasks
+    limit = rounds * wait_s
+    res["limit_s"] = limit
+    res["from_limit_pct"] = 100.0 * (res["wall_s"] - limit) / limit if limit else 0.0

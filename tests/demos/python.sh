@@ -64,3 +64,50 @@ jcheck "$D py-convoy: 20 requests answered per phase" "$J" \
 # interval is 5 ms, so a waiting server typically loses several ms).
 jcheck "$D py-convoy: responses later with CPU threads (mean >= 3x alone and >= 1 ms)" "$J" \
 	'.convoy.with_cpu.mean >= 3 * .convoy.alone.mean and .convoy.with_cpu.mean >= 1000000'
+
+# The other demos: the contract, and each phenomenon in the run's own figures.
+# py_run DEMO VARIANT ARGS...: runs it into $SCRATCH/DEMO-VARIANT.json, checks the contract.
+py_run() {
+	local demo=$1 v=$2 j=$SCRATCH/$1-$2.json
+	shift 2
+	check "$demo --variant $v --quick $*" "$BUILD/demos/$demo" --variant "$v" --quick "$@" --json "$j"
+	[ -s "$j" ] || return 1
+	jcheck "$demo $v: demo.json top-level fields, CPython recorded" "$j" \
+		'(run_fields_bad | length) == 0 and .demo == "'"$demo"'" and .variant == "'"$v"'" and (.python.version | startswith("3."))' 'run_fields_bad'
+	jcheck "$demo $v: every thread record complete, switches agree with timeslices" "$j" \
+		'(thread_bad | length) == 0' 'thread_bad'
+}
+
+for d in 01_io_wait 03_event_loop 04_backpressure 05_thread_overhead; do
+	check "$d: --list-variants names py-* variants" bash -c "'$BUILD/demos/$d' --quick --list-variants | grep -q '^py-'"
+	expect_exit "$d: unknown py-* variant" 2 "$BUILD/demos/$d" --variant py-nope --quick
+done
+
+if py_run 01_io_wait py-threads-5; then
+	J=$SCRATCH/01_io_wait-py-threads-5.json
+	jcheck "01 py-threads-5: main and worker-1..5, 10 tasks done" "$J" \
+		'([.threads[].name] | sort) == ["main", "worker-1", "worker-2", "worker-3", "worker-4", "worker-5"] and .tasks_done == 10'
+	# The waits overlapped: the tasks' summed duration is at least 1.5x the wall.
+	jcheck "01 py-threads-5: the waits overlapped (summed task time >= 1.5 x wall)" "$J" \
+		'.task_ns.mean * .task_ns.count / 1e9 >= 1.5 * .wall_s'
+fi
+if py_run 03_event_loop py-await; then
+	jcheck "03 py-await: the waits overlapped (wall < half the waits' sum)" "$SCRATCH/03_event_loop-py-await.json" \
+		'.wall_s < 0.5 * .params.tasks * .params.wait_s and .tasks_done == .params.tasks'
+fi
+if py_run 03_event_loop py-blocking; then
+	jcheck "03 py-blocking: time.sleep blocked the loop (wall >= 0.9 x the waits' sum)" "$SCRATCH/03_event_loop-py-blocking.json" \
+		'.wall_s >= 0.9 * .params.tasks * .params.wait_s and ([.threads[].name] | sort) == ["loop", "main"]'
+fi
+if py_run 04_backpressure py-bounded --duration 0.5; then
+	jcheck "04 py-bounded: the backlog never passed the capacity (200)" "$SCRATCH/04_backpressure-py-bounded.json" \
+		'.max_backlog <= 200 and .backlog == .produced - .consumed'
+fi
+if py_run 04_backpressure py-unbounded --duration 0.5; then
+	jcheck "04 py-unbounded: the backlog is what was produced and not taken, unbounded" "$SCRATCH/04_backpressure-py-unbounded.json" \
+		'.backlog == .produced - .consumed and (if .produced - .consumed > 200 then .max_backlog > 200 else true end)'
+fi
+if py_run 05_thread_overhead py-threads-8 --tasks 32; then
+	jcheck "05 py-threads-8: 8 workers, 32 tasks, no faster than the limit" "$SCRATCH/05_thread_overhead-py-threads-8.json" \
+		'([.threads[] | select(.name | startswith("worker"))] | length) == 8 and .tasks_done == 32 and .wall_s >= 0.99 * .limit_s'
+fi

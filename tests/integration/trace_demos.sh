@@ -94,6 +94,7 @@ trace_demo 03_event_loop no --no-perf
 trace_demo 04_backpressure perf
 trace_demo 05_thread_overhead no --no-perf
 trace_demo 07_costs no --no-perf
+trace_demo 08_streaming no --no-perf
 
 # --repeat, --cpus, --variants, --no-timeline together.
 out=$SCRATCH/repeat

@@ -309,6 +309,59 @@ static void model_and_cpython_side_by_side(void **state)
 	fx_free(&f);
 }
 
+/* 01: a C pool and a CPython pool of @workers, each thread blocked
+ * @io_ms (C: io; CPython: sleep) in @wall s. */
+static void add_pool(struct fx *f, const char *variant, int workers, double wall, bool python)
+{
+	char params[128];
+	struct fx_run *r;
+
+	snprintf(params, sizeof(params), "{\"tasks\": 10, \"wait_s\": 0.05, \"workers\": %d}",
+		 workers);
+	r = fx_variant(f, variant, wall, params);
+	fx_demo_set(r, "{\"limit_s\": 0.1}");
+	fx_thread(r, 5000, "main", (struct fx_states){.running = 1, .lock = wall * 1e3}, 0);
+	for (int w = 1; w <= workers; w++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "worker-%d", w);
+		fx_thread(r, 5000 + w, name,
+			  python ? (struct fx_states){.running = 1, .sleep = 100}
+				 : (struct fx_states){.running = 1, .io = 100},
+			  2);
+	}
+	if (python) {
+		json_t *e;
+
+		fx_futex(r, "0xa5b8f0", 4, 0.5);
+		e = json_array_get(json_object_get(r->sched, "futex"), 0);
+		json_object_set_new(e, "object", json_string(py311));
+		json_object_set_new(e, "symbol", json_string("_PyRuntime"));
+		json_object_set_new(e, "symbol_offset", json_integer(392 + 40));
+	}
+}
+
+static void each_py_variant_beside_its_c_namesake(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "01_io_wait", 2);
+	add_pool(&f, "threads-5", 5, 0.110, false);
+	add_pool(&f, "py-threads-5", 5, 0.120, true);
+	add_pool(&f, "threads-20", 5, 0.100, false);
+	t = fx_explain(&f);
+	assert_claim(t, "py-threads-5 (CPython) took 0.12 s against 0.11 s for threads-5 (the C "
+			"model): they agree (1.09×");
+	assert_claim(t, "most of their life in different states: sleep");
+	assert_claim(t, "io 99% in the model; waiting on the GIL took");
+	assert_claim(t, "(not contended)");
+	assert_claim(t, "CPython's GIL was found in each py-* run");
+	assert_no_claim(t, "threads-20 (CPython)"); /* no py- twin */
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +374,7 @@ int main(void)
 	    cmocka_unit_test(convoy_explained_by_gil_waits),
 	    cmocka_unit_test(no_convoy_without_delay),
 	    cmocka_unit_test(model_and_cpython_side_by_side),
+	    cmocka_unit_test(each_py_variant_beside_its_c_namesake),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

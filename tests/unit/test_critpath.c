@@ -14,11 +14,16 @@
 
 #define IV(tid, st, a, b)                                                                          \
 	{                                                                                          \
-		(a), (b), (tid), (st), WK_NONE, 0                                                  \
+		(a), (b), (tid), (st), WK_NONE, 0, 0                                               \
 	}
 #define WOKEN(tid, a, b, kind, by)                                                                 \
 	{                                                                                          \
-		(a), (b), (tid), ST_RUNNABLE, (kind), (by)                                         \
+		(a), (b), (tid), ST_RUNNABLE, (kind), (by), 0                                      \
+	}
+/* Woken by a softirq that thread @host ran in its own syscall (loopback). */
+#define WOKEN_IN(tid, a, b, host)                                                                  \
+	{                                                                                          \
+		(a), (b), (tid), ST_RUNNABLE, WK_SOFTIRQ, 3, (host)                                \
 	}
 
 static uint64_t sum(const struct cp_path *p)
@@ -126,6 +131,27 @@ static void test_unknown_waker_and_window(void **state)
 	assert_int_equal(critpath_compute(iv, 0, 0, 1, &p), -1);
 }
 
+/* A reply over loopback: the softirq ran in the server's send, so the path goes there. */
+static void test_loopback_reply(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    IV(1, ST_RUNNING, 0, 2),   IV(1, ST_IO, 2, 50),
+	    WOKEN_IN(1, 50, 51, 2),    IV(1, ST_RUNNING, 51, 60),
+	    IV(2, ST_IO, 0, 3),	       WOKEN(2, 3, 4, WK_SOFTIRQ, 3),
+	    IV(2, ST_SLEEP, 4, 45),    WOKEN(2, 45, 46, WK_HARDIRQ, 1),
+	    IV(2, ST_RUNNING, 46, 55),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute(iv, sizeof(iv) / sizeof(iv[0]), 0, 60, &p), 0);
+	assert_int_equal(sum(&p), 60);
+	/* The server's sleep (its simulated latency) is on the path, not the client's io. */
+	assert_int_equal(critpath_time(&p, 2, ST_SLEEP), 41);
+	assert_int_equal(critpath_time(&p, 1, ST_IO), 0);
+	critpath_free(&p);
+}
+
 /* Inconsistent edges (two threads each woken by the other at one instant) still end. */
 static void test_cycle_terminates(void **state)
 {
@@ -146,11 +172,9 @@ static void test_cycle_terminates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_take_turns),
-	    cmocka_unit_test(test_consumer_sets_pace),
-	    cmocka_unit_test(test_join_and_fork),
-	    cmocka_unit_test(test_unknown_waker_and_window),
-	    cmocka_unit_test(test_cycle_terminates),
+	    cmocka_unit_test(test_take_turns),	   cmocka_unit_test(test_consumer_sets_pace),
+	    cmocka_unit_test(test_join_and_fork),  cmocka_unit_test(test_unknown_waker_and_window),
+	    cmocka_unit_test(test_loopback_reply), cmocka_unit_test(test_cycle_terminates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

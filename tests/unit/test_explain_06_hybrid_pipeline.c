@@ -15,25 +15,24 @@ struct pl_shape {
 	const char *variant;
 	int capacity; /* 0: unbounded */
 	double throughput;
-	double loop_held, loop_running, loop_recv;	 /* the loop */
-	double b_starved, b_held;			 /* each of 8 blocking threads */
+	double loop_held, loop_running, loop_recv;	/* the loop */
+	double b_starved, b_held;			/* each of 8 blocking threads */
 	double c_starved, c_gil, c_running, c_runnable; /* each of 2 cpu workers */
 	int cpu_q_max;
 	double in_flight;
 };
 
-static const struct pl_shape HYBRID = {"hybrid", 16, 500, 800, 20, 0, 50, 600,
-				       20, 0, 700, 250, 16, 20};
-static const struct pl_shape UNBOUNDED = {"hybrid-unbounded", 0, 480, 0, 20, 0, 50, 0,
-					  20, 0, 700, 250, 300, 32};
-static const struct pl_shape THREADS = {"threads-only", 16, 250, 800, 20, 0, 50, 600,
-					20, 450, 450, 50, 16, 20};
-static const struct pl_shape SINGLE = {"single-loop", 16, 110, 0, 400, 500, 0, 0,
-				       0, 0, 0, 0, 0, 31};
+static const struct pl_shape HYBRID = {"hybrid", 16, 500, 800, 20,  0,	50,
+				       600,	 20, 0,	  700, 250, 16, 20};
+static const struct pl_shape UNBOUNDED = {
+    "hybrid-unbounded", 0, 480, 0, 20, 0, 50, 0, 20, 0, 700, 250, 300, 32};
+static const struct pl_shape THREADS = {
+    "threads-only", 16, 250, 800, 20, 0, 50, 600, 20, 450, 450, 50, 16, 20};
+static const struct pl_shape SINGLE = {
+    "single-loop", 16, 110, 0, 400, 500, 0, 0, 0, 0, 0, 0, 0, 31};
 
 /* Threads whose futex calls took exactly their lock time. */
-static void add_threads(struct fx_run *r, int base, const char *role, int n,
-			struct fx_states s)
+static void add_threads(struct fx_run *r, int base, const char *role, int n, struct fx_states s)
 {
 	char name[32];
 
@@ -142,7 +141,8 @@ static void backpressure_reaches_the_loop(void **state)
 	(void)state;
 	assert_claim(explain_set(&f, s, 2), "hybrid: backpressure reached the first stage");
 	assert_claim(f.text, "the loop waited 800.0 ms on the blocking-stage queue's not_full");
-	assert_claim(f.text, "Fetches in flight averaged 20.0 of 32, against 32.0 in hybrid-unbounded");
+	assert_claim(f.text,
+		     "Fetches in flight averaged 20.0 of 32, against 32.0 in hybrid-unbounded");
 	fx_free(&f);
 	s[0].loop_held = 100; /* the loop hardly waited */
 	assert_no_claim(explain_set(&f, s, 2), "backpressure reached");
@@ -155,8 +155,9 @@ static void unbounded_queue_grows(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_set(&f, s, 2), "hybrid-unbounded: without a bound nothing held the loop "
-					    "back");
+	assert_claim(explain_set(&f, s, 2),
+		     "hybrid-unbounded: without a bound nothing held the loop "
+		     "back");
 	assert_claim(f.text, "grew to 300 items, 18.8× the bounded run's 16");
 	assert_claim(f.text, "the unbounded queue bought no throughput: 480 against 500");
 	fx_free(&f);
@@ -175,7 +176,8 @@ static void threads_share_one_lock(void **state)
 	(void)state;
 	assert_claim(explain_set(&f, s, 2), "threads-only: the cpu stage's 2 threads shared one "
 					    "interpreter lock: they waited 900.0 ms on it, 45%");
-	assert_claim(f.text, "hybrid: processes, each with its own lock, ran the pipeline 2.0× faster");
+	assert_claim(f.text,
+		     "hybrid: processes, each with its own lock, ran the pipeline 2.0× faster");
 	assert_no_claim(fx_verdict(&f), "were not 1.3× faster");
 	fx_free(&f);
 	s[1].c_gil = 50; /* hardly any lock wait */
@@ -209,8 +211,9 @@ static void single_loop_does_everything(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_set(&f, s, 2), "single-loop: one thread did every stage. The loop spent "
-					    "500.0 ms in recv");
+	assert_claim(explain_set(&f, s, 2),
+		     "single-loop: one thread did every stage. The loop spent "
+		     "500.0 ms in recv");
 	assert_claim(f.text, "hybrid moved 4.5× the items of single-loop per second");
 	assert_no_claim(fx_verdict(&f), "did not overlap");
 	fx_free(&f);

@@ -27,10 +27,11 @@ static void add_run(struct fx *f, struct st_shape s)
 	struct fx_run *r;
 	int i;
 
-	snprintf(params, sizeof(params),
-		 "{\"workers\": 4, \"service_us\": 2000, \"service\": \"sleep\", \"duration_s\": 1, "
-		 "\"load_pct\": %d, \"capacity\": %d}",
-		 s.load, s.capacity);
+	snprintf(
+	    params, sizeof(params),
+	    "{\"workers\": 4, \"service_us\": 2000, \"service\": \"sleep\", \"duration_s\": 1, "
+	    "\"load_pct\": %d, \"capacity\": %d}",
+	    s.load, s.capacity);
 	snprintf(name, sizeof(name), "load-%d%s", s.load, s.capacity ? "-bounded" : "");
 	r = fx_variant(f, name, 1.0, params);
 	snprintf(root, sizeof(root),
@@ -44,8 +45,8 @@ static void add_run(struct fx *f, struct st_shape s)
 		 s.p99_ms * 0.9e6, s.p99_ms * 1e6, s.wait_p99_ms * 1e6, s.svc_p50_ms * 1e6,
 		 s.svc_p99_ms * 1e6, s.first_p50_ms * 1e6, s.last_p50_ms * 1e6, s.depth);
 	fx_demo_set(r, root);
-	fx_thread(r, 1000 + 100 * (int)(f->n - 1), "main", (struct fx_states){.running = 1, .lock = 999},
-		  0);
+	fx_thread(r, 1000 + 100 * (int)(f->n - 1), "main",
+		  (struct fx_states){.running = 1, .lock = 999}, 0);
 	for (i = 0; i < 4; i++) {
 		char w[16];
 
@@ -79,7 +80,8 @@ static void hockey_stick(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain2(&f, LOW, hi), "The hockey stick: p99 latency went from 5.0 ms at 50%");
+	assert_claim(explain2(&f, LOW, hi),
+		     "The hockey stick: p99 latency went from 5.0 ms at 50%");
 	assert_claim(fx_verdict(&f), "load-95: at 95% of capacity, p99 20.0 ms");
 	assert_no_claim(f.vtext, "did not show");
 	fx_free(&f);
@@ -164,7 +166,8 @@ static void cpus_short(void **state)
 
 	(void)state;
 	hi.runnable_ms = 80; /* 80 of 100 ms of demand */
-	assert_claim(explain2(&f, LOW, hi), "CPUs were short: in load-95 the workers waited 320.0 ms");
+	assert_claim(explain2(&f, LOW, hi),
+		     "CPUs were short: in load-95 the workers waited 320.0 ms");
 	assert_claim(f.text, "other work on the host held them");
 	fx_free(&f);
 	assert_no_claim(explain2(&f, LOW, HIGH), "CPUs were short");
@@ -179,9 +182,12 @@ static void cpus_short(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(hockey_stick),	 cmocka_unit_test(latency_is_waiting),
-	    cmocka_unit_test(workers_idle_drops), cmocka_unit_test(unbounded_grows),
-	    cmocka_unit_test(bounded_rejects_and_holds), cmocka_unit_test(cpus_short),
+	    cmocka_unit_test(hockey_stick),
+	    cmocka_unit_test(latency_is_waiting),
+	    cmocka_unit_test(workers_idle_drops),
+	    cmocka_unit_test(unbounded_grows),
+	    cmocka_unit_test(bounded_rejects_and_holds),
+	    cmocka_unit_test(cpus_short),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,31 @@ static void pace_present(void **state)
 	fx_free(&f);
 }
 
+/* 04 runs for a fixed time: the path is the sampler's sleep until the deadline. */
+static void fixed_time_present(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	r = fx_variant(&f, "bounded", 1.0, "{\"capacity\": 8}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 5, .sleep = 990}, 0);
+	fx_thread(r, 1003, "sampler", (struct fx_states){.running = 5, .sleep = 990}, 10);
+	fx_path(r, "[{\"tid\": 1003, \"comm\": \"sampler\", \"state\": \"sleep\", \"ns\": "
+		   "890000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": \"running\", "
+		   "\"ns\": 110000000}]");
+	t = fx_explain(&f);
+	assert_claim(t, "bounded: the run lasts a fixed time: 89% of the critical path is a sleep "
+			"until the demo's deadline");
+	assert_no_claim(t, "of the critical path is the consumer");
+	fx_free(&f);
+	/* The consumer's path (pace_run) is not a fixed time. */
+	assert_no_claim(pace_run(&f, true), "the run lasts a fixed time");
+	fx_free(&f);
+}
+
 static void pace_absent(void **state)
 {
 	struct fx f;
@@ -332,6 +357,7 @@ int main(void)
 	    cmocka_unit_test(gil_absent),
 	    cmocka_unit_test(pace_present),
 	    cmocka_unit_test(pace_absent),
+	    cmocka_unit_test(fixed_time_present),
 	    cmocka_unit_test(loop_present_and_absent),
 	    cmocka_unit_test(replies_present_and_absent),
 	};
