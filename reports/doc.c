@@ -137,11 +137,29 @@ void doc_cell(struct doc_block *t, const char *fmt, ...)
 			oom("realloc");
 		t->cells = c;
 		memset(&c[t->nrows * t->ncols], 0, t->ncols * sizeof(*c));
+		c = realloc(t->hrefs, (t->nrows + 1) * t->ncols * sizeof(*c));
+		if (!c)
+			oom("realloc");
+		t->hrefs = c;
+		memset(&c[t->nrows * t->ncols], 0, t->ncols * sizeof(*c));
 		t->nrows++;
 	}
 	va_start(ap, fmt);
 	t->cells[t->ncells++] = vxasprintf(fmt, ap);
 	va_end(ap);
+}
+
+void doc_cell_link(struct doc_block *t, const char *href, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = vxasprintf(fmt, ap);
+	va_end(ap);
+	doc_cell(t, "%s", text);
+	free(text);
+	t->hrefs[t->ncells - 1] = xasprintf("%s", href);
 }
 
 struct doc_block *doc_links(struct doc *d)
@@ -186,9 +204,13 @@ static void block_free(struct doc_block *b)
 	for (j = 0; j < b->ncols; j++)
 		free(b->head[j]);
 	free(b->head);
-	for (j = 0; j < b->nrows * b->ncols; j++)
+	for (j = 0; j < b->nrows * b->ncols; j++) {
 		free(b->cells[j]);
+		if (b->hrefs)
+			free(b->hrefs[j]);
+	}
 	free(b->cells);
+	free(b->hrefs);
 	for (j = 0; j < b->nitems; j++) {
 		free(b->items[j].text);
 		free(b->items[j].href);

@@ -35,6 +35,7 @@ struct doc_block {
 	char *path;
 	char **head;
 	char **cells;
+	char **hrefs; /* per cell, a link or NULL (doc_cell_link) */
 	size_t ncols, nrows, ncells;
 	struct doc_item *items;
 	size_t nitems;
@@ -62,6 +63,10 @@ void doc_lead(struct doc *d, int warn, const char *fmt, ...) __attribute__((form
  * printf-formatted string from doc_cell(). */
 struct doc_block *doc_table(struct doc *d, const char *const *head);
 void doc_cell(struct doc_block *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A cell that links to @href (a path relative to the page). */
+void doc_cell_link(struct doc_block *t, const char *href, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 struct doc_block *doc_links(struct doc *d);
 struct doc_block *doc_code(struct doc *d);

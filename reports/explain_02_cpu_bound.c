@@ -208,8 +208,7 @@ static void slower(const struct variant *gil, const struct variant *best, struct
 		return;
 	ratio = gil->m[M_WALL_S].med / best->m[M_WALL_S].med;
 	if (ratio >= SLOWER_RATIO)
-		sentences_add(out,
-			      "%s took %.2f s against %.2f s for %s: %.1f× slower.", gil->name,
+		sentences_add(out, "%s took %.2f s against %.2f s for %s: %.1f× slower.", gil->name,
 			      gil->m[M_WALL_S].med, best->m[M_WALL_S].med, best->name, ratio);
 }
 

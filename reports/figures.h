@@ -114,7 +114,6 @@ struct fig_noise {
 /* Whether the host, not the program, made @v's threads wait for a CPU. */
 struct fig_noise fig_noise_of(const struct run_set *rs, const struct variant *v);
 
-
 /* ---- pipelines and streaming (06, 08; figures_stages.c) ----------------- */
 
 /* One stage of a pipeline run (06): its threads by role, and its futex waits

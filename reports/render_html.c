@@ -74,7 +74,14 @@ static void table(const struct doc_block *b, struct sbuf *out)
 			sb_add(out, k < b->ncells && cell_is_figure(b->cells[k])
 					? "<td class=\"n\">"
 					: "<td>");
+			if (k < b->ncells && b->hrefs && b->hrefs[k]) {
+				sb_add(out, "<a href=\"");
+				url_escape(out, b->hrefs[k]);
+				sb_add(out, "\">");
+			}
 			html_escape(out, k < b->ncells ? b->cells[k] : "");
+			if (k < b->ncells && b->hrefs && b->hrefs[k])
+				sb_add(out, "</a>");
 			sb_add(out, "</td>");
 		}
 		sb_add(out, "</tr>\n");

@@ -40,7 +40,15 @@ static void table(const struct doc_block *b, struct sbuf *out)
 			size_t k = i * b->ncols + j;
 
 			sb_add(out, " ");
-			md_escape(out, k < b->ncells ? b->cells[k] : "");
+			if (k < b->ncells && b->hrefs && b->hrefs[k]) {
+				sb_add(out, "[");
+				md_escape(out, b->cells[k]);
+				sb_add(out, "](");
+				url_escape(out, b->hrefs[k]);
+				sb_add(out, ")");
+			} else {
+				md_escape(out, k < b->ncells ? b->cells[k] : "");
+			}
 			sb_add(out, " |");
 		}
 		sb_add(out, "\n");

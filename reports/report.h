@@ -52,6 +52,24 @@ void report_kernel(struct report *rp); /* eBPF against the kernel, thread by thr
 void report_notes(struct report *rp);  /* what was not measured */
 void report_files(struct report *rp);
 
+/* The key result of the chapter's Results table: each variant's median wall
+ * time ("serial 10.008s vs threads-20 0.607s"), or the demo's own key figure
+ * (04: the backlog). */
+void headline_key(const struct run_set *rs, struct sbuf *key);
+
+/* results/index.{html,md}: the chapter's Results table for this host, one
+ * row per run folder, each linked to its report (report_index.c). Returns 0,
+ * or -1 with @err (an input that cannot be loaded: exit 2; a file that
+ * cannot be written: *@fatal set, exit 1). */
+int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fatal, char *err,
+		 size_t errlen);
+/* Two runs of one demo side by side, what changed and why
+ * (report_compare.c); writes DIR_B/compare.{html,md} and prints the
+ * summary. Same returns as report_index. */
+int report_compare(const char *dir_a, const char *dir_b, bool *fatal, char *err, size_t errlen);
+/* Write @text to DIR/NAME through a temporary file (report_main.c). */
+int write_file(const char *dir, const char *name, const struct sbuf *text);
+
 /* The trust line as plain text (the page and the terminal say the same). */
 void trust_text(const struct report *rp, struct sbuf *out, bool *warn);
 

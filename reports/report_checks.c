@@ -2,6 +2,7 @@
 /* The cross-checks with their figures and verdicts, then the per-thread
  * comparison with the kernel's own accounting, the scheduler-clock
  * deviation shown per timeslice (docs/report.md). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -58,27 +59,60 @@ static void thread_table(struct report *rp, const char *run)
 	}
 }
 
+/* Compact: one row per check, one column per run, the verdict in each cell;
+ * the figures of every check that did not pass below, in full. */
 void report_checks(struct report *rp)
 {
-	static const char *const head[] = {"run", "check", "figures", "verdict", NULL};
 	const struct check_list *cl = rp->checks;
-	struct doc_block *t;
-	size_t i;
+	const struct run_set *rs = rp->rs;
+	const char **names = calloc(cl->n ? cl->n : 1, sizeof(*names));
+	const char **head = calloc(rs->nruns + 2, sizeof(*head));
+	struct doc_block *t, *l = NULL;
+	size_t i, j, k, nn = 0;
 
+	if (!names || !head)
+		abort();
 	doc_para(&rp->doc,
 		 "Every eBPF figure against an independent account of the same run: %zu checks, "
 		 "%zu failed. The kernel's clock for its own accounting runs a few µs per "
 		 "timeslice ahead of the eBPF clock: the collector times each slice with both "
-		 "clocks (\"clock µs/slice\") and that term is added to eBPF's running time "
-		 "before comparing; the rest may differ by %.0f µs per slice (docs/report.md).",
+		 "clocks and that term is added to eBPF's running time before comparing; the rest "
+		 "may differ by %.0f µs per slice (docs/report.md).",
 		 cl->n, checks_failed(cl), SLICE_ALLOWANCE_NS / 1e3);
-	t = doc_table(&rp->doc, head);
 	for (i = 0; i < cl->n; i++) {
-		doc_cell(t, "%s", cl->c[i].run);
-		doc_cell(t, "%s", cl->c[i].name);
-		doc_cell(t, "%s", cl->c[i].figures);
-		doc_cell(t, "%s", verdict_name(cl->c[i].verdict));
+		for (k = 0; k < nn && strcmp(names[k], cl->c[i].name); k++)
+			;
+		if (k == nn)
+			names[nn++] = cl->c[i].name;
 	}
+	head[0] = "check";
+	for (j = 0; j < rs->nruns; j++)
+		head[j + 1] = rs->runs[j].dir;
+	t = doc_table(&rp->doc, head);
+	for (k = 0; k < nn; k++) {
+		doc_cell(t, "%s", names[k]);
+		for (j = 0; j < rs->nruns; j++) {
+			const struct check *c = NULL;
+
+			for (i = 0; i < cl->n && !c; i++)
+				if (!strcmp(cl->c[i].name, names[k]) &&
+				    !strcmp(cl->c[i].run, rs->runs[j].dir))
+					c = &cl->c[i];
+			doc_cell(t, "%s", c ? verdict_name(c->verdict) : "-");
+		}
+	}
+	for (i = 0; i < cl->n; i++) {
+		if (cl->c[i].verdict == V_PASS)
+			continue;
+		if (!l) {
+			doc_para(&rp->doc, "The checks that did not pass, with their figures:");
+			l = doc_links(&rp->doc);
+		}
+		doc_item(l, NULL, "%s, %s: %s: %s", cl->c[i].run, cl->c[i].name,
+			 verdict_name(cl->c[i].verdict), cl->c[i].figures);
+	}
+	free(names);
+	free(head);
 }
 
 void report_kernel(struct report *rp)

@@ -57,6 +57,24 @@ static void common_params(const struct run_set *rs, struct sbuf *out)
 	}
 }
 
+void headline_key(const struct run_set *rs, struct sbuf *key)
+{
+	const char *label = NULL, *keyname = key_of(rs, &label);
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		const json_t *x =
+		    keyname && v->rep->demo ? json_object_get(v->rep->demo->root, keyname) : NULL;
+
+		if (json_is_number(x))
+			sb_printf(key, "%s%s %s %g", i ? " vs " : "", v->name, label,
+				  json_number_value(x));
+		else
+			sb_printf(key, "%s%s %.3fs", i ? " vs " : "", v->name, v->m[M_WALL_S].med);
+	}
+}
+
 void report_headline(struct report *rp, struct doc *d)
 {
 	static const char *const head[] = {"Demo", "Key result", "Why it matters",

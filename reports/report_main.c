@@ -15,6 +15,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: report [--quiet] RUN_DIR\n"
+		   "       report --compare RUN_A RUN_B\n"
+		   "       report --index OUT_DIR RUN_DIR...\n"
 		   "\n"
 		   "Reads a run folder written by scripts/trace (meta.json and one folder per\n"
 		   "run with demo.json, sched.json and the perf outputs; docs/formats.md) and\n"
@@ -25,8 +27,14 @@ static void usage(FILE *f)
 		   "the report's path.\n"
 		   "\n"
 		   "Options:\n"
-		   "  --quiet   print only the report's path and the failed checks\n"
-		   "  --help    this text\n"
+		   "  --quiet    print only the trust line and the report's path\n"
+		   "  --compare  two runs of one demo side by side (another host, another\n"
+		   "             CPU count, before and after): what changed and why; writes\n"
+		   "             RUN_B/compare.html and compare.md\n"
+		   "  --index    the chapter's Results table for these run folders, each row\n"
+		   "             linked to its report: OUT_DIR/index.html and index.md\n"
+		   "             (scripts/trace --all writes results/index.html this way)\n"
+		   "  --help     this text\n"
 		   "\n"
 		   "Exit status: 0 when the report was written (failed cross-checks are in\n"
 		   "it), 2 when an input is missing or corrupt (the message names the file)\n"
@@ -35,7 +43,7 @@ static void usage(FILE *f)
 
 /* Write @text to DIR/NAME through a temporary file, so a reader never sees
  * half a report. */
-static int write_file(const char *dir, const char *name, const struct sbuf *text)
+int write_file(const char *dir, const char *name, const struct sbuf *text)
 {
 	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
 	FILE *f;
@@ -93,8 +101,12 @@ static void print_summary(struct report *rp, bool quiet)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'}, {0}};
+	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
+					     {"quiet", no_argument, NULL, 'q'},
+					     {"compare", no_argument, NULL, 'c'},
+					     {"index", no_argument, NULL, 'i'},
+					     {0}};
+	bool compare = false, index = false, fatal = false;
 	struct sbuf md = SBUF_INIT, html = SBUF_INIT;
 	struct run_set rs;
 	struct check_list cl;
@@ -113,10 +125,49 @@ int main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'c':
+			compare = true;
+			break;
+		case 'i':
+			index = true;
+			break;
 		default:
 			fprintf(stderr, "report: try 'report --help'\n");
 			return 2;
 		}
+	}
+	if (compare && index) {
+		fprintf(stderr, "report: --compare or --index, not both; try 'report --help'\n");
+		return 2;
+	}
+	if (compare) {
+		if (optind != argc - 2) {
+			fprintf(stderr,
+				"report: --compare takes two run folders of one demo, RUN_A "
+				"RUN_B; try 'report --help'\n");
+			return 2;
+		}
+		err[0] = '\0';
+		if (report_compare(argv[optind], argv[optind + 1], &fatal, err, sizeof(err))) {
+			fprintf(stderr, "report: %s\n", err);
+			return fatal ? 1 : 2;
+		}
+		return 0;
+	}
+	if (index) {
+		if (optind > argc - 2) {
+			fprintf(stderr,
+				"report: --index takes OUT_DIR and at least one run folder; "
+				"try 'report --help'\n");
+			return 2;
+		}
+		err[0] = '\0';
+		if (report_index(argv[optind], argv + optind + 1, (size_t)(argc - optind - 1),
+				 &fatal, err, sizeof(err))) {
+			fprintf(stderr, "report: %s\n", err);
+			return fatal ? 1 : 2;
+		}
+		return 0;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "report: give exactly one RUN_DIR (a folder scripts/trace wrote); "

@@ -7,6 +7,7 @@
 
 #include "charts.h"
 #include "figures.h"
+#include "palette.h"
 #include "report.h"
 
 /*
@@ -48,7 +49,7 @@ void report_runq(struct report *rp)
 					   "p99 µs",  "max µs", NULL};
 	const struct run_set *rs = rp->rs;
 	struct hist all = {0};
-	const char **series;
+	const char **series, **colors;
 	char **labels;
 	struct doc_block *t;
 	double *v;
@@ -85,8 +86,9 @@ void report_runq(struct report *rp)
 	ngroups = (size_t)(octave(all.b[all.n - 1].lo_ns) - lo_oct + 1);
 	labels = calloc(ngroups, sizeof(*labels));
 	series = calloc(rs->nvariants, sizeof(*series));
+	colors = calloc(rs->nvariants, sizeof(*colors));
 	v = calloc(ngroups * rs->nvariants, sizeof(*v));
-	if (!labels || !series || !v)
+	if (!labels || !series || !v || !colors)
 		abort();
 	for (j = 0; j < ngroups; j++)
 		labels[j] = octave_label(lo_oct + (int)j);
@@ -95,6 +97,7 @@ void report_runq(struct report *rp)
 		double total = (double)hist_total(h);
 
 		series[i] = rs->variants[i].name;
+		colors[i] = series_color(i);
 		for (k = 0; k < h->n && total > 0; k++) {
 			j = (size_t)(octave(h->b[k].lo_ns) - lo_oct);
 			if (j < ngroups)
@@ -109,6 +112,7 @@ void report_runq(struct report *rp)
 				      .nseries = rs->nvariants,
 				      .group = (const char *const *)labels,
 				      .series = series,
+				      .color = colors,
 				      .v = v};
 
 		report_chart(rp, &c, "runq",
@@ -119,6 +123,7 @@ void report_runq(struct report *rp)
 		free(labels[j]);
 	free(labels);
 	free(series);
+	free(colors);
 	free(v);
 	hist_free(&all);
 }

@@ -164,8 +164,13 @@ void report_threads(struct report *rp)
 
 		doc_heading(&rp->doc, 3, "%s (run %s)", r->variant, r->dir);
 		chart(rp, r, many);
-		if (many)
+		if (many) {
 			role_table(rp, r);
-		thread_table(rp, r);
+			doc_para(&rp->doc,
+				 "%zu threads, grouped by role (thread by thread: %s/sched.json).",
+				 r->sched.nthreads, r->dir);
+		} else {
+			thread_table(rp, r);
+		}
 	}
 }

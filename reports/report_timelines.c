@@ -3,11 +3,56 @@
  * draws it from timeline.json); the whole timeline opens in Perfetto. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "report.h"
 #include "timeline_svg.h"
+
+/* What to see in a variant's picture: the first row whose demo matches and
+ * whose variant starts with the prefix ("" any). Colors: palette.h. */
+static const struct {
+	const char *demo, *variant, *caption;
+} captions[] = {
+    {"01_io_wait", "serial",
+     "main waits for one answer after another (io, dark blue), with a short wakeup between "
+     "them; the service's threads wait for requests"},
+    {"01_io_wait", "",
+     "main waits for the workers (lock, vermillion: its join); the workers wait for their "
+     "answers (io, dark blue) all at the same time"},
+    {"02_cpu_bound", "threads-gil",
+     "the workers' green never overlaps: one thread holds the GIL at a time, the others wait "
+     "for it (lock, vermillion)"},
+    {"02_cpu_bound", "serial", "one thread computes alone (running, green)"},
+    {"02_cpu_bound", "", "the workers are green at the same time: they compute in parallel"},
+    {"03_event_loop", "await",
+     "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
+     "tasks' short steps (green)"},
+    {"03_event_loop", "blocking",
+     "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
+     "runs meanwhile"},
+    {"04_backpressure", "unbounded",
+     "the producer never waits for room: it runs and sleeps between items while the queue "
+     "grows"},
+    {"04_backpressure", "bounded",
+     "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
+     "backpressure"},
+    {"05_thread_overhead", "",
+     "each worker waits for its answer (io, dark blue); orange is waiting for a CPU, which "
+     "grows with the number of threads"},
+};
+
+static const char *caption_of(const struct run_set *rs, const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; rs->is_demo && i < sizeof(captions) / sizeof(captions[0]); i++)
+		if (!strcmp(captions[i].demo, rs->demo) &&
+		    !strncmp(r->variant, captions[i].variant, strlen(captions[i].variant)))
+			return captions[i].caption;
+	return NULL;
+}
 
 static void one(struct report *rp, const struct run *r)
 {
@@ -41,7 +86,14 @@ static void one(struct report *rp, const struct run *r)
 			doc_note(&rp->doc, "%s: timeline picture not drawn: %s", r->dir, err);
 		return;
 	}
-	doc_chart(&rp->doc, rel, r->variant);
+	{
+		const char *what = caption_of(rp->rs, r);
+		char *cap =
+		    what ? xasprintf("%s: %s.", r->variant, what) : xasprintf("%s", r->variant);
+
+		doc_chart(&rp->doc, rel, cap);
+		free(cap);
+	}
 }
 
 void report_timelines(struct report *rp)

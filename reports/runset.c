@@ -244,7 +244,8 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 		return -1;
 	/* optional: the thread's page faults, the kernel's own counters */
 	if (json_object_get(e, "minflt")) {
-		if (req_u64(l, e, "minflt", w, &t->minflt) || req_u64(l, e, "majflt", w, &t->majflt))
+		if (req_u64(l, e, "minflt", w, &t->minflt) ||
+		    req_u64(l, e, "majflt", w, &t->majflt))
 			return -1;
 		t->has_faults = true;
 	}

@@ -685,11 +685,68 @@ static void draw_legend(FILE *out, int y)
 	}
 }
 
+/* ---- who is who ---------------------------------------------------------- */
+
+#define GROUP_H 16 /* the row naming a process above its lanes */
+
+static size_t process_groups(const struct lane *lanes, size_t n)
+{
+	size_t i, g = 0;
+
+	for (i = 0; i < n; i++)
+		g += !i || lanes[i].members[0]->pid != lanes[i - 1].members[0]->pid;
+	return g;
+}
+
+/* A row naming the process of the lanes below it: the demo's own, the
+ * simulated remote service (demo.json "server"), or another one. */
+static void process_header(FILE *out, const struct run *r, int pid, int y, struct sbuf *esc)
+{
+	const json_t *srv = r->demo ? json_object_get(r->demo->root, "server") : NULL;
+	const json_t *spid = json_object_get(srv, "pid");
+	struct sbuf t = SBUF_INIT;
+
+	if (r->demo && pid == r->demo->pid)
+		sb_printf(&t, "the program (pid %d)", pid);
+	else if (json_is_integer(spid) && json_integer_value(spid) == pid)
+		sb_printf(&t,
+			  "the simulated remote service (pid %d): a separate process that "
+			  "answers each request after the wait",
+			  pid);
+	else
+		sb_printf(&t, "process %d", pid);
+	sb_reset(esc);
+	html_escape(esc, sb_str(&t));
+	fprintf(out,
+		"<text x=\"10\" y=\"%d\" font-style=\"italic\" fill=\"#444\">%s</text>"
+		"<line x1=\"10\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>",
+		y + GROUP_H - 4, sb_str(esc), y + 1, SVG_W - 10, y + 1);
+	sb_reset(esc);
+	sb_free(&t);
+}
+
+/* The demo's main thread in a pool: it ran no task and spent its time
+ * blocked, joining the workers (the lock state of pthread_join). */
+static bool waits_for_workers(const struct run *r, const struct thread_track *t)
+{
+	size_t i;
+
+	if (!r->demo || t->tid != r->demo->pid || strcmp(t->name, "main"))
+		return false;
+	for (i = 0; i < r->demo->nthreads; i++)
+		if (r->demo->threads[i].tid == t->tid)
+			return !r->demo->threads[i].tasks && demo_param(r->demo, "workers", 0) >= 1;
+	return false;
+}
+
 static void render(FILE *out, const struct run *r, const struct timeline *tl, struct lane *lanes,
 		   size_t nlanes, bool roles, double ws, double w, bool whole)
 {
-	int height = TOP + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
+	size_t ngroups = process_groups(lanes, nlanes);
+	int gh = ngroups > 1 ? GROUP_H : 0;
+	int height = TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
 	size_t ncols = PLOT_W, i, j;
+	int y = TOP;
 	double(*acc)[ST_COUNT] = calloc(ncols, sizeof(*acc));
 	struct sbuf esc = SBUF_INIT, cap = SBUF_INIT;
 	double lo = INFINITY, hi = 0;
@@ -729,11 +786,13 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 			"state (a wakeup, however short, in green)",
 		"hover a lane for its times");
 	draw_legend(out, 50);
-	draw_axis(out, ws, w, TOP - 4, TOP + (int)nlanes * (LANE_H + LANE_GAP));
+	draw_axis(out, ws, w, TOP - 4, TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP));
 
-	for (i = 0; i < nlanes; i++) {
-		int y = TOP + (int)i * (LANE_H + LANE_GAP);
-
+	for (i = 0; i < nlanes; i++, y += LANE_H + LANE_GAP) {
+		if (gh && (!i || lanes[i].members[0]->pid != lanes[i - 1].members[0]->pid)) {
+			process_header(out, r, lanes[i].members[0]->pid, y, &esc);
+			y += gh;
+		}
 		memset(acc, 0, ncols * sizeof(*acc));
 		if (roles) {
 			for (j = 0; j < lanes[i].nmembers; j++)
@@ -745,6 +804,8 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 		html_escape(&esc, lanes[i].label);
 		if (roles)
 			sb_printf(&esc, " ×%zu", lanes[i].nmembers);
+		else if (waits_for_workers(r, lanes[i].members[0]))
+			sb_add(&esc, " (waits for workers)");
 		fprintf(out, "<g>");
 		lane_title(out, &lanes[i], acc, roles ? ncols / ROLE_BIN : ncols);
 		fprintf(out,
@@ -765,6 +826,53 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	free(acc);
 }
 
+/* The tracer's start-up is not the program's: the gate waiting for the
+ * collector, the exec. Slices before the demo's first thread began (demo.json
+ * threads[].start_ns, on the collector's clock) are dropped, and the one
+ * straddling it is cut there. */
+static void clip_before(struct timeline *tl, double from_us)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < tl->n; i++) {
+		struct thread_track *t = &tl->t[i];
+
+		for (j = 0, k = 0; j < t->n; j++) {
+			struct slice s = t->s[j];
+
+			if (s.ts + s.dur <= from_us)
+				continue;
+			if (s.ts < from_us) {
+				s.dur -= from_us - s.ts;
+				s.ts = from_us;
+			}
+			t->s[k++] = s;
+		}
+		t->n = k;
+		t->waits = 0;
+		for (j = 0; j < t->n; j++)
+			t->waits += t->s[j].state != ST_RUNNING && t->s[j].state != ST_RUNNABLE;
+		if (t->n) {
+			t->first = t->s[0].ts;
+			t->last = 0;
+			for (j = 0; j < t->n; j++)
+				t->last = fmax(t->last, t->s[j].ts + t->s[j].dur);
+		}
+	}
+}
+
+/* Where the program began on the timeline's axis (µs), or 0. */
+static double program_start_us(const struct run *r)
+{
+	uint64_t first = 0;
+	size_t i;
+
+	for (i = 0; r->demo && i < r->demo->nthreads; i++)
+		if (!first || r->demo->threads[i].start_ns < first)
+			first = r->demo->threads[i].start_ns;
+	return first > r->sched.start_ns ? (double)(first - r->sched.start_ns) / 1e3 : 0;
+}
+
 int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 {
 	struct timeline tl = {0};
@@ -782,6 +890,7 @@ int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 		timeline_free(&tl);
 		return -1;
 	}
+	clip_before(&tl, program_start_us(r));
 	choose_window(&tl, &ws, &w, &whole);
 	lanes = make_lanes(&tl, &nlanes, &roles);
 	render(out, r, &tl, lanes, nlanes, roles, ws, w, whole);
@@ -798,7 +907,6 @@ int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 
 /* Lanes of the shared picture: one per thread that did the demo's work. */
 #define SHARED_MAX_LANES 96
-#define GROUP_H 18 /* the row naming a variant above its lanes */
 
 static bool is_task_thread(const struct run *r, int tid)
 {
