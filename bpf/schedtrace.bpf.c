@@ -2,9 +2,13 @@
 /*
  * schedtrace: where the threads of one command spend their time.
  *
- * Every traced thread has an entry in the threads map (keyed by tid); the
- * entry's presence is the filter, so each handler costs one hash lookup for
- * the machine's other threads. A thread is in exactly one state at a time
+ * Every traced thread carries its account in task-local storage (the `live`
+ * map): its presence is the filter, and finding it is a pointer load off the
+ * task, for traced threads and the machine's others alike. When a thread
+ * ends (its final switch-out, TASK_DEAD) the account is copied into the
+ * `threads` hash, which the user half reads. The raw_tp fallback, for
+ * kernels where tp_btf (and so a typed task pointer) is not available,
+ * keeps the live account in `threads` itself. A thread is in exactly one state at a time
  * (running, runnable, lock, sleep, io, disk, other); each transition closes
  * the current interval into state_total_ns, so the states sum to the
  * lifetime by construction.
@@ -22,6 +26,7 @@
 #define MAX_THREADS 65536
 #define TASK_RUNNING 0
 #define TASK_UNINTERRUPTIBLE 0x2
+#define TASK_DEAD 0x80
 #define TASK_NOLOAD 0x400
 #define PF_KTHREAD 0x00200000
 
@@ -46,6 +51,11 @@ __u32 root_tid = 0;
  */
 #define TASK_READ(btf, p, field) ((btf) ? (p)->field : BPF_CORE_READ(p, field))
 
+/* The live account of task @p (thread @tid), or NULL: not traced. */
+#define THREAD_OF(btf, p, tid)                                                                     \
+	((struct st_thread *)((btf) ? bpf_task_storage_get(&live, (p), 0, 0)                       \
+				    : bpf_map_lookup_elem(&threads, &(tid))))
+
 /* Processes being traced (tgid); the fork handler adds children. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -54,6 +64,15 @@ struct {
 	__type(value, __u8);
 } traced SEC(".maps");
 
+/* Live accounts, one per traced thread (tp_btf programs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct st_thread);
+} live SEC(".maps");
+
+/* Ended threads' accounts, by tid (raw_tp programs: every account). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_THREADS);
@@ -61,14 +80,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct st_thread);
 } threads SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	__type(value, struct st_runq);
-} runq SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -141,7 +152,6 @@ struct {
 } lost SEC(".maps");
 
 /* Zeroed values to insert from (too big for the BPF stack). */
-static struct st_runq zero_hist;
 static struct st_syscall zero_sys;
 static struct st_thread zero_thread;
 static struct st_wake zero_wake;
@@ -284,21 +294,17 @@ static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state
 	set_state_by(tid, t, state, now, cpu, NULL);
 }
 
+/* The thread's own run-queue histogram: no map lookup on the switch. */
 static __always_inline void add_runq(struct st_thread *t, __u64 delta)
 {
-	struct st_runq *h;
-	__u32 pid = t->pid, slot;
+	__u32 slot = hist_slot(delta);
 
-	h = lookup_or_init(&runq, &pid, &zero_hist);
-	if (!h)
-		return;
-	__sync_fetch_and_add(&h->count, 1);
-	__sync_fetch_and_add(&h->sum_ns, delta);
-	if (delta > h->max_ns)
-		h->max_ns = delta;
-	slot = hist_slot(delta);
+	t->runq.count++;
+	t->runq.sum_ns += delta;
+	if (delta > t->runq.max_ns)
+		t->runq.max_ns = delta;
 	if (slot < HIST_SLOTS)
-		__sync_fetch_and_add(&h->slots[slot], 1);
+		t->runq.slots[slot]++;
 }
 
 /* Before 5.14 the field was `long state`: a CO-RE flavor finds it there. */
@@ -378,6 +384,187 @@ static __always_inline void repair_missed_wakeup(struct st_thread *t, __u64 dela
 	add_runq(t, w);
 }
 
+/* The kernel's own counters of @p, final when read at its TASK_DEAD switch-out. */
+static __always_inline void read_kernel(struct st_thread *t, struct task_struct *p, const bool btf)
+{
+	t->kernel.sum_exec_runtime_ns = TASK_READ(btf, p, se.sum_exec_runtime);
+	if (bpf_core_field_exists(p->sched_info)) {
+		t->kernel.run_delay_ns = TASK_READ(btf, p, sched_info.run_delay);
+		t->kernel.pcount = TASK_READ(btf, p, sched_info.pcount);
+	}
+	t->kernel.nvcsw = TASK_READ(btf, p, nvcsw);
+	t->kernel.nivcsw = TASK_READ(btf, p, nivcsw);
+}
+
+/*
+ * Put the account where the user half reads it: the threads hash. A tid
+ * reused within the run (pid space wrapped) keeps the first thread's account.
+ */
+static __always_inline void publish(__u32 tid, struct st_thread *t, const bool btf)
+{
+	struct st_thread *old;
+	long err;
+
+	if (!btf)
+		return; /* raw_tp: the hash is the live account */
+	old = bpf_map_lookup_elem(&threads, &tid);
+	if (old && old->first_ns != t->first_ns) {
+		count_lost(LOST_TID_REUSED);
+		return;
+	}
+	err = bpf_map_update_elem(&threads, &tid, t, BPF_ANY);
+	if (err)
+		count_lost(err == -16 /* EBUSY */ ? LOST_MAP_BUSY : LOST_MAP_FULL);
+}
+
+/*
+ * The thread's final switch-out: after it, only its task_struct remains.
+ * The kernel's counters are final here (sched_process_exit comes earlier,
+ * before the address space and files are released: docs/collector.md).
+ */
+static __always_inline void end_thread(__u32 tid, struct st_thread *t, struct task_struct *p,
+				       __u64 now, __s32 cpu, const bool btf)
+{
+	set_state(tid, t, ST_EXITED, now, cpu);
+	t->last_ns = now;
+	t->ended = 1;
+	read_kernel(t, p, btf);
+	publish(tid, t, btf);
+}
+
+/*
+ * rq->clock - rq->clock_task of the CPU @p runs on: the interrupt and steal
+ * time the task clock has left out so far (CONFIG_IRQ_TIME_ACCOUNTING,
+ * CONFIG_PARAVIRT_TIME_ACCOUNTING). __schedule() updated both just before
+ * the switch tracepoint. The run queue is reached through the task's
+ * cfs_rq (the per-CPU `runqueues` symbol is not in kallsyms here); without
+ * group scheduling the field does not exist and this is 0.
+ */
+static __always_inline struct rq *task_rq(struct task_struct *p, const bool btf)
+{
+	struct cfs_rq *cfs = TASK_READ(btf, p, se.cfs_rq);
+
+	if (!cfs || !bpf_core_field_exists(cfs->rq))
+		return NULL;
+	return TASK_READ(btf, cfs, rq);
+}
+
+static __always_inline __u64 rq_irq_steal(struct task_struct *p, const bool btf)
+{
+	struct rq *rq = task_rq(p, btf);
+
+	if (!rq)
+		return 0;
+	return TASK_READ(btf, rq, clock) - TASK_READ(btf, rq, clock_task);
+}
+
+/*
+ * At sched_wakeup the wakeup has just updated the run queue's clock and
+ * stamped the enqueue (sched_info.last_queued): the two are equal, unless
+ * the stamp is older, from a time the scheduler already had the sleeping
+ * thread queued. That much of the kernel's run_delay is sleep.
+ */
+static __always_inline void note_queued_asleep(struct st_thread *t, struct task_struct *p,
+					       __u64 now, const bool btf)
+{
+	struct rq *rq;
+	__u64 queued, clock;
+
+	if (!bpf_core_field_exists(p->sched_info))
+		return;
+	queued = TASK_READ(btf, p, sched_info.last_queued);
+	rq = queued ? task_rq(p, btf) : NULL;
+	if (!rq)
+		return;
+	clock = TASK_READ(btf, rq, clock);
+	if (clock > queued)
+		t->queued_asleep_ns += clock - queued;
+	t->wake_lag_sum += (__s64)(now - clock);
+	t->wake_lags++;
+}
+
+static __always_inline void switch_out(void *ctx, bool preempt, struct task_struct *prev, __u32 tid,
+				       struct st_thread *t, unsigned int prev_state, __s32 cpu,
+				       __u64 now, const bool btf)
+{
+	__u64 sum = TASK_READ(btf, prev, se.sum_exec_runtime);
+	__u64 delay = run_delay(prev, btf);
+	bool runnable = preempt || prev_state == TASK_RUNNING;
+
+	if (t->state == ST_RUNNING) {
+		__s64 lag = (__s64)(t->state_ns - last_arrival(prev, btf));
+		__s64 dev = (__s64)(sum - t->sched_sum_at_in) - (__s64)(now - t->state_ns);
+
+		t->slice_running_ns += now - t->state_ns;
+		t->sched_running_ns += sum - t->sched_sum_at_in;
+		t->irq_steal_ns += rq_irq_steal(prev, btf) - t->irq_steal_at_in;
+		if (t->slice_woken) {
+			t->lag_woken_sum += lag;
+			t->woken_slices++;
+			t->dev_woken_sum += dev;
+		} else {
+			t->lag_preempted_sum += lag;
+			t->preempted_slices++;
+		}
+		if (runnable)
+			t->dev_preempted_sum += dev;
+	} else {
+		repair_missed_switch_in(tid, t, sum, now, cpu);
+	}
+	/* The wait that ended at this slice's arrival, by each cut. */
+	t->slice_runnable_ns += t->runnable_open_ns;
+	t->sched_runnable_ns += delay - t->sched_delay_at_out;
+	t->runnable_open_ns = 0;
+	if (t->exit_ns)
+		t->exit_switches++;
+	t->sched_sum_at_out = sum;
+	t->sched_delay_at_out = delay;
+	if (t->missed_wake_gap_ns)
+		repair_missed_wakeup(t, delay);
+	if (prev_state & TASK_DEAD) {
+		t->nvcsw++; /* the kernel counts the last switch as voluntary */
+		end_thread(tid, t, prev, now, cpu, btf);
+		return;
+	}
+	take_stacks(ctx, t);
+	if (runnable) {
+		t->nivcsw++;
+		set_state(tid, t, ST_RUNNABLE, now, cpu);
+		t->asleep = preempt && prev_state != TASK_RUNNING;
+	} else {
+		t->nvcsw++;
+		set_state(tid, t, blocked_state(t, prev_state), now, cpu);
+	}
+}
+
+static __always_inline void switch_in(struct task_struct *next, __u32 tid, struct st_thread *t,
+				      __s32 cpu, __u64 now, const bool btf)
+{
+	__u64 delta = now - t->state_ns;
+
+	if (t->state == ST_RUNNABLE) {
+		add_runq(t, delta);
+		t->runnable_open_ns = delta;
+	} else if (t->state == ST_RUNNING) {
+		count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
+	} else if (t->first_ns != t->state_ns || t->state != ST_OTHER) {
+		count_lost(LOST_WAKEUP); /* blocked until now: no wakeup seen */
+		t->missed_wake_state = t->state;
+		t->missed_wake_gap_ns = delta;
+		t->missed_wake_delay_ns = run_delay(next, btf);
+	}
+	t->slice_woken = t->state == ST_RUNNABLE && t->woken;
+	if (t->slice_woken)
+		t->woken_wait_sum += delta;
+	t->timeslices++;
+	if (t->last_cpu >= 0 && t->last_cpu != cpu)
+		t->migrations++;
+	t->last_cpu = cpu;
+	t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
+	t->irq_steal_at_in = rq_irq_steal(next, btf);
+	set_state(tid, t, ST_RUNNING, now, cpu);
+}
+
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
 					 struct task_struct *next, unsigned int prev_state,
 					 const bool btf)
@@ -385,69 +572,21 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	__u32 prev_tid = TASK_READ(btf, prev, pid);
 	__u32 next_tid = TASK_READ(btf, next, pid);
 	struct st_thread *t;
-	__s32 cpu = bpf_get_smp_processor_id();
+	__s32 cpu;
 	__u64 now = 0;
 
-	t = bpf_map_lookup_elem(&threads, &prev_tid);
-	if (t && !t->exited) {
-		__u64 sum = TASK_READ(btf, prev, se.sum_exec_runtime);
-
+	t = THREAD_OF(btf, prev, prev_tid);
+	if (t && !t->ended) {
 		now = bpf_ktime_get_ns();
-		if (t->state == ST_RUNNING) {
-			__s64 lag = (__s64)(t->state_ns - last_arrival(prev, btf));
-
-			t->slice_running_ns += now - t->state_ns;
-			t->sched_running_ns += sum - t->sched_sum_at_in;
-			if (t->slice_woken) {
-				t->lag_woken_sum += lag;
-				t->woken_slices++;
-			} else {
-				t->lag_preempted_sum += lag;
-				t->preempted_slices++;
-			}
-		} else {
-			repair_missed_switch_in(prev_tid, t, sum, now, cpu);
-		}
-		t->sched_sum_at_out = sum;
-		if (t->missed_wake_gap_ns)
-			repair_missed_wakeup(t, run_delay(prev, btf));
-		take_stacks(ctx, t);
-		if (preempt || prev_state == TASK_RUNNING) {
-			t->nivcsw++;
-			set_state(prev_tid, t, ST_RUNNABLE, now, cpu);
-			t->asleep = preempt && prev_state != TASK_RUNNING;
-		} else {
-			t->nvcsw++;
-			set_state(prev_tid, t, blocked_state(t, prev_state), now, cpu);
-		}
+		cpu = bpf_get_smp_processor_id();
+		switch_out(ctx, preempt, prev, prev_tid, t, prev_state, cpu, now, btf);
 	}
-
-	t = bpf_map_lookup_elem(&threads, &next_tid);
-	if (t && !t->exited) {
-		__u64 delta;
-
+	t = THREAD_OF(btf, next, next_tid);
+	if (t && !t->ended) {
 		if (!now)
 			now = bpf_ktime_get_ns();
-		delta = now - t->state_ns;
-		if (t->state == ST_RUNNABLE)
-			add_runq(t, delta);
-		else if (t->state == ST_RUNNING)
-			count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
-		else if (t->first_ns != t->state_ns || t->state != ST_OTHER) {
-			count_lost(LOST_WAKEUP); /* blocked until now: no wakeup seen */
-			t->missed_wake_state = t->state;
-			t->missed_wake_gap_ns = delta;
-			t->missed_wake_delay_ns = run_delay(next, btf);
-		}
-		t->slice_woken = t->state == ST_RUNNABLE && t->woken;
-		if (t->slice_woken)
-			t->woken_wait_sum += delta;
-		t->timeslices++;
-		if (t->last_cpu >= 0 && t->last_cpu != cpu)
-			t->migrations++;
-		t->last_cpu = cpu;
-		t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
-		set_state(next_tid, t, ST_RUNNING, now, cpu);
+		cpu = bpf_get_smp_processor_id();
+		switch_in(next, next_tid, t, cpu, now, btf);
 	}
 	return 0;
 }
@@ -456,7 +595,7 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
  * Who runs on this CPU now: an interrupt context, the idle task, a kernel
  * thread, a traced thread or another process's task.
  */
-static __always_inline void current_waker(struct st_waker *w)
+static __always_inline void current_waker(struct st_waker *w, const bool btf)
 {
 	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -494,7 +633,7 @@ static __always_inline void current_waker(struct st_waker *w)
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
 	if (BPF_CORE_READ(cur, flags) & PF_KTHREAD)
 		w->kind = WK_KTHREAD;
-	else if (bpf_map_lookup_elem(&threads, &tid))
+	else if (THREAD_OF(btf, bpf_get_current_task_btf(), tid))
 		w->kind = WK_THREAD;
 	else
 		w->kind = WK_PROCESS;
@@ -534,21 +673,22 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 {
 	__u32 tid = TASK_READ(btf, p, pid);
-	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct st_thread *t = THREAD_OF(btf, p, tid);
 	__u32 waker, least = ~0U, pending;
 	int slot = 0;
 	__u64 now;
 
-	if (!t || t->exited)
+	if (!t || t->ended)
 		return 0;
 	/* Woken while still on its CPU (or already queued): no state change. */
 	if (t->state == ST_RUNNING || t->state == ST_RUNNABLE)
 		return 0;
 	t->wakeups++;
 	now = bpf_ktime_get_ns();
+	note_queued_asleep(t, p, now, btf);
 	pending = t->waking.count;
 	if (!pending || t->waker.kind == WK_NONE)
-		current_waker(&t->waker);
+		current_waker(&t->waker, btf);
 	add_wake_edge(tid, t, now);
 	set_state_by(tid, t, ST_RUNNABLE, now, TASK_READ(btf, p, wake_cpu), &t->waker);
 	t->waker.kind = WK_NONE;
@@ -589,14 +729,14 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 {
 	__u32 tid = TASK_READ(btf, p, pid);
-	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	struct st_thread *t = THREAD_OF(btf, p, tid);
 
-	if (!t || t->exited || t->state == ST_RUNNING || t->state == ST_RUNNABLE)
+	if (!t || t->ended || t->state == ST_RUNNING || t->state == ST_RUNNABLE)
 		return 0;
 	t->waking.tid = (__u32)bpf_get_current_pid_tgid();
 	t->waking.count = 1;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
-	current_waker(&t->waker);
+	current_waker(&t->waker, btf);
 	return 0;
 }
 
@@ -622,15 +762,39 @@ static __always_inline void emit_proc(__u32 pid, __u32 ppid, __u32 exec)
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
-static __always_inline int handle_fork(struct task_struct *parent, struct task_struct *child)
+/* A new account for @child: task storage (tp_btf) or a hash entry (raw_tp). */
+static __always_inline struct st_thread *new_thread(struct task_struct *child, __u32 tid,
+						    const bool btf)
 {
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
-	__u32 tid = BPF_CORE_READ(child, pid);
-	__u32 tgid = BPF_CORE_READ(child, tgid);
+	long err;
+
+	if (btf) {
+		struct st_thread *t =
+		    bpf_task_storage_get(&live, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+		if (!t)
+			count_lost(LOST_MAP_FULL);
+		return t;
+	}
+	err = bpf_map_update_elem(&threads, &tid, &zero_thread, BPF_NOEXIST);
+	if (err) {
+		count_lost(err == -17	? LOST_TID_REUSED
+			   : err == -16 ? LOST_MAP_BUSY
+					: LOST_MAP_FULL);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&threads, &tid);
+}
+
+static __always_inline int handle_fork(struct task_struct *parent, struct task_struct *child,
+				       const bool btf)
+{
+	__u32 ptgid = TASK_READ(btf, parent, tgid);
+	__u32 tid = TASK_READ(btf, child, pid);
+	__u32 tgid = TASK_READ(btf, child, tgid);
 	struct st_thread *t;
 	__u8 one = 1;
 	__u64 now;
-	long err;
 
 	if (!bpf_map_lookup_elem(&traced, &ptgid))
 		return 0;
@@ -639,14 +803,7 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 			count_lost(LOST_MAP_FULL);
 		emit_proc(tgid, ptgid, 0);
 	}
-	err = bpf_map_update_elem(&threads, &tid, &zero_thread, BPF_NOEXIST);
-	if (err) {
-		count_lost(err == -17	? LOST_TID_REUSED
-			   : err == -16 ? LOST_MAP_BUSY
-					: LOST_MAP_FULL);
-		return 0;
-	}
-	t = bpf_map_lookup_elem(&threads, &tid);
+	t = new_thread(child, tid, btf);
 	if (!t)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -659,6 +816,11 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	t->pid = tgid;
 	t->user_stack = ST_NO_STACK_YET;
 	t->kern_stack = ST_NO_STACK_YET;
+	for (int i = 0; i < SYS_CACHE; i++)
+		t->sys[i].nr = -1;
+	/* The kernel's counters start from zero in a new task (sched_fork()). */
+	t->sched_sum_at_out = TASK_READ(btf, child, se.sum_exec_runtime);
+	t->sched_delay_at_out = run_delay(child, btf);
 	BPF_CORE_READ_STR_INTO(&t->comm, child, comm);
 	/* CLONE_CHILD_CLEARTID: the word pthread_join waits on for this thread. */
 	t->clear_child_tid = (__u64)BPF_CORE_READ(child, clear_child_tid);
@@ -698,26 +860,17 @@ static long drop_wakes(struct bpf_map *map, struct st_wake_key *key, void *v, __
 	return 0;
 }
 
-static __always_inline void read_kernel_counters(struct task_struct *p, struct st_kernel *k)
-{
-	k->sum_exec_runtime_ns = BPF_CORE_READ(p, se.sum_exec_runtime);
-	if (bpf_core_field_exists(p->sched_info)) {
-		k->run_delay_ns = BPF_CORE_READ(p, sched_info.run_delay);
-		k->pcount = BPF_CORE_READ(p, sched_info.pcount);
-	}
-	k->nvcsw = BPF_CORE_READ(p, nvcsw);
-	k->nivcsw = BPF_CORE_READ(p, nivcsw);
-}
-
 /*
  * The command's life starts at its exec: the fork, the wait at the gate and
  * the exec itself were the tracer's doing. The first thread's account starts
  * again here (it is the process's only thread: exec has ended the others),
  * its syscalls, futex waits, run-queue waits, off-CPU stacks and wake edges
- * so far are dropped, and the kernel's counters now are its baseline. A
- * wrapper that execs again moves the window again.
+ * so far are dropped, and the kernel's counters now are its baseline (and
+ * the start of the scheduler's cut). A wrapper that execs again moves the
+ * window again.
  */
-static __always_inline void open_window(__u32 tid, struct st_thread *t, struct task_struct *p)
+static __always_inline void open_window(__u32 tid, struct st_thread *t, struct task_struct *p,
+					const bool btf)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u32 pid = t->pid;
@@ -728,12 +881,25 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->nvcsw = t->nivcsw = t->timeslices = t->migrations = t->wakeups = 0;
 	t->runnable_asleep_ns = 0;
 	t->sched_running_ns = t->slice_running_ns = 0;
+	t->sched_runnable_ns = t->slice_runnable_ns = 0;
+	t->irq_steal_ns = t->queued_asleep_ns = 0;
+	t->wake_lag_sum = t->wake_lags = 0;
+	t->dev_woken_sum = t->dev_preempted_sum = 0;
 	t->lag_woken_sum = t->lag_preempted_sum = 0;
 	t->woken_wait_sum = 0;
 	t->woken_slices = t->preempted_slices = 0;
 	t->missed_wake_gap_ns = 0;
 	t->waker_evictions = 0;
 	__builtin_memset(t->wakers, 0, sizeof(t->wakers));
+	t->runq.count = t->runq.sum_ns = t->runq.max_ns = 0;
+	for (int i = 0; i < HIST_SLOTS; i++) {
+		t->runq.slots[i] = 0;
+		asm volatile("" ::: "memory"); /* a loop, not a memset the BPF target lacks */
+	}
+	for (int i = 0; i < SYS_CACHE; i++) {
+		t->sys[i].nr = -1;
+		t->sys[i].count = 0;
+	}
 	t->first_ns = now;
 	t->window_ns = now;
 	t->state = ST_RUNNING; /* exec runs on its CPU */
@@ -741,13 +907,19 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->sys_nr = -1; /* execve itself is not the command's */
 	t->sys_class = SC_NONE;
 	t->futex_uaddr = 0;
-	read_kernel_counters(p, &t->at_exec);
+	read_kernel(t, p, btf);
+	t->at_exec = t->kernel;
+	__builtin_memset(&t->kernel, 0, sizeof(t->kernel));
 	t->sched_sum_at_in = t->at_exec.sum_exec_runtime_ns;
+	t->sched_sum_at_out = t->at_exec.sum_exec_runtime_ns;
+	t->sched_delay_at_out = t->at_exec.run_delay_ns;
+	t->irq_steal_at_in = rq_irq_steal(p, btf);
+	t->runnable_open_ns = 0;
+	t->slice_woken = 0;
 	bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
 	bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
 	bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
 	bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
-	bpf_map_delete_elem(&runq, &pid);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(LOST_RINGBUF);
@@ -762,47 +934,51 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
-static __always_inline int handle_exec(struct task_struct *p)
+static __always_inline int handle_exec(struct task_struct *p, const bool btf)
 {
-	__u32 tid = BPF_CORE_READ(p, pid);
-	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+	__u32 tid = TASK_READ(btf, p, pid);
+	struct st_thread *t = THREAD_OF(btf, p, tid);
 
 	if (!t)
 		return 0;
 	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
 	if (tid == root_tid)
-		open_window(tid, t, p);
+		open_window(tid, t, p, btf);
 	emit_proc(t->pid, 0, 1);
 	return 0;
 }
 
-static __always_inline int handle_exit(struct task_struct *p)
+/*
+ * The exit begins; the thread still runs (mm, files, the parent's
+ * notification) until its final switch-out, which ends its account. The
+ * counters read here are provisional, and the account is published now
+ * too: if that switch-out is not seen, the user half still has the thread
+ * (ended at exit_ns, counted in lost.exit_switch_missed).
+ */
+static __always_inline int handle_exit(struct task_struct *p, const bool btf)
 {
-	__u32 tid = BPF_CORE_READ(p, pid);
-	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
-	__u64 now;
+	__u32 tid = TASK_READ(btf, p, pid);
+	struct st_thread *t = THREAD_OF(btf, p, tid);
 
-	if (!t || t->exited)
+	if (!t || t->ended)
 		return 0;
-	now = bpf_ktime_get_ns();
-	/* A thread exits on its CPU: if we did not see it arrive there, repair. */
-	if (t->state != ST_RUNNING)
-		repair_missed_switch_in(tid, t, BPF_CORE_READ(p, se.sum_exec_runtime), now,
-					bpf_get_smp_processor_id());
-	if (t->missed_wake_gap_ns)
-		repair_missed_wakeup(t, run_delay(p, false));
-	set_state(tid, t, ST_EXITED, now, bpf_get_smp_processor_id());
-	t->last_ns = now;
-	t->exited = 1;
+	t->exit_ns = bpf_ktime_get_ns();
 	BPF_CORE_READ_STR_INTO(&t->comm, p, comm);
-	read_kernel_counters(p, &t->kernel);
+	read_kernel(t, p, btf);
+	publish(tid, t, btf);
 	return 0;
 }
 
-static __always_inline int handle_sys_enter(struct pt_regs *regs, long id)
+static __always_inline struct st_thread *current_thread(const bool btf)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	return THREAD_OF(btf, bpf_get_current_task_btf(), tid);
+}
+
+static __always_inline int handle_sys_enter(struct pt_regs *regs, long id, const bool btf)
+{
+	struct st_thread *t = current_thread(btf);
 	__u8 cls;
 
 	if (!t)
@@ -824,6 +1000,24 @@ static __always_inline int handle_sys_enter(struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* A syscall slot taken by another number: its figures move to the syscalls map. */
+static __always_inline void evict_syscall(__u32 tid, struct st_sys_slot *c)
+{
+	struct st_syscall_key key = {.tid = tid, .nr = (__u32)c->nr};
+	struct st_syscall *s = lookup_or_init(&syscalls, &key, &zero_sys);
+
+	if (s) {
+		s->count += c->count;
+		s->errors += c->errors;
+		s->total_ns += c->total_ns;
+		if (c->max_ns > s->max_ns)
+			s->max_ns = c->max_ns;
+		for (int i = 0; i < SYS_SLOTS; i++)
+			s->slots[i] += c->slots[i];
+	}
+	__builtin_memset(c, 0, sizeof(*c));
+}
+
 /* A new futex word: user space names it from the process's maps while it lives. */
 static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
 {
@@ -842,33 +1036,34 @@ static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
-static __always_inline int handle_sys_exit(long ret)
+static __always_inline int handle_sys_exit(long ret, const bool btf)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct st_thread *t = bpf_map_lookup_elem(&threads, &tid);
-	struct st_syscall_key key;
-	struct st_syscall *s;
-	__u64 now, delta;
+	struct st_thread *t = current_thread(btf);
+	struct st_sys_slot *c;
+	__s32 nr;
+	__u64 delta;
 	__u32 slot;
 
 	if (!t || t->sys_nr < 0)
 		return 0;
-	now = bpf_ktime_get_ns();
-	delta = now - t->sys_start_ns;
-	key.tid = tid;
-	key.nr = t->sys_nr;
-	s = lookup_or_init(&syscalls, &key, &zero_sys);
-	if (s) {
-		s->count++;
-		if (ret < 0)
-			s->errors++;
-		s->total_ns += delta;
-		if (delta > s->max_ns)
-			s->max_ns = delta;
-		slot = hist_log2(delta);
-		if (slot < SYS_SLOTS)
-			s->slots[slot]++;
+	delta = bpf_ktime_get_ns() - t->sys_start_ns;
+	nr = t->sys_nr;
+	c = &t->sys[nr & (SYS_CACHE - 1)];
+	if (c->nr != nr) {
+		if (c->count)
+			evict_syscall(tid, c);
+		c->nr = nr;
 	}
+	c->count++;
+	if (ret < 0)
+		c->errors++;
+	c->total_ns += delta;
+	if (delta > c->max_ns)
+		c->max_ns = delta;
+	slot = hist_log2(delta);
+	if (slot < SYS_SLOTS)
+		c->slots[slot]++;
 	if (t->futex_uaddr) {
 		struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
 		struct st_futex *f, fzero = {};
@@ -950,31 +1145,31 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 	int BPF_PROG(sched_process_fork_##SFX, struct task_struct *parent,                         \
 		     struct task_struct *child)                                                    \
 	{                                                                                          \
-		return handle_fork(parent, child);                                                 \
+		return handle_fork(parent, child, BTF);                                            \
 	}                                                                                          \
                                                                                                    \
 	SEC(#KIND "/sched_process_exec")                                                           \
 	int BPF_PROG(sched_process_exec_##SFX, struct task_struct *p)                              \
 	{                                                                                          \
-		return handle_exec(p);                                                             \
+		return handle_exec(p, BTF);                                                        \
 	}                                                                                          \
                                                                                                    \
 	SEC(#KIND "/sched_process_exit")                                                           \
 	int BPF_PROG(sched_process_exit_##SFX, struct task_struct *p)                              \
 	{                                                                                          \
-		return handle_exit(p);                                                             \
+		return handle_exit(p, BTF);                                                        \
 	}                                                                                          \
                                                                                                    \
 	SEC(#KIND "/sys_enter")                                                                    \
 	int BPF_PROG(sys_enter_##SFX, struct pt_regs *regs, long id)                               \
 	{                                                                                          \
-		return handle_sys_enter(regs, id);                                                 \
+		return handle_sys_enter(regs, id, BTF);                                            \
 	}                                                                                          \
                                                                                                    \
 	SEC(#KIND "/sys_exit")                                                                     \
 	int BPF_PROG(sys_exit_##SFX, struct pt_regs *regs, long ret)                               \
 	{                                                                                          \
-		return handle_sys_exit(ret);                                                       \
+		return handle_sys_exit(ret, BTF);                                                  \
 	}                                                                                          \
                                                                                                    \
 	/* Exits before entries: attached in this order, no entry is counted without its exit. */  \

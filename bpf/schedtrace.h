@@ -46,10 +46,42 @@ enum st_lost_kind {
 	LOST_WAKEUP,	 /* switched in from a blocked state: its wakeup was not seen */
 	LOST_MAP_BUSY,	 /* a map insert refused because the bucket was locked (-EBUSY) */
 	LOST_TID_REUSED, /* a new thread whose tid is already in the threads map */
+	/*
+	 * A thread began its exit but its final switch-out (TASK_DEAD) was never
+	 * seen: its account ends at sched_process_exit. Counted by the user half.
+	 */
+	LOST_EXIT_SWITCH,
 	NR_LOST,
 };
 
-/* The kernel's own accounting, read off the task_struct at exit. */
+#ifndef __bpf__
+/*
+ * The names of the states and of the lost kinds, as sched.json,
+ * timeline.json and the report spell them (docs/formats.md), beside the
+ * enums they name: the one table the collector and the report use.
+ */
+static const char *const state_names[NR_STATES + 1] = {
+    [ST_RUNNING] = "running", [ST_RUNNABLE] = "runnable",
+    [ST_LOCK] = "lock",	      [ST_SLEEP] = "sleep",
+    [ST_IO] = "io",	      [ST_DISK] = "disk",
+    [ST_OTHER] = "other",     [ST_EXITED] = "exited",
+};
+
+static const char *const lost_names[NR_LOST] = {
+    [LOST_RINGBUF] = "ringbuf",
+    [LOST_MAP_FULL] = "map_full",
+    [LOST_STACK_MISS] = "stack_misses",
+    [LOST_STACK_COLLISION] = "stack_collisions",
+    [LOST_SWITCH_IN] = "switch_in_missed",
+    [LOST_SWITCH_OUT] = "switch_out_missed",
+    [LOST_WAKEUP] = "wakeup_missed",
+    [LOST_MAP_BUSY] = "map_busy",
+    [LOST_TID_REUSED] = "tid_reused",
+    [LOST_EXIT_SWITCH] = "exit_switch_missed",
+};
+#endif
+
+/* The kernel's own accounting, read off the task_struct at its final switch-out. */
 struct st_kernel {
 	__u64 sum_exec_runtime_ns;
 	__u64 run_delay_ns;
@@ -129,79 +161,6 @@ struct st_wake {
 	__u64 slots[WAKE_SLOTS];
 };
 
-/* threads map: tid -> the thread's account. Its presence means "traced". */
-struct st_thread {
-	__u64 first_ns;
-	__u64 last_ns;	/* exit time; 0 while alive */
-	__u64 state_ns; /* when the current state began */
-	__u64 state_total_ns[NR_STATES];
-	__u64 nvcsw;
-	__u64 nivcsw;
-	__u64 timeslices;
-	__u64 migrations;
-	__u64 wakeups;
-	/*
-	 * Runnable time after a preemption that caught the thread on its way to
-	 * sleep (state already not TASK_RUNNING): it waits in the run queue,
-	 * but the kernel's sched_info does not queue it, so schedstat wait_ns
-	 * leaves this time out.
-	 */
-	__u64 runnable_asleep_ns;
-	/* syscall in progress */
-	__u64 sys_start_ns;
-	__u64 futex_uaddr;
-	__s32 sys_nr; /* -1: none */
-	__u8 sys_class;
-	__u8 state;
-	__u8 exited;
-	__u8 asleep;	/* the current runnable interval began with a preemption mid-sleep */
-	__s32 last_cpu; /* -1: never ran while traced */
-	__u32 pid;	/* tgid */
-	/* stack ids taken at the last switch-out (--stacks) */
-	__s32 user_stack;
-	__s32 kern_stack;
-	/* scheduler clock cross-check: se.sum_exec_runtime at switch-in */
-	__u64 sched_sum_at_in;
-	__u64 sched_sum_at_out; /* se.sum_exec_runtime at the last switch-out */
-	__u64 sched_running_ns; /* sum of se.sum_exec_runtime deltas per slice */
-	__u64 slice_running_ns; /* the same completed slices by bpf_ktime_get_ns */
-	/*
-	 * Where the clocks part (docs/collector.md): per completed slice,
-	 * bpf_ktime_get_ns at our switch-in minus the scheduler's own arrival
-	 * stamp (sched_info.last_arrival), summed separately for slices that
-	 * began with a wakeup and slices that began after a preemption; and
-	 * the wait before the woken ones by our clock.
-	 */
-	__s64 lag_woken_sum;
-	__s64 lag_preempted_sum;
-	__u64 woken_wait_sum;
-	__u32 woken_slices;
-	__u32 preempted_slices;
-	__u8 woken;	  /* the current runnable interval began with a wakeup */
-	__u8 slice_woken; /* the current running slice followed a wakeup */
-	/*
-	 * Switched in straight from a blocked state (its wakeup never seen):
-	 * the blocked state charged for the interval, the interval's length,
-	 * and sched_info.run_delay before this arrival added its wait. The
-	 * next switch-out moves that wait from the blocked state to runnable.
-	 */
-	__u8 missed_wake_state;
-	__u8 pad2[5];
-	__u64 missed_wake_gap_ns;
-	__u64 missed_wake_delay_ns;
-	char comm[TASK_COMM_LEN];
-	struct st_kernel kernel;
-	struct st_waker_slot wakers[TOP_WAKERS];
-	/* sched_waking runs in the waker's context, sched_wakeup maybe not: */
-	struct st_waker_slot waking; /* the waker seen by sched_waking (count: 1 if pending) */
-	__u64 waker_evictions;	     /* slots taken over: the counts are upper bounds */
-	/* Wake edges and the command's window (issue 9). */
-	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */
-	__u64 clear_child_tid;	  /* the word the kernel clears and wakes at exit (a join) */
-	__u64 window_ns;	  /* exec of the command: its accounting began again here */
-	struct st_kernel at_exec; /* the kernel's counters at that exec (the baseline) */
-};
-
 /*
  * Histograms: log2 buckets, each power of two split into 8 linear
  * sub-buckets, so a bucket is at most 12.5% wide and percentiles read from it
@@ -269,12 +228,12 @@ static inline __u64 hist_slot_hi(__u32 slot)
 	return slot + 1 < HIST_SLOTS ? hist_slot_lo(slot + 1) : ~0ULL;
 }
 
-/* runq map: tgid -> run-queue latency of the process's threads. */
+/* Run-queue latency of one thread (summed per process by the user half). */
 struct st_runq {
 	__u64 count;
 	__u64 sum_ns;
 	__u64 max_ns;
-	__u64 slots[HIST_SLOTS];
+	__u32 slots[HIST_SLOTS];
 };
 
 /* syscalls map: (tid, nr) -> latency. Plain log2 buckets. */
@@ -290,6 +249,143 @@ struct st_syscall {
 	__u64 total_ns;
 	__u64 max_ns;
 	__u64 slots[SYS_SLOTS];
+};
+
+/*
+ * The syscalls a thread made, kept in the thread's own record: SYS_CACHE
+ * slots, direct-mapped by number (nr % SYS_CACHE), so sys_exit updates
+ * memory it already holds instead of a hash map. A syscall whose slot holds
+ * another number moves that one into the syscalls map (an eviction); the
+ * user half adds both.
+ */
+#define SYS_CACHE 16
+struct st_sys_slot {
+	__s32 nr; /* -1: empty */
+	__u32 count;
+	__u32 errors;
+	__u32 pad;
+	__u64 total_ns;
+	__u64 max_ns;
+	__u32 slots[SYS_SLOTS];
+};
+
+/*
+ * A thread's account. Live, it is the thread's task-local storage (the
+ * `live` map; raw_tp fallback: the `threads` hash); once the thread ended
+ * (its final switch-out, state TASK_DEAD) it is copied into `threads`,
+ * where the user half reads it. Its presence means "traced".
+ */
+struct st_thread {
+	__u64 first_ns;
+	__u64 last_ns;	/* the final switch-out; 0 while alive */
+	__u64 exit_ns;	/* sched_process_exit: the exit began (0: not yet) */
+	__u64 state_ns; /* when the current state began */
+	__u64 state_total_ns[NR_STATES];
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 exit_switches; /* switches out after exit_ns (the final one included) */
+	__u64 timeslices;
+	__u64 migrations;
+	__u64 wakeups;
+	/*
+	 * Runnable time after a preemption that caught the thread on its way to
+	 * sleep (state already not TASK_RUNNING): it waits in the run queue,
+	 * but the kernel's sched_info does not queue it, so schedstat wait_ns
+	 * leaves this time out.
+	 */
+	__u64 runnable_asleep_ns;
+	/* syscall in progress */
+	__u64 sys_start_ns;
+	__u64 futex_uaddr;
+	__s32 sys_nr; /* -1: none */
+	__u8 sys_class;
+	__u8 state;
+	__u8 ended;	/* its final switch-out was seen: the account is final */
+	__u8 asleep;	/* the current runnable interval began with a preemption mid-sleep */
+	__s32 last_cpu; /* -1: never ran while traced */
+	__u32 pid;	/* tgid */
+	/* stack ids taken at the last switch-out (--stacks) */
+	__s32 user_stack;
+	__s32 kern_stack;
+	/*
+	 * The scheduler's own cut of the same life: se.sum_exec_runtime and
+	 * sched_info.run_delay read at every switch-in and switch-out. Their
+	 * deltas over the completed slices are the kernel's running and
+	 * runnable, beside the collector's (docs/collector.md, "The two cuts").
+	 */
+	__u64 sched_sum_at_in;
+	__u64 sched_sum_at_out;	  /* se.sum_exec_runtime at the last switch-out */
+	__u64 sched_delay_at_out; /* sched_info.run_delay at the last switch-out */
+	__u64 sched_running_ns;	  /* sum of se.sum_exec_runtime deltas per slice */
+	__u64 sched_runnable_ns;  /* sum of sched_info.run_delay deltas per slice */
+	__u64 slice_running_ns;	  /* the same completed slices by bpf_ktime_get_ns */
+	__u64 slice_runnable_ns;  /* runnable intervals ended by those slices' switch-ins */
+	/*
+	 * Interrupt and steal time inside the thread's running slices: the
+	 * growth of the CPU's rq->clock - rq->clock_task over each slice. The
+	 * kernel's task clock (se.sum_exec_runtime) leaves it out, the
+	 * tracepoints' clock does not.
+	 */
+	__u64 irq_steal_ns;
+	__u64 irq_steal_at_in; /* rq->clock - rq->clock_task at the switch-in */
+	/*
+	 * Run-queue wait the kernel counts before the thread was woken: at
+	 * sched_wakeup, the run queue's clock minus sched_info.last_queued when
+	 * that stamp is older than the wakeup (the scheduler had the sleeping
+	 * thread queued: docs/collector.md, "Sleep the kernel counts as wait").
+	 */
+	__u64 queued_asleep_ns;
+	/*
+	 * Per wakeup: bpf_ktime_get_ns at sched_wakeup minus the run queue's
+	 * clock as the wakeup updated it before the enqueue. Less the two
+	 * clocks' common offset (the same lag at a preemption's switch-in,
+	 * arrival_lag_preempted), it is how long before the tracepoint the
+	 * kernel's wait began: the part of running + runnable the kernel counts
+	 * and the tracepoints cannot.
+	 */
+	__s64 wake_lag_sum;
+	__u64 wake_lags;
+	/*
+	 * Where the clocks part (docs/collector.md): per completed slice,
+	 * bpf_ktime_get_ns at our switch-in minus the scheduler's own arrival
+	 * stamp (sched_info.last_arrival), summed separately for slices that
+	 * began with a wakeup and slices that began after a preemption; and
+	 * the wait before the woken ones by our clock.
+	 */
+	__s64 lag_woken_sum;
+	__s64 lag_preempted_sum;
+	__u64 woken_wait_sum;
+	/* Slices ended by a preemption (runnable at switch-out): their running deviation. */
+	__s64 dev_preempted_sum;
+	__s64 dev_woken_sum;
+	__u32 woken_slices;
+	__u32 preempted_slices;
+	__u8 woken;	  /* the current runnable interval began with a wakeup */
+	__u8 slice_woken; /* the current running slice followed a wakeup */
+	/*
+	 * Switched in straight from a blocked state (its wakeup never seen):
+	 * the blocked state charged for the interval, the interval's length,
+	 * and sched_info.run_delay before this arrival added its wait. The
+	 * next switch-out moves that wait from the blocked state to runnable.
+	 */
+	__u8 missed_wake_state;
+	__u8 pad2[5];
+	__u64 missed_wake_gap_ns;
+	__u64 missed_wake_delay_ns;
+	__u64 runnable_open_ns; /* runnable time of the slice now running (for slice_runnable_ns) */
+	char comm[TASK_COMM_LEN];
+	struct st_kernel kernel; /* read at the final switch-out (at exit until then) */
+	struct st_waker_slot wakers[TOP_WAKERS];
+	/* sched_waking runs in the waker's context, sched_wakeup maybe not: */
+	struct st_waker_slot waking; /* the waker seen by sched_waking (count: 1 if pending) */
+	__u64 waker_evictions;	     /* slots taken over: the counts are upper bounds */
+	/* Wake edges and the command's window (issue 9). */
+	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */
+	__u64 clear_child_tid;	  /* the word the kernel clears and wakes at exit (a join) */
+	__u64 window_ns;	  /* exec of the command: its accounting began again here */
+	struct st_kernel at_exec; /* the kernel's counters at that exec (the baseline) */
+	struct st_runq runq;
+	struct st_sys_slot sys[SYS_CACHE];
 };
 
 /* futex map: (tgid, user address) -> waits. */

@@ -11,7 +11,6 @@
 #include <bpf/bpf.h>
 #include "schedtrace.h"
 #include "offcpu.h"
-#include "sched_json.h"
 
 struct folded {
 	char *stack;
@@ -115,17 +114,18 @@ static int cmp_folded(const void *a, const void *b)
 	return strcmp(((const struct folded *)a)->stack, ((const struct folded *)b)->stack);
 }
 
-static void thread_comm(int threads_fd, __u32 tid, char *comm)
+static void thread_comm(const struct sched_snapshot *snap, __u32 tid, char *comm)
 {
-	struct st_thread t;
+	const struct snap_thread *t = snapshot_thread(snap, tid);
 
-	if (bpf_map_lookup_elem(threads_fd, &tid, &t))
+	if (!t)
 		snprintf(comm, TASK_COMM_LEN, "%u", tid);
 	else
-		snprintf(comm, TASK_COMM_LEN, "%.*s", TASK_COMM_LEN - 1, t.comm);
+		snprintf(comm, TASK_COMM_LEN, "%.*s", TASK_COMM_LEN - 1, t->t.comm);
 }
 
-int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, int threads_fd, struct symbolizer *sym)
+int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, const struct sched_snapshot *snap,
+		 struct symbolizer *sym)
 {
 	struct st_offcpu_key k, nk, *pk = NULL;
 	struct folded *lines = NULL;
@@ -141,7 +141,7 @@ int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, int threads_fd, struct s
 		pk = &k;
 		if (bpf_map_lookup_elem(offcpu_fd, &k, &ns) || !ns)
 			continue;
-		thread_comm(threads_fd, k.tid, comm);
+		thread_comm(snap, k.tid, comm);
 		sb_raw(&b, comm, strlen(comm));
 		for (size_t i = 0; i < b.len; i++)
 			if (b.s[i] == ';' || b.s[i] == ' ')

@@ -4,6 +4,7 @@
 #define OFFCPU_H
 
 #include <stdio.h>
+#include "sched_snapshot.h"
 #include "symbolize.h"
 
 /*
@@ -12,6 +13,7 @@
  * "comm;user frames;kernel frames;[state]" with its weight in microseconds.
  * Returns 0, or -1 with a message.
  */
-int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, int threads_fd, struct symbolizer *sym);
+int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, const struct sched_snapshot *snap,
+		 struct symbolizer *sym);
 
 #endif

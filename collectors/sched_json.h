@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* sched.json: the per-thread account read out of the BPF maps (docs/formats.md). */
+/* sched.json: the per-thread account, written from a snapshot of the maps (docs/formats.md). */
 #ifndef SCHED_JSON_H
 #define SCHED_JSON_H
 
@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
-
-struct causes;
+#include <jansson.h>
+#include "sched_snapshot.h"
 
 /* The facts about the run that do not come from the maps. */
 struct run_info {
@@ -34,8 +34,8 @@ struct run_info {
 	uint64_t peak_rss_kib;
 	/* Steal time of all CPUs over the tracing window (/proc/stat), ns. */
 	uint64_t steal_ns;
-	/* Futex names, wake edges, the critical path (causes.h); may be NULL. */
-	struct causes *causes;
+	/* The command's exec, where its window opens (causes.h); 0 if not seen. */
+	uint64_t window_ns;
 	/* The command's kernel counters when tracing began (it was forked before). */
 	struct {
 		bool valid;
@@ -43,32 +43,10 @@ struct run_info {
 	} before;
 };
 
-/* Steal time of all CPUs so far (/proc/stat "cpu" line), ns; 0 if unknown. */
-uint64_t steal_now_ns(void);
+/* The document; NULL on error (with a message). */
+json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run);
 
-/* The kernel's counters of a thread now: /proc/PID/schedstat and status. */
-int read_task_counters(pid_t pid, struct run_info *run);
-
-/* Map file descriptors the writer reads. */
-struct sched_maps {
-	int threads;
-	int runq;
-	int syscalls;
-	int futexes;
-	int lost;
-	int wakes;
-};
-
-/* Returns 0, or -1 with a message. */
-int sched_json_write(FILE *f, const struct sched_maps *maps, const struct run_info *run);
-
-/* Reads the per-CPU lost counters, summed over CPUs, into lost[NR_LOST]. */
-int read_lost(int lost_fd, uint64_t *lost);
-
-/* The keys of sched.json "lost", indexed by enum st_lost_kind. */
-extern const char *const lost_names[];
-
-/* The thread state names, indexed by enum st_thread_state. */
-extern const char *const state_names[];
+/* Writes the document to f. Returns 0, or -1 with a message. */
+int sched_json_dump(FILE *f, json_t *doc);
 
 #endif

@@ -32,8 +32,10 @@
 #include "child.h"
 #include "offcpu.h"
 #include "sched_json.h"
+#include "sched_snapshot.h"
 #include "symbolize.h"
 #include "syscall_names.h"
+#include "task_counters.h"
 #include "timeline.h"
 
 /*
@@ -42,11 +44,15 @@
  * commands usually return.
  */
 enum {
+	EXIT_OK = 0,
 	EXIT_USAGE = 2,	      /* bad options */
 	EXIT_BPF = 70,	      /* loading or attaching the programs failed */
 	EXIT_NO_BTF = 71,     /* the kernel has no BTF: CO-RE cannot work */
 	EXIT_NO_TRACEFS = 72, /* no tracefs: the scheduler tracepoints cannot be checked */
 	EXIT_NO_DIR = 73,     /* -o DIR cannot be created or written */
+	EXIT_WRITE = 74,      /* the command ran, but writing or reading back the results failed */
+	EXIT_START = 75,      /* the command could not be started (pipe, fork, signal handlers) */
+	EXIT_READER = 76,     /* the ring buffer reader or the symbolizer could not be set up */
 	EXIT_NO_PRIV = 77,    /* not root, nor CAP_BPF + CAP_PERFMON */
 	EXIT_CANNOT_RUN = 126,
 	EXIT_NOT_FOUND = 127,
@@ -84,7 +90,10 @@ static const char doc[] =
     "  2 bad options, or no one but root to run the command as (use sudo or --user)\n"
     "  70 loading or attaching the eBPF programs failed\n"
     "  71 the kernel has no BTF      72 no tracefs, or a tracepoint is missing\n"
-    "  73 DIR cannot be written      77 not root (nor CAP_BPF + CAP_PERFMON)\n"
+    "  73 DIR cannot be written      74 writing the results failed\n"
+    "  75 the command could not be started (pipe, fork)\n"
+    "  76 the ring buffer reader or the symbolizer failed\n"
+    "  77 not root (nor CAP_BPF + CAP_PERFMON)\n"
     "  126 CMD is not executable     127 CMD not found\n"
     "\n"
     "Formats: docs/formats.md. How it works, and how its figures compare with\n"
@@ -297,6 +306,8 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 			bpf_map__set_max_entries(skel->maps.events, 64 << 10);
 		skel->rodata->ringbuf_wake_bytes = bpf_map__max_entries(skel->maps.events) / 4;
 		choose_programs(skel, btf);
+		/* raw_tp keeps live accounts in the threads hash: no task storage needed. */
+		bpf_map__set_autocreate(skel->maps.live, btf);
 		err = schedtrace_bpf__load(skel);
 		if (!err) {
 			*mode = btf ? "tp_btf" : "raw_tp";
@@ -330,18 +341,6 @@ static int make_dir(const char *path, bool *created)
 	if (!*created && errno != EEXIST)
 		return -1;
 	return 0;
-}
-
-static FILE *open_output(const char *name, char *path, size_t n)
-{
-	FILE *f;
-
-	snprintf(path, n, "%s/%s", opts.outdir, name);
-	f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "schedtrace: cannot write %s: %s (choose a writable -o DIR)\n",
-			path, strerror(errno));
-	return f;
 }
 
 /* Result files belong to whoever invoked us through sudo. */
@@ -470,58 +469,33 @@ static void wait_child_blocked(pid_t pid)
 	}
 }
 
-static int insert_child(struct schedtrace_bpf *skel, pid_t pid)
-{
-	struct st_thread t = {};
-	__u32 key = (__u32)pid;
-	__u8 one = 1;
+/* An output file; created files are handed to the invoker in cleanup(). */
+struct output {
+	char path[4096];
+	FILE *f;
+};
 
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.traced), &key, &one, BPF_ANY)) {
-		fprintf(stderr, "schedtrace: bpf_map_update_elem(traced): %s\n", strerror(errno));
-		return -1;
-	}
-	t.first_ns = now_ns();
-	t.state_ns = t.first_ns;
-	t.state = ST_OTHER; /* blocked on the go pipe until released */
-	t.sys_nr = -1;
-	t.last_cpu = -1;
-	t.pid = key;
-	t.user_stack = ST_NO_STACK_YET;
-	t.kern_stack = ST_NO_STACK_YET;
-	snprintf(t.comm, sizeof(t.comm), "%s", "schedtrace");
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.threads), &key, &t, BPF_NOEXIST)) {
-		fprintf(stderr, "schedtrace: bpf_map_update_elem(threads): %s\n", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-int main(int argc, char **argv)
-{
-	static const struct argp argp = {options, parse_arg, args_doc, doc, NULL, NULL, NULL};
-	char sched_path[4096], tl_path[4096], folded_path[4096];
-	FILE *sched_f = NULL, *tl_f = NULL, *folded_f = NULL;
-	struct loop_state ls = {};
-	struct ring_buffer *rb = NULL;
+/* Everything one run holds, released in one place: cleanup(). */
+struct session {
+	bool dir_created; /* -o DIR did not exist: it is handed to the invoker */
+	struct output sched, timeline, folded;
 	struct schedtrace_bpf *skel;
+	const char *mode;
+	struct ring_buffer *rb;
+	struct loop_state ls;
 	struct identity id;
-	struct run_info run = {};
-	struct sched_maps maps;
 	struct child child;
-	struct sigaction sa = {};
-	uint64_t deadline = 0, kill_at = 0, last_report, last_refresh, last_events = 0;
-	const char *mode = "";
-	int status = 0, err, ret = EXIT_USAGE;
-	bool created;
+	bool child_running; /* started and not reaped: cleanup kills it */
+	int wait_status;
 	uint64_t steal0;
+	struct run_info run;
+	struct sched_maps maps;
+	struct sched_snapshot snap;
+};
 
-	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
-		return EXIT_USAGE;
-	libbpf_set_print(libbpf_print);
-	if (getenv("SCHEDTRACE_BTF"))
-		btf_path = getenv("SCHEDTRACE_BTF");
-
+/* Privilege, BTF, tracefs and who runs the command. */
+static int check_system(struct session *s)
+{
 	if (!privileged()) {
 		fprintf(stderr, "schedtrace: loading eBPF programs needs root (or CAP_BPF and "
 				"CAP_PERFMON): run it with sudo\n");
@@ -536,95 +510,229 @@ int main(int argc, char **argv)
 	}
 	if (check_tracepoints())
 		return EXIT_NO_TRACEFS;
-	if (identity_resolve(&id, opts.user))
+	if (identity_resolve(&s->id, opts.user))
 		return EXIT_USAGE;
-	if (make_dir(opts.outdir, &created)) {
+	return EXIT_OK;
+}
+
+static int open_output(struct output *o, const char *name)
+{
+	snprintf(o->path, sizeof(o->path), "%s/%s", opts.outdir, name);
+	o->f = fopen(o->path, "w");
+	if (!o->f) {
+		fprintf(stderr, "schedtrace: cannot write %s: %s (choose a writable -o DIR)\n",
+			o->path, strerror(errno));
+		return EXIT_NO_DIR;
+	}
+	return EXIT_OK;
+}
+
+static int open_outputs(struct session *s)
+{
+	if (make_dir(opts.outdir, &s->dir_created)) {
 		fprintf(stderr, "schedtrace: cannot create %s: %s (choose a writable -o DIR)\n",
 			opts.outdir, strerror(errno));
 		return EXIT_NO_DIR;
 	}
-	/* A folder we made belongs to the invoker, so the command can write there too. */
-	if (created)
+	/* A folder we made belongs to the invoker at once: the command writes there too. */
+	if (s->dir_created)
 		give_to_invoker(opts.outdir);
-	sched_f = open_output("sched.json", sched_path, sizeof(sched_path));
-	if (!sched_f)
+	if (open_output(&s->sched, "sched.json") ||
+	    (opts.timeline && open_output(&s->timeline, "timeline.json")) ||
+	    (opts.stacks && open_output(&s->folded, "offcpu.folded")))
 		return EXIT_NO_DIR;
-	if (opts.timeline && !(tl_f = open_output("timeline.json", tl_path, sizeof(tl_path))))
-		return EXIT_NO_DIR;
-	if (opts.stacks &&
-	    !(folded_f = open_output("offcpu.folded", folded_path, sizeof(folded_path))))
-		return EXIT_NO_DIR;
+	return EXIT_OK;
+}
 
-	ret = EXIT_BPF;
-	skel = open_and_load(&mode);
-	if (!skel)
+static int load(struct session *s)
+{
+	s->skel = open_and_load(&s->mode);
+	if (!s->skel)
 		return EXIT_BPF;
-	if (opts.stacks) {
-		ls.sym = symbolizer_new();
-		if (!ls.sym)
-			goto out;
-	}
-	ls.causes = causes_new(opts.timeline);
-	if (!ls.causes)
-		goto out;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &ls, NULL);
-	if (!rb) {
-		fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
-		goto out;
-	}
+	s->maps.live = s->mode[0] == 't' ? bpf_map__fd(s->skel->maps.live) : -1;
+	s->maps.threads = bpf_map__fd(s->skel->maps.threads);
+	s->maps.traced = bpf_map__fd(s->skel->maps.traced);
+	s->maps.syscalls = bpf_map__fd(s->skel->maps.syscalls);
+	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
+	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
+	return EXIT_OK;
+}
 
-	if (child_start(&child, opts.argv, &id))
-		goto out;
-	child_pid = child.pid;
+/* What reads the programs' output while they run: the ring buffer, the symbolizer. */
+static int open_readers(struct session *s)
+{
+	if (opts.stacks) {
+		s->ls.sym = symbolizer_new();
+		if (!s->ls.sym)
+			return EXIT_READER;
+	}
+	s->ls.causes = causes_new(opts.timeline);
+	if (!s->ls.causes)
+		return EXIT_READER;
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, &s->ls, NULL);
+	if (!s->rb) {
+		fprintf(stderr, "schedtrace: ring_buffer__new: %s\n", strerror(errno));
+		return EXIT_READER;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * SIGINT and SIGTERM are caught from the start (a background job inherits
+ * SIGINT ignored; loading takes about a second): one that arrives before the
+ * command runs is passed on as soon as it does.
+ */
+static int catch_signals(void)
+{
+	struct sigaction sa = {};
+
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
 		fprintf(stderr, "schedtrace: sigaction: %s\n", strerror(errno));
-		goto kill_child;
+		return EXIT_START;
 	}
-	wait_child_blocked(child.pid);
-	if (insert_child(skel, child.pid))
-		goto kill_child;
-	skel->bss->root_tid = (__u32)child.pid; /* its exec opens the command's window */
-	err = schedtrace_bpf__attach(skel);
+	return EXIT_OK;
+}
+
+/* Forks the command, stopped; signals to us are forwarded to it from now on. */
+static int start_command(struct session *s)
+{
+	if (child_start(&s->child, opts.argv, &s->id))
+		return EXIT_START;
+	s->child_running = true;
+	child_pid = s->child.pid;
+	wait_child_blocked(s->child.pid);
+	/* What the kernel counted for the child before we watched (it was forked first). */
+	if (read_task_counters(s->child.pid, &s->run))
+		fprintf(stderr, "schedtrace: reading /proc/%d/schedstat: %s\n", (int)s->child.pid,
+			strerror(errno));
+	return EXIT_OK;
+}
+
+/* The command's first account, and its pid in the traced set. */
+static int insert_child(struct session *s)
+{
+	struct st_thread t = {};
+	__u32 key = (__u32)s->child.pid;
+	__u8 one = 1;
+	int err, pidfd = -1;
+
+	if (bpf_map_update_elem(s->maps.traced, &key, &one, BPF_ANY)) {
+		fprintf(stderr, "schedtrace: bpf_map_update_elem(traced): %s\n", strerror(errno));
+		return EXIT_BPF;
+	}
+	t.first_ns = now_ns();
+	t.state_ns = t.first_ns;
+	t.state = ST_OTHER; /* blocked on the go pipe until released */
+	t.sys_nr = -1;
+	t.last_cpu = -1;
+	t.pid = key;
+	t.user_stack = ST_NO_STACK_YET;
+	t.kern_stack = ST_NO_STACK_YET;
+	for (int i = 0; i < SYS_CACHE; i++)
+		t.sys[i].nr = -1;
+	/* The kernel's counters as tracing begins: its cut is measured from here. */
+	t.sched_sum_at_out = s->run.before.run_ns;
+	t.sched_delay_at_out = s->run.before.wait_ns;
+	snprintf(t.comm, sizeof(t.comm), "%s", "schedtrace");
+	if (s->maps.live >= 0) {
+		pidfd = (int)syscall(SYS_pidfd_open, s->child.pid, 0);
+		if (pidfd < 0) {
+			fprintf(stderr, "schedtrace: pidfd_open(%d): %s\n", (int)s->child.pid,
+				strerror(errno));
+			return EXIT_BPF;
+		}
+		err = bpf_map_update_elem(s->maps.live, &pidfd, &t, BPF_NOEXIST);
+		close(pidfd);
+	} else {
+		err = bpf_map_update_elem(s->maps.threads, &key, &t, BPF_NOEXIST);
+	}
+	if (err) {
+		fprintf(stderr, "schedtrace: bpf_map_update_elem(%s): %s\n",
+			s->maps.live >= 0 ? "live" : "threads", strerror(errno));
+		return EXIT_BPF;
+	}
+	return EXIT_OK;
+}
+
+static int attach(struct session *s)
+{
+	int err, ret = insert_child(s);
+
+	if (ret)
+		return ret;
+	s->skel->bss->root_tid = (__u32)s->child.pid; /* its exec opens the command's window */
+	err = schedtrace_bpf__attach(s->skel);
 	if (err) {
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
-		goto kill_child;
+		return EXIT_BPF;
 	}
-	run.start_ns = now_ns();
+	s->run.start_ns = now_ns();
 	if (opts.timeline) {
-		ls.tl = timeline_open(tl_f, run.start_ns);
-		if (!ls.tl)
-			goto kill_child;
+		s->ls.tl = timeline_open(s->timeline.f, s->run.start_ns);
+		if (!s->ls.tl)
+			return EXIT_WRITE;
 	}
-	if (ls.sym)
-		symbolizer_note_process(ls.sym, child.pid, getpid());
-	/* What the kernel counted for the child before we watched (it was forked first). */
-	if (read_task_counters(child.pid, &run))
-		fprintf(stderr, "schedtrace: reading /proc/%d/schedstat: %s\n", (int)child.pid,
-			strerror(errno));
-	steal0 = steal_now_ns();
-	err = child_release(&child);
-	if (err) {
-		waitpid(child.pid, NULL, 0);
-		fprintf(stderr, "schedtrace: %s: %s\n", opts.argv[0],
-			err == ENOENT ? "command not found" : strerror(err));
-		ret = err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
-		goto out;
-	}
-	if (opts.duration_s > 0)
-		deadline = run.start_ns + (uint64_t)(opts.duration_s * 1e9);
-	last_report = last_refresh = run.start_ns;
+	if (s->ls.sym)
+		symbolizer_note_process(s->ls.sym, s->child.pid, getpid());
+	return EXIT_OK;
+}
 
+/* Lets the command exec: 127 not found, 126 not executable. */
+static int release_command(struct session *s)
+{
+	int err;
+
+	s->steal0 = steal_now_ns();
+	err = child_release(&s->child);
+	if (!err) {
+		if (got_signal) /* it came while we were setting up */
+			kill(s->child.pid, got_signal);
+		return EXIT_OK;
+	}
+	waitpid(s->child.pid, NULL, 0);
+	s->child_running = false;
+	fprintf(stderr, "schedtrace: %s: %s\n", opts.argv[0],
+		err == ENOENT ? "command not found" : strerror(err));
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+}
+
+/* --duration: SIGTERM at the deadline, SIGKILL 2 s later. */
+static void enforce_duration(struct session *s, uint64_t now, uint64_t deadline, uint64_t *kill_at)
+{
+	if (deadline && now >= deadline && !*kill_at) {
+		if (opts.verbose)
+			fprintf(stderr, "schedtrace: --duration reached, stopping %s\n",
+				opts.argv[0]);
+		s->run.partial = true;
+		kill(s->child.pid, SIGTERM);
+		*kill_at = now + 2000000000ULL;
+	}
+	if (*kill_at && now >= *kill_at) {
+		kill(s->child.pid, SIGKILL);
+		*kill_at = ~0ULL;
+	}
+}
+
+/* Until the command ends: drain the ring buffer, refresh maps, report progress. */
+static void run_loop(struct session *s)
+{
+	uint64_t deadline = 0, kill_at = 0, last_report, last_refresh, last_events = 0;
+	int err;
+
+	if (opts.duration_s > 0)
+		deadline = s->run.start_ns + (uint64_t)(opts.duration_s * 1e9);
+	last_report = last_refresh = s->run.start_ns;
 	for (;;) {
 		pid_t w;
 		uint64_t now;
 
-		if (rb) {
+		if (s->rb) {
 			/* The programs wake us only when the buffer fills: poll, then drain. */
-			err = ring_buffer__poll(rb, 20);
+			err = ring_buffer__poll(s->rb, 20);
 			if (err >= 0)
-				err = ring_buffer__consume(rb);
+				err = ring_buffer__consume(s->rb);
 			if (err < 0 && err != -EINTR) {
 				fprintf(stderr, "schedtrace: ring_buffer__poll: %s\n",
 					strerror(-err));
@@ -633,112 +741,199 @@ int main(int argc, char **argv)
 		} else {
 			usleep(20000);
 		}
-		w = waitpid(child.pid, &status, WNOHANG);
-		if (w == child.pid)
+		w = waitpid(s->child.pid, &s->wait_status, WNOHANG);
+		if (w == s->child.pid) {
+			s->child_running = false;
 			break;
+		}
 		if (w < 0 && errno != EINTR) {
 			fprintf(stderr, "schedtrace: waitpid: %s\n", strerror(errno));
 			break;
 		}
 		now = now_ns();
-		if (deadline && now >= deadline && !kill_at) {
-			if (opts.verbose)
-				fprintf(stderr, "schedtrace: --duration reached, stopping %s\n",
-					opts.argv[0]);
-			run.partial = true;
-			kill(child.pid, SIGTERM);
-			kill_at = now + 2000000000ULL;
-		}
-		if (kill_at && now >= kill_at) {
-			kill(child.pid, SIGKILL);
-			kill_at = ~0ULL;
-		}
+		enforce_duration(s, now, deadline, &kill_at);
 		/* Libraries mapped after exec must be known before the process ends. */
-		if (ls.sym && now - last_refresh >= 100000000ULL) {
-			symbolizer_refresh(ls.sym);
+		if (s->ls.sym && now - last_refresh >= 100000000ULL) {
+			symbolizer_refresh(s->ls.sym);
 			last_refresh = now;
 		}
 		if (opts.verbose && now - last_report >= 1000000000ULL) {
 			fprintf(stderr, "schedtrace: %.1f s, %.0f events/s\n",
-				(double)(now - run.start_ns) / 1e9,
-				(double)(ls.events - last_events) * 1e9 /
+				(double)(now - s->run.start_ns) / 1e9,
+				(double)(s->ls.events - last_events) * 1e9 /
 				    (double)(now - last_report));
-			last_events = ls.events;
+			last_events = s->ls.events;
 			last_report = now;
 		}
 	}
-	run.end_ns = now_ns();
-	run.steal_ns = steal_now_ns() - steal0;
+	s->run.end_ns = now_ns();
+	s->run.steal_ns = steal_now_ns() - s->steal0;
 	if (got_signal)
-		run.partial = true;
+		s->run.partial = true;
+}
 
-	/* Stop the probes, then drain what they wrote. */
-	schedtrace_bpf__detach(skel);
-	if (rb)
-		ring_buffer__consume(rb);
+/*
+ * Live accounts while attached (task storage is readable only while its
+ * thread lives), then detach, drain, and read what the ended threads left.
+ */
+static int collect(struct session *s)
+{
+	int ret = EXIT_OK;
 
-	run.argv = opts.argv;
-	run.pid = child.pid;
-	run.uid = id.uid;
-	run.gid = id.gid;
-	run.exit_status = WIFEXITED(status)	? WEXITSTATUS(status)
-			  : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-						: 1;
-	run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	run.attach_mode = mode;
-	read_prog_info(skel, &run);
-	maps.threads = bpf_map__fd(skel->maps.threads);
-	maps.runq = bpf_map__fd(skel->maps.runq);
-	maps.syscalls = bpf_map__fd(skel->maps.syscalls);
-	maps.futexes = bpf_map__fd(skel->maps.futexes);
-	maps.lost = bpf_map__fd(skel->maps.lost);
-	maps.wakes = bpf_map__fd(skel->maps.wakes);
-	run.causes = ls.causes;
-
-	ret = run.exit_status;
-	run.peak_rss_kib = peak_rss_kib();
-	if (sched_json_write(sched_f, &maps, &run))
-		ret = 1;
-	if (ls.tl && timeline_close(ls.tl, maps.threads, run.end_ns))
-		ret = 1;
-	ls.tl = NULL;
-	if (folded_f && offcpu_write(folded_f, bpf_map__fd(skel->maps.offcpu),
-				     bpf_map__fd(skel->maps.stacks), maps.threads, ls.sym))
-		ret = 1;
-	if (opts.verbose) {
-		uint64_t lost[NR_LOST];
-
-		if (!read_lost(maps.lost, lost)) {
-			fprintf(stderr, "schedtrace: lost:");
-			for (int k = 0; k < NR_LOST; k++)
-				fprintf(stderr, " %s %llu", lost_names[k],
-					(unsigned long long)lost[k]);
-			fprintf(stderr, ", prog_misses %llu\n",
-				(unsigned long long)run.prog_misses);
-		}
-	}
-	goto out;
-
-kill_child:
-	kill(child.pid, SIGKILL);
-	waitpid(child.pid, NULL, 0);
-out:
-	ring_buffer__free(rb);
-	schedtrace_bpf__destroy(skel);
-	symbolizer_free(ls.sym);
-	causes_free(ls.causes);
-	if (sched_f) {
-		if (fclose(sched_f))
-			fprintf(stderr, "schedtrace: fclose(sched.json): %s\n", strerror(errno));
-		give_to_invoker(sched_path);
-	}
-	if (tl_f) {
-		fclose(tl_f);
-		give_to_invoker(tl_path);
-	}
-	if (folded_f) {
-		fclose(folded_f);
-		give_to_invoker(folded_path);
-	}
+	if (snapshot_live(&s->snap, &s->maps))
+		ret = EXIT_WRITE;
+	schedtrace_bpf__detach(s->skel);
+	if (s->rb)
+		ring_buffer__consume(s->rb);
+	if (!ret && snapshot_maps(&s->snap, &s->maps, s->run.end_ns))
+		ret = EXIT_WRITE;
+	/* Every closed account back in the threads map, for the readers of the map (causes.c). */
+	if (!ret && snapshot_publish(&s->snap, s->maps.threads))
+		ret = EXIT_WRITE;
+	read_prog_info(s->skel, &s->run);
 	return ret;
+}
+
+static void print_lost(const struct session *s)
+{
+	fprintf(stderr, "schedtrace: lost:");
+	for (int k = 0; k < NR_LOST; k++)
+		fprintf(stderr, " %s %llu", lost_names[k], (unsigned long long)s->snap.lost[k]);
+	fprintf(stderr, ", prog_misses %llu\n", (unsigned long long)s->run.prog_misses);
+}
+
+/*
+ * Why threads waited (causes.h): futex words named, wake edges, the critical
+ * path. causes.c reads the threads map, which now holds every closed account.
+ */
+static int add_causes(struct session *s, json_t *doc)
+{
+	json_t *futex = json_object_get(doc, "futex"), *e;
+	int threads = s->maps.threads;
+	uint64_t start = json_integer_value(json_object_get(doc, "start_ns"));
+	size_t i;
+
+	json_array_foreach(futex, i, e)
+	{
+		const struct snap_futex *f = &s->snap.futexes[i];
+
+		causes_futex_fields(s->ls.causes, e, f->key.pid, f->key.uaddr, threads);
+	}
+	if (json_object_set_new(
+		doc, "wakes",
+		causes_wakes_json(s->ls.causes, bpf_map__fd(s->skel->maps.wakes), threads)) ||
+	    json_object_set_new(
+		doc, "critical_path",
+		causes_critical_path_json(s->ls.causes, threads, start, s->run.end_ns))) {
+		fprintf(stderr, "schedtrace: sched.json: adding wakes and critical_path failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The result files; the command's exit status, or EXIT_WRITE. */
+static int write_outputs(struct session *s)
+{
+	const int st = s->wait_status;
+	json_t *doc;
+	int ret;
+
+	s->run.argv = opts.argv;
+	s->run.pid = s->child.pid;
+	s->run.uid = s->id.uid;
+	s->run.gid = s->id.gid;
+	s->run.exit_status = WIFEXITED(st)     ? WEXITSTATUS(st)
+			     : WIFSIGNALED(st) ? 128 + WTERMSIG(st)
+					       : 1;
+	s->run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	s->run.attach_mode = s->mode;
+	s->run.peak_rss_kib = peak_rss_kib();
+	ret = s->run.exit_status;
+	if (collect(s))
+		return EXIT_WRITE;
+	s->run.window_ns = causes_window_ns(s->ls.causes);
+	doc = sched_json(&s->snap, &s->run);
+	if (!doc || add_causes(s, doc) || sched_json_dump(s->sched.f, doc))
+		ret = EXIT_WRITE;
+	json_decref(doc);
+	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap, s->run.end_ns))
+		ret = EXIT_WRITE;
+	s->ls.tl = NULL;
+	if (s->folded.f && offcpu_write(s->folded.f, bpf_map__fd(s->skel->maps.offcpu),
+					bpf_map__fd(s->skel->maps.stacks), &s->snap, s->ls.sym))
+		ret = EXIT_WRITE;
+	if (opts.verbose)
+		print_lost(s);
+	return ret;
+}
+
+static int close_output(struct output *o)
+{
+	int err = 0;
+
+	if (!o->f)
+		return 0;
+	if (fclose(o->f)) {
+		fprintf(stderr, "schedtrace: fclose(%s): %s\n", o->path, strerror(errno));
+		err = -1;
+	}
+	o->f = NULL;
+	give_to_invoker(o->path);
+	return err;
+}
+
+/* The one cleanup path: whatever phase failed, nothing stays behind. */
+static int cleanup(struct session *s, int ret)
+{
+	if (s->child_running) {
+		kill(s->child.pid, SIGKILL);
+		waitpid(s->child.pid, NULL, 0);
+	}
+	if (s->ls.tl) /* a run that failed before writing: end the JSON anyway */
+		timeline_close(s->ls.tl, &s->snap, now_ns());
+	ring_buffer__free(s->rb);
+	schedtrace_bpf__destroy(s->skel);
+	symbolizer_free(s->ls.sym);
+	causes_free(s->ls.causes);
+	snapshot_free(&s->snap);
+	/* Once results were written, a file that does not close is a failed write. */
+	if ((close_output(&s->sched) | close_output(&s->timeline) | close_output(&s->folded)) &&
+	    s->run.end_ns)
+		ret = EXIT_WRITE;
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = {options, parse_arg, args_doc, doc, NULL, NULL, NULL};
+	static struct session s;
+	int ret;
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return EXIT_USAGE;
+	libbpf_set_print(libbpf_print);
+	if (getenv("SCHEDTRACE_BTF"))
+		btf_path = getenv("SCHEDTRACE_BTF");
+
+	ret = catch_signals();
+	if (!ret)
+		ret = check_system(&s);
+	if (!ret)
+		ret = open_outputs(&s);
+	if (!ret)
+		ret = load(&s);
+	if (!ret)
+		ret = open_readers(&s);
+	if (!ret)
+		ret = start_command(&s);
+	if (!ret)
+		ret = attach(&s);
+	if (!ret)
+		ret = release_command(&s);
+	if (!ret) {
+		run_loop(&s);
+		ret = write_outputs(&s);
+	}
+	return cleanup(&s, ret);
 }

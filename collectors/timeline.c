@@ -8,10 +8,8 @@
 #include <search.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 #include <jansson.h>
 #include "timeline.h"
-#include "sched_json.h"
 
 struct open_slice {
 	uint32_t tid;
@@ -179,9 +177,8 @@ static void meta(struct timeline *tl, const char *what, uint32_t pid, uint32_t t
 	json_decref(j);
 }
 
-int timeline_close(struct timeline *tl, int threads_fd, uint64_t end_ns)
+int timeline_close(struct timeline *tl, const struct sched_snapshot *snap, uint64_t end_ns)
 {
-	__u32 key, next, *prev = NULL;
 	int err;
 
 	if (tl->holding)
@@ -189,18 +186,14 @@ int timeline_close(struct timeline *tl, int threads_fd, uint64_t end_ns)
 	walk_tl = tl;
 	walk_end = end_ns;
 	twalk(tl->slices, close_one);
-	while (!bpf_map_get_next_key(threads_fd, prev, &next)) {
-		struct st_thread t;
-		size_t len;
+	for (size_t i = 0; i < snap->nthreads; i++) {
+		const struct st_thread *t = &snap->threads[i].t;
+		uint32_t tid = snap->threads[i].tid;
+		size_t len = strnlen(t->comm, sizeof(t->comm));
 
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(threads_fd, &key, &t))
-			continue;
-		len = strnlen(t.comm, sizeof(t.comm));
-		if (key == t.pid)
-			meta(tl, "process_name", t.pid, key, t.comm, len);
-		meta(tl, "thread_name", t.pid, key, t.comm, len);
+		if (tid == t->pid)
+			meta(tl, "process_name", t->pid, tid, t->comm, len);
+		meta(tl, "thread_name", t->pid, tid, t->comm, len);
 	}
 	fputs("\n]}\n", tl->f);
 	err = ferror(tl->f) ? -1 : 0;

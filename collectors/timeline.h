@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "schedtrace.h"
+#include "sched_snapshot.h"
 
 struct timeline;
 
@@ -19,9 +20,9 @@ void timeline_event(struct timeline *tl, const struct st_event *e);
 void timeline_window(struct timeline *tl, uint32_t tid, uint64_t ts);
 
 /*
- * Closes the slices still open at end_ns, names the tracks from the threads
- * map (comm as last seen) and ends the JSON. Frees tl. 0 or -1.
+ * Closes the slices still open at end_ns, names the tracks from the
+ * snapshot's threads (comm as last seen) and ends the JSON. Frees tl. 0 or -1.
  */
-int timeline_close(struct timeline *tl, int threads_fd, uint64_t end_ns);
+int timeline_close(struct timeline *tl, const struct sched_snapshot *snap, uint64_t end_ns);
 
 #endif

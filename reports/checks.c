@@ -106,9 +106,31 @@ static void since_tracing(struct thread_check *t, const struct counters_before *
 	t->ref_niv -= t->ref_niv > b->nivcsw ? b->nivcsw : t->ref_niv;
 }
 
-/* eBPF against the kernel's own per-thread accounting: demo.json's
- * schedstat/rusage (taken by each thread itself), or for a traced command the
- * counters the collector read off the task at exit. */
+/* The kernel's counters read at the thread's final switch-out (sched.json
+ * "kernel" with "ended_at_switch"): final, its exit included. */
+static void kernel_ref(struct thread_check *t, const struct sched_thread *st)
+{
+	t->ref_run_ns = (double)st->kernel.sum_exec_runtime_ns;
+	t->ref_wait_ns = (double)st->kernel.run_delay_ns;
+	t->slices = st->kernel.pcount;
+	t->ref_nv = st->kernel.nvcsw;
+	t->ref_niv = st->kernel.nivcsw;
+}
+
+/* Does the collector end threads at their final switch-out (any thread says so)? */
+static bool has_final_counters(const struct sched_acct *s)
+{
+	for (size_t i = 0; i < s->nthreads; i++)
+		if (s->threads[i].ended_at_switch && s->threads[i].kernel.present)
+			return true;
+	return false;
+}
+
+/* eBPF against the kernel's own per-thread accounting: the counters the
+ * collector read off each task at its final switch-out, where they are
+ * final; from an older collector (accounts ended at sched_process_exit),
+ * demo.json's schedstat/rusage taken by each thread itself, or the counters
+ * read at exit. */
 static void check_kernel(const struct run *r, struct check_list *cl)
 {
 	const struct sched_acct *s = &r->sched;
@@ -117,8 +139,11 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	double worst_run = -1, worst_wait = -1, dev_sum = 0;
 	uint64_t slice_sum = 0;
 	struct thread_check wr = {0}, ww = {0};
-	const char *ref = r->demo ? "schedstat" : "kernel counters";
-	char name[80];
+	const bool final = has_final_counters(s);
+	const char *ref = r->demo && !final ? "schedstat" : "kernel counters";
+	char name[80], bad_names[256] = "";
+	size_t named = 0;
+	double queued_asleep = 0;
 
 	/* add() may move the array: take the three pointers after the last add. */
 	snprintf(name, sizeof(name), "eBPF running vs %s run time", ref);
@@ -126,7 +151,7 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	snprintf(name, sizeof(name), "eBPF runnable vs %s run-queue wait", ref);
 	add(cl, r, name);
 	snprintf(name, sizeof(name), "eBPF switches vs %s",
-		 r->demo ? "getrusage" : "kernel nvcsw/nivcsw");
+		 r->demo && !final ? "getrusage" : "kernel nvcsw/nivcsw");
 	csw = add(cl, r, name);
 	crun = csw - 2;
 	cwait = csw - 1;
@@ -145,24 +170,24 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 				missing++;
 				continue;
 			}
-			t.ref_run_ns = (double)d->run_ns;
-			t.ref_wait_ns = (double)d->wait_ns;
-			t.slices = d->timeslices;
-			t.ref_nv = d->nvcsw;
-			t.ref_niv = d->nivcsw;
+			if (final && st->ended_at_switch && st->kernel.present) {
+				kernel_ref(&t, st);
+			} else {
+				t.ref_run_ns = (double)d->run_ns;
+				t.ref_wait_ns = (double)d->wait_ns;
+				t.slices = d->timeslices;
+				t.ref_nv = d->nvcsw;
+				t.ref_niv = d->nivcsw;
+				if (st->last_ns > d->end_ns)
+					t.extra_ns = (double)(st->last_ns - d->end_ns);
+			}
 			if (s->before.present && s->before.tid == d->tid)
 				since_tracing(&t, &s->before);
-			if (st->last_ns > d->end_ns)
-				t.extra_ns = (double)(st->last_ns - d->end_ns);
 		} else {
 			st = &s->threads[i];
 			if (!st->kernel.present)
 				continue;
-			t.ref_run_ns = (double)st->kernel.sum_exec_runtime_ns;
-			t.ref_wait_ns = (double)st->kernel.run_delay_ns;
-			t.slices = st->kernel.pcount;
-			t.ref_nv = st->kernel.nvcsw;
-			t.ref_niv = st->kernel.nivcsw;
+			kernel_ref(&t, st);
 			if (s->before.present && s->before.tid == st->tid)
 				since_tracing(&t, &s->before);
 		}
@@ -174,7 +199,13 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 			t.clock_ns = (double)st->clock_sched_ns - (double)st->clock_bpf_ns;
 			t.clock_slices = st->clock_slices;
 		}
-		t.ebpf_wait_ns = (double)st->state_ns[ST_RUNNABLE];
+		/* The kernel never queues a thread preempted on its way to sleep. */
+		t.ebpf_wait_ns =
+		    (double)st->state_ns[ST_RUNNABLE] -
+		    fmin((double)st->runnable_asleep_ns, (double)st->state_ns[ST_RUNNABLE]);
+		/* ... and counts as wait some sleep of a thread it kept queued. */
+		t.ebpf_wait_ns += (double)st->queued_asleep_ns;
+		queued_asleep += (double)st->queued_asleep_ns;
 		t.ebpf_nv = st->nvcsw;
 		t.ebpf_niv = st->nivcsw;
 		t.tol_run_ns = tol_running_ns(t.ref_run_ns, t.slices);
@@ -182,7 +213,11 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		 * tracepoint is running to the kernel and runnable to eBPF: the
 		 * measured clock term may sit on either side of the wait. */
 		t.tol_wait_ns = tol_runnable_ns(t.ref_wait_ns, t.slices) + fabs(t.clock_ns);
-		if (r->host_stolen_ns > 0)
+		/* The task clock leaves out interrupt and steal time: the thread's
+		 * own, measured in its slices, else the host's over the pass. */
+		if (st->has_irq_steal)
+			t.extra_ns += (double)st->irq_steal_ns;
+		else if (r->host_stolen_ns > 0)
 			t.extra_ns += r->host_stolen_ns;
 		t.ok_run = within_above(t.ebpf_run_ns + t.clock_ns, t.ref_run_ns, t.tol_run_ns,
 					t.extra_ns);
@@ -200,6 +235,16 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		bad_run += !t.ok_run;
 		bad_wait += !t.ok_wait;
 		bad_sw += !t.ok_nv || !t.ok_niv;
+		if ((!t.ok_nv || !t.ok_niv) && named++ < 3) {
+			size_t l = strlen(bad_names);
+
+			snprintf(
+			    bad_names + l, sizeof(bad_names) - l,
+			    "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
+			    st->comm, st->tid, (unsigned long long)t.ebpf_nv,
+			    (unsigned long long)t.ebpf_niv, (unsigned long long)t.ref_nv,
+			    (unsigned long long)t.ref_niv);
+		}
 		dev_sum += t.ref_run_ns - t.ebpf_run_ns;
 		slice_sum += t.slices;
 		/* The worst thread is the one nearest (or furthest past) its allowance. */
@@ -228,11 +273,20 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 		fig(csw, "%s", why);
 		return;
 	}
-	fig(crun,
-	    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to %.1f ms "
-	    "more: host irq/softirq/steal time in the pass, which the kernel's task clock leaves "
-	    "out, plus any life after the thread's own accounting)",
-	    matched - bad_run, matched, r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
+	if (s->nthreads && s->threads[0].has_irq_steal)
+		fig(crun,
+		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
+		    "each thread's own interrupt and steal time more, measured in its slices, "
+		    "%.2f ms for the worst: the kernel's task clock leaves it out)",
+		    matched - bad_run, matched, wr.extra_ns / 1e6);
+	else
+		fig(crun,
+		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
+		    "%.1f ms more: host irq/softirq/steal time in the pass, which the "
+		    "kernel's task "
+		    "clock leaves out, plus any life after the thread's own accounting)",
+		    matched - bad_run, matched,
+		    r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
 	fig(crun,
 	    "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
 	    "(%.2f µs/slice), allowed -%.2f/+%.2f ms",
@@ -257,16 +311,21 @@ static void check_kernel(const struct run *r, struct check_list *cl)
 	fig(cwait, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms",
 	    ww.comm, ww.tid, ww.ebpf_wait_ns / 1e6, ref, ww.ref_wait_ns / 1e6, ww.tol_wait_ns / 1e6,
 	    (ww.tol_wait_ns + ww.extra_ns) / 1e6);
+	if (queued_asleep > 0)
+		fig(cwait,
+		    "; eBPF's runnable includes %.1f ms of sleep the kernel counted as run-queue "
+		    "wait (its queue stamp predated the wakeup), so that both count alike",
+		    queued_asleep / 1e6);
 	if (s->lost_wakeup_missed)
 		fig(cwait,
 		    "; the kernel's tracepoints missed %llu wakeups in this run: the collector "
 		    "took each one's run-queue wait back from the blocked state by the "
 		    "kernel's own run_delay, so eBPF's runnable time follows schedstat's there",
 		    (unsigned long long)s->lost_wakeup_missed);
-	fig(csw,
-	    "%zu/%zu threads with voluntary and involuntary switches within ±%d (eBPF above by "
-	    "up to the slices it saw after the thread's own accounting)",
-	    matched - bad_sw, matched, COUNT_SLACK);
+	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d%s",
+	    matched - bad_sw, matched, COUNT_SLACK, bad_names);
+	if (named > 3)
+		fig(csw, "; %zu more", named - 3);
 	if (missing) {
 		fig(crun, "; %zu thread(s) of demo.json missing from sched.json", missing);
 		fig(cwait, "; %zu thread(s) missing from sched.json", missing);
@@ -316,6 +375,21 @@ static void check_perf_stat(const struct run_set *rs, const struct run *r, struc
 			ebpf += at_window - pre;
 			fig(c, " + %.0f perf counted before the command's window opened = %.0f",
 			    at_window - pre, ebpf);
+		}
+	}
+	/* perf stat's inherited counters stop counting a thread when its exit
+	 * begins (sched_process_exit): its switches after that are eBPF's alone. */
+	{
+		uint64_t tail = 0;
+
+		for (size_t i = 0; i < r->sched.nthreads; i++)
+			tail += r->sched.threads[i].exit_switches;
+		if (tail) {
+			ebpf -= fmin(ebpf, (double)tail);
+			fig(c,
+			    " - %llu after the threads' exits began (perf stops counting a thread "
+			    "there) = %.0f",
+			    (unsigned long long)tail, ebpf);
 		}
 	}
 	c->verdict = within(ebpf, pc->value, tol_perf_switches(pc->value)) ? V_PASS : V_FAIL;

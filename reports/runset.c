@@ -284,6 +284,13 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 			return -1;
 		t->has_clock = true;
 	}
+	t->ended_at_switch = json_is_true(json_object_get(e, "ended_at_switch"));
+	t->has_irq_steal = json_is_integer(json_object_get(e, "irq_steal_ns"));
+	if (opt_u64(l, e, "irq_steal_ns", w, &t->irq_steal_ns) ||
+	    opt_u64(l, e, "exit_switches", w, &t->exit_switches) ||
+	    opt_u64(l, e, "runnable_asleep_ns", w, &t->runnable_asleep_ns) ||
+	    opt_u64(l, e, "queued_asleep_ns", w, &t->queued_asleep_ns))
+		return -1;
 	sc = req_arr(l, e, "syscalls", w);
 	if (!sc)
 		return -1;

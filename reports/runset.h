@@ -56,6 +56,17 @@ struct sched_thread {
 	 * show the scheduler clock's extra time per slice measured, not assumed */
 	bool has_clock;
 	uint64_t clock_slices, clock_bpf_ns, clock_sched_ns;
+	/* optional: the account ends at the final switch-out, where "kernel"
+	 * was read (final); interrupt and steal time inside its running slices
+	 * (measured per thread); switches after its exit began */
+	bool ended_at_switch, has_irq_steal;
+	uint64_t irq_steal_ns, exit_switches;
+	/* optional: runnable time after a preemption on the way to sleep, which
+	 * the kernel's run_delay never counts (collector.md, "The two clocks") */
+	uint64_t runnable_asleep_ns;
+	/* optional: sleep the kernel's run_delay counts as wait (a stale
+	 * sched_info.last_queued at the wakeup, measured by the collector) */
+	uint64_t queued_asleep_ns;
 	struct syscall_acct *syscalls;
 	size_t nsyscalls;
 };

@@ -9,7 +9,15 @@ $(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf -Icollectors
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) $(UNIT_LDLIBS) -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) $(UNIT_LDLIBS) -lpthread -lm $(UNIT_EXTRA_LIBS)
+
+# sched.json's writer and the snapshot's arithmetic, from hand-built
+# snapshots: no BPF program is loaded, no root needed.
+SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o sched_snapshot.o syscall_names.o)
+$(BUILD)/tests/test_sched_json: $(SCHED_JSON_OBJS)
+$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := -lbpf
+$(BUILD)/obj/tests/unit/test_sched_json.o: CFLAGS += -Icollectors -I$(BUILD)/gen
+$(BUILD)/obj/tests/unit/test_sched_json.o: $(SYSCALL_TABLE)
 
 # The same user-space code again under AddressSanitizer and UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -125,7 +125,11 @@ kill -KILL $pid
 wait_job $pid 10 2>/dev/null
 check "kill -9 of the collector: its $(wc -w <<<"$ids") programs are gone" gone_within 5 $ids
 # dead: gone, or a zombie waiting for init to reap it
-dead() { [ ! -e "/proc/$1/stat" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" = Z ]; }
+dead() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -z "$st" ] || [ "$st" = Z ] # gone (even between two reads), or a zombie
+}
 sleep 0.3
 child_died() { [ -n "$child" ] && dead "$child"; }
 check "kill -9 of the collector: the command dies with it (PR_SET_PDEATHSIG)" child_died
@@ -240,7 +244,9 @@ if [ -s "$dir/perf-stat.json" ]; then
 		($p[0].before_enable // {nvcsw: 0, nivcsw: 0}) as $e | ($s[0].before // {}) as $b
 		| ($e.nvcsw + $e.nivcsw) - (if $b.tid == $s[0].pid then $b.nvcsw + $b.nivcsw else 0 end)
 		| if . < 0 then 0 else . end')
-	ours=$(jq '[.threads[] | .nvcsw + .nivcsw] | add' "$dir/sched.json")
+	# perf stat's inherited counters stop counting a thread when its exit
+	# begins: its switches after that (exit_switches) are ours alone.
+	ours=$(jq '[.threads[] | .nvcsw + .nivcsw - (.exit_switches // 0)] | add' "$dir/sched.json")
 	check "total switches within 2% of perf stat context-switches ($ours - $pre before perf counted vs $perf_cs)" \
 		near "$((ours - pre))" "$perf_cs" 0.02 2
 else

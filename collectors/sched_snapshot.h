@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the BPF maps held when tracing stopped, copied into plain arrays: the
+ * one thing the writers (sched.json, timeline.json's track names,
+ * offcpu.folded's thread names) read, so they need neither root nor libbpf.
+ */
+#ifndef SCHED_SNAPSHOT_H
+#define SCHED_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "schedtrace.h"
+
+struct snap_thread {
+	uint32_t tid;
+	/*
+	 * The account, closed: every interval ends at last_ns (the final
+	 * switch-out; the end of tracing for a thread still alive), so the
+	 * states sum to last_ns - first_ns.
+	 */
+	struct st_thread t;
+};
+
+struct snap_syscall {
+	struct st_syscall_key key;
+	struct st_syscall s;
+};
+
+struct snap_futex {
+	struct st_futex_key key;
+	struct st_futex f;
+};
+
+struct sched_snapshot {
+	struct snap_thread *threads; /* sorted by tid */
+	size_t nthreads;
+	struct snap_syscall *syscalls; /* the map's and the threads' own slots, merged */
+	size_t nsyscalls;
+	struct snap_futex *futexes;
+	size_t nfutexes;
+	uint64_t lost[NR_LOST];
+	/* Private: tids alive at the end and their live accounts (tp_btf). */
+	struct snap_thread *live;
+	size_t nlive;
+};
+
+/* The maps a snapshot reads (file descriptors); live is -1 with raw_tp. */
+struct sched_maps {
+	int live;
+	int threads;
+	int traced;
+	int syscalls;
+	int futexes;
+	int lost;
+};
+
+/*
+ * While the programs are still attached: the threads of the traced
+ * processes that are still alive, and (tp_btf) their live accounts, read
+ * from task storage through a pidfd. 0, or -1 with a message.
+ */
+int snapshot_live(struct sched_snapshot *s, const struct sched_maps *maps);
+
+/*
+ * Once detached: the ended threads' accounts, syscalls, futexes and lost
+ * counters; every account closed at end_ns (alive) or at its end. 0 or -1.
+ */
+int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint64_t end_ns);
+
+/*
+ * Closes one account: an open interval ends at end_ns (alive at the end of
+ * tracing) or, for a thread whose final switch-out was never seen, at its
+ * exit (counted in lost). Plain arithmetic, for the snapshot and the tests.
+ */
+void snapshot_close_thread(struct st_thread *t, bool alive, uint64_t end_ns, uint64_t *lost);
+
+/*
+ * Adds a thread's own syscall slots to s->syscalls, merged into an equal
+ * (tid, nr) among its first nsorted entries (sorted), else appended. 0 or -1.
+ */
+int snapshot_add_slots(struct sched_snapshot *s, size_t nsorted, uint32_t tid,
+		       const struct st_thread *t);
+
+/*
+ * Writes every closed account back into the threads map (after the detach),
+ * so readers of the map see each thread once, as sched.json does. 0 or -1.
+ */
+int snapshot_publish(const struct sched_snapshot *s, int threads_fd);
+
+const struct snap_thread *snapshot_thread(const struct sched_snapshot *s, uint32_t tid);
+
+void snapshot_free(struct sched_snapshot *s);
+
+#endif
