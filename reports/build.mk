@@ -16,6 +16,8 @@ $(GIL_LAYOUTS): reports/cpython/gil_layout.c reports/cpython/gil_layouts.sh \
 	$(Q)reports/cpython/gil_layouts.sh $(CC) $@ $(CPYTHON_INCLUDES)
 $(BUILD)/obj/reports/cpython.o: $(GIL_LAYOUTS)
 $(BUILD)/obj/reports/cpython.o: CFLAGS += -I$(BUILD)/gen
+# The thread states and lost kinds, and their names, are the collector's (bpf/schedtrace.h).
+$(BUILD)/obj/reports/%.o: CFLAGS += -Ibpf
 
 $(REPORT_LIB): $(REPORT_LIB_OBJS)
 	@mkdir -p $(@D)

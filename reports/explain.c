@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "explain.h"
+#include "explain_cpython.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ struct state_sum state_sum_of(const struct run *r, const char *role_prefix)
 	return ss;
 }
 
-double state_share(const struct state_sum *ss, enum state s)
+double state_share(const struct state_sum *ss, enum st_thread_state s)
 {
 	return ss->lifetime_ns ? (double)ss->ns[s] / (double)ss->lifetime_ns : 0;
 }
@@ -253,8 +254,6 @@ void verdict_of(const struct run_set *rs, struct verdicts *out)
 {
 	const struct explainer *e = explainer_for(rs);
 
-	if (e->verdict)
-		e->verdict(rs, out);
-	else
-		verdict_generic(rs, out);
+	/* the C model's variants and CPython's (py-*) are judged apart */
+	verdict_families(e, rs, e->verdict ? e->verdict : verdict_generic, out);
 }

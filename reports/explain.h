@@ -83,7 +83,7 @@ struct state_sum {
 };
 struct state_sum state_sum_of(const struct run *r, const char *role_prefix);
 /* Share (0..1) of lifetime in state @s; 0 when lifetime is 0. */
-double state_share(const struct state_sum *ss, enum state s);
+double state_share(const struct state_sum *ss, enum st_thread_state s);
 /* Run-queue share: runnable / (running + runnable), the part of the CPU
  * demand spent waiting for a CPU; 0 without demand. */
 double runq_share(const struct state_sum *ss);

@@ -267,14 +267,16 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			      free_scaled->name, free_scaled->m[M_PARALLELISM].med);
 }
 
-/* The verdict: under the GIL threads take turns (no faster than one
- * thread); processes, or threads without the lock, run at once. Doubts: a
- * GIL run no slower than a lock-free one, a lock-free run that did not
- * scale. */
-static void verdict(const struct run_set *rs, struct verdicts *out)
+/* The verdict of one interpreter's variants (the C model's, or CPython's
+ * py-*): under the GIL threads take turns (no faster than one thread);
+ * processes, or threads without the lock, run at once. Doubts: a GIL run no
+ * slower than a lock-free one, a lock-free run that did not scale. The two
+ * interpreters run at different speeds, so each is judged against its own
+ * serial run. */
+static void verdict_family(const struct run_set *rs, bool python, struct verdicts *out)
 {
-	const struct variant *gil = run_set_variant(rs, "threads-gil");
-	const struct variant *ser = run_set_variant(rs, "serial");
+	const struct variant *gil = run_set_variant(rs, python ? "py-threads" : "threads-gil");
+	const struct variant *ser = run_set_variant(rs, python ? "py-serial" : "serial");
 	struct sbuf flat = SBUF_INIT, faster = SBUF_INIT;
 	size_t i;
 	char a[32];
@@ -285,17 +287,20 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		double bound = fig_bound(rs, v->rep);
 		double speedup = ser && wall > 0 ? ser->m[M_WALL_S].med / wall : 0;
 
+		if (is_python(v) != python || strstr(v->name, "convoy"))
+			continue;
 		if (v == ser)
 			sentences_add(
 			    &out->lines,
 			    "%s: %.2f s, one thread computing alone (%.2f CPUs busy): the "
-			    "baseline.",
-			    v->name, wall, par);
+			    "baseline%s.",
+			    v->name, wall, par, python ? " in CPython" : "");
 		else if (v == gil)
 			sentences_add(&out->lines,
 				      "%s: %.2f s with %.2f CPUs busy of %.0f: the threads took "
-				      "turns holding the GIL, one computing at a time%s%s%s.",
-				      v->name, wall, par, bound, ser ? " (" : "",
+				      "turns holding %s, one computing at a time%s%s%s.",
+				      v->name, wall, par, bound,
+				      python ? "CPython's GIL" : "the GIL", ser ? " (" : "",
 				      ser ? fig_times(a, sizeof(a), speedup) : "",
 				      ser ? " serial's speed)" : "");
 		else if (bound >= 2 && par < SCALED_SHARE * bound)
@@ -322,15 +327,40 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 	}
 	if (faster.len)
 		sentences_add(&out->doubts,
-			      "This run contradicts the lesson: threads-gil (%.2f s) was no slower "
-			      "than %s.",
-			      gil->m[M_WALL_S].med, sb_str(&faster));
+			      "This run contradicts the lesson: %s (%.2f s) was no slower than %s.",
+			      gil->name, gil->m[M_WALL_S].med, sb_str(&faster));
 	if (flat.len)
 		sentences_add(&out->doubts,
 			      "The variants that can compute in parallel did not: CPUs busy %s.",
 			      sb_str(&flat));
 	sb_free(&flat);
 	sb_free(&faster);
+}
+
+/* The convoy variants: the I/O thread's response alone and beside CPU-bound
+ * threads. */
+static void verdict_convoy(const struct variant *v, struct verdicts *out)
+{
+	double a = demo_num(v->rep, "convoy.alone.mean", -1);
+	double c = demo_num(v->rep, "convoy.with_cpu.mean", -1);
+	char d1[32], d2[32], d3[32];
+
+	if (a <= 0 || c < 0)
+		return;
+	sentences_add(&out->lines,
+		      "%s: the I/O thread answered in %s on average alone and in %s while "
+		      "CPU-bound threads held the GIL (%s slower).",
+		      v->name, fmt_ns(d1, sizeof(d1), a), fmt_ns(d2, sizeof(d2), c),
+		      fig_times(d3, sizeof(d3), c / a));
+}
+
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	verdict_family(rs, false, out);
+	verdict_family(rs, true, out);
+	for (size_t i = 0; i < rs->nvariants; i++)
+		if (strstr(rs->variants[i].name, "convoy"))
+			verdict_convoy(&rs->variants[i], out);
 }
 
 const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain, verdict};

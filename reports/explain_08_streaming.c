@@ -19,6 +19,8 @@
  *     the measured service p99;
  *   - bounded against unbounded at the same load: p99 ≥ 3 × lower;
  *   any load
+ *   - a noisy low load: p99 at the lowest load ≥ 5 × the nominal service
+ *     time, more than queueing at that load explains;
  *   - CPUs short: the workers' run-queue share of their CPU demand ≥ 10%,
  *     said once, for the variant where it is largest. */
 #include <math.h>
@@ -36,6 +38,7 @@
 #define BOUND_TOL 1.5
 #define BOUNDED_GAIN 3.0
 #define CPUS_SHORT 0.10
+#define NOISY_LOW 5.0
 
 static double load_of(const struct variant *v)
 {
@@ -53,6 +56,7 @@ static void hockey_stick(const struct variant *lo, const struct variant *hi, str
 	       p99hi = demo_num(hi->rep, "latency.p99", 0);
 	double waithi = demo_num(hi->rep, "wait.p99", 0), svc = demo_num(hi->rep, "service.p50", 0);
 	double idlo = fig_workers_idle(lo->rep), idhi = fig_workers_idle(hi->rep);
+	double svc_nominal = demo_param(lo->rep->demo, "service_us", 0) * 1e3;
 	char a[32], b[32], c[32];
 
 	if (p99lo > 0 && p99hi >= HOCKEY * p99lo)
@@ -62,6 +66,14 @@ static void hockey_stick(const struct variant *lo, const struct variant *hi, str
 			      "capacity a burst of arrivals finds every worker busy and queues.",
 			      fmt_ns(a, sizeof(a), p99lo), load_of(lo), fmt_ns(b, sizeof(b), p99hi),
 			      load_of(hi), p99hi / p99lo, load_of(hi) / load_of(lo), HOCKEY);
+	if (svc_nominal > 0 && p99lo >= NOISY_LOW * svc_nominal)
+		sentences_add(out,
+			      "Mind the low end: at %.0f%% load p99 was already %s, %.0f× the %s "
+			      "service time (threshold: ≥ %.0f×), more than queueing at that "
+			      "load explains: something delayed the workers themselves (see the "
+			      "run-queue waits below).",
+			      load_of(lo), fmt_ns(a, sizeof(a), p99lo), p99lo / svc_nominal,
+			      fmt_ns(b, sizeof(b), svc_nominal), NOISY_LOW);
 	if (p99hi > 0 && waithi >= WAIT_SHARE * p99hi)
 		sentences_add(
 		    out,

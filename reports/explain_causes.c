@@ -31,7 +31,7 @@
 #define PATH_SHARE 0.70
 #define MIN_WAITS 5
 #define MIN_WAITS_TURNS 2
-#define TOP_WAKERS 3
+#define NAMED_WAKERS 3
 
 static const char *prefix(const struct run_set *rs, const struct run *r, char *buf, size_t len)
 {
@@ -91,7 +91,7 @@ static void released_by(const struct run_set *rs, const struct run *r, const str
 			struct sentences *out)
 {
 	char p[80], d[32], name[128], list[256], wl[64];
-	const struct wake_edge *top[TOP_WAKERS] = {NULL};
+	const struct wake_edge *top[NAMED_WAKERS] = {NULL};
 	size_t used = 0;
 
 	for (size_t k = 0; k < r->sched.nwakes; k++) {
@@ -99,16 +99,16 @@ static void released_by(const struct run_set *rs, const struct run *r, const str
 
 		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
 			continue;
-		for (size_t j = 0; j < TOP_WAKERS; j++)
+		for (size_t j = 0; j < NAMED_WAKERS; j++)
 			if (!top[j] || e->count > top[j]->count) {
 				memmove(&top[j + 1], &top[j],
-					(TOP_WAKERS - j - 1) * sizeof(top[0]));
+					(NAMED_WAKERS - j - 1) * sizeof(top[0]));
 				top[j] = e;
 				break;
 			}
 	}
 	list[0] = '\0';
-	for (size_t j = 0; j < TOP_WAKERS && top[j]; j++) {
+	for (size_t j = 0; j < NAMED_WAKERS && top[j]; j++) {
 		used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
 					 "%s%s (%llu)", j ? ", " : "",
 					 waker_label(top[j], wl, sizeof(wl)),
@@ -313,7 +313,8 @@ void explain_causes(const struct run_set *rs, struct sentences *out)
 
 		if (!rs->is_demo)
 			turns(rs, r, out);
-		else if (!strcmp(rs->demo, "02_cpu_bound") && strstr(r->variant, "gil"))
+		else if (!strcmp(rs->demo, "02_cpu_bound") &&
+			 (strstr(r->variant, "gil") || !strcmp(r->variant, "py-threads")))
 			gil_turns(r, out);
 		else if (!strcmp(rs->demo, "04_backpressure"))
 			paced(r, out);

@@ -15,6 +15,7 @@
 #include "explain_cpython.h"
 #include "cpython.h"
 #include "roles.h"
+#include "wakes.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -75,6 +76,15 @@ static void gil_waits(const struct run *r, struct gil_figures *g)
 static void wakers(const struct run *r, const char *role, struct gil_figures *g)
 {
 	g->by_other_exact = true;
+	if (r->sched.nwakes && role) {
+		struct wake_filter all = {role, ST_LOCK, -1, NULL, 0, "GIL", false};
+		struct wake_filter other = {role, ST_LOCK, WAKER_THREAD, role, 0, "GIL", true};
+
+		g->wakeups = wake_tally_of(r, &all).count;
+		g->by_other = wake_tally_of(r, &other).count;
+		g->from_wakes = true;
+		return;
+	}
 	for (size_t i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *t = &r->sched.threads[i];
 
@@ -228,12 +238,14 @@ void explain_model_vs_cpython(const struct variant *model, const struct variant 
 		double ps = (double)p.by_other / (double)p.wakeups;
 
 		snprintf(item, sizeof(item),
-			 "%s%.0f%% vs %s%.0f%% of the workers' wakeups came from the other "
-			 "worker (%llu of %llu, %llu of %llu)",
+			 "%s%.0f%% vs %s%.0f%% of the workers' %s the other worker (%llu of %llu, "
+			 "%llu of %llu)",
 			 m.by_other_exact ? "" : "up to ", 100 * ms,
-			 p.by_other_exact ? "" : "up to ", 100 * ps, (unsigned long long)m.by_other,
-			 (unsigned long long)m.wakeups, (unsigned long long)p.by_other,
-			 (unsigned long long)p.wakeups);
+			 p.by_other_exact ? "" : "up to ", 100 * ps,
+			 m.from_wakes && p.from_wakes ? "GIL waits were ended by"
+						      : "wakeups came from",
+			 (unsigned long long)m.by_other, (unsigned long long)m.wakeups,
+			 (unsigned long long)p.by_other, (unsigned long long)p.wakeups);
 		append(agree(ms, ps) ? same : differ, agree(ms, ps) ? sizeof(same) : sizeof(differ),
 		       item);
 	}
@@ -346,16 +358,16 @@ static struct run_set family(const struct run_set *rs, bool python, struct varia
 
 /* The state the working threads spent most of their life in (the loop
  * thread where there is one, else the threads that did tasks). */
-static enum state busiest_state(const struct run *r, double *share)
+static enum st_thread_state busiest_state(const struct run *r, double *share)
 {
 	struct state_sum ss = state_sum_of(r, "loop");
-	enum state best = ST_RUNNING;
+	enum st_thread_state best = ST_RUNNING;
 
 	if (!ss.threads)
 		ss = state_sum_of_task_threads(r);
 	for (int k = 0; k < ST_COUNT; k++)
 		if (ss.ns[k] > ss.ns[best])
-			best = (enum state)k;
+			best = (enum st_thread_state)k;
 	*share = state_share(&ss, best);
 	return best;
 }
@@ -365,7 +377,7 @@ static void beside_model(const struct run_set *rs, const struct variant *py, str
 	const struct variant *c = run_set_variant(rs, py->name + 3);
 	struct gil_figures g = run_figures(py->rep, NULL);
 	double pw = py->m[M_WALL_S].med, cw, ps, cs, ratio;
-	enum state pst, cst;
+	enum st_thread_state pst, cst;
 	char gil[256] = "";
 
 	if (g.named)
@@ -389,6 +401,31 @@ static void beside_model(const struct run_set *rs, const struct variant *py, str
 		      py->name, pw, cw, c->name, ratio <= SAME_WALL ? "they agree" : "they differ",
 		      pw / cw, SAME_WALL, pst == cst ? "in the same state" : "in different states",
 		      state_names[pst], 100 * ps, state_names[cst], 100 * cs, gil);
+}
+
+void verdict_families(const struct explainer *e, const struct run_set *rs,
+		      void (*fn)(const struct run_set *rs, struct verdicts *out),
+		      struct verdicts *out)
+{
+	struct variant *buf;
+	struct run_set f;
+	size_t npy = 0, i;
+
+	for (i = 0; i < rs->nvariants; i++)
+		npy += is_py(&rs->variants[i]);
+	if (e == &explain_02_cpu_bound || !npy || !rs->is_demo) {
+		fn(rs, out);
+		return;
+	}
+	buf = calloc(rs->nvariants, sizeof(*buf));
+	if (!buf)
+		abort();
+	f = family(rs, false, buf);
+	if (f.nvariants)
+		fn(&f, out);
+	f = family(rs, true, buf);
+	fn(&f, out);
+	free(buf);
 }
 
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out)

@@ -29,8 +29,11 @@ struct gil_figures {
 	double parallelism;		 /* the variant's CPU / wall */
 	double handoffs, handoffs_per_s; /* demo.json gil.handoffs; < 0 when unknown */
 	double interval_ns;		 /* the switch interval; 0 when unknown */
-	uint64_t wakeups, by_other;	 /* their wakeups, those by another of them */
-	bool by_other_exact;
+	/* their GIL waits ended by a wakeup, and those another of them ended
+	 * (sched.json wakes[]); without wake edges, their wakeups and those
+	 * whose top waker was another of them */
+	uint64_t wakeups, by_other;
+	bool by_other_exact, from_wakes;
 };
 
 struct gil_figures gil_figures_of(const struct variant *v, const char *role);
@@ -59,5 +62,11 @@ void explain_convoy(const struct variant *v, struct sentences *out);
  * beside its C namesake (py-threads-20 beside threads-20): wall times, the
  * state its working threads spent most of their life in, and CPython's GIL. */
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out);
+
+/* The same for a verdict: @fn (the demo's, or the generic one) on each
+ * family apart. */
+void verdict_families(const struct explainer *e, const struct run_set *rs,
+		      void (*fn)(const struct run_set *rs, struct verdicts *out),
+		      struct verdicts *out);
 
 #endif

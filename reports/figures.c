@@ -307,7 +307,7 @@ static int by_runnable_desc(const void *a, const void *b)
 /* Running and runnable time of thread @i of @r: inside the demo's measured
  * section when the timeline says (@win), else over the whole trace. */
 static double in_run(const struct run *r, const struct tid_states *win, size_t nwin, size_t i,
-		     enum state s)
+		     enum st_thread_state s)
 {
 	size_t k;
 

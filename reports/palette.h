@@ -3,7 +3,7 @@
  * stacked bars, the timeline, the legends), so a state looks the same
  * everywhere; and the colors of a chart's series (variants). Both from the
  * Okabe-Ito palette, which readers with any common color-vision deficiency
- * tell apart (no red against green). Indexed by enum state (runset.h). */
+ * tell apart (no red against green). Indexed by enum st_thread_state (runset.h). */
 #ifndef SCHEDLAB_PALETTE_H
 #define SCHEDLAB_PALETTE_H
 
@@ -13,7 +13,7 @@
 
 /* running bluish green, runnable orange: the on-CPU-ish states; lock
  * vermillion, set apart from the other waits (blues, purple, grey). */
-static inline const char *state_color(enum state s)
+static inline const char *state_color(enum st_thread_state s)
 {
 	static const char *const colors[ST_COUNT] = {
 	    [ST_RUNNING] = "#009e73", [ST_RUNNABLE] = "#e69f00", [ST_LOCK] = "#d55e00",

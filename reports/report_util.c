@@ -28,7 +28,7 @@ const char *const *state_colors(void)
 	int k;
 
 	for (k = 0; k < ST_COUNT; k++)
-		c[k] = state_color((enum state)k);
+		c[k] = state_color((enum st_thread_state)k);
 	return c;
 }
 

@@ -21,7 +21,7 @@ struct g_edge {
 	char from[64], to[64], what[96];
 	bool from_context;
 	bool join; /* a wait for a thread to exit: drawn apart from lock waits */
-	enum state wait;
+	enum st_thread_state wait;
 	uint64_t count, ns;
 };
 

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *const state_names[ST_COUNT] = {"running", "runnable", "lock", "sleep",
-					   "io",      "disk",	  "other"};
 
 /* Where a loader is and where its complaint goes. */
 struct ld {
@@ -321,14 +319,14 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		goto out;
 	}
 	lost = req_obj(l, j, "lost", "the file");
-	if (!lost || req_u64(l, lost, "ringbuf", "lost", &s->lost_ringbuf) ||
-	    req_u64(l, lost, "map_full", "lost", &s->lost_map_full) ||
-	    req_u64(l, lost, "stack_misses", "lost", &s->lost_stack_misses) ||
-	    req_u64(l, lost, "stack_collisions", "lost", &s->lost_stack_collisions) ||
+	if (!lost || req_u64(l, lost, lost_names[LOST_RINGBUF], "lost", &s->lost_ringbuf) ||
+	    req_u64(l, lost, lost_names[LOST_MAP_FULL], "lost", &s->lost_map_full) ||
+	    req_u64(l, lost, lost_names[LOST_STACK_MISS], "lost", &s->lost_stack_misses) ||
+	    req_u64(l, lost, lost_names[LOST_STACK_COLLISION], "lost", &s->lost_stack_collisions) ||
 	    opt_u64(l, lost, "prog_misses", "lost", &s->lost_prog_misses) ||
-	    opt_u64(l, lost, "switch_in_missed", "lost", &s->lost_switch_in_missed) ||
-	    opt_u64(l, lost, "switch_out_missed", "lost", &s->lost_switch_out_missed) ||
-	    opt_u64(l, lost, "wakeup_missed", "lost", &s->lost_wakeup_missed))
+	    opt_u64(l, lost, lost_names[LOST_SWITCH_IN], "lost", &s->lost_switch_in_missed) ||
+	    opt_u64(l, lost, lost_names[LOST_SWITCH_OUT], "lost", &s->lost_switch_out_missed) ||
+	    opt_u64(l, lost, lost_names[LOST_WAKEUP], "lost", &s->lost_wakeup_missed))
 		goto out;
 
 	if (json_object_get(j, "before")) {
@@ -398,8 +396,7 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_str(l, e, "addr", w, f->addr, sizeof(f->addr)) ||
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
-		    req_u64(l, e, "max_ns", w, &f->max_ns) ||
-		    opt_u64(l, e, "symbol_offset", w, &f->symbol_offset))
+		    req_u64(l, e, "max_ns", w, &f->max_ns))
 			goto out;
 		/* null when the word is in no symbol */
 		if (json_is_integer(json_object_get(e, "symbol_offset")) &&

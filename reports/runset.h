@@ -17,9 +17,13 @@
 struct wake_edge;
 struct crit_path;
 
-/* The thread states of docs/formats.md, in the order the report shows them. */
-enum state { ST_RUNNING, ST_RUNNABLE, ST_LOCK, ST_SLEEP, ST_IO, ST_DISK, ST_OTHER, ST_COUNT };
-extern const char *const state_names[ST_COUNT]; /* "running", ... */
+/*
+ * The thread states of docs/formats.md, in the order the report shows them,
+ * and their names (state_names[], lost_names[]): the collector's own table,
+ * beside its enums in bpf/schedtrace.h.
+ */
+#include "schedtrace.h"
+#define ST_COUNT NR_STATES
 
 struct syscall_acct {
 	char name[32];
@@ -171,7 +175,7 @@ enum metric {
 	M_RUNQ_P50_NS,
 	M_RUNQ_P99_NS,
 	M_RUNQ_MAX_NS,
-	M_STATE0_S, /* M_STATE0_S + enum state: seconds in that state, all threads */
+	M_STATE0_S, /* M_STATE0_S + enum st_thread_state: seconds in that state, all threads */
 	M_LIFETIME_S = M_STATE0_S + ST_COUNT,
 	/* running time the kernel's task clock did not count: the hypervisor's
 	 * steal and interrupts (thread_stolen_ns) */

@@ -165,13 +165,13 @@ static void timeline_free(struct timeline *tl)
 	free(tl->hash);
 }
 
-static enum state state_of(const char *name)
+static enum st_thread_state state_of(const char *name)
 {
 	int k;
 
 	for (k = 0; k < ST_COUNT; k++)
 		if (!strcmp(name, state_names[k]))
-			return (enum state)k;
+			return (enum st_thread_state)k;
 	return ST_OTHER; /* a state this report does not know is still time spent */
 }
 
@@ -587,7 +587,7 @@ static void draw_share_lane(FILE *out, double (*acc)[ST_COUNT], size_t ncols, in
 					"<rect x=\"%zu\" y=\"%.1f\" width=\"%zu\" height=\"%.1f\" "
 					"fill=\"%s\"/>",
 					LABEL_W + start * colw, yy, (c - start) * colw,
-					prev[k] / 2.0, state_color((enum state)k));
+					prev[k] / 2.0, state_color((enum st_thread_state)k));
 				yy += prev[k] / 2.0;
 			}
 		}
@@ -680,7 +680,7 @@ static void draw_legend(FILE *out, int y)
 		fprintf(out,
 			"<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
 			"<text x=\"%d\" y=\"%d\">%s</text>",
-			x, y - 9, state_color((enum state)k), x + 14, y, state_names[k]);
+			x, y - 9, state_color((enum st_thread_state)k), x + 14, y, state_names[k]);
 		x += 24 + 7 * (int)strlen(state_names[k]);
 	}
 }

@@ -39,11 +39,11 @@ static enum waker_kind kind_of(const char *s)
 	return WAKER_UNKNOWN;
 }
 
-static enum state state_of(const char *s)
+static enum st_thread_state state_of(const char *s)
 {
 	for (int k = 0; k < ST_COUNT; k++)
 		if (!strcmp(s, state_names[k]))
-			return (enum state)k;
+			return (enum st_thread_state)k;
 	return ST_OTHER;
 }
 
@@ -269,8 +269,12 @@ struct wake_tally wake_tally_of(const struct run *r, const struct wake_filter *f
 						 : false) != (f->join == 1))
 			continue;
 		if (f->futex_name_part) {
-			const char *n =
-			    e->futex[0] ? demo_lock_name(r->demo, e->wakee_pid, e->futex) : NULL;
+			/* the demo's names, and CPython's GIL (futex_word_name) */
+			const struct futex_acct *w =
+			    e->futex[0] ? find_word(r, e->wakee_pid, e->futex) : NULL;
+			const char *n = w ? futex_word_name(r, w)
+				      : e->futex[0] ? demo_lock_name(r->demo, e->wakee_pid, e->futex)
+						    : NULL;
 
 			if (!n || !strstr(n, f->futex_name_part))
 				continue;

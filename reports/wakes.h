@@ -31,16 +31,16 @@ struct wake_edge {
 	char host[32]; /* softirq: the traced thread whose syscall ran it (loopback), "" */
 	int wakee_tid, wakee_pid;
 	char wakee[32];
-	enum state wait;  /* the blocked state the wakeup ended */
-	char syscall[32]; /* "" outside a syscall */
-	char futex[24];	  /* "0x..." lower-cased, "" unless a futex wait */
+	enum st_thread_state wait; /* the blocked state the wakeup ended */
+	char syscall[32];	   /* "" outside a syscall */
+	char futex[24];		   /* "0x..." lower-cased, "" unless a futex wait */
 	uint64_t count, blocked_ns, max_ns;
 };
 
 struct crit_share {
 	int tid;
 	char comm[32];
-	enum state state;
+	enum st_thread_state state;
 	uint64_t ns;
 };
 
@@ -80,7 +80,7 @@ struct wake_filter {
 	int kind;
 	const char *waker_role;
 	int join;
-	const char *futex_name_part; /* the word's demo name contains this (NULL: any) */
+	const char *futex_name_part; /* the word's name (the demo's, or CPython's GIL) contains this (NULL: any) */
 	bool other_only;
 };
 struct wake_tally {

@@ -148,10 +148,15 @@ static void __attribute__((noreturn)) server_main(int lfd, int ctl, unsigned int
 			status = 1;
 			break;
 		}
-		if (p[1].revents)
-			break; /* shutdown asked, or the demo is gone */
-		if (!(p[0].revents & POLLIN))
+		/* A client that connected gets its thread even when the shutdown
+		 * came at the same time (a worker started late, on a busy host,
+		 * may find no task left and connect without asking anything):
+		 * pending connections first, then the shutdown. */
+		if (!(p[0].revents & POLLIN)) {
+			if (p[1].revents)
+				break; /* shutdown asked, or the demo is gone */
 			continue;
+		}
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED || errno == EAGAIN)

@@ -32,7 +32,12 @@ B='.runs[] | select(.variant == "bounded")'
 FIG='.runs[] | {variant, produced, consumed, backlog, max_backlog, queue, latency}'
 
 # Absolute deadlines: the unbounded producer keeps its rate, 2000 items in 2 s.
-jcheck "$D unbounded: the producer kept its rate (2000 items)" "$J" "$U | .produced == 2000" "$FIG"
+# The producer is on absolute deadlines: it makes up for a late wake-up, and
+# falls short only by the items due while it was still waiting for a CPU at
+# the end: at most one per ms of its own run-queue wait.
+jcheck "$D unbounded: the producer kept its rate (2000 items, less one per ms it waited for a CPU)" "$J" \
+	"$U | .produced <= 2000 and .produced + ([.threads[] | select(.name == \"producer\") | .schedstat.wait_ns] | add / 1e6 | ceil) >= 2000" \
+	"$U | {produced, producer: [.threads[] | select(.name == \"producer\") | .schedstat]}"
 jcheck "$D: the backlog is what was made and not taken" "$J" \
 	'[.runs[] | .backlog == .produced - .consumed] | all' "$FIG"
 # The consumer takes 5 ms + the sleep's overshoot per item: never more than
@@ -65,9 +70,20 @@ jcheck "$D bounded: the producer was slowed to the consumer's pace" "$J" \
 jcheck "$D bounded: item latency within 200 x this run's time per item (+30%)" "$J" \
 	"$B | .latency.max_ns <= 1.3 * 200 * 2e9 / .consumed and .latency.max_ns > 0" \
 	"$B | {consumed, latency, per_item_ns: (2e9 / .consumed)}"
-jcheck "$D: latency percentiles ordered, bounded p99 below unbounded p99" "$J" \
-	"([.runs[].latency | .p50_ns <= .p95_ns and .p95_ns <= .p99_ns and .p99_ns <= .max_ns and .count > 0] | all)
-	 and (($B | .latency.p99_ns) < ($U | .latency.p99_ns))" "$FIG"
+jcheck "$D: latency percentiles ordered" "$J" \
+	"[.runs[].latency | .p50_ns <= .p95_ns and .p95_ns <= .p99_ns and .p99_ns <= .max_ns and .count > 0] | all" "$FIG"
+# Bounded p99 below unbounded p99 needs the bounded queue to turn over in
+# 2 s: on a host so busy the consumer takes ~200 items, both p99s are the
+# run's length. Retried when the consumer's run-queue wait explains it.
+p99_shape() {
+	jq -r "($B | .latency.p99_ns) as \$b | ($U | .latency.p99_ns) as \$u
+		| if \$b < \$u then empty else \"bounded p99 \\(\$b / 1e6 | round) ms >= unbounded p99 \\(\$u / 1e6 | round) ms\" end" "$1"
+}
+p99_busy() {
+	busy_explains "$(jq -r "(($B | .latency.p99_ns) - ($U | .latency.p99_ns)) / 1e6 | ceil" "$1")" \
+		"$(consumer_runq_ms "$1" bounded)" "$(host_steal_ms)"
+}
+retry_busy "$D: bounded p99 below unbounded p99" 3 "$J" rerun_all p99_shape p99_busy
 # Each item carries 4 KiB: 1600 queued items hold over 6 MiB, 200 under 1 MiB + malloc's slack.
 jcheck "$D: the unbounded backlog's memory shows in the peak RSS" "$J" \
 	"($U | .rss.growth_kib >= 5000) and ($B | .rss.growth_kib) < ($U | .rss.growth_kib) and ([.runs[].rss.peak_kib > 0] | all)" \
@@ -96,10 +112,25 @@ jcheck "$D: items counted on the producer and consumer" "$J" \
 	'[.runs[] | . as $r | (.threads[] | select(.name == "consumer") | .tasks == $r.consumed)] | all'
 # The producer sleeps to each deadline and the consumer sleeps per item:
 # both block voluntarily, about once per item.
-jcheck "$D: producer and consumer block once per item" "$J" \
-	'[.runs[] | . as $r | (.threads[] | select(.name == "consumer") | .rusage.nvcsw >= $r.consumed),
-	  (.threads[] | select(.name == "producer") | .rusage.nvcsw >= $r.produced / 2)] | all' \
+jcheck "$D: the consumer blocks once per item" "$J" \
+	'[.runs[] | . as $r | (.threads[] | select(.name == "consumer") | .rusage.nvcsw >= $r.consumed)] | all' \
 	'[.runs[] | [.threads[] | {name, tasks, rusage}]]'
+# The producer sleeps only when it is ahead of its deadline: behind (it
+# waited for a CPU), it makes the late items at once. Retried when its own
+# run-queue wait is as long as the sleeps missing (1 ms each).
+sleeps_short() { # FILE: sleeps missing beyond produced / 2, in the worse run
+	jq -r '[.runs[] | . as $r | .threads[] | select(.name == "producer") | ($r.produced / 2 - .rusage.nvcsw)]
+		| max | if . > 0 then ceil else empty end' "$1"
+}
+producer_shape() {
+	[ -z "$(sleeps_short "$1")" ] ||
+		echo "producer slept $(jq -c '[.runs[] | . as $r | .threads[] | select(.name == "producer") | "\(.rusage.nvcsw) times for \($r.produced) items"]' "$1")"
+}
+producer_busy() {
+	busy_explains "$(sleeps_short "$1")" "$(jq -r '[.runs[].threads[] | select(.name == "producer")
+		| .schedstat.wait_ns] | max / 1e6 | round' "$1")" "$(host_steal_ms)"
+}
+retry_busy "$D: the producer blocks about once per item (>= half)" 3 "$J" rerun_all producer_shape producer_busy
 jcheck "$D: the queue's mutex and condition variables named, with addresses" "$J" \
 	'[.runs[] | .pid as $p | ([.locks[].name] | unique) == ["queue mutex", "queue not_empty cond", "queue not_full cond"]
 	  and ([.locks[] | .pid == $p and (.addr | test("^0x[0-9a-f]+$"))] | all)] | all' '.runs[0].locks[:2]'

@@ -92,6 +92,22 @@ static void hockey_stick(void **state)
 	fx_free(&f);
 }
 
+static void noisy_low_load(void **state)
+{
+	struct st_shape lo = LOW;
+	struct fx f;
+
+	(void)state;
+	assert_no_claim(explain2(&f, LOW, HIGH), "Mind the low end");
+	fx_free(&f);
+	lo.p99_ms = 40; /* 20 × the 2 ms service at 50% load */
+	lo.wait_p99_ms = 38;
+	assert_claim(explain2(&f, lo, HIGH),
+		     "Mind the low end: at 50% load p99 was already 40.0 ms, "
+		     "20× the 2.0 ms service time");
+	fx_free(&f);
+}
+
 static void latency_is_waiting(void **state)
 {
 	struct st_shape hi = HIGH;
@@ -182,11 +198,9 @@ static void cpus_short(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(hockey_stick),
-	    cmocka_unit_test(latency_is_waiting),
-	    cmocka_unit_test(workers_idle_drops),
-	    cmocka_unit_test(unbounded_grows),
-	    cmocka_unit_test(bounded_rejects_and_holds),
+	    cmocka_unit_test(hockey_stick),	  cmocka_unit_test(noisy_low_load),
+	    cmocka_unit_test(latency_is_waiting), cmocka_unit_test(workers_idle_drops),
+	    cmocka_unit_test(unbounded_grows),	  cmocka_unit_test(bounded_rejects_and_holds),
 	    cmocka_unit_test(cpus_short),
 	};
 

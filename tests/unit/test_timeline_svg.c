@@ -157,7 +157,7 @@ static void small_fixture_is_drawn_whole(void **state)
 
 		snprintf(want, sizeof(want), ">%s</text>", state_names[k]);
 		assert_non_null(strstr(svg, want));
-		snprintf(want, sizeof(want), "fill=\"%s\"", state_color((enum state)k));
+		snprintf(want, sizeof(want), "fill=\"%s\"", state_color((enum st_thread_state)k));
 		/* legend, and a lane for the states the fixture holds long enough to see */
 		assert_true(count(svg, want) >= (k == ST_RUNNABLE || k == ST_DISK ? 1u : 2u));
 	}
