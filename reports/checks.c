@@ -363,9 +363,8 @@ static void check_perf_stat(const struct run_set *rs, const struct run *r, struc
 	if (r->pstat.has_before) {
 		double pre = r->pstat.before_nvcsw + r->pstat.before_nivcsw;
 		const struct counters_before *b = &r->sched.before;
-		double at_window = b->present && b->tid == r->sched.pid
-				       ? (double)(b->nvcsw + b->nivcsw)
-				       : 0;
+		double at_window =
+		    b->present && b->tid == r->sched.pid ? (double)(b->nvcsw + b->nivcsw) : 0;
 
 		if (pre >= at_window) {
 			ebpf -= fmin(ebpf, pre - at_window);

@@ -245,7 +245,10 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		}
 		if (is_python(v)) {
 			free_variant(v, bound, workers, fig_cpus(rs), out);
-			explain_cpython_gil(v->rep, "", "worker", out);
+			char prefix[80];
+
+			snprintf(prefix, sizeof(prefix), "%s: ", v->name);
+			explain_cpython_gil(v->rep, prefix, "worker", out);
 			if (!py_best || v->m[M_WALL_S].med < py_best->m[M_WALL_S].med)
 				py_best = v;
 			continue;

@@ -90,6 +90,10 @@ void report_xy_chart(struct report *rp, const struct xy_chart *c, const char *na
 /* The variants' representative runs on one time axis (timeline_svg.h
  * timeline_shared_svg), under @caption. */
 void report_shared_timeline(struct report *rp, const char *title, const char *caption);
+/* Whether @variant's pictures (timeline, wake graph) go on the page or fold
+ * under "the other variants": each demo's telling variants, else the first
+ * three. */
+bool variant_featured(const struct run_set *rs, const char *variant);
 /* A name fit for a file in charts/: the run's dir with anything unusual as '_'. */
 void chart_name(char *out, size_t len, const char *prefix, const char *dir);
 /* The state colors of palette.h as an array, for a chart's series. */

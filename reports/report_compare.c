@@ -100,8 +100,9 @@ static void why_variant(const struct side *A, const struct side *B, const struct
 	if (params_changed)
 		sb_add(&why, "the demo's parameters changed (above): it did other work");
 	else if (ba != bb && *change(pa, pb))
-		sb_printf(&why, "its bound went from %.0f to %.0f CPUs and it kept %.2f busy "
-				"instead of %.2f",
+		sb_printf(&why,
+			  "its bound went from %.0f to %.0f CPUs and it kept %.2f busy "
+			  "instead of %.2f",
 			  ba, bb, pb, pa);
 	else if (*change(pa, pb))
 		sb_printf(&why, "it kept %.2f CPUs busy instead of %.2f (bound %.0f)", pb, pa, bb);
@@ -120,10 +121,9 @@ static void why_variant(const struct side *A, const struct side *B, const struct
 	sb_free(&why);
 }
 
-static void build(const struct side *A, const struct side *B, struct doc *d,
-		  struct sentences *why)
+static void build(const struct side *A, const struct side *B, struct doc *d, struct sentences *why)
 {
-	static const char *const head[] = {"Variant",	   "time A", "time B", "CPUs busy A",
+	static const char *const head[] = {"Variant",	  "time A",  "time B",	"CPUs busy A",
 					   "CPUs busy B", "bound A", "bound B", "CPU time A",
 					   "CPU time B",  NULL};
 	const struct run_set *a = &A->rs, *b = &B->rs;
@@ -142,7 +142,8 @@ static void build(const struct side *A, const struct side *B, struct doc *d,
 			      "The CPUs changed: %d in A, %d in B. A variant's bound is min(its "
 			      "threads, the CPUs): only variants with more threads than %d CPUs "
 			      "can gain from the extra ones.",
-			      fig_cpus(a), fig_cpus(b), fig_cpus(a) < fig_cpus(b) ? fig_cpus(a) : fig_cpus(b));
+			      fig_cpus(a), fig_cpus(b),
+			      fig_cpus(a) < fig_cpus(b) ? fig_cpus(a) : fig_cpus(b));
 	param_changes(a, b, &params);
 	if (params.len)
 		sentences_add(why, "The demo's parameters changed: %s: the work itself differs.",
@@ -209,7 +210,8 @@ int report_compare(const char *dir_a, const char *dir_b, bool *fatal, char *err,
 	build(&A, &B, &d, &why);
 	render_md(&d, &md);
 	if (render_html(&d, "schedlab: two runs compared", B.rs.dir, &html, err, errlen) ||
-	    write_file(B.rs.dir, "compare.md", &md) || write_file(B.rs.dir, "compare.html", &html)) {
+	    write_file(B.rs.dir, "compare.md", &md) ||
+	    write_file(B.rs.dir, "compare.html", &html)) {
 		if (!err[0])
 			snprintf(err, errlen, "%s: cannot write compare.md and compare.html",
 				 B.rs.dir);

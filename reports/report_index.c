@@ -88,9 +88,10 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
 		doc_cell(t, "%s", sb_str(&key));
 		doc_cell(t, "%s", rs->summary[0] ? rs->summary : "-");
 		if (l[i].verdict.doubts.n)
-			doc_cell(t, "caution: this run contradicts the lesson");
+			doc_cell(t, "caution: %s", l[i].verdict.doubts.s[0]);
 		else if (warn && checks_failed(&l[i].cl))
-			doc_cell(t, "caution: %zu cross-checks failed", checks_failed(&l[i].cl));
+			doc_cell(t, "caution: %zu cross-check%s failed", checks_failed(&l[i].cl),
+				 checks_failed(&l[i].cl) == 1 ? "" : "s");
 		else if (warn)
 			doc_cell(t, "caution: a busy host or lost events");
 		else

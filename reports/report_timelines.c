@@ -98,6 +98,7 @@ static void one(struct report *rp, const struct run *r)
 
 void report_timelines(struct report *rp)
 {
+	bool folded;
 	size_t i;
 
 	doc_heading(&rp->doc, 2, "Timelines");
@@ -105,5 +106,16 @@ void report_timelines(struct report *rp)
 			   "chosen to show the pattern; the full timeline of a run is its "
 			   "timeline.json (open it in https://ui.perfetto.dev).");
 	for (i = 0; i < rp->rs->nvariants; i++)
+		if (variant_featured(rp->rs, rp->rs->variants[i].name))
+			one(rp, rp->rs->variants[i].rep);
+	for (i = 0, folded = false; i < rp->rs->nvariants; i++) {
+		if (variant_featured(rp->rs, rp->rs->variants[i].name))
+			continue;
+		if (!folded)
+			doc_fold(&rp->doc, "The other variants' timelines");
+		folded = true;
 		one(rp, rp->rs->variants[i].rep);
+	}
+	if (folded)
+		doc_unfold(&rp->doc);
 }

@@ -215,13 +215,18 @@ static void variant_section(struct report *rp, const struct run *r)
 		g = graph_edges(r, roles, &n);
 		if (g) {
 			draw_graph(rp, r, g, n);
+			/* the page stays a lesson: the figures behind the picture fold */
+			doc_fold(&rp->doc, "%s: who woke whom, as a table", r->variant);
 			edge_table(rp, g, n);
+			doc_unfold(&rp->doc);
 		}
 		free(g);
 	}
 	if (crit_sentence(r, sent, sizeof(sent))) {
 		doc_para(&rp->doc, "In %s, %s.", r->variant, sent);
+		doc_fold(&rp->doc, "%s: the critical path as a chart", r->variant);
 		path_bar(rp, r);
+		doc_unfold(&rp->doc);
 	} else {
 		doc_para(&rp->doc,
 			 "%s: no critical path (it needs the timeline: trace without "
@@ -241,6 +246,19 @@ void report_wakes(struct report *rp)
 		 "interrupt the context is named, not the thread behind it. The critical path "
 		 "walks back from the last thread to end: a running or runnable thread stays on "
 		 "it; a wait moves it to whoever ended the wait.");
+	/* the telling variants on the page, the others folded */
 	for (size_t i = 0; i < rp->rs->nvariants; i++)
+		if (variant_featured(rp->rs, rp->rs->variants[i].name))
+			variant_section(rp, rp->rs->variants[i].rep);
+	bool folded = false;
+	for (size_t i = 0; i < rp->rs->nvariants; i++) {
+		if (variant_featured(rp->rs, rp->rs->variants[i].name))
+			continue;
+		if (!folded)
+			doc_fold(&rp->doc, "Who woke whom in the other variants");
+		folded = true;
 		variant_section(rp, rp->rs->variants[i].rep);
+	}
+	if (folded)
+		doc_unfold(&rp->doc);
 }

@@ -21,7 +21,7 @@ expect_exit "$D: absurd --cpu-us" 2 "$BIN" --quick --cpu-us 99999999
 expect_exit "$D: a run of over an hour" 2 "$BIN" --tasks 100000 --wait 60 --workers 1
 expect_exit "$D: unknown --io" 2 "$BIN" --quick --io carrier-pigeon
 check "$D: --list-variants follows --workers" \
-	test "$("$BIN" --workers 3,96 --list-variants | paste -sd,)" = threads-3,threads-96
+	test "$("$BIN" --workers 3,96 --list-variants | paste -sd,)" = threads-3,threads-96,py-threads-3,py-threads-96
 
 J=$SCRATCH/all.json
 host_mark

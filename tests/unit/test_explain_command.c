@@ -73,8 +73,9 @@ static void top_futexes(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain(&f, s), "Threads blocked longest on the lock at 0x55550000aa10 in process 1000: "
-				     "4 waits, 40.0 ms in all, mean 10.0 ms");
+	assert_claim(explain(&f, s),
+		     "Threads blocked longest on the lock at 0x55550000aa10 in process 1000: "
+		     "4 waits, 40.0 ms in all, mean 10.0 ms");
 	fx_free(&f);
 	s.futex_ms = 1;
 	assert_no_claim(explain(&f, s), "Threads blocked longest");
