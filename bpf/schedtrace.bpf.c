@@ -913,6 +913,15 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->sys_class = SC_NONE;
 	t->futex_uaddr = 0;
 	read_kernel(t, p, btf);
+	/*
+	 * se.sum_exec_runtime is as of the last update_curr(), up to a tick
+	 * behind mid-slice: bring it to now, from its value at this slice's
+	 * switch-in and the slice's length so far, so the kernel's run since
+	 * the exec starts where the collector's does.
+	 */
+	if (t->state == ST_RUNNING && now > t->state_ns &&
+	    t->sched_sum_at_in + (now - t->state_ns) > t->kernel.sum_exec_runtime_ns)
+		t->kernel.sum_exec_runtime_ns = t->sched_sum_at_in + (now - t->state_ns);
 	t->at_exec = t->kernel;
 	__builtin_memset(&t->kernel, 0, sizeof(t->kernel));
 	t->sched_sum_at_in = t->at_exec.sum_exec_runtime_ns;
