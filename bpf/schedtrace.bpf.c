@@ -394,6 +394,11 @@ static __always_inline void read_kernel(struct st_thread *t, struct task_struct 
 	}
 	t->kernel.nvcsw = TASK_READ(btf, p, nvcsw);
 	t->kernel.nivcsw = TASK_READ(btf, p, nivcsw);
+	/* The thread's own page faults, the counters getrusage(RUSAGE_THREAD)
+	 * reads: two loads once per thread, where a fault tracepoint would run
+	 * a program on every fault of the traced command. */
+	t->kernel.min_flt = TASK_READ(btf, p, min_flt);
+	t->kernel.maj_flt = TASK_READ(btf, p, maj_flt);
 }
 
 /*
