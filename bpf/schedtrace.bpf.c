@@ -394,6 +394,11 @@ static __always_inline void read_kernel(struct st_thread *t, struct task_struct 
 	}
 	t->kernel.nvcsw = TASK_READ(btf, p, nvcsw);
 	t->kernel.nivcsw = TASK_READ(btf, p, nivcsw);
+	/* The thread's own page faults, the counters getrusage(RUSAGE_THREAD)
+	 * reads: two loads once per thread, where a fault tracepoint would run
+	 * a program on every fault of the traced command. */
+	t->kernel.min_flt = TASK_READ(btf, p, min_flt);
+	t->kernel.maj_flt = TASK_READ(btf, p, maj_flt);
 }
 
 /*
@@ -908,6 +913,15 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->sys_class = SC_NONE;
 	t->futex_uaddr = 0;
 	read_kernel(t, p, btf);
+	/*
+	 * se.sum_exec_runtime is as of the last update_curr(), up to a tick
+	 * behind mid-slice: bring it to now, from its value at this slice's
+	 * switch-in and the slice's length so far, so the kernel's run since
+	 * the exec starts where the collector's does.
+	 */
+	if (t->state == ST_RUNNING && now > t->state_ns &&
+	    t->sched_sum_at_in + (now - t->state_ns) > t->kernel.sum_exec_runtime_ns)
+		t->kernel.sum_exec_runtime_ns = t->sched_sum_at_in + (now - t->state_ns);
 	t->at_exec = t->kernel;
 	__builtin_memset(&t->kernel, 0, sizeof(t->kernel));
 	t->sched_sum_at_in = t->at_exec.sum_exec_runtime_ns;

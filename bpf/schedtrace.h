@@ -88,6 +88,8 @@ struct st_kernel {
 	__u64 pcount;
 	__u64 nvcsw;
 	__u64 nivcsw;
+	__u64 min_flt; /* page faults served without I/O (fresh page, copy on write) */
+	__u64 maj_flt; /* page faults that waited for I/O */
 };
 
 /*

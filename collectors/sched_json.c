@@ -195,6 +195,10 @@ static json_t *thread_json(uint32_t tid, const struct st_thread *t)
 				  (json_int_t)t->kernel.pcount, "nvcsw",
 				  (json_int_t)t->kernel.nvcsw, "nivcsw",
 				  (json_int_t)t->kernel.nivcsw));
+	if (t->ended || t->exit_ns) {
+		set_new(o, "minflt", JINT(t->kernel.min_flt));
+		set_new(o, "majflt", JINT(t->kernel.maj_flt));
+	}
 	if (t->nvcsw + t->nivcsw)
 		set_new(o, "clock", clock_json(t));
 	set_new(o, "syscalls", json_array());

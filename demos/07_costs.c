@@ -117,25 +117,27 @@ static bool key_result(int v, const json_t *costs, char *buf, size_t len)
 		b = cost(costs, "processes-pipe-same");
 		for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 			shape = shape && num(cost(costs, same[i]), "switches_per_rt") >= 1.98;
-		snprintf(buf, len, "a switch: threads %.1f us vs processes %.1f us (pipe, one CPU)",
+		snprintf(buf, len,
+			 "threads %.1f us vs processes %.1f us per switch (pipe, one CPU)",
 			 num(a, "switch_ns") / 1e3, num(b, "switch_ns") / 1e3);
 		return shape;
 	case 1:
 		a = cost(costs, "thread");
 		b = cost(costs, "fork");
 		c = cost(costs, "spawn");
-		snprintf(buf, len,
-			 "start: thread %.0f us vs fork %.0f us vs spawn %.0f us (medians)",
-			 num(a, "durations.p50") / 1e3, num(b, "durations.p50") / 1e3,
-			 num(c, "durations.p50") / 1e3);
+		snprintf(
+		    buf, len,
+		    "thread %.0f us vs fork %.0f us vs spawn %.0f us to start and end (medians)",
+		    num(a, "durations.p50") / 1e3, num(b, "durations.p50") / 1e3,
+		    num(c, "durations.p50") / 1e3);
 		return num(a, "durations.p50") < num(b, "durations.p50");
 	case 2:
 		a = cost(costs, "pipe");
 		b = cost(costs, "shm");
 		c = cost(costs, "pipe+encode");
 		snprintf(buf, len,
-			 "CPU per MiB moved: pipe %.2f ms vs shared memory %.2f ms vs pipe + "
-			 "encode %.2f ms",
+			 "pipe %.2f ms vs shared memory %.2f ms vs pipe + encode %.2f ms of CPU "
+			 "per MiB moved",
 			 num(a, "cpu_ns_per_mib") / 1e6, num(b, "cpu_ns_per_mib") / 1e6,
 			 num(c, "cpu_ns_per_mib") / 1e6);
 		for (size_t i = 0; i < json_array_size(costs); i++)
@@ -145,7 +147,7 @@ static bool key_result(int v, const json_t *costs, char *buf, size_t len)
 	default:
 		a = cost(costs, "read");
 		b = cost(costs, "write");
-		snprintf(buf, len, "after fork: write %.0f vs read %.0f page faults, of %.0f pages",
+		snprintf(buf, len, "write %.0f vs read %.0f page faults after fork, of %.0f pages",
 			 num(b, "minflt"), num(a, "minflt"), num(b, "pages"));
 		return num(b, "minflt") >= num(b, "pages") &&
 		       num(a, "minflt") < num(a, "pages") / 100;

@@ -636,6 +636,14 @@ static void check_lost(const struct run *r, struct check_list *cl)
 	    (unsigned long long)s->lost_stack_misses, (unsigned long long)s->lost_stack_collisions);
 }
 
+static void check_faults_of(const struct run *r, struct check_list *cl)
+{
+	struct check c = {0};
+
+	if (check_faults(r, &c))
+		*add(cl, r, c.name) = c;
+}
+
 void checks_run(const struct run_set *rs, struct check_list *out)
 {
 	size_t i;
@@ -648,6 +656,7 @@ void checks_run(const struct run_set *rs, struct check_list *out)
 		check_perf_stat(rs, r, out);
 		check_timehist(r, out);
 		check_conservation(r, out);
+		check_faults_of(r, out);
 		check_lost(r, out);
 	}
 }

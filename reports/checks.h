@@ -72,6 +72,13 @@ struct check_list {
 	char (*t_run)[128]; /* the run each t[] row belongs to */
 };
 
+/* Page faults a thread may take after reading its own rusage (returning,
+ * exiting): the collector's count may exceed the thread's by this much. */
+#define FAULTS_AFTER_END 64
+/* eBPF page faults vs getrusage, per demo thread (checks_faults.c); false
+ * when no thread has both counts (nothing to compare). */
+bool check_faults(const struct run *r, struct check *c);
+
 /* Run every check on every run of @rs. */
 void checks_run(const struct run_set *rs, struct check_list *out);
 size_t checks_failed(const struct check_list *cl);

@@ -38,7 +38,6 @@
 #define BOUND_TOL 1.5
 #define BOUNDED_GAIN 3.0
 #define CPUS_SHORT 0.10
-#define NOISY_LOW 5.0
 
 static double load_of(const struct variant *v)
 {
@@ -66,14 +65,14 @@ static void hockey_stick(const struct variant *lo, const struct variant *hi, str
 			      "capacity a burst of arrivals finds every worker busy and queues.",
 			      fmt_ns(a, sizeof(a), p99lo), load_of(lo), fmt_ns(b, sizeof(b), p99hi),
 			      load_of(hi), p99hi / p99lo, load_of(hi) / load_of(lo), HOCKEY);
-	if (svc_nominal > 0 && p99lo >= NOISY_LOW * svc_nominal)
+	if (svc_nominal > 0 && fig_p99_over_service(lo->rep) >= FIG_NOISY_LOW)
 		sentences_add(out,
 			      "Mind the low end: at %.0f%% load p99 was already %s, %.0f× the %s "
 			      "service time (threshold: ≥ %.0f×), more than queueing at that "
 			      "load explains: something delayed the workers themselves (see the "
 			      "run-queue waits below).",
 			      load_of(lo), fmt_ns(a, sizeof(a), p99lo), p99lo / svc_nominal,
-			      fmt_ns(b, sizeof(b), svc_nominal), NOISY_LOW);
+			      fmt_ns(b, sizeof(b), svc_nominal), FIG_NOISY_LOW);
 	if (p99hi > 0 && waithi >= WAIT_SHARE * p99hi)
 		sentences_add(
 		    out,

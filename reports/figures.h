@@ -134,6 +134,12 @@ void fig_stages(const struct run *r, struct fig_stage st[FIG_STAGES]);
 /* The busiest stage, or -1 when no stage has threads. */
 int fig_busiest_stage(const struct fig_stage st[FIG_STAGES]);
 
+/* p99 latency over the nominal service time (08: demo.json latency.p99 over
+ * params.service_us); 0 when either is missing. Past FIG_NOISY_LOW at a low
+ * load, queueing cannot explain it: something delayed the workers. */
+#define FIG_NOISY_LOW 5.0
+double fig_p99_over_service(const struct run *r);
+
 /* Share (0..1) of the worker-* threads' lifetime spent waiting on a queue's
  * not_empty condition, i.e. idle for want of work (08: the part of their lock
  * time those futex calls hold); -1 when the run has no workers or demo.json

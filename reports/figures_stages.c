@@ -70,3 +70,11 @@ double fig_workers_idle(const struct run *r)
 	return fig_part_of_blocked((double)w.ns[ST_LOCK], (double)ne.ns, (double)calls.total_ns) /
 	       (double)w.lifetime_ns;
 }
+
+double fig_p99_over_service(const struct run *r)
+{
+	double svc = demo_param(r->demo, "service_us", 0) * 1e3;
+	double p99 = demo_num(r, "latency.p99", 0);
+
+	return svc > 0 && p99 > 0 ? p99 / svc : 0;
+}

@@ -11,6 +11,23 @@
 #define THREADS_COLOR "#2ca02c"
 #define PROCESSES_COLOR "#d62728"
 
+/* One clustered bar chart: @ng groups of @ns bars, values row by row. */
+static void bars(struct report *rp, const char *name, const char *title, const char *ylabel,
+		 const char *const *groups, size_t ng, const char *const *series, size_t ns,
+		 const char *const *colors, const double *v, const char *caption)
+{
+	struct bar_chart c = {.title = title,
+			      .ylabel = ylabel,
+			      .ngroups = ng,
+			      .nseries = ns,
+			      .group = groups,
+			      .series = series,
+			      .color = colors,
+			      .v = v};
+
+	report_chart(rp, &c, name, caption);
+}
+
 static void switch_chart(struct report *rp, const struct run *r)
 {
 	static const char *const groups[] = {"pipe, one CPU", "futex, one CPU", "pipe, two CPUs",
@@ -27,18 +44,10 @@ static void switch_chart(struct report *rp, const struct run *r)
 				 names[g]);
 			v[g * 2 + s] = cost_num(cost_entry(r, name), "switch_ns", 0) / 1e3;
 		}
-	struct bar_chart c = {.title = "A context switch (half a ping-pong round trip)",
-			      .ylabel = "us per switch",
-			      .ngroups = 4,
-			      .nseries = 2,
-			      .group = groups,
-			      .series = series,
-			      .color = colors,
-			      .v = v};
-
-	report_chart(rp, &c, "lesson-switch",
-		     "switch: time per context switch, threads against processes, over a pipe and "
-		     "a futex, on one CPU and across two (a missing bar: not run)");
+	bars(rp, "lesson-switch", "A context switch (half a ping-pong round trip)", "us per switch",
+	     groups, 4, series, 2, colors, v,
+	     "switch: time per context switch, threads against processes, over a pipe and "
+	     "a futex, on one CPU and across two (a missing bar: not run)");
 }
 
 static void startup_chart(struct report *rp, const struct run *r)
@@ -53,18 +62,10 @@ static void startup_chart(struct report *rp, const struct run *r)
 
 	for (size_t g = 0; g < 3; g++)
 		v[g] = cost_num(cost_entry(r, names[g]), "durations.p50", 0) / 1e3;
-	struct bar_chart c = {.title = "Start one, wait for its end",
-			      .ylabel = "us each (median)",
-			      .ngroups = 3,
-			      .nseries = 1,
-			      .group = groups,
-			      .series = series,
-			      .color = colors,
-			      .v = v};
-
-	report_chart(rp, &c, "lesson-startup",
-		     "startup: median time to start a thread, a process, a program, and wait "
-		     "for its end");
+	bars(rp, "lesson-startup", "Start one, wait for its end", "us each (median)", groups, 3,
+	     series, 1, colors, v,
+	     "startup: median time to start a thread, a process, a program, and wait "
+	     "for its end");
 }
 
 static void ipc_chart(struct report *rp, const struct run *r)
@@ -79,18 +80,10 @@ static void ipc_chart(struct report *rp, const struct run *r)
 		for (size_t s = 0; s < 2; s++)
 			v[g * 2 + s] =
 			    cost_num(cost_entry(r, names[s * 2 + g]), "cpu_ns_per_mib", 0) / 1e6;
-	struct bar_chart c = {.title = "Moving data to another process",
-			      .ylabel = "ms of CPU per MiB (both sides)",
-			      .ngroups = 2,
-			      .nseries = 2,
-			      .group = groups,
-			      .series = series,
-			      .color = colors,
-			      .v = v};
-
-	report_chart(rp, &c, "lesson-ipc",
-		     "ipc: CPU time per MiB moved, sender and receiver together, through a pipe "
-		     "and through shared memory, with and without an encode/decode step");
+	bars(rp, "lesson-ipc", "Moving data to another process", "ms of CPU per MiB (both sides)",
+	     groups, 2, series, 2, colors, v,
+	     "ipc: CPU time per MiB moved, sender and receiver together, through a pipe "
+	     "and through shared memory, with and without an encode/decode step");
 }
 
 static void cow_chart(struct report *rp, const struct run *r)
@@ -109,18 +102,10 @@ static void cow_chart(struct report *rp, const struct run *r)
 		    pages > 0 ? (cost_num(e, "minflt", 0) + cost_num(e, "majflt", 0)) / pages : 0;
 		v[g * 2 + 1] = kib > 0 ? cost_num(e, "private_kib", 0) / kib : 0;
 	}
-	struct bar_chart c = {.title = "After fork: copy on write",
-			      .ylabel = "per page of the buffer",
-			      .ngroups = 2,
-			      .nseries = 2,
-			      .group = groups,
-			      .series = series,
-			      .color = colors,
-			      .v = v};
-
-	report_chart(rp, &c, "lesson-cow",
-		     "cow: after fork, page faults per page of the parent's buffer and the share "
-		     "of it that became the child's own copy");
+	bars(rp, "lesson-cow", "After fork: copy on write", "per page of the buffer", groups, 2,
+	     series, 2, colors, v,
+	     "cow: after fork, page faults per page of the parent's buffer and the share "
+	     "of it that became the child's own copy");
 }
 
 static void draw(struct report *rp)

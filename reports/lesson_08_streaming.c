@@ -7,6 +7,7 @@
 
 #include "charts.h"
 #include "explain.h"
+#include "figures.h"
 #include "lesson.h"
 #include "palette.h"
 #include "report.h"
@@ -31,7 +32,8 @@ static void hockey_stick(struct report *rp)
 	static const char *const keys[] = {"latency.p50", "latency.p95", "latency.p99"};
 	static const char *const names[] = {"p50", "p95", "p99"};
 	const struct run_set *rs = rp->rs;
-	double x[POINTS_MAX], y[3][POINTS_MAX], bx[1], by[1];
+	double x[POINTS_MAX], y[3][POINTS_MAX], bx[1], by[1], noisy;
+	const struct run *lowest = NULL;
 	struct xy_series s[4];
 	size_t i, n = 0, ns = 0, nb = 0;
 
@@ -46,6 +48,8 @@ static void hockey_stick(struct report *rp)
 			nb = 1;
 		} else if (!bounded(r) && load_of(r) < 100 && n < POINTS_MAX) {
 			x[n] = load_of(r);
+			if (!lowest || load_of(r) < load_of(lowest))
+				lowest = r;
 			for (int k = 0; k < 3; k++)
 				y[k][n] = demo_num(r, keys[k], 0) / 1e6;
 			n++;
@@ -53,6 +57,7 @@ static void hockey_stick(struct report *rp)
 	}
 	if (n < 2)
 		return;
+	noisy = fig_p99_over_service(lowest);
 	for (int k = 0; k < 3; k++)
 		s[ns++] = (struct xy_series){.title = names[k],
 					     .color = series_color((size_t)k),
@@ -74,10 +79,16 @@ static void hockey_stick(struct report *rp)
 			     .series = s};
 	report_xy_chart(
 	    rp, &c, "lesson",
-	    "Latency against load: below capacity p99 stays low, then climbs steeply as "
-	    "the load nears 100% (the hockey stick: a burst finds every worker busy and "
-	    "waits). Above capacity a bounded queue keeps p99 bounded (the lone point at "
-	    "110%) by rejecting what does not fit.");
+	    noisy >= FIG_NOISY_LOW
+		? "Latency against load: queueing keeps p99 low at low load and makes it climb "
+		  "steeply near 100% (the hockey stick), but here p99 was high even at the "
+		  "lowest load: the host delayed the workers (see the trust line), so read the "
+		  "shape with care. Above capacity a bounded queue keeps p99 bounded (the lone "
+		  "point at 110%) by rejecting what does not fit."
+		: "Latency against load: below capacity p99 stays low, then climbs steeply as "
+		  "the load nears 100% (the hockey stick: a burst finds every worker busy and "
+		  "waits). Above capacity a bounded queue keeps p99 bounded (the lone point at "
+		  "110%) by rejecting what does not fit.");
 }
 
 /* The p50 of each window of the run at the load above capacity. */

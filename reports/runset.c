@@ -470,6 +470,13 @@ static int load_demo(struct ld *l, struct demo_result *d, const char *path)
 		    req_u64(l, ru, "nvcsw", "rusage", &t->nvcsw) ||
 		    req_u64(l, ru, "nivcsw", "rusage", &t->nivcsw))
 			return -1;
+		/* optional: the thread's page faults (demos built since 07) */
+		if (json_object_get(ru, "minflt")) {
+			if (req_u64(l, ru, "minflt", "rusage", &t->minflt) ||
+			    req_u64(l, ru, "majflt", "rusage", &t->majflt))
+				return -1;
+			t->has_faults = true;
+		}
 		if (json_object_get(e, "lock_wait_ns")) {
 			if (req_u64(l, e, "lock_wait_ns", w, &t->lock_wait_ns) ||
 			    req_u64(l, e, "lock_acquires", w, &t->lock_acquires))

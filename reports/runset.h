@@ -132,6 +132,8 @@ struct demo_thread {
 	uint64_t start_ns, end_ns;
 	uint64_t run_ns, wait_ns, timeslices;
 	uint64_t nvcsw, nivcsw;
+	bool has_faults; /* rusage minflt, majflt: its page faults */
+	uint64_t minflt, majflt;
 	uint64_t tasks;
 	bool has_lock;
 	uint64_t lock_wait_ns, lock_acquires;

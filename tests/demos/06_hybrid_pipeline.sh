@@ -35,8 +35,12 @@ jcheck "$D: every item through every stage, the same checksum in every variant" 
 	 and (.runs[0].checksum % .runs[0].params.items) == 0' '[.runs[] | {variant, items_done, checksum}]'
 jcheck "$D: no variant beats its slowest stage's pace (+10%)" "$J" \
 	'[.runs[] | .throughput_per_s <= 1.1 * .bound_per_s] | all' "$FIG"
-jcheck "$D: by its own times per item, the cpu stage is the slowest" "$J" \
-	"[$(R hybrid), $(R hybrid-unbounded), $(R threads-only) | .bound_stage == \"cpu\"] | all" "$FIG"
+# A loaded host stretches the blocking calls' wall time (their wake-ups wait
+# for a CPU): past 2 x the 5 ms asked, the run itself says the blocking stage
+# was slowed, and it may then be the slowest.
+jcheck "$D: by its own times per item, the cpu stage is the slowest (unless the host stretched the blocking calls 2x)" "$J" \
+	"[$(R hybrid), $(R hybrid-unbounded), $(R threads-only) | .bound_stage == \"cpu\"
+	  or (.stages[] | select(.name == \"blocking\") | .per_item_ns >= 2 * 5000000)] | all" "$FIG"
 jcheck "$D hybrid: the cpu stage is busy nearly all the run (>= 80%)" "$J" \
 	"$(R hybrid) | .stages[] | select(.name == \"cpu\") | .busy >= 0.8" "$FIG"
 jcheck "$D: bounded queues never hold more than 16" "$J" \

@@ -25,6 +25,7 @@ if [ ! -x "$STRESS" ]; then
 	not_ok "collector_truth: $STRESS is not built (make BUILD=$BUILD unit)"
 	exit 1
 fi
+STRESS=$(runnable_copy "$STRESS") # a private checkout: a copy nobody can run
 
 # truth_rows SCHED.JSON: one line per ended thread with the figures compared.
 truth_rows() {

@@ -19,9 +19,10 @@ struct sw_shape {
 	double thread_us, process_us, cross_us; /* per switch; the round trip is twice */
 	int switches;				/* both parties, of 1000 round trips */
 	double involuntary;			/* share of those */
+	double cross_wait_ms; /* th-pipe-xcpu-b's run-queue wait over its 1000 wakeups */
 };
 
-static const struct sw_shape SW = {8, 12, 100, 2000, 0.02};
+static const struct sw_shape SW = {8, 12, 100, 2000, 0.02, 5};
 
 static void add_switch(struct fx *f, struct sw_shape s)
 {
@@ -53,6 +54,10 @@ static void add_switch(struct fx *f, struct sw_shape s)
 		"\"threads\": [\"th-pipe-xcpu-a\", \"th-pipe-xcpu-b\"]}]}",
 		2e3 * s.cross_us, 1e3 * s.cross_us);
 	fx_demo_set(r, costs);
+	json_object_set_new(
+	    fx_thread(r, tid, "th-pipe-xcpu-b",
+		      (struct fx_states){.running = 10, .runnable = s.cross_wait_ms, .io = 100}, 1),
+	    "wakeups", json_integer(1000));
 }
 
 static const char *explain_switch(struct fx *f, struct sw_shape s)
@@ -68,8 +73,9 @@ static void switch_two_per_round_trip(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_switch(&f, s), "the kernel counted 2000 switches for 1000 round "
-					    "trips, 2.00 each");
+	assert_claim(explain_switch(&f, s),
+		     "threads, pipe, same CPU: 2000 switches for 1000 round "
+		     "trips (2.00 each), 16.0 µs per round trip, 8.0 µs per switch");
 	assert_claim(f.text, "every round trip is two context switches");
 	fx_free(&f);
 	s.switches = 1200; /* the parties were not alone on one CPU */
@@ -105,7 +111,16 @@ static void switch_cross_cpu_dearer(void **state)
 	(void)state;
 	assert_claim(explain_switch(&f, s), "across two CPUs a round trip between threads over a "
 					    "pipe took 200.0 µs, 12.5× the 16.0 µs on one CPU");
+	assert_claim(f.text, "which has to be interrupted and leave idle (the woken thread then "
+			     "waited 5.0 µs in a run queue per wakeup)");
+	assert_no_claim(f.text, "most of it was a wait for that CPU");
 	fx_free(&f);
+	s.cross_wait_ms = 80; /* 80 µs a wakeup of a 100 µs hand-off: the other CPU was busy */
+	assert_claim(explain_switch(&f, s), "most of it was a wait for that CPU: the kernel woke "
+					    "th-pipe-xcpu-b 1000 times and it waited 80.0 µs");
+	assert_no_claim(f.text, "leave idle");
+	fx_free(&f);
+	s.cross_wait_ms = 5;
 	s.cross_us = 10;
 	assert_no_claim(explain_switch(&f, s), "across two CPUs a round trip");
 	fx_free(&f);

@@ -62,6 +62,8 @@ static void ended_thread(struct snap_thread *st, uint32_t tid, uint32_t pid)
 	t->kernel.run_delay_ns = 170;
 	t->kernel.pcount = 2;
 	t->kernel.nvcsw = 2;
+	t->kernel.min_flt = 4100;
+	t->kernel.maj_flt = 3;
 	t->runq.count = 2;
 	t->runq.sum_ns = 200;
 	t->runq.max_ns = 150;
@@ -144,6 +146,8 @@ static void thread_states_cuts_and_kernel(void **state)
 	assert_int_equal(ival(t, "sched_running_ns"), 320);
 	assert_int_equal(ival(t, "sched_runnable_ns"), 170);
 	assert_int_equal(ival(json_object_get(t, "kernel"), "sum_exec_runtime_ns"), 320);
+	assert_int_equal(ival(t, "minflt"), 4100); /* the thread's page faults at its end */
+	assert_int_equal(ival(t, "majflt"), 3);
 	c = json_object_get(t, "clock");
 	assert_non_null(c);
 	assert_int_equal(ival(c, "slices"), 2);
