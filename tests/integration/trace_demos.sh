@@ -4,7 +4,9 @@
 # would set them): the run folder's files, their owner, the report's rows
 # against demo.json and sched.json, the cross-checks, nothing left attached,
 # and Ctrl-C leaving a report marked PARTIAL. The perf pass runs for 02 and
-# 04; the others use --no-perf to keep the suite short.
+# 04; the others use --no-perf to keep the suite short. On a busy shared
+# host (load 20 on 2 CPUs) it took over 600 s:
+# suite-timeout: 1200
 . "$(dirname "$0")/../lib.sh"
 need_root "trace end to end"
 # Each trace is bounded (TRACE_TIMEOUT seconds, then SIGTERM: a trace stopped

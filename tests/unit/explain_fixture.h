@@ -219,6 +219,7 @@ static inline const char *fx_join(struct fx *f)
 
 	for (i = 0; i < f->why.n; i++)
 		len += strlen(f->why.s[i]) + 1;
+	free(f->text); /* a test may ask for the text again */
 	f->text = calloc(1, len);
 	assert_non_null(f->text);
 	strcat(f->text, "\n");
