@@ -769,7 +769,7 @@ static __always_inline void emit_proc(__u32 pid, __u32 ppid, __u32 exec)
 
 /* A new account for @child: task storage (tp_btf) or a hash entry (raw_tp). */
 static __always_inline struct st_thread *new_thread(struct task_struct *child, __u32 tid,
-						    const bool btf)
+						    const bool btf, const bool final)
 {
 	long err;
 
@@ -777,7 +777,7 @@ static __always_inline struct st_thread *new_thread(struct task_struct *child, _
 		struct st_thread *t =
 		    bpf_task_storage_get(&live, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
-		if (!t)
+		if (!t && final)
 			count_lost(LOST_MAP_FULL);
 		return t;
 	}
@@ -791,15 +791,16 @@ static __always_inline struct st_thread *new_thread(struct task_struct *child, _
 	return bpf_map_lookup_elem(&threads, &tid);
 }
 
+static __always_inline int begin_thread(struct task_struct *child, __u32 tid, __u32 tgid,
+					const bool btf, const bool final);
+
 static __always_inline int handle_fork(struct task_struct *parent, struct task_struct *child,
 				       const bool btf)
 {
 	__u32 ptgid = TASK_READ(btf, parent, tgid);
 	__u32 tid = TASK_READ(btf, child, pid);
 	__u32 tgid = TASK_READ(btf, child, tgid);
-	struct st_thread *t;
 	__u8 one = 1;
-	__u64 now;
 
 	if (!bpf_map_lookup_elem(&traced, &ptgid))
 		return 0;
@@ -808,7 +809,23 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 			count_lost(LOST_MAP_FULL);
 		emit_proc(tgid, ptgid, 0);
 	}
-	t = new_thread(child, tid, btf);
+	return begin_thread(child, tid, tgid, btf, !btf);
+}
+
+/*
+ * A traced process's new thread: its account, from zero. Task storage can
+ * refuse to create (bpf_task_storage_get returns NULL while another holder
+ * of this CPU's storage lock was preempted here), so with @final false a
+ * refusal is not yet counted: sched_wakeup_new, which follows at once in
+ * wake_up_new_task(), tries again and counts a second refusal.
+ */
+static __always_inline int begin_thread(struct task_struct *child, __u32 tid, __u32 tgid,
+					const bool btf, const bool final)
+{
+	struct st_thread *t;
+	__u64 now;
+
+	t = new_thread(child, tid, btf, final);
 	if (!t)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -834,6 +851,20 @@ static __always_inline int handle_fork(struct task_struct *parent, struct task_s
 	emit_state(tid, t, ST_RUNNABLE, now, -1, &t->waker);
 	t->waker.kind = WK_NONE;
 	return 0;
+}
+
+/*
+ * A new task is queued: a traced thread whose account the fork handler could
+ * not create (task storage refused) gets it now, a moment later.
+ */
+static __always_inline int handle_wakeup_new(struct task_struct *p, const bool btf)
+{
+	__u32 tid = TASK_READ(btf, p, pid);
+	__u32 tgid = TASK_READ(btf, p, tgid);
+
+	if (btf && !THREAD_OF(btf, p, tid) && bpf_map_lookup_elem(&traced, &tgid))
+		begin_thread(p, tid, tgid, btf, true);
+	return handle_wakeup(p, btf);
 }
 
 /* Drop what a thread recorded before the command's window opened. */
@@ -1152,7 +1183,7 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 	SEC(#KIND "/sched_wakeup_new")                                                             \
 	int BPF_PROG(sched_wakeup_new_##SFX, struct task_struct *p)                                \
 	{                                                                                          \
-		return handle_wakeup(p, BTF);                                                      \
+		return handle_wakeup_new(p, BTF);                                                  \
 	}                                                                                          \
                                                                                                    \
 	SEC(#KIND "/sched_process_fork")                                                           \
