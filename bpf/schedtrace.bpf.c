@@ -417,6 +417,16 @@ static __always_inline void publish(__u32 tid, struct st_thread *t, const bool b
 		count_lost(LOST_TID_REUSED);
 		return;
 	}
+	if (old) {
+		/*
+		 * The final record over the provisional one (sched_process_exit),
+		 * in place: an update would allocate a new element, and at the
+		 * final switch-out (interrupts off) the map's small cache of
+		 * these large elements can be empty.
+		 */
+		bpf_probe_read_kernel(old, sizeof(*old), t);
+		return;
+	}
 	err = bpf_map_update_elem(&threads, &tid, t, BPF_ANY);
 	if (err)
 		count_lost(err == -16 /* EBUSY */ ? LOST_MAP_BUSY : LOST_MAP_FULL);
