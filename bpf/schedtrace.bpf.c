@@ -84,7 +84,6 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct st_syscall_key);
 	__type(value, struct st_syscall);
 } syscalls SEC(".maps");
@@ -92,7 +91,6 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct st_futex_key);
 	__type(value, struct st_futex);
 } futexes SEC(".maps");
@@ -100,7 +98,6 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct st_offcpu_key);
 	__type(value, __u64);
 } offcpu SEC(".maps");
@@ -116,7 +113,6 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct st_wake_key);
 	__type(value, struct st_wake);
 } wakes SEC(".maps");
