@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # 02_cpu_bound in --quick mode (n = 10,000,000 per task). Workers are the
 # demo's default, max(2, CPUs/2), and tasks = 2 x workers, so the expected
-# speedup 0.85 x min(workers, CPUs) is reachable on any machine (2 or 32
+# speedup 0.75 x min(workers, CPUs) is reachable on any machine (2 or 32
 # CPUs). "threads-gil no faster than serial" is checked within the GIL run
 # itself: its wall is at least (0.9 x) its workers' summed CPU time, i.e. one
 # worker ran at a time. Against serial's wall it would compare two runs made
 # at different moments on a shared VM, and serial alone was seen 25% slow
 # (processes then "beat" the 2-CPU bound). Likewise processes and
-# threads-nogil must reach a parallelism of 0.85 x min(workers, CPUs) in
+# threads-nogil must reach a parallelism of 0.75 x min(workers, CPUs) in
 # their own run: their workers ran, or were ready to run and waited for a
 # CPU, in parallel ((CPU time + run-queue wait) / wall; other work on a
 # shared machine takes CPUs, it does not make the workers block: a lock that
-# serialized them would). The shape is checked on up to 3 attempts; a miss
+# serialized them would, to 1.0 of 2; quick runs with 2 workers reached
+# 1.66-1.7, since the workers' start and end count in the wall). The shape is checked on up to 3 attempts; a miss
 # is a skip only when the kernel shows the machine was busy: the hypervisor
 # stole the CPUs, or the workers waited in run queues.
 . "$(dirname "$0")/../lib.sh"
@@ -52,8 +53,8 @@ shape() {
 		(.runs[] | select(.variant == "processes" or .variant == "threads-nogil") | .wall_s as $wall |
 			([.threads[] | select(.name | startswith("worker")) | .schedstat.run_ns] | add / 1e9 / $wall) as $par |
 			([.threads[] | select(.name | startswith("worker")) | .schedstat.wait_ns] | add / 1e9 / $wall) as $rq |
-			if $par + $rq >= 0.85 * $best then empty else
-			"\(.variant) parallelism \($par * 100 | round / 100) running + \($rq * 100 | round / 100) waiting for a CPU < 0.85 x min(\($workers) workers, \($cpus) CPUs)" end)' "$1"
+			if $par + $rq >= 0.75 * $best then empty else
+			"\(.variant) parallelism \($par * 100 | round / 100) running + \($rq * 100 | round / 100) waiting for a CPU < 0.75 x min(\($workers) workers, \($cpus) CPUs)" end)' "$1"
 }
 
 # busy FILE STEAL_TICKS SECONDS: why the machine could not give the demo its
@@ -89,7 +90,7 @@ for attempt in 1 2 3; do
 	[ -n "$why" ] && echo "# machine busy: $why" | tr '\n' ';' && echo
 done
 if [ -z "$problems" ]; then
-	ok "$D: threads-gil ran one worker at a time; processes and threads-nogil ran (or waited for a CPU) with parallelism >= 0.85 x min($W, $CPUS)"
+	ok "$D: threads-gil ran one worker at a time; processes and threads-nogil ran (or waited for a CPU) with parallelism >= 0.75 x min($W, $CPUS)"
 elif [ "$problems" != "the demo failed" ] && [ -n "$why" ]; then
 	skip "$D: wall-time shape" "the machine was busy in every attempt: $(echo $why)"
 else
