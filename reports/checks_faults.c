@@ -3,7 +3,10 @@
  * (task->min_flt, maj_flt, sched.json minflt, majflt) when it ends; the
  * thread read the same counters with getrusage(RUSAGE_THREAD) just before
  * (demo.json rusage). The collector's count may exceed the thread's by the
- * faults of its last steps (returning, exiting), never fall below it. */
+ * faults of its last steps (returning, exiting), never fall below it. A
+ * process's main thread (tid == pid) goes on after its record to write the
+ * result file, faulting in proportion to it (92 pages over the bound for
+ * 05's 130 threads): for it only "never below" holds. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +32,8 @@ bool check_faults(const struct run *r, struct check *c)
 			continue;
 		n++;
 		over = (double)s->minflt - (double)d->minflt;
-		if (over < 0 || over > FAULTS_AFTER_END || s->majflt < d->majflt)
+		if (over < 0 || (over > FAULTS_AFTER_END && d->tid != d->pid) ||
+		    s->majflt < d->majflt)
 			bad++;
 		score = over < 0 ? 1e9 - over : over; /* fewer than the thread's own: worst */
 		if (score > worst) {
@@ -43,7 +47,8 @@ bool check_faults(const struct run *r, struct check *c)
 	c->verdict = bad ? V_FAIL : V_PASS;
 	snprintf(c->figures, sizeof(c->figures),
 		 "%zu/%zu threads: the collector's minor faults at the thread's end at least its "
-		 "own getrusage, at most %d more; widest %s (tid %d): %llu vs %llu",
+		 "own getrusage, at most %d more (a main thread, which writes the result "
+		 "after, any more); widest %s (tid %d): %llu vs %llu",
 		 n - bad, n, FAULTS_AFTER_END, wd->name, wd->tid, (unsigned long long)ws->minflt,
 		 (unsigned long long)wd->minflt);
 	return true;
