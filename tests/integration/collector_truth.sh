@@ -115,7 +115,15 @@ truth() {
 		set -- $out
 		ok "$label: $2 threads true to the kernel's final counters (closest to its allowance: $4, running+runnable off $5 us over $6 slices, $3 of the allowance)"
 		;;
-	*) not_ok "$label:${out#BAD} (threads runnable $busy% of their lives)" ;;
+	*)
+		# Three runs, each off while its threads waited for a CPU over a
+		# quarter of their lives: not judged, said (never a pass).
+		if [ "$busy" -gt 25 ] && [ "$try" -eq 3 ]; then
+			skip "$label: threads true to the kernel's final counters" "off in 3 runs, each on a busy host (threads runnable $busy% of their lives):${out#BAD}"
+		else
+			not_ok "$label:${out#BAD} (threads runnable $busy% of their lives)"
+		fi
+		;;
 	esac
 	jq -r --arg l "$label" '"# \($l): per slice, scheduler minus collector: running \(.clock.deviation_per_slice_ns) ns, running+runnable \(.clock.sum_deviation_per_slice_ns) ns over \(.clock.slices) slices"' "$dir/sched.json"
 }
