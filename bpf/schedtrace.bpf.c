@@ -915,6 +915,9 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 					const bool btf)
 {
 	__u64 now = bpf_ktime_get_ns();
+	__u64 slice_start = t->state_ns; /* exec runs mid-slice, switched in then */
+	bool was_running = t->state == ST_RUNNING;
+	__u64 steal_now = rq_irq_steal(p, btf);
 	__u32 pid = t->pid;
 	struct st_event *e;
 
@@ -953,18 +956,25 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	/*
 	 * se.sum_exec_runtime is as of the last update_curr(), up to a tick
 	 * behind mid-slice: bring it to now, from its value at this slice's
-	 * switch-in and the slice's length so far, so the kernel's run since
-	 * the exec starts where the collector's does.
+	 * switch-in and the slice's length so far less the interrupt time the
+	 * task clock leaves out, so the kernel's run since the exec starts
+	 * where the collector's does (a stale baseline showed as 1.8-3.9 ms
+	 * more kernel run than collector run, under one 4 ms tick).
 	 */
-	if (t->state == ST_RUNNING && now > t->state_ns &&
-	    t->sched_sum_at_in + (now - t->state_ns) > t->kernel.sum_exec_runtime_ns)
-		t->kernel.sum_exec_runtime_ns = t->sched_sum_at_in + (now - t->state_ns);
+	if (was_running && now > slice_start) {
+		__u64 irq = steal_now - t->irq_steal_at_in;
+		__u64 ran = now - slice_start;
+		__u64 sum = t->sched_sum_at_in + (ran > irq ? ran - irq : 0);
+
+		if (sum > t->kernel.sum_exec_runtime_ns)
+			t->kernel.sum_exec_runtime_ns = sum;
+	}
 	t->at_exec = t->kernel;
 	__builtin_memset(&t->kernel, 0, sizeof(t->kernel));
 	t->sched_sum_at_in = t->at_exec.sum_exec_runtime_ns;
 	t->sched_sum_at_out = t->at_exec.sum_exec_runtime_ns;
 	t->sched_delay_at_out = t->at_exec.run_delay_ns;
-	t->irq_steal_at_in = rq_irq_steal(p, btf);
+	t->irq_steal_at_in = steal_now;
 	t->runnable_open_ns = 0;
 	t->slice_woken = 0;
 	bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);

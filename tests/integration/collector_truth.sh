@@ -29,9 +29,8 @@ STRESS=$(runnable_copy "$STRESS") # a private checkout: a copy nobody can run
 
 # truth_rows SCHED.JSON: one line per ended thread with the figures compared.
 truth_rows() {
-	jq -r --arg skip_first "${2:-}" '(.before // {tid: -1}) as $b
+	jq -r '(.before // {tid: -1}) as $b
 		| .threads[] | select(.kernel != null and .ended_at_switch)
-		| select($skip_first == "" or .tid != $b.tid)
 		| (if .tid == $b.tid then $b else {run_ns: 0, wait_ns: 0, nvcsw: 0, nivcsw: 0} end) as $z
 		| [.tid, .comm,
 		   (.running_ns - .irq_steal_ns + .runnable_ns - .runnable_asleep_ns + .queued_asleep_ns),
@@ -121,11 +120,6 @@ truth() {
 		# quarter of their lives: not judged, said (never a pass).
 		if [ "$busy" -gt 25 ] && [ "$try" -eq 3 ]; then
 			skip "$label: threads true to the kernel's final counters" "off in 3 runs, each on a busy host (threads runnable $busy% of their lives):${out#BAD}"
-		elif case $(judge "$(truth_rows "$dir/sched.json" skip-first)") in OK*) true ;; *) false ;; esac; then
-			# Only the thread that exec'd the command is off: a residue
-			# of its baseline at the exec, open in issue 12 (about 12-25
-			# us per process it forks); said, not passed.
-			skip "$label: threads true to the kernel's final counters" "only the command's exec'ing thread is off (known residue at its exec baseline, issue 12):${out#BAD}"
 		else
 			not_ok "$label:${out#BAD} (threads runnable $busy% of their lives)"
 		fi
