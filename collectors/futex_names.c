@@ -6,13 +6,10 @@
  * (elf_symbols_bias); every other address of the object, .bss included, is
  * then address - bias in the ELF's own terms (elf_symbols_at).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "elf_symbols.h"
 #include "futex_names.h"
 
@@ -157,48 +154,4 @@ bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *
 		out->symbol_offset = addr - bias - s->lo;
 	}
 	return true;
-}
-
-char *futex_read_maps(pid_t pid)
-{
-	char path[64], *buf = NULL;
-	size_t cap = 0, len = 0;
-	ssize_t r;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			char *nb = realloc(buf, cap ? cap * 2 : 16384);
-
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap = cap ? cap * 2 : 16384;
-		}
-		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	if (!buf)
-		return NULL;
-	buf[len] = '\0';
-	if (!len) { /* a zombie's maps are empty */
-		free(buf);
-		return NULL;
-	}
-	return buf;
-fail:
-	close(fd);
-	free(buf);
-	return NULL;
 }
