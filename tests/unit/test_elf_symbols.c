@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "elf_symbols.h"
+#include "self_exe.h"
 
 long elf_test_data[4] = {1, 2, 3, 4}; /* .data */
 char elf_test_bss[1 << 16];	      /* .bss */
@@ -25,16 +26,6 @@ int elf_test_function(int x);
 int elf_test_function(int x)
 {
 	return x + elf_test_static;
-}
-
-static const char *self_exe(void)
-{
-	static char path[512];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	assert_true(n > 0);
-	path[n] = '\0';
-	return path;
 }
 
 static int setup(void **state)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "futex_names.h"
+#include "self_exe.h"
 #include "proc_maps.h"
 
 pthread_mutex_t test_global_lock = PTHREAD_MUTEX_INITIALIZER; /* .data */
@@ -46,16 +47,6 @@ static int teardown(void **state)
 	free(c->maps);
 	free(c);
 	return 0;
-}
-
-static const char *self_exe(void)
-{
-	static char path[512];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	assert_true(n > 0);
-	path[n] = '\0';
-	return path;
 }
 
 static void test_global_in_data(void **state)
