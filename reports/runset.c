@@ -878,6 +878,10 @@ static int load_all(struct run_set *rs, const char *dir, char *err, size_t errle
 				return -1;
 			}
 		run_metrics(r);
+		/* The critical path of the demo's measured section; a broken
+		 * timeline is named where its picture is drawn, and the
+		 * collector's path then stays. */
+		window_path(r, note, sizeof(note));
 	}
 	group_variants(rs);
 	return 0;
