@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/trace NN --quick end to end, for all five demos, as root with the
+# scripts/trace NN --quick end to end, for every demo of the catalogue, as root with the
 # demo run as an unprivileged user (SUDO_UID/SUDO_GID of nobody, as sudo
 # would set them): the run folder's files, their owner, the report's rows
 # against demo.json and sched.json, the cross-checks, nothing left attached,
@@ -29,15 +29,28 @@ attached_for() {
 	pgrep -f -- "$dir" || true
 }
 
-# The report's row for each run matches demo.json (wall) and sched.json (CPU:
-# running less what the task clock did not count, per thread's clock block).
+# The report's row for each run matches demo.json (wall) and sched.json with
+# timeline.json (CPU: the running time inside the demo's measured section,
+# less the share of it the task clock did not count, per thread's clock
+# block; docs/report.md "Variants").
+section_cpu() {
+	local d=$1
+	jq -n --slurpfile s "$d/sched.json" --slurpfile d "$d/demo.json" --slurpfile t "$d/timeline.json" '
+	  ($s[0]) as $s | ($d[0]) as $d |
+	  (($d.start_ns - $s.start_ns) / 1000) as $ws | (($d.end_ns - $s.start_ns) / 1000) as $we |
+	  ([$t[0].traceEvents[] | select(.ph == "X" and .name == "running") |
+	    ([(.ts + .dur), $we] | min) - ([.ts, $ws] | max) | select(. > 0)] | add // 0) * 1000 as $in |
+	  ([$s.threads[].running_ns] | add) as $run |
+	  ([$s.threads[] | [(.clock.bpf_running_ns // 0) - (.clock.sched_running_ns // 0), 0] | max] | add) as $stolen |
+	  $in * (1 - ([1, (if $run > 0 then $stolen / $run else 0 end)] | min))' | awk '{ printf "%.3f", $1 / 1e9 }'
+}
+
 rows_match() {
 	local run=$1 dir v wall cpu row
 	for dir in $(jq -r '.runs[].dir' "$run/meta.json"); do
 		v=$(jq -r --arg d "$dir" '.runs[] | select(.dir == $d) | .variant' "$run/meta.json")
 		wall=$(jq -r '.wall_s' "$run/$dir/demo.json" | awk '{ printf "%.3f", $1 }')
-		cpu=$(jq '[.threads[] | .running_ns - ([(.clock.bpf_running_ns // 0) - (.clock.sched_running_ns // 0), 0] | max)] | add' \
-			"$run/$dir/sched.json" | awk '{ printf "%.3f", $1 / 1e9 }')
+		cpu=$(section_cpu "$run/$dir")
 		row="| $v | 1 | $wall | $cpu |"
 		if ! grep -qF -- "$row" "$run/report.md"; then
 			echo "#   $dir: no row starting '$row' in report.md:"
@@ -122,6 +135,10 @@ trace_demo 02_cpu_bound perf
 trace_demo 03_event_loop no --no-perf
 trace_demo 04_backpressure perf
 trace_demo 05_thread_overhead no --no-perf
+# 06's cross-checks failed on a loaded host when it was first traced here;
+# judge_crosschecks now skips a row only where the report's trust line says
+# the host was busy, as for the others (quiet host: 36 of 36 passed, 15 s).
+trace_demo 06_hybrid_pipeline no --no-perf
 trace_demo 07_costs no --no-perf
 trace_demo 08_streaming no --no-perf
 
