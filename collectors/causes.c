@@ -14,6 +14,7 @@
 #include "causes.h"
 #include "critpath.h"
 #include "futex_names.h"
+#include "proc_maps.h"
 #include "sched_json.h"
 #include "syscall_names.h"
 
@@ -99,7 +100,7 @@ static struct proc_maps *find_proc(struct causes *c, uint32_t pid)
 static void note_futex(struct causes *c, uint32_t pid)
 {
 	struct proc_maps *p = find_proc(c, pid);
-	char *maps = futex_read_maps((pid_t)pid);
+	char *maps = proc_maps_read((pid_t)pid, NULL);
 
 	if (!maps)
 		return; /* gone already: the last text read stays */

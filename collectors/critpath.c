@@ -96,8 +96,45 @@ static bool blocked(uint8_t state)
 	return state != ST_RUNNING && state != ST_RUNNABLE;
 }
 
+/*
+ * Where the walk starts: @end_tid at the window's end when it lived then (the
+ * thread that ended a demo's measured section: what came after, a helper's
+ * teardown, is not on its path); else the thread that ended last (the
+ * earliest tid on a tie: the command's). *t: the moment.
+ */
+static const struct cp_thread *walk_start(const struct cp_interval *iv, const struct cp_thread *th,
+					  size_t nth, uint64_t window_end, uint32_t end_tid,
+					  uint64_t *t)
+{
+	const struct cp_thread *cur = end_tid ? find_thread(th, nth, end_tid) : NULL;
+
+	if (cur && interval_at(iv, cur, window_end) >= 0) {
+		*t = window_end;
+		return cur;
+	}
+	cur = &th[0];
+	for (size_t k = 0; k < nth; k++) {
+		const struct cp_interval *last = &iv[th[k].first + th[k].n - 1];
+		uint64_t e = last->end < window_end ? last->end : window_end;
+
+		/* On a tie (threads alive at the end), one not blocked then. */
+		if (e > *t || (e == *t && !blocked(last->state) &&
+			       blocked(iv[cur->first + cur->n - 1].state))) {
+			*t = e;
+			cur = &th[k];
+		}
+	}
+	return cur;
+}
+
 int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, uint64_t window_end,
 		     struct cp_path *out)
+{
+	return critpath_compute_from(iv, n, window_start, window_end, 0, out);
+}
+
+int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
+			  uint64_t window_end, uint32_t end_tid, struct cp_path *out)
 {
 	struct cp_thread *th = NULL;
 	const struct cp_thread *cur;
@@ -117,19 +154,7 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, ui
 			th[nth++] = (struct cp_thread){iv[i].tid, i, 0};
 		th[nth - 1].n++;
 	}
-	/* Start from the thread that ended last (the earliest tid on a tie: the command's). */
-	cur = &th[0];
-	for (size_t k = 0; k < nth; k++) {
-		const struct cp_interval *last = &iv[th[k].first + th[k].n - 1];
-		uint64_t e = last->end < window_end ? last->end : window_end;
-
-		/* On a tie (threads alive at the end), one not blocked then. */
-		if (e > t || (e == t && !blocked(last->state) &&
-			      blocked(iv[cur->first + cur->n - 1].state))) {
-			t = e;
-			cur = &th[k];
-		}
-	}
+	cur = walk_start(iv, th, nth, window_end, end_tid, &t);
 	out->start_ns = window_start;
 	out->end_ns = window_end;
 	out->end_tid = cur->tid;

@@ -49,6 +49,14 @@ struct cp_path {
  */
 int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, uint64_t window_end,
 		     struct cp_path *out);
+/*
+ * The same, walked back from thread @end_tid at @window_end (a demo's
+ * measured section ends in its main thread): the threads' lives after the
+ * window (a sampler stopped at teardown) stay off the path. @end_tid 0, or
+ * a thread not alive at @window_end: from the thread that ended last.
+ */
+int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
+			  uint64_t window_end, uint32_t end_tid, struct cp_path *out);
 void critpath_free(struct cp_path *p);
 
 /* The path's time for tid in state (any state: state < 0). */

@@ -34,10 +34,4 @@ void futex_namer_free(struct futex_namer *fn);
 bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *root, uint64_t addr,
 			  struct futex_name *out);
 
-/*
- * Reads the maps of a live process into a malloc'd string (NULL when the
- * process is gone or unreadable).
- */
-char *futex_read_maps(pid_t pid);
-
 #endif

@@ -8,12 +8,11 @@
  */
 #include <elfutils/libdwfl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include "proc_maps.h"
 #include "symbolize.h"
 
 struct ksym {
@@ -149,45 +148,6 @@ void symbolizer_free(struct symbolizer *s)
 	free(s);
 }
 
-/* The whole of /proc/PID/maps; -1 when it is gone or empty (a zombie). */
-static int read_maps(pid_t pid, char **out, size_t *outlen)
-{
-	char path[64], *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		if (len == cap) {
-			char *p;
-
-			cap = cap ? cap * 2 : 16384;
-			p = realloc(buf, cap);
-			if (!p)
-				break;
-			buf = p;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (!len) {
-		free(buf);
-		return -1;
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 static struct proc_map *find_proc(struct symbolizer *s, pid_t pid)
 {
 	for (size_t i = 0; i < s->nprocs; i++)
@@ -235,7 +195,8 @@ void symbolizer_note_process(struct symbolizer *s, pid_t pid, pid_t ppid)
 
 	if (!p)
 		return;
-	if (!read_maps(pid, &maps, &len)) {
+	maps = proc_maps_read(pid, &len);
+	if (maps) {
 		p->gone = false;
 		set_maps(p, maps, len);
 		return;
@@ -261,7 +222,8 @@ void symbolizer_refresh(struct symbolizer *s)
 
 		if (p->gone)
 			continue;
-		if (read_maps(p->pid, &maps, &len)) {
+		maps = proc_maps_read(p->pid, &len);
+		if (!maps) {
 			p->gone = true;
 			continue;
 		}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "causes.h"
 #include "timeline.h"
 
 struct open_slice {
@@ -16,6 +17,8 @@ struct open_slice {
 	uint32_t pid;
 	int32_t cpu;
 	uint8_t state;
+	uint8_t waker_kind; /* runnable after a wakeup or a fork: who (st_waker_kind) */
+	uint32_t waker, host;
 	uint64_t start_ns;
 };
 
@@ -87,9 +90,15 @@ static void emit_slice(struct timeline *tl, const struct open_slice *s, uint64_t
 		"{\"name\":\"%s\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f",
 		state_names[s->state], s->pid, s->tid, us(tl, start),
 		(double)(end_ns - start) / 1000.0);
+	/* args: the CPU, and who ended the wait this slice follows (the
+	 * report walks the critical path of a demo's measured section on them) */
+	fputs(",\"args\":{", tl->f);
 	if (s->cpu >= 0)
-		fprintf(tl->f, ",\"args\":{\"cpu\":%d}", s->cpu);
-	fputc('}', tl->f);
+		fprintf(tl->f, "\"cpu\":%d%s", s->cpu, s->waker_kind != WK_NONE ? "," : "");
+	if (s->waker_kind != WK_NONE && s->waker_kind < NR_WAKER_KINDS)
+		fprintf(tl->f, "\"waker_kind\":\"%s\",\"waker\":%u,\"host\":%u",
+			waker_kind_names[s->waker_kind], s->waker, s->host);
+	fputs("}}", tl->f);
 }
 
 static void release_held(struct timeline *tl)
@@ -149,6 +158,9 @@ void timeline_event(struct timeline *tl, const struct st_event *e)
 	s->pid = e->pid;
 	s->state = e->state;
 	s->cpu = e->cpu;
+	s->waker_kind = e->state == ST_RUNNABLE ? e->waker_kind : WK_NONE;
+	s->waker = e->ppid;
+	s->host = e->exec;
 	s->start_ns = e->ts;
 }
 

@@ -482,8 +482,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		cli_die("unexpected argument '%s'", argv[optind]);
 	cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.tasks = tasks >= 0 ? tasks : o.quick ? 4 : 8;

@@ -425,8 +425,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		cli_die("unexpected argument '%s'", argv[optind]);
 	only = cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.tasks = tasks >= 0 ? (unsigned int)tasks : o.quick ? 10 : 50;

@@ -440,8 +440,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		cli_die("unexpected argument '%s'", argv[optind]);
 	cli_variant(&o, variants);
 	p.quick = o.quick;
 	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 5) * NSEC_PER_SEC;

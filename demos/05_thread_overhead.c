@@ -258,8 +258,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		cli_die("unexpected argument '%s'", argv[optind]);
 	p.quick = o.quick;
 	p.tasks = tasks >= 0 ? (unsigned int)tasks : o.quick ? 64 : 200;
 	p.wait_ns = wait >= 0 ? (uint64_t)wait : o.quick ? 20 * NSEC_PER_MSEC : 50 * NSEC_PER_MSEC;

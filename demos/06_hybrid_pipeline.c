@@ -1099,8 +1099,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		cli_die("unexpected argument '%s'", argv[optind]);
 	only = cli_variant(&o, variants);
 	p.quick = o.quick;
 	if (p.items < 0)

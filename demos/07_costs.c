@@ -249,8 +249,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		cli_die("unexpected argument '%s'", argv[optind]);
 	only = cli_variant(&o, variants);
 	if (p.spawn_prog[0] != '/' || access(p.spawn_prog, X_OK))
 		cli_die("--spawn: '%s' is not an executable given by its absolute path",

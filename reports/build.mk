@@ -1,6 +1,12 @@
 # The report generator: build/bin/report RUN_DIR writes report.md and report.html.
 REPORT_SRCS := $(wildcard reports/*.c)
 REPORT_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out reports/report_main.c,$(REPORT_SRCS)))
+# _PyRuntime's size is read with the collector's ELF symbol reader: one
+# place walks symbol tables (collectors/elf_symbols.c).
+REPORT_LIB_OBJS += $(BUILD)/obj/collectors/elf_symbols.o
+# The critical path of a demo's measured section is walked by the collector's
+# own walk (collectors/critpath.c), on timeline.json's slices.
+REPORT_LIB_OBJS += $(BUILD)/obj/collectors/critpath.o
 REPORT_LIB := $(BUILD)/lib/libreport.a
 
 reports: $(if $(REPORT_SRCS),$(BUILD)/bin/report)
@@ -15,7 +21,8 @@ $(GIL_LAYOUTS): reports/cpython/gil_layout.c reports/cpython/gil_layouts.sh \
 		$(wildcard $(addsuffix /patchlevel.h,$(CPYTHON_INCLUDES)))
 	$(Q)reports/cpython/gil_layouts.sh $(CC) $@ $(CPYTHON_INCLUDES)
 $(BUILD)/obj/reports/cpython.o: $(GIL_LAYOUTS)
-$(BUILD)/obj/reports/cpython.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/obj/reports/cpython.o: CFLAGS += -I$(BUILD)/gen -Icollectors
+$(BUILD)/obj/reports/window_path.o $(BUILD)/obj/reports/timeline_svg.o: CFLAGS += -Icollectors
 # The thread states and lost kinds, and their names, are the collector's (bpf/schedtrace.h).
 $(BUILD)/obj/reports/%.o: CFLAGS += -Ibpf
 

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cpython.h"
+#include "elf_symbols.h"
 #include "runset.h"
 
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const struct gil_layout builtin[] = {
 #include "gil_layouts.h"
@@ -47,44 +43,18 @@ static size_t runtime_size_in(const char *path)
 		size_t size;
 	} cache[8];
 	static unsigned int next;
+	struct elf_symbols *es;
+	const struct elf_symbol *s;
 	size_t size = 0;
-	Elf_Scn *scn = NULL;
-	Elf *e;
-	int fd;
 
 	for (unsigned int i = 0; i < 8; i++)
 		if (!strcmp(cache[i].path, path))
 			return cache[i].size;
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	while (e && !size && (scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *data;
-
-		if (!gelf_getshdr(scn, &sh) ||
-		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
-			continue;
-		data = elf_getdata(scn, NULL);
-		for (size_t i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *name;
-
-			if (!gelf_getsym(data, (int)i, &sym))
-				break;
-			name = elf_strptr(e, sh.sh_link, sym.st_name);
-			if (name && !strcmp(name, "_PyRuntime")) {
-				size = sym.st_size;
-				break;
-			}
-		}
-	}
-	if (e)
-		elf_end(e);
-	close(fd);
+	es = elf_symbols_open(path);
+	s = es ? elf_symbols_named(es, "_PyRuntime") : NULL;
+	if (s)
+		size = (size_t)(s->hi - s->lo);
+	elf_symbols_free(es);
 	snprintf(cache[next].path, sizeof(cache[next].path), "%s", path);
 	cache[next].size = size;
 	next = (next + 1) % 8;

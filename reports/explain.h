@@ -57,8 +57,24 @@ extern const struct explainer explain_command;
 /* The explainer for @rs: the demo's own, else the generic command explainer
  * (which reads any run set). */
 const struct explainer *explainer_for(const struct run_set *rs);
-/* Every sentence for @rs: its explainer's, then what the host did to the run
- * (explain_host). The report and the terminal verdict use this. */
+/* The Why, in groups a student reads in this order: the demo's lesson (its
+ * explainer on the C variants, or on all of them when it speaks of CPython
+ * itself, as 02's does), what the host took from the run, then the further
+ * evidence: CPython's own variants (py-*: the same explainer on them, and
+ * each beside its C namesake), and the causes (who ended the waits, the
+ * critical path). The report shows the first two and folds the rest. */
+enum why_group { WHY_LESSON, WHY_HOST, WHY_PYTHON, WHY_CAUSES, WHY_GROUPS };
+struct why {
+	struct sentences g[WHY_GROUPS];
+};
+/* The fold's title of each further group ("" for those shown). */
+extern const char *const why_group_titles[WHY_GROUPS];
+void explain_why(const struct run_set *rs, struct why *w);
+void why_free(struct why *w);
+/* Every sentence of @w appended to @out, the groups in their order. */
+void why_flat(const struct why *w, struct sentences *out);
+/* Every sentence for @rs, the groups one after the other in their order:
+ * the terminal prints the first few, the lesson's. */
 void explain_run_set(const struct run_set *rs, struct sentences *out);
 /* The verdict of @rs: its explainer's, or the generic one. */
 void verdict_of(const struct run_set *rs, struct verdicts *out);

@@ -26,97 +26,123 @@
 #define PARALLELISM_MAX 0.25
 
 /* "io 10.2 s" / "sleep 1.0 s" / "io 5.0 s, sleep 5.0 s": the waits it had. */
-static const char *waits_of(char *buf, size_t len, const struct state_sum *ts)
+static const char *waits_of(char *buf, size_t len, const struct fig_section *sec)
 {
 	char a[32], b[32];
 
-	if (ts->ns[ST_IO] && ts->ns[ST_SLEEP])
-		snprintf(buf, len, "io %s, sleep %s", fmt_ns(a, sizeof(a), (double)ts->ns[ST_IO]),
-			 fmt_ns(b, sizeof(b), (double)ts->ns[ST_SLEEP]));
+	if (sec->task_ns[ST_IO] > 0 && sec->task_ns[ST_SLEEP] > 0)
+		snprintf(buf, len, "io %s, sleep %s", fmt_ns(a, sizeof(a), sec->task_ns[ST_IO]),
+			 fmt_ns(b, sizeof(b), sec->task_ns[ST_SLEEP]));
 	else
-		snprintf(buf, len, "%s", ts->ns[ST_SLEEP] ? "in nanosleep" : "in I/O");
+		snprintf(buf, len, "%s", sec->task_ns[ST_SLEEP] > 0 ? "in nanosleep" : "in I/O");
 	return buf;
 }
 
-static void serial(const struct variant *v, const struct state_sum *ts, struct sentences *out)
+static double section_life(const struct fig_section *sec)
 {
-	double life = (double)ts->lifetime_ns;
-	double waiting = (double)(ts->ns[ST_IO] + ts->ns[ST_SLEEP]);
-	double cpu = (double)ts->ns[ST_RUNNING];
-	char d2[32], d3[32], w[96];
+	double life = 0;
+
+	for (int k = 0; k < ST_COUNT; k++)
+		life += sec->task_ns[k];
+	return life;
+}
+
+/* Over the demo's measured section (fig_section_of): a py-* variant's
+ * interpreter start-up is not its waiting or its computing. */
+static void serial(const struct variant *v, const struct fig_section *sec, struct sentences *out)
+{
+	double life = section_life(sec);
+	double waiting = sec->task_ns[ST_IO] + sec->task_ns[ST_SLEEP];
+	double cpu = sec->task_ns[ST_RUNNING];
+	char d2[32], d3[32], w[96], of[64];
 
 	if (life <= 0 || waiting < SERIAL_WAIT_SHARE * life || cpu > SERIAL_CPU_SHARE * life)
 		return;
+	snprintf(of, sizeof(of), "%s %s", sec->measured ? "the" : "its",
+		 fmt_ns(d2, sizeof(d2), life));
 	sentences_add(out,
-		      "%s: the thread that made the requests spent %.0f%% of its %s waiting "
+		      "%s: the thread that made the requests spent %.0f%% of %s%s waiting "
 		      "for answers (%s) and %.2f%% computing (%s on a CPU): it was waiting, "
 		      "not working.",
-		      v->name, 100 * waiting / life, fmt_ns(d2, sizeof(d2), life),
-		      waits_of(w, sizeof(w), ts), 100 * cpu / life, fmt_ns(d3, sizeof(d3), cpu));
+		      v->name, 100 * waiting / life, of, sec->measured ? " the demo timed" : "",
+		      waits_of(w, sizeof(w), sec), 100 * cpu / life, fmt_ns(d3, sizeof(d3), cpu));
 }
 
-static void pool(const struct variant *v, const struct state_sum *ts, struct sentences *out)
+/* "its 5 threads" / "the 10 of its 20 threads that had a request" */
+static const char *who_waited(char *buf, size_t len, size_t threads, double workers)
+{
+	if (workers > (double)threads)
+		snprintf(buf, len, "the %zu of its %.0f threads that had a request", threads,
+			 workers);
+	else
+		snprintf(buf, len, "its %zu thread%s", threads, threads == 1 ? "" : "s");
+	return buf;
+}
+
+static void pool(const struct variant *v, const struct fig_section *sec, struct sentences *out)
 {
 	const struct run *r = v->rep;
-	double wall = v->m[M_WALL_S].med, waiting = (double)(ts->ns[ST_IO] + ts->ns[ST_SLEEP]);
-	double workers = demo_param(r->demo, "workers", 0), tasks = demo_param(r->demo, "tasks", 0);
-	double wait = demo_param(r->demo, "wait_s", 0), overlap, limit;
-	char d1[32];
+	double wall = v->m[M_WALL_S].med, waiting = sec->task_ns[ST_IO] + sec->task_ns[ST_SLEEP];
+	struct fig_rounds fr = fig_rounds_of(r);
+	double overlap, limit = fr.limit_s;
+	char d1[32], who[96], rounds[96];
 
 	if (wall <= 0)
 		return;
 	overlap = waiting / (wall * 1e9);
-	if (ts->threads && overlap >= OVERLAP_MIN)
+	if (sec->task_threads && overlap >= OVERLAP_MIN)
 		sentences_add(out,
-			      "%s: its %zu threads spent %s waiting in all, within %.2f s: on "
-			      "average %.0f requests were waiting for an answer at the same time.",
-			      v->name, ts->threads, fmt_ns(d1, sizeof(d1), waiting), wall, overlap);
-	if (workers < 1 || tasks < 1 || wait <= 0)
+			      "%s: %s spent %s waiting in all, within %.2f s: on average %.0f "
+			      "requests were waiting for an answer at the same time.",
+			      v->name,
+			      who_waited(who, sizeof(who), sec->task_threads,
+					 demo_param(r->demo, "workers", 0)),
+			      fmt_ns(d1, sizeof(d1), waiting), wall, overlap);
+	if (limit <= 0 || fr.wait_s <= 0)
 		return;
-	limit = ceil(tasks / workers) * wait;
+	snprintf(rounds, sizeof(rounds), "%.0f round%s of %.0f requests, %.3g s each", fr.rounds,
+		 fr.rounds == 1 ? "" : "s", fr.per_round, fr.wait_s);
 	if (wall <= NEAR_LIMIT * limit)
 		sentences_add(out,
 			      "%s took %.3f s, %.0f%% more than the %.3f s the waits alone need "
-			      "(%.0f rounds of %.0f requests, %.3g s each).",
-			      v->name, wall, 100 * (wall - limit) / limit, limit,
-			      ceil(tasks / workers), workers, wait);
+			      "(%s).",
+			      v->name, wall, 100 * (wall - limit) / limit, limit, rounds);
 	else
 		sentences_add(out,
-			      "%s took %.3f s, %.1f× the %.3f s the waits alone need (%.0f rounds "
-			      "of %.0f requests, %.3g s each): something besides the waits held it "
-			      "up.",
-			      v->name, wall, wall / limit, limit, ceil(tasks / workers), workers,
-			      wait);
+			      "%s took %.3f s, %.1f× the %.3f s the waits alone need (%s): "
+			      "something besides the waits held it up.",
+			      v->name, wall, wall / limit, limit, rounds);
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
 {
-	const struct variant *ser = run_set_variant(rs, "serial");
+	const struct variant *ser = fig_variant(rs, "serial");
 	size_t i;
 
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
-		struct state_sum ts = state_sum_of_task_threads(v->rep);
+		struct fig_section sec = fig_section_of(v);
 
 		if (demo_param(v->rep->demo, "workers", 0) <= 1)
-			serial(v, &ts, out);
+			serial(v, &sec, out);
 		else
-			pool(v, &ts, out);
+			pool(v, &sec, out);
 	}
 	for (i = 0; ser && i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
-		double speedup =
-		    v->m[M_WALL_S].med > 0 ? ser->m[M_WALL_S].med / v->m[M_WALL_S].med : 0;
+		double speedup = fig_speedup(ser, v);
+		struct fig_section sec = fig_section_of(v);
+		double cpus = sec.measured ? fig_section_cpus(&sec) : v->m[M_PARALLELISM].med;
 
-		if (v == ser || speedup < SPEEDUP_MIN || v->m[M_PARALLELISM].med > PARALLELISM_MAX)
+		if (v == ser || speedup < SPEEDUP_MIN || cpus > PARALLELISM_MAX)
 			continue;
 		sentences_add(
 		    out,
-		    "%s finished %.1f× sooner than serial (%.2f s against %.2f s) with "
-		    "%.2f CPUs busy on average: its threads waited together, they did not "
+		    "%s finished %.1f× sooner than %s (%.2f s against %.2f s) with "
+		    "%.2f CPUs busy on average%s: its threads waited together, they did not "
 		    "compute together.",
-		    v->name, speedup, v->m[M_WALL_S].med, ser->m[M_WALL_S].med,
-		    v->m[M_PARALLELISM].med);
+		    v->name, speedup, ser->name, v->m[M_WALL_S].med, ser->m[M_WALL_S].med, cpus,
+		    sec.measured ? " while it ran the requests" : "");
 	}
 }
 
@@ -126,7 +152,7 @@ static void explain(const struct run_set *rs, struct sentences *out)
  * its waits alone take. */
 static void verdict(const struct run_set *rs, struct verdicts *out)
 {
-	const struct variant *ser = run_set_variant(rs, "serial");
+	const struct variant *ser = fig_variant(rs, "serial");
 	size_t i;
 	char a[32], b[32];
 
@@ -136,8 +162,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		double wall = v->m[M_WALL_S].med, workers = demo_param(r->demo, "workers", 0);
 		double tasks = demo_param(r->demo, "tasks", 0),
 		       wait = demo_param(r->demo, "wait_s", 0);
-		double limit = workers >= 1 && tasks >= 1 ? ceil(tasks / workers) * wait : 0;
-		double speedup = ser && wall > 0 ? ser->m[M_WALL_S].med / wall : 0;
+		double limit = fig_rounds_of(r).limit_s, speedup = fig_speedup(ser, v);
 
 		if (workers <= 1) {
 			sentences_add(&out->lines,
@@ -148,10 +173,10 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		}
 		if (ser && v != ser)
 			sentences_add(&out->lines,
-				      "%s: %s sooner than serial (%.2f s) with %.2f s of CPU time: "
+				      "%s: %s sooner than %s (%.2f s) with %.2f s of CPU time: "
 				      "its %.0f threads waited for their answers at the same time. "
 				      "Concurrency, not parallelism.",
-				      v->name, fig_times(a, sizeof(a), speedup), wall,
+				      v->name, fig_times(a, sizeof(a), speedup), ser->name, wall,
 				      v->m[M_CPU_S].med, workers);
 		else
 			sentences_add(&out->lines,
@@ -161,8 +186,8 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		if (ser && v != ser && speedup < SPEEDUP_MIN)
 			sentences_add(&out->doubts,
 				      "This run does not show the lesson: %s was only %s faster "
-				      "than serial (%.2f s against %.2f s).",
-				      v->name, fig_times(a, sizeof(a), speedup), wall,
+				      "than %s (%.2f s against %.2f s).",
+				      v->name, fig_times(a, sizeof(a), speedup), ser->name, wall,
 				      ser->m[M_WALL_S].med);
 		else if (limit > 0 && wall > 2 * limit)
 			sentences_add(&out->doubts,

@@ -107,8 +107,8 @@ static void explain(const struct run_set *rs, struct sentences *out)
  * is late. Doubts: the blocking loop not much slower than the awaiting one. */
 static void verdict(const struct run_set *rs, struct verdicts *out)
 {
-	const struct variant *aw = run_set_variant(rs, "await");
-	const struct variant *bl = run_set_variant(rs, "blocking");
+	const struct variant *aw = fig_variant(rs, "await");
+	const struct variant *bl = fig_variant(rs, "blocking");
 	size_t i;
 	char a[32];
 

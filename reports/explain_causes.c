@@ -51,6 +51,8 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 		const struct sched_thread *t = &r->sched.threads[i];
 		uint64_t ns = 0, waits = 0;
 		size_t nj = 0, used = 0;
+		bool workers = true, procs = false; /* all worker-* threads; a child process */
+		char role[ROLE_LEN];
 
 		who[0] = '\0';
 		for (size_t k = 0; k < r->sched.nwakes; k++) {
@@ -65,6 +67,8 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 				continue;
 			ns += e->blocked_ns;
 			waits += e->count;
+			workers &= !strncmp(role_of(role, sizeof(role), e->waker), "worker", 6);
+			procs |= reap;
 			if (nj++ < 3)
 				used += (size_t)snprintf(
 				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
@@ -74,14 +78,21 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 		}
 		if (!nj || (double)ns < JOIN_MIN_SHARE * (double)t->lifetime_ns)
 			continue;
-		sentences_add(
-		    out,
-		    "%s%s waited %s (%.0f%% of its life) for its workers to finish: %llu "
-		    "wait%s ended by the exit of the worker waited for (%s%s). That is "
-		    "waiting for work to be done, not lock contention.",
-		    prefix(rs, r, p, sizeof(p)), t->comm, fig_dur(d, sizeof(d), (double)ns),
-		    100.0 * (double)ns / (double)t->lifetime_ns, (unsigned long long)waits,
-		    waits == 1 ? "" : "s", who, nj > 3 ? ", ..." : "");
+		sentences_add(out,
+			      "%s%s waited %s (%.0f%% of its life) for %s to finish: %llu "
+			      "wait%s ended by the exit of the %s waited for (%s%s). That is "
+			      "waiting for work to be done, not lock contention.",
+			      prefix(rs, r, p, sizeof(p)), t->comm,
+			      fig_dur(d, sizeof(d), (double)ns),
+			      100.0 * (double)ns / (double)t->lifetime_ns,
+			      workers ? "its workers"
+			      : procs ? "the threads and processes it started"
+				      : "the threads it started",
+			      (unsigned long long)waits, waits == 1 ? "" : "s",
+			      workers ? "worker"
+			      : procs ? "one"
+				      : "thread",
+			      who, nj > 3 ? ", ..." : "");
 	}
 }
 

@@ -430,6 +430,12 @@ void verdict_families(const struct explainer *e, const struct run_set *rs,
 
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out)
 {
+	explain_families_split(e, rs, out, out);
+}
+
+void explain_families_split(const struct explainer *e, const struct run_set *rs,
+			    struct sentences *lesson, struct sentences *out)
+{
 	struct variant *buf;
 	struct run_set f;
 	size_t npy = 0, i;
@@ -439,7 +445,7 @@ void explain_families(const struct explainer *e, const struct run_set *rs, struc
 		npy += is_py(&rs->variants[i]);
 	/* 02's explainer sets the model's GIL and CPython's side by side itself. */
 	if (e == &explain_02_cpu_bound || !npy || !rs->is_demo) {
-		e->explain(rs, out);
+		e->explain(rs, lesson);
 		return;
 	}
 	buf = calloc(rs->nvariants, sizeof(*buf));
@@ -447,7 +453,7 @@ void explain_families(const struct explainer *e, const struct run_set *rs, struc
 		abort();
 	f = family(rs, false, buf);
 	if (f.nvariants)
-		e->explain(&f, out);
+		e->explain(&f, lesson);
 	f = family(rs, true, buf);
 	e->explain(&f, out);
 	free(buf);

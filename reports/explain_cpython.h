@@ -62,6 +62,10 @@ void explain_convoy(const struct variant *v, struct sentences *out);
  * beside its C namesake (py-threads-20 beside threads-20): wall times, the
  * state its working threads spent most of their life in, and CPython's GIL. */
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out);
+/* The same, the C family's sentences into @lesson and CPython's (its family,
+ * and each py-* beside its C namesake) into @python. */
+void explain_families_split(const struct explainer *e, const struct run_set *rs,
+			    struct sentences *lesson, struct sentences *python);
 
 /* The same for a verdict: @fn (the demo's, or the generic one) on each
  * family apart. */

@@ -5,6 +5,8 @@
 #include "explain.h"
 #include "explain_cpython.h"
 
+#include <string.h>
+
 /* Below this share of running time, or this much in all, the walls are not
  * much distorted (loopback I/O alone costs the I/O demos a few ms of softirq). */
 #define STOLEN_SHARE_MIN 0.05
@@ -39,9 +41,43 @@ void explain_host(const struct run_set *rs, struct sentences *out)
 		      100 * stolen / running, worst->name, 100 * worst_share);
 }
 
+const char *const why_group_titles[WHY_GROUPS] = {
+    [WHY_LESSON] = "",
+    [WHY_HOST] = "",
+    [WHY_PYTHON] = "More evidence: the same demo in CPython (py-*), and beside the C model",
+    [WHY_CAUSES] = "More evidence: who ended the waits, and the critical path",
+};
+
+void explain_why(const struct run_set *rs, struct why *w)
+{
+	memset(w, 0, sizeof(*w));
+	explain_families_split(explainer_for(rs), rs, &w->g[WHY_LESSON], &w->g[WHY_PYTHON]);
+	if (!w->g[WHY_LESSON].n) { /* only CPython's variants ran: they are the lesson */
+		w->g[WHY_LESSON] = w->g[WHY_PYTHON];
+		memset(&w->g[WHY_PYTHON], 0, sizeof(w->g[WHY_PYTHON]));
+	}
+	explain_host(rs, &w->g[WHY_HOST]);
+	explain_causes(rs, &w->g[WHY_CAUSES]);
+}
+
+void why_free(struct why *w)
+{
+	for (int k = 0; k < WHY_GROUPS; k++)
+		sentences_free(&w->g[k]);
+}
+
+void why_flat(const struct why *w, struct sentences *out)
+{
+	for (int k = 0; k < WHY_GROUPS; k++)
+		for (size_t i = 0; i < w->g[k].n; i++)
+			sentences_add(out, "%s", w->g[k].s[i]);
+}
+
 void explain_run_set(const struct run_set *rs, struct sentences *out)
 {
-	explain_families(explainer_for(rs), rs, out);
-	explain_causes(rs, out);
-	explain_host(rs, out);
+	struct why w;
+
+	explain_why(rs, &w);
+	why_flat(&w, out);
+	why_free(&w);
 }

@@ -83,6 +83,106 @@ double fig_bound(const struct run_set *rs, const struct run *r)
 	return fmin(fig_workers(r), (double)fig_cpus(rs));
 }
 
+/* ---- the variants a figure compares -------------------------------------- */
+
+#define PY_PREFIX "py-"
+
+const struct variant *fig_variant(const struct run_set *rs, const char *name)
+{
+	char py[80];
+	size_t i;
+	bool python = rs->nvariants > 0;
+
+	for (i = 0; i < rs->nvariants; i++)
+		python &= !strncmp(rs->variants[i].name, PY_PREFIX, strlen(PY_PREFIX));
+	if (python && strncmp(name, PY_PREFIX, strlen(PY_PREFIX))) {
+		snprintf(py, sizeof(py), "%s%s", PY_PREFIX, name);
+		return run_set_variant(rs, py);
+	}
+	return run_set_variant(rs, name);
+}
+
+double fig_speedup(const struct variant *base, const struct variant *v)
+{
+	if (!base || !v || base->m[M_WALL_S].med <= 0 || v->m[M_WALL_S].med <= 0)
+		return 0;
+	return base->m[M_WALL_S].med / v->m[M_WALL_S].med;
+}
+
+struct fig_rounds fig_rounds_of(const struct run *r)
+{
+	struct fig_rounds f = {0};
+	double workers = demo_param(r->demo, "workers", 0), tasks = demo_param(r->demo, "tasks", 0);
+	double cpu = demo_param(r->demo, "cpu_us", 0) / 1e6;
+
+	f.wait_s = demo_param(r->demo, "wait_s", 0);
+	if (workers < 1 || tasks < 1)
+		return f;
+	f.rounds = ceil(tasks / workers);
+	f.per_round = fmin(workers, tasks);
+	f.limit_s = f.rounds * (f.wait_s + cpu);
+	return f;
+}
+
+/* ---- the demo's measured section ---------------------------------------- */
+
+static bool is_task_thread(const struct run *r, int tid)
+{
+	for (size_t i = 0; r->demo && i < r->demo->nthreads; i++)
+		if (r->demo->threads[i].tid == tid)
+			return r->demo->threads[i].pid == r->demo->pid &&
+			       r->demo->threads[i].tasks > 0;
+	return false;
+}
+
+struct fig_section fig_section_of(const struct variant *v)
+{
+	return fig_section_of_run(v->rep);
+}
+
+struct fig_section fig_section_of_run(const struct run *r)
+{
+	struct fig_section s = {0};
+	struct tid_states *win = NULL;
+	size_t nwin = 0, i;
+	char err[256];
+
+	if (r->demo && r->demo->end_ns > r->demo->start_ns &&
+	    !timeline_window_states(r, r->demo->start_ns, r->demo->end_ns, &win, &nwin, err,
+				    sizeof(err))) {
+		s.measured = true;
+		s.span_ns = (double)(r->demo->end_ns - r->demo->start_ns);
+		for (i = 0; i < nwin; i++) {
+			s.cpu_ns += win[i].ns[ST_RUNNING];
+			if (!is_task_thread(r, win[i].tid))
+				continue;
+			s.task_threads++;
+			for (int k = 0; k < ST_COUNT; k++)
+				s.task_ns[k] += win[i].ns[k];
+		}
+		free(win);
+		return s;
+	}
+	free(win);
+	s.span_ns = r->m[M_WALL_S] * 1e9;
+	for (i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+
+		s.cpu_ns += (double)t->state_ns[ST_RUNNING];
+		if (!is_task_thread(r, t->tid))
+			continue;
+		s.task_threads++;
+		for (int k = 0; k < ST_COUNT; k++)
+			s.task_ns[k] += (double)t->state_ns[k];
+	}
+	return s;
+}
+
+double fig_section_cpus(const struct fig_section *s)
+{
+	return s->span_ns > 0 ? s->cpu_ns / s->span_ns : 0;
+}
+
 /* ---- quantiles ---------------------------------------------------------- */
 
 double fig_quantile(const struct hist *h, double q, double max_ns)
@@ -176,15 +276,14 @@ double fig_part_of_blocked(double blocked_ns, double part_call_ns, double all_ca
 
 /* ---- per-demo curves ---------------------------------------------------- */
 
-static double limit_of(const struct run *r, double workers)
+/* The demo's own limit_s, else the waits' rounds (fig_rounds_of). */
+static double limit_of(const struct run *r)
 {
 	const json_t *x = r->demo ? json_object_get(r->demo->root, "limit_s") : NULL;
-	double tasks = demo_param(r->demo, "tasks", 0), wait = demo_param(r->demo, "wait_s", 0);
-	double cpu = demo_param(r->demo, "cpu_us", 0) / 1e6;
 
 	if (json_is_number(x) && json_number_value(x) > 0)
 		return json_number_value(x);
-	return workers >= 1 && tasks >= 1 ? ceil(tasks / workers) * (wait + cpu) : 0;
+	return fig_rounds_of(r).limit_s;
 }
 
 static int by_workers(const void *a, const void *b)
@@ -208,7 +307,7 @@ size_t fig_scaling(const struct run_set *rs, struct fig_scale_point *pts, size_t
 		pts[n].v = v;
 		pts[n].workers = w;
 		pts[n].wall = v->m[M_WALL_S].med;
-		pts[n].limit = limit_of(v->rep, w);
+		pts[n].limit = limit_of(v->rep);
 		n++;
 	}
 	qsort(pts, n, sizeof(*pts), by_workers);

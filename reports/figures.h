@@ -32,6 +32,48 @@ double fig_workers(const struct run *r);
  * explainers. */
 double fig_bound(const struct run_set *rs, const struct run *r);
 
+/* ---- the variants a figure compares -------------------------------------- */
+
+/* The variant named @name in the family of @rs: a run set of CPython's
+ * variants only (explain_families hands the py-* ones over apart) calls its
+ * serial base "py-serial", so fig_variant(rs, "serial") finds it there;
+ * elsewhere the name as given. NULL when absent. */
+const struct variant *fig_variant(const struct run_set *rs, const char *name);
+/* How many times sooner @v finished than @base: base's median wall over
+ * v's; 0 when either is missing or has no wall time. */
+double fig_speedup(const struct variant *base, const struct variant *v);
+
+/* A pool of @workers taking @tasks waits of wait_s each (01, 05): the waits
+ * go in rounds of at most @workers requests; the limit is the time the
+ * waits alone need (plus cpu_us per task when the demo states it). */
+struct fig_rounds {
+	double rounds;	  /* ceil(tasks / workers) */
+	double per_round; /* requests in a full round: min(workers, tasks) */
+	double wait_s;	  /* one wait */
+	double limit_s;	  /* rounds × (wait + cpu per task); 0 when unknown */
+};
+struct fig_rounds fig_rounds_of(const struct run *r);
+
+/* ---- the demo's measured section ---------------------------------------- */
+
+/* Where a run's threads spent the demo's measured section (demo.json start_ns
+ * to end_ns, from timeline.json): what the demo timed, without the tracer's
+ * gate and exec before it nor an interpreter's start-up (CPython imports
+ * for ~0.1 s of CPU before a py-* variant's first task). Without a timeline
+ * or a section, the threads' whole lives and the median wall. */
+struct fig_section {
+	bool measured;		  /* from timeline.json over the section */
+	double span_ns;		  /* the section's length (else the wall) */
+	size_t task_threads;	  /* the threads that completed tasks (main in serial) */
+	double task_ns[ST_COUNT]; /* their time in each state */
+	double cpu_ns;		  /* every thread's running time */
+};
+struct fig_section fig_section_of(const struct variant *v);
+/* The same for one run (@r->m[M_WALL_S] set: the fallback's span). */
+struct fig_section fig_section_of_run(const struct run *r);
+/* CPUs kept busy on average over the section: cpu_ns / span_ns. */
+double fig_section_cpus(const struct fig_section *s);
+
 /* ---- quantiles ---------------------------------------------------------- */
 
 /* The @q quantile of @h (ns), never above @max_ns when @max_ns > 0: the

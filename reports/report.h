@@ -17,7 +17,8 @@
 struct report {
 	const struct run_set *rs;
 	const struct check_list *checks;
-	const struct sentences *why;
+	const struct sentences *why; /* every sentence, the groups in order (the terminal) */
+	const struct why *whyg;	     /* the same in groups (the page); NULL: one list */
 	const struct verdicts *verdict;
 	struct doc doc;
 	/* Charts: drawn into RUN_DIR/charts/; when one cannot be drawn the
@@ -40,6 +41,9 @@ void report_trust(struct report *rp);	/* checks, lost events, host noise */
 void report_lesson(struct report *rp);	/* the demo's own chart (report_lesson.c) */
 void report_why(struct report *rp);	/* the explainer's sentences */
 void report_timelines(struct report *rp);
+/* What to see in @demo's timeline of @variant (its py-* variants have their
+ * own: CPython sleeps where the C demo asks a server); NULL when none. */
+const char *timeline_caption(const char *demo, const char *variant);
 void report_wakes(struct report *rp); /* who woke whom, the critical path */
 void report_headline(struct report *rp, struct doc *d);
 void report_variants(struct report *rp);

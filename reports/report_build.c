@@ -36,10 +36,19 @@ static const struct section sections[] = {
     {"files", "Commands and files", report_files},
 };
 
+static void why_list(struct report *rp, const struct sentences *s)
+{
+	struct doc_block *l = doc_links(&rp->doc);
+
+	for (size_t i = 0; i < s->n; i++)
+		doc_item(l, NULL, "%s", s->s[i]);
+}
+
+/* The lesson's sentences and the host's first; the further evidence folded
+ * under its title, one fold per group, every sentence kept. */
 void report_why(struct report *rp)
 {
-	struct doc_block *l;
-	size_t i;
+	const struct why *w = rp->whyg;
 
 	doc_heading(&rp->doc, 2, "Why");
 	if (!rp->why->n) {
@@ -47,9 +56,22 @@ void report_why(struct report *rp)
 				   "in these figures.");
 		return;
 	}
-	l = doc_links(&rp->doc);
-	for (i = 0; i < rp->why->n; i++)
-		doc_item(l, NULL, "%s", rp->why->s[i]);
+	if (!w) {
+		why_list(rp, rp->why);
+	} else {
+		if (w->g[WHY_LESSON].n)
+			why_list(rp, &w->g[WHY_LESSON]);
+		if (w->g[WHY_HOST].n)
+			why_list(rp, &w->g[WHY_HOST]);
+		for (int k = WHY_PYTHON; k < WHY_GROUPS; k++) {
+			if (!w->g[k].n)
+				continue;
+			doc_fold(&rp->doc, "%s (%zu sentence%s)", why_group_titles[k], w->g[k].n,
+				 w->g[k].n == 1 ? "" : "s");
+			why_list(rp, &w->g[k]);
+			doc_unfold(&rp->doc);
+		}
+	}
 	doc_para(&rp->doc, "Each sentence is computed from this run and made only past a "
 			   "threshold (docs/explainers.md lists them); a phenomenon the figures "
 			   "do not show is left out.");

@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	struct run_set rs;
 	struct check_list cl;
 	struct sentences why = {0};
+	struct why whyg = {0};
 	struct verdicts verdict = {0};
 	struct report rp = {0};
 	char err[PATH_MAX + 600], title[1200];
@@ -179,12 +180,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	checks_run(&rs, &cl);
-	explain_run_set(&rs, &why);
+	explain_why(&rs, &whyg);
+	why_flat(&whyg, &why);
 	verdict_of(&rs, &verdict);
 	rp.rs = &rs;
 	rp.verdict = &verdict;
 	rp.checks = &cl;
 	rp.why = &why;
+	rp.whyg = &whyg;
 	snprintf(title, sizeof(title), "%s%s: schedlab report %s", rs.partial ? "PARTIAL " : "",
 		 rs.is_demo ? rs.demo : rs.command, rs.stamp);
 	if (report_build(&rp, err, sizeof(err))) {
@@ -209,6 +212,7 @@ out:
 	sb_free(&html);
 	doc_free(&rp.doc);
 	sentences_free(&why);
+	why_free(&whyg);
 	verdict_free(&verdict);
 	checks_free(&cl);
 	run_set_free(&rs);

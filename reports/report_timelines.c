@@ -18,40 +18,76 @@ static const struct {
     {"01_io_wait", "serial",
      "main waits for one answer after another (io, dark blue), with a short wakeup between "
      "them; the service's threads wait for requests"},
+    {"01_io_wait", "py-serial",
+     "main sleeps through one wait after another (sleep, light blue: CPython's time.sleep), "
+     "with a short wakeup between them"},
+    {"01_io_wait", "py-",
+     "main waits for the workers (lock, vermillion: its join); the workers sleep through "
+     "their waits (sleep, light blue) all at the same time"},
     {"01_io_wait", "",
      "main waits for the workers (lock, vermillion: its join); the workers wait for their "
      "answers (io, dark blue) all at the same time"},
     {"02_cpu_bound", "threads-gil",
      "the workers' green never overlaps: one thread holds the GIL at a time, the others wait "
      "for it (lock, vermillion)"},
+    {"02_cpu_bound", "py-threads",
+     "the workers' green never overlaps: one thread holds CPython's GIL at a time, the others "
+     "wait for it (lock, vermillion)"},
     {"02_cpu_bound", "serial", "one thread computes alone (running, green)"},
+    {"02_cpu_bound", "py-serial", "one thread computes alone (running, green)"},
+    {"02_cpu_bound", "convoy",
+     "the server thread answers requests (io, dark blue); while the workers compute (green) it "
+     "must win the GIL back after each wakeup (lock, vermillion)"},
+    {"02_cpu_bound", "py-convoy",
+     "the server thread answers requests (io, dark blue); while the workers compute (green) it "
+     "must win CPython's GIL back after each wakeup (lock, vermillion)"},
     {"02_cpu_bound", "", "the workers are green at the same time: they compute in parallel"},
     {"03_event_loop", "await",
+     "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
+     "tasks' short steps (green)"},
+    {"03_event_loop", "py-await",
      "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
      "tasks' short steps (green)"},
     {"03_event_loop", "blocking",
      "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
      "runs meanwhile"},
+    {"03_event_loop", "py-blocking",
+     "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
+     "runs meanwhile"},
     {"04_backpressure", "unbounded",
+     "the producer never waits for room: it runs and sleeps between items while the queue "
+     "grows"},
+    {"04_backpressure", "py-unbounded",
      "the producer never waits for room: it runs and sleeps between items while the queue "
      "grows"},
     {"04_backpressure", "bounded",
      "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
      "backpressure"},
+    {"04_backpressure", "py-bounded",
+     "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
+     "backpressure"},
+    {"05_thread_overhead", "py-",
+     "each worker sleeps through its wait (sleep, light blue); orange is waiting for a CPU, "
+     "which grows with the number of threads"},
     {"05_thread_overhead", "",
      "each worker waits for its answer (io, dark blue); orange is waiting for a CPU, which "
      "grows with the number of threads"},
 };
 
-static const char *caption_of(const struct run_set *rs, const struct run *r)
+const char *timeline_caption(const char *demo, const char *variant)
 {
 	size_t i;
 
-	for (i = 0; rs->is_demo && i < sizeof(captions) / sizeof(captions[0]); i++)
-		if (!strcmp(captions[i].demo, rs->demo) &&
-		    !strncmp(r->variant, captions[i].variant, strlen(captions[i].variant)))
+	for (i = 0; i < sizeof(captions) / sizeof(captions[0]); i++)
+		if (!strcmp(captions[i].demo, demo) &&
+		    !strncmp(variant, captions[i].variant, strlen(captions[i].variant)))
 			return captions[i].caption;
 	return NULL;
+}
+
+static const char *caption_of(const struct run_set *rs, const struct run *r)
+{
+	return rs->is_demo ? timeline_caption(rs->demo, r->variant) : NULL;
 }
 
 static void one(struct report *rp, const struct run *r)

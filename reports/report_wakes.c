@@ -244,8 +244,10 @@ void report_wakes(struct report *rp)
 		 "a timed wait), a softirq (network, block), a kernel thread. An arrow goes "
 		 "from the waker to the woken thread, as wide as the waiting it ended. From an "
 		 "interrupt the context is named, not the thread behind it. The critical path "
-		 "walks back from the last thread to end: a running or runnable thread stays on "
-		 "it; a wait moves it to whoever ended the wait.");
+		 "walks back over the section the demo timed, from its main thread at the end "
+		 "(or, where the timeline cannot say who woke whom, from the last thread to "
+		 "end): a running or runnable thread stays on it; a wait moves it to whoever "
+		 "ended the wait.");
 	/* the telling variants on the page, the others folded */
 	for (size_t i = 0; i < rp->rs->nvariants; i++)
 		if (variant_featured(rp->rs, rp->rs->variants[i].name))

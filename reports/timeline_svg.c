@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "critpath.h"
 #include "escape.h"
 #include "palette.h"
 #include "roles.h"
@@ -54,6 +55,11 @@
 struct slice {
 	double ts, dur; /* µs from the start of tracing */
 	unsigned char state;
+	/* runnable after a wakeup or a fork: who ended the wait (args.waker_kind,
+	 * as enum st_waker_kind; WK_NONE when not said), its id, and the traced
+	 * thread a softirq ran in */
+	unsigned char waker_kind;
+	unsigned int waker, host;
 };
 
 struct thread_track {
@@ -175,6 +181,28 @@ static enum st_thread_state state_of(const char *name)
 	return ST_OTHER; /* a state this report does not know is still time spent */
 }
 
+/* args.waker_kind, waker, host of a slice (timeline.json since the collector
+ * wrote them): who ended the wait a runnable slice follows. */
+static void take_waker(struct slice *s, const json_t *args)
+{
+	static const char *const kinds[] = {
+	    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
+	    [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
+	    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
+	};
+	const json_t *k = json_object_get(args, "waker_kind");
+
+	s->waker_kind = WK_NONE;
+	s->waker = s->host = 0;
+	if (!json_is_string(k))
+		return;
+	for (unsigned char i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kinds[i], json_string_value(k)))
+			s->waker_kind = i;
+	s->waker = (unsigned int)json_integer_value(json_object_get(args, "waker"));
+	s->host = (unsigned int)json_integer_value(json_object_get(args, "host"));
+}
+
 /* One event object of traceEvents. */
 static int take_event(struct timeline *tl, const json_t *e, size_t idx, char *why, size_t whylen)
 {
@@ -212,6 +240,7 @@ static int take_event(struct timeline *tl, const json_t *e, size_t idx, char *wh
 		s->ts = json_number_value(ts);
 		s->dur = json_number_value(dur);
 		s->state = (unsigned char)state_of(json_string_value(name));
+		take_waker(s, json_object_get(e, "args"));
 		if (s->state != ST_RUNNING && s->state != ST_RUNNABLE)
 			t->waits++;
 		tl->nslices++;
@@ -1090,5 +1119,60 @@ int timeline_window_states(const struct run *r, uint64_t from_ns, uint64_t to_ns
 	}
 	*n = k;
 	timeline_free(&tl);
+	return 0;
+}
+
+int timeline_intervals(const struct run *r, struct cp_interval **out, size_t *n, char *err,
+		       size_t errlen)
+{
+	struct timeline tl = {0};
+	char path[PATH_MAX + 200];
+	size_t i, k = 0, wakers = 0;
+	struct stat st;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
+	if (!r->has_timeline || (stat(path, &st) && errno == ENOENT))
+		return 1;
+	if (load(&tl, path, err, errlen)) {
+		timeline_free(&tl);
+		return -1;
+	}
+	*out = calloc(tl.nslices ? tl.nslices : 1, sizeof(**out));
+	if (!*out) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (i = 0; i < tl.n; i++) {
+		const struct thread_track *t = &tl.t[i];
+		size_t first = k;
+
+		for (size_t j = 0; j < t->n; j++) {
+			const struct slice *s = &t->s[j];
+			struct cp_interval *c = &(*out)[k];
+
+			c->start = r->sched.start_ns + (uint64_t)llround(s->ts * 1e3);
+			c->end = c->start + (uint64_t)llround(s->dur * 1e3);
+			c->tid = (uint32_t)t->tid;
+			c->state = s->state;
+			c->waker_kind = s->waker_kind;
+			c->waker = s->waker;
+			c->host = s->host;
+			wakers += s->waker_kind != WK_NONE;
+			/* µs with 3 decimals: a slice ends where the next begins */
+			if (k > first && c->start - c[-1].end + 2 <= 4)
+				c[-1].end = c->start;
+			k++;
+		}
+	}
+	*n = k;
+	timeline_free(&tl);
+	if (!wakers) { /* written before timeline.json said who woke whom */
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return 1;
+	}
 	return 0;
 }

@@ -38,4 +38,13 @@ struct tid_states {
 int timeline_window_states(const struct run *r, uint64_t from_ns, uint64_t to_ns,
 			   struct tid_states **out, size_t *n, char *err, size_t errlen);
 
+/* Every state slice of the run's timeline.json as the critical path's
+ * intervals (collectors/critpath.h; the collector's clock), each runnable
+ * slice with who ended the wait before it (args.waker_kind, waker, host).
+ * *@out calloc'ed. Returns 0, 1 when the run has no timeline or its
+ * timeline names no waker (written before it did), -1 with @err. */
+struct cp_interval;
+int timeline_intervals(const struct run *r, struct cp_interval **out, size_t *n, char *err,
+		       size_t errlen);
+
 #endif

@@ -308,10 +308,13 @@ bool crit_sentence(const struct run *r, char *buf, size_t len)
 
 	if (!p || !p->covered_ns || !p->nby)
 		return false;
-	used = (size_t)snprintf(buf, len,
-				"the critical path (walking back from the last thread to end, "
-				"what each moment of the %s waited on) was ",
-				fig_dur(d, sizeof(d), (double)p->covered_ns));
+	used = (size_t)snprintf(
+	    buf, len,
+	    p->measured ? "the critical path of the %s the demo timed (walking back from "
+			  "its main thread at the end, what each moment waited on) was "
+			: "the critical path (walking back from the last thread to end, "
+			  "what each moment of the %s waited on) was ",
+	    fig_dur(d, sizeof(d), (double)p->covered_ns));
 	for (size_t i = 0; i < p->nby && used < len; i++) {
 		double s = (double)p->by[i].ns / (double)p->covered_ns;
 

@@ -47,6 +47,9 @@ struct crit_share {
 struct crit_path {
 	uint64_t start_ns, end_ns, covered_ns;
 	int end_tid;
+	/* walked over the demo's measured section from its main thread at the
+	 * end (window_path.c); false: the collector's, from the last thread to end */
+	bool measured;
 	struct crit_share *by; /* largest first */
 	size_t nby;
 };
@@ -55,6 +58,14 @@ struct crit_path {
  * Returns 0, or -1 with @err set when present but malformed. */
 int wakes_load(struct sched_acct *s, const json_t *root, char *err, size_t len);
 void wakes_free(struct sched_acct *s);
+
+/* The critical path of the demo's measured section (demo.json start_ns to
+ * end_ns), walked back from the demo's main thread at its end on
+ * timeline.json's slices, in place of the collector's (which starts at the
+ * last thread to end: a teardown). Returns 0, 1 when it cannot be taken
+ * (no demo section, no timeline naming wakers, main not alive at the end:
+ * the collector's path stays), -1 with @err on a broken timeline. */
+int window_path(struct run *r, char *err, size_t errlen);
 
 /* ---- figures ---------------------------------------------------------- */
 

@@ -33,6 +33,8 @@ int cli_getopt(int argc, char **argv, const struct option *opts)
 	opterr = 0; /* our message names the option and the way out */
 	optopt = 0;
 	c = getopt_long(argc, argv, "", opts, NULL);
+	if (c == -1 && optind < argc) /* the demos take options only */
+		cli_die("unexpected argument '%s'", argv[optind]);
 	if (c != '?')
 		return c;
 	arg = argv[optind - 1];

@@ -42,8 +42,9 @@ extern const char *const *cli_py_variants;
 void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* getopt_long() over @opts (long options only) that never returns an error:
- * an unknown option, a missing value or a value given to a flag exits 2 with
- * a message naming the option. */
+ * an unknown option, a missing value, a value given to a flag or, once the
+ * options are read, an argument that is not one exits 2 with a message
+ * naming it. */
 int cli_getopt(int argc, char **argv, const struct option *opts);
 
 /* Parse @arg given to option @opt as an integer in [min, max], or die. */

@@ -14,16 +14,12 @@ WORKERS = {"py-serial": 0, "py-threads-5": 5, "py-threads-20": 20}
 
 def run_variant(args, variant):
     workers = WORKERS[variant]
-    sd.records_reset()
-    main = sd.thread_begin("main")
-    res = sd.new_result(DEMO, variant, {"tasks": args.tasks, "wait_s": args.wait, "io": "sleep",
-                                        "workers": workers, "quick": args.quick})
-    start, end = sd.io_tasks(res, workers, args.tasks, args.wait)
-    sd.set_wall(res, start, end)
-    sd.limit_fields(res, args.tasks, workers, args.wait)
-    res["python"] = sd.python_block()
-    sd.thread_end(main)
-    sd.add_threads(res)
+    params = {"tasks": args.tasks, "wait_s": args.wait, "io": "sleep", "workers": workers,
+              "quick": args.quick}
+    with sd.variant_result(DEMO, variant, params) as res:
+        start, end = sd.io_tasks(res, workers, args.tasks, args.wait)
+        sd.set_wall(res, start, end)
+        sd.limit_fields(res, args.tasks, workers, args.wait)
     print("%s %s: %d tasks x %.3f s (sleep) on %s in %.3f s (limit %.3f s, %+.1f%%)" % (
         DEMO, variant, args.tasks, args.wait,
         "%d threads" % workers if workers else "the main thread", res["wall_s"],
@@ -33,16 +29,12 @@ def run_variant(args, variant):
 
 def main():
     p = sd.parser(DEMO, __doc__.split("\n\n")[0], "variants: " + ", ".join(VARIANTS))
-    p.add_argument("--tasks", type=sd.positive("--tasks", 1, 100000),
-                   help="blocking waits (default 50, --quick 10)")
-    p.add_argument("--wait", type=sd.positive("--wait", 0.0, 60.0, float), metavar="S",
-                   help="seconds per wait (default 0.2, --quick 0.05)")
+    sd.add_wait_options(p, "blocking waits", "seconds per wait",
+                        tasks=(50, 10), wait=(0.2, 0.05))
     p.add_argument("--io", choices=["sleep"], default="sleep",
                    help="the wait: time.sleep (the C demo's socket is not mirrored)")
     args = p.parse_args()
     todo = sd.settle(args, VARIANTS)
-    args.tasks = args.tasks or (10 if args.quick else 50)
-    args.wait = args.wait if args.wait is not None else (0.05 if args.quick else 0.2)
     sd.finish([run_variant(args, v) for v in todo], DEMO, args)
 
 

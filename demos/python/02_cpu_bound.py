@@ -195,36 +195,31 @@ def run_convoy(args, workers):
 
 
 def run_variant(args, variant, workers):
-    sd.records_reset()
-    main = sd.thread_begin("main")
     params = {"tasks": args.tasks, "n": args.n, "quick": args.quick,
               "workers": 1 if variant == "py-serial" else workers,
               "switch_interval_ms": sys.getswitchinterval() * 1e3}
-    convoy, turns = None, Turns()
-    start = time.monotonic_ns()
-    if variant == "py-processes":
-        sums = run_processes(args, workers)
-    elif variant == "py-convoy":
-        convoy = run_convoy(args, workers)
-        sums = []
-    else:
-        sums = run_threads(args, 1 if variant == "py-serial" else workers, turns)
-    end = time.monotonic_ns()
-    res = sd.new_result(DEMO, variant, params)
-    sd.set_wall(res, start, end)
-    res["python"] = sd.python_block()
-    if variant in ("py-serial", "py-threads"):
-        res["gil"] = {"switch_interval_ns": res["python"]["switch_interval_ns"],
-                      "handoffs": turns.handoffs}
-    if convoy:
-        res["params"].update(period_ms=args.period_ms, requests=args.requests)
-        del res["params"]["tasks"], res["params"]["n"]
-        res["convoy"] = convoy
-    else:
-        res["checksum"] = sum(sums)
-        res["task_result"] = sums[0]
-    sd.thread_end(main)  # late: what main does after it is the JSON dump and exit
-    sd.add_threads(res)
+    with sd.variant_result(DEMO, variant, params) as res:
+        convoy, turns = None, Turns()
+        start = time.monotonic_ns()
+        if variant == "py-processes":
+            sums = run_processes(args, workers)
+        elif variant == "py-convoy":
+            convoy = run_convoy(args, workers)
+            sums = []
+        else:
+            sums = run_threads(args, 1 if variant == "py-serial" else workers, turns)
+        end = time.monotonic_ns()
+        sd.set_wall(res, start, end)
+        if variant in ("py-serial", "py-threads"):
+            res["gil"] = {"switch_interval_ns": res["python"]["switch_interval_ns"],
+                          "handoffs": turns.handoffs}
+        if convoy:
+            res["params"].update(period_ms=args.period_ms, requests=args.requests)
+            del res["params"]["tasks"], res["params"]["n"]
+            res["convoy"] = convoy
+        else:
+            res["checksum"] = sum(sums)
+            res["task_result"] = sums[0]
     return res
 
 

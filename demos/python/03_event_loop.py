@@ -39,28 +39,23 @@ def loop_thread(blocking, tasks, wait_s, out):
 
 def run_variant(args, variant):
     blocking = variant == "py-blocking"
-    sd.records_reset()
-    main = sd.thread_begin("main")
-    res = sd.new_result(DEMO, variant, {"tasks": args.tasks, "wait_s": args.wait,
-                                        "quick": args.quick})
-    out = {}
-    start = time.monotonic_ns()
-    t = threading.Thread(target=loop_thread, args=(blocking, args.tasks, args.wait, out))
-    t.start()
-    t.join()
-    end = time.monotonic_ns()
-    sd.set_wall(res, start, end)
-    res["tasks_done"] = len(out["ends"])
-    limit = args.tasks * args.wait if blocking else args.wait
-    res["limit_s"] = limit
-    res["from_limit_pct"] = 100.0 * (res["wall_s"] - limit) / limit if limit else 0.0
-    # a task's lateness: how much later than its wait it ended, from the loop's start
-    late = [e - out["t0"] - int(args.wait * 1e9) for e in out["ends"]]
-    res["task_latency"] = {"start_delay_ns": sd.quantiles(out["starts"]),
-                           "lateness_ns": sd.quantiles([max(0, x) for x in late])}
-    res["python"] = sd.python_block()
-    sd.thread_end(main)
-    sd.add_threads(res)
+    params = {"tasks": args.tasks, "wait_s": args.wait, "quick": args.quick}
+    with sd.variant_result(DEMO, variant, params) as res:
+        out = {}
+        start = time.monotonic_ns()
+        t = threading.Thread(target=loop_thread, args=(blocking, args.tasks, args.wait, out))
+        t.start()
+        t.join()
+        end = time.monotonic_ns()
+        sd.set_wall(res, start, end)
+        res["tasks_done"] = len(out["ends"])
+        limit = args.tasks * args.wait if blocking else args.wait
+        res["limit_s"] = limit
+        res["from_limit_pct"] = 100.0 * (res["wall_s"] - limit) / limit if limit else 0.0
+        # a task's lateness: how much later than its wait it ended, from the loop's start
+        late = [e - out["t0"] - int(args.wait * 1e9) for e in out["ends"]]
+        res["task_latency"] = {"start_delay_ns": sd.quantiles(out["starts"]),
+                               "lateness_ns": sd.quantiles([max(0, x) for x in late])}
     print("%s %s: %d tasks x %.3f s in %.3f s (limit %.3f s, %+.1f%%)" % (
         DEMO, variant, args.tasks, args.wait, res["wall_s"], limit, res["from_limit_pct"]))
     return res
@@ -68,14 +63,10 @@ def run_variant(args, variant):
 
 def main():
     p = sd.parser(DEMO, __doc__.split("\n\n")[0], "variants: " + ", ".join(VARIANTS))
-    p.add_argument("--tasks", type=sd.positive("--tasks", 1, 100000),
-                   help="tasks (default 50, --quick 10)")
-    p.add_argument("--wait", type=sd.positive("--wait", 0.0, 60.0, float), metavar="S",
-                   help="seconds each task waits (default 0.2, --quick 0.05)")
+    sd.add_wait_options(p, "tasks", "seconds each task waits",
+                        tasks=(50, 10), wait=(0.2, 0.05))
     args = p.parse_args()
     todo = sd.settle(args, VARIANTS)
-    args.tasks = args.tasks or (10 if args.quick else 50)
-    args.wait = args.wait if args.wait is not None else (0.05 if args.quick else 0.2)
     sd.finish([run_variant(args, v) for v in todo], DEMO, args)
 
 

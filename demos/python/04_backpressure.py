@@ -56,37 +56,33 @@ def consumer(q, work_s, stop_ns, lat):
 
 def run_variant(args, variant):
     cap = args.capacity if variant == "py-bounded" else 0
-    sd.records_reset()
-    main = sd.thread_begin("main")
-    res = sd.new_result(DEMO, variant, {"duration_s": args.duration, "produce_ms": args.produce_ms,
-                                        "consume_ms": args.consume_ms, "capacity": cap,
-                                        "payload_bytes": 64, "quick": args.quick})
-    q = queue.Queue(maxsize=cap)
-    stats, lat, maxb = {"put_wait_ns": 0}, [], [0]
-    rss0 = rss_kib()
-    start = time.monotonic_ns()
-    stop = start + int(args.duration * 1e9)
-    p = threading.Thread(target=producer, args=(q, stop, args.produce_ms * 1000000, stats))
-    c = threading.Thread(target=consumer, args=(q, args.consume_ms / 1000, stop, lat))
-    p.start()
-    c.start()
-    while p.is_alive():  # main samples the backlog every 100 ms
-        maxb[0] = max(maxb[0], q.qsize())
-        p.join(0.1)
-    c.join()
-    end = time.monotonic_ns()
-    sd.set_wall(res, start, end)
-    recs = {r.name: r for r in sd.records()}
-    res.update(produced=recs["producer"].tasks, consumed=recs["consumer"].tasks,
-               backlog=q.qsize(), max_backlog=max(maxb[0], q.qsize()))
-    res["queue"] = {"capacity": cap, "put_wait_ns": stats["put_wait_ns"]}
-    ql = sd.quantiles(lat)
-    res["latency"] = {"count": ql["count"], "mean_ns": ql["mean"], "p50_ns": ql["p50"],
-                      "p99_ns": ql["p99"], "max_ns": ql["max"]}
-    res["rss"] = {"start_kib": rss0, "end_kib": rss_kib(), "growth_kib": rss_kib() - rss0}
-    res["python"] = sd.python_block()
-    sd.thread_end(main)
-    sd.add_threads(res)
+    params = {"duration_s": args.duration, "produce_ms": args.produce_ms,
+              "consume_ms": args.consume_ms, "capacity": cap, "payload_bytes": 64,
+              "quick": args.quick}
+    with sd.variant_result(DEMO, variant, params) as res:
+        q = queue.Queue(maxsize=cap)
+        stats, lat, maxb = {"put_wait_ns": 0}, [], [0]
+        rss0 = rss_kib()
+        start = time.monotonic_ns()
+        stop = start + int(args.duration * 1e9)
+        p = threading.Thread(target=producer, args=(q, stop, args.produce_ms * 1000000, stats))
+        c = threading.Thread(target=consumer, args=(q, args.consume_ms / 1000, stop, lat))
+        p.start()
+        c.start()
+        while p.is_alive():  # main samples the backlog every 100 ms
+            maxb[0] = max(maxb[0], q.qsize())
+            p.join(0.1)
+        c.join()
+        end = time.monotonic_ns()
+        sd.set_wall(res, start, end)
+        recs = {r.name: r for r in sd.records()}
+        res.update(produced=recs["producer"].tasks, consumed=recs["consumer"].tasks,
+                   backlog=q.qsize(), max_backlog=max(maxb[0], q.qsize()))
+        res["queue"] = {"capacity": cap, "put_wait_ns": stats["put_wait_ns"]}
+        ql = sd.quantiles(lat)
+        res["latency"] = {"count": ql["count"], "mean_ns": ql["mean"], "p50_ns": ql["p50"],
+                          "p99_ns": ql["p99"], "max_ns": ql["max"]}
+        res["rss"] = {"start_kib": rss0, "end_kib": rss_kib(), "growth_kib": rss_kib() - rss0}
     print("%s %s: produced %d, consumed %d, backlog %d (max %d), latency p99 %.1f ms" % (
         DEMO, variant, res["produced"], res["consumed"], res["backlog"], res["max_backlog"],
         ql["p99"] / 1e6))

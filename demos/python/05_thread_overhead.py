@@ -12,16 +12,12 @@ QUICK = [1, 2, 4, 8, 16]
 
 def run_variant(args, workers):
     variant = "py-threads-%d" % workers
-    sd.records_reset()
-    main = sd.thread_begin("main")
-    res = sd.new_result(DEMO, variant, {"tasks": args.tasks, "wait_s": args.wait, "cpu_us": 0,
-                                        "io": "sleep", "workers": workers, "quick": args.quick})
-    start, end = sd.io_tasks(res, workers, args.tasks, args.wait)
-    sd.set_wall(res, start, end)
-    sd.limit_fields(res, args.tasks, workers, args.wait)
-    res["python"] = sd.python_block()
-    sd.thread_end(main)
-    sd.add_threads(res)
+    params = {"tasks": args.tasks, "wait_s": args.wait, "cpu_us": 0, "io": "sleep",
+              "workers": workers, "quick": args.quick}
+    with sd.variant_result(DEMO, variant, params) as res:
+        start, end = sd.io_tasks(res, workers, args.tasks, args.wait)
+        sd.set_wall(res, start, end)
+        sd.limit_fields(res, args.tasks, workers, args.wait)
     print("%s %s: %d tasks x %.3f s in %.3f s (limit %.3f s, %+.1f%%)" % (
         DEMO, variant, args.tasks, args.wait, res["wall_s"], res["limit_s"],
         res["from_limit_pct"]))
@@ -40,10 +36,8 @@ def workers_list(text):
 
 def main():
     p = sd.parser(DEMO, __doc__.split("\n\n")[0], "variants: py-threads-N")
-    p.add_argument("--tasks", type=sd.positive("--tasks", 1, 100000),
-                   help="blocking waits (default 200, --quick 64)")
-    p.add_argument("--wait", type=sd.positive("--wait", 0.0, 60.0, float), metavar="S",
-                   help="seconds per wait (default 0.05, --quick 0.02)")
+    sd.add_wait_options(p, "blocking waits", "seconds per wait",
+                        tasks=(200, 64), wait=(0.05, 0.02))
     p.add_argument("--workers", metavar="N,N,...", help="pool sizes (default 1,2,4,...,64)")
     p.add_argument("--cpu-us", type=sd.positive("--cpu-us", 0, 0), default=0,
                    help="not mirrored in Python: 0 only")
@@ -58,8 +52,6 @@ def main():
                    % args.variant)
         variants.append(args.variant)  # any pool size may be asked for
     todo = sd.settle(args, variants)
-    args.tasks = args.tasks or (64 if args.quick else 200)
-    args.wait = args.wait if args.wait is not None else (0.02 if args.quick else 0.05)
     sizes = [int(v[len("py-threads-"):]) for v in todo]
     sd.finish([run_variant(args, w) for w in sizes], DEMO, args)
 

@@ -9,6 +9,7 @@ CLOCK_MONOTONIC nanoseconds (time.monotonic_ns), the clock the collector
 uses. The command line mirrors the C demos' common options.
 """
 import argparse
+import contextlib
 import ctypes
 import json
 import os
@@ -130,6 +131,25 @@ def add_threads(res):
     res["threads"] = [r.as_json() for r in records()]
 
 
+@contextlib.contextmanager
+def variant_result(demo, variant, params):
+    """One variant's run on the main thread, as every program measures it:
+    the records start empty, main names itself and records itself last
+    (what it does after is the JSON dump and the exit), and the result
+    carries the interpreter and every thread's record.
+
+        with sd.variant_result(DEMO, variant, params) as res:
+            ...measure, fill res...
+    """
+    records_reset()
+    main = thread_begin("main")
+    res = new_result(demo, variant, params)
+    res["python"] = python_block()
+    yield res
+    thread_end(main)
+    add_threads(res)
+
+
 def python_block():
     """Which interpreter ran the variant, for the report."""
     return {"implementation": sys.implementation.name, "version": sys.version.split()[0],
@@ -170,8 +190,19 @@ PROG = ["demo"]
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.sizes = {}  # dest: (full, --quick) default, filled in by parse_args
+
     def error(self, message):
         self.exit(2, "%s: %s\nTry '%s --help'.\n" % (self.prog, message, self.prog))
+
+    def parse_args(self, args=None, namespace=None):
+        ns = super().parse_args(args, namespace)
+        for dest, (full, quick) in self.sizes.items():
+            if getattr(ns, dest) is None:
+                setattr(ns, dest, quick if ns.quick else full)
+        return ns
 
 
 def parser(prog, description, epilog=""):
@@ -204,6 +235,17 @@ def positive(name, lo, hi, kind=int):
                 "%s: %s is out of range, it must be between %s and %s" % (name, text, lo, hi))
         return v
     return parse
+
+
+def add_wait_options(p, tasks_what, wait_what, tasks, wait):
+    """--tasks and --wait, of the programs whose tasks wait (01, 03, 05).
+    @tasks and @wait are the (full, --quick) defaults: the help names them
+    and parse_args() fills them in when the option is not given."""
+    p.add_argument("--tasks", type=positive("--tasks", 1, 100000),
+                   help="%s (default %d, --quick %d)" % (tasks_what, tasks[0], tasks[1]))
+    p.add_argument("--wait", type=positive("--wait", 0.0, 60.0, float), metavar="S",
+                   help="%s (default %g, --quick %g)" % (wait_what, wait[0], wait[1]))
+    p.sizes.update(tasks=tasks, wait=wait)
 
 
 def settle(args, variants):

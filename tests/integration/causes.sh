@@ -7,12 +7,7 @@
 need_root causes
 . "$(dirname "$0")/collector.lib"
 need_collector causes
-W=$BUILD/tests/workloads/causes
-if [ ! -x "$W" ]; then
-	not_ok "causes: $W is not built (make BUILD=$BUILD unit)"
-	exit 1
-fi
-W=$(runnable_copy "$W") # a private checkout: a copy nobody can run
+need_workload W causes
 
 d=$TMPD/causes
 trace "$d" --timeline -- "$W" >/dev/null 2>&1

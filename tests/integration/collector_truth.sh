@@ -20,12 +20,7 @@
 need_root collector_truth
 . "$(dirname "$0")/collector.lib"
 need_collector collector_truth
-STRESS=$BUILD/tests/workloads/stress
-if [ ! -x "$STRESS" ]; then
-	not_ok "collector_truth: $STRESS is not built (make BUILD=$BUILD unit)"
-	exit 1
-fi
-STRESS=$(runnable_copy "$STRESS") # a private checkout: a copy nobody can run
+need_workload STRESS stress
 
 # truth_rows SCHED.JSON: one line per ended thread with the figures compared.
 truth_rows() {

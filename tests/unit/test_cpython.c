@@ -12,7 +12,7 @@
 #include "cpython.h"
 #include "explain_cpython.h"
 
-#include <limits.h>
+#include "self_exe.h"
 
 #define RUNTIME_SIZE 4096
 char _PyRuntime[RUNTIME_SIZE] __attribute__((used));
@@ -35,13 +35,9 @@ static char dir[64], py311[128], py399[128];
 
 static int setup(void **state)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *self = self_exe();
 
 	(void)state;
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
 	snprintf(dir, sizeof(dir), "/tmp/schedlab-cpython-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;

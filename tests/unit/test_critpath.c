@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 #include "critpath.h"
 #include "schedtrace.h"
@@ -169,12 +170,91 @@ static void test_cycle_terminates(void **state)
 	critpath_free(&p);
 }
 
+/*
+ * A demo's measured section ends in main (at 12, after joining its worker);
+ * then main stops a sampler that sleeps on a timer and joins it. Walked back
+ * from the last thread to end, the path is the sampler's sleep; over the
+ * measured section, from main, it is the worker's running. Over the whole
+ * run from main (which ended last) it is the same path as before.
+ */
+static struct cp_interval sampler_run[] = {
+    /* main (1): forks both, joins the worker, records the end at 12, joins the sampler */
+    IV(1, ST_RUNNING, 0, 1),
+    IV(1, ST_LOCK, 1, 10),
+    WOKEN(1, 10, 11, WK_THREAD, 2),
+    IV(1, ST_RUNNING, 11, 12),
+    IV(1, ST_LOCK, 12, 20),
+    WOKEN(1, 20, 21, WK_THREAD, 3),
+    IV(1, ST_RUNNING, 21, 22),
+    /* worker (2): the work */
+    WOKEN(2, 1, 2, WK_FORK, 1),
+    IV(2, ST_RUNNING, 2, 10),
+    /* sampler (3): sleeps until its timer, sees the stop flag, exits */
+    WOKEN(3, 1, 2, WK_FORK, 1),
+    IV(3, ST_SLEEP, 2, 18),
+    WOKEN(3, 18, 19, WK_HARDIRQ, 0),
+    IV(3, ST_RUNNING, 19, 20),
+};
+#define NSAMPLER (sizeof(sampler_run) / sizeof(sampler_run[0]))
+
+static void test_measured_section(void **state)
+{
+	struct cp_interval iv[NSAMPLER];
+	struct cp_path last, sec;
+
+	(void)state;
+	memcpy(iv, sampler_run, sizeof(iv));
+	assert_int_equal(critpath_compute(iv, NSAMPLER, 0, 22, &last), 0);
+	assert_int_equal(critpath_time(&last, 3, ST_SLEEP), 16); /* the teardown's sampler */
+	assert_int_equal(critpath_time(&last, 2, -1), 0);
+	memcpy(iv, sampler_run, sizeof(iv));
+	assert_int_equal(critpath_compute_from(iv, NSAMPLER, 0, 12, 1, &sec), 0);
+	assert_int_equal(sec.end_tid, 1);
+	assert_int_equal(sum(&sec), 12);
+	assert_int_equal(critpath_time(&sec, 2, ST_RUNNING), 8);
+	assert_int_equal(critpath_time(&sec, 3, -1), 0);
+	critpath_free(&last);
+	critpath_free(&sec);
+}
+
+static void test_measured_section_same_when_it_is_the_run(void **state)
+{
+	struct cp_interval iv[NSAMPLER];
+	struct cp_path last, from;
+
+	(void)state;
+	memcpy(iv, sampler_run, sizeof(iv));
+	assert_int_equal(critpath_compute(iv, NSAMPLER, 0, 22, &last), 0);
+	memcpy(iv, sampler_run, sizeof(iv));
+	assert_int_equal(critpath_compute_from(iv, NSAMPLER, 0, 22, 1, &from), 0);
+	assert_int_equal(from.n, last.n);
+	for (size_t i = 0; i < from.n; i++) {
+		assert_int_equal(from.seg[i].tid, last.seg[i].tid);
+		assert_int_equal(from.seg[i].state, last.seg[i].state);
+		assert_int_equal(from.seg[i].start, last.seg[i].start);
+		assert_int_equal(from.seg[i].end, last.seg[i].end);
+	}
+	critpath_free(&from);
+	/* A thread not alive at the window's end: from the last to end, as before. */
+	memcpy(iv, sampler_run, sizeof(iv));
+	assert_int_equal(critpath_compute_from(iv, NSAMPLER, 0, 22, 2, &from), 0);
+	assert_int_equal(from.end_tid, last.end_tid);
+	assert_int_equal(critpath_time(&from, 3, ST_SLEEP), 16);
+	critpath_free(&from);
+	critpath_free(&last);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_take_turns),	   cmocka_unit_test(test_consumer_sets_pace),
-	    cmocka_unit_test(test_join_and_fork),  cmocka_unit_test(test_unknown_waker_and_window),
-	    cmocka_unit_test(test_loopback_reply), cmocka_unit_test(test_cycle_terminates),
+	    cmocka_unit_test(test_take_turns),
+	    cmocka_unit_test(test_consumer_sets_pace),
+	    cmocka_unit_test(test_join_and_fork),
+	    cmocka_unit_test(test_unknown_waker_and_window),
+	    cmocka_unit_test(test_loopback_reply),
+	    cmocka_unit_test(test_cycle_terminates),
+	    cmocka_unit_test(test_measured_section),
+	    cmocka_unit_test(test_measured_section_same_when_it_is_the_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,18 +6,23 @@
 #define PARAMS_SERIAL "{\"tasks\": 10, \"wait_s\": 0.05, \"workers\": 0, \"io\": \"socket\"}"
 #define PARAMS_POOL "{\"tasks\": 10, \"wait_s\": 0.05, \"workers\": 5, \"io\": \"socket\"}"
 
-/* serial: main does the 10 tasks, blocked @io_ms and running @cpu_ms. */
-static void add_serial(struct fx *f, double wall, double io_ms, double cpu_ms)
+/* serial (or @name): main does the 10 tasks, blocked @io_ms and running @cpu_ms. */
+static void add_serial_as(struct fx *f, const char *name, double wall, double io_ms, double cpu_ms)
 {
-	struct fx_run *r = fx_variant(f, "serial", wall, PARAMS_SERIAL);
+	struct fx_run *r = fx_variant(f, name, wall, PARAMS_SERIAL);
 
 	fx_thread(r, 1000, "main", (struct fx_states){.running = cpu_ms, .io = io_ms}, 10);
 }
 
-/* threads-5: five workers, each blocked @io_ms; main only waits for them. */
-static void add_pool(struct fx *f, double wall, double io_ms)
+static void add_serial(struct fx *f, double wall, double io_ms, double cpu_ms)
 {
-	struct fx_run *r = fx_variant(f, "threads-5", wall, PARAMS_POOL);
+	add_serial_as(f, "serial", wall, io_ms, cpu_ms);
+}
+
+/* threads-5 (or @variant): five workers, each blocked @io_ms; main only waits for them. */
+static void add_pool_as(struct fx *f, const char *variant, double wall, double io_ms)
+{
+	struct fx_run *r = fx_variant(f, variant, wall, PARAMS_POOL);
 	char name[16];
 	int w;
 
@@ -26,6 +31,11 @@ static void add_pool(struct fx *f, double wall, double io_ms)
 		snprintf(name, sizeof(name), "worker-%d", w);
 		fx_thread(r, 1100 + w, name, (struct fx_states){.running = 0.5, .io = io_ms}, 2);
 	}
+}
+
+static void add_pool(struct fx *f, double wall, double io_ms)
+{
+	add_pool_as(f, "threads-5", wall, io_ms);
 }
 
 static void serial_waits_not_computes(void **state)
@@ -100,6 +110,122 @@ static void threads_beat_serial_by_overlapping(void **state)
 	fx_free(&f);
 }
 
+/* CPython's variants are measured against CPython's serial run (py-serial),
+ * with the same sentences as the C model's; never against the C serial. */
+static void py_variants_against_py_serial(void **state)
+{
+	struct fx f;
+	const char *t, *v;
+
+	(void)state;
+	fx_init(&f, "01_io_wait", 2);
+	add_serial(&f, 0.51, 500, 3);
+	add_pool(&f, 0.102, 100);
+	add_serial_as(&f, "py-serial", 0.51, 500, 3);
+	add_pool_as(&f, "py-threads-5", 0.102, 100);
+	t = fx_explain(&f);
+	assert_claim(t, "threads-5 finished 5.0× sooner than serial");
+	assert_claim(t, "py-threads-5 finished 5.0× sooner than py-serial");
+	assert_claim(t, "py-serial: the thread that made the requests spent");
+	v = fx_verdict(&f);
+	assert_claim(v, "\npy-threads-5: 5.0× sooner than py-serial (0.10 s)");
+	assert_no_claim(v, "py-threads-5: 5.0× sooner than serial");
+	fx_free(&f);
+
+	/* No py-serial ran: no speedup for py-threads-5, not even over C's serial. */
+	fx_init(&f, "01_io_wait", 2);
+	add_serial(&f, 0.51, 500, 3);
+	add_pool_as(&f, "py-threads-5", 0.102, 100);
+	t = fx_explain(&f);
+	assert_no_claim(t, "py-threads-5 finished");
+	assert_no_claim(fx_verdict(&f), "sooner than");
+	fx_free(&f);
+}
+
+/* The Why in groups: the C model's lesson first, CPython's variants and the
+ * causes folded apart, every sentence kept; without py-* variants nothing
+ * goes to CPython's group. */
+static void why_groups_lesson_first(void **state)
+{
+	struct fx f;
+	struct why w;
+	size_t all = 0;
+
+	(void)state;
+	fx_init(&f, "01_io_wait", 2);
+	add_serial(&f, 0.51, 500, 3);
+	add_pool(&f, 0.102, 100);
+	add_serial_as(&f, "py-serial", 0.51, 500, 3);
+	add_pool_as(&f, "py-threads-5", 0.102, 100);
+	fx_explain(&f);
+	explain_why(&f.rs, &w);
+	assert_true(w.g[WHY_LESSON].n >= 3);
+	for (size_t i = 0; i < w.g[WHY_LESSON].n; i++)
+		assert_null(strstr(w.g[WHY_LESSON].s[i], "py-"));
+	assert_true(w.g[WHY_PYTHON].n >= 2);
+	for (size_t i = 0; i < w.g[WHY_PYTHON].n; i++)
+		assert_non_null(strstr(w.g[WHY_PYTHON].s[i], "py-"));
+	for (int k = 0; k < WHY_GROUPS; k++)
+		all += w.g[k].n;
+	assert_int_equal(all, f.why.n); /* folded, not dropped */
+	why_free(&w);
+	fx_free(&f);
+
+	fx_init(&f, "01_io_wait", 2);
+	add_serial(&f, 0.51, 500, 3);
+	add_pool(&f, 0.102, 100);
+	fx_explain(&f);
+	explain_why(&f.rs, &w);
+	assert_int_equal(w.g[WHY_PYTHON].n, 0);
+	assert_true(w.g[WHY_LESSON].n >= 3);
+	why_free(&w);
+	fx_free(&f);
+
+	/* Only CPython's variants ran: they are the lesson, shown first. */
+	fx_init(&f, "01_io_wait", 2);
+	add_serial_as(&f, "py-serial", 0.51, 500, 3);
+	add_pool_as(&f, "py-threads-5", 0.102, 100);
+	fx_explain(&f);
+	explain_why(&f.rs, &w);
+	assert_true(w.g[WHY_LESSON].n >= 3);
+	assert_int_equal(w.g[WHY_PYTHON].n, 0);
+	why_free(&w);
+	fx_free(&f);
+}
+
+/* More workers than tasks: one round of as many requests as there are
+ * tasks, and only the threads that had one are counted. */
+static void rounds_never_exceed_the_tasks(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	const char *t;
+	char name[16];
+
+	(void)state;
+	fx_init(&f, "01_io_wait", 2);
+	r = fx_variant(&f, "threads-20", 0.06,
+		       "{\"tasks\": 10, \"wait_s\": 0.05, \"workers\": 20, \"io\": \"socket\"}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 1, .lock = 60}, 0);
+	for (int w = 1; w <= 20; w++) {
+		snprintf(name, sizeof(name), "worker-%d", w);
+		fx_thread(r, 1000 + w, name,
+			  (struct fx_states){.running = 0.5, .io = w <= 10 ? 50 : 0.1}, w <= 10);
+	}
+	t = fx_explain(&f);
+	assert_claim(t, "(1 round of 10 requests, 0.05 s each)");
+	assert_claim(t, "threads-20: the 10 of its 20 threads that had a request spent");
+	assert_no_claim(t, "rounds of 20");
+	fx_free(&f);
+
+	fx_init(&f, "01_io_wait", 2);
+	add_pool(&f, 0.102, 100);
+	t = fx_explain(&f);
+	assert_claim(t, "(2 rounds of 5 requests, 0.05 s each)");
+	assert_claim(t, "threads-5: its 5 threads spent");
+	fx_free(&f);
+}
+
 /* The verdict: concurrency, not parallelism, when the pool beat serial; a
  * plain doubt when it did not. */
 static void verdict_or_doubt(void **state)
@@ -136,6 +262,9 @@ int main(void)
 	    cmocka_unit_test(pool_reaches_limit),
 	    cmocka_unit_test(threads_beat_serial_by_overlapping),
 	    cmocka_unit_test(verdict_or_doubt),
+	    cmocka_unit_test(py_variants_against_py_serial),
+	    cmocka_unit_test(rounds_never_exceed_the_tasks),
+	    cmocka_unit_test(why_groups_lesson_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,36 @@ static void join_present(void **state)
 	fx_free(&f);
 }
 
+/* main reaps a child process (the demo's delay service) in wait4 besides
+ * joining a worker: not every one waited for is a worker. */
+static void join_of_a_process(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	const char *t;
+	char w[160];
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 50, .lock = 900}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 900}, 0);
+	fx_thread_ex(r, 2000, 2000, "server", (struct fx_states){.running = 10, .io = 900}, 0,
+		     true);
+	fx_futex(r, "0x7f0000000990", 1, 800);
+	fx_join_word(r, 1001);
+	fx_wake(r, thread_waker(w, sizeof(w), r, 1001, "worker-1"), 1000, "main", "lock", "futex",
+		"0x7f0000000990", 1, 800);
+	snprintf(w, sizeof(w),
+		 "{\"kind\": \"thread\", \"tid\": 2000, \"pid\": 2000, \"comm\": \"server\"}");
+	fx_wake(r, w, 1000, "main", "other", "wait4", NULL, 1, 100);
+	t = fx_explain(&f);
+	assert_claim(t, "for the threads and processes it started to finish");
+	assert_claim(t, "ended by the exit of the one waited for (worker-1, server)");
+	assert_no_claim(t, "the worker waited for");
+	fx_free(&f);
+}
+
 static void join_absent(void **state)
 {
 	struct fx f;
@@ -349,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(join_present),
+	    cmocka_unit_test(join_of_a_process),
 	    cmocka_unit_test(join_absent),
 	    cmocka_unit_test(turns_present),
 	    cmocka_unit_test(turns_absent),

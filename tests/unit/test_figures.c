@@ -34,6 +34,43 @@ static void bound_is_min_of_workers_and_usable_cpus(void **state)
 	fx_free(&f);
 }
 
+/* A run set of CPython's variants alone finds its own serial base; a
+ * mixed or C one finds the name as given. Rounds never hold more requests
+ * than there are tasks. */
+static void variants_compared_within_their_family(void **state)
+{
+	struct fx f;
+	struct run_set py;
+	struct fig_rounds fr;
+
+	(void)state;
+	fx_init(&f, "01_io_wait", 2);
+	fx_thread(
+	    fx_variant(&f, "serial", 0.5, "{\"workers\": 0, \"tasks\": 10, \"wait_s\": 0.05}"), 2,
+	    "main", (struct fx_states){.io = 500}, 10);
+	fx_thread(
+	    fx_variant(&f, "py-serial", 1.0, "{\"workers\": 0, \"tasks\": 10, \"wait_s\": 0.05}"),
+	    2, "main", (struct fx_states){.sleep = 500}, 10);
+	fx_thread(fx_variant(&f, "py-threads-20", 0.25,
+			     "{\"workers\": 20, \"tasks\": 10, \"wait_s\": 0.05}"),
+		  2, "worker-1", (struct fx_states){.sleep = 50}, 1);
+	fx_explain(&f);
+	assert_string_equal(fig_variant(&f.rs, "serial")->name, "serial");
+	py = f.rs;
+	py.variants = &f.rs.variants[1];
+	py.nvariants = 2;
+	assert_string_equal(fig_variant(&py, "serial")->name, "py-serial");
+	assert_string_equal(fig_variant(&py, "py-serial")->name, "py-serial");
+	assert_null(fig_variant(&py, "threads-5"));
+	assert_true(fig_speedup(&py.variants[0], &py.variants[1]) == 4.0);
+	assert_true(fig_speedup(NULL, &py.variants[1]) == 0);
+	fr = fig_rounds_of(py.variants[1].rep);
+	assert_true(fr.rounds == 1 && fr.per_round == 10 && fr.limit_s == 0.05);
+	fr = fig_rounds_of(f.rs.variants[0].rep); /* workers 0: no pool, no rounds */
+	assert_true(fr.rounds == 0 && fr.limit_s == 0);
+	fx_free(&f);
+}
+
 static void quantile_never_passes_the_max(void **state)
 {
 	struct hist_bucket b[] = {{1000, 2000, 98}, {8000000, 16000000, 2}};
@@ -140,6 +177,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bound_is_min_of_workers_and_usable_cpus),
+	    cmocka_unit_test(variants_compared_within_their_family),
 	    cmocka_unit_test(quantile_never_passes_the_max),
 	    cmocka_unit_test(a_lock_is_all_its_futex_words),
 	    cmocka_unit_test(part_of_blocked_time_never_exceeds_it),

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "futex_names.h"
+#include "self_exe.h"
+#include "proc_maps.h"
 
 pthread_mutex_t test_global_lock = PTHREAD_MUTEX_INITIALIZER; /* .data */
 char test_big_bss[3 << 20];				      /* .bss, past the file's pages */
@@ -30,7 +32,7 @@ static int setup(void **state)
 
 	assert_non_null(c);
 	c->fn = futex_namer_new();
-	c->maps = futex_read_maps(getpid());
+	c->maps = proc_maps_read(getpid(), NULL);
 	assert_non_null(c->fn);
 	assert_non_null(c->maps);
 	*state = c;
@@ -45,16 +47,6 @@ static int teardown(void **state)
 	free(c->maps);
 	free(c);
 	return 0;
-}
-
-static const char *self_exe(void)
-{
-	static char path[512];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-
-	assert_true(n > 0);
-	path[n] = '\0';
-	return path;
 }
 
 static void test_global_in_data(void **state)
@@ -126,18 +118,12 @@ static void test_unmapped(void **state)
 	assert_false(futex_name_from_maps(c->fn, "garbage\n", NULL, 0x401010, &n));
 }
 
-static void test_gone_process(void **state)
-{
-	(void)state;
-	assert_null(futex_read_maps(0x7ffffff0));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_global_in_data), cmocka_unit_test(test_word_inside_symbol),
 	    cmocka_unit_test(test_static_symbol),  cmocka_unit_test(test_heap_and_stack_unnamed),
-	    cmocka_unit_test(test_unmapped),	   cmocka_unit_test(test_gone_process),
+	    cmocka_unit_test(test_unmapped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

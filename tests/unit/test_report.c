@@ -191,9 +191,28 @@ static void partial_run_says_so_at_the_top(void **state)
 	remove_dir(dir);
 }
 
+/* Each py-* variant's timeline has its own caption: CPython sleeps where the
+ * C demo asks a server, and its serial run has no workers computing in
+ * parallel; a C variant keeps the model's. */
+static void py_variants_have_their_own_captions(void **state)
+{
+	(void)state;
+	assert_non_null(strstr(timeline_caption("01_io_wait", "py-serial"), "sleep"));
+	assert_null(strstr(timeline_caption("01_io_wait", "py-threads-5"), "io, dark blue"));
+	assert_non_null(strstr(timeline_caption("01_io_wait", "threads-5"), "io, dark blue"));
+	assert_null(strstr(timeline_caption("02_cpu_bound", "py-serial"), "parallel"));
+	assert_non_null(strstr(timeline_caption("02_cpu_bound", "py-threads"), "GIL"));
+	assert_non_null(strstr(timeline_caption("02_cpu_bound", "convoy"), "GIL"));
+	assert_non_null(strstr(timeline_caption("02_cpu_bound", "py-processes"), "parallel"));
+	assert_non_null(strstr(timeline_caption("03_event_loop", "py-blocking"), "sleeps"));
+	assert_null(strstr(timeline_caption("05_thread_overhead", "py-threads-8"), "io"));
+	assert_null(timeline_caption("06_hybrid_pipeline", "hybrid"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(py_variants_have_their_own_captions),
 	    cmocka_unit_test(escapes_untrusted_names),
 	    cmocka_unit_test(gnuplot_labels_cannot_escape_the_string),
 	    cmocka_unit_test(report_has_every_section),

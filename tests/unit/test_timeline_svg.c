@@ -5,6 +5,7 @@
 #include "explain_fixture.h" /* cmocka, and fx_repo_path for the fixture */
 #include "palette.h"
 #include "timeline_svg.h"
+#include "wakes.h"
 
 static struct run run_at(const char *dir)
 {
@@ -346,6 +347,111 @@ static void corrupt_timeline_is_named(void **state)
 	}
 }
 
+/* A slice with who ended the wait before it (args.waker_kind, as the
+ * collector writes it), in ms from the start of tracing. */
+static void tmp_woken(struct tmp_run *t, int tid, const char *state, double ms, double dur_ms,
+		      const char *kind, int waker)
+{
+	fprintf(t->f,
+		"%s{\"name\":\"%s\",\"ph\":\"X\",\"pid\":1,\"tid\":%d,\"ts\":%.3f,"
+		"\"dur\":%.3f,\"args\":{\"cpu\":0",
+		t->first ? "" : ",\n", state, tid, ms * 1e3, dur_ms * 1e3);
+	if (kind)
+		fprintf(t->f, ",\"waker_kind\":\"%s\",\"waker\":%d,\"host\":0", kind, waker);
+	fputs("}}", t->f);
+	t->first = 0;
+}
+
+/*
+ * main (1) joins its worker (2), ends the measured section at 12 ms, then
+ * stops and joins a sampler (3) that slept on a timer: the collector's walk
+ * (from the last thread to end) is the sampler's sleep; the report's, over
+ * the section from main, is the worker's running. @wakers false: a timeline
+ * written before it named wakers, where the collector's path stays.
+ */
+static void sampler_timeline(struct tmp_run *t, bool wakers)
+{
+	tmp_open(t);
+	tmp_woken(t, 1, "running", 0, 1, NULL, 0);
+	tmp_woken(t, 1, "lock", 1, 9, NULL, 0);
+	tmp_woken(t, 1, "runnable", 10, 1, wakers ? "thread" : NULL, 2);
+	tmp_woken(t, 1, "running", 11, 1, NULL, 0);
+	tmp_woken(t, 1, "lock", 12, 8, NULL, 0);
+	tmp_woken(t, 1, "runnable", 20, 1, wakers ? "thread" : NULL, 3);
+	tmp_woken(t, 1, "running", 21, 1, NULL, 0);
+	tmp_woken(t, 2, "runnable", 1, 1, wakers ? "fork" : NULL, 1);
+	tmp_woken(t, 2, "running", 2, 8, NULL, 0);
+	tmp_woken(t, 3, "runnable", 1, 1, wakers ? "fork" : NULL, 1);
+	tmp_woken(t, 3, "sleep", 2, 16, NULL, 0);
+	tmp_woken(t, 3, "runnable", 18, 1, wakers ? "hardirq" : NULL, 1);
+	tmp_woken(t, 3, "running", 19, 1, NULL, 0);
+	tmp_close(t);
+}
+
+static void window_path_of(const char *dir, struct run *r, struct demo_result *d,
+			   struct sched_thread *th)
+{
+	static const char *const comms[] = {"main", "worker-1", "sampler"};
+	struct crit_path *cp = calloc(1, sizeof(*cp));
+
+	*r = run_at(dir);
+	r->has_timeline = true;
+	r->sched.start_ns = 1000000000ULL;
+	memset(d, 0, sizeof(*d));
+	d->pid = 1;
+	d->start_ns = r->sched.start_ns;
+	d->end_ns = r->sched.start_ns + 12000000ULL;
+	r->demo = d;
+	for (int i = 0; i < 3; i++) {
+		memset(&th[i], 0, sizeof(th[i]));
+		th[i].tid = i + 1;
+		th[i].pid = 1;
+		snprintf(th[i].comm, sizeof(th[i].comm), "%s", comms[i]);
+	}
+	r->sched.threads = th;
+	r->sched.nthreads = 3;
+	assert_non_null(cp);
+	cp->covered_ns = 22000000; /* the collector's, from the last thread to end */
+	r->sched.cpath = cp;
+}
+
+static void critical_path_over_the_measured_section(void **state)
+{
+	struct tmp_run t;
+	struct run r;
+	struct demo_result d;
+	struct sched_thread th[3];
+	char err[256];
+	const struct crit_path *p;
+
+	(void)state;
+	sampler_timeline(&t, true);
+	window_path_of(t.dir, &r, &d, th);
+	if (window_path(&r, err, sizeof(err)))
+		fail_msg("window_path: %s", err);
+	p = r.sched.cpath;
+	assert_true(p->measured);
+	assert_int_equal(p->end_tid, 1);
+	assert_int_equal(p->covered_ns, 12000000);
+	assert_int_equal(p->by[0].tid, 2);
+	assert_int_equal(p->by[0].state, ST_RUNNING);
+	assert_int_equal(p->by[0].ns, 8000000);
+	assert_string_equal(p->by[0].comm, "worker-1");
+	for (size_t i = 0; i < p->nby; i++)
+		assert_int_not_equal(p->by[i].tid, 3); /* the sampler's teardown is off it */
+	wakes_free(&r.sched);
+	tmp_remove(&t);
+
+	/* Written before the timeline named wakers: the collector's path stays. */
+	sampler_timeline(&t, false);
+	window_path_of(t.dir, &r, &d, th);
+	assert_int_equal(window_path(&r, err, sizeof(err)), 1);
+	assert_false(r.sched.cpath->measured);
+	assert_int_equal(r.sched.cpath->covered_ns, 22000000);
+	wakes_free(&r.sched);
+	tmp_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +463,7 @@ int main(void)
 	    cmocka_unit_test(lanes_grouped_by_process),
 	    cmocka_unit_test(missing_timeline_returns_1),
 	    cmocka_unit_test(corrupt_timeline_is_named),
+	    cmocka_unit_test(critical_path_over_the_measured_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
