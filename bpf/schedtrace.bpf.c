@@ -126,6 +126,7 @@ struct cpu_context {
 	__u32 softirq; /* the vector being served + 1, 0: none */
 	__u16 hardirq; /* nesting of device interrupt handlers */
 	__u16 hrtimer; /* nesting of hrtimer expiries (timers, sleeps' ends) */
+	__u32 records; /* timeline records this CPU submitted (see stream_flags) */
 };
 
 struct {
@@ -176,6 +177,27 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return bpf_map_lookup_elem(map, key);
 }
 
+/*
+ * Submit flags for a timeline record. No wakeup per record: waking the
+ * reader on every switch makes it preempt the traced threads, each
+ * preemption another record (a feedback loop measured at ~80 000 extra
+ * switches/s). The reader polls every 20 ms; it is woken only when a
+ * quarter of the buffer waits unread. Asking the buffer how much waits
+ * reads the reader's position, a cache line the reader writes: every 64th
+ * record of a CPU asks, well before a quarter of the buffer can fill.
+ */
+static __always_inline __u64 stream_flags(void)
+{
+	__u32 zero = 0;
+	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
+
+	if (cc && (cc->records++ & 63))
+		return BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > ringbuf_wake_bytes
+		   ? BPF_RB_FORCE_WAKEUP
+		   : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
 				       __s32 cpu, const struct st_waker *w)
 {
@@ -199,15 +221,7 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 	e->ppid = w ? w->id : 0;
 	e->exec = w && w->kind == WK_SOFTIRQ ? w->host : 0;
 	e->addr = 0;
-	/*
-	 * No wakeup per event: waking the reader on every switch makes it
-	 * preempt the traced threads, each preemption another event (a feedback
-	 * loop measured at ~80 000 extra switches/s). The reader polls every
-	 * 20 ms; it is woken only when a quarter of the buffer waits unread.
-	 */
-	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > ringbuf_wake_bytes
-				  ? BPF_RB_FORCE_WAKEUP
-				  : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, stream_flags());
 }
 
 static __always_inline __u8 blocked_state(struct st_thread *t, unsigned int prev_state)
@@ -265,8 +279,7 @@ static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 stat
  * every off-CPU interval also goes to the offcpu map under its own state,
  * so offcpu.folded's totals per state equal sched.json's.
  */
-static __always_inline void set_state_by(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
-					 __s32 cpu, const struct st_waker *w)
+static __always_inline void change_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now)
 {
 	__u8 old = t->state;
 
@@ -281,6 +294,12 @@ static __always_inline void set_state_by(__u32 tid, struct st_thread *t, __u8 st
 	t->state_ns = now;
 	t->asleep = 0;
 	t->woken = 0;
+}
+
+static __always_inline void set_state_by(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
+					 __s32 cpu, const struct st_waker *w)
+{
+	change_state(tid, t, state, now);
 	emit_state(tid, t, state, now, cpu, w);
 }
 
@@ -436,7 +455,7 @@ static __always_inline void publish(__u32 tid, struct st_thread *t, const bool b
 static __always_inline void end_thread(__u32 tid, struct st_thread *t, struct task_struct *p,
 				       __u64 now, __s32 cpu, const bool btf)
 {
-	set_state(tid, t, ST_EXITED, now, cpu);
+	change_state(tid, t, ST_EXITED, now); /* the switch's record: handle_switch */
 	t->last_ns = now;
 	t->ended = 1;
 	read_kernel(t, p, btf);
@@ -540,11 +559,11 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 	take_stacks(ctx, t);
 	if (runnable) {
 		t->nivcsw++;
-		set_state(tid, t, ST_RUNNABLE, now, cpu);
+		change_state(tid, t, ST_RUNNABLE, now);
 		t->asleep = preempt && prev_state != TASK_RUNNING;
 	} else {
 		t->nvcsw++;
-		set_state(tid, t, blocked_state(t, prev_state), now, cpu);
+		change_state(tid, t, blocked_state(t, prev_state), now);
 	}
 }
 
@@ -573,7 +592,45 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 	t->last_cpu = cpu;
 	t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
 	t->irq_steal_at_in = rq_irq_steal(next, btf);
-	set_state(tid, t, ST_RUNNING, now, cpu);
+	change_state(tid, t, ST_RUNNING, now);
+}
+
+/*
+ * One record per switch for --timeline: both sides' state changes when both
+ * are traced (EV_SWITCH), else the one traced side's (EV_STATE).
+ */
+static __always_inline void emit_switch(__u32 prev_tid, struct st_thread *prev,
+					__u32 next_tid, struct st_thread *next, __u64 now,
+					__s32 cpu)
+{
+	struct st_event *e;
+
+	if (!want_timeline)
+		return;
+	if (!prev || !next) {
+		if (prev)
+			emit_state(prev_tid, prev, prev->state, now, cpu, NULL);
+		else if (next)
+			emit_state(next_tid, next, ST_RUNNING, now, cpu, NULL);
+		return;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(LOST_RINGBUF);
+		return;
+	}
+	e->type = EV_SWITCH;
+	e->state = prev->state;
+	e->waker_kind = WK_NONE;
+	e->pad = 0;
+	e->cpu = cpu;
+	e->tid = prev_tid;
+	e->pid = prev->pid;
+	e->ts = now;
+	e->ppid = next_tid;
+	e->exec = next->pid;
+	e->addr = 0;
+	bpf_ringbuf_submit(e, stream_flags());
 }
 
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
@@ -582,23 +639,29 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 {
 	__u32 prev_tid = TASK_READ(btf, prev, pid);
 	__u32 next_tid = TASK_READ(btf, next, pid);
-	struct st_thread *t;
-	__s32 cpu;
+	struct st_thread *out, *in;
+	__s32 cpu = 0;
 	__u64 now = 0;
 
-	t = THREAD_OF(btf, prev, prev_tid);
-	if (t && !t->ended) {
+	out = THREAD_OF(btf, prev, prev_tid);
+	if (out && !out->ended) {
 		now = bpf_ktime_get_ns();
 		cpu = bpf_get_smp_processor_id();
-		switch_out(ctx, preempt, prev, prev_tid, t, prev_state, cpu, now, btf);
+		switch_out(ctx, preempt, prev, prev_tid, out, prev_state, cpu, now, btf);
+	} else {
+		out = NULL;
 	}
-	t = THREAD_OF(btf, next, next_tid);
-	if (t && !t->ended) {
-		if (!now)
+	in = THREAD_OF(btf, next, next_tid);
+	if (in && !in->ended) {
+		if (!now) {
 			now = bpf_ktime_get_ns();
-		cpu = bpf_get_smp_processor_id();
-		switch_in(next, next_tid, t, cpu, now, btf);
+			cpu = bpf_get_smp_processor_id();
+		}
+		switch_in(next, next_tid, in, cpu, now, btf);
+	} else {
+		in = NULL;
 	}
+	emit_switch(prev_tid, out, next_tid, in, now, cpu);
 	return 0;
 }
 
@@ -673,12 +736,16 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 		w->waker_pid = t->waker.pid;
 		__builtin_memcpy(w->waker_comm, t->waker.comm, TASK_COMM_LEN);
 	}
-	__sync_fetch_and_add(&w->count, 1);
-	__sync_fetch_and_add(&w->blocked_ns, delta);
+	/*
+	 * Plain adds: the key holds the wakee, and one task's wakeups are
+	 * serialized by the scheduler (its pi_lock, its run queue's lock).
+	 */
+	w->count++;
+	w->blocked_ns += delta;
 	if (delta > w->max_ns)
 		w->max_ns = delta;
 	if (slot < WAKE_SLOTS)
-		__sync_fetch_and_add(&w->slots[slot], 1);
+		w->slots[slot]++;
 }
 
 static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)

@@ -423,6 +423,13 @@ enum st_event_type {
 	EV_PROC,   /* a traced process appeared or exec'd: snapshot its maps */
 	EV_FUTEX,  /* a futex word seen for the first time: name it while the process lives */
 	EV_WINDOW, /* the command exec'd: its window begins at ts */
+	/*
+	 * A switch between two traced threads (--timeline): one record for
+	 * both state changes. tid/pid/state: the thread switched out and its
+	 * new state; ppid/exec: the tid and pid of the thread switched in
+	 * (now running). Half the ring-buffer work of two EV_STATE records.
+	 */
+	EV_SWITCH,
 };
 
 struct st_event {

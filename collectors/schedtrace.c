@@ -371,14 +371,38 @@ struct loop_state {
 	uint64_t events;
 };
 
+static void on_one_event(struct loop_state *ls, const struct st_event *e);
+
+/*
+ * An EV_SWITCH record (two traced threads at one switch) is the two state
+ * changes it stands for, in the kernel's order: out, then in.
+ */
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct loop_state *ls = ctx;
 	const struct st_event *e = data;
+	struct st_event half;
 
 	if (size < sizeof(*e))
 		return 0;
-	ls->events++;
+	ls->events += e->type == EV_SWITCH ? 2 : 1; /* state changes, as --verbose says */
+	if (e->type != EV_SWITCH) {
+		on_one_event(ls, e);
+		return 0;
+	}
+	half = *e;
+	half.type = EV_STATE;
+	half.ppid = half.exec = 0;
+	on_one_event(ls, &half);
+	half.state = ST_RUNNING;
+	half.tid = e->ppid;
+	half.pid = e->exec;
+	on_one_event(ls, &half);
+	return 0;
+}
+
+static void on_one_event(struct loop_state *ls, const struct st_event *e)
+{
 	causes_event(ls->causes, e);
 	if (e->type == EV_WINDOW && ls->tl)
 		timeline_window(ls->tl, e->tid, e->ts);
@@ -386,7 +410,6 @@ static int on_event(void *ctx, void *data, size_t size)
 		timeline_event(ls->tl, e);
 	else if (e->type == EV_PROC && ls->sym)
 		symbolizer_note_process(ls->sym, (pid_t)e->pid, (pid_t)e->ppid);
-	return 0;
 }
 
 /*

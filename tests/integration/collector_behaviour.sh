@@ -153,6 +153,18 @@ if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-g
 		| ([.traceEvents[] | select(.ph == "X") | .name] | unique) as $n
 		| $m >= 3 and $x > 100 and ($n | index("running")) != null and ($n | index("lock")) != null' \
 		"$dir/timeline.json")" = true
+	# Every switch between two traced threads is one ring-buffer record
+	# for both sides (EV_SWITCH): split back, each thread's slices per state
+	# sum to sched.json's figure (to the ns per slice the printing rounds).
+	off=$(jq -n --slurpfile s "$dir/sched.json" --slurpfile t "$dir/timeline.json" -r '
+		($t[0].traceEvents | map(select(.ph == "X")) | group_by([.tid, .name])
+		 | map({key: "\(.[0].tid)/\(.[0].name)", value: {us: (map(.dur) | add), n: length}}) | from_entries) as $tl
+		| [$s[0].threads[] | . as $th | ["running", "runnable", "lock", "sleep", "io", "disk", "other"][]
+		   | . as $st | ($tl["\($th.tid)/\($st)"] // {us: 0, n: 0}) as $x
+		   | ($th[$st + "_ns"] - $x.us * 1000) as $d
+		   | select(($d | fabs) > $x.n + 1) | "\($th.comm)/\($th.tid) \($st): sched.json \($th[$st + "_ns"]) ns, timeline \($x.us * 1000 | floor) ns"]
+		| join("; ")')
+	check "timeline.json: each thread's slices per state sum to sched.json's states${off:+ ($off)}" test -z "$off"
 	# offcpu.folded carries each off-CPU interval under its state, as it was
 	# emitted: per state it sums to sched.json's figure (microseconds, one
 	# rounding per line). A wakeup the kernel's tracepoint did not show
