@@ -99,10 +99,10 @@ static void cpus_were_free(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_gil(&f, g), "The CPUs were free");
+	assert_claim(explain_gil(&f, g), "threads-gil: the CPUs were free");
 	fx_free(&f);
 	g.runnable_ms = 400; /* 29% of CPU demand waiting for a CPU */
-	assert_no_claim(explain_gil(&f, g), "The CPUs were free");
+	assert_no_claim(explain_gil(&f, g), ": the CPUs were free");
 	fx_free(&f);
 }
 
