@@ -179,9 +179,13 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 	if (scaled)
 		sentences_add(out,
 			      "%s kept %.2f CPUs busy, %.0f%% of the %.0f it could use "
-			      "(%.0f thread%s, %d CPUs): it computed in parallel.",
+			      "(%.0f thread%s, %d CPUs): %s.",
 			      v->name, par, 100 * par / bound, bound, workers,
-			      workers == 1 ? "" : "s", cpus);
+			      workers == 1 ? "" : "s", cpus,
+			      /* one CPU busy is no parallelism */
+			      bound >= 2 ? "it computed in parallel"
+					 : "its one thread computed "
+					   "without pause");
 	else if (bound > 0)
 		sentences_add(out,
 			      "%s kept only %.2f CPUs busy, %.0f%% of the %.0f it could use "
