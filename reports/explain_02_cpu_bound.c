@@ -184,8 +184,7 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 			      workers == 1 ? "" : "s", cpus,
 			      /* one CPU busy is no parallelism */
 			      bound >= 2 ? "it computed in parallel"
-					 : "its one thread computed "
-					   "without pause");
+					 : "one thread keeps at most one CPU busy");
 	else if (bound > 0)
 		sentences_add(out,
 			      "%s kept only %.2f CPUs busy, %.0f%% of the %.0f it could use "

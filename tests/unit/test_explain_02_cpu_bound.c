@@ -169,7 +169,7 @@ static void free_variants_scale_without_lock(void **state)
 	add_free(&f, "serial", 1, 1.0, 950, 10, 0);
 	t = fx_explain(&f);
 	assert_no_claim(t, "hardly waited for a lock");
-	assert_claim(t, "(1 thread, 2 CPUs): its one thread computed without pause");
+	assert_claim(t, "(1 thread, 2 CPUs): one thread keeps at most one CPU busy");
 	assert_no_claim(t, "in parallel");
 	fx_free(&f);
 
