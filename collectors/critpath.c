@@ -183,7 +183,13 @@ int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_star
 			continue;
 		}
 		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
-		if (next && t == I->end && jumps_here < 16 &&
+		/*
+		 * At the end of the wait (or inside it, where the window ends
+		 * while the thread still waits: a demo's main joining the
+		 * thread that recorded the end), the path moves to whoever
+		 * ended it.
+		 */
+		if (next && t <= I->end && jumps_here < 16 &&
 		    ((next->waker_kind == WK_THREAD && next->waker != cur->tid) ||
 		     (next->waker_kind == WK_SOFTIRQ && next->host && next->host != cur->tid))) {
 			const struct cp_thread *w = find_thread(

@@ -8,6 +8,9 @@
  * the path to that thread at the moment it woke this one; a blocked interval
  * ended by a context (timer, interrupt, another process) stays on the path
  * as that wait. A new thread's path continues in the thread that created it.
+ * A window that ends while the thread on the path still waits (a demo's main
+ * joining the loop that recorded the end) moves the path at once to whoever
+ * ended that wait.
  */
 #ifndef CRITPATH_H
 #define CRITPATH_H

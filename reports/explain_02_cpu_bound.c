@@ -107,9 +107,9 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 			      v->name, par, v->m[M_CPU_S].med, v->m[M_WALL_S].med, bound);
 		if (ws.threads && runq_share(&ws) < FREE_CPU_SHARE)
 			sentences_add(out,
-				      "The CPUs were free: its threads waited only %s for one "
+				      "%s: the CPUs were free: its threads waited only %s for one "
 				      "(%.1f%% of the time they wanted a CPU).",
-				      fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
+				      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
 				      100 * runq_share(&ws));
 		else
 			run_queue(v, &ws, workers, cpus, true, out);
@@ -179,9 +179,12 @@ static bool free_variant(const struct variant *v, double bound, double workers, 
 	if (scaled)
 		sentences_add(out,
 			      "%s kept %.2f CPUs busy, %.0f%% of the %.0f it could use "
-			      "(%.0f thread%s, %d CPUs): it computed in parallel.",
+			      "(%.0f thread%s, %d CPUs): %s.",
 			      v->name, par, 100 * par / bound, bound, workers,
-			      workers == 1 ? "" : "s", cpus);
+			      workers == 1 ? "" : "s", cpus,
+			      /* one CPU busy is no parallelism */
+			      bound >= 2 ? "it computed in parallel"
+					 : "one thread keeps at most one CPU busy");
 	else if (bound > 0)
 		sentences_add(out,
 			      "%s kept only %.2f CPUs busy, %.0f%% of the %.0f it could use "

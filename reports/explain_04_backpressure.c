@@ -118,9 +118,11 @@ static void unbounded(const struct variant *v, struct sentences *out)
 		sentences_add(
 		    out,
 		    "%s: the backlog grew by %.0f items a second (%.0f → %.0f over %.1f s), "
-		    "about what the producer adds beyond what the consumer takes: 1000/%.3g − "
-		    "1000/%.3g = %.0f a second.",
-		    v->name, slope, first, last, span, produce_ms, consume_ms, expect);
+		    "about what the producer adds beyond what the consumer takes: %.0f a "
+		    "second produced (one every %.3g ms) − %.0f consumed (one every %.3g ms) "
+		    "= %.0f a second.",
+		    v->name, slope, first, last, span, 1000 / produce_ms, produce_ms,
+		    1000 / consume_ms, consume_ms, expect);
 	}
 	if (faults >= 0)
 		snprintf(pf, sizeof(pf), "; the kernel counted %.0f page faults", faults);
@@ -132,13 +134,34 @@ static void unbounded(const struct variant *v, struct sentences *out)
 		    "queued item, which carries %.0f bytes%s.",
 		    v->name, growth / 1024, demo_num(r, "rss.start_kib", 0) / 1024,
 		    demo_num(r, "rss.end_kib", 0) / 1024, growth / backlog, payload, pf);
-	if (grows && p50 > 0 && max >= LATENCY_GROWS * p50)
+	if (grows && p50 > 0 && max >= LATENCY_GROWS * p50) {
+		double oldest = demo_num(r, "oldest_age_ns", 0);
+		char age[96] = "";
+
+		/* CPython's variant does not time its queue's oldest item */
+		if (oldest > 0)
+			snprintf(age, sizeof(age), "; the oldest item still queued had waited %s",
+				 fmt_ns(d3, sizeof(d3), oldest));
 		sentences_add(out,
 			      "%s: waiting time grew with the backlog: half the items waited %s or "
-			      "less, the longest %s; the oldest item still queued had waited %s, "
-			      "and that grows as long as the run lasts.",
+			      "less, the longest %s%s, and that grows as long as the run lasts.",
 			      v->name, fmt_ns(d1, sizeof(d1), p50), fmt_ns(d2, sizeof(d2), max),
-			      fmt_ns(d3, sizeof(d3), demo_num(r, "oldest_age_ns", 0)));
+			      age);
+	}
+}
+
+/* The longest an item can wait in a full bounded queue (ns): the capacity
+ * ahead of it consumed at the consumer's measured pace when demo.json says
+ * how many it consumed (a loaded host slows it), else at its nominal
+ * consume time. *@measured says which; 0 when unknown. */
+static double drain_ns(const struct run *r, double capacity, bool *measured)
+{
+	double consume_ms = demo_param(r->demo, "consume_ms", 0);
+	double duration_s = demo_param(r->demo, "duration_s", 0);
+	double consumed = demo_num(r, "consumed", -1);
+
+	*measured = consumed > 0 && duration_s > 0;
+	return capacity * (*measured ? 1e3 * duration_s / consumed : consume_ms) * 1e6;
 }
 
 static void bounded(const struct variant *v, double capacity, struct sentences *out)
@@ -146,9 +169,8 @@ static void bounded(const struct variant *v, double capacity, struct sentences *
 	const struct run *r = v->rep;
 	const struct sched_thread *prod = thread_named(r, "producer");
 	struct futex_by_name nf = futex_named(r, "not_full");
-	double consume_ms = demo_param(r->demo, "consume_ms", 0), item_ms;
-	double duration_s = demo_param(r->demo, "duration_s", 0);
-	double consumed = demo_num(r, "consumed", -1);
+	bool measured;
+	double drain = drain_ns(r, capacity, &measured);
 	double max_backlog = demo_num(r, "max_backlog", -1),
 	       max = demo_num(r, "latency.max_ns", -1);
 	char d1[32], d2[32], d3[32], named[160] = "";
@@ -178,18 +200,15 @@ static void bounded(const struct variant *v, double capacity, struct sentences *
 		    out,
 		    "%s: the backlog stopped at the queue's capacity: at most %.0f items of %.0f.",
 		    v->name, max_backlog, capacity);
-	/* An item waits for the capacity ahead of it to be consumed: at the
-	 * consumer's measured pace when demo.json says how many it consumed (a
-	 * loaded host slows it), else at its nominal consume time. */
-	item_ms = consumed > 0 && duration_s > 0 ? 1e3 * duration_s / consumed : consume_ms;
-	if (item_ms > 0 && max > 0 && max <= LATENCY_BOUND * capacity * item_ms * 1e6)
+	/* An item waits for the capacity ahead of it to be consumed. */
+	if (drain > 0 && max > 0 && max <= LATENCY_BOUND * drain)
 		sentences_add(out,
 			      "%s: waiting time stayed bounded: the longest %s, within what a full "
 			      "queue takes to drain at %s (%.0f items × %.3g ms = %s).",
 			      v->name, fmt_ns(d1, sizeof(d1), max),
-			      consumed > 0 && duration_s > 0 ? "the consumer's measured pace"
-							     : "the nominal consume time",
-			      capacity, item_ms, fmt_ns(d3, sizeof(d3), capacity * item_ms * 1e6));
+			      measured ? "the consumer's measured pace"
+				       : "the nominal consume time",
+			      capacity, drain / capacity / 1e6, fmt_ns(d3, sizeof(d3), drain));
 }
 
 static void compare(const struct variant *u, const struct variant *b, struct sentences *out)
@@ -207,9 +226,34 @@ static void compare(const struct variant *u, const struct variant *b, struct sen
 		      gu / 1024, u->name, gb / 1024, b->name, gb > 0 ? gu / gb : INFINITY, pf);
 }
 
+/* A run shorter than a full queue's drain time cannot show the latencies
+ * apart: the unbounded queue's oldest items have not yet waited longer than
+ * the bounded one's can. Said, so a student does not read equal latencies
+ * as the bound doing nothing. */
+static void too_short(const struct variant *u, const struct variant *b, double capacity,
+		      struct sentences *out)
+{
+	double mu = demo_num(u->rep, "latency.max_ns", -1),
+	       mb = demo_num(b->rep, "latency.max_ns", -1);
+	bool measured;
+	double drain = drain_ns(b->rep, capacity, &measured);
+	char d1[32], d2[32], d3[32];
+
+	if (drain <= 0 || mu <= 0 || mb <= 0 || mu >= drain)
+		return;
+	sentences_add(out,
+		      "This run was too short for the latencies to differ: %s's longest wait "
+		      "(%s) had not yet passed the %s a full queue of %s takes to drain (%s's "
+		      "longest: %s). The backlog and memory above already differ; the "
+		      "latencies part only in a longer run.",
+		      u->name, fmt_ns(d1, sizeof(d1), mu), fmt_ns(d2, sizeof(d2), drain), b->name,
+		      b->name, fmt_ns(d3, sizeof(d3), mb));
+}
+
 static void explain(const struct run_set *rs, struct sentences *out)
 {
 	const struct variant *u = NULL, *b = NULL;
+	double bcap = 0;
 	size_t i;
 
 	for (i = 0; i < rs->nvariants; i++) {
@@ -223,11 +267,14 @@ static void explain(const struct run_set *rs, struct sentences *out)
 			u = u ? u : v;
 		} else if (cap > 0) {
 			bounded(v, cap, out);
+			bcap = b ? bcap : cap;
 			b = b ? b : v;
 		}
 	}
-	if (u && b)
+	if (u && b) {
 		compare(u, b, out);
+		too_short(u, b, bcap, out);
+	}
 }
 
 /* The verdict: without a bound the backlog, memory and latency grow for

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "explain.h"
 #include "figures.h"
@@ -30,6 +31,15 @@
 #define FLAT_GAIN 1.10
 #define LIMIT_GAIN 1.5
 #define CURVE_MAX FIG_SCALE_MAX
+
+/* Whether the pool's waits are requests over connections (the C demo's
+ * delay service), not sleeps. */
+static bool has_connections(const struct run *r)
+{
+	const json_t *io = r->demo ? json_object_get(r->demo->params, "io") : NULL;
+
+	return !json_is_string(io) || strcmp(json_string_value(io), "sleep");
+}
 
 static double cpu_per_task(const struct variant *v)
 {
@@ -71,9 +81,11 @@ static void low_point(const struct fig_scale_point *p, const struct fig_scale_po
 	if (c1 > 0 && cn >= OVERHEAD_RATIO * c1)
 		sentences_add(out,
 			      "The threads themselves cost CPU: %s per task at %s against %s at %s "
-			      "(%.1f×): creating them, their connections, waking them.",
+			      "(%.1f×): creating them, %swaking them.",
 			      fmt_ns(d1, sizeof(d1), cn), p->v->name, fmt_ns(d2, sizeof(d2), c1),
-			      base->v->name, cn / c1);
+			      base->v->name, cn / c1,
+			      /* a pool that sleeps (CPython's, --io sleep) opens no connection */
+			      has_connections(p->v->rep) ? "their connections, " : "");
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
@@ -120,10 +132,12 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		if (b->speedup < FLAT_GAIN * a->speedup && a->limit_speedup > 0 &&
 		    b->limit_speedup >= LIMIT_GAIN * a->limit_speedup)
 			sentences_add(out,
-				      "The speedup flattened: %s → %s gained %+.0f%% (%.1f× → "
+				      "The speedup flattened: %s → %s %s %.0f%% (%.1f× → "
 				      "%.1f×) while the waits alone would have allowed %.1f× more.",
-				      a->v->name, b->v->name, 100 * (b->speedup / a->speedup - 1),
-				      a->speedup, b->speedup, b->limit_speedup / a->limit_speedup);
+				      a->v->name, b->v->name,
+				      b->speedup >= a->speedup ? "gained" : "lost",
+				      100 * fabs(b->speedup / a->speedup - 1), a->speedup,
+				      b->speedup, b->limit_speedup / a->limit_speedup);
 	}
 }
 

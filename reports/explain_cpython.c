@@ -428,6 +428,24 @@ void verdict_families(const struct explainer *e, const struct run_set *rs,
 	free(buf);
 }
 
+/* 02's explainer sets the model's GIL beside CPython's itself, so it reads
+ * every variant at once; its sentences about CPython's variants (they start
+ * with a py-* name) and the comparison go to @python, the rest to @lesson. */
+static void split_by_interpreter(const struct explainer *e, const struct run_set *rs,
+				 struct sentences *lesson, struct sentences *python)
+{
+	struct sentences all = {0};
+
+	e->explain(rs, &all);
+	for (size_t i = 0; i < all.n; i++)
+		sentences_add(!strncmp(all.s[i], "py-", 3) ||
+				      !strncmp(all.s[i], "Model and CPython", 17)
+				  ? python
+				  : lesson,
+			      "%s", all.s[i]);
+	sentences_free(&all);
+}
+
 void explain_families(const struct explainer *e, const struct run_set *rs, struct sentences *out)
 {
 	explain_families_split(e, rs, out, out);
@@ -444,8 +462,12 @@ void explain_families_split(const struct explainer *e, const struct run_set *rs,
 	for (i = 0; i < rs->nvariants; i++)
 		npy += is_py(&rs->variants[i]);
 	/* 02's explainer sets the model's GIL and CPython's side by side itself. */
-	if (e == &explain_02_cpu_bound || !npy || !rs->is_demo) {
+	if (!npy || !rs->is_demo) {
 		e->explain(rs, lesson);
+		return;
+	}
+	if (e == &explain_02_cpu_bound) {
+		split_by_interpreter(e, rs, lesson, out);
 		return;
 	}
 	buf = calloc(rs->nvariants, sizeof(*buf));

@@ -41,7 +41,11 @@ static const struct {
     {"02_cpu_bound", "py-convoy",
      "the server thread answers requests (io, dark blue); while the workers compute (green) it "
      "must win CPython's GIL back after each wakeup (lock, vermillion)"},
-    {"02_cpu_bound", "", "the workers are green at the same time: they compute in parallel"},
+    /* processes, threads-nogil, py-processes: what they can do, not what a
+     * given run did (a busy host leaves them orange: waiting for a CPU) */
+    {"02_cpu_bound", "",
+     "nothing stops the workers computing at the same time: green in both lanes at once is "
+     "parallel computing; orange is a worker waiting for a CPU"},
     {"03_event_loop", "await",
      "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
      "tasks' short steps (green)"},

@@ -302,6 +302,18 @@ static void model_and_cpython_side_by_side(void **state)
 			"on the GIL 47% of their lifetime vs 47%");
 	assert_claim(t, "They differ on the GIL changed hands 190/s vs 80/s (1/switch interval "
 			"= 200/s)");
+	{ /* on the page: the model's lesson first, CPython's sentences folded */
+		struct why w;
+
+		explain_why(&f.rs, &w);
+		assert_true(w.g[WHY_LESSON].n > 0);
+		for (size_t i = 0; i < w.g[WHY_LESSON].n; i++) {
+			assert_null(strstr(w.g[WHY_LESSON].s[i], "py-threads"));
+			assert_null(strstr(w.g[WHY_LESSON].s[i], "Model and CPython"));
+		}
+		assert_true(w.g[WHY_PYTHON].n >= 3);
+		why_free(&w);
+	}
 	fx_free(&f);
 }
 

@@ -244,6 +244,30 @@ static void test_measured_section_same_when_it_is_the_run(void **state)
 	critpath_free(&last);
 }
 
+/*
+ * The section ends while main still waits: the thread doing the work (the
+ * event loop of 03) records the end, and main joins it after. From main at
+ * the window's end, the path is what main waited on: the loop.
+ */
+static void test_window_ends_inside_a_wait(void **state)
+{
+	struct cp_interval iv[] = {
+	    IV(1, ST_RUNNING, 0, 1),	    IV(1, ST_LOCK, 1, 12),
+	    WOKEN(1, 12, 13, WK_THREAD, 2), IV(1, ST_RUNNING, 13, 14),
+	    WOKEN(2, 1, 2, WK_FORK, 1),	    IV(2, ST_IO, 2, 9),
+	    WOKEN(2, 9, 10, WK_HARDIRQ, 0), IV(2, ST_RUNNING, 10, 12),
+	};
+	struct cp_path p;
+
+	(void)state;
+	assert_int_equal(critpath_compute_from(iv, sizeof(iv) / sizeof(iv[0]), 0, 11, 1, &p), 0);
+	assert_int_equal(sum(&p), 11);
+	assert_int_equal(critpath_time(&p, 1, ST_LOCK), 0);
+	assert_int_equal(critpath_time(&p, 2, ST_RUNNING), 1);
+	assert_int_equal(critpath_time(&p, 2, ST_IO), 7);
+	critpath_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +279,7 @@ int main(void)
 	    cmocka_unit_test(test_cycle_terminates),
 	    cmocka_unit_test(test_measured_section),
 	    cmocka_unit_test(test_measured_section_same_when_it_is_the_run),
+	    cmocka_unit_test(test_window_ends_inside_a_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -99,10 +99,10 @@ static void cpus_were_free(void **state)
 	struct fx f;
 
 	(void)state;
-	assert_claim(explain_gil(&f, g), "The CPUs were free");
+	assert_claim(explain_gil(&f, g), "threads-gil: the CPUs were free");
 	fx_free(&f);
 	g.runnable_ms = 400; /* 29% of CPU demand waiting for a CPU */
-	assert_no_claim(explain_gil(&f, g), "The CPUs were free");
+	assert_no_claim(explain_gil(&f, g), ": the CPUs were free");
 	fx_free(&f);
 }
 
@@ -159,13 +159,18 @@ static void free_variants_scale_without_lock(void **state)
 	add_free(&f, "processes", 2, 1.0, 950, 10, 0);
 	t = fx_explain(&f);
 	assert_claim(t, "processes kept 1.90 CPUs busy, 95% of the");
+	assert_claim(t, "it computed in parallel");
 	assert_claim(t, "processes: its threads hardly waited for a lock");
 	fx_free(&f);
 
-	/* One worker cannot contend: nothing said about contention. */
+	/* One worker cannot contend: nothing said about contention; its one CPU
+	 * kept busy is no parallelism. */
 	fx_init(&f, "02_cpu_bound", 2);
 	add_free(&f, "serial", 1, 1.0, 950, 10, 0);
-	assert_no_claim(fx_explain(&f), "hardly waited for a lock");
+	t = fx_explain(&f);
+	assert_no_claim(t, "hardly waited for a lock");
+	assert_claim(t, "(1 thread, 2 CPUs): one thread keeps at most one CPU busy");
+	assert_no_claim(t, "in parallel");
 	fx_free(&f);
 
 	fx_init(&f, "02_cpu_bound", 2);

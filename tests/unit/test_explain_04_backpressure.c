@@ -244,9 +244,62 @@ static void verdict_or_doubt(void **state)
 	fx_free(&f);
 }
 
+/* A run shorter than the bounded queue's drain time: the latencies cannot
+ * differ yet, and the page says so; a longer one does not need to. */
+static void too_short_for_latencies_said(void **state)
+{
+	struct bp_shape u = UNBOUNDED;
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, u); /* longest 800 ms, under 200 × 5 ms = 1 s */
+	add_run(&f, BOUNDED);
+	t = fx_explain(&f);
+	assert_claim(t,
+		     "This run was too short for the latencies to differ: unbounded's longest "
+		     "wait (800.0 ms) had not yet passed the 1.00 s a full queue of bounded takes");
+	fx_free(&f);
+
+	u.max_ms = 1500;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, u);
+	add_run(&f, BOUNDED);
+	assert_no_claim(fx_explain(&f), "too short");
+	fx_free(&f);
+}
+
+/* The growth rate in words a student reads; the oldest item's age only
+ * when the demo timed it (CPython's does not). */
+static void rate_in_words_and_oldest_only_when_timed(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, UNBOUNDED);
+	t = fx_explain(&f);
+	assert_claim(t, "1000 a second produced (one every 1 ms) − 200 consumed (one every 5 ms) "
+			"= 800 a second");
+	assert_claim(t, "the oldest item still queued had waited 800.0 ms");
+	fx_free(&f);
+
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, UNBOUNDED);
+	fx_demo_set(&f.runs[0], "{\"oldest_age_ns\": 0}");
+	t = fx_explain(&f);
+	assert_claim(t, "waiting time grew with the backlog");
+	assert_no_claim(t, "oldest item");
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(too_short_for_latencies_said),
+	    cmocka_unit_test(rate_in_words_and_oldest_only_when_timed),
 	    cmocka_unit_test(unbounded_producer_never_blocks),
 	    cmocka_unit_test(backlog_grows_at_rate_difference),
 	    cmocka_unit_test(memory_grows_with_backlog),

@@ -110,9 +110,25 @@ static void threads_cost_cpu(void **state)
 
 	(void)state;
 	/* 200 ms of CPU for 64 tasks against 20 ms at threads-1: 10× per task */
-	assert_claim(explain_curve(&f, 8, 200, 2), "The threads themselves cost CPU");
+	assert_claim(explain_curve(&f, 8, 200, 2),
+		     "The threads themselves cost CPU: 3.1 ms per task at threads-8 against "
+		     "328.1 µs at threads-1 (9.6×): creating them, their connections, waking them");
 	fx_free(&f);
 	assert_no_claim(explain_curve(&f, 8, 22, 2), "The threads themselves cost CPU");
+	fx_free(&f);
+	/* pools that sleep (CPython's, --io sleep) open no connection */
+	fx_init(&f, "05_thread_overhead", 2);
+	for (int n = 1; n <= 16; n *= 2) {
+		struct pool p = {n, 1.28 / n * 1.1, 20, 0.5, 2};
+
+		if (n >= 8)
+			p = (struct pool){n, 1.28 / n * 3, 200, 2, 400};
+		add_pool(&f, p);
+		json_object_set_new(json_object_get(f.runs[f.n - 1].demo, "params"), "io",
+				    json_string("sleep"));
+	}
+	assert_claim(fx_explain(&f), "(9.6×): creating them, waking them.");
+	assert_no_claim(fx_join(&f), "connections");
 	fx_free(&f);
 }
 
@@ -125,7 +141,7 @@ static void speedup_flattens(void **state)
 	fx_init(&f, "05_thread_overhead", 2);
 	for (n = 1; n <= 16; n *= 2) /* 16 threads no faster than 8 */
 		add_pool(&f, (struct pool){n, n == 16 ? 0.18 : 1.28 / n * 1.1, 20, 0.5, 2});
-	assert_claim(fx_explain(&f), "The speedup flattened: threads-8 → threads-16");
+	assert_claim(fx_explain(&f), "The speedup flattened: threads-8 → threads-16 lost 2% ");
 	fx_free(&f);
 	assert_no_claim(explain_curve(&f, 0, 0, 0), "flattened");
 	fx_free(&f);

@@ -23,7 +23,7 @@ static void cpu_bound_recorded(void **state)
 	assert_claim(t, "\nprocesses kept 1.61 CPUs busy, 81% of the");
 	assert_claim(t, "\nthreads-nogil kept only 1.10 CPUs busy, 55% of the");
 	assert_claim(t, "So the cause is the lock, not threads: processes");
-	assert_no_claim(t, "The CPUs were free"); /* 35% of the demand waited in run queues */
+	assert_no_claim(t, ": the CPUs were free"); /* 35% of the demand waited in run queues */
 	assert_no_claim(t, "the CPUs are the limit");
 	fx_free(&f);
 }

@@ -204,6 +204,10 @@ static void py_variants_have_their_own_captions(void **state)
 	assert_non_null(strstr(timeline_caption("02_cpu_bound", "py-threads"), "GIL"));
 	assert_non_null(strstr(timeline_caption("02_cpu_bound", "convoy"), "GIL"));
 	assert_non_null(strstr(timeline_caption("02_cpu_bound", "py-processes"), "parallel"));
+	/* a static caption cannot know this run: it says how to read, never
+	 * "they compute in parallel" of a run a busy host kept waiting */
+	assert_null(
+	    strstr(timeline_caption("02_cpu_bound", "processes"), "they compute in parallel"));
 	assert_non_null(strstr(timeline_caption("03_event_loop", "py-blocking"), "sleeps"));
 	assert_null(strstr(timeline_caption("05_thread_overhead", "py-threads-8"), "io"));
 	assert_null(timeline_caption("06_hybrid_pipeline", "hybrid"));
