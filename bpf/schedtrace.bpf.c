@@ -198,30 +198,37 @@ static __always_inline __u64 stream_flags(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
-				       __s32 cpu, const struct st_waker *w)
+/* One timeline record: a thread's new state, and who woke it or who came in. */
+static __always_inline void stream_event(__u8 type, __u8 state, __u32 tid, __u32 pid, __u64 now,
+					 __s32 cpu, __u8 waker_kind, __u32 ppid, __u32 exec)
 {
-	struct st_event *e;
+	struct st_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
-	if (!want_timeline)
-		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(LOST_RINGBUF);
 		return;
 	}
-	e->type = EV_STATE;
+	e->type = type;
 	e->state = state;
-	e->waker_kind = w ? w->kind : WK_NONE;
+	e->waker_kind = waker_kind;
 	e->pad = 0;
 	e->cpu = cpu;
 	e->tid = tid;
-	e->pid = t->pid;
+	e->pid = pid;
 	e->ts = now;
-	e->ppid = w ? w->id : 0;
-	e->exec = w && w->kind == WK_SOFTIRQ ? w->host : 0;
+	e->ppid = ppid;
+	e->exec = exec;
 	e->addr = 0;
 	bpf_ringbuf_submit(e, stream_flags());
+}
+
+static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 state, __u64 now,
+				       __s32 cpu, const struct st_waker *w)
+{
+	if (!want_timeline)
+		return;
+	stream_event(EV_STATE, state, tid, t->pid, now, cpu, w ? w->kind : WK_NONE, w ? w->id : 0,
+		     w && w->kind == WK_SOFTIRQ ? w->host : 0);
 }
 
 static __always_inline __u8 blocked_state(struct st_thread *t, unsigned int prev_state)
@@ -599,38 +606,18 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
  * One record per switch for --timeline: both sides' state changes when both
  * are traced (EV_SWITCH), else the one traced side's (EV_STATE).
  */
-static __always_inline void emit_switch(__u32 prev_tid, struct st_thread *prev,
-					__u32 next_tid, struct st_thread *next, __u64 now,
-					__s32 cpu)
+static __always_inline void emit_switch(__u32 prev_tid, struct st_thread *prev, __u32 next_tid,
+					struct st_thread *next, __u64 now, __s32 cpu)
 {
-	struct st_event *e;
-
 	if (!want_timeline)
 		return;
-	if (!prev || !next) {
-		if (prev)
-			emit_state(prev_tid, prev, prev->state, now, cpu, NULL);
-		else if (next)
-			emit_state(next_tid, next, ST_RUNNING, now, cpu, NULL);
-		return;
-	}
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(LOST_RINGBUF);
-		return;
-	}
-	e->type = EV_SWITCH;
-	e->state = prev->state;
-	e->waker_kind = WK_NONE;
-	e->pad = 0;
-	e->cpu = cpu;
-	e->tid = prev_tid;
-	e->pid = prev->pid;
-	e->ts = now;
-	e->ppid = next_tid;
-	e->exec = next->pid;
-	e->addr = 0;
-	bpf_ringbuf_submit(e, stream_flags());
+	if (prev && next)
+		stream_event(EV_SWITCH, prev->state, prev_tid, prev->pid, now, cpu, WK_NONE,
+			     next_tid, next->pid);
+	else if (prev)
+		emit_state(prev_tid, prev, prev->state, now, cpu, NULL);
+	else if (next)
+		emit_state(next_tid, next, ST_RUNNING, now, cpu, NULL);
 }
 
 static __always_inline int handle_switch(void *ctx, bool preempt, struct task_struct *prev,
