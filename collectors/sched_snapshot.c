@@ -296,6 +296,43 @@ static int read_futexes(struct sched_snapshot *s, int futexes_fd)
 	return 0;
 }
 
+int snapshot_drain_ended(const struct sched_maps *maps, uint64_t now_ns, bool all)
+{
+	static uint32_t keys[ENDED_SLOTS];
+	uint32_t key, *prev = NULL;
+	size_t n = 0;
+	int moved = 0;
+
+	if (maps->ended < 0)
+		return 0;
+	/* The keys first: deleting while walking would restart the walk. */
+	while (n < ENDED_SLOTS && !bpf_map_get_next_key(maps->ended, prev, &keys[n])) {
+		key = keys[n++];
+		prev = &key;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct st_thread t;
+
+		if (bpf_map_lookup_elem(maps->ended, &keys[i], &t))
+			continue;
+		if (!all && (!t.ended || !t.last_ns || t.last_ns + 1000000 > now_ns))
+			continue;
+		if (bpf_map_update_elem(maps->threads, &keys[i], &t, BPF_NOEXIST) &&
+		    errno != EEXIST) {
+			fprintf(stderr, "schedtrace: bpf_map_update_elem(threads, %u): %s\n",
+				keys[i], strerror(errno));
+			return -1;
+		}
+		if (bpf_map_delete_elem(maps->ended, &keys[i]) && errno != ENOENT) {
+			fprintf(stderr, "schedtrace: bpf_map_delete_elem(ended, %u): %s\n", keys[i],
+				strerror(errno));
+			return -1;
+		}
+		moved++;
+	}
+	return moved;
+}
+
 int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint64_t end_ns)
 {
 	if (read_lost(maps->lost, s->lost) || read_threads(s, maps->threads, end_ns) ||

@@ -48,6 +48,7 @@ struct sched_snapshot {
 /* The maps a snapshot reads (file descriptors); live is -1 with raw_tp. */
 struct sched_maps {
 	int live;
+	int ended; /* the kernel half's preallocated table of ended threads; -1 with raw_tp */
 	int threads;
 	int traced;
 	int syscalls;
@@ -67,6 +68,17 @@ int snapshot_live(struct sched_snapshot *s, const struct sched_maps *maps);
  * counters; every account closed at end_ns (alive) or at its end. 0 or -1.
  */
 int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint64_t end_ns);
+
+/*
+ * Move ended threads' accounts from the kernel half's preallocated `ended`
+ * table into `threads`, freeing its elements for the next threads to end.
+ * While the programs are attached (@all false) only accounts final for
+ * over a millisecond at @now_ns move: the kernel writes the final account
+ * in place over the provisional one, and a younger one may be mid-copy.
+ * Detached, @all moves every account. The number moved, or -1 with a
+ * message.
+ */
+int snapshot_drain_ended(const struct sched_maps *maps, uint64_t now_ns, bool all);
 
 /*
  * Closes one account: an open interval ends at end_ns (alive at the end of

@@ -308,6 +308,8 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		choose_programs(skel, btf);
 		/* raw_tp keeps live accounts in the threads hash: no task storage needed. */
 		bpf_map__set_autocreate(skel->maps.live, btf);
+		if (!btf) /* nor the preallocated table of ended threads (20 MiB) */
+			bpf_map__set_max_entries(skel->maps.ended, 1);
 		err = schedtrace_bpf__load(skel);
 		if (!err) {
 			*mode = btf ? "tp_btf" : "raw_tp";
@@ -573,6 +575,7 @@ static int load(struct session *s)
 	if (!s->skel)
 		return EXIT_BPF;
 	s->maps.live = s->mode[0] == 't' ? bpf_map__fd(s->skel->maps.live) : -1;
+	s->maps.ended = s->mode[0] == 't' ? bpf_map__fd(s->skel->maps.ended) : -1;
 	s->maps.threads = bpf_map__fd(s->skel->maps.threads);
 	s->maps.traced = bpf_map__fd(s->skel->maps.traced);
 	s->maps.syscalls = bpf_map__fd(s->skel->maps.syscalls);
@@ -774,6 +777,9 @@ static void run_loop(struct session *s)
 			break;
 		}
 		now = now_ns();
+		/* Free the kernel's preallocated elements of threads that ended. */
+		if (snapshot_drain_ended(&s->maps, now, false) < 0)
+			break;
 		enforce_duration(s, now, deadline, &kill_at);
 		/* Libraries mapped after exec must be known before the process ends. */
 		if (s->ls.sym && now - last_refresh >= 100000000ULL) {
@@ -808,6 +814,8 @@ static int collect(struct session *s)
 	schedtrace_bpf__detach(s->skel);
 	if (s->rb)
 		ring_buffer__consume(s->rb);
+	if (!ret && snapshot_drain_ended(&s->maps, 0, true) < 0)
+		ret = EXIT_WRITE;
 	if (!ret && snapshot_maps(&s->snap, &s->maps, s->run.end_ns))
 		ret = EXIT_WRITE;
 	/* Every closed account back in the threads map, for the readers of the map (causes.c). */
