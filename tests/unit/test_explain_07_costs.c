@@ -3,15 +3,19 @@
  * left out on one that does not. */
 #include "explain_fixture.h"
 
-/* A sched.json (and demo.json) thread named @comm with these switch counts. */
-static json_t *party(struct fx_run *r, int tid, const char *comm, int nvcsw, int nivcsw)
+/* A sched.json (and demo.json) thread named @comm with these switch counts,
+ * 10 ms running and @wait_ms waiting for a CPU. */
+static json_t *party_waiting(struct fx_run *r, int tid, const char *comm, int nvcsw, int nivcsw,
+			     double wait_ms)
 {
-	json_t *t = fx_thread(r, tid, comm, (struct fx_states){.running = 10, .io = 90}, 1);
+	json_t *t = fx_thread(r, tid, comm,
+			      (struct fx_states){.running = 10, .runnable = wait_ms, .io = 90}, 1);
 
 	json_object_set_new(t, "nvcsw", json_integer(nvcsw));
 	json_object_set_new(t, "nivcsw", json_integer(nivcsw));
 	return t;
 }
+
 
 /* ---- switch ---------------------------------------------------------------- */
 
@@ -19,10 +23,12 @@ struct sw_shape {
 	double thread_us, process_us, cross_us; /* per switch; the round trip is twice */
 	int switches;				/* both parties, of 1000 round trips */
 	double involuntary;			/* share of those */
-	double cross_wait_ms; /* th-pipe-xcpu-b's run-queue wait over its 1000 wakeups */
+	double cross_wait_ms;	 /* th-pipe-xcpu-b's run-queue wait over its 1000 wakeups */
+	double futex_process_us; /* over a futex, when not process_us */
+	double party_wait_ms;	 /* each one-CPU party's run-queue wait (of 10 ms running) */
 };
 
-static const struct sw_shape SW = {8, 12, 100, 2000, 0.02, 5};
+static const struct sw_shape SW = {8, 12, 100, 2000, 0.02, 5, 0, 0};
 
 static void add_switch(struct fx *f, struct sw_shape s)
 {
@@ -34,7 +40,9 @@ static void add_switch(struct fx *f, struct sw_shape s)
 
 	for (int c = 0; c < 2; c++)
 		for (int k = 0; k < 2; k++) {
-			double us = k ? s.process_us : s.thread_us;
+			double us = !k			      ? s.thread_us
+				    : c && s.futex_process_us ? s.futex_process_us
+							      : s.process_us;
 			char a[16], b[16];
 
 			snprintf(a, sizeof(a), "%s-%s-same-a", k ? "pr" : "th", chans[c]);
@@ -45,8 +53,8 @@ static void add_switch(struct fx *f, struct sw_shape s)
 			    "\"%s, %s, same CPU\", \"round_trips\": 1000, \"rt_ns\": %f, "
 			    "\"switch_ns\": %f, \"threads\": [\"%s\", \"%s\"]},",
 			    kinds[k], chans[c], kinds[k], chans[c], 2e3 * us, 1e3 * us, a, b);
-			party(r, tid++, a, s.switches / 2 - inv, inv);
-			party(r, tid++, b, s.switches / 2 - inv, inv);
+			party_waiting(r, tid++, a, s.switches / 2 - inv, inv, s.party_wait_ms);
+			party_waiting(r, tid++, b, s.switches / 2 - inv, inv, s.party_wait_ms);
 		}
 	sprintf(p,
 		"{\"name\": \"threads-pipe-cross\", \"family\": \"switch\", \"label\": \"threads, "
@@ -96,7 +104,22 @@ static void switch_processes_dearer(void **state)
 	s.process_us = 8.4;
 	assert_no_claim(explain_switch(&f, s), "a process switch also changes");
 	assert_claim(f.text, "cost about the same (1.05×");
+	assert_claim(f.text, "changing the address space is cheap on this CPU");
 	fx_free(&f);
+	/* the same over a pipe, dearer over a futex: the pipe's work hides it,
+	 * and the page does not call the address space cheap */
+	s.futex_process_us = 12;
+	assert_claim(explain_switch(&f, s), "over a pipe, on one CPU: a switch between processes "
+					    "(8.4 µs) and between threads (8.0 µs) cost about the "
+					    "same (1.05×");
+	assert_claim(f.text, "the pipe's own kernel work per switch hides the change of address "
+			     "space here; over a futex, with less of it, the process switch costs "
+			     "more");
+	assert_claim(f.text, "over a futex, on one CPU: a switch between two processes took "
+			     "12.0 µs");
+	assert_no_claim(f.text, "is cheap on this CPU");
+	fx_free(&f);
+	s.futex_process_us = 0;
 	s.process_us = 9.5; /* 1.19×: neither claim */
 	assert_no_claim(explain_switch(&f, s), "a process switch also changes");
 	assert_no_claim(f.text, "cost about the same");
@@ -135,8 +158,18 @@ static void switch_preempted(void **state)
 	assert_no_claim(explain_switch(&f, s), "other programs took that CPU");
 	fx_free(&f);
 	s.involuntary = 0.4;
+	/* waiting only while the partner ran: wakeup preemption, the program's own */
+	s.party_wait_ms = 8;
 	assert_claim(explain_switch(&f, s), "40% of the one-CPU ping-pong's switches were "
 					    "involuntary");
+	assert_claim(f.text, "(wakeup preemption), the ping-pong's own hand-off, not other "
+			     "programs");
+	assert_no_claim(f.text, "other programs took that CPU");
+	fx_free(&f);
+	/* waiting past the partner's running: other programs held the CPU */
+	s.party_wait_ms = 15;
+	assert_claim(explain_switch(&f, s), "other programs took that CPU in between");
+	assert_no_claim(f.text, "wakeup preemption");
 	fx_free(&f);
 }
 
