@@ -1077,24 +1077,35 @@ out:
 	return rc;
 }
 
+/* The run's timeline.json loaded into @tl: 0; 1 when the run has none; -1 with @err. */
+static int load_run_timeline(const struct run *r, struct timeline *tl, char *err, size_t errlen)
+{
+	char path[PATH_MAX + 200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
+	if (!r->has_timeline || (stat(path, &st) && errno == ENOENT))
+		return 1;
+	if (load(tl, path, err, errlen)) {
+		timeline_free(tl);
+		return -1;
+	}
+	return 0;
+}
+
 int timeline_window_states(const struct run *r, uint64_t from_ns, uint64_t to_ns,
 			   struct tid_states **out, size_t *n, char *err, size_t errlen)
 {
 	struct timeline tl = {0};
-	char path[PATH_MAX + 200];
 	double ws, we;
 	size_t i, k = 0;
-	struct stat st;
+	int ret;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
-	if (!r->has_timeline || (stat(path, &st) && errno == ENOENT))
-		return 1;
-	if (load(&tl, path, err, errlen)) {
-		timeline_free(&tl);
-		return -1;
-	}
+	ret = load_run_timeline(r, &tl, err, errlen);
+	if (ret)
+		return ret;
 	ws = from_ns > r->sched.start_ns ? (double)(from_ns - r->sched.start_ns) / 1e3 : 0;
 	we = to_ns > r->sched.start_ns ? (double)(to_ns - r->sched.start_ns) / 1e3 : 0;
 	*out = calloc(tl.n ? tl.n : 1, sizeof(**out));
@@ -1126,19 +1137,14 @@ int timeline_intervals(const struct run *r, struct cp_interval **out, size_t *n,
 		       size_t errlen)
 {
 	struct timeline tl = {0};
-	char path[PATH_MAX + 200];
 	size_t i, k = 0, wakers = 0;
-	struct stat st;
+	int ret;
 
 	*out = NULL;
 	*n = 0;
-	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
-	if (!r->has_timeline || (stat(path, &st) && errno == ENOENT))
-		return 1;
-	if (load(&tl, path, err, errlen)) {
-		timeline_free(&tl);
-		return -1;
-	}
+	ret = load_run_timeline(r, &tl, err, errlen);
+	if (ret)
+		return ret;
 	*out = calloc(tl.nslices ? tl.nslices : 1, sizeof(**out));
 	if (!*out) {
 		fprintf(stderr, "report: calloc: out of memory\n");
