@@ -86,6 +86,9 @@ judge_crosschecks() {
 		not_ok "$name"
 	fi
 	cut -c1-400 <<<"$failed" | sed 's/^/#   /'
+	# The failed rows' figures, from the report's list under the table:
+	# what a busy host or a collector error left, to tell them apart.
+	grep -E '^- [^,]+, .*: FAIL' "$md" | cut -c1-900 | sed 's/^/#   /'
 }
 
 trace_demo() {
