@@ -74,23 +74,43 @@ def _switches():
     return ru.ru_nvcsw, ru.ru_nivcsw
 
 
+# libc through PyDLL: its calls keep the GIL, where os.read and open() let
+# it go, and with 8 workers waiting for it the thread switched out and in
+# between its reads of rusage and schedstat (17 switches apart once).
+_libc_held = ctypes.PyDLL(None, use_errno=True)
+_libc_held.pread.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_long]
+_libc_held.pread.restype = ctypes.c_ssize_t
+
+
+def _schedstat(fd):
+    buf = ctypes.create_string_buffer(256)
+    n = _libc_held.pread(fd, buf, 255, 0)
+    if n < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, "pread /proc/thread-self/schedstat: " + os.strerror(err))
+    return buf.raw[:n].split()
+
+
 def thread_end(rec):
     """Read the calling thread's schedstat and rusage as one snapshot.
 
     As in threads.c: the thread's CPU clock is read first (it brings the
     kernel's run time up to date), and rusage is read on both sides of
     schedstat until both agree, so a switch between the reads is not
-    counted on one side only."""
-    for _ in range(5):
-        time.clock_gettime_ns(time.CLOCK_THREAD_CPUTIME_ID)
-        before = _switches()
-        with open("/proc/thread-self/schedstat") as f:
-            fields = f.read().split()
-        after = _switches()
-        rec.run_ns, rec.wait_ns, rec.timeslices = (int(x) for x in fields[:3])
-        rec.nvcsw, rec.nivcsw = after
-        if before == after:
-            break
+    counted on one side only. The reads between hold the GIL."""
+    fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+    try:
+        for _ in range(20):
+            time.clock_gettime_ns(time.CLOCK_THREAD_CPUTIME_ID)
+            before = _switches()
+            fields = _schedstat(fd)
+            after = _switches()
+            rec.run_ns, rec.wait_ns, rec.timeslices = (int(x) for x in fields[:3])
+            rec.nvcsw, rec.nivcsw = after
+            if before == after:
+                break
+    finally:
+        os.close(fd)
     rec.end_ns = time.monotonic_ns()
     rec.ended = True
 
