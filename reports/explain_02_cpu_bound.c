@@ -337,8 +337,8 @@ static void verdict_family(const struct run_set *rs, bool python, struct verdict
 			      gil->name, gil->m[M_WALL_S].med, sb_str(&faster));
 	if (flat.len)
 		sentences_add(&out->doubts,
-			      "The variants that can compute in parallel did not: CPUs busy %s.",
-			      sb_str(&flat));
+			      "The %svariants that can compute in parallel did not: CPUs busy %s.",
+			      python ? "CPython " : "", sb_str(&flat));
 	sb_free(&flat);
 	sb_free(&faster);
 }
