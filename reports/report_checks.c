@@ -68,7 +68,7 @@ void report_checks(struct report *rp)
 	const char **names = calloc(cl->n ? cl->n : 1, sizeof(*names));
 	const char **head = calloc(rs->nruns + 2, sizeof(*head));
 	struct doc_block *t, *l = NULL;
-	size_t i, j, k, nn = 0;
+	size_t i, j, k, nn = 0, nfail = 0, nna = 0;
 
 	if (!names || !head)
 		abort();
@@ -102,10 +102,19 @@ void report_checks(struct report *rp)
 		}
 	}
 	for (i = 0; i < cl->n; i++) {
+		nfail += cl->c[i].verdict == V_FAIL;
+		nna += cl->c[i].verdict == V_NA;
+	}
+	for (i = 0; i < cl->n; i++) {
 		if (cl->c[i].verdict == V_PASS)
 			continue;
 		if (!l) {
-			doc_para(&rp->doc, "The checks that did not pass, with their figures:");
+			/* An n/a row is not a failure: the heading says which kinds follow. */
+			doc_para(&rp->doc, "%s, with their figures:",
+				 !nna	  ? "The checks that failed"
+				 : !nfail ? "The checks that could not be made here (n/a)"
+					  : "The checks that failed, and those that could not be "
+					    "made here (n/a)");
 			l = doc_links(&rp->doc);
 		}
 		doc_item(l, NULL, "%s, %s: %s: %s", cl->c[i].run, cl->c[i].name,
