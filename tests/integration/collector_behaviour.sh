@@ -249,7 +249,10 @@ st_pid=$!
 if fifo_line gpid "$dir/pid.fifo" 30 $st_pid; then
 	"$TOP/collectors/perf-stat" -p "$gpid" -o "$dir/perf-stat.json" --ready "$dir/ready" 2>>"$TMPD/err" &
 	ps_pid=$!
-	wait_for 15 test -s "$dir/ready"
+	# perf stat answers within a second on a quiet host; with a second copy
+	# of the suite beside this one (perf trace and perf sched record in it),
+	# once not within 15 s, and the gate was released before perf counted.
+	wait_for 60 test -s "$dir/ready"
 	# (opened read-write: the write never waits for a reader that is gone)
 	exec {go}<>"$dir/go.fifo" && echo go >&"$go" && exec {go}>&-
 	wait_job $st_pid 120
