@@ -317,11 +317,18 @@ int snapshot_drain_ended(const struct sched_maps *maps, uint64_t now_ns, bool al
 			continue;
 		if (!all && (!t.ended || !t.last_ns || t.last_ns + 1000000 > now_ns))
 			continue;
-		if (bpf_map_update_elem(maps->threads, &keys[i], &t, BPF_NOEXIST) &&
-		    errno != EEXIST) {
-			fprintf(stderr, "schedtrace: bpf_map_update_elem(threads, %u): %s\n",
-				keys[i], strerror(errno));
-			return -1;
+		if (bpf_map_update_elem(maps->threads, &keys[i], &t, BPF_NOEXIST)) {
+			if (errno != EEXIST) {
+				fprintf(stderr,
+					"schedtrace: bpf_map_update_elem(threads, %u): %s\n",
+					keys[i], strerror(errno));
+				return -1;
+			}
+			/* The kernel half never publishes a tid twice (tid_reused): say it. */
+			fprintf(stderr,
+				"schedtrace: thread %u has an account in both ended and threads; "
+				"the one in threads is kept\n",
+				keys[i]);
 		}
 		if (bpf_map_delete_elem(maps->ended, &keys[i]) && errno != ENOENT) {
 			fprintf(stderr, "schedtrace: bpf_map_delete_elem(ended, %u): %s\n", keys[i],

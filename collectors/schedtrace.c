@@ -797,7 +797,8 @@ static void run_loop(struct session *s)
 	}
 	s->run.end_ns = now_ns();
 	s->run.steal_ns = steal_now_ns() - s->steal0;
-	if (got_signal)
+	/* Stopped by a signal, or by an error while the command still ran. */
+	if (got_signal || s->child_running)
 		s->run.partial = true;
 }
 
