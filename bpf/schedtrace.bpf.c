@@ -358,21 +358,42 @@ static __always_inline unsigned int task_state(struct task_struct *t)
 
 /*
  * Switched out while we believed it off CPU: the sched_switch that put it on
- * a CPU was never seen by this program (it happens, rarely, under load; see
- * docs/collector.md). The kernel's own counter says how long it ran since
- * its last switch-out, so the interval is split by it instead of being
- * charged whole to the waiting state; the event is counted as lost.
+ * a CPU was never seen by this program. This VM's kernel does not report
+ * switches out of some tasks (its init's threads, sometimes the idle task),
+ * and whatever that switch-in ended was unseen with it (docs/collector.md,
+ * "Lost events"). The kernel's own counters say what the interval held:
+ * se.sum_exec_runtime grew by how long it ran since its last switch-out and
+ * sched_info.run_delay by the run-queue wait that arrival ended. So the
+ * interval is split by them instead of being charged whole to the state we
+ * last saw, and the event is counted as lost.
  */
 static __always_inline void repair_missed_switch_in(__u32 tid, struct st_thread *t, __u64 sum,
-						    __u64 now, __s32 cpu)
+						    __u64 delay, __u64 now, __s32 cpu)
 {
-	__u64 ran = sum - t->sched_sum_at_out, gap = now - t->state_ns;
+	__u64 ran = sum - t->sched_sum_at_out, gap = now - t->state_ns, wait;
 
 	count_lost(LOST_SWITCH_IN);
 	if (t->state >= NR_STATES || now < t->state_ns)
 		return;
 	if (ran > gap)
 		ran = gap;
+	if (t->state == ST_RUNNABLE) {
+		wait = gap - ran;
+	} else {
+		/* Still blocked: its wakeup went unseen too, unless it is the
+		 * command held at the gate (ST_OTHER since its first stamp). */
+		if (t->first_ns != t->state_ns || t->state != ST_OTHER)
+			count_lost(LOST_WAKEUP);
+		wait = delay > t->sched_delay_at_out ? delay - t->sched_delay_at_out : 0;
+		if (wait > gap - ran)
+			wait = gap - ran;
+		if (wait)
+			set_state(tid, t, ST_RUNNABLE, now - ran - wait, cpu);
+	}
+	if (wait)
+		add_runq(t, wait);
+	t->runnable_open_ns = wait;
+	t->slice_woken = 0;
 	set_state(tid, t, ST_RUNNING, now - ran, cpu);
 	t->timeslices++;
 	t->slice_running_ns += ran;
@@ -565,7 +586,7 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 		if (runnable)
 			t->dev_preempted_sum += dev;
 	} else {
-		repair_missed_switch_in(tid, t, sum, now, cpu);
+		repair_missed_switch_in(tid, t, sum, delay, now, cpu);
 	}
 	/* The wait that ended at this slice's arrival, by each cut. */
 	t->slice_runnable_ns += t->runnable_open_ns;
