@@ -29,6 +29,7 @@
 #define TASK_DEAD 0x80
 #define TASK_NOLOAD 0x400
 #define PF_KTHREAD 0x00200000
+#define ENOSYS_NR 38 /* errno's ENOSYS: x86-64 keeps -ENOSYS in ax during a syscall */
 
 /* futex(2) ops that wait: WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2 */
 #define FUTEX_CMD_MASK 127
@@ -37,6 +38,9 @@
 /* Set by user space before load. */
 const volatile bool want_timeline = false;
 const volatile bool want_stacks = false;
+/* false (schedtrace --no-syscalls): no syscall programs attached; a blocked
+ * thread's syscall is read from its registers at the switch-out instead. */
+const volatile bool want_syscalls = true;
 const volatile bool switch_has_state_arg = true; /* 4-argument sched_switch */
 const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 /* Wake the ring buffer's reader only past this much unread data (it also polls). */
@@ -242,6 +246,92 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 		return;
 	stream_event(EV_STATE, state, tid, t->pid, now, cpu, w ? w->kind : WK_NONE, w ? w->id : 0,
 		     w && w->kind == WK_SOFTIRQ ? w->host : 0);
+}
+
+/* A new futex word: user space names it from the process's maps while it lives. */
+static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
+{
+	struct st_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(LOST_RINGBUF);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = EV_FUTEX;
+	e->tid = tid;
+	e->pid = pid;
+	e->addr = addr;
+	e->ts = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
+/* One wait on the thread's futex word: a futex(2) call's length, or under
+ * --no-syscalls the blocked interval. A new word is named by user space. */
+static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64 delta)
+{
+	struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
+	struct st_futex *f, fzero = {};
+
+	f = bpf_map_lookup_elem(&futexes, &fk);
+	if (!f) {
+		f = lookup_or_init(&futexes, &fk, &fzero);
+		emit_futex(tid, t->pid, t->futex_uaddr);
+	}
+	if (f) {
+		__sync_fetch_and_add(&f->count, 1);
+		__sync_fetch_and_add(&f->total_ns, delta);
+		if (delta > f->max_ns)
+			f->max_ns = delta;
+	}
+}
+
+/*
+ * The syscall @t is in: its number, its class for the blocked state, and
+ * for a futex wait the word (@regs: the syscall's user registers).
+ */
+static __always_inline void note_syscall(struct st_thread *t, long id, struct pt_regs *regs)
+{
+	__u8 cls =
+	    id >= 0 && id < MAX_SYSCALL_NR ? syscall_class[id & (MAX_SYSCALL_NR - 1)] : SC_NONE;
+
+	t->sys_nr = id;
+	t->futex_uaddr = 0;
+	if (cls == SC_FUTEX) {
+		int op = (int)PT_REGS_PARM2_CORE_SYSCALL(regs);
+
+		cls = SC_NONE;
+		if ((1 << (op & FUTEX_CMD_MASK)) & FUTEX_OP_WAITS) {
+			cls = SC_LOCK;
+			t->futex_uaddr = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		}
+	}
+	t->sys_class = cls;
+}
+
+/*
+ * --no-syscalls: the syscall a thread blocks in, from its user registers at
+ * the switch-out, where sys_enter would have noted it. On x86-64 the entry
+ * code keeps the number in orig_ax and -ENOSYS in ax until the call returns;
+ * an exception (a page fault) keeps its error code in orig_ax but the user's
+ * ax, so the pair tells a syscall from a fault. Elsewhere, and under raw_tp
+ * (no bpf_task_pt_regs), the state falls back to the task state alone.
+ */
+static __always_inline void note_syscall_from_regs(struct st_thread *t, struct task_struct *p,
+						   const bool btf)
+{
+	t->sys_nr = -1;
+	t->sys_class = SC_NONE;
+	t->futex_uaddr = 0;
+#if defined(__TARGET_ARCH_x86)
+	if (btf) {
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
+		long nr = (long)BPF_CORE_READ(regs, orig_ax);
+
+		if (nr >= 0 && (long)BPF_CORE_READ(regs, ax) == -ENOSYS_NR)
+			note_syscall(t, nr, regs);
+	}
+#endif
 }
 
 static __always_inline __u8 blocked_state(struct st_thread *t, unsigned int prev_state)
@@ -610,6 +700,8 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 		t->asleep = preempt && prev_state != TASK_RUNNING;
 	} else {
 		t->nvcsw++;
+		if (!want_syscalls)
+			note_syscall_from_regs(t, prev, btf);
 		change_state(tid, t, blocked_state(t, prev_state), now);
 	}
 }
@@ -639,6 +731,11 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 	t->last_cpu = cpu;
 	t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
 	t->irq_steal_at_in = rq_irq_steal(next, btf);
+	if (!want_syscalls) { /* no sys_exit will clear what the switch-out noted */
+		t->sys_nr = -1;
+		t->sys_class = SC_NONE;
+		t->futex_uaddr = 0;
+	}
 	change_state(tid, t, ST_RUNNING, now);
 }
 
@@ -795,6 +892,8 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	if (!pending || t->waker.kind == WK_NONE)
 		current_waker(&t->waker, btf);
 	add_wake_edge(tid, t, now);
+	if (!want_syscalls && t->futex_uaddr)
+		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
 	set_state_by(tid, t, ST_RUNNABLE, now, TASK_READ(btf, p, wake_cpu), &t->waker);
 	t->waker.kind = WK_NONE;
 	t->woken = 1;
@@ -1134,24 +1233,11 @@ static __always_inline struct st_thread *current_thread(const bool btf)
 static __always_inline int handle_sys_enter(struct pt_regs *regs, long id, const bool btf)
 {
 	struct st_thread *t = current_thread(btf);
-	__u8 cls;
 
 	if (!t)
 		return 0;
-	t->sys_nr = id;
 	t->sys_start_ns = bpf_ktime_get_ns();
-	t->futex_uaddr = 0;
-	cls = id >= 0 && id < MAX_SYSCALL_NR ? syscall_class[id & (MAX_SYSCALL_NR - 1)] : SC_NONE;
-	if (cls == SC_FUTEX) {
-		int op = (int)PT_REGS_PARM2_CORE_SYSCALL(regs);
-
-		cls = SC_NONE;
-		if ((1 << (op & FUTEX_CMD_MASK)) & FUTEX_OP_WAITS) {
-			cls = SC_LOCK;
-			t->futex_uaddr = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		}
-	}
-	t->sys_class = cls;
+	note_syscall(t, id, regs);
 	return 0;
 }
 
@@ -1171,24 +1257,6 @@ static __always_inline void evict_syscall(__u32 tid, struct st_sys_slot *c)
 			s->slots[i] += c->slots[i];
 	}
 	__builtin_memset(c, 0, sizeof(*c));
-}
-
-/* A new futex word: user space names it from the process's maps while it lives. */
-static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
-{
-	struct st_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-
-	if (!e) {
-		count_lost(LOST_RINGBUF);
-		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->type = EV_FUTEX;
-	e->tid = tid;
-	e->pid = pid;
-	e->addr = addr;
-	e->ts = bpf_ktime_get_ns();
-	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
 static __always_inline int handle_sys_exit(long ret, const bool btf)
@@ -1219,22 +1287,8 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 	slot = hist_log2(delta);
 	if (slot < SYS_SLOTS)
 		c->slots[slot]++;
-	if (t->futex_uaddr) {
-		struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
-		struct st_futex *f, fzero = {};
-
-		f = bpf_map_lookup_elem(&futexes, &fk);
-		if (!f) {
-			f = lookup_or_init(&futexes, &fk, &fzero);
-			emit_futex(tid, t->pid, t->futex_uaddr);
-		}
-		if (f) {
-			__sync_fetch_and_add(&f->count, 1);
-			__sync_fetch_and_add(&f->total_ns, delta);
-			if (delta > f->max_ns)
-				f->max_ns = delta;
-		}
-	}
+	if (t->futex_uaddr)
+		add_futex_wait(tid, t, delta);
 	t->sys_nr = -1;
 	t->sys_class = SC_NONE;
 	t->futex_uaddr = 0;

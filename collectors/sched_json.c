@@ -353,6 +353,7 @@ static json_t *run_json(json_t *root, const struct sched_snapshot *s, const stru
 	set_new(root, "end_ns", JINT(run->end_ns));
 	set_new(root, "cpus", JINT(run->cpus));
 	set_new(root, "attach", json_string(run->attach_mode));
+	set_new(root, "syscalls_traced", json_boolean(run->syscalls_traced));
 	set_new(root, "steal_ns", JINT(run->steal_ns));
 	for (int i = 0; i < run->nprogs; i++)
 		json_array_append_new(progs, json_pack("{s:s,s:I,s:I}", "name", run->progs[i].name,

@@ -64,6 +64,7 @@ static struct options {
 	bool timeline;
 	bool stacks;
 	bool raw_tp;
+	bool no_syscalls;
 	int verbose; /* -v progress and libbpf info, -vv libbpf debug */
 	double duration_s;
 	char **argv;
@@ -100,7 +101,7 @@ static const char doc[] =
     "the kernel's schedstat: docs/collector.md.";
 static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
 
-enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION, OPT_RAW_TP };
+enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION, OPT_RAW_TP, OPT_NO_SYSCALLS };
 
 static const struct argp_option options[] = {
     {"output", 'o', "DIR", 0, "Write the results into DIR (created if missing)", 0},
@@ -110,6 +111,11 @@ static const struct argp_option options[] = {
      "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
     {"duration", OPT_DURATION, "S", 0,
      "Stop after S seconds: SIGTERM to CMD, results marked partial", 0},
+    {"no-syscalls", OPT_NO_SYSCALLS, NULL, 0,
+     "Do not count syscalls (no per-syscall table): no program runs on every syscall, "
+     "the cheapest way to trace a syscall-heavy command; blocked states and futex waits "
+     "are still named",
+     0},
     {"raw-tp", OPT_RAW_TP, NULL, 0,
      "Use the raw_tp programs even where tp_btf loads (tests the fallback)", 0},
     {"verbose", 'v', NULL, 0,
@@ -133,6 +139,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_RAW_TP:
 		opts.raw_tp = true;
+		break;
+	case OPT_NO_SYSCALLS:
+		opts.no_syscalls = true;
 		break;
 	case OPT_USER:
 		opts.user = arg;
@@ -277,8 +286,12 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf)
 	{
 		const char *sec = bpf_program__section_name(prog);
 
-		bpf_program__set_autoload(prog, btf ? !strncmp(sec, "tp_btf/", 7)
-						    : !strncmp(sec, "raw_tp/", 7));
+		bool mine = btf ? !strncmp(sec, "tp_btf/", 7) : !strncmp(sec, "raw_tp/", 7);
+
+		/* --no-syscalls: the syscall tracepoints get no program at all. */
+		if (opts.no_syscalls && (strstr(sec, "/sys_enter") || strstr(sec, "/sys_exit")))
+			mine = false;
+		bpf_program__set_autoload(prog, mine);
 	}
 }
 
@@ -295,6 +308,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		}
 		skel->rodata->want_timeline = opts.timeline;
 		skel->rodata->want_stacks = opts.stacks;
+		skel->rodata->want_syscalls = !opts.no_syscalls;
 		skel->rodata->switch_has_state_arg = switch_has_state_arg();
 		syscall_classes((uint8_t *)skel->rodata->syscall_class, MAX_SYSCALL_NR);
 		if (!opts.stacks) {
@@ -879,6 +893,7 @@ static int write_outputs(struct session *s)
 					       : 1;
 	s->run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s->run.attach_mode = s->mode;
+	s->run.syscalls_traced = !opts.no_syscalls;
 	s->run.peak_rss_kib = peak_rss_kib();
 	ret = s->run.exit_status;
 	if (collect(s))

@@ -58,6 +58,11 @@ static void variant_table(struct report *rp, const struct run *r)
 				rows[j].hist_ok = false;
 		}
 	}
+	if (!r->sched.syscalls_traced) {
+		doc_para(&rp->doc, "%s: syscalls were not counted (schedtrace --no-syscalls).",
+			 r->variant);
+		return;
+	}
 	if (!n) {
 		doc_para(&rp->doc, "%s: no syscalls recorded.", r->variant);
 		return;

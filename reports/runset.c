@@ -317,6 +317,10 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		fail(l, "end_ns is before start_ns");
 		goto out;
 	}
+	s->syscalls_traced = true; /* files from before the option counted them always */
+	if (json_object_get(j, "syscalls_traced") &&
+	    req_bool(l, j, "syscalls_traced", "the file", &s->syscalls_traced))
+		goto out;
 	lost = req_obj(l, j, "lost", "the file");
 	if (!lost || req_u64(l, lost, lost_names[LOST_RINGBUF], "lost", &s->lost_ringbuf) ||
 	    req_u64(l, lost, lost_names[LOST_MAP_FULL], "lost", &s->lost_map_full) ||

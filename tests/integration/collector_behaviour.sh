@@ -143,6 +143,36 @@ else
 	not_ok "--raw-tp: schedtrace failed: $(head -c 300 "$TMPD/err")"
 fi
 
+# --- --no-syscalls: no program on the syscall tracepoints, no syscall table,
+# and still the same account: the GIL's waits are lock waits on named futex
+# words (read from the blocked thread's registers), a sleep is sleep.
+dir=$TMPD/nosys
+if trace "$dir" --no-syscalls -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	f=$dir/sched.json
+	check "--no-syscalls: sched.json says syscalls_traced false" test "$(jq .syscalls_traced "$f")" = false
+	check "--no-syscalls: no sys_enter or sys_exit program was loaded" \
+		test "$(jq '[.programs[].name | select(test("sys_(enter|exit)"))] | length' "$f")" = 0
+	check "--no-syscalls: no thread has a syscall table" \
+		test "$(jq '[.threads[].syscalls | length] | add' "$f")" = 0
+	compare_threads "$f" "$dir/demo.json" "--no-syscalls 02 threads-gil"
+	jcheck "--no-syscalls: each worker waited on the GIL as lock" "$f" \
+		'[.threads[] | select(.comm | startswith("worker")) | .lock_ns > 0] | (length == 2 and all)' \
+		'[.threads[] | {comm, lock_ns, sleep_ns, other_ns}]'
+	jcheck "--no-syscalls: the lock waits are futex waits on words, with their time" "$f" \
+		'([.wakes[] | select(.wait.state == "lock") | .wait.syscall == "futex" and .wait.futex != null] | (length > 0 and all))
+		 and ([.futex[] | .count > 0 and .total_ns > 0] | (length > 0 and all))' \
+		'{wakes: [.wakes[] | .wait] | unique, futex: .futex[:3]}'
+else
+	not_ok "--no-syscalls: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+dir=$TMPD/nosys-loop
+if trace "$dir" --no-syscalls -- "$DEMOS/03_event_loop" --variant blocking --tasks 10 --wait 0.05 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	check "--no-syscalls 03 blocking: the loop thread's sleep_ns = tasks x wait (0.5 s)" \
+		near "$(jq '[.threads[] | select(.comm == "loop") | .sleep_ns] | add' "$dir/sched.json")" 500000000 0.05 20000000
+else
+	not_ok "--no-syscalls 03 blocking: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+
 # --- Timeline and stacks on the acceptance command.
 dir=$TMPD/gil
 if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then

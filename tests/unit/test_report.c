@@ -191,6 +191,30 @@ static void partial_run_says_so_at_the_top(void **state)
 	remove_dir(dir);
 }
 
+/* A run traced with schedtrace --no-syscalls: its syscall table says they
+ * were not counted, not that there were none; the other variant's is kept. */
+static void uncounted_syscalls_are_said(void **state)
+{
+	char *dir = copy_fixture("run-ok"), cmd[1024];
+	struct built b;
+
+	(void)state;
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "jq '.syscalls_traced = false | .threads[].syscalls = []' %s/threads-gil/sched.json "
+	    "> %s/s.json && mv %s/s.json %s/threads-gil/sched.json",
+	    dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	build(&b, dir);
+	assert_false(run_set_variant(&b.rs, "threads-gil")->rep->sched.syscalls_traced);
+	assert_non_null(strstr(
+	    sb_str(&b.md), "threads-gil: syscalls were not counted (schedtrace --no-syscalls)."));
+	assert_null(strstr(sb_str(&b.md), "threads-gil: no syscalls recorded"));
+	assert_true(run_set_variant(&b.rs, "processes")->rep->sched.syscalls_traced);
+	unbuild(&b);
+	remove_dir(dir);
+}
+
 /* Each py-* variant's timeline has its own caption: CPython sleeps where the
  * C demo asks a server, and its serial run has no workers computing in
  * parallel; a C variant keeps the model's. */
@@ -221,6 +245,7 @@ int main(void)
 	    cmocka_unit_test(gnuplot_labels_cannot_escape_the_string),
 	    cmocka_unit_test(report_has_every_section),
 	    cmocka_unit_test(partial_run_says_so_at_the_top),
+	    cmocka_unit_test(uncounted_syscalls_are_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@ static struct run_info run(void)
 			     .end_ns = 1000000,
 			     .cpus = 2,
 			     .attach_mode = "tp_btf",
+			     .syscalls_traced = true,
 			     .steal_ns = 7};
 	return r;
 }
@@ -108,6 +109,7 @@ static void run_fields_and_lost(void **state)
 	assert_string_equal(json_string_value(json_object_get(root, "tool")), "schedtrace");
 	assert_int_equal(ival(root, "exit_status"), 3);
 	assert_int_equal(ival(root, "steal_ns"), 7);
+	assert_true(json_is_true(json_object_get(root, "syscalls_traced")));
 	assert_int_equal(json_array_size(json_object_get(root, "command")), 2);
 	lost = json_object_get(root, "lost");
 	/* every kind, named by the one table, present even when zero */
