@@ -248,21 +248,36 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 		     w && w->kind == WK_SOFTIRQ ? w->host : 0);
 }
 
-/* A new futex word: user space names it from the process's maps while it lives. */
-static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
+/*
+ * A record the reader must act on at once (it names a process's futex words
+ * and maps while the process lives): reserved and zeroed, stamped @now, or
+ * NULL with the loss counted. The caller fills the rest and submits it with
+ * BPF_RB_FORCE_WAKEUP.
+ */
+static __always_inline struct st_event *urgent_event(__u8 type, __u32 tid, __u32 pid, __u64 now)
 {
 	struct st_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
 	if (!e) {
 		count_lost(LOST_RINGBUF);
-		return;
+		return NULL;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	e->type = EV_FUTEX;
+	e->type = type;
 	e->tid = tid;
 	e->pid = pid;
+	e->ts = now;
+	return e;
+}
+
+/* A new futex word: user space names it from the process's maps while it lives. */
+static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
+{
+	struct st_event *e = urgent_event(EV_FUTEX, tid, pid, bpf_ktime_get_ns());
+
+	if (!e)
+		return;
 	e->addr = addr;
-	e->ts = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
 
@@ -950,18 +965,11 @@ static __always_inline void emit_proc(__u32 pid, __u32 ppid, __u32 exec)
 
 	if (!want_stacks)
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(LOST_RINGBUF);
+	e = urgent_event(EV_PROC, pid, pid, bpf_ktime_get_ns());
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->type = EV_PROC;
-	e->pid = pid;
-	e->tid = pid;
 	e->ppid = ppid;
 	e->exec = exec;
-	e->ts = bpf_ktime_get_ns();
 	/* The reader must see a new process at once, while its maps can be read. */
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
@@ -1174,16 +1182,9 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
 	bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
 	bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(LOST_RINGBUF);
+	e = urgent_event(EV_WINDOW, tid, pid, now);
+	if (!e)
 		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->type = EV_WINDOW;
-	e->tid = tid;
-	e->pid = pid;
-	e->ts = now;
 	e->cpu = bpf_get_smp_processor_id();
 	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 }
