@@ -21,11 +21,10 @@
  *                        (default 20000) in all over pipes, all on CPU 0, one
  *                        pair at a time: the same switches whatever T is, for
  *                        make bench's cost per switch against the number of
- *                        traced threads. Prints "elapsed_ns E switches S
- *                        cpu_ns C": C is the CPU time all its threads used
- *                        in the timed window (a tracer's handlers run in the
- *                        traced threads, so they count; other work on the
- *                        machine does not).
+ *                        traced threads; a pair that is done blocks until the
+ *                        window closes, so no thread exits inside it. Prints "elapsed_ns E switches
+ * S cpu_ns C": C is the CPU time all its threads used in the timed window (a tracer's handlers run
+ * in the traced threads, so they count; other work on the machine does not).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -236,7 +235,21 @@ struct pair {
 	int ping[2], pong[2];
 	int rounds;
 	int turn_in, turn_out; /* read to start, write to hand on (-1: none) */
+	int release;	       /* read before returning: no thread exits in the timed window */
 };
+
+/*
+ * A pair's thread is done: it blocks until the timed window has closed, so
+ * thread exits (the kernel's and a tracer's per-thread work) stay out of
+ * the cost per switch. Blocked, it makes no switch in the window.
+ */
+static void wait_release(const struct pair *p)
+{
+	char c;
+
+	if (read(p->release, &c, 1) != 1)
+		die("pair release");
+}
 
 static void *pair_pong(void *arg)
 {
@@ -247,6 +260,7 @@ static void *pair_pong(void *arg)
 	for (int i = 0; i < p->rounds; i++)
 		if (read(p->ping[0], &c, 1) != 1 || write(p->pong[1], &c, 1) != 1)
 			die("pair pong");
+	wait_release(p);
 	return NULL;
 }
 
@@ -263,12 +277,13 @@ static void *pair_ping(void *arg)
 			die("pair ping");
 	if (p->turn_out >= 0 && write(p->turn_out, &c, 1) != 1)
 		die("pair hand-on");
+	wait_release(p);
 	return NULL;
 }
 
 static int pairs(int threads, int n)
 {
-	int np = threads / 2, done[2], go = -1;
+	int np = threads / 2, done[2], release[2], go = -1;
 	struct pair *p = calloc((size_t)np, sizeof(*p));
 	pthread_t *t = calloc((size_t)threads, sizeof(*t));
 	struct timespec a, b, ca, cb;
@@ -280,7 +295,7 @@ static int pairs(int threads, int n)
 	}
 	if (!p || !t)
 		die("calloc");
-	if (pipe(done))
+	if (pipe(done) || pipe(release))
 		die("pipe");
 	for (int i = 0; i < np; i++) {
 		int baton[2];
@@ -289,6 +304,7 @@ static int pairs(int threads, int n)
 			die("pipe");
 		p[i].rounds = n / np + (i < n % np);
 		p[i].turn_in = baton[0];
+		p[i].release = release[0];
 		if (i)
 			p[i - 1].turn_out = baton[1];
 		else
@@ -308,6 +324,9 @@ static int pairs(int threads, int n)
 		die("pairs done");
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
+	for (int i = 0; i < threads; i++) /* a byte each: under a pipe's capacity */
+		if (write(release[1], &c, 1) != 1)
+			die("pairs release");
 	for (int i = 0; i < threads; i++)
 		pthread_join(t[i], NULL);
 	printf("elapsed_ns %lld switches %d cpu_ns %lld\n",
