@@ -434,6 +434,16 @@ static __always_inline void set_state(__u32 tid, struct st_thread *t, __u8 state
 	set_state_by(tid, t, state, now, cpu, NULL);
 }
 
+/*
+ * The command's first thread, held at the gate since insert_child stamped it
+ * (ST_OTHER from its first stamp): its release is no wakeup the tracepoints
+ * owed us, so it is no missed one either.
+ */
+static __always_inline bool held_at_gate(const struct st_thread *t)
+{
+	return t->state == ST_OTHER && t->first_ns == t->state_ns;
+}
+
 /* The thread's own run-queue histogram: no map lookup on the switch. */
 static __always_inline void add_runq(struct st_thread *t, __u64 delta)
 {
@@ -485,9 +495,8 @@ static __always_inline void repair_missed_switch_in(__u32 tid, struct st_thread 
 	if (t->state == ST_RUNNABLE) {
 		wait = gap - ran;
 	} else {
-		/* Still blocked: its wakeup went unseen too, unless it is the
-		 * command held at the gate (ST_OTHER since its first stamp). */
-		if (t->first_ns != t->state_ns || t->state != ST_OTHER)
+		/* Still blocked: its wakeup went unseen too. */
+		if (!held_at_gate(t))
 			count_lost(LOST_WAKEUP);
 		wait = delay > t->sched_delay_at_out ? delay - t->sched_delay_at_out : 0;
 		if (wait > gap - ran)
@@ -731,7 +740,7 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 		t->runnable_open_ns = delta;
 	} else if (t->state == ST_RUNNING) {
 		count_lost(LOST_SWITCH_OUT); /* its switch-out was never seen */
-	} else if (t->first_ns != t->state_ns || t->state != ST_OTHER) {
+	} else if (!held_at_gate(t)) {
 		count_lost(LOST_WAKEUP); /* blocked until now: no wakeup seen */
 		t->missed_wake_state = t->state;
 		t->missed_wake_gap_ns = delta;

@@ -621,9 +621,10 @@ static void check_lost(const struct run *r, struct check_list *cl)
 
 	c->verdict = s->lost_ringbuf || s->lost_map_full || s->lost_prog_misses ? V_FAIL : V_PASS;
 	fig(c,
-	    "ring buffer %llu, map full %llu, program misses %llu; switches missed and repaired "
-	    "by the collector: %llu in, %llu out; wakeups not seen: %llu (each one's run-queue "
-	    "wait taken back from the blocked state by the kernel's run_delay)",
+	    "ring buffer %llu, map full %llu, program misses %llu; switches the kernel did not "
+	    "report, rebuilt by the collector from its counters: %llu in, %llu out; wakeups not "
+	    "seen: %llu (each one's run-queue wait taken back from the blocked state by the "
+	    "kernel's run_delay)",
 	    (unsigned long long)s->lost_ringbuf, (unsigned long long)s->lost_map_full,
 	    (unsigned long long)s->lost_prog_misses, (unsigned long long)s->lost_switch_in_missed,
 	    (unsigned long long)s->lost_switch_out_missed,

@@ -218,8 +218,6 @@ static void switch_cross(const struct variant *v, struct sentences *out)
 		      CROSS_DEARER, why);
 }
 
-/* On a busy host other programs take the ping-pong's CPU: involuntary
- * switches show it, and the times then include their turns. */
 /*
  * Involuntary switches in a one-CPU ping-pong: the woken partner preempts
  * the waker before it blocks (wakeup preemption), the program's own hand-off;
@@ -233,7 +231,7 @@ static void switch_preempted(const struct variant *v, struct sentences *out)
 					    "pr-pipe-same-b",  "th-futex-same-a", "th-futex-same-b",
 					    "pr-futex-same-a", "pr-futex-same-b"};
 	double vol = 0, inv = 0, run = 0, waited = 0;
-	char d1[32], d2[32];
+	char d1[32], d2[32], lead[160];
 
 	for (size_t i = 0; i < sizeof(comms) / sizeof(comms[0]); i++) {
 		const struct sched_thread *t = thread_named(v->rep, comms[i]);
@@ -247,27 +245,26 @@ static void switch_preempted(const struct variant *v, struct sentences *out)
 	}
 	if (vol + inv <= 0 || inv < PREEMPTED * (vol + inv))
 		return;
+	snprintf(lead, sizeof(lead),
+		 "%s: %.0f%% of the one-CPU ping-pong's switches were involuntary "
+		 "(threshold: ≥ %.0f%%)",
+		 v->name, 100 * inv / (vol + inv), 100 * PREEMPTED);
+	fmt_ns(d1, sizeof(d1), waited);
+	fmt_ns(d2, sizeof(d2), run);
 	if (waited > (1 + OTHERS_SHARE) * run)
-		sentences_add(
-		    out,
-		    "%s: %.0f%% of the one-CPU ping-pong's switches were involuntary "
-		    "(threshold: ≥ %.0f%%), and its threads waited %s for the CPU against "
-		    "%s running (more than each other's turns, by over %.0f%%): other "
-		    "programs took that CPU in between, so these times include their "
-		    "turns; on a quiet host they are shorter.",
-		    v->name, 100 * inv / (vol + inv), 100 * PREEMPTED,
-		    fmt_ns(d1, sizeof(d1), waited), fmt_ns(d2, sizeof(d2), run),
-		    100 * OTHERS_SHARE);
+		sentences_add(out,
+			      "%s, and its threads waited %s for the CPU against %s running (more "
+			      "than each other's turns, by over %.0f%%): other programs took that "
+			      "CPU in between, so these times include their turns; on a quiet host "
+			      "they are shorter.",
+			      lead, d1, d2, 100 * OTHERS_SHARE);
 	else
-		sentences_add(
-		    out,
-		    "%s: %.0f%% of the one-CPU ping-pong's switches were involuntary "
-		    "(threshold: ≥ %.0f%%), yet its threads waited for the CPU only while "
-		    "the other ran (%s waiting against %s running): the woken thread took "
-		    "the CPU before the one that woke it had blocked (wakeup preemption), "
-		    "the ping-pong's own hand-off, not other programs.",
-		    v->name, 100 * inv / (vol + inv), 100 * PREEMPTED,
-		    fmt_ns(d1, sizeof(d1), waited), fmt_ns(d2, sizeof(d2), run));
+		sentences_add(out,
+			      "%s, yet its threads waited for the CPU only while the other ran (%s "
+			      "waiting against %s running): the woken thread took the CPU before "
+			      "the one that woke it had blocked (wakeup preemption), the "
+			      "ping-pong's own hand-off, not other programs.",
+			      lead, d1, d2);
 }
 
 static void explain_switch(const struct variant *v, struct sentences *out)

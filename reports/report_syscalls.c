@@ -32,6 +32,11 @@ static void variant_table(struct report *rp, const struct run *r)
 	struct doc_block *t;
 	size_t n = 0, i, j, k;
 
+	if (!r->sched.syscalls_traced) {
+		doc_para(&rp->doc, "%s: syscalls were not counted (schedtrace --no-syscalls).",
+			 r->variant);
+		return;
+	}
 	for (i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *th = &r->sched.threads[i];
 
@@ -57,11 +62,6 @@ static void variant_table(struct report *rp, const struct run *r)
 			if (rows[j].hist_ok && hist_merge(&rows[j].hist, &s->hist))
 				rows[j].hist_ok = false;
 		}
-	}
-	if (!r->sched.syscalls_traced) {
-		doc_para(&rp->doc, "%s: syscalls were not counted (schedtrace --no-syscalls).",
-			 r->variant);
-		return;
 	}
 	if (!n) {
 		doc_para(&rp->doc, "%s: no syscalls recorded.", r->variant);

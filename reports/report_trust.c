@@ -23,11 +23,15 @@ static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 	}
 	if (dropped) {
 		*warn = true;
-		sb_printf(out, " %llu events were lost: some figures are short of the truth.",
-			  (unsigned long long)dropped);
+		sb_printf(out, " %llu %s lost: some figures are short of the truth.",
+			  (unsigned long long)dropped, dropped == 1 ? "event was" : "events were");
 	} else if (repaired) {
-		sb_printf(out, " No events lost (%llu missed switches or wakeups were repaired).",
-			  (unsigned long long)repaired);
+		sb_printf(out,
+			  " No events lost (%llu %s the kernel did not report %s rebuilt from its "
+			  "own counters).",
+			  (unsigned long long)repaired,
+			  repaired == 1 ? "switch or wakeup" : "switches or wakeups",
+			  repaired == 1 ? "was" : "were");
 	} else {
 		sb_add(out, " No events lost.");
 	}

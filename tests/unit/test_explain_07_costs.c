@@ -16,7 +16,6 @@ static json_t *party_waiting(struct fx_run *r, int tid, const char *comm, int nv
 	return t;
 }
 
-
 /* ---- switch ---------------------------------------------------------------- */
 
 struct sw_shape {

@@ -21,10 +21,12 @@
  *                        (default 20000) in all over pipes, all on CPU 0, one
  *                        pair at a time: the same switches whatever T is, for
  *                        make bench's cost per switch against the number of
- *                        traced threads; a pair that is done blocks until the
- *                        window closes, so no thread exits inside it. Prints "elapsed_ns E switches
- * S cpu_ns C": C is the CPU time all its threads used in the timed window (a tracer's handlers run
- * in the traced threads, so they count; other work on the machine does not).
+ *                        traced threads; a pair that is done blocks until
+ *                        the window closes, so no thread exits inside it.
+ *                        Prints "elapsed_ns E switches S cpu_ns C": C is the
+ *                        CPU time all its threads used in the timed window
+ *                        (a tracer's handlers run in the traced threads, so
+ *                        they count; other work on the machine does not).
  */
 #include <errno.h>
 #include <fcntl.h>
