@@ -52,7 +52,7 @@ $(CAUSES_LIB): $(CAUSES_LIB_OBJS)
 UNIT_LIBS += $(CAUSES_LIB)
 UNIT_LDLIBS += -lelf
 
-$(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS)
+$(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(COLLECTOR_LIBS)
 

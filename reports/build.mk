@@ -30,7 +30,7 @@ $(REPORT_LIB): $(REPORT_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/bin/report: $(BUILD)/obj/reports/report_main.o $(REPORT_LIB)
+$(BUILD)/bin/report: $(BUILD)/obj/reports/report_main.o $(REPORT_LIB) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lelf -lm
 

@@ -1,7 +1,7 @@
 # Unit tests: tests/unit/test_*.c, cmocka, linked with the libraries they test.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-UNIT_LIBS += $(DEMO_LIB)
+UNIT_LIBS += $(DEMO_LIB) $(SCHEDLAB_LIB)
 
 unit: $(UNIT_TESTS)
 
