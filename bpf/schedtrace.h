@@ -129,6 +129,16 @@ enum st_waker_kind {
 	NR_WAKER_KINDS,
 };
 
+#ifndef __bpf__
+/* Their names, as sched.json "wakes", timeline.json args.waker_kind and the
+ * report spell them: the one table the collector and the report use. */
+static const char *const waker_kind_names[NR_WAKER_KINDS] = {
+    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
+    [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
+    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
+};
+#endif
+
 enum { HARDIRQ_DEVICE, HARDIRQ_TIMER };
 
 /* The waker as sched_waking saw it, kept until sched_wakeup. */

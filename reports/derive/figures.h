@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "run_metrics.h"
 #include "runset.h"
 
 /* ---- the bound ---------------------------------------------------------- */
@@ -189,5 +190,9 @@ double fig_p99_over_service(const struct run *r);
  * time those futex calls hold); -1 when the run has no workers or demo.json
  * names no queue. */
 double fig_workers_idle(const struct run *r);
+
+/* The name of @f's word: the demo's own (demo.json "locks"), else the GIL's
+ * words of any CPython process (cpython.h), else NULL. */
+const char *futex_word_name(const struct run *r, const struct futex_acct *f);
 
 #endif
