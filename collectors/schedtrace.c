@@ -34,6 +34,7 @@
 #include "other_work.h"
 #include "sched_json.h"
 #include "sched_snapshot.h"
+#include "cpus.h"
 #include "symbolize.h"
 #include "syscall_names.h"
 #include "task_counters.h"
@@ -940,7 +941,7 @@ static int write_outputs(struct session *s)
 	s->run.exit_status = WIFEXITED(st)     ? WEXITSTATUS(st)
 			     : WIFSIGNALED(st) ? 128 + WTERMSIG(st)
 					       : 1;
-	s->run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	s->run.cpus = cpus_usable();
 	s->run.attach_mode = s->mode;
 	s->run.syscalls_traced = !opts.no_syscalls;
 	s->run.peak_rss_kib = peak_rss_kib();
