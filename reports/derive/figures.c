@@ -39,8 +39,17 @@ static int cpu_list_count(const char *s)
 
 int fig_cpus(const struct run_set *rs)
 {
-	int pinned = rs->pinned_cpus[0] ? cpu_list_count(rs->pinned_cpus) : 0;
+	int demo = 0, pinned;
 
+	for (size_t i = 0; i < rs->nruns; i++) {
+		const struct demo_result *d = rs->runs[i].demo;
+
+		if (d && d->cpus > 0 && (!demo || d->cpus < demo))
+			demo = d->cpus;
+	}
+	if (demo)
+		return demo;
+	pinned = rs->pinned_cpus[0] ? cpu_list_count(rs->pinned_cpus) : 0;
 	return pinned > 0 && pinned < rs->cpus ? pinned : rs->cpus;
 }
 

@@ -22,7 +22,9 @@
 
 /* ---- the bound ---------------------------------------------------------- */
 
-/* CPUs the demo could use: the CPUs it was pinned to (--cpus), else the host's. */
+/* CPUs the demo could use: demo.json "cpus", the demo's own affinity mask
+ * (lib/cpus.c; --cpus narrows it), the fewest over the runs. A traced command
+ * writes no demo.json: the CPUs it was pinned to, else the host's. */
 int fig_cpus(const struct run_set *rs);
 /* The threads doing the demo's work: params.workers (0: the main thread,
  * so 1), else the demo's own threads that demo.json says completed tasks (one
