@@ -15,7 +15,8 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 # snapshots: no BPF program is loaded, no root needed.
 SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o sched_snapshot.o syscall_names.o)
 $(BUILD)/tests/test_sched_json: $(SCHED_JSON_OBJS)
-$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := -lbpf
+# sched_json.o uses the one histogram quantile (lib/hist.c): the archive after it.
+$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(SCHEDLAB_LIB) $(JANSSON_LIBS) -lbpf
 $(BUILD)/obj/tests/unit/test_sched_json.o: CFLAGS += -Icollectors -I$(BUILD)/gen
 $(BUILD)/obj/tests/unit/test_sched_json.o: $(SYSCALL_TABLE)
 
