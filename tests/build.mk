@@ -13,10 +13,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 
 # sched.json's writer and the snapshot's arithmetic, from hand-built
 # snapshots: no BPF program is loaded, no root needed.
-SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o sched_snapshot.o syscall_names.o)
+SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o causes.o sched_snapshot.o syscall_names.o)
 $(BUILD)/tests/test_sched_json: $(SCHED_JSON_OBJS)
-# sched_json.o uses the one histogram quantile (lib/hist.c): the archive after it.
-$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(SCHEDLAB_LIB) $(JANSSON_LIBS) -lbpf
+# (sched_json() builds the causes too, and uses the one histogram quantile
+# of lib/hist.c: their libraries again after the objects)
+$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(CAUSES_LIB) $(SCHEDLAB_LIB) $(JANSSON_LIBS) -lelf -lbpf
 $(BUILD)/obj/tests/unit/test_sched_json.o: CFLAGS += -Icollectors -I$(BUILD)/gen
 $(BUILD)/obj/tests/unit/test_sched_json.o: $(SYSCALL_TABLE)
 
