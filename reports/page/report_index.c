@@ -87,7 +87,7 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
 		doc_cell_link(t, l[i].href, "%s%s%s", rs->partial ? "PARTIAL " : "",
 			      rs->is_demo ? rs->demo : rs->command, rs->quick ? " (--quick)" : "");
 		doc_cell(t, "%s", sb_str(&key));
-		doc_cell(t, "%s", rs->summary[0] ? rs->summary : "-");
+		doc_cell(t, "%s", l[i].verdict.lesson[0] ? l[i].verdict.lesson : "-");
 		if (l[i].verdict.doubts.n)
 			doc_cell(t, "caution: %s", l[i].verdict.doubts.s[0]);
 		else if (warn && checks_failed(&l[i].cl))
