@@ -205,7 +205,7 @@ static void cpus_short(const struct run_set *rs, struct sentences *out)
 		if (used < 0.5 && hl.verdict == HOST_BUSY) {
 			char who[200];
 
-			host_takers(&hl, who, sizeof(who));
+			host_takers(&hl, HOST_SAY, who, sizeof(who));
 			snprintf(why, sizeof(why),
 				 "the workers themselves used only %.0f%% of the %.0f usable CPUs, "
 				 "and other work on the host held them (%.0f%% of the CPUs' time: "

@@ -88,19 +88,19 @@ struct host_load host_load_of(const struct run *r)
 	return h;
 }
 
-void host_takers(const struct host_load *h, char *buf, size_t len)
+void host_takers(const struct host_load *h, size_t max, char *buf, size_t len)
 {
-	size_t k, n = 0;
+	size_t k, n = 0, say = max < h->ntop ? max : h->ntop;
 	char d[32];
 
 	buf[0] = 0;
-	for (k = 0; k < h->ntop && n < len; k++) {
+	for (k = 0; k < say && n < len; k++) {
 		n += (size_t)snprintf(buf + n, len - n, "%s%s %s", k ? ", " : "", h->top[k].comm,
 				      fig_dur(d, sizeof(d), h->top[k].cpu_ns));
 		if (h->top[k].procs > 1 && n < len)
 			n += (size_t)snprintf(buf + n, len - n, " (%zu processes)", h->top[k].procs);
 	}
-	if (h->nnames > h->ntop && n < len)
+	if (h->nnames > say && n < len)
 		snprintf(buf + n, len - n, ", and others");
 }
 

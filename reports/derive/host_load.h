@@ -34,7 +34,9 @@ enum host_verdict {
 enum host_verdict host_verdict(double other_ns, double capacity_ns, double waited_ns,
 			       double demand_ns);
 
-#define HOST_TOP 3
+/* Names kept: the trust line says the first HOST_SAY, the reference table all. */
+#define HOST_TOP 8
+#define HOST_SAY 3
 /* Other work by process name: "cc1" over 5 processes. */
 struct host_taker {
 	char comm[32];
@@ -55,8 +57,9 @@ struct host_load {
 
 struct host_load host_load_of(const struct run *r);
 
-/* "main 1.05 s, cc1 400.0 ms (5 processes), and others": what took the CPUs. */
-void host_takers(const struct host_load *h, char *buf, size_t len);
+/* "main 1.05 s, cc1 400.0 ms (5 processes), and others": what took the
+ * CPUs, the first @max names. */
+void host_takers(const struct host_load *h, size_t max, char *buf, size_t len);
 
 /* The run set's: busy when any variant's representative run was; *@worst the
  * variant with the largest wait share among those with that verdict. */

@@ -26,7 +26,7 @@ static void explain_other_work(const struct run_set *rs, struct sentences *out)
 	if (host_load_set(rs, &worst) != HOST_BUSY || !worst)
 		return;
 	h = host_load_of(worst->rep);
-	host_takers(&h, who, sizeof(who));
+	host_takers(&h, HOST_SAY, who, sizeof(who));
 	sentences_add(out,
 		      "Other work on the host held the CPUs%s%s: other processes took %s of the "
 		      "%d CPU%s' %s (%.0f%%: %s), and these threads waited %s for CPUs those "

@@ -11,7 +11,7 @@ static void host_row(struct doc_block *t, const struct variant *v)
 {
 	struct host_load h = host_load_of(v->rep);
 	struct tracer_cost c = tracer_cost_of(v->rep);
-	char who[256];
+	char who[512];
 
 	doc_cell(t, "%s", v->name);
 	if (h.verdict == HOST_UNMEASURED) {
@@ -19,7 +19,7 @@ static void host_row(struct doc_block *t, const struct variant *v)
 			doc_cell(t, "-");
 		return;
 	}
-	host_takers(&h, who, sizeof(who));
+	host_takers(&h, HOST_TOP, who, sizeof(who));
 	doc_cell(t, "%d", h.ncpus);
 	doc_cell(t, "%.3f", h.span_ns / 1e9);
 	doc_cell(t, "%.3f", h.other_ns / 1e9);
