@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include <linux/futex.h>
 #include "causes.h"
 #include "critpath.h"
 #include "futex_names.h"
@@ -282,6 +283,25 @@ void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t
 	json_decref(joins);
 }
 
+/* The futex(2) command a wait was asked with, as futex(2) names it. */
+static const char *futex_cmd_name(unsigned int cmd)
+{
+	switch (cmd) {
+	case FUTEX_WAIT:
+		return "FUTEX_WAIT";
+	case FUTEX_LOCK_PI:
+		return "FUTEX_LOCK_PI";
+	case FUTEX_WAIT_BITSET:
+		return "FUTEX_WAIT_BITSET";
+	case FUTEX_WAIT_REQUEUE_PI:
+		return "FUTEX_WAIT_REQUEUE_PI";
+	case FUTEX_LOCK_PI2:
+		return "FUTEX_LOCK_PI2";
+	default:
+		return NULL;
+	}
+}
+
 static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
 			  const struct thread_row *rows, size_t n)
 {
@@ -358,6 +378,12 @@ json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd)
 		if (k.futex_uaddr) {
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k.futex_uaddr);
 			json_object_set_new(wait, "futex", json_string(addr));
+			json_object_set_new(wait, "futex_op",
+					    str_or_null(futex_cmd_name(k.futex_cmd)));
+			json_object_set_new(wait, "futex_timeout",
+					    json_boolean(k.futex_flags & FW_TIMEOUT));
+			json_object_set_new(wait, "futex_private",
+					    json_boolean(k.futex_flags & FW_PRIVATE));
 		}
 		for (int s = 0; s < WAKE_SLOTS; s++)
 			if (w->slots[s])
@@ -367,12 +393,14 @@ json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd)
 						    (json_int_t)(1ULL << (s + 1)), "count",
 						    (json_int_t)w->slots[s]));
 		json_array_append_new(
-		    arr, json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:o}", "waker",
-				   waker_json(&k, w, rows, n), "wakee", "tid", (json_int_t)k.wakee,
-				   "pid", (json_int_t)(wakee ? wakee->pid : 0), "comm",
-				   wakee ? wakee->comm : "", "wait", wait, "count",
-				   (json_int_t)w->count, "blocked_ns", (json_int_t)w->blocked_ns,
-				   "max_ns", (json_int_t)w->max_ns, "hist", hist));
+		    arr,
+		    json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:I,s:o}", "waker",
+			      waker_json(&k, w, rows, n), "wakee", "tid", (json_int_t)k.wakee,
+			      "pid", (json_int_t)(wakee ? wakee->pid : 0), "comm",
+			      wakee ? wakee->comm : "", "wait", wait, "count", (json_int_t)w->count,
+			      "woken_before_switch_out", (json_int_t)w->woken_before_switch_out,
+			      "blocked_ns", (json_int_t)w->blocked_ns, "max_ns",
+			      (json_int_t)w->max_ns, "hist", hist));
 	}
 	free(rows);
 	free(w);
