@@ -1,7 +1,7 @@
-# Code both the collector and the report use (lib/): one ELF symbol-table
-# reader, one /proc/PID/maps reader, the critical-path walk, the latency
-# histograms, the string buffer. One archive, linked by both sides and by
-# the unit tests.
+# Code the collector, the report and the demos use (lib/): one ELF
+# symbol-table reader, one /proc/PID/maps reader, the critical-path walk, the
+# latency histograms, the string buffer, the one CPU count. One archive,
+# linked by every program and by the unit tests.
 SCHEDLAB_LIB_SRCS := $(wildcard lib/*.c)
 SCHEDLAB_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SCHEDLAB_LIB_SRCS))
 SCHEDLAB_LIB := $(BUILD)/lib/libschedlab.a
