@@ -35,3 +35,25 @@ unit: $(WORKLOADS)
 $(BUILD)/tests/workloads/%: $(BUILD)/obj/tests/workloads/%.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+
+# Demo 09 (tests/fixtures/demo09/): a demo the product does not have, added
+# the way a new demo is: its module, and its line appended to a copy of
+# reports/demos/modules.def, built into a copy of the module table. Linked
+# before the report's library, whose own table it replaces.
+DEMO09_GEN := $(BUILD)/gen/demo09
+DEMO09_OBJS := $(BUILD)/obj/demo09/registry.o $(BUILD)/obj/demo09/09_handoff.o
+$(DEMO09_GEN)/modules.def: reports/demos/modules.def
+	@mkdir -p $(@D)
+	$(Q){ cat $<; echo 'DEMO_MODULE(demo_09_handoff)'; } >$@
+$(DEMO09_GEN)/registry.c: reports/demos/registry.c
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+$(BUILD)/obj/demo09/registry.o: $(DEMO09_GEN)/registry.c $(DEMO09_GEN)/modules.def
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(REPORT_INCLUDES) -Ibpf -c -o $@ $<
+$(BUILD)/obj/demo09/09_handoff.o: tests/fixtures/demo09/09_handoff.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(REPORT_INCLUDES) -Ibpf -c -o $@ $<
+$(BUILD)/tests/test_demo_09: $(BUILD)/obj/tests/unit/test_demo_09.o $(DEMO09_OBJS) $(UNIT_LIBS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(JANSSON_LIBS) $(UNIT_LDLIBS) -lpthread -lm
