@@ -13,9 +13,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 
 # sched.json's writer and the snapshot's arithmetic, from hand-built
 # snapshots: no BPF program is loaded, no root needed.
-SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o sched_snapshot.o syscall_names.o)
+SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o causes.o sched_snapshot.o syscall_names.o)
 $(BUILD)/tests/test_sched_json: $(SCHED_JSON_OBJS)
-$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := -lbpf
+# (sched_json() builds the causes too: their libraries again after the objects)
+$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(CAUSES_LIB) $(SCHEDLAB_LIB) -lelf -lbpf
 $(BUILD)/obj/tests/unit/test_sched_json.o: CFLAGS += -Icollectors -I$(BUILD)/gen
 $(BUILD)/obj/tests/unit/test_sched_json.o: $(SYSCALL_TABLE)
 
