@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Why 07_costs looks the way it does. Each variant is one family of costs;
+ * its demo.json "costs" array has one entry per mechanism (docs/demos/
+ * 07_costs.md), and the threads doing the work are named per mechanism, so
+ * the kernel's figures (sched.json) are read mechanism by mechanism.
+ * Claims and thresholds (docs/explainers.md):
+ *   switch
+ *   - on one CPU a round trip is two context switches: the kernel counted
+ *     (switches of both parties) / round trips within 1.9..2.2;
+ *   - processes cost more per switch than threads: ratio ≥ 1.2 (same channel
+ *     and placement); no difference claimed unless within ±15%;
+ *   - across CPUs a round trip costs more: ≥ 1.5 × the same-CPU one; said to
+ *     be a wait for the other CPU when the woken party's run-queue wait per
+ *     wakeup is ≥ 50% of a hand-off (half a round trip), else the wakeup;
+ *   - other programs took the CPU: ≥ 10% of the one-CPU switches involuntary;
+ *   startup
+ *   - a process costs more to start than a thread: fork p50 ≥ 2 × thread p50;
+ *   - posix_spawn costs more than fork: ≥ 1.2 × (running a program: exec and
+ *     its loader), or less: ≤ 1 / 1.2 × (no copy of the parent's page tables);
+ *   - the kernel saw each start: ≥ 95% of the starts as threads of that name;
+ *   ipc
+ *   - every byte arrived: the receiver's sum equals the sender's (exact);
+ *   - shared memory moves data with less CPU than a pipe: pipe CPU per MiB
+ *     ≥ 1.3 × shm's;
+ *   - encoding costs CPU: CPU per MiB with encode/decode ≥ 1.3 × without,
+ *     over the same transport;
+ *   cow
+ *   - writing after fork copies each page: page faults ≥ 0.95 per page;
+ *   - reading after fork copies nothing: faults ≤ 1% of the pages;
+ *   - the copies show as private memory, not RSS: the writer's private
+ *     memory ≥ 90% of the buffer, the reader's ≤ 10%. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "costs.h"
+#include "explain.h"
+#include "figures.h"
+#include "charts.h"
+#include "report.h"
+#include "demo_module.h"
+
+#define SWITCHES_LO 1.9
+#define SWITCHES_HI 2.2
+#define PROCESS_DEARER 1.2
+/* run-queue time past the parties' running time: other programs */
+#define OTHERS_SHARE 0.10
+#define PREEMPTED 0.10
+#define SAME_WITHIN 0.15
+#define CROSS_DEARER 1.5
+#define BUSY_OTHER_CPU 0.5
+#define FORK_DEARER 2.0
+#define SPAWN_APART 1.2
+#define STARTS_SEEN 0.95
+#define SHM_CHEAPER 1.3
+#define ENCODE_DEARER 1.3
+#define COW_PER_PAGE 0.95
+#define READ_FAULTS 0.01
+#define PRIVATE_WRITE 0.90
+#define PRIVATE_READ 0.10
+
+/* The sched.json thread named @comm (the first one), or NULL. */
+static const struct sched_thread *thread_named(const struct run *r, const char *comm)
+{
+	for (size_t i = 0; i < r->sched.nthreads; i++)
+		if (!strcmp(r->sched.threads[i].comm, comm))
+			return &r->sched.threads[i];
+	return NULL;
+}
+
+/* Switches out the collector counted for the threads @e names; -1 when a
+ * thread is missing. */
+static double kernel_switches(const struct run *r, const json_t *e)
+{
+	const json_t *names = json_object_get(e, "threads"), *n;
+	double sum = 0;
+	size_t i;
+
+	if (!json_array_size(names))
+		return -1;
+	json_array_foreach(names, i, n)
+	{
+		const struct sched_thread *t = thread_named(r, json_string_value(n));
+
+		if (!t)
+			return -1;
+		sum += (double)(t->nvcsw + t->nivcsw);
+	}
+	return sum;
+}
+
+/* The one-CPU ping-pongs whose kernel switch counts are two per round trip,
+ * said in one sentence with each one's figures. */
+static void switch_one_cpu(const struct variant *v, struct sentences *out)
+{
+	static const char *const same[] = {"threads-pipe-same", "processes-pipe-same",
+					   "threads-futex-same", "processes-futex-same"};
+	char list[768] = "", d1[32], d2[32];
+	size_t used = 0, n = 0;
+
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		const json_t *e = cost_entry(v->rep, same[i]);
+		double rts = cost_num(e, "round_trips", 0),
+		       sw = e ? kernel_switches(v->rep, e) : -1;
+		int k;
+
+		if (rts <= 0 || sw < SWITCHES_LO * rts || sw > SWITCHES_HI * rts)
+			continue;
+		k = snprintf(list + used, sizeof(list) - used,
+			     "%s%s: %.0f switches for %.0f round trips (%.2f each), %s per round "
+			     "trip, %s per switch",
+			     n++ ? "; " : "", cost_str(e, "label"), sw, rts, sw / rts,
+			     fmt_ns(d1, sizeof(d1), cost_num(e, "rt_ns", 0)),
+			     fmt_ns(d2, sizeof(d2), cost_num(e, "switch_ns", 0)));
+		used += k > 0 && (size_t)k < sizeof(list) - used ? (size_t)k : 0;
+	}
+	if (n)
+		sentences_add(
+		    out,
+		    "%s: on one CPU every round trip is two context switches, a → b and "
+		    "b → a, and the kernel counted them (threshold: %.1f to %.1f per round "
+		    "trip): %s.",
+		    v->name, SWITCHES_LO, SWITCHES_HI, list);
+}
+
+/* A process switch over a thread switch through @chan on @place; 0 when
+ * either was not measured. */
+static double switch_ratio(const struct variant *v, const char *chan, const char *place)
+{
+	char tn[64], pn[64];
+	const json_t *t, *p;
+
+	snprintf(tn, sizeof(tn), "threads-%s-%s", chan, place);
+	snprintf(pn, sizeof(pn), "processes-%s-%s", chan, place);
+	t = cost_entry(v->rep, tn);
+	p = cost_entry(v->rep, pn);
+	if (!t || !p || cost_num(t, "switch_ns", 0) <= 0)
+		return 0;
+	return cost_num(p, "switch_ns", 0) / cost_num(t, "switch_ns", 0);
+}
+
+/* @other: the channel the same comparison is also made on ("futex" beside
+ * "pipe"): when a process switch was dearer there, "about the same" here is
+ * the channel's own work hiding it, not the address space being free. */
+static void switch_kinds(const struct variant *v, const char *chan, const char *other,
+			 const char *place, struct sentences *out)
+{
+	char tn[64], pn[64], d1[32], d2[32], why[256];
+	const json_t *t, *p;
+	double ratio = switch_ratio(v, chan, place);
+
+	snprintf(tn, sizeof(tn), "threads-%s-%s", chan, place);
+	snprintf(pn, sizeof(pn), "processes-%s-%s", chan, place);
+	t = cost_entry(v->rep, tn);
+	p = cost_entry(v->rep, pn);
+	if (ratio <= 0)
+		return;
+	if (switch_ratio(v, other, place) >= PROCESS_DEARER)
+		snprintf(why, sizeof(why),
+			 "the %s's own kernel work per switch hides the change of address space "
+			 "here; over a %s, with less of it, the process switch costs more",
+			 chan, other);
+	else
+		snprintf(why, sizeof(why),
+			 "changing the address space is cheap on this CPU; what makes processes "
+			 "heavier is start-up, copying data between them and duplicated memory");
+	fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0));
+	fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0));
+	if (ratio >= PROCESS_DEARER)
+		sentences_add(out,
+			      "%s: over a %s, %s: a switch between two processes took %s against "
+			      "%s between two threads of one process, %.1f× (threshold: ≥ %.1f×): "
+			      "a process switch also changes the address space.",
+			      v->name, chan, !strcmp(place, "same") ? "on one CPU" : "across CPUs",
+			      d2, d1, ratio, PROCESS_DEARER);
+	else if (fabs(ratio - 1) <= SAME_WITHIN)
+		sentences_add(
+		    out,
+		    "%s: over a %s, %s: a switch between processes (%s) and between "
+		    "threads (%s) cost about the same (%.2f×, threshold: within ±%.0f%%): %s.",
+		    v->name, chan, !strcmp(place, "same") ? "on one CPU" : "across CPUs", d2, d1,
+		    ratio, 100 * SAME_WITHIN, why);
+}
+
+static void switch_cross(const struct variant *v, struct sentences *out)
+{
+	const json_t *s = cost_entry(v->rep, "threads-pipe-same"),
+		     *x = cost_entry(v->rep, "threads-pipe-cross");
+	const struct sched_thread *xb = thread_named(v->rep, "th-pipe-xcpu-b");
+	double ratio, handoff, waited = -1;
+	char d1[32], d2[32], d3[32], why[320];
+
+	if (!s || !x || cost_num(s, "rt_ns", 0) <= 0)
+		return;
+	ratio = cost_num(x, "rt_ns", 0) / cost_num(s, "rt_ns", 0);
+	if (ratio < CROSS_DEARER)
+		return;
+	handoff = cost_num(x, "rt_ns", 0) / 2;
+	if (xb && xb->wakeups)
+		waited = (double)xb->state_ns[ST_RUNNABLE] / (double)xb->wakeups;
+	/* Woken on a CPU busy with other work, the thread waits its turn there:
+	 * then that, not the wakeup itself, is the cost the run shows. */
+	if (waited >= BUSY_OTHER_CPU * handoff)
+		snprintf(why, sizeof(why),
+			 "but most of it was a wait for that CPU: the kernel woke th-pipe-xcpu-b "
+			 "%llu times and it waited %s in a run queue per wakeup, against %s per "
+			 "hand-off (threshold: ≥ %.0f%%), the other CPU being busy with other work",
+			 (unsigned long long)xb->wakeups, fmt_ns(d3, sizeof(d3), waited),
+			 fmt_ns(d1, sizeof(d1), handoff), 100 * BUSY_OTHER_CPU);
+	else
+		snprintf(why, sizeof(why),
+			 "each hand-off wakes a thread on the other CPU, which has to be "
+			 "interrupted and leave idle%s%s%s",
+			 waited >= 0 ? " (the woken thread then waited " : "",
+			 waited >= 0 ? fmt_ns(d3, sizeof(d3), waited) : "",
+			 waited >= 0 ? " in a run queue per wakeup)" : "");
+	fmt_ns(d1, sizeof(d1), cost_num(x, "rt_ns", 0));
+	sentences_add(out,
+		      "%s: across two CPUs a round trip between threads over a pipe took %s, "
+		      "%.1f× the %s on one CPU (threshold: ≥ %.1f×); %s.",
+		      v->name, d1, ratio, fmt_ns(d2, sizeof(d2), cost_num(s, "rt_ns", 0)),
+		      CROSS_DEARER, why);
+}
+
+/*
+ * Involuntary switches in a one-CPU ping-pong: the woken partner preempts
+ * the waker before it blocks (wakeup preemption), the program's own hand-off;
+ * or other programs take the CPU. With the CPU to themselves, one party waits
+ * in the run queue only while the other runs: their run-queue time stays
+ * within their running time. Past OTHERS_SHARE more, other programs took it.
+ */
+static void switch_preempted(const struct variant *v, struct sentences *out)
+{
+	static const char *const comms[] = {"th-pipe-same-a",  "th-pipe-same-b",  "pr-pipe-same-a",
+					    "pr-pipe-same-b",  "th-futex-same-a", "th-futex-same-b",
+					    "pr-futex-same-a", "pr-futex-same-b"};
+	double vol = 0, inv = 0, run = 0, waited = 0;
+	char d1[32], d2[32], lead[160];
+
+	for (size_t i = 0; i < sizeof(comms) / sizeof(comms[0]); i++) {
+		const struct sched_thread *t = thread_named(v->rep, comms[i]);
+
+		if (t) {
+			vol += (double)t->nvcsw;
+			inv += (double)t->nivcsw;
+			run += (double)t->state_ns[ST_RUNNING];
+			waited += (double)t->state_ns[ST_RUNNABLE];
+		}
+	}
+	if (vol + inv <= 0 || inv < PREEMPTED * (vol + inv))
+		return;
+	snprintf(lead, sizeof(lead),
+		 "%s: %.0f%% of the one-CPU ping-pong's switches were involuntary "
+		 "(threshold: ≥ %.0f%%)",
+		 v->name, 100 * inv / (vol + inv), 100 * PREEMPTED);
+	fmt_ns(d1, sizeof(d1), waited);
+	fmt_ns(d2, sizeof(d2), run);
+	if (waited > (1 + OTHERS_SHARE) * run)
+		sentences_add(out,
+			      "%s, and its threads waited %s for the CPU against %s running (more "
+			      "than each other's turns, by over %.0f%%): other programs took that "
+			      "CPU in between, so these times include their turns; on a quiet host "
+			      "they are shorter.",
+			      lead, d1, d2, 100 * OTHERS_SHARE);
+	else
+		sentences_add(out,
+			      "%s, yet its threads waited for the CPU only while the other ran (%s "
+			      "waiting against %s running): the woken thread took the CPU before "
+			      "the one that woke it had blocked (wakeup preemption), the "
+			      "ping-pong's own hand-off, not other programs.",
+			      lead, d1, d2);
+}
+
+static void explain_switch(const struct variant *v, struct sentences *out)
+{
+	switch_one_cpu(v, out);
+	switch_kinds(v, "pipe", "futex", "same", out);
+	switch_kinds(v, "futex", "pipe", "same", out);
+	switch_cross(v, out);
+	switch_preempted(v, out);
+}
+
+/* Threads the collector saw named @comm, and their median running time. */
+static size_t started_seen(const struct run *r, const char *comm, double *run_ns)
+{
+	double runs[4096];
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < r->sched.nthreads; i++)
+		if (!strcmp(r->sched.threads[i].comm, comm)) {
+			if (k < sizeof(runs) / sizeof(runs[0]))
+				runs[k++] = (double)r->sched.threads[i].state_ns[ST_RUNNING];
+			n++;
+		}
+	*run_ns = median(runs, k);
+	return n;
+}
+
+static void explain_startup(const struct variant *v, struct sentences *out)
+{
+	const json_t *th = cost_entry(v->rep, "thread"), *fk = cost_entry(v->rep, "fork"),
+		     *sp = cost_entry(v->rep, "spawn");
+	double t50 = cost_num(th, "durations.p50", 0), f50 = cost_num(fk, "durations.p50", 0),
+	       s50 = cost_num(sp, "durations.p50", 0);
+	char d1[32], d2[32], d3[32];
+
+	if (t50 > 0 && f50 >= FORK_DEARER * t50)
+		sentences_add(out,
+			      "%s: starting a process and waiting for it (fork + wait, median %s) "
+			      "cost %.0f× starting a thread (pthread_create + join, median %s; "
+			      "threshold: ≥ %.0f×): fork copies the parent's page tables and "
+			      "descriptors, and the child's exit tears them down.",
+			      v->name, fmt_ns(d1, sizeof(d1), f50), f50 / t50,
+			      fmt_ns(d2, sizeof(d2), t50), FORK_DEARER);
+	if (f50 > 0 && s50 >= SPAWN_APART * f50)
+		sentences_add(out,
+			      "%s: posix_spawn of %s cost more still (median %s, %.1f× fork; "
+			      "threshold: ≥ %.1f×): the new program has to be loaded (exec, the "
+			      "dynamic loader, its libraries).",
+			      v->name, cost_str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
+			      s50 / f50, SPAWN_APART);
+	else if (f50 > 0 && s50 > 0 && s50 * SPAWN_APART <= f50)
+		sentences_add(out,
+			      "%s: posix_spawn of %s (median %s) was cheaper than fork (%s; "
+			      "threshold: ≤ 1/%.1f of it): it shares the parent's memory until the "
+			      "exec instead of copying its page tables.",
+			      v->name, cost_str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
+			      fmt_ns(d2, sizeof(d2), f50), SPAWN_APART);
+	for (const json_t *e = th; e; e = e == th ? fk : e == fk ? sp : NULL) {
+		double count = cost_num(e, "count", 0), run;
+		size_t seen = started_seen(v->rep, cost_str(e, "child_comm"), &run);
+
+		if (count > 0 && seen >= STARTS_SEEN * count)
+			sentences_add(
+			    out,
+			    "%s: the kernel saw the %.0f starts of %s: %zu threads named %s "
+			    "(threshold: ≥ %.0f%%), each on a CPU for a median %s%s.",
+			    v->name, count, cost_str(e, "label"), seen, cost_str(e, "child_comm"),
+			    100 * STARTS_SEEN, fmt_ns(d3, sizeof(d3), run),
+			    e == sp ? " (loading and running the program)" : "");
+	}
+}
+
+static void explain_ipc(const struct variant *v, struct sentences *out)
+{
+	static const char *const all[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
+	const json_t *pipe = cost_entry(v->rep, "pipe"), *shm = cost_entry(v->rep, "shm");
+	size_t intact = 0, n = 0;
+
+	for (size_t i = 0; i < 4; i++) {
+		const json_t *e = cost_entry(v->rep, all[i]);
+
+		if (e) {
+			n++;
+			intact += json_is_true(json_object_get(e, "intact"));
+		}
+	}
+	if (n && intact == n)
+		sentences_add(out,
+			      "%s: every byte arrived in all %zu transfers of %.0f MiB: the "
+			      "receiver's sum of the integers equals the sender's (exact).",
+			      v->name, n, cost_num(pipe ? pipe : shm, "bytes", 0) / 1048576.0);
+	if (pipe && shm && cost_num(shm, "cpu_ns_per_mib", 0) > 0 &&
+	    cost_num(pipe, "cpu_ns_per_mib", 0) >=
+		SHM_CHEAPER * cost_num(shm, "cpu_ns_per_mib", 0)) {
+		struct syscall_sum w = syscall_sum_of(v->rep, "pipe-send", "write");
+		char calls[160] = "";
+
+		if (w.count)
+			snprintf(calls, sizeof(calls),
+				 " (the kernel counted %llu write calls by pipe-send)",
+				 (unsigned long long)w.count);
+		sentences_add(
+		    out,
+		    "%s: shared memory moved the data with %.1f× less CPU than the pipe: %.2f "
+		    "against %.2f ms of CPU per MiB, both sides (threshold: ≥ %.1f×). A pipe "
+		    "copies every byte twice, into the kernel and out, one syscall per chunk "
+		    "each side%s; with shared memory the receiver reads the bytes where the "
+		    "sender put them. (Wall-clock rates, which also depend on how soon each "
+		    "side got a CPU: %.0f MiB/s with shared memory, %.0f through the pipe.)",
+		    v->name,
+		    cost_num(pipe, "cpu_ns_per_mib", 0) / cost_num(shm, "cpu_ns_per_mib", 1),
+		    cost_num(shm, "cpu_ns_per_mib", 0) / 1e6,
+		    cost_num(pipe, "cpu_ns_per_mib", 0) / 1e6, SHM_CHEAPER, calls,
+		    cost_num(shm, "mib_per_s", 0), cost_num(pipe, "mib_per_s", 0));
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const json_t *raw = cost_entry(v->rep, all[i]),
+			     *enc = cost_entry(v->rep, all[i + 2]);
+		double c0 = cost_num(raw, "cpu_ns_per_mib", 0),
+		       c1 = cost_num(enc, "cpu_ns_per_mib", 0);
+
+		if (!raw || !enc || c0 <= 0 || c1 < ENCODE_DEARER * c0)
+			continue;
+		sentences_add(out,
+			      "%s: encoding cost CPU: over %s, %.2f ms of CPU per MiB with "
+			      "encode/decode against %.2f without, %.1f× (threshold: ≥ %.1f×); "
+			      "%.0f against %.0f MiB/s. Serializing turns a copy into work per "
+			      "value, on both sides, and no transport removes it.",
+			      v->name, cost_str(raw, "label"), c1 / 1e6, c0 / 1e6, c1 / c0,
+			      ENCODE_DEARER, cost_num(enc, "mib_per_s", 0),
+			      cost_num(raw, "mib_per_s", 0));
+	}
+}
+
+/* The page faults of the child that did @e's pass: the collector's count of
+ * its thread when sched.json has it, else the child's own getrusage. */
+static double cow_faults(const struct run *r, const json_t *e, const char **source)
+{
+	const json_t *names = json_object_get(e, "threads");
+	const struct sched_thread *t =
+	    thread_named(r, json_string_value(json_array_get(names, 0)) ?: "");
+
+	if (t && t->has_faults) {
+		*source = "counted by the kernel for the whole child";
+		return (double)(t->minflt + t->majflt);
+	}
+	*source = "the child's getrusage over its pass";
+	return cost_num(e, "minflt", 0) + cost_num(e, "majflt", 0);
+}
+
+static void explain_cow(const struct variant *v, struct sentences *out)
+{
+	const json_t *rd = cost_entry(v->rep, "read"), *wr = cost_entry(v->rep, "write");
+	const char *src_w = "", *src_r = "";
+	double pages = cost_num(wr ? wr : rd, "pages", 0),
+	       mib = cost_num(wr ? wr : rd, "bytes", 0) / 1048576.0;
+	double fw = wr ? cow_faults(v->rep, wr, &src_w) : -1;
+	double fr = rd ? cow_faults(v->rep, rd, &src_r) : -1;
+	char d1[32], d2[32];
+
+	if (pages <= 0)
+		return;
+	if (wr && fw >= COW_PER_PAGE * pages)
+		sentences_add(
+		    out,
+		    "%s: writing all %.0f MiB after fork took %.0f page faults for %.0f "
+		    "pages, %.2f per page (%s; threshold: ≥ %.2f): fork shares the pages, "
+		    "and the first write to each one copies it (copy on write). The pass "
+		    "took %s.",
+		    v->name, mib, fw, pages, fw / pages, src_w, COW_PER_PAGE,
+		    fmt_ns(d1, sizeof(d1), cost_num(wr, "touch_ns", 0)));
+	if (rd && fr >= 0 && fr <= READ_FAULTS * pages)
+		sentences_add(
+		    out,
+		    "%s: reading all of it took %.0f page faults (%s; threshold: ≤ %.0f%% "
+		    "of the %.0f pages) and %s: fork copied the page tables, not the "
+		    "data, and reading does not copy.",
+		    v->name, fr, src_r, 100 * READ_FAULTS, pages,
+		    fmt_ns(d2, sizeof(d2), cost_num(rd, "touch_ns", 0)));
+	if (rd && wr && cost_num(wr, "private_kib", -1) >= PRIVATE_WRITE * mib * 1024 &&
+	    cost_num(rd, "private_kib", -1) >= 0 &&
+	    cost_num(rd, "private_kib", -1) <= PRIVATE_READ * mib * 1024)
+		sentences_add(
+		    out,
+		    "%s: the copies are private memory, which RSS does not tell apart: "
+		    "both children had an RSS of about %.0f MiB, but the writer's private "
+		    "memory was %.0f MiB (threshold: ≥ %.0f%% of the buffer) and the "
+		    "reader's %.1f MiB (≤ %.0f%%): after a fork, count PSS or private "
+		    "memory, not RSS.",
+		    v->name, cost_num(wr, "rss_kib", 0) / 1024,
+		    cost_num(wr, "private_kib", 0) / 1024, 100 * PRIVATE_WRITE,
+		    cost_num(rd, "private_kib", 0) / 1024, 100 * PRIVATE_READ);
+}
+
+static void explain(const struct run_set *rs, struct sentences *out)
+{
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		if (!v->rep || !v->rep->demo)
+			continue;
+		if (!strcmp(v->name, "switch"))
+			explain_switch(v, out);
+		else if (!strcmp(v->name, "startup"))
+			explain_startup(v, out);
+		else if (!strcmp(v->name, "ipc"))
+			explain_ipc(v, out);
+		else if (!strcmp(v->name, "cow"))
+			explain_cow(v, out);
+	}
+}
+
+/* One plain sentence per variant: the cost in the chapter's words, and,
+ * apart, what in this run contradicts the shape the demo exists to show. */
+static void verdict_switch(const struct variant *v, struct verdicts *out)
+{
+	const json_t *t = cost_entry(v->rep, "threads-pipe-same"),
+		     *p = cost_entry(v->rep, "processes-pipe-same"),
+		     *x = cost_entry(v->rep, "threads-pipe-cross");
+	char d1[32], d2[32], d3[32], cross[96] = "";
+	double sw;
+
+	if (!t || !p)
+		return;
+	if (x)
+		snprintf(cross, sizeof(cross), "; across two CPUs a thread switch took %s",
+			 fmt_ns(d3, sizeof(d3), cost_num(x, "switch_ns", 0)));
+	sentences_add(&out->lines,
+		      "%s: a context switch between two threads took %s, between two processes "
+		      "%s (ping-pong over a pipe, one CPU)%s.",
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0)), cross);
+	sw = kernel_switches(v->rep, t);
+	if (sw >= 0 && cost_num(t, "round_trips", 0) > 0 &&
+	    sw < SWITCHES_LO * cost_num(t, "round_trips", 0))
+		sentences_add(&out->doubts,
+			      "%s: the kernel counted %.2f switches per round trip on one CPU, "
+			      "fewer than the two each round trip needs: a thread missed in the "
+			      "trace, or the two were not on one CPU.",
+			      v->name, sw / cost_num(t, "round_trips", 1));
+}
+
+static void verdict_startup(const struct variant *v, struct verdicts *out)
+{
+	const json_t *th = cost_entry(v->rep, "thread"), *fk = cost_entry(v->rep, "fork"),
+		     *sp = cost_entry(v->rep, "spawn");
+	char d1[32], d2[32], d3[32];
+
+	if (!th || !fk || !sp)
+		return;
+	sentences_add(&out->lines,
+		      "%s: starting one and waiting for its end took %s for a thread, %s for a "
+		      "process (fork) and %s to run a program (posix_spawn of %s), medians.",
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(th, "durations.p50", 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(fk, "durations.p50", 0)),
+		      fmt_ns(d3, sizeof(d3), cost_num(sp, "durations.p50", 0)),
+		      cost_str(sp, "child_comm"));
+	if (cost_num(th, "durations.p50", 0) >= cost_num(fk, "durations.p50", 0))
+		sentences_add(&out->doubts,
+			      "%s: a thread did not start faster than a process in this run.",
+			      v->name);
+}
+
+static void verdict_ipc(const struct variant *v, struct verdicts *out)
+{
+	const json_t *pi = cost_entry(v->rep, "pipe"), *sh = cost_entry(v->rep, "shm"),
+		     *pe = cost_entry(v->rep, "pipe+encode");
+
+	if (!pi || !sh || !pe)
+		return;
+	sentences_add(
+	    &out->lines,
+	    "%s: moving %.0f MiB to another process cost %.2f ms of CPU per MiB through "
+	    "a pipe, %.2f with shared memory, and %.2f through the pipe with an "
+	    "encode/decode step.",
+	    v->name, cost_num(pi, "bytes", 0) / 1048576.0, cost_num(pi, "cpu_ns_per_mib", 0) / 1e6,
+	    cost_num(sh, "cpu_ns_per_mib", 0) / 1e6, cost_num(pe, "cpu_ns_per_mib", 0) / 1e6);
+	for (const json_t *e = pi; e; e = e == pi ? sh : e == sh ? pe : NULL)
+		if (!json_is_true(json_object_get(e, "intact")))
+			sentences_add(&out->doubts, "%s: %s: the data arrived corrupted.", v->name,
+				      cost_str(e, "label"));
+}
+
+static void verdict_cow(const struct variant *v, struct verdicts *out)
+{
+	const json_t *rd = cost_entry(v->rep, "read"), *wr = cost_entry(v->rep, "write");
+	const char *src;
+	double fw, fr, pages;
+
+	if (!rd || !wr)
+		return;
+	fw = cow_faults(v->rep, wr, &src);
+	fr = cow_faults(v->rep, rd, &src);
+	pages = cost_num(wr, "pages", 0);
+	sentences_add(&out->lines,
+		      "%s: after fork, a child writing all %.0f MiB took %.0f page faults and "
+		      "made %.0f MiB its own copy; a child reading it took %.0f and copied "
+		      "nothing (copy on write).",
+		      v->name, cost_num(wr, "bytes", 0) / 1048576.0, fw,
+		      cost_num(wr, "private_kib", 0) / 1024, fr);
+	if (pages > 0 && fw < COW_PER_PAGE * pages)
+		sentences_add(&out->doubts,
+			      "%s: the writing child took fewer page faults (%.0f) than the buffer "
+			      "has pages (%.0f): huge pages, or faults not counted.",
+			      v->name, fw, pages);
+}
+
+static void verdict(const struct run_set *rs, struct verdicts *out)
+{
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		if (!v->rep || !v->rep->demo)
+			continue;
+		if (!strcmp(v->name, "switch"))
+			verdict_switch(v, out);
+		else if (!strcmp(v->name, "startup"))
+			verdict_startup(v, out);
+		else if (!strcmp(v->name, "ipc"))
+			verdict_ipc(v, out);
+		else if (!strcmp(v->name, "cow"))
+			verdict_cow(v, out);
+	}
+}
+
+/* ---- the lesson chart ---------------------------------------------------- */
+
+/* The lesson chart of 07_costs: each cost as bars per mechanism, one chart
+ * per variant the run has (threads against processes side by side). */
+#define THREADS_COLOR "#2ca02c"
+#define PROCESSES_COLOR "#d62728"
+
+/* One clustered bar chart: @ng groups of @ns bars, values row by row. */
+static void bars(struct report *rp, const char *name, const char *title, const char *ylabel,
+		 const char *const *groups, size_t ng, const char *const *series, size_t ns,
+		 const char *const *colors, const double *v, const char *caption)
+{
+	struct bar_chart c = {.title = title,
+			      .ylabel = ylabel,
+			      .ngroups = ng,
+			      .nseries = ns,
+			      .group = groups,
+			      .series = series,
+			      .color = colors,
+			      .v = v};
+
+	report_chart(rp, &c, name, caption);
+}
+
+static void switch_chart(struct report *rp, const struct run *r)
+{
+	static const char *const groups[] = {"pipe, one CPU", "futex, one CPU", "pipe, two CPUs",
+					     "futex, two CPUs"};
+	static const char *const names[] = {"pipe-same", "futex-same", "pipe-cross", "futex-cross"};
+	static const char *const series[] = {"two threads", "two processes"};
+	static const char *const colors[] = {THREADS_COLOR, PROCESSES_COLOR};
+	double v[8];
+	char name[64];
+
+	for (size_t g = 0; g < 4; g++)
+		for (size_t s = 0; s < 2; s++) {
+			snprintf(name, sizeof(name), "%s-%s", s ? "processes" : "threads",
+				 names[g]);
+			v[g * 2 + s] = cost_num(cost_entry(r, name), "switch_ns", 0) / 1e3;
+		}
+	bars(rp, "lesson-switch", "A context switch (half a ping-pong round trip)", "us per switch",
+	     groups, 4, series, 2, colors, v,
+	     "switch: time per context switch, threads against processes, over a pipe and "
+	     "a futex, on one CPU and across two (a missing bar: not run)");
+}
+
+static void startup_chart(struct report *rp, const struct run *r)
+{
+	/* gnuplot reads _ as a subscript: the labels do without */
+	static const char *const groups[] = {"a thread (pthread create)", "a process (fork)",
+					     "a program (posix spawn)"};
+	static const char *const names[] = {"thread", "fork", "spawn"};
+	static const char *const series[] = {"median"};
+	static const char *const colors[] = {PROCESSES_COLOR};
+	double v[3];
+
+	for (size_t g = 0; g < 3; g++)
+		v[g] = cost_num(cost_entry(r, names[g]), "durations.p50", 0) / 1e3;
+	bars(rp, "lesson-startup", "Start one, wait for its end", "us each (median)", groups, 3,
+	     series, 1, colors, v,
+	     "startup: median time to start a thread, a process, a program, and wait "
+	     "for its end");
+}
+
+static void ipc_chart(struct report *rp, const struct run *r)
+{
+	static const char *const groups[] = {"pipe", "shared memory"};
+	static const char *const names[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
+	static const char *const series[] = {"bytes as they are", "encode/decode"};
+	static const char *const colors[] = {THREADS_COLOR, PROCESSES_COLOR};
+	double v[4];
+
+	for (size_t g = 0; g < 2; g++)
+		for (size_t s = 0; s < 2; s++)
+			v[g * 2 + s] =
+			    cost_num(cost_entry(r, names[s * 2 + g]), "cpu_ns_per_mib", 0) / 1e6;
+	bars(rp, "lesson-ipc", "Moving data to another process", "ms of CPU per MiB (both sides)",
+	     groups, 2, series, 2, colors, v,
+	     "ipc: CPU time per MiB moved, sender and receiver together, through a pipe "
+	     "and through shared memory, with and without an encode/decode step");
+}
+
+static void cow_chart(struct report *rp, const struct run *r)
+{
+	static const char *const groups[] = {"child reads it all", "child writes it all"};
+	static const char *const names[] = {"read", "write"};
+	static const char *const series[] = {"page faults per page", "share made private"};
+	static const char *const colors[] = {PROCESSES_COLOR, THREADS_COLOR};
+	double v[4];
+
+	for (size_t g = 0; g < 2; g++) {
+		const json_t *e = cost_entry(r, names[g]);
+		double pages = cost_num(e, "pages", 0), kib = cost_num(e, "bytes", 0) / 1024;
+
+		v[g * 2] =
+		    pages > 0 ? (cost_num(e, "minflt", 0) + cost_num(e, "majflt", 0)) / pages : 0;
+		v[g * 2 + 1] = kib > 0 ? cost_num(e, "private_kib", 0) / kib : 0;
+	}
+	bars(rp, "lesson-cow", "After fork: copy on write", "per page of the buffer", groups, 2,
+	     series, 2, colors, v,
+	     "cow: after fork, page faults per page of the parent's buffer and the share "
+	     "of it that became the child's own copy");
+}
+
+static void lesson(struct report *rp)
+{
+	static const struct {
+		const char *variant;
+		void (*chart)(struct report *rp, const struct run *r);
+	} charts[] = {{"switch", switch_chart},
+		      {"startup", startup_chart},
+		      {"ipc", ipc_chart},
+		      {"cow", cow_chart}};
+
+	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++) {
+		const struct variant *v = run_set_variant(rp->rs, charts[i].variant);
+
+		if (v && v->rep && v->rep->demo)
+			charts[i].chart(rp, v->rep);
+	}
+}
+
+const struct demo_module demo_07_costs = {
+    .demo = "07_costs",
+    .explainer = {"07_costs", explain, verdict, false},
+    .lesson = lesson,
+};

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Cause sentences, for every report (demos and commands alike): who ended the
+ * waits (sched.json "wakes") and what set the wall (the critical path). Each
+ * claim is made only past its threshold (docs/explainers.md):
+ *   - joins: a thread's waits on other threads' exit words, when they are
+ *     JOIN_MIN_SHARE of its life: "main waited 1.51 s for its workers to
+ *     finish", never called lock contention;
+ *   - turns (commands): a futex word two or more threads waited on, whose
+ *     waits other waiters of it ended for TURNS_SHARE of the count, and
+ *     which held TURNS_MIN_SHARE of the waiters' lives; below TURNS_SHARE,
+ *     the same word's top wakers ("ended by holder 1, waiter-2 1");
+ *   - the critical path, per variant, naming the shares >= CRIT_NAME_SHARE;
+ *   - per demo, its module's own (demo_module.h causes): 02 the GIL's waits
+ *     ended by the other worker or the switch interval's timer, 04 the
+ *     producer woken by the consumer as slots free, 03 the blocked loop
+ *     woken only by its sleep's timer, 01 the workers' waits ended by the
+ *     replies; each at CAUSE_DEMO_SHARE of the waits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "demo_module.h"
+#include "explain.h"
+#include "figures.h"
+#include "roles.h"
+#include "wakes.h"
+
+#define JOIN_MIN_SHARE 0.10
+#define TURNS_SHARE 0.80
+#define TURNS_MIN_SHARE 0.05
+#define MIN_WAITS_TURNS 2
+#define NAMED_WAKERS 3
+
+static const char *prefix(const struct run_set *rs, const struct run *r, char *buf, size_t len)
+{
+	if (rs->nvariants > 1)
+		snprintf(buf, len, "%s: ", r->variant);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+/* Joins: per waiting thread, its waits on its threads' exit words. */
+static void joins(const struct run_set *rs, const struct run *r, struct sentences *out)
+{
+	char p[80], d[32], who[160];
+
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+		uint64_t ns = 0, waits = 0;
+		size_t nj = 0, used = 0;
+		bool workers = true, procs = false; /* all worker-* threads; a child process */
+		char role[ROLE_LEN];
+
+		who[0] = '\0';
+		for (size_t k = 0; k < r->sched.nwakes; k++) {
+			const struct wake_edge *e = &r->sched.wakes[k];
+
+			/* pthread_join's word, or a parent's wait4 ended by its child's exit */
+			bool join = e->futex[0] && word_join_tid(r, e->wakee_pid, e->futex);
+			bool reap = e->kind == WK_THREAD && e->waker_pid != e->wakee_pid &&
+				    (!strcmp(e->syscall, "wait4") || !strcmp(e->syscall, "waitid"));
+
+			if (e->wakee_tid != t->tid || !(join || reap))
+				continue;
+			ns += e->blocked_ns;
+			waits += e->count;
+			workers &= !strncmp(role_of(role, sizeof(role), e->waker), "worker", 6);
+			procs |= reap;
+			if (nj++ < 3)
+				used += (size_t)snprintf(
+				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
+				    nj > 1 ? ", " : "", e->waker);
+			if (used >= sizeof(who))
+				used = sizeof(who) - 1;
+		}
+		if (!nj || (double)ns < JOIN_MIN_SHARE * (double)t->lifetime_ns)
+			continue;
+		sentences_add(out,
+			      "%s%s waited %s (%.0f%% of its life) for %s to finish: %llu "
+			      "wait%s ended by the exit of the %s waited for (%s%s). That is "
+			      "waiting for work to be done, not lock contention.",
+			      prefix(rs, r, p, sizeof(p)), t->comm,
+			      fig_dur(d, sizeof(d), (double)ns),
+			      100.0 * (double)ns / (double)t->lifetime_ns,
+			      workers ? "its workers"
+			      : procs ? "the threads and processes it started"
+				      : "the threads it started",
+			      (unsigned long long)waits, waits == 1 ? "" : "s",
+			      workers ? "worker"
+			      : procs ? "one"
+				      : "thread",
+			      who, nj > 3 ? ", ..." : "");
+	}
+}
+
+/* Who ended the waits on a word, when they did not take turns: its top wakers. */
+static void released_by(const struct run_set *rs, const struct run *r, const struct futex_acct *f,
+			const char *who, size_t nw, uint64_t ns, uint64_t all,
+			struct sentences *out)
+{
+	char p[80], d[32], name[128], list[256], wl[64];
+	const struct wake_edge *top[NAMED_WAKERS] = {NULL};
+	size_t used = 0;
+
+	for (size_t k = 0; k < r->sched.nwakes; k++) {
+		const struct wake_edge *e = &r->sched.wakes[k];
+
+		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+			continue;
+		for (size_t j = 0; j < NAMED_WAKERS; j++)
+			if (!top[j] || e->count > top[j]->count) {
+				memmove(&top[j + 1], &top[j],
+					(NAMED_WAKERS - j - 1) * sizeof(top[0]));
+				top[j] = e;
+				break;
+			}
+	}
+	list[0] = '\0';
+	for (size_t j = 0; j < NAMED_WAKERS && top[j]; j++) {
+		used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+					 "%s%s (%llu)", j ? ", " : "",
+					 waker_label(top[j], wl, sizeof(wl)),
+					 (unsigned long long)top[j]->count);
+		if (used >= sizeof(list))
+			used = sizeof(list) - 1;
+	}
+	sentences_add(
+	    out, "%s%s%s waited %s on %s (futex, %llu waits); the waits were ended by %s.",
+	    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
+	    fig_dur(d, sizeof(d), (double)ns), word_name(r, f->pid, f->addr, name, sizeof(name)),
+	    (unsigned long long)all, list);
+}
+
+/* Turns: a word several threads waited on, each wait ended by another of them. */
+static void turns(const struct run_set *rs, const struct run *r, struct sentences *out)
+{
+	char p[80], d[32], name[128], who[160];
+
+	for (size_t w = 0; w < r->sched.nfutex; w++) {
+		const struct futex_acct *f = &r->sched.futex[w];
+		uint64_t all = 0, by_waiter = 0, ns = 0, life = 0;
+		int waiters[8];
+		size_t nw = 0, used = 0;
+
+		if (f->join_tid)
+			continue;
+		for (size_t k = 0; k < r->sched.nwakes; k++) {
+			const struct wake_edge *e = &r->sched.wakes[k];
+			size_t j;
+
+			if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+				continue;
+			all += e->count;
+			ns += e->blocked_ns;
+			for (j = 0; j < nw && waiters[j] != e->wakee_tid; j++)
+				;
+			if (j == nw && nw < 8)
+				waiters[nw++] = e->wakee_tid;
+		}
+		if (nw < 2 || all < MIN_WAITS_TURNS)
+			continue;
+		for (size_t k = 0; k < r->sched.nwakes; k++) {
+			const struct wake_edge *e = &r->sched.wakes[k];
+
+			if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr) ||
+			    e->kind != WK_THREAD || e->waker_tid == e->wakee_tid)
+				continue;
+			for (size_t j = 0; j < nw; j++)
+				if (waiters[j] == e->waker_tid)
+					by_waiter += e->count;
+		}
+		for (size_t j = 0; j < nw; j++) {
+			const struct sched_thread *t = sched_find_tid(&r->sched, waiters[j]);
+
+			life += t ? t->lifetime_ns : 0;
+			if (j < 3 && t)
+				used += (size_t)snprintf(
+				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
+				    j ? (j + 1 == nw ? " and " : ", ") : "", t->comm);
+			if (used >= sizeof(who))
+				used = sizeof(who) - 1;
+		}
+		if ((double)ns < TURNS_MIN_SHARE * (double)life)
+			continue;
+		if ((double)by_waiter < TURNS_SHARE * (double)all) {
+			released_by(rs, r, f, who, nw, ns, all, out);
+			continue;
+		}
+		sentences_add(
+		    out,
+		    "%s%s%s waited %s on %s (futex, %llu waits), %.0f%% of the waits ended "
+		    "by another of them releasing it: they took turns.",
+		    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
+		    fig_dur(d, sizeof(d), (double)ns),
+		    word_name(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all,
+		    100.0 * (double)by_waiter / (double)all);
+	}
+}
+
+static void critical(const struct run_set *rs, const struct run *r, struct sentences *out)
+{
+	char p[80], s[512];
+
+	if (!crit_sentence(r, s, sizeof(s)))
+		return;
+	prefix(rs, r, p, sizeof(p));
+	if (!p[0])
+		s[0] = (char)(s[0] - 'a' + 'A');
+	sentences_add(out, "%s%s.", p, s);
+}
+
+void explain_causes(const struct run_set *rs, struct sentences *out)
+{
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
+
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct run *r = rs->variants[i].rep;
+
+		if (!rs->is_demo)
+			turns(rs, r, out);
+		else if (m && m->causes)
+			m->causes(r, out);
+		joins(rs, r, out);
+		critical(rs, r, out);
+	}
+}

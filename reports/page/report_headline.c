@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The headline row, shaped like the seed chapter's Results table
+ * (| Demo | Key result | Why it matters |), with the host's CPU count and
+ * the parallelism bound it implies. */
+#include <stdio.h>
+#include <string.h>
+
+#include "demo_module.h"
+#include "report.h"
+#include "sbuf.h"
+
+/* The figure a demo is judged by, when it is not the wall time: its
+ * module's key figure, and its label. */
+static const char *key_of(const struct run_set *rs, const char **label)
+{
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
+
+	if (!m || !m->key_figure)
+		return NULL;
+	*label = m->key_label;
+	return m->key_figure;
+}
+
+/* "tasks 8, n 30000000": the parameters every variant shared. */
+static void common_params(const struct run_set *rs, struct sbuf *out)
+{
+	const json_t *p0 = rs->runs[0].demo ? rs->runs[0].demo->params : NULL, *v;
+	const char *k;
+	size_t i;
+
+	json_object_foreach((json_t *)p0, k, v)
+	{
+		bool same = true;
+
+		if (!strcmp(k, "quick"))
+			continue;
+		for (i = 1; i < rs->nruns && same; i++)
+			if (rs->runs[i].demo) /* absent in a run interrupted before its end */
+				same = json_equal(v, json_object_get(rs->runs[i].demo->params, k));
+		if (!same)
+			continue;
+		if (json_is_integer(v))
+			sb_printf(out, "%s%s %lld", out->len ? ", " : "", k,
+				  (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			sb_printf(out, "%s%s %g", out->len ? ", " : "", k, json_real_value(v));
+		else if (json_is_string(v))
+			sb_printf(out, "%s%s %s", out->len ? ", " : "", k, json_string_value(v));
+	}
+}
+
+void headline_key(const struct run_set *rs, struct sbuf *key)
+{
+	const char *label = NULL, *keyname = key_of(rs, &label);
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		const json_t *x =
+		    keyname && v->rep->demo ? json_object_get(v->rep->demo->root, keyname) : NULL;
+
+		if (json_is_number(x))
+			sb_printf(key, "%s%s %s %g", i ? " vs " : "", v->name, label,
+				  json_number_value(x));
+		else
+			sb_printf(key, "%s%s %.3fs", i ? " vs " : "", v->name, v->m[M_WALL_S].med);
+	}
+}
+
+void report_headline(struct report *rp, struct doc *d)
+{
+	static const char *const head[] = {"Demo", "Key result", "Why it matters",
+					   "Host", "Bound",	 NULL};
+	const struct run_set *rs = rp->rs;
+	struct sbuf demo = SBUF_INIT, key = SBUF_INIT, bound = SBUF_INIT;
+	const char *label = NULL, *keyname = key_of(rs, &label);
+	const struct variant *best = NULL;
+	double best_bound = 0;
+	struct doc_block *t;
+	size_t i;
+
+	if (rs->is_demo) {
+		struct sbuf p = SBUF_INIT;
+
+		common_params(rs, &p);
+		sb_printf(&demo, "%s%s%s%s%s", rs->demo, p.len ? " (" : "", sb_str(&p),
+			  p.len ? ")" : "", rs->quick ? " --quick" : "");
+		sb_free(&p);
+	} else {
+		sb_printf(&demo, "%s", rs->command);
+	}
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		const json_t *x =
+		    keyname && v->rep->demo ? json_object_get(v->rep->demo->root, keyname) : NULL;
+		double b = fig_bound(rs, v->rep);
+
+		const json_t *ks =
+		    v->rep->demo ? json_object_get(v->rep->demo->root, "key_result") : NULL;
+
+		if (json_is_string(ks)) /* the demo's own one-line result (07) */
+			sb_printf(&key, "%s%s: %s", i ? "; " : "", v->name, json_string_value(ks));
+		else if (json_is_number(x))
+			sb_printf(&key, "%s%s %s %g", i ? " vs " : "", v->name, label,
+				  json_number_value(x));
+		else
+			sb_printf(&key, "%s%s %.3fs", i ? " vs " : "", v->name, v->m[M_WALL_S].med);
+		if (!best || v->m[M_PARALLELISM].med > best->m[M_PARALLELISM].med)
+			best = v;
+		if (b > best_bound)
+			best_bound = b;
+	}
+	sb_printf(&bound, "parallelism <= min(workers, CPUs) = %.0f; highest measured %.2f (%s)",
+		  best_bound, best->m[M_PARALLELISM].med, best->name);
+
+	t = doc_table(d, head);
+	doc_cell(t, "%s", sb_str(&demo));
+	doc_cell(t, "%s", sb_str(&key));
+	doc_cell(t, "%s", rs->summary[0] ? rs->summary : "-");
+	if (rs->pinned_cpus[0])
+		doc_cell(t, "%d CPUs, demo pinned to %s", rs->cpus, rs->pinned_cpus);
+	else
+		doc_cell(t, "%d CPUs", rs->cpus);
+	doc_cell(t, "%s", sb_str(&bound));
+	sb_free(&demo);
+	sb_free(&key);
+	sb_free(&bound);
+}
