@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include "causes.h"
 #include "critpath.h"
 #include "futex_names.h"
@@ -226,6 +227,25 @@ void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_sna
 	json_decref(joins);
 }
 
+/* The futex(2) command a wait was asked with, as futex(2) names it. */
+static const char *futex_cmd_name(unsigned int cmd)
+{
+	switch (cmd) {
+	case FUTEX_WAIT:
+		return "FUTEX_WAIT";
+	case FUTEX_LOCK_PI:
+		return "FUTEX_LOCK_PI";
+	case FUTEX_WAIT_BITSET:
+		return "FUTEX_WAIT_BITSET";
+	case FUTEX_WAIT_REQUEUE_PI:
+		return "FUTEX_WAIT_REQUEUE_PI";
+	case FUTEX_LOCK_PI2:
+		return "FUTEX_LOCK_PI2";
+	default:
+		return NULL;
+	}
+}
+
 static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
 			  const struct sched_snapshot *snap)
 {
@@ -298,6 +318,12 @@ json_t *causes_wakes_json(const struct sched_snapshot *snap)
 		if (k->futex_uaddr) {
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k->futex_uaddr);
 			json_object_set_new(wait, "futex", json_string(addr));
+			json_object_set_new(wait, "futex_op",
+					    str_or_null(futex_cmd_name(k->futex_cmd)));
+			json_object_set_new(wait, "futex_timeout",
+					    json_boolean(k->futex_flags & FW_TIMEOUT));
+			json_object_set_new(wait, "futex_private",
+					    json_boolean(k->futex_flags & FW_PRIVATE));
 		}
 		for (int s = 0; s < WAKE_SLOTS; s++)
 			if (w->slots[s])
@@ -307,12 +333,14 @@ json_t *causes_wakes_json(const struct sched_snapshot *snap)
 						    (json_int_t)(1ULL << (s + 1)), "count",
 						    (json_int_t)w->slots[s]));
 		json_array_append_new(
-		    arr, json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:o}", "waker",
-				   waker_json(k, w, snap), "wakee", "tid", (json_int_t)k->wakee,
-				   "pid", (json_int_t)(wakee ? wakee->t.pid : 0), "comm",
-				   comm_of(wakee, comm), "wait", wait, "count",
-				   (json_int_t)w->count, "blocked_ns", (json_int_t)w->blocked_ns,
-				   "max_ns", (json_int_t)w->max_ns, "hist", hist));
+		    arr,
+		    json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:I,s:o}", "waker",
+			      waker_json(k, w, snap), "wakee", "tid", (json_int_t)k->wakee, "pid",
+			      (json_int_t)(wakee ? wakee->t.pid : 0), "comm", comm_of(wakee, comm),
+			      "wait", wait, "count", (json_int_t)w->count,
+			      "woken_before_switch_out", (json_int_t)w->woken_before_switch_out,
+			      "blocked_ns", (json_int_t)w->blocked_ns, "max_ns",
+			      (json_int_t)w->max_ns, "hist", hist));
 	}
 	return arr;
 }

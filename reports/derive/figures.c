@@ -194,15 +194,6 @@ double fig_section_cpus(const struct fig_section *s)
 	return s->span_ns > 0 ? s->cpu_ns / s->span_ns : 0;
 }
 
-/* ---- quantiles ---------------------------------------------------------- */
-
-double fig_quantile(const struct hist *h, double q, double max_ns)
-{
-	double v = hist_quantile(h, q);
-
-	return max_ns > 0 && v > max_ns ? max_ns : v;
-}
-
 /* ---- durations ---------------------------------------------------------- */
 
 static const char *dur(char *buf, size_t len, double ns, const char *us)

@@ -77,13 +77,6 @@ struct fig_section fig_section_of_run(const struct run *r);
 /* CPUs kept busy on average over the section: cpu_ns / span_ns. */
 double fig_section_cpus(const struct fig_section *s);
 
-/* ---- quantiles ---------------------------------------------------------- */
-
-/* The @q quantile of @h (ns), never above @max_ns when @max_ns > 0: the
- * histogram interpolates inside its top bucket, which can reach past the
- * longest value actually seen. */
-double fig_quantile(const struct hist *h, double q, double max_ns);
-
 /* ---- durations ---------------------------------------------------------- */
 
 /* A duration in the unit that reads well: "10.0 s", "45.6 ms", "12.3 µs",

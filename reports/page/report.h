@@ -72,8 +72,6 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
  * (report_compare.c); writes DIR_B/compare.{html,md} and prints the
  * summary. Same returns as report_index. */
 int report_compare(const char *dir_a, const char *dir_b, bool *fatal, char *err, size_t errlen);
-/* Write @text to DIR/NAME through a temporary file (report_main.c). */
-int write_file(const char *dir, const char *name, const struct sbuf *text);
 
 /* The trust line as plain text (the page and the terminal say the same). */
 void trust_text(const struct report *rp, struct sbuf *out, bool *warn);
