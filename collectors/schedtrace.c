@@ -407,6 +407,7 @@ struct loop_state {
 	struct causes *causes;
 	struct timeline *tl;
 	struct symbolizer *sym;
+	struct other_work *other;
 	uint64_t events;
 };
 
@@ -445,6 +446,8 @@ static void on_one_event(struct loop_state *ls, const struct st_event *e)
 	causes_event(ls->causes, e);
 	if (e->type == EV_WINDOW && ls->tl)
 		timeline_window(ls->tl, e->tid, e->ts);
+	if (e->type == EV_WINDOW)
+		other_work_window(ls->other, now_ns());
 	if (e->type == EV_STATE && ls->tl)
 		timeline_event(ls->tl, e);
 	else if (e->type == EV_PROC && ls->sym)
@@ -621,6 +624,9 @@ static int load(struct session *s)
 	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
 	s->maps.wakes = bpf_map__fd(s->skel->maps.wakes);
 	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
+	s->other.hold_fd = bpf_map__fd(s->skel->maps.cpu_hold);
+	s->other.others_fd = bpf_map__fd(s->skel->maps.others);
+	s->ls.other = &s->other;
 	return EXIT_OK;
 }
 
@@ -740,6 +746,8 @@ static int attach(struct session *s)
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
 		return EXIT_BPF;
 	}
+	/* Every CPU's holder seen from here: the window's baseline knows them all. */
+	other_work_visit_cpus(&s->other);
 	s->run.start_ns = now_ns();
 	if (opts.timeline) {
 		s->ls.tl = timeline_open(s->timeline.f, s->run.start_ns);
@@ -861,8 +869,7 @@ static int read_other_work(struct session *s)
 			ow->prog_run_ns += s->run.progs[i].run_time_ns;
 		}
 	}
-	return other_work_read(ow, bpf_map__fd(s->skel->maps.cpu_hold),
-			       bpf_map__fd(s->skel->maps.others), s->run.end_ns);
+	return other_work_read(ow, s->run.end_ns);
 }
 
 /*

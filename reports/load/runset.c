@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runset.h"
 
+#include "sched_host.h"
 #include "sched_wakes.h"
 
 #include <errno.h>
@@ -414,6 +415,10 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		fail(l, "%s: %s", path, why);
 		goto out;
 	}
+	if (sched_host_load(s, j, why, sizeof(why))) {
+		fail(l, "%s: %s", path, why);
+		goto out;
+	}
 	rc = 0;
 out:
 	json_decref(j);
@@ -798,6 +803,7 @@ static void free_sched(struct sched_acct *s)
 	free(s->procs);
 	free(s->futex);
 	wakes_free(s);
+	sched_host_free(s);
 }
 
 static void free_demo(struct demo_result *d)

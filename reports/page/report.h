@@ -48,6 +48,7 @@ const char *timeline_caption(const char *demo, const char *variant);
 void report_wakes(struct report *rp); /* who woke whom, the critical path */
 void report_headline(struct report *rp, struct doc *d);
 void report_variants(struct report *rp);
+void report_host(struct report *rp); /* other work on the CPUs, tracing's cost */
 void report_threads(struct report *rp);
 void report_runq(struct report *rp);
 void report_syscalls(struct report *rp);
@@ -75,6 +76,9 @@ int report_compare(const char *dir_a, const char *dir_b, bool *fatal, char *err,
 
 /* The trust line as plain text (the page and the terminal say the same). */
 void trust_text(const struct report *rp, struct sbuf *out, bool *warn);
+/* The trust line's caution in a few words, from the same figures (the
+ * index's Trust column): a busy host, lost events, or tracing's cost. */
+void trust_caution(const struct report *rp, char *buf, size_t len);
 
 /* Helpers the sections share (report_util.c). */
 
