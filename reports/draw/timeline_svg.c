@@ -334,24 +334,16 @@ static bool waits_for_workers(const struct run *r, const struct thread_track *t)
 	return false;
 }
 
-static void render(FILE *out, const struct run *r, const struct timeline *tl, struct lane *lanes,
-		   size_t nlanes, bool roles, double ws, double w, bool whole)
+/* The picture's title (the window within the trace), what it shows, the
+ * legend and the axis. */
+static void render_header(FILE *out, const struct run *r, const struct timeline *tl, int height,
+			  size_t nlanes, bool roles, double ws, double w, bool whole, int axis_end)
 {
-	size_t ngroups = process_groups(lanes, nlanes);
-	int gh = ngroups > 1 ? GROUP_H : 0;
-	int height = TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
-	size_t ncols = PLOT_W, i, j;
-	int y = TOP;
-	double(*acc)[ST_COUNT] = calloc(ncols, sizeof(*acc));
 	struct sbuf esc = SBUF_INIT, cap = SBUF_INIT;
 	double lo = INFINITY, hi = 0;
 	char d1[32], d2[32], d3[32];
 
-	if (!acc) {
-		fprintf(stderr, "report: calloc: out of memory\n");
-		abort();
-	}
-	for (i = 0; i < tl->n; i++)
+	for (size_t i = 0; i < tl->n; i++)
 		if (tl->t[i].n) {
 			lo = fmin(lo, tl->t[i].first);
 			hi = fmax(hi, tl->t[i].last);
@@ -373,15 +365,34 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	html_escape(&esc, sb_str(&cap));
 	fprintf(out, "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
 		sb_str(&esc));
-	sb_reset(&esc);
-	sb_reset(&cap);
 	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">%s; %s</text>",
 		roles ? "one lane per role: the share of its threads in each state"
 		      : "one lane per thread, each pixel split by the share of its time in each "
 			"state (a wakeup, however short, in green)",
 		"hover a lane for its times");
 	draw_legend(out, 50);
-	draw_axis(out, ws, w, TOP - 4, TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP));
+	draw_axis(out, ws, w, TOP - 4, axis_end);
+	sb_free(&esc);
+	sb_free(&cap);
+}
+
+static void render(FILE *out, const struct run *r, const struct timeline *tl, struct lane *lanes,
+		   size_t nlanes, bool roles, double ws, double w, bool whole)
+{
+	size_t ngroups = process_groups(lanes, nlanes);
+	int gh = ngroups > 1 ? GROUP_H : 0;
+	int height = TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
+	size_t ncols = PLOT_W, i, j;
+	int y = TOP;
+	double(*acc)[ST_COUNT] = calloc(ncols, sizeof(*acc));
+	struct sbuf esc = SBUF_INIT;
+
+	if (!acc) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	render_header(out, r, tl, height, nlanes, roles, ws, w, whole,
+		      TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP));
 
 	for (i = 0; i < nlanes; i++, y += LANE_H + LANE_GAP) {
 		if (gh && (!i || lanes[i].members[0]->pid != lanes[i - 1].members[0]->pid)) {
@@ -418,7 +429,6 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	}
 	fprintf(out, "</svg>\n");
 	sb_free(&esc);
-	sb_free(&cap);
 	free(acc);
 }
 
