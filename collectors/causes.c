@@ -4,9 +4,8 @@
  * its process's memory map, read when the kernel half first sees the word
  * (the waiter has just returned, so the process lives); the text is kept per
  * process, so words seen later still find their mapping after the process
- * is gone. State changes become intervals for the critical path.
+ * is gone. The state intervals (intervals.h) are kept for the critical path.
  */
-#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +31,6 @@ struct proc_maps {
 	char *maps;
 };
 
-struct open_state {
-	uint32_t tid;
-	uint8_t state, waker_kind;
-	uint32_t waker, host;
-	uint64_t start;
-};
-
 struct causes {
 	struct futex_namer *fn;
 	struct proc_maps *procs;
@@ -46,7 +38,6 @@ struct causes {
 	bool keep;
 	struct cp_interval *iv;
 	size_t niv, cap;
-	void *open; /* tsearch tree of struct open_state */
 	uint64_t window_ns;
 	uint32_t window_tid;
 };
@@ -72,7 +63,6 @@ void causes_free(struct causes *c)
 		free(c->procs[i].maps);
 	free(c->procs);
 	free(c->iv);
-	tdestroy(c->open, free);
 	futex_namer_free(c->fn);
 	free(c);
 }
@@ -114,16 +104,9 @@ static void note_futex(struct causes *c, uint32_t pid)
 	p->maps = maps;
 }
 
-static int cmp_open(const void *a, const void *b)
+void causes_interval(struct causes *c, const struct interval *s, uint64_t end)
 {
-	uint32_t x = ((const struct open_state *)a)->tid, y = ((const struct open_state *)b)->tid;
-
-	return x < y ? -1 : x > y;
-}
-
-static void push_interval(struct causes *c, const struct open_state *s, uint64_t end)
-{
-	if (s->state >= NR_STATES || end <= s->start)
+	if (!c || !c->keep || s->state >= NR_STATES || end <= s->start_ns)
 		return;
 	if (c->niv == c->cap) {
 		size_t nc = c->cap ? c->cap * 2 : 4096;
@@ -134,33 +117,8 @@ static void push_interval(struct causes *c, const struct open_state *s, uint64_t
 		c->iv = n;
 		c->cap = nc;
 	}
-	c->iv[c->niv++] =
-	    (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind, s->waker, s->host};
-}
-
-static void state_event(struct causes *c, const struct st_event *e)
-{
-	struct open_state key = {.tid = e->tid}, *s, **found;
-
-	found = tfind(&key, &c->open, cmp_open);
-	if (found) {
-		s = *found;
-		push_interval(c, s, e->ts);
-	} else {
-		s = calloc(1, sizeof(*s));
-		if (!s)
-			return;
-		s->tid = e->tid;
-		if (!tsearch(s, &c->open, cmp_open)) {
-			free(s);
-			return;
-		}
-	}
-	s->state = e->state; /* ST_EXITED: closed, never pushed */
-	s->start = e->ts;
-	s->waker_kind = e->waker_kind;
-	s->waker = e->ppid;
-	s->host = e->exec;
+	c->iv[c->niv++] = (struct cp_interval){s->start_ns,   end,	s->tid, s->state,
+					       s->waker_kind, s->waker, s->host};
 }
 
 void causes_event(struct causes *c, const struct st_event *e)
@@ -168,10 +126,6 @@ void causes_event(struct causes *c, const struct st_event *e)
 	if (!c)
 		return;
 	switch (e->type) {
-	case EV_STATE:
-		if (c->keep)
-			state_event(c, e);
-		break;
 	case EV_FUTEX:
 		note_futex(c, e->pid);
 		break;
@@ -345,16 +299,6 @@ json_t *causes_wakes_json(const struct sched_snapshot *snap)
 	return arr;
 }
 
-static struct causes *close_c;
-static uint64_t close_end;
-
-static void close_open(const void *node, VISIT which, int depth)
-{
-	(void)depth;
-	if (which == postorder || which == leaf)
-		push_interval(close_c, *(struct open_state *const *)node, close_end);
-}
-
 json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot *snap,
 				  uint64_t start_ns, uint64_t end_ns)
 {
@@ -367,11 +311,6 @@ json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot 
 
 	if (!c || !c->keep)
 		return json_null();
-	close_c = c;
-	close_end = end_ns;
-	twalk(c->open, close_open);
-	tdestroy(c->open, free);
-	c->open = NULL;
 	if (critpath_compute(c->iv, c->niv, start_ns, end_ns, &p))
 		return json_null();
 	segs = json_array();
