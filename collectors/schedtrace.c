@@ -64,8 +64,8 @@ static struct options {
 	bool timeline;
 	bool stacks;
 	bool raw_tp;
-	bool no_syscalls;
-	int verbose; /* -v progress and libbpf info, -vv libbpf debug */
+	bool syscalls; /* --syscalls: time every syscall (off: no program on them) */
+	int verbose;   /* -v progress and libbpf info, -vv libbpf debug */
 	double duration_s;
 	char **argv;
 } opts;
@@ -75,15 +75,17 @@ static const char doc[] =
     "Run CMD and record where each of its threads spends its time, with eBPF.\n"
     "\n"
     "Writes DIR/sched.json (per thread: running, runnable, lock, sleep, io, disk,\n"
-    "other; switches, migrations, wakeups, syscalls; run-queue latency per\n"
-    "process; futex waits), DIR/timeline.json with --timeline (Chrome trace\n"
-    "format: Perfetto, chrome://tracing) and DIR/offcpu.folded with --stacks\n"
-    "(flamegraph.pl, speedscope). Needs root (sudo); CMD runs as the invoking\n"
-    "user, or as --user USER. The exit status is CMD's (128+signal if killed).\n"
+    "other; switches, migrations, wakeups; run-queue latency per process;\n"
+    "futex waits; with --syscalls each syscall's time), DIR/timeline.json with\n"
+    "--timeline (Chrome trace format: Perfetto, chrome://tracing) and\n"
+    "DIR/offcpu.folded with --stacks (flamegraph.pl, speedscope). Needs root\n"
+    "(sudo); CMD runs as the invoking user, or as --user USER. The exit status\n"
+    "is CMD's (128+signal if killed).\n"
     "\n"
     "EXAMPLES:\n"
     "  sudo schedtrace -o /tmp/run -- build/demos/02_cpu_bound --variant threads-gil --quick\n"
     "  sudo schedtrace -o /tmp/run --timeline --stacks -- python3 my.py\n"
+    "  sudo schedtrace -o /tmp/run --syscalls -- curl -s https://example.org\n"
     "  sudo schedtrace -o /tmp/run --user nobody --duration 5 -- sha256sum /dev/zero\n"
     "\n"
     "OPTIONS:"
@@ -101,7 +103,15 @@ static const char doc[] =
     "the kernel's schedstat: docs/collector.md.";
 static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
 
-enum { OPT_TIMELINE = 1000, OPT_STACKS, OPT_USER, OPT_DURATION, OPT_RAW_TP, OPT_NO_SYSCALLS };
+enum {
+	OPT_TIMELINE = 1000,
+	OPT_STACKS,
+	OPT_USER,
+	OPT_DURATION,
+	OPT_RAW_TP,
+	OPT_SYSCALLS,
+	OPT_NO_SYSCALLS
+};
 
 static const struct argp_option options[] = {
     {"output", 'o', "DIR", 0, "Write the results into DIR (created if missing)", 0},
@@ -111,11 +121,13 @@ static const struct argp_option options[] = {
      "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
     {"duration", OPT_DURATION, "S", 0,
      "Stop after S seconds: SIGTERM to CMD, results marked partial", 0},
-    {"no-syscalls", OPT_NO_SYSCALLS, NULL, 0,
-     "Do not count syscalls (no per-syscall table): no program runs on every syscall, "
-     "the cheapest way to trace a syscall-heavy command; blocked states and futex waits "
-     "are still named",
+    {"syscalls", OPT_SYSCALLS, NULL, 0,
+     "Also time every syscall (DIR/sched.json's per-thread syscall table): a program on "
+     "every syscall of every task on the host, the costliest counter (docs/collector.md, "
+     "Cost); without it blocked states and futex waits are still named",
      0},
+    {"no-syscalls", OPT_NO_SYSCALLS, NULL, 0,
+     "The default, kept for older scripts: no program on the syscalls", 0},
     {"raw-tp", OPT_RAW_TP, NULL, 0,
      "Use the raw_tp programs even where tp_btf loads (tests the fallback)", 0},
     {"verbose", 'v', NULL, 0,
@@ -140,8 +152,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_RAW_TP:
 		opts.raw_tp = true;
 		break;
-	case OPT_NO_SYSCALLS:
-		opts.no_syscalls = true;
+	case OPT_SYSCALLS:
+		opts.syscalls = true;
+		break;
+	case OPT_NO_SYSCALLS: /* the default since --syscalls; accepted so old scripts run */
 		break;
 	case OPT_USER:
 		opts.user = arg;
@@ -288,8 +302,8 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf)
 
 		bool mine = btf ? !strncmp(sec, "tp_btf/", 7) : !strncmp(sec, "raw_tp/", 7);
 
-		/* --no-syscalls: the syscall tracepoints get no program at all. */
-		if (opts.no_syscalls && (strstr(sec, "/sys_enter") || strstr(sec, "/sys_exit")))
+		/* Without --syscalls the syscall tracepoints get no program at all. */
+		if (!opts.syscalls && (strstr(sec, "/sys_enter") || strstr(sec, "/sys_exit")))
 			mine = false;
 		bpf_program__set_autoload(prog, mine);
 	}
@@ -308,7 +322,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		}
 		skel->rodata->want_timeline = opts.timeline;
 		skel->rodata->want_stacks = opts.stacks;
-		skel->rodata->want_syscalls = !opts.no_syscalls;
+		skel->rodata->want_syscalls = opts.syscalls;
 		skel->rodata->switch_has_state_arg = switch_has_state_arg();
 		syscall_classes((uint8_t *)skel->rodata->syscall_class, MAX_SYSCALL_NR);
 		if (!opts.stacks) {
@@ -893,7 +907,7 @@ static int write_outputs(struct session *s)
 					       : 1;
 	s->run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s->run.attach_mode = s->mode;
-	s->run.syscalls_traced = !opts.no_syscalls;
+	s->run.syscalls_traced = opts.syscalls;
 	s->run.peak_rss_kib = peak_rss_kib();
 	ret = s->run.exit_status;
 	if (collect(s))
