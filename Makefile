@@ -19,7 +19,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 # SAN_FLAGS is set by `make test` for the AddressSanitizer/UBSan build in build/asan.
 SAN_FLAGS ?=
 CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
-	  -D_GNU_SOURCE -MMD -MP -Idemos/common $(SAN_FLAGS) $(EXTRA_CFLAGS)
+	  -D_GNU_SOURCE -MMD -MP -Idemos/common -Ilib $(SAN_FLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 JANSSON_LIBS := -ljansson
 
@@ -36,6 +36,7 @@ endif
 all: demos collectors reports
 
 # Each part says how it is built in its own fragment.
+include lib/build.mk
 include demos/build.mk
 include collectors/build.mk
 include reports/build.mk

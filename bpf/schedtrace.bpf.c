@@ -48,6 +48,14 @@ const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 const volatile __u64 ringbuf_wake_bytes = 1 << 20;
 /* The command's first thread: its exec opens the command's window (set before attach). */
 __u32 root_tid = 0;
+/* The tracer's own processes: schedtrace, and what descends from tracer_root
+ * (scripts/trace: its perf); their CPU time is the tracer's, not other work. */
+const volatile __u32 tracer_tgid = 0;
+const volatile __u32 tracer_root = 0;
+/* Set before attach: a CPU's holder seen first switching out held it since then. */
+__u64 attach_ns = 0;
+/* CPUs the command may not use (its affinity, read while it runs): not counted. */
+__u8 skip_cpu[MAX_CPUS];
 
 /*
  * tp_btf programs read task fields directly (the pointers are BTF-typed,
@@ -158,6 +166,21 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
 } events SEC(".maps");
+
+/* Other work on the run's CPUs: who holds each CPU, and per process its CPU time. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct st_cpu_hold);
+} cpu_hold SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OTHER_PROCS);
+	__type(key, __u32);
+	__type(value, struct st_other);
+} others SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -765,6 +788,133 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 }
 
 /*
+ * Is @p one of the tracer's own processes: schedtrace, or a descendant of
+ * tracer_root? Asked once per process, when its first switch-out is counted.
+ */
+static __always_inline bool of_tracer(struct task_struct *p, const bool btf)
+{
+	for (int i = 0; i < 16 && p; i++) {
+		__u32 tgid = TASK_READ(btf, p, tgid);
+
+		if (tgid == tracer_tgid || (tracer_root && tgid == tracer_root))
+			return true;
+		if (tgid <= 1)
+			return false;
+		p = TASK_READ(btf, p, real_parent);
+	}
+	return false;
+}
+
+/* The process entry of other work's task @p: found, or made (NULL: the table is full). */
+static __always_inline struct st_other *other_of(struct task_struct *p, __u32 tgid, const bool btf)
+{
+	struct st_other *o = bpf_map_lookup_elem(&others, &tgid), fresh = {};
+	struct task_struct *leader;
+
+	if (o)
+		return o;
+	leader = TASK_READ(btf, p, group_leader);
+	if (leader)
+		BPF_CORE_READ_STR_INTO(&fresh.comm, leader, comm);
+	else
+		BPF_CORE_READ_STR_INTO(&fresh.comm, p, comm);
+	fresh.ppid = BPF_CORE_READ(p, real_parent, tgid);
+	fresh.tracer = of_tracer(p, btf);
+	fresh.kthread = !!(TASK_READ(btf, p, flags) & PF_KTHREAD);
+	bpf_map_update_elem(&others, &tgid, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&others, &tgid);
+}
+
+/*
+ * Other work switched out of this CPU: the time it held it goes to its
+ * process. From its switch-in when that was seen; from attach when no
+ * switch was seen here before (it held the CPU as tracing began); when
+ * another holder's switch-out went unreported (docs/collector.md, "Lost
+ * events"), the interval goes to this one if that holder was outside the
+ * run too, else nowhere, and is counted.
+ */
+static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_struct *prev,
+					  __u32 prev_tid, __u64 now, const bool btf)
+{
+	__u32 tgid = TASK_READ(btf, prev, tgid);
+	__u64 from = h->seen ? h->since : attach_ns;
+	struct st_other *o;
+
+	if (h->seen && h->tid != prev_tid) {
+		h->unseen++;
+		if (!h->tid)
+			return;
+	}
+	if (!from || now <= from)
+		return;
+	o = other_of(prev, tgid, btf);
+	if (!o) {
+		h->lost_ns += now - from;
+		return;
+	}
+	__sync_fetch_and_add(&o->cpu_ns, now - from);
+	__sync_fetch_and_add(&o->slices, 1);
+	if (o->tracer) {
+		h->tracer_ns += now - from;
+	} else {
+		h->other_ns += now - from;
+		h->tracer_only = 0;
+	}
+}
+
+/*
+ * Who holds this CPU from now (every switch on the run's CPUs): stamps for
+ * the next switch-out, and other work's time when it leaves. A traced
+ * thread switched in after other work had waited in the run queue while
+ * that work held the CPU: the overlap of its wait with the stretch of other
+ * work that just ended is the run's wait behind other work (a lower bound:
+ * a wait on one CPU while other work held another is not seen).
+ */
+static __always_inline void note_holder(struct task_struct *prev, struct task_struct *next,
+					__u32 prev_tid, __u32 next_tid, bool prev_other,
+					bool next_other, __u64 waited_from, __u64 now,
+					const bool btf)
+{
+	__u32 zero = 0, cpu = bpf_get_smp_processor_id();
+	struct st_cpu_hold *h;
+	__u64 stretch;
+
+	if (skip_cpu[cpu & (MAX_CPUS - 1)])
+		return;
+	h = bpf_map_lookup_elem(&cpu_hold, &zero);
+	if (!h)
+		return;
+	if (!now)
+		now = bpf_ktime_get_ns();
+	/* A stretch of other work begins: held as tracing began, or from now. */
+	if (!h->seen || (next_other && !prev_other)) {
+		h->stretch = h->seen ? now : attach_ns;
+		h->tracer_only = 1;
+	}
+	stretch = h->stretch;
+	if (prev_other) {
+		charge_holder(h, prev, prev_tid, now, btf);
+		if (waited_from && now > stretch) {
+			__u64 w = now - (waited_from > stretch ? waited_from : stretch);
+
+			if (h->tracer_only)
+				h->tracer_waited_ns += w;
+			else
+				h->run_waited_ns += w;
+		}
+	}
+	if (next_other) {
+		h->tid = next_tid;
+		h->tgid = TASK_READ(btf, next, tgid);
+	} else {
+		h->tid = 0;
+		h->tgid = 0;
+	}
+	h->since = now;
+	h->seen = 1;
+}
+
+/*
  * One record per switch for --timeline: both sides' state changes when both
  * are traced (EV_SWITCH), else the one traced side's (EV_STATE).
  */
@@ -789,8 +939,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 	__u32 prev_tid = TASK_READ(btf, prev, pid);
 	__u32 next_tid = TASK_READ(btf, next, pid);
 	struct st_thread *out, *in;
+	__u64 now = 0, waited_from = 0;
 	__s32 cpu = 0;
-	__u64 now = 0;
 
 	out = THREAD_OF(btf, prev, prev_tid);
 	if (out && !out->ended) {
@@ -806,11 +956,15 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
 			now = bpf_ktime_get_ns();
 			cpu = bpf_get_smp_processor_id();
 		}
+		if (in->state == ST_RUNNABLE)
+			waited_from = in->state_ns;
 		switch_in(next, next_tid, in, cpu, now, btf);
 	} else {
 		in = NULL;
 	}
 	emit_switch(prev_tid, out, next_tid, in, now, cpu);
+	note_holder(prev, next, prev_tid, next_tid, prev_tid && !out, next_tid && !in, waited_from,
+		    now, btf);
 	return 0;
 }
 

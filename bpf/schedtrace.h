@@ -129,6 +129,16 @@ enum st_waker_kind {
 	NR_WAKER_KINDS,
 };
 
+#ifndef __bpf__
+/* Their names, as sched.json "wakes", timeline.json args.waker_kind and the
+ * report spell them: the one table the collector and the report use. */
+static const char *const waker_kind_names[NR_WAKER_KINDS] = {
+    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
+    [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
+    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
+};
+#endif
+
 enum { HARDIRQ_DEVICE, HARDIRQ_TIMER };
 
 /* The waker as sched_waking saw it, kept until sched_wakeup. */
@@ -422,6 +432,42 @@ struct st_offcpu_key {
 #define MAX_STACK_DEPTH 64
 /* Stack ids before the thread's first switch-out (bpf_get_stackid errors are -errno). */
 #define ST_NO_STACK_YET (-1000)
+
+/*
+ * Other work on the run's CPUs (docs/collector.md, "Other work"): whatever
+ * ran there that is neither the traced command nor the idle task. Per CPU,
+ * the task holding it and since when (stamped at every switch the program
+ * sees there) and the totals; per process, the CPU time it took, in a table
+ * of OTHER_PROCS (time of processes beyond it is counted as lost).
+ */
+#define OTHER_PROCS 1024
+#define MAX_CPUS 1024
+
+struct st_cpu_hold {
+	__u64 since;   /* the last switch seen on this CPU: its holder's switch-in */
+	__u64 stretch; /* the switch-in that began the holders outside the run, one after another */
+	__u32 tid;     /* the holder when it is outside the run (0: idle, traced) */
+	__u32 tgid;
+	__u8 seen;   /* a switch on this CPU was seen since attach */
+	__u8 tracer_only; /* the stretch so far was held by the tracer's processes alone */
+	__u8 pad[6];
+	__u64 other_ns;		/* CPU time of other work on this CPU */
+	__u64 tracer_ns;	/* CPU time of the tracer's own processes (schedtrace, perf) */
+	__u64 lost_ns;		/* CPU time of processes the table had no room for */
+	__u64 run_waited_ns;	/* run-queue waits of the run that other work's stretch ended */
+	__u64 tracer_waited_ns; /* the same behind the tracer's processes */
+	__u64 unseen;		/* a holder's switch-out the kernel did not report */
+};
+
+struct st_other {
+	__u64 cpu_ns;
+	__u64 slices;
+	__u32 ppid;
+	__u8 tracer;  /* schedtrace itself, or a descendant of --tracer-pid */
+	__u8 kthread; /* a kernel thread */
+	__u8 pad[2];
+	char comm[TASK_COMM_LEN]; /* the process's (its group leader's) name */
+};
 
 /* Ring buffer events. */
 enum st_event_type {

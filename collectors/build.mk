@@ -41,10 +41,10 @@ $(SYSCALL_TABLE): $(UNISTD_H)
 $(COLLECTOR_OBJS): CFLAGS += -I$(BUILD)/bpf -I$(BUILD)/gen -Ibpf
 $(COLLECTOR_OBJS): $(BPF_SKELS) $(SYSCALL_TABLE)
 
-# The pure parts of the user half (futex naming and the ELF symbols and
-# process maps it reads, the critical path) are a library the unit tests
-# link too.
-CAUSES_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard collectors/futex_names.c collectors/elf_symbols.c collectors/proc_maps.c collectors/critpath.c))
+# The pure part of the user half (futex naming; the ELF symbols and process
+# maps it reads and the critical path are in lib/) is a library the unit
+# tests link too.
+CAUSES_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard collectors/futex_names.c))
 CAUSES_LIB := $(BUILD)/lib/libcauses.a
 $(CAUSES_LIB): $(CAUSES_LIB_OBJS)
 	@mkdir -p $(@D)
@@ -52,7 +52,7 @@ $(CAUSES_LIB): $(CAUSES_LIB_OBJS)
 UNIT_LIBS += $(CAUSES_LIB)
 UNIT_LDLIBS += -lelf
 
-$(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS)
+$(BUILD)/bin/schedtrace: $(COLLECTOR_OBJS) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(COLLECTOR_LIBS)
 

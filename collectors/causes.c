@@ -18,12 +18,6 @@
 #include "sched_json.h"
 #include "syscall_names.h"
 
-const char *const waker_kind_names[] = {
-    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
-    [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
-    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
-};
-
 /* include/linux/interrupt.h, in vector order. */
 const char *softirq_name(uint32_t vec)
 {

@@ -39,8 +39,8 @@ json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd);
 json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t start_ns,
 				  uint64_t end_ns);
 
-/* Names of enum st_waker_kind, and of the kernel's softirq vectors. */
-extern const char *const waker_kind_names[];
+/* The kernel's softirq vectors by name (the waker kinds' names are
+ * bpf/schedtrace.h's waker_kind_names). */
 const char *softirq_name(uint32_t vec);
 
 #endif

@@ -31,8 +31,10 @@
 #include "causes.h"
 #include "child.h"
 #include "offcpu.h"
+#include "other_work.h"
 #include "sched_json.h"
 #include "sched_snapshot.h"
+#include "cpus.h"
 #include "symbolize.h"
 #include "syscall_names.h"
 #include "task_counters.h"
@@ -64,8 +66,9 @@ static struct options {
 	bool timeline;
 	bool stacks;
 	bool raw_tp;
-	bool syscalls; /* --syscalls: time every syscall (off: no program on them) */
-	int verbose;   /* -v progress and libbpf info, -vv libbpf debug */
+	bool syscalls;	  /* --syscalls: time every syscall (off: no program on them) */
+	int verbose;	  /* -v progress and libbpf info, -vv libbpf debug */
+	pid_t tracer_pid; /* --tracer-pid: what descends from it is the tracer's own */
 	double duration_s;
 	char **argv;
 } opts;
@@ -110,7 +113,8 @@ enum {
 	OPT_DURATION,
 	OPT_RAW_TP,
 	OPT_SYSCALLS,
-	OPT_NO_SYSCALLS
+	OPT_NO_SYSCALLS,
+	OPT_TRACER_PID,
 };
 
 static const struct argp_option options[] = {
@@ -128,6 +132,10 @@ static const struct argp_option options[] = {
      0},
     {"no-syscalls", OPT_NO_SYSCALLS, NULL, 0,
      "The default, kept for older scripts: no program on the syscalls", 0},
+    {"tracer-pid", OPT_TRACER_PID, "PID", 0,
+     "Count the processes descending from PID (the script that started the tracing "
+     "and its perf) as the tracer's own, apart from other work on the CPUs",
+     0},
     {"raw-tp", OPT_RAW_TP, NULL, 0,
      "Use the raw_tp programs even where tp_btf loads (tests the fallback)", 0},
     {"verbose", 'v', NULL, 0,
@@ -165,6 +173,12 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		opts.duration_s = strtod(arg, &end);
 		if (errno || end == arg || *end || opts.duration_s <= 0)
 			argp_error(state, "--duration %s: want a positive number of seconds", arg);
+		break;
+	case OPT_TRACER_PID:
+		errno = 0;
+		opts.tracer_pid = (pid_t)strtol(arg, &end, 10);
+		if (errno || end == arg || *end || opts.tracer_pid <= 0)
+			argp_error(state, "--tracer-pid %s: want a process id", arg);
 		break;
 	case 'v':
 		opts.verbose++;
@@ -324,6 +338,8 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		skel->rodata->want_stacks = opts.stacks;
 		skel->rodata->want_syscalls = opts.syscalls;
 		skel->rodata->switch_has_state_arg = switch_has_state_arg();
+		skel->rodata->tracer_tgid = (__u32)getpid();
+		skel->rodata->tracer_root = (__u32)opts.tracer_pid;
 		syscall_classes((uint8_t *)skel->rodata->syscall_class, MAX_SYSCALL_NR);
 		if (!opts.stacks) {
 			/* No stacks wanted: don't pay for the stack map's memory. */
@@ -445,8 +461,8 @@ static void on_one_event(struct loop_state *ls, const struct st_event *e)
 /*
  * From each loaded program's bpf_prog_info: the runs the kernel skipped
  * because the program was already running on that CPU (recursion_misses:
- * events lost), and run_cnt/run_time_ns (counted only while the sysctl
- * kernel.bpf_stats_enabled is 1; make bench sets it).
+ * events lost), and run_cnt/run_time_ns (counted while bpf_enable_stats'
+ * fd is open, or the sysctl kernel.bpf_stats_enabled is 1).
  */
 static void read_prog_info(struct schedtrace_bpf *skel, struct run_info *run)
 {
@@ -544,6 +560,8 @@ struct session {
 	struct run_info run;
 	struct sched_maps maps;
 	struct sched_snapshot snap;
+	struct other_work other; /* other work on the run's CPUs, the tracer's cost */
+	int stats_fd;		 /* the programs' run time is counted while it is open */
 };
 
 /* Privilege, BTF, tracefs and who runs the command. */
@@ -717,6 +735,12 @@ static int attach(struct session *s)
 	if (ret)
 		return ret;
 	s->skel->bss->root_tid = (__u32)s->child.pid; /* its exec opens the command's window */
+	s->stats_fd = other_work_enable_stats(s->other.stats_why, sizeof(s->other.stats_why));
+	s->other.stats = s->stats_fd >= 0;
+	if (sched_getaffinity(s->child.pid, sizeof(s->other.cpus), &s->other.cpus))
+		CPU_ZERO(&s->other.cpus);
+	s->other.from_ns = now_ns();
+	s->skel->bss->attach_ns = s->other.from_ns;
 	err = schedtrace_bpf__attach(s->skel);
 	if (err) {
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
@@ -795,6 +819,7 @@ static void run_loop(struct session *s)
 		} else {
 			usleep(20000);
 		}
+		other_work_follow_cpus(&s->other, s->child.pid, s->skel->bss->skip_cpu, MAX_CPUS);
 		w = waitpid(s->child.pid, &s->wait_status, WNOHANG);
 		if (w == s->child.pid) {
 			s->child_running = false;
@@ -823,11 +848,27 @@ static void run_loop(struct session *s)
 			last_report = now;
 		}
 	}
+	other_work_visit_cpus(&s->other);
 	s->run.end_ns = now_ns();
 	s->run.steal_ns = steal_now_ns() - s->steal0;
 	/* Stopped by a signal, or by an error while the command still ran. */
 	if (got_signal || s->child_running)
 		s->run.partial = true;
+}
+
+/* Other work and the tracer's cost, once the programs are detached. */
+static int read_other_work(struct session *s)
+{
+	struct other_work *ow = &s->other;
+
+	if (ow->stats) {
+		for (int i = 0; i < s->run.nprogs; i++) {
+			ow->prog_runs += s->run.progs[i].run_cnt;
+			ow->prog_run_ns += s->run.progs[i].run_time_ns;
+		}
+	}
+	return other_work_read(ow, bpf_map__fd(s->skel->maps.cpu_hold),
+			       bpf_map__fd(s->skel->maps.others), s->run.end_ns);
 }
 
 /*
@@ -851,6 +892,8 @@ static int collect(struct session *s)
 	if (!ret && snapshot_publish(&s->snap, s->maps.threads))
 		ret = EXIT_WRITE;
 	read_prog_info(s->skel, &s->run);
+	if (!ret && read_other_work(s))
+		ret = EXIT_WRITE;
 	return ret;
 }
 
@@ -905,7 +948,7 @@ static int write_outputs(struct session *s)
 	s->run.exit_status = WIFEXITED(st)     ? WEXITSTATUS(st)
 			     : WIFSIGNALED(st) ? 128 + WTERMSIG(st)
 					       : 1;
-	s->run.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	s->run.cpus = cpus_usable();
 	s->run.attach_mode = s->mode;
 	s->run.syscalls_traced = opts.syscalls;
 	s->run.peak_rss_kib = peak_rss_kib();
@@ -914,7 +957,8 @@ static int write_outputs(struct session *s)
 		return EXIT_WRITE;
 	s->run.window_ns = causes_window_ns(s->ls.causes);
 	doc = sched_json(&s->snap, &s->run);
-	if (!doc || add_causes(s, doc) || sched_json_dump(s->sched.f, doc))
+	if (!doc || add_causes(s, doc) || other_work_json(&s->other, doc) ||
+	    sched_json_dump(s->sched.f, doc))
 		ret = EXIT_WRITE;
 	json_decref(doc);
 	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap, s->run.end_ns))
@@ -957,6 +1001,9 @@ static int cleanup(struct session *s, int ret)
 	symbolizer_free(s->ls.sym);
 	causes_free(s->ls.causes);
 	snapshot_free(&s->snap);
+	other_work_free(&s->other);
+	if (s->stats_fd >= 0)
+		close(s->stats_fd);
 	/* Once results were written, a file that does not close is a failed write. */
 	if ((close_output(&s->sched) | close_output(&s->timeline) | close_output(&s->folded)) &&
 	    s->run.end_ns)
@@ -967,7 +1014,7 @@ static int cleanup(struct session *s, int ret)
 int main(int argc, char **argv)
 {
 	static const struct argp argp = {options, parse_arg, args_doc, doc, NULL, NULL, NULL};
-	static struct session s;
+	static struct session s = {.stats_fd = -1};
 	int ret;
 
 	argp_err_exit_status = EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "pydemo.h"
 #include "clock.h"
+#include "cpus.h"
 #include "io_work.h"
 #include "result.h"
 #include "stats.h"
@@ -107,8 +108,8 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 					   "limit",   "from limit", "speedup"};
 	struct table *t = table_new(6, head);
 
-	printf("\n%s: %u tasks x %.3f s blocking wait (%s), %ld CPUs\n", DEMO, p->tasks,
-	       ns_to_s(p->wait_ns), io_kind_name(p->io), sysconf(_SC_NPROCESSORS_ONLN));
+	printf("\n%s: %u tasks x %.3f s blocking wait (%s), %d CPUs\n", DEMO, p->tasks,
+	       ns_to_s(p->wait_ns), io_kind_name(p->io), cpus_usable());
 	for (int v = 0; v < NVARIANTS; v++) {
 		uint64_t limit = limit_ns(p, variant_workers[v]);
 

@@ -10,6 +10,7 @@
  * workers use them too. */
 #include "cli.h"
 #include "clock.h"
+#include "cpus.h"
 #include "convoy.h"
 #include "gil.h"
 #include "pydemo.h"
@@ -443,7 +444,7 @@ int main(int argc, char **argv)
 	    {"requests", required_argument, NULL, 'r'},
 	    {0},
 	};
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = cpus_usable();
 	struct demo_opts o = {0};
 	struct params p = {.switch_ms = 5};
 	long long tasks = -1, n = -1, workers = -1, period_ms = 10, requests = -1;
@@ -454,8 +455,6 @@ int main(int argc, char **argv)
 
 	cli_prog = "02_cpu_bound";
 	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
-	if (cpus < 1)
-		cpus = 1;
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
 		if (cli_common(c, &o, usage))
 			continue;

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "pydemo.h"
 #include "clock.h"
+#include "cpus.h"
 #include "delay_server.h"
 #include "result.h"
 #include "stats.h"
@@ -341,8 +342,8 @@ static void print_comparison(const struct params *p, const struct outcome *o)
 	    "max start delay", "max lateness", "epoll_waits"};
 	struct table *t = table_new(7, head);
 
-	printf("\n%s: %u tasks x %.3f s wait on one event-loop thread, %ld CPUs\n", DEMO, p->tasks,
-	       ns_to_s(p->wait_ns), sysconf(_SC_NPROCESSORS_ONLN));
+	printf("\n%s: %u tasks x %.3f s wait on one event-loop thread, %d CPUs\n", DEMO, p->tasks,
+	       ns_to_s(p->wait_ns), cpus_usable());
 	for (int v = 0; v < NVARIANTS; v++) {
 		table_row(t);
 		table_cell(t, "%s", variants[v]);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "pydemo.h"
 #include "clock.h"
+#include "cpus.h"
 #include "io_work.h"
 #include "result.h"
 #include "stats.h"
@@ -115,10 +116,10 @@ static void parse_workers(const char *arg, struct params *p)
 
 static uint64_t limit_ns(const struct params *p, unsigned int n)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = cpus_usable();
 	unsigned int rounds = (p->tasks + n - 1) / n;
 	uint64_t overlap = rounds * (p->wait_ns + p->cpu_ns);
-	unsigned int busy = n < cpus ? n : (unsigned int)(cpus > 0 ? cpus : 1);
+	unsigned int busy = n < cpus ? n : (unsigned int)cpus;
 	uint64_t cpu_bound = (uint64_t)p->tasks * p->cpu_ns / busy;
 
 	return overlap > cpu_bound ? overlap : cpu_bound;
@@ -158,7 +159,7 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 {
 	static const char *const head[] = {"workers",	 "time",  "speedup",
 					   "efficiency", "limit", "from limit"};
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = cpus_usable();
 	struct table *t = table_new(6, head);
 	unsigned int base = 0, best = 0, knee = 0;
 

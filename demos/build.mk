@@ -17,11 +17,11 @@ $(DEMO_LIB): $(DEMO_LIB_OBJS)
 # carries its source.
 PY_DEMOS := $(filter-out schedlab_demo,$(patsubst demos/python/%.py,%,$(wildcard demos/python/*.py)))
 $(patsubst %,$(BUILD)/demos/%,$(PY_DEMOS)): $(BUILD)/demos/%: $(BUILD)/obj/demos/%.o \
-		$(BUILD)/obj/gen/python/%.o $(DEMO_LIB)
+		$(BUILD)/obj/gen/python/%.o $(DEMO_LIB) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lpthread -lm
 
-$(BUILD)/demos/%: $(BUILD)/obj/demos/%.o $(DEMO_LIB)
+$(BUILD)/demos/%: $(BUILD)/obj/demos/%.o $(DEMO_LIB) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lpthread -lm
 

@@ -179,6 +179,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "report: %s\n", err);
 		return 2;
 	}
+	run_set_derive(&rs);
 	checks_run(&rs, &cl);
 	explain_why(&rs, &whyg);
 	why_flat(&whyg, &why);

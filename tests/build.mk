@@ -1,11 +1,11 @@
 # Unit tests: tests/unit/test_*.c, cmocka, linked with the libraries they test.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-UNIT_LIBS += $(DEMO_LIB)
+UNIT_LIBS += $(DEMO_LIB) $(SCHEDLAB_LIB)
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/obj/tests/unit/%.o: CFLAGS += -Ireports -Ibpf -Icollectors
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += $(REPORT_INCLUDES) -Ibpf -Icollectors
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)

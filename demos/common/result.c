@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "result.h"
 #include "clock.h"
+#include "cpus.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -42,7 +43,7 @@ json_t *result_new(const char *demo, const char *variant)
 	json_set_str(res, "demo", demo);
 	json_set_str(res, "variant", variant);
 	json_set_new(res, "params", json_object());
-	json_set_int(res, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	json_set_int(res, "cpus", cpus_usable());
 	json_set_int(res, "pid", getpid());
 	return res;
 }

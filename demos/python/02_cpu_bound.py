@@ -224,7 +224,7 @@ def run_variant(args, variant, workers):
 
 
 def main():
-    cpus = os.cpu_count() or 1
+    cpus = sd.cpus_usable()
     p = sd.parser(DEMO, __doc__.split("\n\n")[0],
                   "variants: " + ", ".join(VARIANTS))
     p.add_argument("--tasks", type=sd.positive("--tasks", 1, 4096), help="tasks (default 8)")

@@ -137,9 +137,15 @@ def records():
         return list(_records)
 
 
+def cpus_usable():
+    """The CPUs this process may run on: its affinity mask (trace --cpus N
+    narrows it), the count lib/cpus.c gives the C side, not the host's."""
+    return len(os.sched_getaffinity(0))
+
+
 def new_result(demo, variant, params):
     return {"schema": SCHEMA, "demo": demo, "variant": variant, "params": dict(params),
-            "cpus": os.cpu_count() or 1, "pid": os.getpid()}
+            "cpus": cpus_usable(), "pid": os.getpid()}
 
 
 def set_wall(res, start_ns, end_ns):

@@ -158,3 +158,16 @@ check "$D --variant threads-gil --switch-interval 1" \
 jcheck "$D --variant: one run with its own switch interval" "$J" \
 	'.variant == "threads-gil" and .gil.switch_interval_ns == 1000000 and .params.switch_interval_ms == 1'
 demo_common $D "$J"
+
+# The CPUs the demo may use are its affinity mask, not the host's: pinned to
+# one CPU, every run records 1 and the parallel variants' bound is 1 CPU
+# (2 tasks on 2 workers: one task after the other, bound speedup 1.00x).
+J=$SCRATCH/pinned.json
+check "$D under taskset -c 0" taskset -c 0 "$BIN" --quick --tasks 2 --n 1000000 --json "$J" \
+	>"$SCRATCH/pinned.out"
+jcheck "$D under taskset -c 0: every run records 1 CPU" "$J" '[.runs[].cpus] | all(. == 1)' \
+	'[.runs[].cpus]'
+check "$D under taskset -c 0: the header says 1 CPU" grep -q '^1 CPUs, 2 workers' "$SCRATCH/pinned.out"
+check "$D under taskset -c 0: processes and threads-nogil bound at 1.00x" \
+	test "$(awk '($1 == "processes" || $1 == "threads-nogil") && $5 ~ /x$/ {print $5}' "$SCRATCH/pinned.out" |
+		paste -sd,)" = 1.00x,1.00x

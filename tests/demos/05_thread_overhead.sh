@@ -88,6 +88,14 @@ jcheck "$D --cpu-us: each worker burnt its tasks' CPU" "$J" \
 	'[.runs[] | .threads[] | select(.tasks > 0) | .schedstat.run_ns >= .tasks * 20000000 * 0.98] | all' \
 	'[.runs[] | .threads[] | {name, tasks, run_ns: .schedstat.run_ns}]'
 
+# Pinned to one CPU, the CPU bound is one CPU's: 4 tasks x 5 ms of CPU on 4
+# threads cannot take less than 20 ms, and demo.json says 1 CPU.
+J=$SCRATCH/pinned.json
+check "$D --cpu-us under taskset -c 0" \
+	taskset -c 0 "$BIN" --workers 4 --tasks 4 --wait 0 --cpu-us 5000 --io sleep --json "$J"
+jcheck "$D under taskset -c 0: 1 CPU, the limit is 4 tasks' CPU on it" "$J" \
+	'.runs[0] | .cpus == 1 and (.limit_s * 1000 | round) == 20' '.runs[0] | {cpus, limit_s}'
+
 J=$SCRATCH/one.json
 check "$D --variant threads-3" "$BIN" --quick --variant threads-3 --tasks 9 --json "$J"
 jcheck "$D --variant threads-3: one run, three workers" "$J" \

@@ -51,6 +51,12 @@ jcheck "$D py-threads: every task's sum is right" "$J" \
 jcheck "$D py-threads: one worker at a time (wall >= 0.9 x the workers' CPU time)" "$J" \
 	'.wall_s >= 0.9 * ([.threads[] | select(.name | startswith("worker")) | .schedstat.run_ns] | add / 1e9)'
 jcheck "$D py-threads: the workers saw the GIL change hands" "$J" '.gil.handoffs > 0'
+# The CPUs a Python variant may use are its affinity mask, as for the C
+# variants (lib/cpus.c), not the host's count.
+J=$SCRATCH/py-pinned.json
+check "$D py-serial under taskset -c 0" \
+	taskset -c 0 "$BIN" --variant py-serial --quick --tasks 1 --n 1000 --json "$J"
+jcheck "$D py-serial under taskset -c 0: demo.json records 1 CPU" "$J" '.cpus == 1' '.cpus'
 J=$SCRATCH/py-processes.json
 jcheck "$D py-processes: each worker in a process of its own" "$J" \
 	'.pid as $p | [.threads[] | select(.name | startswith("worker")) | .pid] | (unique | length) == length and (map(. != $p) | all)'

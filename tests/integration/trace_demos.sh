@@ -163,6 +163,8 @@ check "--repeat 2 --variants: runs threads-5, threads-5.2, serial, serial.2 in t
 check "--cpus 1: meta.json pinned_cpus is 0-0" quietly jq -e '.pinned_cpus == "0-0"' "$run/meta.json"
 check "--cpus 1: the collector ran the demo under taskset" \
 	quietly jq -e '.runs[0].commands.collector | contains("taskset -c 0-0")' "$run/meta.json"
+check "--cpus 1: every run's demo.json records the 1 CPU it could use" \
+	quietly jq -se '[.[].cpus] | length == 4 and all(. == 1)' "$run"/*/demo.json
 check "--repeat: the report's cells are medians with (min-max), bound 1" \
 	grep -qE '^\| threads-5 \| 2 \| [0-9.]+ \([0-9.]+-[0-9.]+\) \|.*\| 1 \|' "$run/report.md"
 check "--no-timeline: no timeline.json, and the report says why" \

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "run_metrics.h"
 #include "sbuf.h"
 
 #define MS(x) ((json_int_t)((x)*1e6))
@@ -276,6 +277,7 @@ static inline const char *fx_explain(struct fx *f)
 	json_decref(meta);
 	if (run_set_load(&f->rs, f->dir, err, sizeof(err)))
 		fail_msg("run_set_load: %s", err);
+	run_set_derive(&f->rs);
 	f->loaded = true;
 	explain_run_set(&f->rs, &f->why);
 	verdict_of(&f->rs, &f->verdict);
@@ -346,6 +348,7 @@ static inline const char *fx_explain_recorded(struct fx *f, const char *rel)
 	fx_repo_path(dir, sizeof(dir), rel);
 	if (run_set_load(&f->rs, dir, err, sizeof(err)))
 		fail_msg("run_set_load: %s", err);
+	run_set_derive(&f->rs);
 	f->loaded = true;
 	explain_run_set(&f->rs, &f->why);
 	verdict_of(&f->rs, &f->verdict);

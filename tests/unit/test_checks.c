@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "run_metrics.h"
 
 #define FIX "tests/fixtures/"
 
@@ -23,6 +24,7 @@ static int load(void **state)
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
+	run_set_derive(&rs);
 	*state = &rs;
 	return 0;
 }

@@ -27,10 +27,31 @@ static void bound_is_min_of_workers_and_usable_cpus(void **state)
 	assert_true(fig_bound(&f.rs, f.rs.variants[1].rep) == 4);
 	/* an event loop: the one thread that ran the tasks, bound 1 */
 	assert_true(fig_workers(f.rs.variants[2].rep) == 1);
-	/* pinned to 2 CPUs: the same bound everywhere it appears */
-	snprintf(f.rs.pinned_cpus, sizeof(f.rs.pinned_cpus), "0-1");
+	/* pinned to 2 CPUs (--cpus 2): the demo counted 2 in its affinity mask
+	 * and said so in demo.json; the host's 4 are not the bound */
+	for (size_t i = 0; i < f.rs.nruns; i++)
+		f.rs.runs[i].demo->cpus = 2;
 	assert_int_equal(fig_cpus(&f.rs), 2);
 	assert_true(fig_bound(&f.rs, f.rs.variants[1].rep) == 2);
+	/* demo.json's count, not meta's pinned list, when the two disagree */
+	snprintf(f.rs.pinned_cpus, sizeof(f.rs.pinned_cpus), "0");
+	assert_int_equal(fig_cpus(&f.rs), 2);
+	fx_free(&f);
+}
+
+/* A traced command writes no demo.json: the CPUs it was pinned to. */
+static void command_bound_from_the_pinned_set(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "command", 4);
+	fx_thread(fx_variant(&f, "command", 1.0, "{}"), 2, "sh", (struct fx_states){.running = 900},
+		  0);
+	fx_explain(&f);
+	assert_int_equal(fig_cpus(&f.rs), 4);
+	snprintf(f.rs.pinned_cpus, sizeof(f.rs.pinned_cpus), "0-2");
+	assert_int_equal(fig_cpus(&f.rs), 3);
 	fx_free(&f);
 }
 
@@ -181,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bound_is_min_of_workers_and_usable_cpus),
+	    cmocka_unit_test(command_bound_from_the_pinned_set),
 	    cmocka_unit_test(variants_compared_within_their_family),
 	    cmocka_unit_test(quantile_never_passes_the_max),
 	    cmocka_unit_test(a_lock_is_all_its_futex_words),

@@ -54,6 +54,7 @@ static void build(struct built *b, const char *dir)
 
 	memset(b, 0, sizeof(*b));
 	assert_int_equal(run_set_load(&b->rs, dir, err, sizeof(err)), 0);
+	run_set_derive(&b->rs);
 	checks_run(&b->rs, &b->cl);
 	explain_run_set(&b->rs, &b->why);
 	verdict_of(&b->rs, &b->verdict);

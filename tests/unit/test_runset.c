@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "run_metrics.h"
 #include "runset.h"
 
 #define FIX "tests/fixtures/"
@@ -28,6 +29,7 @@ static void loads_a_good_folder(void **state)
 
 	(void)state;
 	assert_int_equal(run_set_load(&rs, FIX "run-ok", err, sizeof(err)), 0);
+	run_set_derive(&rs);
 	assert_true(rs.is_demo);
 	assert_string_equal(rs.demo, "02_cpu_bound");
 	assert_int_equal(rs.nruns, 2);
@@ -105,6 +107,7 @@ static void bad_perf_output_is_a_note(void **state)
 
 	(void)state;
 	assert_int_equal(run_set_load(&rs, FIX "run-bad-perf", err, sizeof(err)), 0);
+	run_set_derive(&rs);
 	assert_int_equal(json_array_size(rs.load_notes), 1);
 	assert_non_null(strstr(json_string_value(json_array_get(rs.load_notes, 0)),
 			       "processes/perf-stat.json"));
@@ -120,6 +123,7 @@ static void partial_run_is_marked(void **state)
 
 	(void)state;
 	assert_int_equal(run_set_load(&rs, FIX "run-partial", err, sizeof(err)), 0);
+	run_set_derive(&rs);
 	assert_true(rs.partial);
 	assert_int_equal(rs.nruns, 2);
 	/* the run stopped before demo.json: the collector's figures stand alone */

@@ -5,6 +5,7 @@
 #include "explain_fixture.h" /* cmocka, and fx_repo_path for the fixture */
 #include "palette.h"
 #include "timeline_svg.h"
+#include "timeline_window.h"
 #include "wakes.h"
 
 static struct run run_at(const char *dir)

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "figures.h"
 
+#include "cpython.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "roles.h"
-#include "timeline_svg.h"
+#include "timeline_window.h"
 
 /* ---- the bound ---------------------------------------------------------- */
 
@@ -37,8 +39,17 @@ static int cpu_list_count(const char *s)
 
 int fig_cpus(const struct run_set *rs)
 {
-	int pinned = rs->pinned_cpus[0] ? cpu_list_count(rs->pinned_cpus) : 0;
+	int demo = 0, pinned;
 
+	for (size_t i = 0; i < rs->nruns; i++) {
+		const struct demo_result *d = rs->runs[i].demo;
+
+		if (d && d->cpus > 0 && (!demo || d->cpus < demo))
+			demo = d->cpus;
+	}
+	if (demo)
+		return demo;
+	pinned = rs->pinned_cpus[0] ? cpu_list_count(rs->pinned_cpus) : 0;
 	return pinned > 0 && pinned < rs->cpus ? pinned : rs->cpus;
 }
 
@@ -464,4 +475,11 @@ struct fig_noise fig_noise_of(const struct run_set *rs, const struct variant *v)
 	free(win);
 	qsort(nz.top, nz.ntop, sizeof(nz.top[0]), by_runnable_desc);
 	return nz;
+}
+
+const char *futex_word_name(const struct run *r, const struct futex_acct *f)
+{
+	const char *name = demo_lock_name(r->demo, f->pid, f->addr);
+
+	return name ? name : cpython_gil_name(f).name;
 }

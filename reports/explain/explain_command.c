@@ -15,6 +15,7 @@
 #include "explain.h"
 #include "wakes.h"
 #include "explain_cpython.h"
+#include "figures.h"
 
 #define DOMINANT_SHARE 0.10
 #define BLOCKING_SHARE 0.01

@@ -15,7 +15,7 @@
 
 #include "critpath.h"
 #include "runset.h"
-#include "timeline_svg.h"
+#include "timeline_window.h"
 #include "wakes.h"
 
 /* The comm of @tid in @r, "" when unknown. */

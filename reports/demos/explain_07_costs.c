@@ -35,6 +35,7 @@
 
 #include "costs.h"
 #include "explain.h"
+#include "figures.h"
 
 #define SWITCHES_LO 1.9
 #define SWITCHES_HI 2.2

@@ -13,6 +13,7 @@
  *     request of the CPU phase is within 0.5-1.5× of the growth of the mean
  *     response. */
 #include "explain_cpython.h"
+#include "figures.h"
 #include "cpython.h"
 #include "roles.h"
 #include "wakes.h"
@@ -78,7 +79,7 @@ static void wakers(const struct run *r, const char *role, struct gil_figures *g)
 	g->by_other_exact = true;
 	if (r->sched.nwakes && role) {
 		struct wake_filter all = {role, ST_LOCK, -1, NULL, 0, "GIL", false};
-		struct wake_filter other = {role, ST_LOCK, WAKER_THREAD, role, 0, "GIL", true};
+		struct wake_filter other = {role, ST_LOCK, WK_THREAD, role, 0, "GIL", true};
 
 		g->wakeups = wake_tally_of(r, &all).count;
 		g->by_other = wake_tally_of(r, &other).count;

@@ -38,6 +38,7 @@ static int side_load(struct side *s, const char *dir, char *err, size_t errlen)
 	if (run_set_load(&s->rs, dir, err, errlen))
 		return -1;
 	s->loaded = true;
+	run_set_derive(&s->rs);
 	checks_run(&s->rs, &s->cl);
 	verdict_of(&s->rs, &s->verdict);
 	s->rp.rs = &s->rs;

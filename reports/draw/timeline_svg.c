@@ -1,46 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The timeline picture. timeline.json (collectors/timeline.c, docs/formats.md)
- * is read one event at a time, so a long trace costs memory for its slices
- * only, not for a whole JSON tree; the picture then covers a window long
- * enough for the busiest thread to change state a couple of dozen times,
- * placed where the most threads are alive, nearest the middle of the run:
- * the steady state the story is about, not the start-up. Each lane is drawn
- * one pixel column at a time (the share of each state in the column, equal
- * columns merged), so the SVG stays small however many slices the window
- * holds. */
+/* The timeline picture, from timeline.json as loaded (load/timeline.h) over
+ * the window derived for it (derive/timeline_window.h): one lane per
+ * thread, or per role when threads are many. Each lane is drawn one pixel
+ * column at a time (the share of each state in the column, equal columns
+ * merged), so the SVG stays small however many slices the window holds. */
 #include "timeline_svg.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <jansson.h>
-
-#include "critpath.h"
 #include "escape.h"
 #include "palette.h"
 #include "roles.h"
 #include "sbuf.h"
-
-/* The window: about this many blocking waits (lock, sleep, io, disk, other)
- * of the thread that blocks most often. Blocking waits, not all slices: they
- * are what the program does, while preemptions come in bursts with the
- * machine's other load. ... */
-#define TARGET_WAITS 12.0
-/* ... but never under 100 µs, and the whole run when the window would cover
- * most of it anyway. */
-#define MIN_WINDOW_US 100.0
-#define WHOLE_RUN_SHARE 0.6
-/* A thread needs this many blocking waits to set the pace of the window. */
-#define PACE_MIN_WAITS 4
-/* Window positions tried. */
-#define CANDIDATES 64
+#include "timeline.h"
+#include "timeline_window.h"
 
 /* Geometry, px. */
 #define SVG_W 960
@@ -52,33 +29,6 @@
 #define AXIS_H 34
 #define ROLE_BIN 4 /* px per column in a role lane */
 
-struct slice {
-	double ts, dur; /* µs from the start of tracing */
-	unsigned char state;
-	/* runnable after a wakeup or a fork: who ended the wait (args.waker_kind,
-	 * as enum st_waker_kind; WK_NONE when not said), its id, and the traced
-	 * thread a softirq ran in */
-	unsigned char waker_kind;
-	unsigned int waker, host;
-};
-
-struct thread_track {
-	int tid, pid;
-	char name[64];
-	struct slice *s;
-	size_t n, cap;
-	double first, last;
-	size_t waits; /* slices in a blocked state */
-};
-
-struct timeline {
-	struct thread_track *t;
-	size_t n, cap;
-	size_t *hash; /* index + 1 into t, by tid; 0 = empty */
-	size_t hcap;
-	size_t nslices;
-};
-
 struct lane {
 	char label[96];
 	struct thread_track **members;
@@ -86,359 +36,6 @@ struct lane {
 	double first;	   /* the lane's first slice */
 	double proc_first; /* the first slice of its process: lanes are grouped by process */
 };
-
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fprintf(stderr, "report: realloc(%zu): out of memory\n", n);
-		abort();
-	}
-	return p;
-}
-
-static size_t hash_tid(int tid, size_t cap)
-{
-	return ((size_t)(unsigned)tid * 2654435761u) & (cap - 1);
-}
-
-static void rehash(struct timeline *tl)
-{
-	size_t i, h;
-
-	free(tl->hash);
-	tl->hcap = tl->hcap ? tl->hcap * 2 : 64;
-	tl->hash = calloc(tl->hcap, sizeof(*tl->hash));
-	if (!tl->hash) {
-		fprintf(stderr, "report: calloc: out of memory\n");
-		abort();
-	}
-	for (i = 0; i < tl->n; i++) {
-		for (h = hash_tid(tl->t[i].tid, tl->hcap); tl->hash[h];
-		     h = (h + 1) & (tl->hcap - 1))
-			;
-		tl->hash[h] = i + 1;
-	}
-}
-
-static struct thread_track *track_of(struct timeline *tl, int tid, int pid)
-{
-	struct thread_track *t;
-	size_t h;
-
-	if (tl->hcap)
-		for (h = hash_tid(tid, tl->hcap); tl->hash[h]; h = (h + 1) & (tl->hcap - 1))
-			if (tl->t[tl->hash[h] - 1].tid == tid)
-				return &tl->t[tl->hash[h] - 1];
-	if (tl->n == tl->cap) {
-		tl->cap = tl->cap ? tl->cap * 2 : 32;
-		tl->t = xrealloc(tl->t, tl->cap * sizeof(*tl->t));
-	}
-	t = &tl->t[tl->n++];
-	memset(t, 0, sizeof(*t));
-	t->tid = tid;
-	t->pid = pid;
-	snprintf(t->name, sizeof(t->name), "tid %d", tid);
-	if (2 * tl->n > tl->hcap) {
-		rehash(tl);
-	} else {
-		for (h = hash_tid(tid, tl->hcap); tl->hash[h]; h = (h + 1) & (tl->hcap - 1))
-			;
-		tl->hash[h] = tl->n;
-	}
-	return t;
-}
-
-static void timeline_free(struct timeline *tl)
-{
-	size_t i;
-
-	for (i = 0; i < tl->n; i++)
-		free(tl->t[i].s);
-	free(tl->t);
-	free(tl->hash);
-}
-
-static enum st_thread_state state_of(const char *name)
-{
-	int k;
-
-	for (k = 0; k < ST_COUNT; k++)
-		if (!strcmp(name, state_names[k]))
-			return (enum st_thread_state)k;
-	return ST_OTHER; /* a state this report does not know is still time spent */
-}
-
-/* args.waker_kind, waker, host of a slice (timeline.json since the collector
- * wrote them): who ended the wait a runnable slice follows. */
-static void take_waker(struct slice *s, const json_t *args)
-{
-	static const char *const kinds[] = {
-	    [WK_NONE] = "unknown",    [WK_THREAD] = "thread",	[WK_PROCESS] = "process",
-	    [WK_KTHREAD] = "kthread", [WK_HARDIRQ] = "hardirq", [WK_SOFTIRQ] = "softirq",
-	    [WK_IDLE] = "idle",	      [WK_FORK] = "fork",
-	};
-	const json_t *k = json_object_get(args, "waker_kind");
-
-	s->waker_kind = WK_NONE;
-	s->waker = s->host = 0;
-	if (!json_is_string(k))
-		return;
-	for (unsigned char i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i], json_string_value(k)))
-			s->waker_kind = i;
-	s->waker = (unsigned int)json_integer_value(json_object_get(args, "waker"));
-	s->host = (unsigned int)json_integer_value(json_object_get(args, "host"));
-}
-
-/* One event object of traceEvents. */
-static int take_event(struct timeline *tl, const json_t *e, size_t idx, char *why, size_t whylen)
-{
-	const json_t *ph = json_object_get(e, "ph"), *tid = json_object_get(e, "tid");
-	const json_t *pid = json_object_get(e, "pid");
-	struct thread_track *t;
-
-	if (!json_is_string(ph))
-		return 0; /* not an event this picture uses */
-	if (!strcmp(json_string_value(ph), "X")) {
-		const json_t *ts = json_object_get(e, "ts"), *dur = json_object_get(e, "dur");
-		const json_t *name = json_object_get(e, "name");
-		struct slice *s;
-
-		if (!json_is_integer(tid) || !json_is_number(ts) || !json_is_number(dur) ||
-		    !json_is_string(name)) {
-			snprintf(
-			    why, whylen,
-			    "event %zu: a slice (\"ph\":\"X\") needs \"name\", \"tid\", \"ts\" "
-			    "and \"dur\"",
-			    idx);
-			return -1;
-		}
-		if (json_number_value(dur) < 0 || json_number_value(ts) < 0) {
-			snprintf(why, whylen, "event %zu: negative \"ts\" or \"dur\"", idx);
-			return -1;
-		}
-		t = track_of(tl, (int)json_integer_value(tid),
-			     json_is_integer(pid) ? (int)json_integer_value(pid) : 0);
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 64;
-			t->s = xrealloc(t->s, t->cap * sizeof(*t->s));
-		}
-		s = &t->s[t->n++];
-		s->ts = json_number_value(ts);
-		s->dur = json_number_value(dur);
-		s->state = (unsigned char)state_of(json_string_value(name));
-		take_waker(s, json_object_get(e, "args"));
-		if (s->state != ST_RUNNING && s->state != ST_RUNNABLE)
-			t->waits++;
-		tl->nslices++;
-	} else if (!strcmp(json_string_value(ph), "M") && json_is_integer(tid) &&
-		   json_is_string(json_object_get(e, "name")) &&
-		   !strcmp(json_string_value(json_object_get(e, "name")), "thread_name")) {
-		const json_t *n = json_object_get(json_object_get(e, "args"), "name");
-
-		if (!json_is_string(n))
-			return 0;
-		t = track_of(tl, (int)json_integer_value(tid),
-			     json_is_integer(pid) ? (int)json_integer_value(pid) : 0);
-		snprintf(t->name, sizeof(t->name), "%s", json_string_value(n));
-	}
-	return 0;
-}
-
-/* The end of the JSON value starting at @p (an object), or NULL. */
-static const char *object_end(const char *p, const char *end)
-{
-	int depth = 0;
-	bool in_str = false;
-
-	for (; p < end; p++) {
-		if (in_str) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				in_str = false;
-			continue;
-		}
-		if (*p == '"')
-			in_str = true;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if ((*p == '}' || *p == ']') && --depth == 0)
-			return p + 1;
-	}
-	return NULL;
-}
-
-static const char *skip_ws(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* Parse the trace in @buf: either {"traceEvents": [...], ...} or a bare array. */
-static int parse(struct timeline *tl, const char *buf, size_t len, char *why, size_t whylen)
-{
-	const char *p = skip_ws(buf, buf + len), *end = buf + len;
-	size_t idx = 0;
-
-	if (p < end && *p == '{') {
-		p = memmem(p, (size_t)(end - p), "\"traceEvents\"", 13);
-		if (!p) {
-			snprintf(why, whylen, "no \"traceEvents\" array");
-			return -1;
-		}
-		p = skip_ws(p + 13, end);
-		if (p < end && *p == ':')
-			p = skip_ws(p + 1, end);
-	}
-	if (p >= end || *p != '[') {
-		snprintf(why, whylen, "not a Chrome trace: expected an array of events at byte %zu",
-			 (size_t)(p - buf));
-		return -1;
-	}
-	for (p++;; idx++) {
-		const char *e;
-		json_error_t jerr;
-		json_t *ev;
-
-		while (p < end &&
-		       (*p == ',' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-			p++;
-		if (p < end && *p == ']')
-			return 0;
-		if (p >= end || *p != '{') {
-			snprintf(why, whylen, "event %zu: expected an object at byte %zu%s", idx,
-				 (size_t)(p - buf), p >= end ? " (file cut short)" : "");
-			return -1;
-		}
-		e = object_end(p, end);
-		if (!e) {
-			snprintf(why, whylen, "event %zu at byte %zu never ends (file cut short)",
-				 idx, (size_t)(p - buf));
-			return -1;
-		}
-		ev = json_loadb(p, (size_t)(e - p), 0, &jerr);
-		if (!ev) {
-			snprintf(why, whylen, "event %zu at byte %zu: %s", idx, (size_t)(p - buf),
-				 jerr.text);
-			return -1;
-		}
-		if (take_event(tl, ev, idx, why, whylen)) {
-			json_decref(ev);
-			return -1;
-		}
-		json_decref(ev);
-		p = e;
-	}
-}
-
-static int by_ts(const void *a, const void *b)
-{
-	double x = ((const struct slice *)a)->ts, y = ((const struct slice *)b)->ts;
-
-	return x < y ? -1 : x > y;
-}
-
-static int load(struct timeline *tl, const char *path, char *err, size_t errlen)
-{
-	char why[256];
-	struct stat st;
-	void *map;
-	size_t i;
-	int fd, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return set_err(err, errlen, "%s: open: %s", path, strerror(errno));
-	if (fstat(fd, &st)) {
-		rc = set_err(err, errlen, "%s: fstat: %s", path, strerror(errno));
-		close(fd);
-		return rc;
-	}
-	if (st.st_size == 0) {
-		close(fd);
-		return set_err(err, errlen, "%s: empty file (the collector wrote no timeline)",
-			       path);
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return set_err(err, errlen, "%s: mmap: %s", path, strerror(errno));
-	rc = parse(tl, map, (size_t)st.st_size, why, sizeof(why));
-	munmap(map, (size_t)st.st_size);
-	if (rc)
-		return set_err(err, errlen, "%s: %s", path, why);
-	if (!tl->nslices)
-		return set_err(err, errlen, "%s: no state slices (\"ph\":\"X\") in the trace",
-			       path);
-	for (i = 0; i < tl->n; i++) {
-		struct thread_track *t = &tl->t[i];
-
-		if (!t->n)
-			continue;
-		qsort(t->s, t->n, sizeof(*t->s), by_ts);
-		t->first = t->s[0].ts;
-		t->last = 0;
-		for (size_t j = 0; j < t->n; j++)
-			t->last = fmax(t->last, t->s[j].ts + t->s[j].dur);
-	}
-	return 0;
-}
-
-/* The window [*ws, *ws + *w) in µs; see the comment at the top. */
-static void choose_window(const struct timeline *tl, double *ws, double *w, bool *whole)
-{
-	double lo = INFINITY, hi = 0, span, rate = 0, best_d = INFINITY;
-	size_t i, k, best = 0;
-
-	for (i = 0; i < tl->n; i++) {
-		if (!tl->t[i].n)
-			continue;
-		lo = fmin(lo, tl->t[i].first);
-		hi = fmax(hi, tl->t[i].last);
-	}
-	span = hi > lo ? hi - lo : 1;
-	for (i = 0; i < tl->n; i++)
-		if (tl->t[i].waits >= PACE_MIN_WAITS)
-			rate = fmax(rate, (double)tl->t[i].waits / span);
-	*w = rate > 0 ? fmax(TARGET_WAITS / rate, MIN_WINDOW_US) : span;
-	if (*w >= WHOLE_RUN_SHARE * span) {
-		*ws = lo;
-		*w = span;
-		*whole = true;
-		return;
-	}
-	*whole = false;
-	for (k = 0; k < CANDIDATES; k++) {
-		double s = lo + (span - *w) * (double)k / (CANDIDATES - 1);
-		double d = fabs(s + *w / 2 - (lo + hi) / 2);
-		size_t alive = 0;
-
-		for (i = 0; i < tl->n; i++)
-			if (tl->t[i].n && tl->t[i].first <= s && tl->t[i].last >= s + *w)
-				alive++;
-		/* Most threads alive wins; among equals, the one nearest the middle. */
-		if (alive > best || (alive == best && d < best_d)) {
-			best = alive;
-			best_d = d;
-			*ws = s;
-		}
-	}
-}
 
 static int by_first(const void *a, const void *b)
 {
@@ -497,42 +94,6 @@ static struct lane *make_lanes(struct timeline *tl, size_t *nlanes, bool *roles)
 	qsort(lanes, n, sizeof(*lanes), by_first);
 	*nlanes = n;
 	return lanes;
-}
-
-/* Time per state of @t in each of @ncols columns of width @cw from @ws. */
-static void accumulate(const struct thread_track *t, double ws, double cw, size_t ncols,
-		       double (*acc)[ST_COUNT])
-{
-	double we = ws + cw * (double)ncols;
-	size_t lo = 0, hi = t->n;
-
-	/* First slice that ends after ws: slices are sorted and do not overlap. */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (t->s[mid].ts + t->s[mid].dur <= ws)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < t->n && t->s[lo].ts < we; lo++) {
-		const struct slice *s = &t->s[lo];
-		double a = fmax(s->ts, ws) - ws, b = fmin(s->ts + s->dur, we) - ws;
-		size_t c, c0, c1;
-
-		if (b <= a)
-			continue;
-		c0 = (size_t)(a / cw);
-		c1 = (size_t)(b / cw);
-		if (c1 >= ncols)
-			c1 = ncols - 1;
-		for (c = c0; c <= c1 && c < ncols; c++) {
-			double x0 = fmax(a, (double)c * cw), x1 = fmin(b, (double)(c + 1) * cw);
-
-			if (x1 > x0)
-				acc[c][s->state] += x1 - x0;
-		}
-	}
 }
 
 static void fmt_dur(char *buf, size_t len, double us)
@@ -830,10 +391,11 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 		memset(acc, 0, ncols * sizeof(*acc));
 		if (roles) {
 			for (j = 0; j < lanes[i].nmembers; j++)
-				accumulate(lanes[i].members[j], ws, w / (double)(ncols / ROLE_BIN),
-					   ncols / ROLE_BIN, acc);
+				timeline_accumulate(lanes[i].members[j], ws,
+						    w / (double)(ncols / ROLE_BIN),
+						    ncols / ROLE_BIN, acc);
 		} else {
-			accumulate(lanes[i].members[0], ws, w / (double)ncols, ncols, acc);
+			timeline_accumulate(lanes[i].members[0], ws, w / (double)ncols, ncols, acc);
 		}
 		html_escape(&esc, lanes[i].label);
 		if (roles)
@@ -860,53 +422,6 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	free(acc);
 }
 
-/* The tracer's start-up is not the program's: the gate waiting for the
- * collector, the exec. Slices before the demo's first thread began (demo.json
- * threads[].start_ns, on the collector's clock) are dropped, and the one
- * straddling it is cut there. */
-static void clip_before(struct timeline *tl, double from_us)
-{
-	size_t i, j, k;
-
-	for (i = 0; i < tl->n; i++) {
-		struct thread_track *t = &tl->t[i];
-
-		for (j = 0, k = 0; j < t->n; j++) {
-			struct slice s = t->s[j];
-
-			if (s.ts + s.dur <= from_us)
-				continue;
-			if (s.ts < from_us) {
-				s.dur -= from_us - s.ts;
-				s.ts = from_us;
-			}
-			t->s[k++] = s;
-		}
-		t->n = k;
-		t->waits = 0;
-		for (j = 0; j < t->n; j++)
-			t->waits += t->s[j].state != ST_RUNNING && t->s[j].state != ST_RUNNABLE;
-		if (t->n) {
-			t->first = t->s[0].ts;
-			t->last = 0;
-			for (j = 0; j < t->n; j++)
-				t->last = fmax(t->last, t->s[j].ts + t->s[j].dur);
-		}
-	}
-}
-
-/* Where the program began on the timeline's axis (µs), or 0. */
-static double program_start_us(const struct run *r)
-{
-	uint64_t first = 0;
-	size_t i;
-
-	for (i = 0; r->demo && i < r->demo->nthreads; i++)
-		if (!first || r->demo->threads[i].start_ns < first)
-			first = r->demo->threads[i].start_ns;
-	return first > r->sched.start_ns ? (double)(first - r->sched.start_ns) / 1e3 : 0;
-}
-
 int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 {
 	struct timeline tl = {0};
@@ -920,20 +435,22 @@ int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
 	if (stat(path, &st) && errno == ENOENT)
 		return 1;
-	if (load(&tl, path, err, errlen)) {
+	if (timeline_load(&tl, path, err, errlen)) {
 		timeline_free(&tl);
 		return -1;
 	}
-	clip_before(&tl, program_start_us(r));
-	choose_window(&tl, &ws, &w, &whole);
+	timeline_clip_to_program(r, &tl);
+	timeline_choose_window(&tl, &ws, &w, &whole);
 	lanes = make_lanes(&tl, &nlanes, &roles);
 	render(out, r, &tl, lanes, nlanes, roles, ws, w, whole);
 	for (i = 0; i < nlanes; i++)
 		free(lanes[i].members);
 	free(lanes);
 	timeline_free(&tl);
-	if (ferror(out))
-		return set_err(err, errlen, "writing the timeline SVG of %s failed", r->dir);
+	if (ferror(out)) {
+		snprintf(err, errlen, "writing the timeline SVG of %s failed", r->dir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -985,7 +502,7 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 		snprintf(path, sizeof(path), "%s/timeline.json", r->path);
 		if (!r->has_timeline || !r->demo)
 			continue;
-		if (load(&tl[i], path, err, errlen)) {
+		if (timeline_load(&tl[i], path, err, errlen)) {
 			rc = -1;
 			goto out;
 		}
@@ -1047,7 +564,7 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 		snprintf(l.label, sizeof(l.label), "%s", lane[i]->name[0] ? lane[i]->name : "?");
 		memset(acc, 0, PLOT_W * sizeof(*acc));
 		/* the window starts at the run's own origin: the shared axis */
-		accumulate(lane[i], origin[lane_run[i]], span / PLOT_W, PLOT_W, acc);
+		timeline_accumulate(lane[i], origin[lane_run[i]], span / PLOT_W, PLOT_W, acc);
 		html_escape(&esc, l.label);
 		fprintf(out, "<g>");
 		lane_title(out, &l, acc, PLOT_W);
@@ -1063,8 +580,10 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 		y += LANE_H + 1;
 	}
 	fprintf(out, "</svg>\n");
-	if (ferror(out))
-		rc = set_err(err, errlen, "writing the shared timeline SVG failed");
+	if (ferror(out)) {
+		snprintf(err, errlen, "writing the shared timeline SVG failed");
+		rc = -1;
+	}
 out:
 	for (i = 0; i < nruns; i++)
 		timeline_free(&tl[i]);
@@ -1075,110 +594,4 @@ out:
 	free(acc);
 	sb_free(&esc);
 	return rc;
-}
-
-/* The run's timeline.json loaded into @tl: 0; 1 when the run has none; -1 with @err. */
-static int load_run_timeline(const struct run *r, struct timeline *tl, char *err, size_t errlen)
-{
-	char path[PATH_MAX + 200];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
-	if (!r->has_timeline || (stat(path, &st) && errno == ENOENT))
-		return 1;
-	if (load(tl, path, err, errlen)) {
-		timeline_free(tl);
-		return -1;
-	}
-	return 0;
-}
-
-int timeline_window_states(const struct run *r, uint64_t from_ns, uint64_t to_ns,
-			   struct tid_states **out, size_t *n, char *err, size_t errlen)
-{
-	struct timeline tl = {0};
-	double ws, we;
-	size_t i, k = 0;
-	int ret;
-
-	*out = NULL;
-	*n = 0;
-	ret = load_run_timeline(r, &tl, err, errlen);
-	if (ret)
-		return ret;
-	ws = from_ns > r->sched.start_ns ? (double)(from_ns - r->sched.start_ns) / 1e3 : 0;
-	we = to_ns > r->sched.start_ns ? (double)(to_ns - r->sched.start_ns) / 1e3 : 0;
-	*out = calloc(tl.n ? tl.n : 1, sizeof(**out));
-	if (!*out) {
-		fprintf(stderr, "report: calloc: out of memory\n");
-		abort();
-	}
-	for (i = 0; i < tl.n; i++) {
-		const struct thread_track *t = &tl.t[i];
-		size_t j;
-
-		if (!t->n)
-			continue;
-		(*out)[k].tid = t->tid;
-		for (j = 0; j < t->n; j++) {
-			double a = fmax(t->s[j].ts, ws), b = fmin(t->s[j].ts + t->s[j].dur, we);
-
-			if (b > a)
-				(*out)[k].ns[t->s[j].state] += (b - a) * 1e3;
-		}
-		k++;
-	}
-	*n = k;
-	timeline_free(&tl);
-	return 0;
-}
-
-int timeline_intervals(const struct run *r, struct cp_interval **out, size_t *n, char *err,
-		       size_t errlen)
-{
-	struct timeline tl = {0};
-	size_t i, k = 0, wakers = 0;
-	int ret;
-
-	*out = NULL;
-	*n = 0;
-	ret = load_run_timeline(r, &tl, err, errlen);
-	if (ret)
-		return ret;
-	*out = calloc(tl.nslices ? tl.nslices : 1, sizeof(**out));
-	if (!*out) {
-		fprintf(stderr, "report: calloc: out of memory\n");
-		abort();
-	}
-	for (i = 0; i < tl.n; i++) {
-		const struct thread_track *t = &tl.t[i];
-		size_t first = k;
-
-		for (size_t j = 0; j < t->n; j++) {
-			const struct slice *s = &t->s[j];
-			struct cp_interval *c = &(*out)[k];
-
-			c->start = r->sched.start_ns + (uint64_t)llround(s->ts * 1e3);
-			c->end = c->start + (uint64_t)llround(s->dur * 1e3);
-			c->tid = (uint32_t)t->tid;
-			c->state = s->state;
-			c->waker_kind = s->waker_kind;
-			c->waker = s->waker;
-			c->host = s->host;
-			wakers += s->waker_kind != WK_NONE;
-			/* µs with 3 decimals: a slice ends where the next begins */
-			if (k > first && c->start - c[-1].end + 2 <= 4)
-				c[-1].end = c->start;
-			k++;
-		}
-	}
-	*n = k;
-	timeline_free(&tl);
-	if (!wakers) { /* written before timeline.json said who woke whom */
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return 1;
-	}
-	return 0;
 }

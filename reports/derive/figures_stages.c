@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "explain.h"
+#include "sums.h"
 
 static const char *const stage_names[FIG_STAGES] = {"fetch", "blocking", "cpu"};
 

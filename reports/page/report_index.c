@@ -64,6 +64,7 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
 			rc = -1;
 			goto out;
 		}
+		run_set_derive(&l[i].rs);
 		checks_run(&l[i].rs, &l[i].cl);
 		verdict_of(&l[i].rs, &l[i].verdict);
 		l[i].rp.rs = &l[i].rs;

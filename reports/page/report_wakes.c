@@ -70,7 +70,7 @@ static struct g_edge *graph_edges(const struct run *r, bool roles, size_t *n)
 		struct g_edge x = {.wait = e->wait, .count = e->count, .ns = e->blocked_ns};
 		char what[96];
 
-		x.from_context = e->kind != WAKER_THREAD;
+		x.from_context = e->kind != WK_THREAD;
 		x.join = e->futex[0] && word_join_tid(r, e->wakee_pid, e->futex);
 		if (x.from_context)
 			waker_label(e, x.from, sizeof(x.from));

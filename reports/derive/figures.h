@@ -17,11 +17,14 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "run_metrics.h"
 #include "runset.h"
 
 /* ---- the bound ---------------------------------------------------------- */
 
-/* CPUs the demo could use: the CPUs it was pinned to (--cpus), else the host's. */
+/* CPUs the demo could use: demo.json "cpus", the demo's own affinity mask
+ * (lib/cpus.c; --cpus narrows it), the fewest over the runs. A traced command
+ * writes no demo.json: the CPUs it was pinned to, else the host's. */
 int fig_cpus(const struct run_set *rs);
 /* The threads doing the demo's work: params.workers (0: the main thread,
  * so 1), else the demo's own threads that demo.json says completed tasks (one
@@ -189,5 +192,9 @@ double fig_p99_over_service(const struct run *r);
  * time those futex calls hold); -1 when the run has no workers or demo.json
  * names no queue. */
 double fig_workers_idle(const struct run *r);
+
+/* The name of @f's word: the demo's own (demo.json "locks"), else the GIL's
+ * words of any CPython process (cpython.h), else NULL. */
+const char *futex_word_name(const struct run *r, const struct futex_acct *f);
 
 #endif

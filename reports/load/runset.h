@@ -203,7 +203,7 @@ struct run {
 	/* meta "host_stolen_ns": irq + softirq + steal time of all CPUs during the
 	 * eBPF pass, which the kernel's task clock leaves out; -1 when absent */
 	double host_stolen_ns;
-	double m[M_COUNT];
+	double m[M_COUNT]; /* derived: run_set_derive */
 };
 
 struct stat3 {
@@ -215,8 +215,10 @@ struct variant {
 	char name[64];
 	struct run **runs;
 	size_t nruns;
+	/* derived (run_set_derive): the metrics over the repeats, and the
+	 * representative run, the one with the median wall time */
 	struct stat3 m[M_COUNT];
-	struct run *rep; /* the representative run: the one with the median wall time */
+	struct run *rep;
 };
 
 struct run_set {
@@ -242,16 +244,9 @@ struct run_set {
 	size_t nvariants;
 };
 
-/*
- * Time @t was on a CPU by the tracepoints' clock that its own task clock
- * (se.sum_exec_runtime) did not count over the same slices: the hypervisor
- * took the vCPU (steal) or interrupts ran. 0 without a "clock" block, and
- * never negative (the task clock runs ahead on woken slices, see
- * docs/collector.md "The two clocks").
- */
-uint64_t thread_stolen_ns(const struct sched_thread *t);
-
-/* Load RUN_DIR. Returns 0, or -1 after writing "FILE: what is wrong" into
+/* Load RUN_DIR: the files as they are, the runs grouped by variant; every
+ * figure made of them is derived after (derive/run_metrics.h
+ * run_set_derive). Returns 0, or -1 after writing "FILE: what is wrong" into
  * @err (the caller prints it and exits 2): a required file missing or
  * corrupt is never papered over. */
 int run_set_load(struct run_set *rs, const char *dir, char *err, size_t errlen);
@@ -265,12 +260,7 @@ const struct demo_thread *demo_find_tid(const struct demo_result *d, int tid);
  * named word it is, else the lock whose pthread object holds it (a condition
  * variable's other signal word), so one lock is one name. */
 const char *demo_lock_name(const struct demo_result *d, int pid, const char *addr);
-/* The name of @f's word: the demo's own (demo.json "locks"), else the GIL's
- * words of any CPython process (cpython.h), else NULL. */
-const char *futex_word_name(const struct run *r, const struct futex_acct *f);
 /* params.KEY as a number, or @dflt when absent or not a number. */
 double demo_param(const struct demo_result *d, const char *key, double dflt);
-/* The median of @n values (sorted copy); 0 when n == 0. */
-double median(const double *v, size_t n);
 
 #endif

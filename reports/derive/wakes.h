@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Why threads waited, as the report reads it: sched.json "wakes" (who ended
- * each wait) and "critical_path" loaded into a run's sched_acct, and the
- * figures made of them once for the "Who woke whom" section and the
- * explainers' cause sentences (docs/formats.md, docs/collector.md). */
+/* Why threads waited: the figures made once of sched.json "wakes" (who
+ * ended each wait) and "critical_path" (load/sched_wakes.h) for the "Who
+ * woke whom" section and the explainers' cause sentences (docs/formats.md,
+ * docs/collector.md). */
 #ifndef SCHEDLAB_WAKES_H
 #define SCHEDLAB_WAKES_H
 
@@ -12,52 +12,7 @@
 #include <stdint.h>
 
 #include "runset.h"
-
-enum waker_kind {
-	WAKER_THREAD,
-	WAKER_PROCESS,
-	WAKER_KTHREAD,
-	WAKER_HARDIRQ,
-	WAKER_SOFTIRQ,
-	WAKER_IDLE,
-	WAKER_UNKNOWN
-};
-
-/* One wakes[] entry: the waits of wakee that waker ended. */
-struct wake_edge {
-	enum waker_kind kind;
-	int waker_tid, waker_pid; /* 0 for contexts */
-	char waker[32];		  /* comm; "timer", "device" (hardirq); softirq vector name */
-	char host[32]; /* softirq: the traced thread whose syscall ran it (loopback), "" */
-	int wakee_tid, wakee_pid;
-	char wakee[32];
-	enum st_thread_state wait; /* the blocked state the wakeup ended */
-	char syscall[32];	   /* "" outside a syscall */
-	char futex[24];		   /* "0x..." lower-cased, "" unless a futex wait */
-	uint64_t count, blocked_ns, max_ns;
-};
-
-struct crit_share {
-	int tid;
-	char comm[32];
-	enum st_thread_state state;
-	uint64_t ns;
-};
-
-struct crit_path {
-	uint64_t start_ns, end_ns, covered_ns;
-	int end_tid;
-	/* walked over the demo's measured section from its main thread at the
-	 * end (window_path.c); false: the collector's, from the last thread to end */
-	bool measured;
-	struct crit_share *by; /* largest first */
-	size_t nby;
-};
-
-/* Load "wakes" and "critical_path" of sched.json @root (both optional).
- * Returns 0, or -1 with @err set when present but malformed. */
-int wakes_load(struct sched_acct *s, const json_t *root, char *err, size_t len);
-void wakes_free(struct sched_acct *s);
+#include "sched_wakes.h"
 
 /* The critical path of the demo's measured section (demo.json start_ns to
  * end_ns), walked back from the demo's main thread at its end on

@@ -60,7 +60,7 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 
 			/* pthread_join's word, or a parent's wait4 ended by its child's exit */
 			bool join = e->futex[0] && word_join_tid(r, e->wakee_pid, e->futex);
-			bool reap = e->kind == WAKER_THREAD && e->waker_pid != e->wakee_pid &&
+			bool reap = e->kind == WK_THREAD && e->waker_pid != e->wakee_pid &&
 				    (!strcmp(e->syscall, "wait4") || !strcmp(e->syscall, "waitid"));
 
 			if (e->wakee_tid != t->tid || !(join || reap))
@@ -166,7 +166,7 @@ static void turns(const struct run_set *rs, const struct run *r, struct sentence
 			const struct wake_edge *e = &r->sched.wakes[k];
 
 			if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr) ||
-			    e->kind != WAKER_THREAD || e->waker_tid == e->wakee_tid)
+			    e->kind != WK_THREAD || e->waker_tid == e->wakee_tid)
 				continue;
 			for (size_t j = 0; j < nw; j++)
 				if (waiters[j] == e->waker_tid)
@@ -216,8 +216,8 @@ static void critical(const struct run_set *rs, const struct run *r, struct sente
 static void gil_turns(const struct run *r, struct sentences *out)
 {
 	struct wake_filter all = {"worker", ST_LOCK, -1, NULL, 0, "GIL", false};
-	struct wake_filter other = {"worker", ST_LOCK, WAKER_THREAD, "worker", 0, "GIL", true};
-	struct wake_filter timer = {"worker", ST_LOCK, WAKER_HARDIRQ, NULL, 0, "GIL", false};
+	struct wake_filter other = {"worker", ST_LOCK, WK_THREAD, "worker", 0, "GIL", true};
+	struct wake_filter timer = {"worker", ST_LOCK, WK_HARDIRQ, NULL, 0, "GIL", false};
 	struct wake_tally a = wake_tally_of(r, &all), o = wake_tally_of(r, &other),
 			  t = wake_tally_of(r, &timer);
 
@@ -253,7 +253,7 @@ static void gil_turns(const struct run *r, struct sentences *out)
 static void paced(const struct run *r, struct sentences *out)
 {
 	struct wake_filter all = {"producer", ST_LOCK, -1, NULL, 0, "not_full", false};
-	struct wake_filter cons = {"producer", ST_LOCK,	   WAKER_THREAD, "consumer",
+	struct wake_filter cons = {"producer", ST_LOCK,	   WK_THREAD, "consumer",
 				   0,	       "not_full", false};
 	struct wake_tally a = wake_tally_of(r, &all), c = wake_tally_of(r, &cons);
 	double path = crit_share_of(r, "consumer", -1),
@@ -287,7 +287,7 @@ static void paced(const struct run *r, struct sentences *out)
 static void loop_sleeps(const struct run *r, struct sentences *out)
 {
 	struct wake_filter all = {"loop", -1, -1, NULL, -1, NULL, false};
-	struct wake_filter tim = {"loop", ST_SLEEP, WAKER_HARDIRQ, NULL, -1, NULL, false};
+	struct wake_filter tim = {"loop", ST_SLEEP, WK_HARDIRQ, NULL, -1, NULL, false};
 	struct wake_tally a = wake_tally_of(r, &all), t = wake_tally_of(r, &tim);
 
 	if (a.count >= MIN_WAITS && (double)t.count >= DEMO_SHARE * (double)a.count)
@@ -302,8 +302,8 @@ static void loop_sleeps(const struct run *r, struct sentences *out)
 static void replies(const struct run *r, struct sentences *out)
 {
 	struct wake_filter all = {"worker", ST_IO, -1, NULL, -1, NULL, false};
-	struct wake_filter net = {"worker", ST_IO, WAKER_SOFTIRQ, NULL, -1, NULL, false};
-	struct wake_filter srv = {"worker", ST_IO, WAKER_THREAD, "server", -1, NULL, false};
+	struct wake_filter net = {"worker", ST_IO, WK_SOFTIRQ, NULL, -1, NULL, false};
+	struct wake_filter srv = {"worker", ST_IO, WK_THREAD, "server", -1, NULL, false};
 	struct wake_tally a = wake_tally_of(r, &all), n = wake_tally_of(r, &net),
 			  s = wake_tally_of(r, &srv);
 

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Other work on the run's CPUs, measured by the kernel half at every switch
+ * there (docs/collector.md, "Other work"), and the tracer's own cost: the
+ * CPU time of its processes and of its eBPF programs.
+ */
+#include "other_work.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "schedtrace.h"
+
+/* The processes sched.json names; the rest are summed. */
+#define OTHER_NAMED 20
+
+int other_work_enable_stats(char *why, size_t len)
+{
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	if (fd < 0)
+		snprintf(why, len, "bpf_enable_stats(BPF_STATS_RUN_TIME): %s", strerror(errno));
+	return fd;
+}
+
+void other_work_follow_cpus(struct other_work *ow, pid_t pid, uint8_t *skip, size_t nskip)
+{
+	cpu_set_t now;
+
+	if (sched_getaffinity(pid, sizeof(now), &now))
+		return; /* it has ended: the last mask read stands */
+	if (CPU_EQUAL(&now, &ow->cpus))
+		return;
+	ow->cpus = now;
+	for (size_t c = 0; c < nskip; c++)
+		skip[c] = c < CPU_SETSIZE && !CPU_ISSET(c, &now);
+}
+
+void other_work_visit_cpus(const struct other_work *ow)
+{
+	cpu_set_t mine, one;
+
+	if (sched_getaffinity(0, sizeof(mine), &mine))
+		return;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &ow->cpus))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		/* Returns once this thread runs there: that CPU's holder switched out. */
+		if (sched_setaffinity(0, sizeof(one), &one) && errno != EINVAL)
+			fprintf(stderr, "schedtrace: sched_setaffinity(CPU %d): %s\n", c,
+				strerror(errno));
+	}
+	if (sched_setaffinity(0, sizeof(mine), &mine))
+		fprintf(stderr, "schedtrace: sched_setaffinity (restoring): %s\n", strerror(errno));
+}
+
+/* The process table, largest first. */
+static int by_cpu_desc(const void *a, const void *b)
+{
+	const struct other_proc *x = a, *y = b;
+
+	return x->cpu_ns < y->cpu_ns ? 1 : x->cpu_ns > y->cpu_ns ? -1 : (int)x->pid - (int)y->pid;
+}
+
+static struct other_proc *proc_of(struct other_work *ow, uint32_t pid)
+{
+	for (size_t i = 0; i < ow->nprocs; i++)
+		if (ow->procs[i].pid == pid)
+			return &ow->procs[i];
+	return NULL;
+}
+
+static int read_procs(struct other_work *ow, int others_fd)
+{
+	__u32 key, next, *prev = NULL;
+	struct st_other v;
+
+	ow->procs = calloc(OTHER_PROCS, sizeof(*ow->procs));
+	if (!ow->procs) {
+		fprintf(stderr, "schedtrace: other work: out of memory\n");
+		return -1;
+	}
+	while (ow->nprocs < OTHER_PROCS && !bpf_map_get_next_key(others_fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(others_fd, &key, &v))
+			continue;
+		struct other_proc *p = &ow->procs[ow->nprocs++];
+
+		p->pid = key;
+		memcpy(p->comm, v.comm, sizeof(p->comm));
+		p->comm[sizeof(p->comm) - 1] = 0;
+		p->cpu_ns = v.cpu_ns;
+		p->slices = v.slices;
+		p->tracer = v.tracer;
+		p->kthread = v.kthread;
+	}
+	return 0;
+}
+
+/*
+ * A holder still on its CPU at the end: counted to @end_ns, in its process's
+ * row (its first switch-out was never seen: a row is made from /proc).
+ */
+static void close_holder(struct other_work *ow, const struct st_cpu_hold *h, uint64_t end_ns)
+{
+	struct other_proc *p;
+	uint64_t ns;
+
+	if (!h->seen || !h->tid || end_ns <= h->since)
+		return;
+	ns = end_ns - h->since;
+	p = proc_of(ow, h->tgid);
+	if (!p && ow->nprocs < OTHER_PROCS) {
+		char path[64];
+		FILE *f;
+
+		p = &ow->procs[ow->nprocs++];
+		p->pid = h->tgid;
+		p->tracer = h->tgid == (uint32_t)getpid();
+		snprintf(path, sizeof(path), "/proc/%u/comm", h->tgid);
+		f = fopen(path, "r");
+		if (!f || !fgets(p->comm, sizeof(p->comm), f))
+			snprintf(p->comm, sizeof(p->comm), "pid %u", h->tgid);
+		p->comm[strcspn(p->comm, "\n")] = 0;
+		if (f)
+			fclose(f);
+	}
+	if (!p) {
+		ow->lost_ns += ns;
+		return;
+	}
+	p->cpu_ns += ns;
+	p->slices++;
+	if (p->tracer)
+		ow->tracer_ns += ns;
+	else
+		ow->other_ns += ns;
+}
+
+int other_work_read(struct other_work *ow, int hold_fd, int others_fd, uint64_t end_ns)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct st_cpu_hold *h;
+	__u32 zero = 0;
+
+	ow->to_ns = end_ns;
+	if (ncpus <= 0) {
+		fprintf(stderr, "schedtrace: libbpf_num_possible_cpus: %s\n", strerror(-ncpus));
+		return -1;
+	}
+	h = calloc((size_t)ncpus, sizeof(*h));
+	if (!h || read_procs(ow, others_fd)) {
+		free(h);
+		return -1;
+	}
+	if (bpf_map_lookup_elem(hold_fd, &zero, h)) {
+		fprintf(stderr, "schedtrace: bpf_map_lookup_elem(cpu_hold): %s\n", strerror(errno));
+		free(h);
+		return -1;
+	}
+	for (int c = 0; c < ncpus; c++) {
+		if (c < CPU_SETSIZE && !CPU_ISSET(c, &ow->cpus))
+			continue;
+		ow->other_ns += h[c].other_ns;
+		ow->tracer_ns += h[c].tracer_ns;
+		ow->lost_ns += h[c].lost_ns;
+		ow->run_waited_ns += h[c].run_waited_ns;
+		ow->tracer_waited_ns += h[c].tracer_waited_ns;
+		ow->unseen += h[c].unseen;
+		close_holder(ow, &h[c], end_ns);
+	}
+	free(h);
+	qsort(ow->procs, ow->nprocs, sizeof(*ow->procs), by_cpu_desc);
+	return 0;
+}
+
+static json_t *procs_json(const struct other_work *ow, bool tracer, uint64_t *rest_ns, size_t *rest)
+{
+	json_t *arr = json_array();
+	size_t named = 0;
+
+	*rest_ns = 0;
+	*rest = 0;
+	for (size_t i = 0; i < ow->nprocs; i++) {
+		const struct other_proc *p = &ow->procs[i];
+
+		if (p->tracer != tracer || !p->cpu_ns)
+			continue;
+		if (named++ >= OTHER_NAMED) {
+			*rest_ns += p->cpu_ns;
+			(*rest)++;
+			continue;
+		}
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:b}", "pid",
+						     (json_int_t)p->pid, "comm", p->comm, "cpu_ns",
+						     (json_int_t)p->cpu_ns, "slices",
+						     (json_int_t)p->slices, "kthread", p->kthread));
+	}
+	return arr;
+}
+
+int other_work_json(const struct other_work *ow, json_t *root)
+{
+	json_t *cpus = json_array(), *other, *tracer, *progs, *named, *tracer_named;
+	uint64_t rest_ns, tracer_rest_ns;
+	size_t rest, tracer_rest;
+
+	named = procs_json(ow, false, &rest_ns, &rest);
+	tracer_named = procs_json(ow, true, &tracer_rest_ns, &tracer_rest);
+
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &ow->cpus))
+			json_array_append_new(cpus, json_integer(c));
+	other = json_pack("{s:o,s:I,s:I,s:I,s:I,s:o,s:{s:I,s:I},s:I,s:I}", "cpus", cpus, "from_ns",
+			  (json_int_t)ow->from_ns, "to_ns", (json_int_t)ow->to_ns, "cpu_ns",
+			  (json_int_t)ow->other_ns, "run_waited_ns", (json_int_t)ow->run_waited_ns,
+			  "processes", named, "more", "processes", (json_int_t)rest, "cpu_ns",
+			  (json_int_t)rest_ns, "lost_ns", (json_int_t)ow->lost_ns,
+			  "unseen_switches", (json_int_t)ow->unseen);
+	if (ow->stats)
+		progs = json_pack("{s:b,s:I,s:I}", "stats", 1, "runs", (json_int_t)ow->prog_runs,
+				  "run_ns", (json_int_t)ow->prog_run_ns);
+	else
+		progs = json_pack("{s:b,s:s}", "stats", 0, "why", ow->stats_why);
+	tracer =
+	    json_pack("{s:I,s:I,s:o,s:I,s:o}", "cpu_ns", (json_int_t)ow->tracer_ns, "run_waited_ns",
+		      (json_int_t)ow->tracer_waited_ns, "processes", tracer_named, "more_cpu_ns",
+		      (json_int_t)tracer_rest_ns, "programs", progs);
+	if (!other || !tracer || json_object_set_new(root, "other_work", other) ||
+	    json_object_set_new(root, "tracer", tracer)) {
+		fprintf(stderr, "schedtrace: sched.json: adding other_work and tracer failed\n");
+		return -1;
+	}
+	return 0;
+}
+
+void other_work_free(struct other_work *ow)
+{
+	free(ow->procs);
+	ow->procs = NULL;
+	ow->nprocs = 0;
+}

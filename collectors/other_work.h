@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Other work on the run's CPUs, and the tracer's own cost: what the kernel
+ * half's cpu_hold and others maps hold at the end, the eBPF programs' run
+ * time, as sched.json's "other_work" and "tracer" (docs/formats.md).
+ */
+#ifndef OTHER_WORK_H
+#define OTHER_WORK_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+/* One process outside the traced command that ran on the run's CPUs. */
+struct other_proc {
+	uint32_t pid;
+	char comm[16];
+	uint64_t cpu_ns, slices;
+	bool tracer, kthread;
+};
+
+struct other_work {
+	cpu_set_t cpus; /* the CPUs counted: the command's affinity */
+	uint64_t from_ns, to_ns;
+	uint64_t other_ns, tracer_ns, lost_ns;
+	uint64_t run_waited_ns, tracer_waited_ns;
+	uint64_t unseen;
+	struct other_proc *procs; /* by CPU time, largest first */
+	size_t nprocs;
+	/* The eBPF programs' own run time (bpf_enable_stats), all programs. */
+	bool stats;
+	char stats_why[160]; /* why not, when !stats */
+	uint64_t prog_runs, prog_run_ns;
+};
+
+/*
+ * Turns on the kernel's per-program run time and run count for as long as
+ * the returned fd is open (bpf_enable_stats(BPF_STATS_RUN_TIME)); -1 with
+ * @why filled when the kernel refuses.
+ */
+int other_work_enable_stats(char *why, size_t len);
+
+/*
+ * Follows the command's CPU affinity while it runs (@pid: its first
+ * process): CPUs it may not use are marked in @skip (the kernel half's
+ * skip_cpu) and left out of @ow->cpus.
+ */
+void other_work_follow_cpus(struct other_work *ow, pid_t pid, uint8_t *skip, size_t nskip);
+
+/*
+ * Runs this thread once on each counted CPU, so every CPU's holder is seen
+ * switching out at least once (a task that held a CPU all run without a
+ * switch would otherwise go uncounted); restores the thread's affinity.
+ */
+void other_work_visit_cpus(const struct other_work *ow);
+
+/*
+ * Reads the maps at @end_ns: the per-CPU totals, a holder still on its CPU
+ * (counted to @end_ns), the process table. 0, or -1 with a message.
+ */
+int other_work_read(struct other_work *ow, int hold_fd, int others_fd, uint64_t end_ns);
+
+/* sched.json's "other_work" and "tracer" objects, added to @root. */
+int other_work_json(const struct other_work *ow, json_t *root);
+
+void other_work_free(struct other_work *ow);
+
+#endif

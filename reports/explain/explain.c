@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "explain.h"
+#include "explain_cpython.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "figures.h"
+#include "roles.h"
+
+static const struct explainer *const explainers[] = {
+    &explain_01_io_wait,      &explain_02_cpu_bound,	   &explain_03_event_loop,
+    &explain_04_backpressure, &explain_05_thread_overhead, &explain_06_hybrid_pipeline,
+    &explain_07_costs,	      &explain_08_streaming,
+};
+
+const struct explainer *explainer_for(const struct run_set *rs)
+{
+	size_t i;
+
+	if (rs->is_demo)
+		for (i = 0; i < sizeof(explainers) / sizeof(explainers[0]); i++)
+			if (!strcmp(explainers[i]->demo, rs->demo))
+				return explainers[i];
+	return &explain_command;
+}
+
+void sentences_add(struct sentences *out, const char *fmt, ...)
+{
+	char **p;
+	va_list ap;
+	int n;
+
+	p = realloc(out->s, (out->n + 1) * sizeof(*out->s));
+	if (!p) {
+		fprintf(stderr, "report: realloc: out of memory\n");
+		abort();
+	}
+	out->s = p;
+	va_start(ap, fmt);
+	n = vasprintf(&out->s[out->n], fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		fprintf(stderr, "report: vasprintf: out of memory\n");
+		abort();
+	}
+	out->n++;
+}
+
+void sentences_free(struct sentences *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->s[i]);
+	free(s->s);
+	s->s = NULL;
+	s->n = 0;
+}
+
+void verdict_free(struct verdicts *v)
+{
+	sentences_free(&v->lines);
+	sentences_free(&v->doubts);
+}
+
+/* Without a demo's own verdict: each variant's figures against its bound. */
+static void verdict_generic(const struct run_set *rs, struct verdicts *out)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		sentences_add(&out->lines,
+			      "%s: %.2f s of wall time, %.2f s of CPU time: on average %.2f CPUs "
+			      "busy of the %.0f it could use.",
+			      v->name, v->m[M_WALL_S].med, v->m[M_CPU_S].med,
+			      v->m[M_PARALLELISM].med, fig_bound(rs, v->rep));
+	}
+}
+
+void verdict_of(const struct run_set *rs, struct verdicts *out)
+{
+	const struct explainer *e = explainer_for(rs);
+
+	/* the C model's variants and CPython's (py-*) are judged apart */
+	verdict_families(e, rs, e->verdict ? e->verdict : verdict_generic, out);
+}
