@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
 #include "causes.h"
 #include "critpath.h"
 #include "futex_names.h"
@@ -184,61 +183,16 @@ void causes_event(struct causes *c, const struct st_event *e)
 	}
 }
 
-/* The traced threads, by tid, as the map holds them at the end. */
-struct thread_row {
-	uint32_t tid, pid;
-	uint64_t clear_child_tid, first_ns;
-	char comm[TASK_COMM_LEN + 1];
-};
-
-static int cmp_row(const void *a, const void *b)
+/* A traced thread's comm, NUL-terminated (the kernel's fills all 16 bytes
+ * at most), "" for a thread the snapshot does not hold. */
+static const char *comm_of(const struct snap_thread *t, char buf[TASK_COMM_LEN + 1])
 {
-	uint32_t x = ((const struct thread_row *)a)->tid, y = ((const struct thread_row *)b)->tid;
-
-	return x < y ? -1 : x > y;
-}
-
-static struct thread_row *read_threads(int threads_fd, size_t *n)
-{
-	struct thread_row *rows = NULL;
-	size_t cap = 0;
-	__u32 key, next, *prev = NULL;
-
-	*n = 0;
-	while (!bpf_map_get_next_key(threads_fd, prev, &next)) {
-		struct st_thread t;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(threads_fd, &key, &t))
-			continue;
-		if (*n == cap) {
-			struct thread_row *nr;
-
-			cap = cap ? cap * 2 : 64;
-			nr = realloc(rows, cap * sizeof(*nr));
-			if (!nr)
-				break;
-			rows = nr;
-		}
-		rows[*n].tid = key;
-		rows[*n].pid = t.pid;
-		rows[*n].clear_child_tid = t.clear_child_tid;
-		rows[*n].first_ns = t.first_ns;
-		memcpy(rows[*n].comm, t.comm, TASK_COMM_LEN);
-		rows[*n].comm[TASK_COMM_LEN] = '\0';
-		(*n)++;
+	buf[0] = '\0';
+	if (t) {
+		memcpy(buf, t->t.comm, TASK_COMM_LEN);
+		buf[TASK_COMM_LEN] = '\0';
 	}
-	if (*n)
-		qsort(rows, *n, sizeof(*rows), cmp_row);
-	return rows;
-}
-
-static const struct thread_row *row_of(const struct thread_row *rows, size_t n, uint32_t tid)
-{
-	struct thread_row key = {.tid = tid};
-
-	return n ? bsearch(&key, rows, n, sizeof(*rows), cmp_row) : NULL;
+	return buf;
 }
 
 static json_t *str_or_null(const char *s)
@@ -246,14 +200,12 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t addr,
-			 int threads_fd)
+void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_snapshot *snap,
+			 uint32_t pid, uint64_t addr)
 {
 	struct futex_name name = {};
 	struct proc_maps *p = c ? find_proc(c, pid) : NULL;
-	struct thread_row *rows;
 	json_t *joins = json_array();
-	size_t n;
 
 	if (p && p->maps)
 		futex_name_from_maps(c->fn, p->maps, NULL, addr, &name);
@@ -262,11 +214,9 @@ void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t
 	/* 0 without a symbol: readers take the offset as a number. */
 	json_object_set_new(entry, "symbol_offset", json_integer((json_int_t)name.symbol_offset));
 	/* A thread's clear_child_tid word: waiting on it is joining that thread. */
-	rows = read_threads(threads_fd, &n);
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].pid == pid && rows[i].clear_child_tid == addr)
-			json_array_append_new(joins, json_integer(rows[i].tid));
-	free(rows);
+	for (size_t i = 0; i < snap->nthreads; i++)
+		if (snap->threads[i].t.pid == pid && snap->threads[i].t.clear_child_tid == addr)
+			json_array_append_new(joins, json_integer(snap->threads[i].tid));
 	/* glibc reuses a finished thread's stack: the latest thread owns the word. */
 	json_object_set(entry, "join_tid",
 			json_array_size(joins) ? json_array_get(joins, json_array_size(joins) - 1)
@@ -277,7 +227,7 @@ void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t
 }
 
 static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
-			  const struct thread_row *rows, size_t n)
+			  const struct sched_snapshot *snap)
 {
 	const char *kind =
 	    k->waker_kind < NR_WAKER_KINDS ? waker_kind_names[k->waker_kind] : "unknown";
@@ -288,26 +238,30 @@ static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
 	case WK_THREAD:
 	case WK_PROCESS:
 	case WK_KTHREAD: {
-		const struct thread_row *r = row_of(rows, n, k->waker);
+		const struct snap_thread *r = snapshot_thread(snap, k->waker);
 
-		memcpy(comm, w->waker_comm, TASK_COMM_LEN);
-		comm[TASK_COMM_LEN] = '\0';
+		if (r) {
+			comm_of(r, comm);
+		} else {
+			memcpy(comm, w->waker_comm, TASK_COMM_LEN);
+			comm[TASK_COMM_LEN] = '\0';
+		}
 		json_object_set_new(o, "tid", json_integer(k->waker));
-		json_object_set_new(o, "pid", json_integer(r ? r->pid : w->waker_pid));
-		json_object_set_new(o, "comm", json_string(r ? r->comm : comm));
+		json_object_set_new(o, "pid", json_integer(r ? r->t.pid : w->waker_pid));
+		json_object_set_new(o, "comm", json_string(comm));
 		break;
 	}
 	case WK_SOFTIRQ:
 		json_object_set_new(o, "softirq", json_string(softirq_name(k->waker)));
 		if (k->host) {
-			const struct thread_row *r = row_of(rows, n, k->host);
+			const struct snap_thread *r = snapshot_thread(snap, k->host);
 
 			/* the traced thread whose syscall ran it: loopback's sender */
 			json_object_set_new(o, "in_thread",
 					    json_pack("{s:I,s:I,s:s}", "tid", (json_int_t)k->host,
 						      "pid",
-						      (json_int_t)(r ? r->pid : w->waker_pid),
-						      "comm", r ? r->comm : ""));
+						      (json_int_t)(r ? r->t.pid : w->waker_pid),
+						      "comm", comm_of(r, comm)));
 		}
 		break;
 	case WK_HARDIRQ:
@@ -320,37 +274,29 @@ static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
 	return o;
 }
 
-json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd)
+json_t *causes_wakes_json(const struct sched_snapshot *snap)
 {
-	struct st_wake_key k, nk, *pk = NULL;
-	struct st_wake *w = malloc(sizeof(*w));
 	json_t *arr = json_array();
-	struct thread_row *rows;
-	size_t n;
 
-	(void)c;
-	if (!w)
-		return arr;
-	rows = read_threads(threads_fd, &n);
-	while (!bpf_map_get_next_key(wakes_fd, pk, &nk)) {
-		const struct thread_row *wakee;
+	for (size_t i = 0; i < snap->nwakes; i++) {
+		const struct st_wake_key *k = &snap->wakes[i].key;
+		const struct st_wake *w = &snap->wakes[i].w;
+		const struct snap_thread *wakee;
 		json_t *wait, *hist = json_array();
-		char addr[32];
+		char addr[32], comm[TASK_COMM_LEN + 1];
 
-		k = nk;
-		pk = &k;
-		if (bpf_map_lookup_elem(wakes_fd, &k, w) || !w->count)
+		if (!w->count)
 			continue;
-		wakee = row_of(rows, n, k.wakee);
+		wakee = snapshot_thread(snap, k->wakee);
 		wait = json_pack("{s:s}", "state",
-				 k.wait_state < NR_STATES ? state_names[k.wait_state] : "other");
-		if (k.sys_nr != NO_SYSCALL) {
-			const char *sn = syscall_name(k.sys_nr);
+				 k->wait_state < NR_STATES ? state_names[k->wait_state] : "other");
+		if (k->sys_nr != NO_SYSCALL) {
+			const char *sn = syscall_name(k->sys_nr);
 
 			json_object_set_new(wait, "syscall", sn ? json_string(sn) : json_null());
 		}
-		if (k.futex_uaddr) {
-			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k.futex_uaddr);
+		if (k->futex_uaddr) {
+			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k->futex_uaddr);
 			json_object_set_new(wait, "futex", json_string(addr));
 		}
 		for (int s = 0; s < WAKE_SLOTS; s++)
@@ -362,14 +308,12 @@ json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd)
 						    (json_int_t)w->slots[s]));
 		json_array_append_new(
 		    arr, json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:o}", "waker",
-				   waker_json(&k, w, rows, n), "wakee", "tid", (json_int_t)k.wakee,
-				   "pid", (json_int_t)(wakee ? wakee->pid : 0), "comm",
-				   wakee ? wakee->comm : "", "wait", wait, "count",
+				   waker_json(k, w, snap), "wakee", "tid", (json_int_t)k->wakee,
+				   "pid", (json_int_t)(wakee ? wakee->t.pid : 0), "comm",
+				   comm_of(wakee, comm), "wait", wait, "count",
 				   (json_int_t)w->count, "blocked_ns", (json_int_t)w->blocked_ns,
 				   "max_ns", (json_int_t)w->max_ns, "hist", hist));
 	}
-	free(rows);
-	free(w);
 	return arr;
 }
 
@@ -383,13 +327,12 @@ static void close_open(const void *node, VISIT which, int depth)
 		push_interval(close_c, *(struct open_state *const *)node, close_end);
 }
 
-json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t start_ns,
-				  uint64_t end_ns)
+json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot *snap,
+				  uint64_t start_ns, uint64_t end_ns)
 {
 	struct cp_path p;
-	struct thread_row *rows;
 	json_t *o, *by, *segs;
-	size_t n, nsegs = 0;
+	size_t nsegs = 0;
 	uint64_t totals[64][NR_STATES] = {{0}};
 	uint32_t tids[64];
 	size_t ntids = 0;
@@ -403,7 +346,6 @@ json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t sta
 	c->open = NULL;
 	if (critpath_compute(c->iv, c->niv, start_ns, end_ns, &p))
 		return json_null();
-	rows = read_threads(threads_fd, &n);
 	segs = json_array();
 	for (size_t i = 0; i < p.n; i++) {
 		const struct cp_segment *s = &p.seg[i];
@@ -426,21 +368,21 @@ json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t sta
 	}
 	by = json_array();
 	for (size_t t = 0; t < ntids; t++) {
-		const struct thread_row *r = row_of(rows, n, tids[t]);
+		char comm[TASK_COMM_LEN + 1];
+
+		comm_of(snapshot_thread(snap, tids[t]), comm);
 
 		for (int st = 0; st < NR_STATES; st++)
 			if (totals[t][st])
-				json_array_append_new(by, json_pack("{s:I,s:s,s:s,s:I}", "tid",
-								    (json_int_t)tids[t], "comm",
-								    r ? r->comm : "", "state",
-								    state_names[st], "ns",
-								    (json_int_t)totals[t][st]));
+				json_array_append_new(
+				    by, json_pack("{s:I,s:s,s:s,s:I}", "tid", (json_int_t)tids[t],
+						  "comm", comm, "state", state_names[st], "ns",
+						  (json_int_t)totals[t][st]));
 	}
 	o = json_pack("{s:I,s:I,s:I,s:I,s:o,s:o,s:b}", "start_ns", (json_int_t)p.start_ns, "end_ns",
 		      (json_int_t)p.end_ns, "end_tid", (json_int_t)p.end_tid, "covered_ns",
 		      (json_int_t)p.covered_ns, "by", by, "segments", segs, "segments_truncated",
 		      nsegs > 4000);
-	free(rows);
 	critpath_free(&p);
 	return o;
 }

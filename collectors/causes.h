@@ -3,7 +3,8 @@
  * Why threads waited (issue 9), the user half: futex words named while their
  * process lives, the state intervals the critical path walks, and the
  * sched.json parts: futex names and joins, wakes[], critical_path
- * (docs/formats.md).
+ * (docs/formats.md), read from the snapshot of the maps (sched_snapshot.h)
+ * and built into the document by sched_json().
  */
 #ifndef CAUSES_H
 #define CAUSES_H
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "schedtrace.h"
+#include "sched_snapshot.h"
 
 struct causes;
 
@@ -27,17 +29,19 @@ uint64_t causes_window_ns(const struct causes *c);
 
 /*
  * Adds object, symbol, symbol_offset, join_tid (and join_tids when the word
- * served several threads in turn) to a sched.json futex entry.
+ * served several threads in turn) to a sched.json futex entry. @c may be
+ * NULL: no names then, the joins still.
  */
-void causes_futex_fields(struct causes *c, json_t *entry, uint32_t pid, uint64_t addr,
-			 int threads_fd);
+void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_snapshot *snap,
+			 uint32_t pid, uint64_t addr);
 
 /* sched.json wakes[]: one entry per (waker, wakee, wait). */
-json_t *causes_wakes_json(struct causes *c, int wakes_fd, int threads_fd);
+json_t *causes_wakes_json(const struct sched_snapshot *snap);
 
-/* sched.json critical_path, or JSON null without intervals (no --timeline). */
-json_t *causes_critical_path_json(struct causes *c, int threads_fd, uint64_t start_ns,
-				  uint64_t end_ns);
+/* sched.json critical_path, or JSON null without intervals (no --timeline,
+ * or @c NULL). */
+json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot *snap,
+				  uint64_t start_ns, uint64_t end_ns);
 
 /* The kernel's softirq vectors by name (the waker kinds' names are
  * bpf/schedtrace.h's waker_kind_names). */

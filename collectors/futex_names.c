@@ -4,14 +4,15 @@
  * they live (futex_names.h). The mapping that holds the word names the
  * object; the object's lowest mapping gives its load bias
  * (elf_symbols_bias); every other address of the object, .bss included, is
- * then address - bias in the ELF's own terms (elf_symbols_at).
+ * then address - bias in the ELF's own terms (elf_symbols_at). The maps
+ * text is walked with proc_maps.c's reader of its lines.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "elf_symbols.h"
 #include "futex_names.h"
+#include "proc_maps.h"
 
 /* One object's symbols, NULL when it could not be read (not tried again). */
 struct elf_object {
@@ -67,31 +68,6 @@ static struct elf_object *get_object(struct futex_namer *fn, const char *path, c
 	return o;
 }
 
-struct map_line {
-	uint64_t start, end, offset;
-	char path[512];
-};
-
-static bool parse_map_line(const char *line, struct map_line *m)
-{
-	char buf[1024], perms[8];
-	size_t len = strcspn(line, "\n");
-	int n = 0;
-
-	/* One line at a time: sscanf's blanks would run on into the next. */
-	if (len >= sizeof(buf))
-		len = sizeof(buf) - 1;
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	m->path[0] = '\0';
-	if (sscanf(buf, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &m->start, &m->end,
-		   perms, &m->offset, &n) < 4)
-		return false;
-	if (n > 0)
-		snprintf(m->path, sizeof(m->path), "%s", buf + n);
-	return true;
-}
-
 static bool is_file(const char *path)
 {
 	return path[0] == '/' && !strstr(path, " (deleted)");
@@ -100,14 +76,11 @@ static bool is_file(const char *path)
 /* The bias of object path, from its lowest mapping (elf_symbols_bias). */
 static bool object_bias(const char *maps, const struct elf_object *o, uint64_t *bias)
 {
-	const char *line = maps;
+	const char *cur = maps;
+	struct proc_map_entry m;
 
-	for (; line && *line; line = strchr(line, '\n')) {
-		struct map_line m;
-
-		if (*line == '\n')
-			line++;
-		if (!parse_map_line(line, &m) || strcmp(m.path, o->path))
+	while (proc_maps_next(&cur, &m)) {
+		if (strcmp(m.path, o->path))
 			continue;
 		/* The lowest mapping must match. */
 		return elf_symbols_bias(o->syms, m.start, m.offset, bias);
@@ -123,15 +96,11 @@ bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *
 	bool found = false;
 	struct elf_object *o;
 	const struct elf_symbol *s;
+	const char *cur = maps;
+	struct proc_map_entry m;
 
 	memset(out, 0, sizeof(*out));
-	for (const char *line = maps; line && *line && !found; line = strchr(line, '\n')) {
-		struct map_line m;
-
-		if (*line == '\n')
-			line++;
-		if (!parse_map_line(line, &m))
-			continue;
+	while (!found && proc_maps_next(&cur, &m)) {
 		if (addr >= m.start && addr < m.end) {
 			found = true;
 			/* An anonymous mapping right after a file's is that file's .bss. */

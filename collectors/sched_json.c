@@ -10,6 +10,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "schedtrace.h"
+#include "causes.h"
 #include "sched_json.h"
 #include "syscall_names.h"
 
@@ -381,7 +382,25 @@ static json_t *run_json(json_t *root, const struct sched_snapshot *s, const stru
 	return root;
 }
 
-json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run)
+/* Why threads waited (causes.h): futex words named, wake edges, the critical path. */
+static void add_causes(json_t *root, const struct sched_snapshot *s, struct causes *c,
+		       uint64_t start_ns, uint64_t end_ns)
+{
+	json_t *futex = json_object_get(root, "futex"), *e;
+	size_t i;
+
+	json_array_foreach(futex, i, e)
+	{
+		const struct snap_futex *f = &s->futexes[i];
+
+		causes_futex_fields(c, e, s, f->key.pid, f->key.uaddr);
+	}
+	set_new(root, "wakes", causes_wakes_json(s));
+	set_new(root, "critical_path", causes_critical_path_json(c, s, start_ns, end_ns));
+}
+
+json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
+		   struct causes *causes)
 {
 	const struct st_thread *rt = root_thread(s, run);
 	uint64_t window_ns = rt ? run->window_ns : 0;
@@ -421,6 +440,7 @@ json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run)
 	set_new(root, "processes", processes_json(s));
 	/* In the snapshot's order: futex[i] is s->futexes[i] (the causes add their names). */
 	set_new(root, "futex", futexes_json(s));
+	add_causes(root, s, causes, window_ns ? window_ns : run->start_ns, run->end_ns);
 	return root;
 }
 

@@ -44,8 +44,16 @@ struct run_info {
 	} before;
 };
 
-/* The document; NULL on error (with a message). */
-json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run);
+struct causes;
+
+/*
+ * The whole document: the accounts from the snapshot, and why threads
+ * waited (futex names and joins, wakes, the critical path) from @causes,
+ * which may be NULL (no names, no critical path). NULL on error (with a
+ * message).
+ */
+json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
+		   struct causes *causes);
 
 /* Writes the document to f. Returns 0, or -1 with a message. */
 int sched_json_dump(FILE *f, json_t *doc);

@@ -296,6 +296,25 @@ static int read_futexes(struct sched_snapshot *s, int futexes_fd)
 	return 0;
 }
 
+static int read_wakes(struct sched_snapshot *s, int wakes_fd)
+{
+	struct st_wake_key k, nk, *pk = NULL;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(wakes_fd, pk, &nk)) {
+		struct snap_wake *e = grow(&s->wakes, &s->nwakes, &cap, sizeof(*e));
+
+		if (!e)
+			return -1;
+		k = nk;
+		pk = &k;
+		e->key = k;
+		if (bpf_map_lookup_elem(wakes_fd, &k, &e->w))
+			s->nwakes--;
+	}
+	return 0;
+}
+
 int snapshot_drain_ended(const struct sched_maps *maps, uint64_t now_ns, bool all)
 {
 	static uint32_t keys[ENDED_SLOTS];
@@ -343,7 +362,8 @@ int snapshot_drain_ended(const struct sched_maps *maps, uint64_t now_ns, bool al
 int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint64_t end_ns)
 {
 	if (read_lost(maps->lost, s->lost) || read_threads(s, maps->threads, end_ns) ||
-	    read_syscalls(s, maps->syscalls) || read_futexes(s, maps->futexes))
+	    read_syscalls(s, maps->syscalls) || read_futexes(s, maps->futexes) ||
+	    read_wakes(s, maps->wakes))
 		return -1;
 	return 0;
 }
@@ -353,19 +373,7 @@ void snapshot_free(struct sched_snapshot *s)
 	free(s->threads);
 	free(s->syscalls);
 	free(s->futexes);
+	free(s->wakes);
 	free(s->live);
 	memset(s, 0, sizeof(*s));
-}
-
-int snapshot_publish(const struct sched_snapshot *s, int threads_fd)
-{
-	for (size_t i = 0; i < s->nthreads; i++) {
-		if (bpf_map_update_elem(threads_fd, &s->threads[i].tid, &s->threads[i].t,
-					BPF_ANY)) {
-			fprintf(stderr, "schedtrace: bpf_map_update_elem(threads, %u): %s\n",
-				s->threads[i].tid, strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the BPF maps held when tracing stopped, copied into plain arrays: the
- * one thing the writers (sched.json, timeline.json's track names,
- * offcpu.folded's thread names) read, so they need neither root nor libbpf.
+ * one thing the writers (sched.json with its causes, timeline.json's track
+ * names, offcpu.folded's thread names) read, so they need neither root nor
+ * libbpf.
  */
 #ifndef SCHED_SNAPSHOT_H
 #define SCHED_SNAPSHOT_H
@@ -32,6 +33,11 @@ struct snap_futex {
 	struct st_futex f;
 };
 
+struct snap_wake {
+	struct st_wake_key key;
+	struct st_wake w;
+};
+
 struct sched_snapshot {
 	struct snap_thread *threads; /* sorted by tid */
 	size_t nthreads;
@@ -39,6 +45,8 @@ struct sched_snapshot {
 	size_t nsyscalls;
 	struct snap_futex *futexes;
 	size_t nfutexes;
+	struct snap_wake *wakes; /* in the map's order */
+	size_t nwakes;
 	uint64_t lost[NR_LOST];
 	/* Private: tids alive at the end and their live accounts (tp_btf). */
 	struct snap_thread *live;
@@ -53,6 +61,7 @@ struct sched_maps {
 	int traced;
 	int syscalls;
 	int futexes;
+	int wakes;
 	int lost;
 };
 
@@ -64,8 +73,9 @@ struct sched_maps {
 int snapshot_live(struct sched_snapshot *s, const struct sched_maps *maps);
 
 /*
- * Once detached: the ended threads' accounts, syscalls, futexes and lost
- * counters; every account closed at end_ns (alive) or at its end. 0 or -1.
+ * Once detached: the ended threads' accounts, syscalls, futexes, wake edges
+ * and lost counters; every account closed at end_ns (alive) or at its end.
+ * 0 or -1.
  */
 int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint64_t end_ns);
 
@@ -93,12 +103,6 @@ void snapshot_close_thread(struct st_thread *t, bool alive, uint64_t end_ns, uin
  */
 int snapshot_add_slots(struct sched_snapshot *s, size_t nsorted, uint32_t tid,
 		       const struct st_thread *t);
-
-/*
- * Writes every closed account back into the threads map (after the detach),
- * so readers of the map see each thread once, as sched.json does. 0 or -1.
- */
-int snapshot_publish(const struct sched_snapshot *s, int threads_fd);
 
 const struct snap_thread *snapshot_thread(const struct sched_snapshot *s, uint32_t tid);
 

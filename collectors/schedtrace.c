@@ -626,6 +626,7 @@ static int load(struct session *s)
 	s->maps.traced = bpf_map__fd(s->skel->maps.traced);
 	s->maps.syscalls = bpf_map__fd(s->skel->maps.syscalls);
 	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
+	s->maps.wakes = bpf_map__fd(s->skel->maps.wakes);
 	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
 	return EXIT_OK;
 }
@@ -888,9 +889,6 @@ static int collect(struct session *s)
 		ret = EXIT_WRITE;
 	if (!ret && snapshot_maps(&s->snap, &s->maps, s->run.end_ns))
 		ret = EXIT_WRITE;
-	/* Every closed account back in the threads map, for the readers of the map (causes.c). */
-	if (!ret && snapshot_publish(&s->snap, s->maps.threads))
-		ret = EXIT_WRITE;
 	read_prog_info(s->skel, &s->run);
 	if (!ret && read_other_work(s))
 		ret = EXIT_WRITE;
@@ -903,35 +901,6 @@ static void print_lost(const struct session *s)
 	for (int k = 0; k < NR_LOST; k++)
 		fprintf(stderr, " %s %llu", lost_names[k], (unsigned long long)s->snap.lost[k]);
 	fprintf(stderr, ", prog_misses %llu\n", (unsigned long long)s->run.prog_misses);
-}
-
-/*
- * Why threads waited (causes.h): futex words named, wake edges, the critical
- * path. causes.c reads the threads map, which now holds every closed account.
- */
-static int add_causes(struct session *s, json_t *doc)
-{
-	json_t *futex = json_object_get(doc, "futex"), *e;
-	int threads = s->maps.threads;
-	uint64_t start = json_integer_value(json_object_get(doc, "start_ns"));
-	size_t i;
-
-	json_array_foreach(futex, i, e)
-	{
-		const struct snap_futex *f = &s->snap.futexes[i];
-
-		causes_futex_fields(s->ls.causes, e, f->key.pid, f->key.uaddr, threads);
-	}
-	if (json_object_set_new(
-		doc, "wakes",
-		causes_wakes_json(s->ls.causes, bpf_map__fd(s->skel->maps.wakes), threads)) ||
-	    json_object_set_new(
-		doc, "critical_path",
-		causes_critical_path_json(s->ls.causes, threads, start, s->run.end_ns))) {
-		fprintf(stderr, "schedtrace: sched.json: adding wakes and critical_path failed\n");
-		return -1;
-	}
-	return 0;
 }
 
 /* The result files; the command's exit status, or EXIT_WRITE. */
@@ -956,9 +925,8 @@ static int write_outputs(struct session *s)
 	if (collect(s))
 		return EXIT_WRITE;
 	s->run.window_ns = causes_window_ns(s->ls.causes);
-	doc = sched_json(&s->snap, &s->run);
-	if (!doc || add_causes(s, doc) || other_work_json(&s->other, doc) ||
-	    sched_json_dump(s->sched.f, doc))
+	doc = sched_json(&s->snap, &s->run, s->ls.causes);
+	if (!doc || other_work_json(&s->other, doc) || sched_json_dump(s->sched.f, doc))
 		ret = EXIT_WRITE;
 	json_decref(doc);
 	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap, s->run.end_ns))

@@ -5,8 +5,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "proc_maps.h"
 
@@ -53,4 +55,36 @@ fail:
 	close(fd);
 	free(buf);
 	return NULL;
+}
+
+static bool parse_line(const char *line, struct proc_map_entry *m)
+{
+	char buf[1024], perms[8];
+	size_t len = strcspn(line, "\n");
+	int n = 0;
+
+	/* One line at a time: sscanf's blanks would run on into the next. */
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	m->path[0] = '\0';
+	if (sscanf(buf, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %n", &m->start, &m->end,
+		   perms, &m->offset, &n) < 4)
+		return false;
+	if (n > 0)
+		snprintf(m->path, sizeof(m->path), "%s", buf + n);
+	return true;
+}
+
+bool proc_maps_next(const char **cursor, struct proc_map_entry *m)
+{
+	while (*cursor && **cursor) {
+		const char *line = *cursor, *nl = strchr(line, '\n');
+
+		*cursor = nl ? nl + 1 : line + strlen(line);
+		if (parse_line(line, m))
+			return true;
+	}
+	return false;
 }

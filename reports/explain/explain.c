@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "explain.h"
+#include "demo_module.h"
 #include "explain_cpython.h"
 
 #include <stdarg.h>
@@ -10,21 +11,11 @@
 #include "figures.h"
 #include "roles.h"
 
-static const struct explainer *const explainers[] = {
-    &explain_01_io_wait,      &explain_02_cpu_bound,	   &explain_03_event_loop,
-    &explain_04_backpressure, &explain_05_thread_overhead, &explain_06_hybrid_pipeline,
-    &explain_07_costs,	      &explain_08_streaming,
-};
-
 const struct explainer *explainer_for(const struct run_set *rs)
 {
-	size_t i;
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
 
-	if (rs->is_demo)
-		for (i = 0; i < sizeof(explainers) / sizeof(explainers[0]); i++)
-			if (!strcmp(explainers[i]->demo, rs->demo))
-				return explainers[i];
-	return &explain_command;
+	return m ? &m->explainer : &explain_command;
 }
 
 void sentences_add(struct sentences *out, const char *fmt, ...)

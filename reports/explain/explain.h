@@ -7,13 +7,12 @@
  *   - when the data does not show the phenomenon, the sentence is omitted
  *     (fed a run where it is absent, an explainer must not claim it).
  *
- * To add one: write reports/explain_NN_name.c defining
- *     const struct explainer explain_NN_name = {"NN_name", explain_fn};
- * declare it below and list it in explainers[] in reports/explain.c (a
- * static library drops objects nothing references, so the table is explicit). */
+ * A demo's explainer is part of its module (reports/demos/NN_name.c,
+ * demo_module.h); a traced command's is explain_command. */
 #ifndef SCHEDLAB_EXPLAIN_H
 #define SCHEDLAB_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,20 +42,15 @@ struct explainer {
 	/* Optional: the demo's verdict; without one, verdict_of() states each
 	 * variant's wall, CPU time and parallelism against its bound. */
 	void (*verdict)(const struct run_set *rs, struct verdicts *out);
+	/* Its lesson speaks of CPython itself (02): it reads the py-* variants
+	 * with the model's and sets them side by side (explain_cpython.c). */
+	bool reads_python;
 };
 
-extern const struct explainer explain_01_io_wait;
-extern const struct explainer explain_02_cpu_bound;
-extern const struct explainer explain_03_event_loop;
-extern const struct explainer explain_04_backpressure;
-extern const struct explainer explain_05_thread_overhead;
-extern const struct explainer explain_06_hybrid_pipeline;
-extern const struct explainer explain_07_costs;
-extern const struct explainer explain_08_streaming;
 extern const struct explainer explain_command;
 
-/* The explainer for @rs: the demo's own, else the generic command explainer
- * (which reads any run set). */
+/* The explainer for @rs: its demo module's, else the generic command
+ * explainer (which reads any run set). */
 const struct explainer *explainer_for(const struct run_set *rs);
 /* The Why, in groups a student reads in this order: the demo's lesson (its
  * explainer on the C variants, or on all of them when it speaks of CPython

@@ -10,14 +10,16 @@
  *     which held TURNS_MIN_SHARE of the waiters' lives; below TURNS_SHARE,
  *     the same word's top wakers ("ended by holder 1, waiter-2 1");
  *   - the critical path, per variant, naming the shares >= CRIT_NAME_SHARE;
- *   - per demo: 02 the GIL's waits ended by the other worker or the switch
- *     interval's timer, 04 the producer woken by the consumer as slots free,
- *     03 the blocked loop woken only by its sleep's timer, 01 the workers'
- *     waits ended by the replies; each at DEMO_SHARE of the waits. */
+ *   - per demo, its module's own (demo_module.h causes): 02 the GIL's waits
+ *     ended by the other worker or the switch interval's timer, 04 the
+ *     producer woken by the consumer as slots free, 03 the blocked loop
+ *     woken only by its sleep's timer, 01 the workers' waits ended by the
+ *     replies; each at CAUSE_DEMO_SHARE of the waits. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "demo_module.h"
 #include "explain.h"
 #include "figures.h"
 #include "roles.h"
@@ -26,10 +28,6 @@
 #define JOIN_MIN_SHARE 0.10
 #define TURNS_SHARE 0.80
 #define TURNS_MIN_SHARE 0.05
-#define DEMO_SHARE 0.90
-#define PACE_SHARE 0.80
-#define PATH_SHARE 0.70
-#define MIN_WAITS 5
 #define MIN_WAITS_TURNS 2
 #define NAMED_WAKERS 3
 
@@ -212,127 +210,17 @@ static void critical(const struct run_set *rs, const struct run *r, struct sente
 	sentences_add(out, "%s%s.", p, s);
 }
 
-/* 02: who ended the workers' GIL waits. */
-static void gil_turns(const struct run *r, struct sentences *out)
-{
-	struct wake_filter all = {"worker", ST_LOCK, -1, NULL, 0, "GIL", false};
-	struct wake_filter other = {"worker", ST_LOCK, WK_THREAD, "worker", 0, "GIL", true};
-	struct wake_filter timer = {"worker", ST_LOCK, WK_HARDIRQ, NULL, 0, "GIL", false};
-	struct wake_tally a = wake_tally_of(r, &all), o = wake_tally_of(r, &other),
-			  t = wake_tally_of(r, &timer);
-
-	if (a.count < MIN_WAITS || (double)(o.count + t.count) < DEMO_SHARE * (double)a.count ||
-	    !o.count)
-		return;
-	if ((double)o.count >= DEMO_SHARE * (double)a.count)
-		sentences_add(
-		    out,
-		    "%s: each GIL wait was ended by the other worker releasing it (%llu of "
-		    "%llu waits).",
-		    r->variant, (unsigned long long)o.count, (unsigned long long)a.count);
-	else
-		sentences_add(
-		    out,
-		    "%s: every GIL wait was ended by the other worker releasing the GIL "
-		    "(%llu of %llu) or by the switch interval's timer (%llu: the waiter's "
-		    "timed wait ran out, and it then asked the holder to let go): the two "
-		    "workers took turns, never ran together.",
-		    r->variant, (unsigned long long)o.count, (unsigned long long)a.count,
-		    (unsigned long long)t.count);
-	if (crit_share_of(r, "worker", ST_RUNNING) + crit_share_of(r, "worker", ST_RUNNABLE) >=
-	    PATH_SHARE)
-		sentences_add(out,
-			      "%s: the two workers alternate; the critical path is their running "
-			      "time plus the handoffs and waits for a CPU (%.0f%% of it).",
-			      r->variant,
-			      100 * (crit_share_of(r, "worker", ST_RUNNING) +
-				     crit_share_of(r, "worker", ST_RUNNABLE)));
-}
-
-/* 04: the producer held back by a full queue, released by the consumer. */
-static void paced(const struct run *r, struct sentences *out)
-{
-	struct wake_filter all = {"producer", ST_LOCK, -1, NULL, 0, "not_full", false};
-	struct wake_filter cons = {"producer", ST_LOCK,	   WK_THREAD, "consumer",
-				   0,	       "not_full", false};
-	struct wake_tally a = wake_tally_of(r, &all), c = wake_tally_of(r, &cons);
-	double path = crit_share_of(r, "consumer", -1),
-	       prod = crit_share_of(r, "producer", ST_LOCK);
-	double timed = crit_share_of(r, "sampler", ST_SLEEP) + crit_share_of(r, "main", ST_SLEEP);
-
-	if (a.count >= MIN_WAITS && (double)c.count >= PACE_SHARE * (double)a.count)
-		sentences_add(out,
-			      "%s: the producer was woken by the consumer %llu times, each time a "
-			      "slot freed: the consumer sets the pace.",
-			      r->variant, (unsigned long long)c.count);
-	if (path < PATH_SHARE && timed >= PATH_SHARE)
-		sentences_add(
-		    out,
-		    "%s: the run lasts a fixed time: %.0f%% of the critical path is a "
-		    "sleep until the demo's deadline (main or the sampler), so neither "
-		    "the producer nor the consumer sets the wall; the producer's waits for "
-		    "a free slot are %s the path.",
-		    r->variant, 100 * timed, prod < 0.05 ? "off" : "on");
-	if (path >= PATH_SHARE)
-		sentences_add(
-		    out,
-		    "%s: %.0f%% of the critical path is the consumer (its %.0f%% sleeping "
-		    "is its work per item, which the demo simulates with a sleep); the "
-		    "producer's waits for a free slot are %s the path.",
-		    r->variant, 100 * path, 100 * crit_share_of(r, "consumer", ST_SLEEP),
-		    prod < 0.05 ? "off" : "on");
-}
-
-/* 03: the blocked loop, woken only by its own sleeps ending. */
-static void loop_sleeps(const struct run *r, struct sentences *out)
-{
-	struct wake_filter all = {"loop", -1, -1, NULL, -1, NULL, false};
-	struct wake_filter tim = {"loop", ST_SLEEP, WK_HARDIRQ, NULL, -1, NULL, false};
-	struct wake_tally a = wake_tally_of(r, &all), t = wake_tally_of(r, &tim);
-
-	if (a.count >= MIN_WAITS && (double)t.count >= DEMO_SHARE * (double)a.count)
-		sentences_add(out,
-			      "%s: the loop was woken only by its own sleep ending (%llu of %llu "
-			      "wakeups by the timer interrupt): while it slept no task's timer "
-			      "could run.",
-			      r->variant, (unsigned long long)t.count, (unsigned long long)a.count);
-}
-
-/* 01: the workers' waits for replies ended by the replies. */
-static void replies(const struct run *r, struct sentences *out)
-{
-	struct wake_filter all = {"worker", ST_IO, -1, NULL, -1, NULL, false};
-	struct wake_filter net = {"worker", ST_IO, WK_SOFTIRQ, NULL, -1, NULL, false};
-	struct wake_filter srv = {"worker", ST_IO, WK_THREAD, "server", -1, NULL, false};
-	struct wake_tally a = wake_tally_of(r, &all), n = wake_tally_of(r, &net),
-			  s = wake_tally_of(r, &srv);
-
-	if (a.count < MIN_WAITS || (double)(n.count + s.count) < DEMO_SHARE * (double)a.count)
-		return;
-	sentences_add(out,
-		      "%s: the workers' %llu waits for I/O were ended by the server's replies "
-		      "(%llu by the loopback softirq that delivered them, %llu by a server "
-		      "thread directly).",
-		      r->variant, (unsigned long long)a.count, (unsigned long long)n.count,
-		      (unsigned long long)s.count);
-}
-
 void explain_causes(const struct run_set *rs, struct sentences *out)
 {
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
+
 	for (size_t i = 0; i < rs->nvariants; i++) {
 		const struct run *r = rs->variants[i].rep;
 
 		if (!rs->is_demo)
 			turns(rs, r, out);
-		else if (!strcmp(rs->demo, "02_cpu_bound") &&
-			 (strstr(r->variant, "gil") || !strcmp(r->variant, "py-threads")))
-			gil_turns(r, out);
-		else if (!strcmp(rs->demo, "04_backpressure"))
-			paced(r, out);
-		else if (!strcmp(rs->demo, "03_event_loop"))
-			loop_sleeps(r, out);
-		else if (!strcmp(rs->demo, "01_io_wait"))
-			replies(r, out);
+		else if (m && m->causes)
+			m->causes(r, out);
 		joins(rs, r, out);
 		critical(rs, r, out);
 	}

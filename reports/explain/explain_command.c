@@ -298,4 +298,4 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
-const struct explainer explain_command = {"command", explain, NULL};
+const struct explainer explain_command = {"command", explain, NULL, false};

@@ -414,7 +414,7 @@ void verdict_families(const struct explainer *e, const struct run_set *rs,
 
 	for (i = 0; i < rs->nvariants; i++)
 		npy += is_py(&rs->variants[i]);
-	if (e == &explain_02_cpu_bound || !npy || !rs->is_demo) {
+	if (e->reads_python || !npy || !rs->is_demo) {
 		fn(rs, out);
 		return;
 	}
@@ -467,7 +467,7 @@ void explain_families_split(const struct explainer *e, const struct run_set *rs,
 		e->explain(rs, lesson);
 		return;
 	}
-	if (e == &explain_02_cpu_bound) {
+	if (e->reads_python) {
 		split_by_interpreter(e, rs, lesson, out);
 		return;
 	}

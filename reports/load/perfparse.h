@@ -41,7 +41,7 @@ struct timehist {
 	size_t n;
 };
 
-/* Parse perf-stat.json as collectors/perf-stat writes it (docs/formats.md):
+/* Parse perf-stat.json as collectors/wrappers/perf-stat writes it (docs/formats.md):
  * {"schema": 1, "events": {NAME: {"value": number or null, "unit": ..}}}.
  * Returns 0, or -1 with the reason in @why. */
 int perf_stat_parse(FILE *f, struct perf_stat *ps, char *why, size_t whylen);

@@ -38,11 +38,12 @@ int report_build(struct report *rp, char *err, size_t errlen);
  */
 void report_verdict(struct report *rp); /* one sentence per variant, the host */
 void report_trust(struct report *rp);	/* checks, lost events, host noise */
-void report_lesson(struct report *rp);	/* the demo's own chart (report_lesson.c) */
+void report_lesson(struct report *rp);	/* the demo's own chart (its module's) */
 void report_why(struct report *rp);	/* the explainer's sentences */
 void report_timelines(struct report *rp);
-/* What to see in @demo's timeline of @variant (its py-* variants have their
- * own: CPython sleeps where the C demo asks a server); NULL when none. */
+/* What to see in @demo's timeline of @variant, from its module's captions
+ * (its py-* variants have their own: CPython sleeps where the C demo asks a
+ * server); NULL when none. */
 const char *timeline_caption(const char *demo, const char *variant);
 void report_wakes(struct report *rp); /* who woke whom, the critical path */
 void report_headline(struct report *rp, struct doc *d);

@@ -5,28 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "demo_module.h"
 #include "report.h"
 #include "sbuf.h"
 
-/* The figure a demo is judged by, when it is not the wall time. */
-static const struct {
-	const char *demo, *key, *label;
-} key_figures[] = {
-    {"04_backpressure", "max_backlog", "backlog"},
-    {"06_hybrid_pipeline", "throughput_per_s", "items/s"},
-    {"08_streaming", "p99_ms", "p99 ms"},
-};
-
+/* The figure a demo is judged by, when it is not the wall time: its
+ * module's key figure, and its label. */
 static const char *key_of(const struct run_set *rs, const char **label)
 {
-	size_t i;
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
 
-	for (i = 0; i < sizeof(key_figures) / sizeof(key_figures[0]); i++)
-		if (rs->is_demo && !strcmp(rs->demo, key_figures[i].demo)) {
-			*label = key_figures[i].label;
-			return key_figures[i].key;
-		}
-	return NULL;
+	if (!m || !m->key_figure)
+		return NULL;
+	*label = m->key_label;
+	return m->key_figure;
 }
 
 /* "tasks 8, n 30000000": the parameters every variant shared. */

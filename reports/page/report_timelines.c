@@ -7,85 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "demo_module.h"
 #include "report.h"
 #include "timeline_svg.h"
 
-/* What to see in a variant's picture: the first row whose demo matches and
- * whose variant starts with the prefix ("" any). Colors: palette.h. */
-static const struct {
-	const char *demo, *variant, *caption;
-} captions[] = {
-    {"01_io_wait", "serial",
-     "main waits for one answer after another (io, dark blue), with a short wakeup between "
-     "them; the service's threads wait for requests"},
-    {"01_io_wait", "py-serial",
-     "main sleeps through one wait after another (sleep, light blue: CPython's time.sleep), "
-     "with a short wakeup between them"},
-    {"01_io_wait", "py-",
-     "main waits for the workers (lock, vermillion: its join); the workers sleep through "
-     "their waits (sleep, light blue) all at the same time"},
-    {"01_io_wait", "",
-     "main waits for the workers (lock, vermillion: its join); the workers wait for their "
-     "answers (io, dark blue) all at the same time"},
-    {"02_cpu_bound", "threads-gil",
-     "the workers' green never overlaps: one thread holds the GIL at a time, the others wait "
-     "for it (lock, vermillion)"},
-    {"02_cpu_bound", "py-threads",
-     "the workers' green never overlaps: one thread holds CPython's GIL at a time, the others "
-     "wait for it (lock, vermillion)"},
-    {"02_cpu_bound", "serial", "one thread computes alone (running, green)"},
-    {"02_cpu_bound", "py-serial", "one thread computes alone (running, green)"},
-    {"02_cpu_bound", "convoy",
-     "the server thread answers requests (io, dark blue); while the workers compute (green) it "
-     "must win the GIL back after each wakeup (lock, vermillion)"},
-    {"02_cpu_bound", "py-convoy",
-     "the server thread answers requests (io, dark blue); while the workers compute (green) it "
-     "must win CPython's GIL back after each wakeup (lock, vermillion)"},
-    /* processes, threads-nogil, py-processes: what they can do, not what a
-     * given run did (a busy host leaves them orange: waiting for a CPU) */
-    {"02_cpu_bound", "",
-     "nothing stops the workers computing at the same time: green in both lanes at once is "
-     "parallel computing; orange is a worker waiting for a CPU"},
-    {"03_event_loop", "await",
-     "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
-     "tasks' short steps (green)"},
-    {"03_event_loop", "py-await",
-     "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
-     "tasks' short steps (green)"},
-    {"03_event_loop", "blocking",
-     "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
-     "runs meanwhile"},
-    {"03_event_loop", "py-blocking",
-     "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
-     "runs meanwhile"},
-    {"04_backpressure", "unbounded",
-     "the producer never waits for room: it runs and sleeps between items while the queue "
-     "grows"},
-    {"04_backpressure", "py-unbounded",
-     "the producer never waits for room: it runs and sleeps between items while the queue "
-     "grows"},
-    {"04_backpressure", "bounded",
-     "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
-     "backpressure"},
-    {"04_backpressure", "py-bounded",
-     "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
-     "backpressure"},
-    {"05_thread_overhead", "py-",
-     "each worker sleeps through its wait (sleep, light blue); orange is waiting for a CPU, "
-     "which grows with the number of threads"},
-    {"05_thread_overhead", "",
-     "each worker waits for its answer (io, dark blue); orange is waiting for a CPU, which "
-     "grows with the number of threads"},
-};
-
 const char *timeline_caption(const char *demo, const char *variant)
 {
-	size_t i;
+	const struct demo_module *m = demo_module_for(demo);
+	const struct timeline_caption *c;
 
-	for (i = 0; i < sizeof(captions) / sizeof(captions[0]); i++)
-		if (!strcmp(captions[i].demo, demo) &&
-		    !strncmp(variant, captions[i].variant, strlen(captions[i].variant)))
-			return captions[i].caption;
+	for (c = m ? m->captions : NULL; c && c->variant; c++)
+		if (!strncmp(variant, c->variant, strlen(c->variant)))
+			return c->caption;
 	return NULL;
 }
 

@@ -7,6 +7,7 @@
 
 #include "charts.h"
 #include "palette.h"
+#include "demo_module.h"
 #include "report.h"
 #include "timeline_svg.h"
 
@@ -115,30 +116,22 @@ void report_shared_timeline(struct report *rp, const char *title, const char *ca
 	free(runs);
 }
 
-/* The variants whose pictures tell each demo's story; the page shows those
- * and folds the others' (a page of seven timelines is not read). */
-static const struct {
-	const char *demo, *variants; /* comma-separated, each ended by a comma */
-} featured[] = {
-    {"01_io_wait", "serial,threads-5,threads-20,"},
-    {"02_cpu_bound", "threads-gil,processes,threads-nogil,"},
-    {"03_event_loop", "await,blocking,"},
-    {"04_backpressure", "unbounded,bounded,"},
-    {"05_thread_overhead", "threads-1,threads-8,threads-64,"},
-};
+/* The variants whose pictures tell each demo's story (its module's
+ * featured list); the page shows those and folds the others' (a page of
+ * seven timelines is not read). */
 #define FEATURED_DEFAULT 3
 
 bool variant_featured(const struct run_set *rs, const char *variant)
 {
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
 	char key[80], list[256];
 	size_t i;
 
 	snprintf(key, sizeof(key), ",%s,", variant);
-	for (i = 0; rs->is_demo && i < sizeof(featured) / sizeof(featured[0]); i++)
-		if (!strcmp(featured[i].demo, rs->demo)) {
-			snprintf(list, sizeof(list), ",%s", featured[i].variants);
-			return strstr(list, key) != NULL;
-		}
+	if (m && m->featured) {
+		snprintf(list, sizeof(list), ",%s", m->featured);
+		return strstr(list, key) != NULL;
+	}
 	for (i = 0; i < rs->nvariants && i < FEATURED_DEFAULT; i++)
 		if (!strcmp(rs->variants[i].name, variant))
 			return true;

@@ -315,7 +315,7 @@ else
 fi
 
 # --- Total switches against perf stat on the same run: the command is held
-# at collectors/gate until perf stat counts it (as scripts/trace does). Every
+# at collectors/wrappers/gate until perf stat counts it (as scripts/trace does). Every
 # wait is bounded: a command that cannot start never writes its pid.
 dir=$TMPD/perf
 mkdir -p "$dir" && chown "$RUN_UID:$RUN_GID" "$dir"
@@ -324,7 +324,7 @@ trace "$dir" -- "$GATE" "$dir/pid.fifo" "$dir/go.fifo" -- \
 	"$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err" &
 st_pid=$!
 if fifo_line gpid "$dir/pid.fifo" 30 $st_pid; then
-	"$TOP/collectors/perf-stat" -p "$gpid" -o "$dir/perf-stat.json" --ready "$dir/ready" 2>>"$TMPD/err" &
+	"$TOP/collectors/wrappers/perf-stat" -p "$gpid" -o "$dir/perf-stat.json" --ready "$dir/ready" 2>>"$TMPD/err" &
 	ps_pid=$!
 	# perf stat answers within a second on a quiet host; with a second copy
 	# of the suite beside this one (perf trace and perf sched record in it),

@@ -192,7 +192,7 @@ static inline void fx_runq(struct fx_run *r, double p99_ms)
 	assert_int_equal(json_array_append_new(json_object_get(r->sched, "processes"), e), 0);
 }
 
-/* perf-stat.json as collectors/perf-stat writes it (docs/formats.md). */
+/* perf-stat.json as collectors/wrappers/perf-stat writes it (docs/formats.md). */
 static inline void fx_page_faults(struct fx_run *r, long faults)
 {
 	snprintf(r->perf_stat, sizeof(r->perf_stat),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The perf output parsers: perf-stat.json (collectors/perf-stat) and the
+/* The perf output parsers: perf-stat.json (collectors/wrappers/perf-stat) and the
  * summary table of perf sched timehist, on a real perf 6.1 output. */
 #include <stdarg.h>
 #include <stddef.h>

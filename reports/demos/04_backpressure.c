@@ -21,9 +21,15 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "explain.h"
 #include "figures.h"
+#include "charts.h"
+#include "palette.h"
+#include "report.h"
+#include "wakes.h"
+#include "demo_module.h"
 
 #define NEVER_BLOCKS 0.01
 #define SLOPE_TOLERANCE 0.30
@@ -322,4 +328,148 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			      demo_num(b->rep, "max_backlog", 0));
 }
 
-const struct explainer explain_04_backpressure = {"04_backpressure", explain, verdict};
+/* ---- the lesson chart ---------------------------------------------------- */
+
+/* 04's lesson: the queue's backlog and the process's memory over time, the
+ * unbounded queue against the bounded one (demo.json samples). */
+#define SAMPLES_MAX 4096
+
+static void lesson(struct report *rp)
+{
+	const struct run_set *rs = rp->rs;
+	struct xy_series s[16];
+	double *buf[16] = {0};
+	struct sbuf cap = SBUF_INIT;
+	char title[2][96];
+	size_t i, n = 0, k = 0;
+
+	sb_add(&cap, "Solid lines: items waiting in the queue (left axis); dashed: the process's "
+		     "memory, RSS (right axis), same color per variant.");
+	for (i = 0; i < rs->nvariants && n + 2 <= 16; i++) {
+		const struct variant *v = &rs->variants[i];
+		double cap_items = fig_capacity(v->rep), *t, *b, *t2, *m;
+		size_t nb, nm, j;
+
+		t = buf[k++] = calloc(SAMPLES_MAX, sizeof(double));
+		b = buf[k++] = calloc(SAMPLES_MAX, sizeof(double));
+		t2 = buf[k++] = calloc(SAMPLES_MAX, sizeof(double));
+		m = buf[k++] = calloc(SAMPLES_MAX, sizeof(double));
+		if (!t || !b || !t2 || !m)
+			abort();
+		nb = fig_samples(v->rep, "backlog", t, b, SAMPLES_MAX);
+		nm = fig_samples(v->rep, "rss_kib", t2, m, SAMPLES_MAX);
+		for (j = 0; j < nm; j++)
+			m[j] /= 1024;
+		if (!nb)
+			continue;
+		snprintf(title[0], sizeof(title[0]), "%s backlog", v->name);
+		s[n++] = (struct xy_series){.title = xasprintf("%s backlog", v->name),
+					    .color = series_color(i),
+					    .style = XY_LINES,
+					    .n = nb,
+					    .x = t,
+					    .y = b};
+		if (nm)
+			s[n++] = (struct xy_series){.title = xasprintf("%s memory", v->name),
+						    .color = series_color(i),
+						    .style = XY_DASHED,
+						    .right = true,
+						    .n = nm,
+						    .x = t2,
+						    .y = m};
+		if (cap_items > 0)
+			sb_printf(
+			    &cap,
+			    " %s: a queue of %.0f, its backlog at most %.0f, memory %+.1f MiB.",
+			    v->name, cap_items, demo_num(v->rep, "max_backlog", b[nb - 1]),
+			    (m[nm ? nm - 1 : 0] - m[0]));
+		else if (cap_items == 0)
+			sb_printf(&cap,
+				  " %s: no limit, the backlog reached %.0f, memory %+.1f MiB.",
+				  v->name, b[nb - 1], nm ? m[nm - 1] - m[0] : 0);
+	}
+	(void)title;
+	if (n) {
+		struct xy_chart c = {.title = "Backlog and memory over time",
+				     .xlabel = "seconds since the producer started",
+				     .ylabel = "items waiting in the queue",
+				     .y2label = "memory (RSS), MiB",
+				     .nseries = n,
+				     .series = s};
+
+		report_xy_chart(rp, &c, "lesson", sb_str(&cap));
+	}
+	for (i = 0; i < n; i++)
+		free((char *)s[i].title);
+	for (i = 0; i < k; i++)
+		free(buf[i]);
+	sb_free(&cap);
+}
+
+/* Of the producer's waits for a free slot, the share the consumer ended
+ * for "the consumer sets the pace". */
+#define PACE_SHARE 0.80
+
+/* ---- the causes ------------------------------------------------------------ */
+
+/* 04: the producer held back by a full queue, released by the consumer. */
+static void paced(const struct run *r, struct sentences *out)
+{
+	struct wake_filter all = {"producer", ST_LOCK, -1, NULL, 0, "not_full", false};
+	struct wake_filter cons = {"producer", ST_LOCK,	   WK_THREAD, "consumer",
+				   0,	       "not_full", false};
+	struct wake_tally a = wake_tally_of(r, &all), c = wake_tally_of(r, &cons);
+	double path = crit_share_of(r, "consumer", -1),
+	       prod = crit_share_of(r, "producer", ST_LOCK);
+	double timed = crit_share_of(r, "sampler", ST_SLEEP) + crit_share_of(r, "main", ST_SLEEP);
+
+	if (a.count >= CAUSE_MIN_WAITS && (double)c.count >= PACE_SHARE * (double)a.count)
+		sentences_add(out,
+			      "%s: the producer was woken by the consumer %llu times, each time a "
+			      "slot freed: the consumer sets the pace.",
+			      r->variant, (unsigned long long)c.count);
+	if (path < CAUSE_PATH_SHARE && timed >= CAUSE_PATH_SHARE)
+		sentences_add(
+		    out,
+		    "%s: the run lasts a fixed time: %.0f%% of the critical path is a "
+		    "sleep until the demo's deadline (main or the sampler), so neither "
+		    "the producer nor the consumer sets the wall; the producer's waits for "
+		    "a free slot are %s the path.",
+		    r->variant, 100 * timed, prod < 0.05 ? "off" : "on");
+	if (path >= CAUSE_PATH_SHARE)
+		sentences_add(
+		    out,
+		    "%s: %.0f%% of the critical path is the consumer (its %.0f%% sleeping "
+		    "is its work per item, which the demo simulates with a sleep); the "
+		    "producer's waits for a free slot are %s the path.",
+		    r->variant, 100 * path, 100 * crit_share_of(r, "consumer", ST_SLEEP),
+		    prod < 0.05 ? "off" : "on");
+}
+
+/* What to see in each variant's timeline (the first row that matches). */
+static const struct timeline_caption captions[] = {
+    {"unbounded",
+     "the producer never waits for room: it runs and sleeps between items while the queue "
+     "grows"},
+    {"py-unbounded",
+     "the producer never waits for room: it runs and sleeps between items while the queue "
+     "grows"},
+    {"bounded",
+     "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
+     "backpressure"},
+    {"py-bounded",
+     "the producer waits for room (lock, vermillion) whenever the queue is full: that is "
+     "backpressure"},
+    {NULL, NULL},
+};
+
+const struct demo_module demo_04_backpressure = {
+    .demo = "04_backpressure",
+    .explainer = {"04_backpressure", explain, verdict, false},
+    .causes = paced,
+    .lesson = lesson,
+    .key_figure = "max_backlog",
+    .key_label = "backlog",
+    .featured = "unbounded,bounded,",
+    .captions = captions,
+};

@@ -10,9 +10,15 @@
  *   - the waits added up: wall ≥ 80% of tasks × wait;
  *   - the waits overlapped: wall ≤ 1.5 × one wait. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "explain.h"
 #include "figures.h"
+#include "charts.h"
+#include "palette.h"
+#include "report.h"
+#include "wakes.h"
+#include "demo_module.h"
 
 #define ASLEEP_SHARE 0.80
 #define LATE_WAITS 1.0
@@ -142,4 +148,115 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			      bl->m[M_WALL_S].med, aw->m[M_WALL_S].med);
 }
 
-const struct explainer explain_03_event_loop = {"03_event_loop", explain, verdict};
+/* ---- the lesson chart ---------------------------------------------------- */
+
+/* 03's lesson: how late each task finished (demo.json task_times), both
+ * loops on one scale, and the loop thread of each on one time axis. */
+static void lateness(struct report *rp)
+{
+	const struct run_set *rs = rp->rs;
+	struct xy_series s[8];
+	double *buf[16] = {0};
+	struct sbuf cap = SBUF_INIT;
+	size_t i, j, n = 0, k = 0;
+	char d[32];
+
+	sb_add(&cap, "How late each task finished after its timer was due, in the order the loop "
+		     "got them, both loops on one scale:");
+	for (i = 0; i < rs->nvariants && n < 8; i++) {
+		const struct variant *v = &rs->variants[i];
+		const json_t *tt =
+		    v->rep->demo ? json_object_get(v->rep->demo->root, "task_times") : NULL;
+		size_t m = json_array_size(tt);
+		double *x, *y, max = 0;
+
+		if (!m)
+			continue;
+		x = buf[k++] = calloc(m, sizeof(double));
+		y = buf[k++] = calloc(m, sizeof(double));
+		if (!x || !y)
+			abort();
+		for (j = 0; j < m; j++) {
+			const json_t *l = json_object_get(json_array_get(tt, j), "lateness_ns");
+
+			x[j] = (double)j + 1;
+			y[j] = json_is_number(l) ? json_number_value(l) / 1e9 : 0;
+			if (y[j] > max)
+				max = y[j];
+		}
+		s[n++] = (struct xy_series){.title = v->name,
+					    .color = series_color(i),
+					    .style = XY_LINESPOINTS,
+					    .n = m,
+					    .x = x,
+					    .y = y};
+		sb_printf(&cap, "%s %s at most %s", n > 1 ? "," : "", v->name,
+			  fig_dur(d, sizeof(d), max * 1e9));
+	}
+	sb_add(&cap, ". A loop that awaits runs every task on time; a loop that blocks makes "
+		     "each task wait for all the sleeps before it.");
+	if (n) {
+		struct xy_chart c = {.title = "How late each task finished",
+				     .xlabel = "task, in the order the loop got them",
+				     .ylabel = "seconds late",
+				     .nseries = n,
+				     .series = s};
+
+		report_xy_chart(rp, &c, "lesson", sb_str(&cap));
+	}
+	for (i = 0; i < k; i++)
+		free(buf[i]);
+	sb_free(&cap);
+}
+
+static void lesson(struct report *rp)
+{
+	lateness(rp);
+	report_shared_timeline(
+	    rp, "Both loops on one time axis",
+	    "The loop thread of each variant from its start. await: one long wait in epoll_wait "
+	    "(io, dark blue) while every timer runs at once, then a few wakeups. blocking: one "
+	    "sleep (light blue) per task, each after the other, a wakeup between them.");
+}
+
+/* ---- the causes ------------------------------------------------------------ */
+
+/* 03: the blocked loop, woken only by its own sleeps ending. */
+static void loop_sleeps(const struct run *r, struct sentences *out)
+{
+	struct wake_filter all = {"loop", -1, -1, NULL, -1, NULL, false};
+	struct wake_filter tim = {"loop", ST_SLEEP, WK_HARDIRQ, NULL, -1, NULL, false};
+	struct wake_tally a = wake_tally_of(r, &all), t = wake_tally_of(r, &tim);
+
+	if (a.count >= CAUSE_MIN_WAITS && (double)t.count >= CAUSE_DEMO_SHARE * (double)a.count)
+		sentences_add(out,
+			      "%s: the loop was woken only by its own sleep ending (%llu of %llu "
+			      "wakeups by the timer interrupt): while it slept no task's timer "
+			      "could run.",
+			      r->variant, (unsigned long long)t.count, (unsigned long long)a.count);
+}
+
+/* What to see in each variant's timeline (the first row that matches). */
+static const struct timeline_caption captions[] = {
+    {"await", "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
+	      "tasks' short steps (green)"},
+    {"py-await",
+     "the loop waits in epoll_wait (io, dark blue) for every timer at once, then runs the "
+     "tasks' short steps (green)"},
+    {"blocking",
+     "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
+     "runs meanwhile"},
+    {"py-blocking",
+     "the loop sleeps (light blue) inside each task, one sleep after another: nothing else "
+     "runs meanwhile"},
+    {NULL, NULL},
+};
+
+const struct demo_module demo_03_event_loop = {
+    .demo = "03_event_loop",
+    .explainer = {"03_event_loop", explain, verdict, false},
+    .causes = loop_sleeps,
+    .lesson = lesson,
+    .featured = "await,blocking,",
+    .captions = captions,
+};

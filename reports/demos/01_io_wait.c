@@ -17,6 +17,9 @@
 
 #include "explain.h"
 #include "figures.h"
+#include "report.h"
+#include "wakes.h"
+#include "demo_module.h"
 
 #define SERIAL_WAIT_SHARE 0.80
 #define SERIAL_CPU_SHARE 0.05
@@ -198,4 +201,72 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 	}
 }
 
-const struct explainer explain_01_io_wait = {"01_io_wait", explain, verdict};
+/* ---- the lesson chart ---------------------------------------------------- */
+
+/* 01's lesson: the variants on one time axis, a lane per thread that made
+ * the requests: serial's one thread waits for each answer in turn, a pool's
+ * threads wait at the same time and finish sooner. */
+static void lesson(struct report *rp)
+{
+	const struct run_set *rs = rp->rs;
+	struct sbuf cap = SBUF_INIT;
+	size_t i;
+
+	sb_add(&cap, "Blue is waiting for an answer (io, sleep), green is computing. Serial's "
+		     "single thread waits for one answer after another; a pool's threads wait at "
+		     "the same time, so the same waits end sooner:");
+	for (i = 0; i < rs->nvariants; i++)
+		sb_printf(&cap, "%s %s %.2f s", i ? "," : "", rs->variants[i].name,
+			  rs->variants[i].m[M_WALL_S].med);
+	sb_add(&cap, ". Almost no green anywhere: the threads overlap their waits, they do not "
+		     "compute in parallel.");
+	report_shared_timeline(
+	    rp, "Every variant on one time axis: the threads that made the requests", sb_str(&cap));
+	sb_free(&cap);
+}
+
+/* ---- the causes ------------------------------------------------------------ */
+
+/* 01: the workers' waits for replies ended by the replies. */
+static void replies(const struct run *r, struct sentences *out)
+{
+	struct wake_filter all = {"worker", ST_IO, -1, NULL, -1, NULL, false};
+	struct wake_filter net = {"worker", ST_IO, WK_SOFTIRQ, NULL, -1, NULL, false};
+	struct wake_filter srv = {"worker", ST_IO, WK_THREAD, "server", -1, NULL, false};
+	struct wake_tally a = wake_tally_of(r, &all), n = wake_tally_of(r, &net),
+			  s = wake_tally_of(r, &srv);
+
+	if (a.count < CAUSE_MIN_WAITS ||
+	    (double)(n.count + s.count) < CAUSE_DEMO_SHARE * (double)a.count)
+		return;
+	sentences_add(out,
+		      "%s: the workers' %llu waits for I/O were ended by the server's replies "
+		      "(%llu by the loopback softirq that delivered them, %llu by a server "
+		      "thread directly).",
+		      r->variant, (unsigned long long)a.count, (unsigned long long)n.count,
+		      (unsigned long long)s.count);
+}
+
+/* What to see in each variant's timeline (the first row that matches). */
+static const struct timeline_caption captions[] = {
+    {"serial",
+     "main waits for one answer after another (io, dark blue), with a short wakeup between "
+     "them; the service's threads wait for requests"},
+    {"py-serial",
+     "main sleeps through one wait after another (sleep, light blue: CPython's time.sleep), "
+     "with a short wakeup between them"},
+    {"py-", "main waits for the workers (lock, vermillion: its join); the workers sleep through "
+	    "their waits (sleep, light blue) all at the same time"},
+    {"", "main waits for the workers (lock, vermillion: its join); the workers wait for their "
+	 "answers (io, dark blue) all at the same time"},
+    {NULL, NULL},
+};
+
+const struct demo_module demo_01_io_wait = {
+    .demo = "01_io_wait",
+    .explainer = {"01_io_wait", explain, verdict, false},
+    .causes = replies,
+    .lesson = lesson,
+    .featured = "serial,threads-5,threads-20,",
+    .captions = captions,
+};

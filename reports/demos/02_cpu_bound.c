@@ -21,11 +21,17 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "explain.h"
 #include "explain_cpython.h"
 #include "figures.h"
 #include "sbuf.h"
+#include "charts.h"
+#include "palette.h"
+#include "report.h"
+#include "wakes.h"
+#include "demo_module.h"
 
 #define SERIAL_PARALLELISM 1.25
 #define FREE_CPU_SHARE 0.10
@@ -369,4 +375,125 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			verdict_convoy(&rs->variants[i], out);
 }
 
-const struct explainer explain_02_cpu_bound = {"02_cpu_bound", explain, verdict};
+/* ---- the lesson chart ---------------------------------------------------- */
+
+/* 02's lesson: how many CPUs each variant kept busy (its parallelism, CPU
+ * time / wall) beside the most it could (its bound, min(workers, CPUs)). */
+static void lesson(struct report *rp)
+{
+	static const char *const series[] = {"CPUs kept busy (CPU time / wall)",
+					     "the most it could: min(workers, CPUs)"};
+	const char *colors[] = {series_color(0), "#bbbbbb"};
+	const struct run_set *rs = rp->rs;
+	size_t i, n = rs->nvariants;
+	const char **group = calloc(n, sizeof(*group));
+	double *v = calloc(2 * n, sizeof(*v));
+	struct sbuf cap = SBUF_INIT;
+
+	if (!group || !v)
+		abort();
+	sb_add(&cap, "Each bar pair: the CPUs a variant kept busy on average, beside its bound. "
+		     "A variant that reaches its bound computed in parallel; one that stays near "
+		     "1 took turns. Here:");
+	for (i = 0; i < n; i++) {
+		const struct variant *var = &rs->variants[i];
+
+		group[i] = var->name;
+		v[2 * i] = var->m[M_PARALLELISM].med;
+		v[2 * i + 1] = fig_bound(rs, var->rep);
+		sb_printf(&cap, "%s %s %.2f of %.0f", i ? "," : "", var->name, v[2 * i],
+			  v[2 * i + 1]);
+	}
+	sb_add(&cap, ".");
+	{
+		struct bar_chart c = {.title = "CPUs kept busy, against the bound",
+				      .ylabel = "CPUs",
+				      .ngroups = n,
+				      .nseries = 2,
+				      .group = group,
+				      .series = series,
+				      .color = colors,
+				      .v = v};
+
+		report_chart(rp, &c, "lesson", sb_str(&cap));
+	}
+	sb_free(&cap);
+	free(group);
+	free(v);
+}
+
+/* ---- the causes ------------------------------------------------------------ */
+
+/* 02: who ended the workers' GIL waits. */
+static void gil_turns(const struct run *r, struct sentences *out)
+{
+	struct wake_filter all = {"worker", ST_LOCK, -1, NULL, 0, "GIL", false};
+	struct wake_filter other = {"worker", ST_LOCK, WK_THREAD, "worker", 0, "GIL", true};
+	struct wake_filter timer = {"worker", ST_LOCK, WK_HARDIRQ, NULL, 0, "GIL", false};
+	struct wake_tally a = wake_tally_of(r, &all), o = wake_tally_of(r, &other),
+			  t = wake_tally_of(r, &timer);
+
+	if (a.count < CAUSE_MIN_WAITS ||
+	    (double)(o.count + t.count) < CAUSE_DEMO_SHARE * (double)a.count || !o.count)
+		return;
+	if ((double)o.count >= CAUSE_DEMO_SHARE * (double)a.count)
+		sentences_add(
+		    out,
+		    "%s: each GIL wait was ended by the other worker releasing it (%llu of "
+		    "%llu waits).",
+		    r->variant, (unsigned long long)o.count, (unsigned long long)a.count);
+	else
+		sentences_add(
+		    out,
+		    "%s: every GIL wait was ended by the other worker releasing the GIL "
+		    "(%llu of %llu) or by the switch interval's timer (%llu: the waiter's "
+		    "timed wait ran out, and it then asked the holder to let go): the two "
+		    "workers took turns, never ran together.",
+		    r->variant, (unsigned long long)o.count, (unsigned long long)a.count,
+		    (unsigned long long)t.count);
+	if (crit_share_of(r, "worker", ST_RUNNING) + crit_share_of(r, "worker", ST_RUNNABLE) >=
+	    CAUSE_PATH_SHARE)
+		sentences_add(out,
+			      "%s: the two workers alternate; the critical path is their running "
+			      "time plus the handoffs and waits for a CPU (%.0f%% of it).",
+			      r->variant,
+			      100 * (crit_share_of(r, "worker", ST_RUNNING) +
+				     crit_share_of(r, "worker", ST_RUNNABLE)));
+}
+
+static void causes(const struct run *r, struct sentences *out)
+{
+	/* the GIL's turns: the model's GIL variants and CPython's threads */
+	if (strstr(r->variant, "gil") || !strcmp(r->variant, "py-threads"))
+		gil_turns(r, out);
+}
+
+/* What to see in each variant's timeline (the first row that matches). */
+static const struct timeline_caption captions[] = {
+    {"threads-gil",
+     "the workers' green never overlaps: one thread holds the GIL at a time, the others wait "
+     "for it (lock, vermillion)"},
+    {"py-threads",
+     "the workers' green never overlaps: one thread holds CPython's GIL at a time, the others "
+     "wait for it (lock, vermillion)"},
+    {"serial", "one thread computes alone (running, green)"},
+    {"py-serial", "one thread computes alone (running, green)"},
+    {"convoy",
+     "the server thread answers requests (io, dark blue); while the workers compute (green) it "
+     "must win the GIL back after each wakeup (lock, vermillion)"},
+    {"py-convoy",
+     "the server thread answers requests (io, dark blue); while the workers compute (green) it "
+     "must win CPython's GIL back after each wakeup (lock, vermillion)"},
+    {"", "nothing stops the workers computing at the same time: green in both lanes at once is "
+	 "parallel computing; orange is a worker waiting for a CPU"},
+    {NULL, NULL},
+};
+
+const struct demo_module demo_02_cpu_bound = {
+    .demo = "02_cpu_bound",
+    .explainer = {"02_cpu_bound", explain, verdict, true},
+    .causes = causes,
+    .lesson = lesson,
+    .featured = "threads-gil,processes,threads-nogil,",
+    .captions = captions,
+};
