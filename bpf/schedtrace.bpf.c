@@ -33,6 +33,7 @@
 
 /* futex(2) ops that wait: WAIT, LOCK_PI, WAIT_BITSET, WAIT_REQUEUE_PI, LOCK_PI2 */
 #define FUTEX_CMD_MASK 127
+#define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_OP_WAITS ((1 << 0) | (1 << 6) | (1 << 9) | (1 << 11) | (1 << 13))
 
 /* Set by user space before load. */
@@ -343,6 +344,10 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 		if ((1 << (op & FUTEX_CMD_MASK)) & FUTEX_OP_WAITS) {
 			cls = SC_LOCK;
 			t->futex_uaddr = PT_REGS_PARM1_CORE_SYSCALL(regs);
+			t->futex_cmd = op & FUTEX_CMD_MASK;
+			/* Only a timeout lets something other than a wake end the wait. */
+			t->futex_flags = (PT_REGS_PARM4_CORE_SYSCALL(regs) ? FW_TIMEOUT : 0) |
+					 (op & FUTEX_PRIVATE_FLAG ? FW_PRIVATE : 0);
 		}
 	}
 	t->sys_class = cls;
@@ -1017,7 +1022,8 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 }
 
 /* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
-static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now)
+static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now,
+					  bool named_early)
 {
 	struct st_wake_key key = {
 	    .wakee = tid,
@@ -1027,6 +1033,8 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .sys_nr = t->sys_nr >= 0 ? (__u16)t->sys_nr : NO_SYSCALL,
 	    .host = t->waker.kind == WK_SOFTIRQ ? t->waker.host : 0,
 	    .futex_uaddr = t->futex_uaddr,
+	    .futex_cmd = t->futex_uaddr ? t->futex_cmd : 0,
+	    .futex_flags = t->futex_uaddr ? t->futex_flags : 0,
 	};
 	struct st_wake *w;
 	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
@@ -1044,11 +1052,19 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	 * serialized by the scheduler (its pi_lock, its run queue's lock).
 	 */
 	w->count++;
+	if (named_early)
+		w->woken_before_switch_out++;
 	w->blocked_ns += delta;
 	if (delta > w->max_ns)
 		w->max_ns = delta;
 	if (slot < WAKE_SLOTS)
 		w->slots[slot]++;
+}
+
+/* sched_waking saw this wakeup's waker: one seen since the thread's last switch-in. */
+static __always_inline bool waking_pending(const struct st_thread *t)
+{
+	return t->waking.count && t->waking_slice == t->timeslices && t->waker.kind != WK_NONE;
 }
 
 static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
@@ -1061,16 +1077,21 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 
 	if (!t || t->ended)
 		return 0;
-	/* Woken while still on its CPU (or already queued): no state change. */
-	if (t->state == ST_RUNNING || t->state == ST_RUNNABLE)
+	/*
+	 * Woken while still on its CPU (or already queued): no state change,
+	 * and the waking it answers is spent (ttwu_runnable: it never blocked).
+	 */
+	if (t->state == ST_RUNNING || t->state == ST_RUNNABLE) {
+		t->waking.count = 0;
 		return 0;
+	}
 	t->wakeups++;
 	now = bpf_ktime_get_ns();
 	note_queued_asleep(t, p, now, btf);
-	pending = t->waking.count;
-	if (!pending || t->waker.kind == WK_NONE)
+	pending = waking_pending(t);
+	if (!pending)
 		current_waker(&t->waker, btf);
-	add_wake_edge(tid, t, now);
+	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
 	if (!want_syscalls && t->futex_uaddr)
 		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
 	set_state_by(tid, t, ST_RUNNABLE, now, TASK_READ(btf, p, wake_cpu), &t->waker);
@@ -1108,16 +1129,27 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	return 0;
 }
 
-/* try_to_wake_up() begins, in the waker's context: who wakes a blocked traced thread. */
+/*
+ * try_to_wake_up() begins, in the waker's context: who wakes a traced thread.
+ * Kept even while the thread still counts as running: it may have set its
+ * sleep state and be on its way through its switch-out on another CPU. Then
+ * try_to_wake_up() queues the wakeup on that CPU's wake list, and
+ * sched_wakeup fires there after the switch, in an IPI over the idle task or
+ * whatever runs there: only this moment names the waker. Stamped with the
+ * slice, so that a waking not followed by a block (its sched_wakeup seen
+ * while running, or a later slice's) is never used.
+ */
 static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 {
 	__u32 tid = TASK_READ(btf, p, pid);
 	struct st_thread *t = THREAD_OF(btf, p, tid);
 
-	if (!t || t->ended || t->state == ST_RUNNING || t->state == ST_RUNNABLE)
+	if (!t || t->ended)
 		return 0;
 	t->waking.tid = (__u32)bpf_get_current_pid_tgid();
 	t->waking.count = 1;
+	t->waking_slice = t->timeslices;
+	t->waking_on_cpu = t->state == ST_RUNNING;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);
 	return 0;

@@ -166,6 +166,15 @@ struct st_wake_key {
 	__u16 sys_nr;	   /* the syscall the wakee blocked in, NO_SYSCALL outside one */
 	__u32 host;	   /* WK_SOFTIRQ: the traced thread it ran in (st_waker.host), else 0 */
 	__u64 futex_uaddr; /* the futex word of a futex wait, else 0 */
+	__u8 futex_cmd;	   /* a futex wait's op & FUTEX_CMD_MASK (FUTEX_WAIT...), else 0 */
+	__u8 futex_flags;  /* a futex wait's FW_TIMEOUT, FW_PRIVATE, else 0 */
+	__u8 pad[6];
+};
+
+/* How a futex wait was asked for (st_wake_key.futex_flags, st_thread.futex_flags). */
+enum {
+	FW_TIMEOUT = 1 << 0, /* a timeout was passed: a timer may end the wait */
+	FW_PRIVATE = 1 << 1, /* FUTEX_PRIVATE_FLAG: only the waiter's own process can wake it */
 };
 
 #define WAKE_SLOTS 40 /* log2 buckets of the blocked time */
@@ -177,6 +186,12 @@ struct st_wake {
 	__u32 pad;
 	char waker_comm[TASK_COMM_LEN];
 	__u64 slots[WAKE_SLOTS];
+	/*
+	 * Of these waits, those whose waker sched_waking saw while the wakee
+	 * still ran: its sched_wakeup came later, on the wakee's CPU, over
+	 * whatever ran there (docs/collector.md, "Who woke whom").
+	 */
+	__u64 woken_before_switch_out;
 };
 
 /*
@@ -315,6 +330,9 @@ struct st_thread {
 	/* syscall in progress */
 	__u64 sys_start_ns;
 	__u64 futex_uaddr;
+	__u8 futex_cmd;	  /* for futex_uaddr: see st_wake_key */
+	__u8 futex_flags; /* for futex_uaddr: FW_TIMEOUT, FW_PRIVATE */
+	__u8 pad_futex[6];
 	__s32 sys_nr; /* -1: none */
 	__u8 sys_class;
 	__u8 state;
@@ -396,7 +414,16 @@ struct st_thread {
 	struct st_waker_slot wakers[TOP_WAKERS];
 	/* sched_waking runs in the waker's context, sched_wakeup maybe not: */
 	struct st_waker_slot waking; /* the waker seen by sched_waking (count: 1 if pending) */
-	__u64 waker_evictions;	     /* slots taken over: the counts are upper bounds */
+	/*
+	 * timeslices when sched_waking saw it. A waking seen while the thread
+	 * still ran (it had set its sleep state, its switch-out not yet seen)
+	 * belongs to the blocked state that switch-out begins; one from an
+	 * earlier slice is stale (docs/collector.md, "Who woke whom").
+	 */
+	__u64 waking_slice;
+	__u8 waking_on_cpu; /* that waking came while the thread still counted as running */
+	__u8 pad_waking[7];
+	__u64 waker_evictions; /* slots taken over: the counts are upper bounds */
 	/* Wake edges and the command's window (issue 9). */
 	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */
 	__u64 clear_child_tid;	  /* the word the kernel clears and wakes at exit (a join) */

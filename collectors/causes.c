@@ -4,12 +4,12 @@
  * its process's memory map, read when the kernel half first sees the word
  * (the waiter has just returned, so the process lives); the text is kept per
  * process, so words seen later still find their mapping after the process
- * is gone. State changes become intervals for the critical path.
+ * is gone. The state intervals (intervals.h) are kept for the critical path.
  */
-#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include "causes.h"
 #include "critpath.h"
 #include "futex_names.h"
@@ -31,13 +31,6 @@ struct proc_maps {
 	char *maps;
 };
 
-struct open_state {
-	uint32_t tid;
-	uint8_t state, waker_kind;
-	uint32_t waker, host;
-	uint64_t start;
-};
-
 struct causes {
 	struct futex_namer *fn;
 	struct proc_maps *procs;
@@ -45,7 +38,6 @@ struct causes {
 	bool keep;
 	struct cp_interval *iv;
 	size_t niv, cap;
-	void *open; /* tsearch tree of struct open_state */
 	uint64_t window_ns;
 	uint32_t window_tid;
 };
@@ -71,7 +63,6 @@ void causes_free(struct causes *c)
 		free(c->procs[i].maps);
 	free(c->procs);
 	free(c->iv);
-	tdestroy(c->open, free);
 	futex_namer_free(c->fn);
 	free(c);
 }
@@ -113,16 +104,9 @@ static void note_futex(struct causes *c, uint32_t pid)
 	p->maps = maps;
 }
 
-static int cmp_open(const void *a, const void *b)
+void causes_interval(struct causes *c, const struct interval *s, uint64_t end)
 {
-	uint32_t x = ((const struct open_state *)a)->tid, y = ((const struct open_state *)b)->tid;
-
-	return x < y ? -1 : x > y;
-}
-
-static void push_interval(struct causes *c, const struct open_state *s, uint64_t end)
-{
-	if (s->state >= NR_STATES || end <= s->start)
+	if (!c || !c->keep || s->state >= NR_STATES || end <= s->start_ns)
 		return;
 	if (c->niv == c->cap) {
 		size_t nc = c->cap ? c->cap * 2 : 4096;
@@ -133,33 +117,8 @@ static void push_interval(struct causes *c, const struct open_state *s, uint64_t
 		c->iv = n;
 		c->cap = nc;
 	}
-	c->iv[c->niv++] =
-	    (struct cp_interval){s->start, end, s->tid, s->state, s->waker_kind, s->waker, s->host};
-}
-
-static void state_event(struct causes *c, const struct st_event *e)
-{
-	struct open_state key = {.tid = e->tid}, *s, **found;
-
-	found = tfind(&key, &c->open, cmp_open);
-	if (found) {
-		s = *found;
-		push_interval(c, s, e->ts);
-	} else {
-		s = calloc(1, sizeof(*s));
-		if (!s)
-			return;
-		s->tid = e->tid;
-		if (!tsearch(s, &c->open, cmp_open)) {
-			free(s);
-			return;
-		}
-	}
-	s->state = e->state; /* ST_EXITED: closed, never pushed */
-	s->start = e->ts;
-	s->waker_kind = e->waker_kind;
-	s->waker = e->ppid;
-	s->host = e->exec;
+	c->iv[c->niv++] = (struct cp_interval){s->start_ns,   end,	s->tid, s->state,
+					       s->waker_kind, s->waker, s->host};
 }
 
 void causes_event(struct causes *c, const struct st_event *e)
@@ -167,10 +126,6 @@ void causes_event(struct causes *c, const struct st_event *e)
 	if (!c)
 		return;
 	switch (e->type) {
-	case EV_STATE:
-		if (c->keep)
-			state_event(c, e);
-		break;
 	case EV_FUTEX:
 		note_futex(c, e->pid);
 		break;
@@ -224,6 +179,25 @@ void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_sna
 	if (json_array_size(joins) > 1)
 		json_object_set(entry, "join_tids", joins);
 	json_decref(joins);
+}
+
+/* The futex(2) command a wait was asked with, as futex(2) names it. */
+static const char *futex_cmd_name(unsigned int cmd)
+{
+	switch (cmd) {
+	case FUTEX_WAIT:
+		return "FUTEX_WAIT";
+	case FUTEX_LOCK_PI:
+		return "FUTEX_LOCK_PI";
+	case FUTEX_WAIT_BITSET:
+		return "FUTEX_WAIT_BITSET";
+	case FUTEX_WAIT_REQUEUE_PI:
+		return "FUTEX_WAIT_REQUEUE_PI";
+	case FUTEX_LOCK_PI2:
+		return "FUTEX_LOCK_PI2";
+	default:
+		return NULL;
+	}
 }
 
 static json_t *waker_json(const struct st_wake_key *k, const struct st_wake *w,
@@ -298,6 +272,12 @@ json_t *causes_wakes_json(const struct sched_snapshot *snap)
 		if (k->futex_uaddr) {
 			snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)k->futex_uaddr);
 			json_object_set_new(wait, "futex", json_string(addr));
+			json_object_set_new(wait, "futex_op",
+					    str_or_null(futex_cmd_name(k->futex_cmd)));
+			json_object_set_new(wait, "futex_timeout",
+					    json_boolean(k->futex_flags & FW_TIMEOUT));
+			json_object_set_new(wait, "futex_private",
+					    json_boolean(k->futex_flags & FW_PRIVATE));
 		}
 		for (int s = 0; s < WAKE_SLOTS; s++)
 			if (w->slots[s])
@@ -307,24 +287,16 @@ json_t *causes_wakes_json(const struct sched_snapshot *snap)
 						    (json_int_t)(1ULL << (s + 1)), "count",
 						    (json_int_t)w->slots[s]));
 		json_array_append_new(
-		    arr, json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:o}", "waker",
-				   waker_json(k, w, snap), "wakee", "tid", (json_int_t)k->wakee,
-				   "pid", (json_int_t)(wakee ? wakee->t.pid : 0), "comm",
-				   comm_of(wakee, comm), "wait", wait, "count",
-				   (json_int_t)w->count, "blocked_ns", (json_int_t)w->blocked_ns,
-				   "max_ns", (json_int_t)w->max_ns, "hist", hist));
+		    arr,
+		    json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:I,s:o}", "waker",
+			      waker_json(k, w, snap), "wakee", "tid", (json_int_t)k->wakee, "pid",
+			      (json_int_t)(wakee ? wakee->t.pid : 0), "comm", comm_of(wakee, comm),
+			      "wait", wait, "count", (json_int_t)w->count,
+			      "woken_before_switch_out", (json_int_t)w->woken_before_switch_out,
+			      "blocked_ns", (json_int_t)w->blocked_ns, "max_ns",
+			      (json_int_t)w->max_ns, "hist", hist));
 	}
 	return arr;
-}
-
-static struct causes *close_c;
-static uint64_t close_end;
-
-static void close_open(const void *node, VISIT which, int depth)
-{
-	(void)depth;
-	if (which == postorder || which == leaf)
-		push_interval(close_c, *(struct open_state *const *)node, close_end);
 }
 
 json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot *snap,
@@ -339,11 +311,6 @@ json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot 
 
 	if (!c || !c->keep)
 		return json_null();
-	close_c = c;
-	close_end = end_ns;
-	twalk(c->open, close_open);
-	tdestroy(c->open, free);
-	c->open = NULL;
 	if (critpath_compute(c->iv, c->niv, start_ns, end_ns, &p))
 		return json_null();
 	segs = json_array();

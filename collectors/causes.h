@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "schedtrace.h"
+#include "intervals.h"
 #include "sched_snapshot.h"
 
 struct causes;
@@ -21,8 +22,12 @@ struct causes;
 struct causes *causes_new(bool keep_intervals);
 void causes_free(struct causes *c);
 
-/* An event from the ring buffer: EV_STATE, EV_FUTEX and EV_WINDOW matter here. */
+/* An event from the ring buffer: EV_FUTEX and EV_WINDOW matter here. */
 void causes_event(struct causes *c, const struct st_event *e);
+
+/* A thread's state interval, ended at @end_ns (intervals.h): kept for the
+ * critical path when intervals are kept. */
+void causes_interval(struct causes *c, const struct interval *i, uint64_t end_ns);
 
 /* When the command's window opened (its exec), 0 if never seen. */
 uint64_t causes_window_ns(const struct causes *c);
@@ -38,7 +43,8 @@ void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_sna
 /* sched.json wakes[]: one entry per (waker, wakee, wait). */
 json_t *causes_wakes_json(const struct sched_snapshot *snap);
 
-/* sched.json critical_path, or JSON null without intervals (no --timeline,
+/* sched.json critical_path over the intervals handed over so far (every
+ * open one ended before), or JSON null without intervals (no --timeline,
  * or @c NULL). */
 json_t *causes_critical_path_json(struct causes *c, const struct sched_snapshot *snap,
 				  uint64_t start_ns, uint64_t end_ns);

@@ -68,30 +68,19 @@ static int by_cpu_desc(const void *a, const void *b)
 	return x->cpu_ns < y->cpu_ns ? 1 : x->cpu_ns > y->cpu_ns ? -1 : (int)x->pid - (int)y->pid;
 }
 
-static struct other_proc *proc_of(struct other_work *ow, uint32_t pid)
-{
-	for (size_t i = 0; i < ow->nprocs; i++)
-		if (ow->procs[i].pid == pid)
-			return &ow->procs[i];
-	return NULL;
-}
-
-static int read_procs(struct other_work *ow, int others_fd)
+/* The process table as the map holds it now, into @procs (OTHER_PROCS rows). */
+static size_t read_procs(int others_fd, struct other_proc *procs)
 {
 	__u32 key, next, *prev = NULL;
 	struct st_other v;
+	size_t n = 0;
 
-	ow->procs = calloc(OTHER_PROCS, sizeof(*ow->procs));
-	if (!ow->procs) {
-		fprintf(stderr, "schedtrace: other work: out of memory\n");
-		return -1;
-	}
-	while (ow->nprocs < OTHER_PROCS && !bpf_map_get_next_key(others_fd, prev, &next)) {
+	while (n < OTHER_PROCS && !bpf_map_get_next_key(others_fd, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(others_fd, &key, &v))
 			continue;
-		struct other_proc *p = &ow->procs[ow->nprocs++];
+		struct other_proc *p = &procs[n++];
 
 		p->pid = key;
 		memcpy(p->comm, v.comm, sizeof(p->comm));
@@ -101,27 +90,37 @@ static int read_procs(struct other_work *ow, int others_fd)
 		p->tracer = v.tracer;
 		p->kthread = v.kthread;
 	}
-	return 0;
+	return n;
+}
+
+static struct other_proc *proc_in(struct other_proc *procs, size_t n, uint32_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
 }
 
 /*
- * A holder still on its CPU at the end: counted to @end_ns, in its process's
- * row (its first switch-out was never seen: a row is made from /proc).
+ * A holder still on its CPU at @at: its time to @at counted as if it
+ * switched out then, in its process's row (made from /proc when its first
+ * switch-out was never seen) and in the CPU's totals.
  */
-static void close_holder(struct other_work *ow, const struct st_cpu_hold *h, uint64_t end_ns)
+static void close_holder(struct other_proc *procs, size_t *n, struct st_cpu_hold *h, uint64_t at)
 {
 	struct other_proc *p;
 	uint64_t ns;
 
-	if (!h->seen || !h->tid || end_ns <= h->since)
+	if (!h->seen || !h->tid || at <= h->since)
 		return;
-	ns = end_ns - h->since;
-	p = proc_of(ow, h->tgid);
-	if (!p && ow->nprocs < OTHER_PROCS) {
+	ns = at - h->since;
+	p = proc_in(procs, *n, h->tgid);
+	if (!p && *n < OTHER_PROCS) {
 		char path[64];
 		FILE *f;
 
-		p = &ow->procs[ow->nprocs++];
+		p = &procs[(*n)++];
+		memset(p, 0, sizeof(*p));
 		p->pid = h->tgid;
 		p->tracer = h->tgid == (uint32_t)getpid();
 		snprintf(path, sizeof(path), "/proc/%u/comm", h->tgid);
@@ -133,50 +132,108 @@ static void close_holder(struct other_work *ow, const struct st_cpu_hold *h, uin
 			fclose(f);
 	}
 	if (!p) {
-		ow->lost_ns += ns;
+		h->lost_ns += ns;
 		return;
 	}
 	p->cpu_ns += ns;
 	p->slices++;
 	if (p->tracer)
-		ow->tracer_ns += ns;
+		h->tracer_ns += ns;
 	else
-		ow->other_ns += ns;
+		h->other_ns += ns;
 }
 
-int other_work_read(struct other_work *ow, int hold_fd, int others_fd, uint64_t end_ns)
+/* The maps now, every holder closed at @at: per-CPU totals into @h, rows into @procs. */
+static int read_maps(struct other_work *ow, struct st_cpu_hold *h, struct other_proc *procs,
+		     size_t *n, uint64_t at)
 {
-	int ncpus = libbpf_num_possible_cpus();
-	struct st_cpu_hold *h;
 	__u32 zero = 0;
 
-	ow->to_ns = end_ns;
-	if (ncpus <= 0) {
-		fprintf(stderr, "schedtrace: libbpf_num_possible_cpus: %s\n", strerror(-ncpus));
-		return -1;
-	}
-	h = calloc((size_t)ncpus, sizeof(*h));
-	if (!h || read_procs(ow, others_fd)) {
-		free(h);
-		return -1;
-	}
-	if (bpf_map_lookup_elem(hold_fd, &zero, h)) {
+	if (bpf_map_lookup_elem(ow->hold_fd, &zero, h)) {
 		fprintf(stderr, "schedtrace: bpf_map_lookup_elem(cpu_hold): %s\n", strerror(errno));
+		return -1;
+	}
+	*n = read_procs(ow->others_fd, procs);
+	for (int c = 0; c < ow->ncpus; c++)
+		close_holder(procs, n, &h[c], at);
+	return 0;
+}
+
+static int alloc_tables(struct other_work *ow)
+{
+	if (ow->procs)
+		return 0;
+	ow->ncpus = libbpf_num_possible_cpus();
+	if (ow->ncpus <= 0) {
+		fprintf(stderr, "schedtrace: libbpf_num_possible_cpus: %s\n", strerror(-ow->ncpus));
+		return -1;
+	}
+	ow->procs = calloc(OTHER_PROCS, sizeof(*ow->procs));
+	ow->base_procs = calloc(OTHER_PROCS, sizeof(*ow->base_procs));
+	ow->base_cpu = calloc((size_t)ow->ncpus, sizeof(*ow->base_cpu));
+	if (!ow->procs || !ow->base_procs || !ow->base_cpu) {
+		fprintf(stderr, "schedtrace: other work: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+void other_work_window(struct other_work *ow, uint64_t now_ns)
+{
+	if (alloc_tables(ow) ||
+	    read_maps(ow, ow->base_cpu, ow->base_procs, &ow->nbase_procs, now_ns)) {
+		ow->nbase_procs = 0;
+		if (ow->base_cpu)
+			memset(ow->base_cpu, 0, (size_t)ow->ncpus * sizeof(*ow->base_cpu));
+		return;
+	}
+	ow->from_ns = now_ns;
+}
+
+/* @a less @b, never below 0 (a pid reused, a row the table dropped). */
+static uint64_t minus(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+int other_work_read(struct other_work *ow, uint64_t end_ns)
+{
+	struct st_cpu_hold *h;
+	size_t i, k = 0;
+
+	ow->to_ns = end_ns;
+	if (alloc_tables(ow))
+		return -1;
+	h = calloc((size_t)ow->ncpus, sizeof(*h));
+	if (!h || read_maps(ow, h, ow->procs, &ow->nprocs, end_ns)) {
 		free(h);
 		return -1;
 	}
-	for (int c = 0; c < ncpus; c++) {
+	for (int c = 0; c < ow->ncpus; c++) {
+		const struct st_cpu_hold *b = &ow->base_cpu[c];
+
 		if (c < CPU_SETSIZE && !CPU_ISSET(c, &ow->cpus))
 			continue;
-		ow->other_ns += h[c].other_ns;
-		ow->tracer_ns += h[c].tracer_ns;
-		ow->lost_ns += h[c].lost_ns;
-		ow->run_waited_ns += h[c].run_waited_ns;
-		ow->tracer_waited_ns += h[c].tracer_waited_ns;
-		ow->unseen += h[c].unseen;
-		close_holder(ow, &h[c], end_ns);
+		ow->other_ns += minus(h[c].other_ns, b->other_ns);
+		ow->tracer_ns += minus(h[c].tracer_ns, b->tracer_ns);
+		ow->lost_ns += minus(h[c].lost_ns, b->lost_ns);
+		ow->run_waited_ns += minus(h[c].run_waited_ns, b->run_waited_ns);
+		ow->tracer_waited_ns += minus(h[c].tracer_waited_ns, b->tracer_waited_ns);
+		ow->unseen += minus(h[c].unseen, b->unseen);
 	}
 	free(h);
+	for (i = 0; i < ow->nprocs; i++) {
+		struct other_proc *p = &ow->procs[i];
+		const struct other_proc *b = proc_in(ow->base_procs, ow->nbase_procs, p->pid);
+
+		if (b) {
+			p->cpu_ns = minus(p->cpu_ns, b->cpu_ns);
+			p->slices = minus(p->slices, b->slices);
+		}
+		if (p->cpu_ns)
+			ow->procs[k++] = *p;
+	}
+	ow->nprocs = k;
 	qsort(ow->procs, ow->nprocs, sizeof(*ow->procs), by_cpu_desc);
 	return 0;
 }
@@ -243,6 +300,10 @@ int other_work_json(const struct other_work *ow, json_t *root)
 
 void other_work_free(struct other_work *ow)
 {
+	free(ow->base_cpu);
+	free(ow->base_procs);
+	ow->base_cpu = NULL;
+	ow->base_procs = NULL;
 	free(ow->procs);
 	ow->procs = NULL;
 	ow->nprocs = 0;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <jansson.h>
+#include "schedtrace.h"
 
 /* One process outside the traced command that ran on the run's CPUs. */
 struct other_proc {
@@ -33,6 +34,17 @@ struct other_work {
 	bool stats;
 	char stats_why[160]; /* why not, when !stats */
 	uint64_t prog_runs, prog_run_ns;
+	/*
+	 * What the maps held when the command's window opened (its exec), as if
+	 * every CPU's holder had switched out then: subtracted at the end, so
+	 * the figures cover the command's window, not the tracer's set-up.
+	 */
+	struct st_cpu_hold *base_cpu; /* per possible CPU */
+	struct other_proc *base_procs;
+	size_t nbase_procs;
+	int ncpus;
+	/* The map fds, for the baseline taken while the command runs. */
+	int hold_fd, others_fd;
 };
 
 /*
@@ -57,10 +69,16 @@ void other_work_follow_cpus(struct other_work *ow, pid_t pid, uint8_t *skip, siz
 void other_work_visit_cpus(const struct other_work *ow);
 
 /*
+ * The command's window opened (its exec, EV_WINDOW): what the maps hold now
+ * becomes the baseline, and from_ns now. A wrapper that execs again moves it.
+ */
+void other_work_window(struct other_work *ow, uint64_t now_ns);
+
+/*
  * Reads the maps at @end_ns: the per-CPU totals, a holder still on its CPU
  * (counted to @end_ns), the process table. 0, or -1 with a message.
  */
-int other_work_read(struct other_work *ow, int hold_fd, int others_fd, uint64_t end_ns);
+int other_work_read(struct other_work *ow, uint64_t end_ns);
 
 /* sched.json's "other_work" and "tracer" objects, added to @root. */
 int other_work_json(const struct other_work *ow, json_t *root);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "hist.h"
 #include "schedtrace.h"
 #include "causes.h"
 #include "sched_json.h"
@@ -59,36 +60,35 @@ struct proc_runq {
 	__u64 slots[HIST_SLOTS];
 };
 
-/* The q-quantile, interpolated inside its bucket and capped at the max seen. */
-static uint64_t hist_quantile(const struct proc_runq *h, double q)
+/* The q-quantile of a process's run-queue waits: lib/hist.c's, the one the
+ * report computes too, over the buckets sched.json lists; the open top slot
+ * ends at the longest wait seen. Rounded down to whole ns. */
+static uint64_t runq_quantile(const struct proc_runq *h, double q)
 {
-	double want = q * (double)h->count, seen = 0;
+	struct hist_bucket b[HIST_SLOTS];
+	struct hist hist = {.b = b};
 
-	if (!h->count)
-		return 0;
 	for (unsigned int i = 0; i < HIST_SLOTS; i++) {
-		double lo, hi, v;
+		uint64_t lo = hist_slot_lo(i);
 
 		if (!h->slots[i])
 			continue;
-		if (seen + (double)h->slots[i] >= want) {
-			lo = (double)hist_slot_lo(i);
-			hi = i + 1 < HIST_SLOTS ? (double)hist_slot_lo(i + 1) : lo * 2;
-			v = lo + (hi - lo) * (want - seen) / (double)h->slots[i];
-			return v > (double)h->max_ns ? h->max_ns : (uint64_t)v;
-		}
-		seen += (double)h->slots[i];
+		b[hist.n++] = (struct hist_bucket){
+		    .lo_ns = lo,
+		    .hi_ns = i + 1 < HIST_SLOTS ? hist_slot_hi(i)
+						: (h->max_ns > lo ? h->max_ns : lo + 1),
+		    .count = h->slots[i]};
 	}
-	return h->max_ns;
+	return (uint64_t)hist_quantile_max(&hist, q, (double)h->max_ns);
 }
 
 static json_t *runq_json(const struct proc_runq *h)
 {
 	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "count", (json_int_t)h->count, "sum_ns",
 			      (json_int_t)h->sum_ns, "max_ns", (json_int_t)h->max_ns, "p50_ns",
-			      (json_int_t)hist_quantile(h, 0.50), "p90_ns",
-			      (json_int_t)hist_quantile(h, 0.90), "p99_ns",
-			      (json_int_t)hist_quantile(h, 0.99));
+			      (json_int_t)runq_quantile(h, 0.50), "p90_ns",
+			      (json_int_t)runq_quantile(h, 0.90), "p99_ns",
+			      (json_int_t)runq_quantile(h, 0.99));
 
 	set_new(o, "hist", hist_json(h->slots, HIST_SLOTS, false));
 	return o;

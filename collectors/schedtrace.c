@@ -30,6 +30,7 @@
 #include "schedtrace.skel.h"
 #include "causes.h"
 #include "child.h"
+#include "intervals.h"
 #include "offcpu.h"
 #include "other_work.h"
 #include "sched_json.h"
@@ -412,8 +413,10 @@ static void on_signal(int sig)
 
 struct loop_state {
 	struct causes *causes;
+	struct intervals *iv; /* --timeline: feeds the timeline and the critical path */
 	struct timeline *tl;
 	struct symbolizer *sym;
+	struct other_work *other;
 	uint64_t events;
 };
 
@@ -447,13 +450,50 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* A state change ends its thread's interval: one slice of the timeline, one
+ * interval of the critical path. */
+static void on_state(struct loop_state *ls, const struct st_event *e)
+{
+	struct interval ended;
+	bool has = intervals_event(ls->iv, e, &ended);
+
+	if (ls->tl)
+		timeline_event(ls->tl, e, has ? &ended : NULL);
+	if (has)
+		causes_interval(ls->causes, &ended, e->ts);
+}
+
+/* Tracing stopped: the intervals still open end at @end_ns. */
+struct ended_at {
+	struct loop_state *ls;
+	uint64_t end_ns;
+};
+
+static void end_interval(void *ctx, const struct interval *i)
+{
+	const struct ended_at *at = ctx;
+
+	if (at->ls->tl)
+		timeline_slice(at->ls->tl, i, at->end_ns);
+	causes_interval(at->ls->causes, i, at->end_ns);
+}
+
+static void end_intervals(struct loop_state *ls, uint64_t end_ns)
+{
+	struct ended_at at = {ls, end_ns};
+
+	intervals_end_all(ls->iv, end_interval, &at);
+}
+
 static void on_one_event(struct loop_state *ls, const struct st_event *e)
 {
 	causes_event(ls->causes, e);
 	if (e->type == EV_WINDOW && ls->tl)
 		timeline_window(ls->tl, e->tid, e->ts);
-	if (e->type == EV_STATE && ls->tl)
-		timeline_event(ls->tl, e);
+	if (e->type == EV_WINDOW)
+		other_work_window(ls->other, now_ns());
+	if (e->type == EV_STATE && ls->iv)
+		on_state(ls, e);
 	else if (e->type == EV_PROC && ls->sym)
 		symbolizer_note_process(ls->sym, (pid_t)e->pid, (pid_t)e->ppid);
 }
@@ -628,6 +668,9 @@ static int load(struct session *s)
 	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
 	s->maps.wakes = bpf_map__fd(s->skel->maps.wakes);
 	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
+	s->other.hold_fd = bpf_map__fd(s->skel->maps.cpu_hold);
+	s->other.others_fd = bpf_map__fd(s->skel->maps.others);
+	s->ls.other = &s->other;
 	return EXIT_OK;
 }
 
@@ -641,6 +684,8 @@ static int open_readers(struct session *s)
 	}
 	s->ls.causes = causes_new(opts.timeline);
 	if (!s->ls.causes)
+		return EXIT_READER;
+	if (opts.timeline && !(s->ls.iv = intervals_new()))
 		return EXIT_READER;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, &s->ls, NULL);
 	if (!s->rb) {
@@ -747,6 +792,8 @@ static int attach(struct session *s)
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
 		return EXIT_BPF;
 	}
+	/* Every CPU's holder seen from here: the window's baseline knows them all. */
+	other_work_visit_cpus(&s->other);
 	s->run.start_ns = now_ns();
 	if (opts.timeline) {
 		s->ls.tl = timeline_open(s->timeline.f, s->run.start_ns);
@@ -868,8 +915,7 @@ static int read_other_work(struct session *s)
 			ow->prog_run_ns += s->run.progs[i].run_time_ns;
 		}
 	}
-	return other_work_read(ow, bpf_map__fd(s->skel->maps.cpu_hold),
-			       bpf_map__fd(s->skel->maps.others), s->run.end_ns);
+	return other_work_read(ow, s->run.end_ns);
 }
 
 /*
@@ -925,11 +971,12 @@ static int write_outputs(struct session *s)
 	if (collect(s))
 		return EXIT_WRITE;
 	s->run.window_ns = causes_window_ns(s->ls.causes);
+	end_intervals(&s->ls, s->run.end_ns);
 	doc = sched_json(&s->snap, &s->run, s->ls.causes);
 	if (!doc || other_work_json(&s->other, doc) || sched_json_dump(s->sched.f, doc))
 		ret = EXIT_WRITE;
 	json_decref(doc);
-	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap, s->run.end_ns))
+	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap))
 		ret = EXIT_WRITE;
 	s->ls.tl = NULL;
 	if (s->folded.f && offcpu_write(s->folded.f, bpf_map__fd(s->skel->maps.offcpu),
@@ -962,12 +1009,15 @@ static int cleanup(struct session *s, int ret)
 		kill(s->child.pid, SIGKILL);
 		waitpid(s->child.pid, NULL, 0);
 	}
-	if (s->ls.tl) /* a run that failed before writing: end the JSON anyway */
-		timeline_close(s->ls.tl, &s->snap, now_ns());
+	if (s->ls.tl) { /* a run that failed before writing: end the JSON anyway */
+		end_intervals(&s->ls, now_ns());
+		timeline_close(s->ls.tl, &s->snap);
+	}
 	ring_buffer__free(s->rb);
 	schedtrace_bpf__destroy(s->skel);
 	symbolizer_free(s->ls.sym);
 	causes_free(s->ls.causes);
+	intervals_free(s->ls.iv);
 	snapshot_free(&s->snap);
 	other_work_free(&s->other);
 	if (s->stats_fd >= 0)

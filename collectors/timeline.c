@@ -5,22 +5,11 @@
  * of threads, not events. Track names ("ph":"M") come at the end, when every
  * comm is known; the format does not care about order.
  */
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include "causes.h"
 #include "timeline.h"
-
-struct open_slice {
-	uint32_t tid;
-	uint32_t pid;
-	int32_t cpu;
-	uint8_t state;
-	uint8_t waker_kind; /* runnable after a wakeup or a fork: who (st_waker_kind) */
-	uint32_t waker, host;
-	uint64_t start_ns;
-};
 
 /*
  * The command's window opens at its exec (EV_WINDOW), after the slices of
@@ -34,22 +23,13 @@ struct timeline {
 	FILE *f;
 	uint64_t start_ns;  /* the origin: ts 0 */
 	uint64_t window_ns; /* slices before it are not the command's */
-	void *slices;	    /* tsearch tree of struct open_slice, by tid */
-	size_t n;
 	bool first;
 	bool holding;
 	uint32_t hold_tid;
-	struct open_slice held[HOLD_MAX];
+	struct interval held[HOLD_MAX];
 	uint64_t held_end[HOLD_MAX];
 	size_t nheld;
 };
-
-static int cmp_slice(const void *a, const void *b)
-{
-	uint32_t x = ((const struct open_slice *)a)->tid, y = ((const struct open_slice *)b)->tid;
-
-	return x < y ? -1 : x > y;
-}
 
 struct timeline *timeline_open(FILE *f, uint64_t start_ns)
 {
@@ -79,9 +59,11 @@ static void sep(struct timeline *tl)
 	tl->first = false;
 }
 
-static void emit_slice(struct timeline *tl, const struct open_slice *s, uint64_t end_ns)
+static void emit_slice(struct timeline *tl, const struct interval *s, uint64_t end_ns)
 {
 	uint64_t start = s->start_ns > tl->window_ns ? s->start_ns : tl->window_ns;
+	/* who woke it: said of a runnable slice only */
+	uint8_t waker_kind = s->state == ST_RUNNABLE ? s->waker_kind : WK_NONE;
 
 	if (s->state >= NR_STATES || end_ns < start || (end_ns == start && start == tl->window_ns))
 		return;
@@ -94,10 +76,10 @@ static void emit_slice(struct timeline *tl, const struct open_slice *s, uint64_t
 	 * report walks the critical path of a demo's measured section on them) */
 	fputs(",\"args\":{", tl->f);
 	if (s->cpu >= 0)
-		fprintf(tl->f, "\"cpu\":%d%s", s->cpu, s->waker_kind != WK_NONE ? "," : "");
-	if (s->waker_kind != WK_NONE && s->waker_kind < NR_WAKER_KINDS)
+		fprintf(tl->f, "\"cpu\":%d%s", s->cpu, waker_kind != WK_NONE ? "," : "");
+	if (waker_kind != WK_NONE && waker_kind < NR_WAKER_KINDS)
 		fprintf(tl->f, "\"waker_kind\":\"%s\",\"waker\":%u,\"host\":%u",
-			waker_kind_names[s->waker_kind], s->waker, s->host);
+			waker_kind_names[waker_kind], s->waker, s->host);
 	fputs("}}", tl->f);
 }
 
@@ -109,7 +91,7 @@ static void release_held(struct timeline *tl)
 	tl->holding = false;
 }
 
-static void write_slice(struct timeline *tl, const struct open_slice *s, uint64_t end_ns)
+void timeline_slice(struct timeline *tl, const struct interval *s, uint64_t end_ns)
 {
 	if (tl->holding && tl->nheld < HOLD_MAX) {
 		tl->held[tl->nheld] = *s;
@@ -130,48 +112,15 @@ void timeline_window(struct timeline *tl, uint32_t tid, uint64_t ts)
 		tl->start_ns = ts;
 }
 
-void timeline_event(struct timeline *tl, const struct st_event *e)
+void timeline_event(struct timeline *tl, const struct st_event *e, const struct interval *ended)
 {
-	struct open_slice key = {.tid = e->tid}, *s, **found;
-
 	/* A second thread: the command runs; what is held is written. */
 	if (tl->holding && !tl->hold_tid)
 		tl->hold_tid = e->tid;
 	else if (tl->holding && e->tid != tl->hold_tid)
 		release_held(tl);
-
-	found = tfind(&key, &tl->slices, cmp_slice);
-	if (found) {
-		s = *found;
-		write_slice(tl, s, e->ts);
-	} else {
-		s = calloc(1, sizeof(*s));
-		if (!s)
-			return;
-		s->tid = e->tid;
-		if (!tsearch(s, &tl->slices, cmp_slice)) {
-			free(s);
-			return;
-		}
-		tl->n++;
-	}
-	s->pid = e->pid;
-	s->state = e->state;
-	s->cpu = e->cpu;
-	s->waker_kind = e->state == ST_RUNNABLE ? e->waker_kind : WK_NONE;
-	s->waker = e->ppid;
-	s->host = e->exec;
-	s->start_ns = e->ts;
-}
-
-static struct timeline *walk_tl;
-static uint64_t walk_end;
-
-static void close_one(const void *node, VISIT which, int depth)
-{
-	(void)depth;
-	if (which == postorder || which == leaf)
-		write_slice(walk_tl, *(struct open_slice *const *)node, walk_end);
+	if (ended)
+		timeline_slice(tl, ended, e->ts);
 }
 
 static void meta(struct timeline *tl, const char *what, uint32_t pid, uint32_t tid,
@@ -189,15 +138,12 @@ static void meta(struct timeline *tl, const char *what, uint32_t pid, uint32_t t
 	json_decref(j);
 }
 
-int timeline_close(struct timeline *tl, const struct sched_snapshot *snap, uint64_t end_ns)
+int timeline_close(struct timeline *tl, const struct sched_snapshot *snap)
 {
 	int err;
 
 	if (tl->holding)
 		release_held(tl);
-	walk_tl = tl;
-	walk_end = end_ns;
-	twalk(tl->slices, close_one);
 	for (size_t i = 0; i < snap->nthreads; i++) {
 		const struct st_thread *t = &snap->threads[i].t;
 		uint32_t tid = snap->threads[i].tid;
@@ -211,7 +157,6 @@ int timeline_close(struct timeline *tl, const struct sched_snapshot *snap, uint6
 	err = ferror(tl->f) ? -1 : 0;
 	if (err)
 		fprintf(stderr, "schedtrace: writing timeline.json failed\n");
-	tdestroy(tl->slices, free);
 	free(tl);
 	return err;
 }

@@ -135,3 +135,10 @@ void hist_free(struct hist *h)
 	h->b = NULL;
 	h->n = 0;
 }
+
+double hist_quantile_max(const struct hist *h, double q, double max_ns)
+{
+	double v = hist_quantile(h, q);
+
+	return max_ns > 0 && v > max_ns ? max_ns : v;
+}

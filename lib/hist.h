@@ -27,6 +27,11 @@ uint64_t hist_total(const struct hist *h);
  * reaches q * total, interpolated linearly inside it (values are assumed
  * spread evenly over [lo, hi)). 0 for an empty histogram. */
 double hist_quantile(const struct hist *h, double q);
+/* The same, never above @max_ns when @max_ns > 0: the histogram interpolates
+ * inside its bucket, which can reach past the longest value actually seen.
+ * The one quantile of run-queue waits: sched.json's p50_ns, p90_ns, p99_ns
+ * (the collector) and the report's, of one process or several merged. */
+double hist_quantile_max(const struct hist *h, double q, double max_ns);
 /* Add every bucket of @src into @dst; buckets with the same [lo, hi) merge,
  * the result stays sorted. Returns 0, or -1 when two buckets overlap without
  * being equal (histograms with different bucket layouts). */

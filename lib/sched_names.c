@@ -7,7 +7,7 @@
 enum st_thread_state state_of(const char *name)
 {
 	for (int k = 0; k < NR_STATES; k++)
-		if (!strcmp(name, state_names[k]))
+		if (state_names[k] && !strcmp(name, state_names[k]))
 			return (enum st_thread_state)k;
 	return ST_OTHER;
 }
@@ -15,7 +15,7 @@ enum st_thread_state state_of(const char *name)
 enum st_waker_kind waker_kind_of(const char *name)
 {
 	for (int k = 0; k < NR_WAKER_KINDS; k++)
-		if (!strcmp(name, waker_kind_names[k]))
+		if (waker_kind_names[k] && !strcmp(name, waker_kind_names[k]))
 			return (enum st_waker_kind)k;
 	return WK_NONE;
 }

@@ -41,33 +41,6 @@ static void usage(FILE *f)
 		   "or the command line is wrong, 1 when the report could not be written.\n");
 }
 
-/* Write @text to DIR/NAME through a temporary file, so a reader never sees
- * half a report. */
-int write_file(const char *dir, const char *name, const struct sbuf *text)
-{
-	char path[PATH_MAX + 64], tmp[PATH_MAX + 80];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
-	f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "report: %s: cannot create: %s\n", tmp, strerror(errno));
-		return -1;
-	}
-	if (fwrite(sb_str(text), 1, text->len, f) != text->len || fclose(f)) {
-		fprintf(stderr, "report: %s: write failed: %s\n", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		fprintf(stderr, "report: rename %s to %s: %s\n", tmp, path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* The terminal: plain text, no Markdown: the verdict, the why (as many
  * sentences as fit about 25 lines), the trust line and where the report is. */
 #define TERMINAL_WHY_MAX 6
@@ -99,123 +72,165 @@ static void print_summary(struct report *rp, bool quiet)
 	sb_free(&s);
 }
 
-int main(int argc, char **argv)
+/* The options; *@exit_code set and false returned when the program ends here
+ * (--help, a wrong command line). */
+struct opts {
+	bool quiet, compare, index;
+};
+
+static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 {
 	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"compare", no_argument, NULL, 'c'},
 					     {"index", no_argument, NULL, 'i'},
 					     {0}};
-	bool compare = false, index = false, fatal = false;
-	struct sbuf md = SBUF_INIT, html = SBUF_INIT;
-	struct run_set rs;
-	struct check_list cl;
-	struct sentences why = {0};
-	struct why whyg = {0};
-	struct verdicts verdict = {0};
-	struct report rp = {0};
-	char err[PATH_MAX + 600], title[1200];
-	bool quiet = false;
-	int c, rc = 0;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
-			return 0;
+			*exit_code = 0;
+			return false;
 		case 'q':
-			quiet = true;
+			o->quiet = true;
 			break;
 		case 'c':
-			compare = true;
+			o->compare = true;
 			break;
 		case 'i':
-			index = true;
+			o->index = true;
 			break;
 		default:
 			fprintf(stderr, "report: try 'report --help'\n");
-			return 2;
+			*exit_code = 2;
+			return false;
 		}
 	}
-	if (compare && index) {
+	if (o->compare && o->index) {
 		fprintf(stderr, "report: --compare or --index, not both; try 'report --help'\n");
+		*exit_code = 2;
+		return false;
+	}
+	return true;
+}
+
+/* report --compare RUN_A RUN_B */
+static int compare_main(int nargs, char **args)
+{
+	char err[PATH_MAX + 600] = "";
+	bool fatal = false;
+
+	if (nargs != 2) {
+		fprintf(stderr, "report: --compare takes two run folders of one demo, RUN_A "
+				"RUN_B; try 'report --help'\n");
 		return 2;
 	}
-	if (compare) {
-		if (optind != argc - 2) {
-			fprintf(stderr,
-				"report: --compare takes two run folders of one demo, RUN_A "
-				"RUN_B; try 'report --help'\n");
-			return 2;
-		}
-		err[0] = '\0';
-		if (report_compare(argv[optind], argv[optind + 1], &fatal, err, sizeof(err))) {
-			fprintf(stderr, "report: %s\n", err);
-			return fatal ? 1 : 2;
-		}
-		return 0;
+	if (report_compare(args[0], args[1], &fatal, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		return fatal ? 1 : 2;
 	}
-	if (index) {
-		if (optind > argc - 2) {
-			fprintf(stderr,
-				"report: --index takes OUT_DIR and at least one run folder; "
+	return 0;
+}
+
+/* report --index OUT_DIR RUN_DIR... */
+static int index_main(int nargs, char **args)
+{
+	char err[PATH_MAX + 600] = "";
+	bool fatal = false;
+
+	if (nargs < 2) {
+		fprintf(stderr, "report: --index takes OUT_DIR and at least one run folder; "
 				"try 'report --help'\n");
-			return 2;
-		}
-		err[0] = '\0';
-		if (report_index(argv[optind], argv + optind + 1, (size_t)(argc - optind - 1),
-				 &fatal, err, sizeof(err))) {
-			fprintf(stderr, "report: %s\n", err);
-			return fatal ? 1 : 2;
-		}
-		return 0;
+		return 2;
 	}
+	if (report_index(args[0], args + 1, (size_t)(nargs - 1), &fatal, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		return fatal ? 1 : 2;
+	}
+	return 0;
+}
+
+/* Everything one report holds, freed in one place. */
+struct one_report {
+	struct run_set rs;
+	struct check_list cl;
+	struct why whyg;
+	struct sentences why;
+	struct verdicts verdict;
+	struct report rp;
+	struct sbuf md, html;
+};
+
+static void one_report_free(struct one_report *o)
+{
+	sb_free(&o->md);
+	sb_free(&o->html);
+	doc_free(&o->rp.doc);
+	sentences_free(&o->why);
+	why_free(&o->whyg);
+	verdict_free(&o->verdict);
+	checks_free(&o->cl);
+	run_set_free(&o->rs);
+}
+
+/* report RUN_DIR: one straight line, load, derive, check, explain, build,
+ * render, write. */
+static int report_main(const char *dir, bool quiet)
+{
+	struct one_report o = {.md = SBUF_INIT, .html = SBUF_INIT};
+	char err[PATH_MAX + 600], title[1200];
+	int rc = 1;
+
+	if (run_set_load(&o.rs, dir, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		return 2;
+	}
+	run_set_derive(&o.rs);
+	checks_run(&o.rs, &o.cl);
+	explain_why(&o.rs, &o.whyg);
+	why_flat(&o.whyg, &o.why);
+	verdict_of(&o.rs, &o.verdict);
+	o.rp = (struct report){
+	    .rs = &o.rs, .verdict = &o.verdict, .checks = &o.cl, .why = &o.why, .whyg = &o.whyg};
+	snprintf(title, sizeof(title), "%s%s: schedlab report %s", o.rs.partial ? "PARTIAL " : "",
+		 o.rs.is_demo ? o.rs.demo : o.rs.command, o.rs.stamp);
+	if (report_build(&o.rp, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		goto out;
+	}
+	render_md(&o.rp.doc, &o.md);
+	if (render_html(&o.rp.doc, title, o.rs.dir, &o.html, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		goto out;
+	}
+	if (write_file(o.rs.dir, "report.md", &o.md) ||
+	    write_file(o.rs.dir, "report.html", &o.html))
+		goto out;
+	print_summary(&o.rp, quiet);
+	printf("report: %s/report.html (and report.md)\n", o.rs.dir);
+	rc = 0;
+out:
+	one_report_free(&o);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	int rc;
+
+	if (!parse_args(argc, argv, &o, &rc))
+		return rc;
+	if (o.compare)
+		return compare_main(argc - optind, argv + optind);
+	if (o.index)
+		return index_main(argc - optind, argv + optind);
 	if (optind != argc - 1) {
 		fprintf(stderr, "report: give exactly one RUN_DIR (a folder scripts/trace wrote); "
 				"try 'report --help'\n");
 		return 2;
 	}
-	if (run_set_load(&rs, argv[optind], err, sizeof(err))) {
-		fprintf(stderr, "report: %s\n", err);
-		return 2;
-	}
-	run_set_derive(&rs);
-	checks_run(&rs, &cl);
-	explain_why(&rs, &whyg);
-	why_flat(&whyg, &why);
-	verdict_of(&rs, &verdict);
-	rp.rs = &rs;
-	rp.verdict = &verdict;
-	rp.checks = &cl;
-	rp.why = &why;
-	rp.whyg = &whyg;
-	snprintf(title, sizeof(title), "%s%s: schedlab report %s", rs.partial ? "PARTIAL " : "",
-		 rs.is_demo ? rs.demo : rs.command, rs.stamp);
-	if (report_build(&rp, err, sizeof(err))) {
-		fprintf(stderr, "report: %s\n", err);
-		rc = 1;
-		goto out;
-	}
-	render_md(&rp.doc, &md);
-	if (render_html(&rp.doc, title, rs.dir, &html, err, sizeof(err))) {
-		fprintf(stderr, "report: %s\n", err);
-		rc = 1;
-		goto out;
-	}
-	if (write_file(rs.dir, "report.md", &md) || write_file(rs.dir, "report.html", &html)) {
-		rc = 1;
-		goto out;
-	}
-	print_summary(&rp, quiet);
-	printf("report: %s/report.html (and report.md)\n", rs.dir);
-out:
-	sb_free(&md);
-	sb_free(&html);
-	doc_free(&rp.doc);
-	sentences_free(&why);
-	why_free(&whyg);
-	verdict_free(&verdict);
-	checks_free(&cl);
-	run_set_free(&rs);
-	return rc;
+	return report_main(argv[optind], o.quiet);
 }

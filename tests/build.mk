@@ -15,8 +15,9 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 # snapshots: no BPF program is loaded, no root needed.
 SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o causes.o sched_snapshot.o syscall_names.o)
 $(BUILD)/tests/test_sched_json: $(SCHED_JSON_OBJS)
-# (sched_json() builds the causes too: their libraries again after the objects)
-$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(CAUSES_LIB) $(SCHEDLAB_LIB) -lelf -lbpf
+# (sched_json() builds the causes too, and uses the one histogram quantile
+# of lib/hist.c: their libraries again after the objects)
+$(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(CAUSES_LIB) $(SCHEDLAB_LIB) $(JANSSON_LIBS) -lelf -lbpf
 $(BUILD)/obj/tests/unit/test_sched_json.o: CFLAGS += -Icollectors -I$(BUILD)/gen
 $(BUILD)/obj/tests/unit/test_sched_json.o: $(SYSCALL_TABLE)
 

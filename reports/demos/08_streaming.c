@@ -30,6 +30,7 @@
 
 #include "explain.h"
 #include "figures.h"
+#include "host_load.h"
 #include "charts.h"
 #include "palette.h"
 #include "report.h"
@@ -200,15 +201,32 @@ static void cpus_short(const struct run_set *rs, struct sentences *out)
 		double wall = r->demo ? r->demo->wall_s * 1e9 : 0;
 		double cpus = demo_num(r, "cpus_usable", rs->cpus);
 		double used = wall > 0 && cpus > 0 ? (double)w.ns[ST_RUNNING] / (wall * cpus) : 0;
-		char why[256];
+		char why[512];
 
-		/* Whose demand kept the CPUs: the workers' own, or other work. */
-		if (used < 0.5)
-			snprintf(
-			    why, sizeof(why),
-			    "the workers themselves used only %.0f%% of the %.0f usable CPUs, so "
-			    "other work on the host held them",
-			    100 * used, cpus);
+		/* Whose demand kept the CPUs: the workers' own, or other work as
+		 * the collector measured it (host_load.h: one verdict). */
+		struct host_load hl = host_load_of(r);
+
+		if (used < 0.5 && hl.verdict == HOST_BUSY) {
+			char who[200];
+
+			host_takers(&hl, HOST_SAY, who, sizeof(who));
+			snprintf(why, sizeof(why),
+				 "the workers themselves used only %.0f%% of the %.0f usable CPUs, "
+				 "and other work on the host held them (%.0f%% of the CPUs' time: "
+				 "%s)",
+				 100 * used, cpus, 100 * hl.cpu_share, who);
+		} else if (used < 0.5 && hl.verdict == HOST_QUIET)
+			snprintf(why, sizeof(why),
+				 "the workers themselves used only %.0f%% of the %.0f usable CPUs, "
+				 "and other work on the host only %.0f%% of their time: the CPUs "
+				 "were mostly free, so the wait is the wake-ups' own latency",
+				 100 * used, cpus, 100 * hl.cpu_share);
+		else if (used < 0.5)
+			snprintf(why, sizeof(why),
+				 "the workers themselves used only %.0f%% of the %.0f usable CPUs "
+				 "(other work on the host was not measured in this run)",
+				 100 * used, cpus);
 		else
 			snprintf(
 			    why, sizeof(why),

@@ -126,214 +126,261 @@ static bool has_final_counters(const struct sched_acct *s)
 	return false;
 }
 
+/* The three checks of one run against the kernel's accounting, and what
+ * they found over its threads. */
+struct kernel_checks {
+	const char *ref; /* "schedstat" or "kernel counters" */
+	bool final;	 /* the counters read at each thread's final switch-out */
+	size_t matched, missing, bad_run, bad_wait, bad_sw, named;
+	double worst_run, worst_wait, dev_sum, queued_asleep;
+	uint64_t slice_sum;
+	struct thread_check wr, ww; /* the worst thread of each comparison */
+	char bad_names[256];
+};
+
+/* The reference of thread @i of @r (demo.json's own accounting, or the
+ * kernel's counters), into @t; *@stp its sched.json thread. False when it
+ * has none (not ended, or missing from sched.json: counted). */
+static bool thread_ref(const struct run *r, size_t i, struct kernel_checks *k,
+		       struct thread_check *t, const struct sched_thread **stp)
+{
+	const struct sched_acct *s = &r->sched;
+	const struct sched_thread *st;
+
+	if (!r->demo) {
+		st = &s->threads[i];
+		if (!st->kernel.present)
+			return false;
+		kernel_ref(t, st);
+	} else {
+		const struct demo_thread *d = &r->demo->threads[i];
+
+		if (!d->ended)
+			return false; /* it never took its own accounting */
+		st = sched_find_tid(s, d->tid);
+		if (!st) {
+			k->missing++;
+			return false;
+		}
+		if (k->final && st->ended_at_switch && st->kernel.present) {
+			kernel_ref(t, st);
+		} else {
+			t->ref_run_ns = (double)d->run_ns;
+			t->ref_wait_ns = (double)d->wait_ns;
+			t->slices = d->timeslices;
+			t->ref_nv = d->nvcsw;
+			t->ref_niv = d->nivcsw;
+			if (st->last_ns > d->end_ns)
+				t->extra_ns = (double)(st->last_ns - d->end_ns);
+		}
+	}
+	if (s->before.present && s->before.tid == st->tid)
+		since_tracing(t, &s->before);
+	*stp = st;
+	return true;
+}
+
+/* eBPF's side of @st against the reference already in @t, with the
+ * allowances, and the verdicts. */
+static void thread_judge(const struct run *r, const struct sched_thread *st, struct thread_check *t)
+{
+	t->tid = st->tid;
+	snprintf(t->comm, sizeof(t->comm), "%s", st->comm);
+	t->ebpf_run_ns = (double)st->state_ns[ST_RUNNING];
+	if (st->has_clock) {
+		t->clock_ns = (double)st->clock_sched_ns - (double)st->clock_bpf_ns;
+		t->clock_slices = st->clock_slices;
+	}
+	/* The kernel never queues a thread preempted on its way to sleep. */
+	t->ebpf_wait_ns = (double)st->state_ns[ST_RUNNABLE] -
+			  fmin((double)st->runnable_asleep_ns, (double)st->state_ns[ST_RUNNABLE]);
+	/* ... and counts as wait some sleep of a thread it kept queued. */
+	t->ebpf_wait_ns += (double)st->queued_asleep_ns;
+	t->ebpf_nv = st->nvcsw;
+	t->ebpf_niv = st->nivcsw;
+	t->tol_run_ns = tol_running_ns(t->ref_run_ns, t->slices);
+	/* The gap between the scheduler picking a thread and the switch
+	 * tracepoint is running to the kernel and runnable to eBPF: the
+	 * measured clock term may sit on either side of the wait. */
+	t->tol_wait_ns = tol_runnable_ns(t->ref_wait_ns, t->slices) + fabs(t->clock_ns);
+	/* The task clock leaves out interrupt and steal time: the thread's
+	 * own, measured in its slices, else the host's over the pass. */
+	if (st->has_irq_steal)
+		t->extra_ns += (double)st->irq_steal_ns;
+	else if (r->host_stolen_ns > 0)
+		t->extra_ns += r->host_stolen_ns;
+	t->ok_run =
+	    within_above(t->ebpf_run_ns + t->clock_ns, t->ref_run_ns, t->tol_run_ns, t->extra_ns);
+	t->ok_wait = within_above(t->ebpf_wait_ns, t->ref_wait_ns, t->tol_wait_ns, t->extra_ns);
+	/* Switches after the thread's own accounting (a CPython thread
+	 * still takes the GIL to exit; any thread can be preempted on
+	 * its way out): one switch out per switch in eBPF saw beyond the
+	 * snapshot's timeslices, and eBPF may be above by that much. */
+	t->extra_switches = r->demo && st->timeslices > t->slices ? st->timeslices - t->slices : 0;
+	t->ok_nv = within_above((double)t->ebpf_nv, (double)t->ref_nv, COUNT_SLACK,
+				(double)t->extra_switches);
+	t->ok_niv = within_above((double)t->ebpf_niv, (double)t->ref_niv, COUNT_SLACK,
+				 (double)t->extra_switches);
+}
+
+/* @t counted into @k: the failures, the first three named, the worst. */
+static void tally_thread(struct kernel_checks *k, const struct sched_thread *st,
+			 const struct thread_check *t)
+{
+	double run_x =
+		   excess(t->ebpf_run_ns + t->clock_ns, t->ref_run_ns, t->tol_run_ns, t->extra_ns),
+	       wait_x = excess(t->ebpf_wait_ns, t->ref_wait_ns, t->tol_wait_ns, t->extra_ns);
+
+	k->matched++;
+	k->queued_asleep += (double)st->queued_asleep_ns;
+	k->bad_run += !t->ok_run;
+	k->bad_wait += !t->ok_wait;
+	k->bad_sw += !t->ok_nv || !t->ok_niv;
+	if ((!t->ok_nv || !t->ok_niv) && k->named++ < 3) {
+		size_t l = strlen(k->bad_names);
+
+		snprintf(k->bad_names + l, sizeof(k->bad_names) - l,
+			 "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
+			 st->comm, st->tid, (unsigned long long)t->ebpf_nv,
+			 (unsigned long long)t->ebpf_niv, (unsigned long long)t->ref_nv,
+			 (unsigned long long)t->ref_niv);
+	}
+	k->dev_sum += t->ref_run_ns - t->ebpf_run_ns;
+	k->slice_sum += t->slices;
+	/* The worst thread is the one nearest (or furthest past) its allowance. */
+	if (run_x > k->worst_run) {
+		k->worst_run = run_x;
+		k->wr = *t;
+	}
+	if (wait_x > k->worst_wait) {
+		k->worst_wait = wait_x;
+		k->ww = *t;
+	}
+}
+
+/* What the running-time check found, in figures. */
+static void say_running(struct check *c, const struct run *r, const struct kernel_checks *k)
+{
+	const struct sched_acct *s = &r->sched;
+	const struct thread_check *wr = &k->wr;
+
+	if (s->nthreads && s->threads[0].has_irq_steal)
+		fig(c,
+		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
+		    "each thread's own interrupt and steal time more, measured in its slices, "
+		    "%.2f ms for the worst: the kernel's task clock leaves it out)",
+		    k->matched - k->bad_run, k->matched, wr->extra_ns / 1e6);
+	else
+		fig(c,
+		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
+		    "%.1f ms more: host irq/softirq/steal time in the pass, which the "
+		    "kernel's task "
+		    "clock leaves out, plus any life after the thread's own accounting)",
+		    k->matched - k->bad_run, k->matched,
+		    r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
+	fig(c,
+	    "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
+	    "(%.2f µs/slice), allowed -%.2f/+%.2f ms",
+	    wr->comm, wr->tid, wr->ebpf_run_ns / 1e6, k->ref, wr->ref_run_ns / 1e6,
+	    (wr->ref_run_ns - wr->ebpf_run_ns) / 1e6, (unsigned long long)wr->slices,
+	    wr->slices ? (wr->ref_run_ns - wr->ebpf_run_ns) / 1e3 / (double)wr->slices : 0,
+	    wr->tol_run_ns / 1e6, (wr->tol_run_ns + wr->extra_ns) / 1e6);
+	if (wr->clock_slices)
+		fig(c,
+		    "; its scheduler clock ran %.2f ms ahead of eBPF's over %llu slices it timed "
+		    "with both (%.2f µs/slice, sched.json clock), added before comparing: %.1f vs "
+		    "%.1f ms",
+		    wr->clock_ns / 1e6, (unsigned long long)wr->clock_slices,
+		    wr->clock_ns / 1e3 / (double)wr->clock_slices,
+		    (wr->ebpf_run_ns + wr->clock_ns) / 1e6, wr->ref_run_ns / 1e6);
+	fig(c, "; all threads: %s − eBPF = %.2f ms over %llu slices = %.2f µs/slice", k->ref,
+	    k->dev_sum / 1e6, (unsigned long long)k->slice_sum,
+	    k->slice_sum ? k->dev_sum / 1e3 / (double)k->slice_sum : 0);
+}
+
+/* What the run-queue wait check found, in figures. */
+static void say_waiting(struct check *c, const struct run *r, const struct kernel_checks *k)
+{
+	const struct thread_check *ww = &k->ww;
+
+	fig(c, "%zu/%zu threads within max(5%%, 2 ms) + 10 µs × slices + the measured clock term",
+	    k->matched - k->bad_wait, k->matched);
+	fig(c, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms", ww->comm,
+	    ww->tid, ww->ebpf_wait_ns / 1e6, k->ref, ww->ref_wait_ns / 1e6, ww->tol_wait_ns / 1e6,
+	    (ww->tol_wait_ns + ww->extra_ns) / 1e6);
+	if (k->queued_asleep > 0)
+		fig(c,
+		    "; eBPF's runnable includes %.1f ms of sleep the kernel counted as run-queue "
+		    "wait (its queue stamp predated the wakeup), so that both count alike",
+		    k->queued_asleep / 1e6);
+	if (r->sched.lost_wakeup_missed)
+		fig(c,
+		    "; the kernel's tracepoints missed %llu wakeups in this run: the collector "
+		    "took each one's run-queue wait back from the blocked state by the "
+		    "kernel's own run_delay, so eBPF's runnable time follows schedstat's there",
+		    (unsigned long long)r->sched.lost_wakeup_missed);
+}
+
 /* eBPF against the kernel's own per-thread accounting: the counters the
  * collector read off each task at its final switch-out, where they are
  * final; from an older collector (accounts ended at sched_process_exit),
  * demo.json's schedstat/rusage taken by each thread itself, or the counters
- * read at exit. */
+ * read at exit. Three checks: running, run-queue wait, switches. */
 static void check_kernel(const struct run *r, struct check_list *cl)
 {
 	const struct sched_acct *s = &r->sched;
-	struct check *crun, *cwait, *csw;
-	size_t i, matched = 0, missing = 0, bad_run = 0, bad_wait = 0, bad_sw = 0;
-	double worst_run = -1, worst_wait = -1, dev_sum = 0;
-	uint64_t slice_sum = 0;
-	struct thread_check wr = {0}, ww = {0};
-	const bool final = has_final_counters(s);
-	const char *ref = r->demo && !final ? "schedstat" : "kernel counters";
-	char name[80], bad_names[256] = "";
-	size_t named = 0;
-	double queued_asleep = 0;
+	struct kernel_checks k = {
+	    .final = has_final_counters(s), .worst_run = -1, .worst_wait = -1};
+	struct check *c[3]; /* running, waiting, switches */
+	size_t i, first = cl->n;
+	char name[80];
 
-	/* add() may move the array: take the three pointers after the last add. */
-	snprintf(name, sizeof(name), "eBPF running vs %s run time", ref);
+	k.ref = r->demo && !k.final ? "schedstat" : "kernel counters";
+	snprintf(name, sizeof(name), "eBPF running vs %s run time", k.ref);
 	add(cl, r, name);
-	snprintf(name, sizeof(name), "eBPF runnable vs %s run-queue wait", ref);
+	snprintf(name, sizeof(name), "eBPF runnable vs %s run-queue wait", k.ref);
 	add(cl, r, name);
 	snprintf(name, sizeof(name), "eBPF switches vs %s",
-		 r->demo && !final ? "getrusage" : "kernel nvcsw/nivcsw");
-	csw = add(cl, r, name);
-	crun = csw - 2;
-	cwait = csw - 1;
+		 r->demo && !k.final ? "getrusage" : "kernel nvcsw/nivcsw");
+	add(cl, r, name);
+	for (i = 0; i < 3; i++) /* add() may move the array: taken after the last */
+		c[i] = &cl->c[first + i];
 
 	for (i = 0; i < (r->demo ? r->demo->nthreads : s->nthreads); i++) {
 		struct thread_check t = {0};
 		const struct sched_thread *st;
 
-		if (r->demo) {
-			const struct demo_thread *d = &r->demo->threads[i];
-
-			if (!d->ended)
-				continue; /* it never took its own accounting */
-			st = sched_find_tid(s, d->tid);
-			if (!st) {
-				missing++;
-				continue;
-			}
-			if (final && st->ended_at_switch && st->kernel.present) {
-				kernel_ref(&t, st);
-			} else {
-				t.ref_run_ns = (double)d->run_ns;
-				t.ref_wait_ns = (double)d->wait_ns;
-				t.slices = d->timeslices;
-				t.ref_nv = d->nvcsw;
-				t.ref_niv = d->nivcsw;
-				if (st->last_ns > d->end_ns)
-					t.extra_ns = (double)(st->last_ns - d->end_ns);
-			}
-			if (s->before.present && s->before.tid == d->tid)
-				since_tracing(&t, &s->before);
-		} else {
-			st = &s->threads[i];
-			if (!st->kernel.present)
-				continue;
-			kernel_ref(&t, st);
-			if (s->before.present && s->before.tid == st->tid)
-				since_tracing(&t, &s->before);
-		}
-		matched++;
-		t.tid = st->tid;
-		snprintf(t.comm, sizeof(t.comm), "%s", st->comm);
-		t.ebpf_run_ns = (double)st->state_ns[ST_RUNNING];
-		if (st->has_clock) {
-			t.clock_ns = (double)st->clock_sched_ns - (double)st->clock_bpf_ns;
-			t.clock_slices = st->clock_slices;
-		}
-		/* The kernel never queues a thread preempted on its way to sleep. */
-		t.ebpf_wait_ns =
-		    (double)st->state_ns[ST_RUNNABLE] -
-		    fmin((double)st->runnable_asleep_ns, (double)st->state_ns[ST_RUNNABLE]);
-		/* ... and counts as wait some sleep of a thread it kept queued. */
-		t.ebpf_wait_ns += (double)st->queued_asleep_ns;
-		queued_asleep += (double)st->queued_asleep_ns;
-		t.ebpf_nv = st->nvcsw;
-		t.ebpf_niv = st->nivcsw;
-		t.tol_run_ns = tol_running_ns(t.ref_run_ns, t.slices);
-		/* The gap between the scheduler picking a thread and the switch
-		 * tracepoint is running to the kernel and runnable to eBPF: the
-		 * measured clock term may sit on either side of the wait. */
-		t.tol_wait_ns = tol_runnable_ns(t.ref_wait_ns, t.slices) + fabs(t.clock_ns);
-		/* The task clock leaves out interrupt and steal time: the thread's
-		 * own, measured in its slices, else the host's over the pass. */
-		if (st->has_irq_steal)
-			t.extra_ns += (double)st->irq_steal_ns;
-		else if (r->host_stolen_ns > 0)
-			t.extra_ns += r->host_stolen_ns;
-		t.ok_run = within_above(t.ebpf_run_ns + t.clock_ns, t.ref_run_ns, t.tol_run_ns,
-					t.extra_ns);
-		t.ok_wait = within_above(t.ebpf_wait_ns, t.ref_wait_ns, t.tol_wait_ns, t.extra_ns);
-		/* Switches after the thread's own accounting (a CPython thread
-		 * still takes the GIL to exit; any thread can be preempted on
-		 * its way out): one switch out per switch in eBPF saw beyond the
-		 * snapshot's timeslices, and eBPF may be above by that much. */
-		t.extra_switches =
-		    r->demo && st->timeslices > t.slices ? st->timeslices - t.slices : 0;
-		t.ok_nv = within_above((double)t.ebpf_nv, (double)t.ref_nv, COUNT_SLACK,
-				       (double)t.extra_switches);
-		t.ok_niv = within_above((double)t.ebpf_niv, (double)t.ref_niv, COUNT_SLACK,
-					(double)t.extra_switches);
-		bad_run += !t.ok_run;
-		bad_wait += !t.ok_wait;
-		bad_sw += !t.ok_nv || !t.ok_niv;
-		if ((!t.ok_nv || !t.ok_niv) && named++ < 3) {
-			size_t l = strlen(bad_names);
-
-			snprintf(
-			    bad_names + l, sizeof(bad_names) - l,
-			    "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
-			    st->comm, st->tid, (unsigned long long)t.ebpf_nv,
-			    (unsigned long long)t.ebpf_niv, (unsigned long long)t.ref_nv,
-			    (unsigned long long)t.ref_niv);
-		}
-		dev_sum += t.ref_run_ns - t.ebpf_run_ns;
-		slice_sum += t.slices;
-		/* The worst thread is the one nearest (or furthest past) its allowance. */
-		if (excess(t.ebpf_run_ns + t.clock_ns, t.ref_run_ns, t.tol_run_ns, t.extra_ns) >
-		    worst_run) {
-			worst_run = excess(t.ebpf_run_ns + t.clock_ns, t.ref_run_ns, t.tol_run_ns,
-					   t.extra_ns);
-			wr = t;
-		}
-		if (excess(t.ebpf_wait_ns, t.ref_wait_ns, t.tol_wait_ns, t.extra_ns) > worst_wait) {
-			worst_wait =
-			    excess(t.ebpf_wait_ns, t.ref_wait_ns, t.tol_wait_ns, t.extra_ns);
-			ww = t;
-		}
+		if (!thread_ref(r, i, &k, &t, &st))
+			continue;
+		thread_judge(r, st, &t);
+		tally_thread(&k, st, &t);
 		add_thread(cl, r, &t);
 	}
-
-	if (!matched) {
+	if (!k.matched) {
 		const char *why =
 		    r->demo ? "no thread of demo.json (with ended=true) was found in sched.json"
 			    : "sched.json has no kernel{} counters for any thread";
 
-		crun->verdict = cwait->verdict = csw->verdict = missing ? V_FAIL : V_NA;
-		fig(crun, "%s", why);
-		fig(cwait, "%s", why);
-		fig(csw, "%s", why);
+		for (i = 0; i < 3; i++) {
+			c[i]->verdict = k.missing ? V_FAIL : V_NA;
+			fig(c[i], "%s", why);
+		}
 		return;
 	}
-	if (s->nthreads && s->threads[0].has_irq_steal)
-		fig(crun,
-		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
-		    "each thread's own interrupt and steal time more, measured in its slices, "
-		    "%.2f ms for the worst: the kernel's task clock leaves it out)",
-		    matched - bad_run, matched, wr.extra_ns / 1e6);
-	else
-		fig(crun,
-		    "%zu/%zu threads within max(2%%, 2 ms) + 10 µs × slices (eBPF above by up to "
-		    "%.1f ms more: host irq/softirq/steal time in the pass, which the "
-		    "kernel's task "
-		    "clock leaves out, plus any life after the thread's own accounting)",
-		    matched - bad_run, matched,
-		    r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
-	fig(crun,
-	    "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
-	    "(%.2f µs/slice), allowed -%.2f/+%.2f ms",
-	    wr.comm, wr.tid, wr.ebpf_run_ns / 1e6, ref, wr.ref_run_ns / 1e6,
-	    (wr.ref_run_ns - wr.ebpf_run_ns) / 1e6, (unsigned long long)wr.slices,
-	    wr.slices ? (wr.ref_run_ns - wr.ebpf_run_ns) / 1e3 / (double)wr.slices : 0,
-	    wr.tol_run_ns / 1e6, (wr.tol_run_ns + wr.extra_ns) / 1e6);
-	if (wr.clock_slices)
-		fig(crun,
-		    "; its scheduler clock ran %.2f ms ahead of eBPF's over %llu slices it timed "
-		    "with both (%.2f µs/slice, sched.json clock), added before comparing: %.1f vs "
-		    "%.1f ms",
-		    wr.clock_ns / 1e6, (unsigned long long)wr.clock_slices,
-		    wr.clock_ns / 1e3 / (double)wr.clock_slices,
-		    (wr.ebpf_run_ns + wr.clock_ns) / 1e6, wr.ref_run_ns / 1e6);
-	fig(crun, "; all threads: %s − eBPF = %.2f ms over %llu slices = %.2f µs/slice", ref,
-	    dev_sum / 1e6, (unsigned long long)slice_sum,
-	    slice_sum ? dev_sum / 1e3 / (double)slice_sum : 0);
-	fig(cwait,
-	    "%zu/%zu threads within max(5%%, 2 ms) + 10 µs × slices + the measured clock term",
-	    matched - bad_wait, matched);
-	fig(cwait, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms",
-	    ww.comm, ww.tid, ww.ebpf_wait_ns / 1e6, ref, ww.ref_wait_ns / 1e6, ww.tol_wait_ns / 1e6,
-	    (ww.tol_wait_ns + ww.extra_ns) / 1e6);
-	if (queued_asleep > 0)
-		fig(cwait,
-		    "; eBPF's runnable includes %.1f ms of sleep the kernel counted as run-queue "
-		    "wait (its queue stamp predated the wakeup), so that both count alike",
-		    queued_asleep / 1e6);
-	if (s->lost_wakeup_missed)
-		fig(cwait,
-		    "; the kernel's tracepoints missed %llu wakeups in this run: the collector "
-		    "took each one's run-queue wait back from the blocked state by the "
-		    "kernel's own run_delay, so eBPF's runnable time follows schedstat's there",
-		    (unsigned long long)s->lost_wakeup_missed);
-	fig(csw, "%zu/%zu threads with voluntary and involuntary switches within ±%d%s",
-	    matched - bad_sw, matched, COUNT_SLACK, bad_names);
-	if (named > 3)
-		fig(csw, "; %zu more", named - 3);
-	if (missing) {
-		fig(crun, "; %zu thread(s) of demo.json missing from sched.json", missing);
-		fig(cwait, "; %zu thread(s) missing from sched.json", missing);
-		fig(csw, "; %zu thread(s) missing from sched.json", missing);
+	say_running(c[0], r, &k);
+	say_waiting(c[1], r, &k);
+	fig(c[2], "%zu/%zu threads with voluntary and involuntary switches within ±%d%s",
+	    k.matched - k.bad_sw, k.matched, COUNT_SLACK, k.bad_names);
+	if (k.named > 3)
+		fig(c[2], "; %zu more", k.named - 3);
+	if (k.missing) {
+		fig(c[0], "; %zu thread(s) of demo.json missing from sched.json", k.missing);
+		fig(c[1], "; %zu thread(s) missing from sched.json", k.missing);
+		fig(c[2], "; %zu thread(s) missing from sched.json", k.missing);
 	}
-	crun->verdict = bad_run || missing ? V_FAIL : V_PASS;
-	cwait->verdict = bad_wait || missing ? V_FAIL : V_PASS;
-	csw->verdict = bad_sw || missing ? V_FAIL : V_PASS;
+	c[0]->verdict = k.bad_run || k.missing ? V_FAIL : V_PASS;
+	c[1]->verdict = k.bad_wait || k.missing ? V_FAIL : V_PASS;
+	c[2]->verdict = k.bad_sw || k.missing ? V_FAIL : V_PASS;
 }
 
 static void check_perf_stat(const struct run_set *rs, const struct run *r, struct check_list *cl)
@@ -645,6 +692,14 @@ static void check_faults_of(const struct run *r, struct check_list *cl)
 		*add(cl, r, c.name) = c;
 }
 
+static void check_wakers_of(const struct run *r, struct check_list *cl)
+{
+	struct check c = {0};
+
+	if (check_wakers(r, &c))
+		*add(cl, r, c.name) = c;
+}
+
 void checks_run(const struct run_set *rs, struct check_list *out)
 {
 	size_t i;
@@ -658,6 +713,7 @@ void checks_run(const struct run_set *rs, struct check_list *out)
 		check_timehist(r, out);
 		check_conservation(r, out);
 		check_faults_of(r, out);
+		check_wakers_of(r, out);
 		check_lost(r, out);
 	}
 }

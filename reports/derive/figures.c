@@ -194,15 +194,6 @@ double fig_section_cpus(const struct fig_section *s)
 	return s->span_ns > 0 ? s->cpu_ns / s->span_ns : 0;
 }
 
-/* ---- quantiles ---------------------------------------------------------- */
-
-double fig_quantile(const struct hist *h, double q, double max_ns)
-{
-	double v = hist_quantile(h, q);
-
-	return max_ns > 0 && v > max_ns ? max_ns : v;
-}
-
 /* ---- durations ---------------------------------------------------------- */
 
 static const char *dur(char *buf, size_t len, double ns, const char *us)
@@ -362,120 +353,6 @@ double fig_capacity(const struct run *r)
 	return demo_param(r->demo, "capacity", -1);
 }
 
-/* ---- host noise --------------------------------------------------------- */
-
-/* Noise is named past both: enough to move a wall time, and a visible share of it. */
-#define NOISE_MIN_NS 50e6
-#define NOISE_WALL_SHARE 0.05
-/* Time the host took from running threads (explain_host's rule). */
-#define STOLEN_SHARE 0.05
-
-/* Threads of one role are summed under the role ("server-*"); a role of one
- * thread keeps the thread's own name. */
-static void add_noisy(struct fig_noise *nz, const char *comm, double runnable, double stolen)
-{
-	char who[ROLE_LEN];
-	size_t i, k;
-
-	role_of(who, sizeof(who), comm);
-	for (k = 0; k < nz->ntop && strcmp(nz->top[k].role, who); k++)
-		;
-	if (k == nz->ntop) {
-		if (nz->ntop < sizeof(nz->top) / sizeof(nz->top[0])) {
-			k = nz->ntop++;
-		} else {
-			/* replace the smallest when this one is larger */
-			for (k = 0, i = 1; i < nz->ntop; i++)
-				if (nz->top[i].runnable_ns < nz->top[k].runnable_ns)
-					k = i;
-			if (nz->top[k].runnable_ns >= runnable)
-				return;
-		}
-		memset(&nz->top[k], 0, sizeof(nz->top[k]));
-		snprintf(nz->top[k].role, sizeof(nz->top[k].role), "%s", who);
-	}
-	snprintf(nz->top[k].who, sizeof(nz->top[k].who), "%s",
-		 nz->top[k].threads ? nz->top[k].role : comm);
-	nz->top[k].threads++;
-	nz->top[k].runnable_ns += runnable;
-	nz->top[k].stolen_ns += stolen;
-}
-
-static int by_runnable_desc(const void *a, const void *b)
-{
-	const struct fig_noisy *x = a, *y = b;
-
-	return x->runnable_ns < y->runnable_ns ? 1 : x->runnable_ns > y->runnable_ns ? -1 : 0;
-}
-
-/*
- * A thread can be kept waiting by its own program only while every CPU runs
- * another thread of that program, and that can last at most the others'
- * running time divided by the CPUs. A thread that waited longer than that
- * (by NOISE_MIN_NS and NOISE_WALL_SHARE of the wall) waited for a CPU that
- * something outside the run held. Time the host took from running threads
- * (steal, interrupts) counts past explain_host's rule.
- */
-/* Running and runnable time of thread @i of @r: inside the demo's measured
- * section when the timeline says (@win), else over the whole trace. */
-static double in_run(const struct run *r, const struct tid_states *win, size_t nwin, size_t i,
-		     enum st_thread_state s)
-{
-	size_t k;
-
-	if (!win)
-		return (double)r->sched.threads[i].state_ns[s];
-	for (k = 0; k < nwin; k++)
-		if (win[k].tid == r->sched.threads[i].tid)
-			return win[k].ns[s];
-	return 0;
-}
-
-struct fig_noise fig_noise_of(const struct run_set *rs, const struct variant *v)
-{
-	const struct run *r = v->rep;
-	struct fig_noise nz = {0};
-	double cpus = fig_cpus(rs), wall_ns = v->m[M_WALL_S].med * 1e9, running = 0;
-	struct tid_states *win = NULL;
-	size_t nwin = 0;
-	double slack;
-	char err[256];
-	size_t i;
-
-	/* The start-up before the demo's measured section (the tracer's gate,
-	 * exec, the other passes' tools starting) is not the program's: judge
-	 * the measured section when the timeline can say what happened in it. */
-	if (r->demo && r->demo->end_ns > r->demo->start_ns &&
-	    timeline_window_states(r, r->demo->start_ns, r->demo->end_ns, &win, &nwin, err,
-				   sizeof(err))) {
-		free(win);
-		win = NULL;
-	}
-	if (win)
-		wall_ns = (double)(r->demo->end_ns - r->demo->start_ns);
-	for (i = 0; i < r->sched.nthreads; i++) {
-		running += in_run(r, win, nwin, i, ST_RUNNING);
-		nz.runnable_ns += in_run(r, win, nwin, i, ST_RUNNABLE);
-		nz.stolen_ns += (double)thread_stolen_ns(&r->sched.threads[i]);
-	}
-	nz.idle_cpus = wall_ns > 0 ? fmax(0, cpus - running / wall_ns) : 0;
-	slack = fmax(NOISE_MIN_NS, NOISE_WALL_SHARE * wall_ns);
-	for (i = 0; i < r->sched.nthreads; i++) {
-		const struct sched_thread *t = &r->sched.threads[i];
-		double own = in_run(r, win, nwin, i, ST_RUNNING);
-		double self = (running - own) / cpus, wait = in_run(r, win, nwin, i, ST_RUNNABLE);
-
-		if (wait - self < slack)
-			continue;
-		nz.noisy = true;
-		add_noisy(&nz, t->comm, wait, (double)thread_stolen_ns(t));
-	}
-	if (running > 0 && nz.stolen_ns >= STOLEN_SHARE * running && nz.stolen_ns >= NOISE_MIN_NS)
-		nz.noisy = true;
-	free(win);
-	qsort(nz.top, nz.ntop, sizeof(nz.top[0]), by_runnable_desc);
-	return nz;
-}
 
 const char *futex_word_name(const struct run *r, const struct futex_acct *f)
 {

@@ -77,13 +77,6 @@ struct fig_section fig_section_of_run(const struct run *r);
 /* CPUs kept busy on average over the section: cpu_ns / span_ns. */
 double fig_section_cpus(const struct fig_section *s);
 
-/* ---- quantiles ---------------------------------------------------------- */
-
-/* The @q quantile of @h (ns), never above @max_ns when @max_ns > 0: the
- * histogram interpolates inside its top bucket, which can reach past the
- * longest value actually seen. */
-double fig_quantile(const struct hist *h, double q, double max_ns);
-
 /* ---- durations ---------------------------------------------------------- */
 
 /* A duration in the unit that reads well: "10.0 s", "45.6 ms", "12.3 µs",
@@ -140,26 +133,6 @@ size_t fig_samples(const struct run *r, const char *field, double *t, double *v,
  * params.capacity; 0 unbounded, -1 when the run has no queue. */
 double fig_capacity(const struct run *r);
 
-/* ---- host noise --------------------------------------------------------- */
-
-/* A thread (or a group of threads of one role) that waited for a CPU while
- * the run left CPUs idle: other load on the host took them. */
-struct fig_noisy {
-	char who[48];  /* "server-*" or "worker-3" */
-	char role[32]; /* the role it was summed under */
-	size_t threads;
-	double runnable_ns, stolen_ns;
-};
-struct fig_noise {
-	bool noisy;
-	double idle_cpus;   /* CPUs the run itself left idle on average */
-	double runnable_ns; /* its threads' run-queue wait, all together */
-	double stolen_ns;   /* running time the host took (steal, interrupts) */
-	struct fig_noisy top[3];
-	size_t ntop;
-};
-/* Whether the host, not the program, made @v's threads wait for a CPU. */
-struct fig_noise fig_noise_of(const struct run_set *rs, const struct variant *v);
 
 /* ---- pipelines and streaming (06, 08; figures_stages.c) ----------------- */
 

@@ -85,13 +85,11 @@ static void run_metrics(struct run *r)
 	r->m[M_NVCSW] = (double)nv;
 	r->m[M_NIVCSW] = (double)niv;
 	r->m[M_MIGRATIONS] = (double)mig;
-	if (s->nprocs == 1) {
-		r->m[M_RUNQ_P50_NS] = fmin((double)s->procs[0].runq_p50_ns, (double)rqmax);
-		r->m[M_RUNQ_P99_NS] = fmin((double)s->procs[0].runq_p99_ns, (double)rqmax);
-	} else {
-		r->m[M_RUNQ_P50_NS] = fig_quantile(&r->runq, 0.50, (double)rqmax);
-		r->m[M_RUNQ_P99_NS] = fig_quantile(&r->runq, 0.99, (double)rqmax);
-	}
+	/* One quantile for one process or several merged: the collector's own
+	 * (lib/hist.c), so the p50 of a single process is sched.json's p50_ns
+	 * but for its rounding down to whole ns. */
+	r->m[M_RUNQ_P50_NS] = hist_quantile_max(&r->runq, 0.50, (double)rqmax);
+	r->m[M_RUNQ_P99_NS] = hist_quantile_max(&r->runq, 0.99, (double)rqmax);
 	r->m[M_RUNQ_MAX_NS] = (double)rqmax;
 	for (k = 0; k < ST_COUNT; k++)
 		r->m[M_STATE0_S + k] = (double)st[k] / 1e9;

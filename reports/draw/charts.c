@@ -1,30 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "charts.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "escape.h"
 #include "palette.h"
+#include "pipe_tool.h"
 #include "sbuf.h"
 
 const char *gnuplot_path(void)
 {
 	static const char *const where[] = {"/usr/bin/gnuplot", "/usr/local/bin/gnuplot",
 					    "/bin/gnuplot"};
-	size_t i;
 
-	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
-		if (access(where[i], X_OK) == 0)
-			return where[i];
-	return NULL;
+	return tool_path(where, sizeof(where) / sizeof(where[0]));
 }
 
 static void script(const struct bar_chart *c, struct sbuf *s)
@@ -153,67 +144,19 @@ int xy_chart_svg(const struct xy_chart *c, const char *svg_path, char *err, size
 }
 
 /* gnuplot reads the program on stdin and writes the SVG on stdout, straight
- * into the file: no path is ever spelled inside the gnuplot program. Frees
- * @prog. */
-static int run_gnuplot(struct sbuf *prog_in, const char *svg_path, char *err, size_t errlen)
+ * into the file (pipe_tool.h). Frees @prog. */
+static int run_gnuplot(struct sbuf *prog, const char *svg_path, char *err, size_t errlen)
 {
+	static char *const argv[] = {"gnuplot", NULL};
 	const char *gp = gnuplot_path();
-	struct sbuf prog = *prog_in;
-	int in[2], out, status;
-	struct stat st;
-	ssize_t w = 0;
-	size_t done = 0;
-	pid_t pid;
+	int rc;
 
 	if (!gp) {
 		snprintf(err, errlen, "gnuplot is not installed (package gnuplot-nox)");
-		sb_free(&prog);
+		sb_free(prog);
 		return -1;
 	}
-	out = open(svg_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		snprintf(err, errlen, "%s: cannot create: %s", svg_path, strerror(errno));
-		sb_free(&prog);
-		return -1;
-	}
-	if (pipe2(in, O_CLOEXEC)) {
-		snprintf(err, errlen, "pipe2: %s", strerror(errno));
-		close(out);
-		sb_free(&prog);
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(out), close(in[0]), close(in[1]);
-		sb_free(&prog);
-		return -1;
-	}
-	if (pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(out, 1) < 0)
-			_exit(127);
-		execl(gp, "gnuplot", (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out);
-	signal(SIGPIPE, SIG_IGN);
-	while (done < prog.len && (w = write(in[1], prog.s + done, prog.len - done)) > 0)
-		done += (size_t)w;
-	close(in[1]);
-	sb_free(&prog);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			snprintf(err, errlen, "waitpid(gnuplot): %s", strerror(errno));
-			return -1;
-		}
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		snprintf(err, errlen, "gnuplot failed (status %d) drawing %s", status, svg_path);
-		return -1;
-	}
-	if (stat(svg_path, &st) || st.st_size == 0) {
-		snprintf(err, errlen, "%s: gnuplot wrote nothing", svg_path);
-		return -1;
-	}
-	return 0;
+	rc = pipe_to_tool(gp, argv, prog->s, prog->len, svg_path, err, errlen);
+	sb_free(prog);
+	return rc;
 }

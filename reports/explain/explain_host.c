@@ -4,6 +4,7 @@
  * time; a class must not read it as computing. */
 #include "explain.h"
 #include "explain_cpython.h"
+#include "host_load.h"
 
 #include <string.h>
 
@@ -11,6 +12,31 @@
  * much distorted (loopback I/O alone costs the I/O demos a few ms of softirq). */
 #define STOLEN_SHARE_MIN 0.05
 #define STOLEN_MIN_S 0.05
+
+/*
+ * Other work on the host, when host_load.h's verdict says busy (the trust
+ * line says the same from the same figures; quiet needs no Why).
+ */
+static void explain_other_work(const struct run_set *rs, struct sentences *out)
+{
+	const struct variant *worst;
+	struct host_load h;
+	char a[32], b[32], c[32], who[256];
+
+	if (host_load_set(rs, &worst) != HOST_BUSY || !worst)
+		return;
+	h = host_load_of(worst->rep);
+	host_takers(&h, HOST_SAY, who, sizeof(who));
+	sentences_add(out,
+		      "Other work on the host held the CPUs%s%s: other processes took %s of the "
+		      "%d CPU%s' %s (%.0f%%: %s), and these threads waited %s for CPUs those "
+		      "held (%.0f%% of their CPU demand). Wall times and run-queue waits in this "
+		      "report include that wait.",
+		      rs->nvariants > 1 ? " most in " : "", rs->nvariants > 1 ? worst->name : "",
+		      fmt_ns(a, sizeof(a), h.other_ns), h.ncpus, h.ncpus == 1 ? "" : "s",
+		      fmt_ns(b, sizeof(b), h.capacity_ns), 100 * h.cpu_share, who,
+		      fmt_ns(c, sizeof(c), h.waited_ns), 100 * h.wait_share);
+}
 
 void explain_host(const struct run_set *rs, struct sentences *out)
 {
@@ -30,6 +56,7 @@ void explain_host(const struct run_set *rs, struct sentences *out)
 			worst = &rs->variants[i];
 		}
 	}
+	explain_other_work(rs, out);
 	if (running <= 0 || !worst || stolen / running < STOLEN_SHARE_MIN || stolen < STOLEN_MIN_S)
 		return;
 	sentences_add(out,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runset.h"
 
+#include "sched_host.h"
 #include "sched_wakes.h"
 
 #include <errno.h>
@@ -292,34 +293,11 @@ static int load_thread(struct ld *l, struct sched_thread *t, const json_t *e, si
 	return load_syscalls(l, t, sc, w);
 }
 
-static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
+/* sched.json "lost": what the collector could not record. */
+static int load_lost(struct ld *l, const json_t *j, struct sched_acct *s)
 {
-	const json_t *arr, *lost;
-	json_t *j = load_json(l, path);
-	char w[96], why[160];
-	size_t i;
-	int rc = -1;
+	const json_t *lost = req_obj(l, j, "lost", "the file");
 
-	if (!j)
-		return -1;
-	if (check_schema(l, j))
-		goto out;
-	if (req_int(l, j, "pid", "the file", &s->pid) ||
-	    req_int(l, j, "exit_status", "the file", &s->exit_status) ||
-	    req_int(l, j, "cpus", "the file", &s->cpus) ||
-	    req_bool(l, j, "partial", "the file", &s->partial) ||
-	    req_u64(l, j, "start_ns", "the file", &s->start_ns) ||
-	    req_u64(l, j, "end_ns", "the file", &s->end_ns))
-		goto out;
-	if (s->end_ns < s->start_ns) {
-		fail(l, "end_ns is before start_ns");
-		goto out;
-	}
-	s->syscalls_traced = true; /* files from before the option counted them always */
-	if (json_object_get(j, "syscalls_traced") &&
-	    req_bool(l, j, "syscalls_traced", "the file", &s->syscalls_traced))
-		goto out;
-	lost = req_obj(l, j, "lost", "the file");
 	if (!lost || req_u64(l, lost, lost_names[LOST_RINGBUF], "lost", &s->lost_ringbuf) ||
 	    req_u64(l, lost, lost_names[LOST_MAP_FULL], "lost", &s->lost_map_full) ||
 	    req_u64(l, lost, lost_names[LOST_STACK_MISS], "lost", &s->lost_stack_misses) ||
@@ -328,46 +306,63 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 	    opt_u64(l, lost, lost_names[LOST_SWITCH_IN], "lost", &s->lost_switch_in_missed) ||
 	    opt_u64(l, lost, lost_names[LOST_SWITCH_OUT], "lost", &s->lost_switch_out_missed) ||
 	    opt_u64(l, lost, lost_names[LOST_WAKEUP], "lost", &s->lost_wakeup_missed))
-		goto out;
+		return -1;
+	return 0;
+}
 
-	if (json_object_get(j, "before")) {
-		const json_t *b = req_obj(l, j, "before", "the file");
+/* sched.json "before" (optional): the first thread's counters at the start. */
+static int load_before(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *b;
 
-		if (!b || req_int(l, b, "tid", "before", &s->before.tid) ||
-		    req_u64(l, b, "run_ns", "before", &s->before.run_ns) ||
-		    req_u64(l, b, "wait_ns", "before", &s->before.wait_ns) ||
-		    req_u64(l, b, "timeslices", "before", &s->before.timeslices) ||
-		    req_u64(l, b, "nvcsw", "before", &s->before.nvcsw) ||
-		    req_u64(l, b, "nivcsw", "before", &s->before.nivcsw))
-			goto out;
-		s->before.present = true;
-	}
-	arr = req_arr(l, j, "threads", "the file");
+	if (!json_object_get(j, "before"))
+		return 0;
+	b = req_obj(l, j, "before", "the file");
+	if (!b || req_int(l, b, "tid", "before", &s->before.tid) ||
+	    req_u64(l, b, "run_ns", "before", &s->before.run_ns) ||
+	    req_u64(l, b, "wait_ns", "before", &s->before.wait_ns) ||
+	    req_u64(l, b, "timeslices", "before", &s->before.timeslices) ||
+	    req_u64(l, b, "nvcsw", "before", &s->before.nvcsw) ||
+	    req_u64(l, b, "nivcsw", "before", &s->before.nivcsw))
+		return -1;
+	s->before.present = true;
+	return 0;
+}
+
+static int load_threads(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = req_arr(l, j, "threads", "the file");
+
 	if (!arr)
-		goto out;
-	if (!json_array_size(arr)) {
-		fail(l, "\"threads\" is empty: the collector saw no thread of the command");
-		goto out;
-	}
+		return -1;
+	if (!json_array_size(arr))
+		return fail(l, "\"threads\" is empty: the collector saw no thread of the command");
 	s->nthreads = json_array_size(arr);
 	s->threads = xcalloc(s->nthreads, sizeof(*s->threads));
-	for (i = 0; i < s->nthreads; i++)
+	for (size_t i = 0; i < s->nthreads; i++)
 		if (load_thread(l, &s->threads[i], json_array_get(arr, i), i))
-			goto out;
+			return -1;
+	return 0;
+}
 
-	arr = req_arr(l, j, "processes", "the file");
+/* sched.json "processes": each one's run-queue latency. */
+static int load_processes(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = req_arr(l, j, "processes", "the file");
+	char w[96], why[160];
+
 	if (!arr)
-		goto out;
+		return -1;
 	s->nprocs = json_array_size(arr);
 	s->procs = xcalloc(s->nprocs, sizeof(*s->procs));
-	for (i = 0; i < s->nprocs; i++) {
+	for (size_t i = 0; i < s->nprocs; i++) {
 		const json_t *e = json_array_get(arr, i), *rq;
 		struct sched_process *p = &s->procs[i];
 
 		snprintf(w, sizeof(w), "processes[%zu]", i);
 		if (req_int(l, e, "pid", w, &p->pid) ||
 		    req_str(l, e, "comm", w, p->comm, sizeof(p->comm)))
-			goto out;
+			return -1;
 		snprintf(w, sizeof(w), "processes[%zu].runq", i);
 		rq = req_obj(l, e, "runq", w);
 		if (!rq || req_u64(l, rq, "count", w, &p->runq_count) ||
@@ -376,20 +371,26 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_u64(l, rq, "p50_ns", w, &p->runq_p50_ns) ||
 		    req_u64(l, rq, "p90_ns", w, &p->runq_p90_ns) ||
 		    req_u64(l, rq, "p99_ns", w, &p->runq_p99_ns))
-			goto out;
-		if (hist_from_json(&p->runq_hist, json_object_get(rq, "hist"), why, sizeof(why))) {
-			fail(l, "%s: %s", w, why);
-			goto out;
-		}
+			return -1;
+		if (hist_from_json(&p->runq_hist, json_object_get(rq, "hist"), why, sizeof(why)))
+			return fail(l, "%s: %s", w, why);
 	}
+	return 0;
+}
 
-	arr = req_arr(l, j, "futex", "the file");
+/* sched.json "futex": the futex words waited on, named where the collector could. */
+static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = req_arr(l, j, "futex", "the file");
+	char w[96];
+
 	if (!arr)
-		goto out;
+		return -1;
 	s->nfutex = json_array_size(arr);
 	s->futex = xcalloc(s->nfutex, sizeof(*s->futex));
-	for (i = 0; i < s->nfutex; i++) {
-		const json_t *e = json_array_get(arr, i);
+	for (size_t i = 0; i < s->nfutex; i++) {
+		const json_t *e = json_array_get(arr, i),
+			     *off = json_object_get(e, "symbol_offset");
 		struct futex_acct *f = &s->futex[i];
 
 		snprintf(w, sizeof(w), "futex[%zu]", i);
@@ -398,19 +399,54 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		    req_u64(l, e, "count", w, &f->count) ||
 		    req_u64(l, e, "total_ns", w, &f->total_ns) ||
 		    req_u64(l, e, "max_ns", w, &f->max_ns))
-			goto out;
+			return -1;
 		/* null when the word is in no symbol */
-		if (json_is_integer(json_object_get(e, "symbol_offset")) &&
-		    json_integer_value(json_object_get(e, "symbol_offset")) >= 0)
-			f->symbol_offset =
-			    (uint64_t)json_integer_value(json_object_get(e, "symbol_offset"));
+		if (json_is_integer(off) && json_integer_value(off) >= 0)
+			f->symbol_offset = (uint64_t)json_integer_value(off);
 		lower(f->addr);
 		opt_name(json_object_get(e, "object"), f->object, sizeof(f->object));
 		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
 		if (json_is_integer(json_object_get(e, "join_tid")))
 			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
 	}
+	return 0;
+}
+
+/* The top of sched.json: the command, its window, whether it was cut short. */
+static int load_sched_head(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	if (check_schema(l, j) || req_int(l, j, "pid", "the file", &s->pid) ||
+	    req_int(l, j, "exit_status", "the file", &s->exit_status) ||
+	    req_int(l, j, "cpus", "the file", &s->cpus) ||
+	    req_bool(l, j, "partial", "the file", &s->partial) ||
+	    req_u64(l, j, "start_ns", "the file", &s->start_ns) ||
+	    req_u64(l, j, "end_ns", "the file", &s->end_ns))
+		return -1;
+	if (s->end_ns < s->start_ns)
+		return fail(l, "end_ns is before start_ns");
+	s->syscalls_traced = true; /* files from before the option counted them always */
+	if (json_object_get(j, "syscalls_traced") &&
+	    req_bool(l, j, "syscalls_traced", "the file", &s->syscalls_traced))
+		return -1;
+	return 0;
+}
+
+static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
+{
+	json_t *j = load_json(l, path);
+	char why[160];
+	int rc = -1;
+
+	if (!j)
+		return -1;
+	if (load_sched_head(l, j, s) || load_lost(l, j, s) || load_before(l, j, s) ||
+	    load_threads(l, j, s) || load_processes(l, j, s) || load_futexes(l, j, s))
+		goto out;
 	if (wakes_load(s, j, why, sizeof(why))) {
+		fail(l, "%s: %s", path, why);
+		goto out;
+	}
+	if (sched_host_load(s, j, why, sizeof(why))) {
 		fail(l, "%s: %s", path, why);
 		goto out;
 	}
@@ -420,11 +456,74 @@ out:
 	return rc;
 }
 
+/* One demo.json threads[] entry: the thread's own accounting of itself. */
+static int load_demo_thread(struct ld *l, const json_t *e, const char *w, struct demo_thread *t)
+{
+	const json_t *ss, *ru;
+
+	if (!json_is_object(e))
+		return fail(l, "%s is not an object", w);
+	if (req_int(l, e, "tid", w, &t->tid) || req_int(l, e, "pid", w, &t->pid) ||
+	    req_str(l, e, "name", w, t->name, sizeof(t->name)) ||
+	    req_u64(l, e, "start_ns", w, &t->start_ns) || req_u64(l, e, "end_ns", w, &t->end_ns) ||
+	    req_u64(l, e, "tasks", w, &t->tasks) || req_bool(l, e, "ended", w, &t->ended))
+		return -1;
+	ss = req_obj(l, e, "schedstat", w);
+	ru = ss ? req_obj(l, e, "rusage", w) : NULL;
+	if (!ru || req_u64(l, ss, "run_ns", "schedstat", &t->run_ns) ||
+	    req_u64(l, ss, "wait_ns", "schedstat", &t->wait_ns) ||
+	    req_u64(l, ss, "timeslices", "schedstat", &t->timeslices) ||
+	    req_u64(l, ru, "nvcsw", "rusage", &t->nvcsw) ||
+	    req_u64(l, ru, "nivcsw", "rusage", &t->nivcsw))
+		return -1;
+	/* optional: the thread's page faults (demos built since 07) */
+	if (json_object_get(ru, "minflt")) {
+		if (req_u64(l, ru, "minflt", "rusage", &t->minflt) ||
+		    req_u64(l, ru, "majflt", "rusage", &t->majflt))
+			return -1;
+		t->has_faults = true;
+	}
+	if (json_object_get(e, "lock_wait_ns")) {
+		if (req_u64(l, e, "lock_wait_ns", w, &t->lock_wait_ns) ||
+		    req_u64(l, e, "lock_acquires", w, &t->lock_acquires))
+			return -1;
+		t->has_lock = true;
+	}
+	return 0;
+}
+
+/* demo.json "locks" (optional): the demo's names for its futex words. */
+static int load_demo_locks(struct ld *l, struct demo_result *d)
+{
+	const json_t *arr = json_object_get(d->root, "locks");
+	char w[96];
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(l, "\"locks\" is not an array");
+	d->nlocks = json_array_size(arr);
+	d->locks = xcalloc(d->nlocks, sizeof(*d->locks));
+	for (size_t i = 0; i < d->nlocks; i++) {
+		const json_t *e = json_array_get(arr, i), *obj = json_object_get(e, "object");
+		struct demo_lock *k = &d->locks[i];
+
+		snprintf(w, sizeof(w), "locks[%zu]", i);
+		if (req_str(l, e, "name", w, k->name, sizeof(k->name)) ||
+		    req_str(l, e, "addr", w, k->addr, sizeof(k->addr)) ||
+		    req_int(l, e, "pid", w, &k->pid))
+			return -1;
+		lower(k->addr);
+		if (json_is_string(obj))
+			k->object = strtoull(json_string_value(obj), NULL, 16);
+	}
+	return 0;
+}
+
 static int load_demo(struct ld *l, struct demo_result *d, const char *path)
 {
-	const json_t *arr, *params;
+	const json_t *arr;
 	char w[96];
-	size_t i;
 
 	d->root = load_json(l, path);
 	if (!d->root)
@@ -442,72 +541,20 @@ static int load_demo(struct ld *l, struct demo_result *d, const char *path)
 	d->wall_s = json_number_value(json_object_get(d->root, "wall_s"));
 	if (d->wall_s <= 0)
 		return fail(l, "\"wall_s\" is %g: a run takes some time", d->wall_s);
-	params = req_obj(l, d->root, "params", "the file");
-	if (!params)
+	d->params = req_obj(l, d->root, "params", "the file");
+	if (!d->params)
 		return -1;
-	d->params = params;
 	arr = req_arr(l, d->root, "threads", "the file");
 	if (!arr)
 		return -1;
 	d->nthreads = json_array_size(arr);
 	d->threads = xcalloc(d->nthreads, sizeof(*d->threads));
-	for (i = 0; i < d->nthreads; i++) {
-		const json_t *e = json_array_get(arr, i), *ss, *ru;
-		struct demo_thread *t = &d->threads[i];
-
+	for (size_t i = 0; i < d->nthreads; i++) {
 		snprintf(w, sizeof(w), "threads[%zu]", i);
-		if (!json_is_object(e))
-			return fail(l, "%s is not an object", w);
-		if (req_int(l, e, "tid", w, &t->tid) || req_int(l, e, "pid", w, &t->pid) ||
-		    req_str(l, e, "name", w, t->name, sizeof(t->name)) ||
-		    req_u64(l, e, "start_ns", w, &t->start_ns) ||
-		    req_u64(l, e, "end_ns", w, &t->end_ns) ||
-		    req_u64(l, e, "tasks", w, &t->tasks) || req_bool(l, e, "ended", w, &t->ended))
+		if (load_demo_thread(l, json_array_get(arr, i), w, &d->threads[i]))
 			return -1;
-		ss = req_obj(l, e, "schedstat", w);
-		ru = ss ? req_obj(l, e, "rusage", w) : NULL;
-		if (!ru || req_u64(l, ss, "run_ns", "schedstat", &t->run_ns) ||
-		    req_u64(l, ss, "wait_ns", "schedstat", &t->wait_ns) ||
-		    req_u64(l, ss, "timeslices", "schedstat", &t->timeslices) ||
-		    req_u64(l, ru, "nvcsw", "rusage", &t->nvcsw) ||
-		    req_u64(l, ru, "nivcsw", "rusage", &t->nivcsw))
-			return -1;
-		/* optional: the thread's page faults (demos built since 07) */
-		if (json_object_get(ru, "minflt")) {
-			if (req_u64(l, ru, "minflt", "rusage", &t->minflt) ||
-			    req_u64(l, ru, "majflt", "rusage", &t->majflt))
-				return -1;
-			t->has_faults = true;
-		}
-		if (json_object_get(e, "lock_wait_ns")) {
-			if (req_u64(l, e, "lock_wait_ns", w, &t->lock_wait_ns) ||
-			    req_u64(l, e, "lock_acquires", w, &t->lock_acquires))
-				return -1;
-			t->has_lock = true;
-		}
 	}
-	arr = json_object_get(d->root, "locks");
-	if (arr) {
-		if (!json_is_array(arr))
-			return fail(l, "\"locks\" is not an array");
-		d->nlocks = json_array_size(arr);
-		d->locks = xcalloc(d->nlocks, sizeof(*d->locks));
-		for (i = 0; i < d->nlocks; i++) {
-			const json_t *e = json_array_get(arr, i);
-			struct demo_lock *k = &d->locks[i];
-
-			snprintf(w, sizeof(w), "locks[%zu]", i);
-			if (req_str(l, e, "name", w, k->name, sizeof(k->name)) ||
-			    req_str(l, e, "addr", w, k->addr, sizeof(k->addr)) ||
-			    req_int(l, e, "pid", w, &k->pid))
-				return -1;
-			lower(k->addr);
-			if (json_is_string(json_object_get(e, "object")))
-				k->object = strtoull(
-				    json_string_value(json_object_get(e, "object")), NULL, 16);
-		}
-	}
-	return 0;
+	return load_demo_locks(l, d);
 }
 
 /* An optional input: absent is fine (the report says so), present but
@@ -571,47 +618,42 @@ static bool safe_dir(const char *d)
 	return true;
 }
 
-static int load_meta(struct run_set *rs, struct ld *l)
+/* meta.json "kind": a demo by name, or a command by its argv. */
+static int load_kind(struct run_set *rs, struct ld *l, const char *kind)
 {
-	char kind[32], path[PATH_MAX + 16];
-	const json_t *host, *runs, *x;
-	size_t i;
+	const json_t *argv;
+	size_t i, n = 0;
 
-	snprintf(path, sizeof(path), "%s/meta.json", rs->dir);
-	rs->meta = load_json(l, path);
-	if (!rs->meta || check_schema(l, rs->meta) ||
-	    req_str(l, rs->meta, "kind", "the file", kind, sizeof(kind)) ||
-	    req_str(l, rs->meta, "stamp", "the file", rs->stamp, sizeof(rs->stamp)) ||
-	    req_bool(l, rs->meta, "partial", "the file", &rs->partial) ||
-	    req_bool(l, rs->meta, "quick", "the file", &rs->quick))
-		return -1;
 	if (!strcmp(kind, "demo")) {
 		rs->is_demo = true;
-		if (req_str(l, rs->meta, "demo", "the file", rs->demo, sizeof(rs->demo)))
-			return -1;
-	} else if (!strcmp(kind, "command")) {
-		const json_t *argv = req_arr(l, rs->meta, "command", "the file");
-		size_t n = 0;
-
-		if (!argv)
-			return -1;
-		if (!json_array_size(argv))
-			return fail(l, "\"command\" is empty");
-		for (i = 0; i < json_array_size(argv); i++) {
-			const json_t *a = json_array_get(argv, i);
-
-			if (!json_is_string(a))
-				return fail(l, "command[%zu] is not a string", i);
-			n += (size_t)snprintf(rs->command + n,
-					      n < sizeof(rs->command) ? sizeof(rs->command) - n : 0,
-					      "%s%s", i ? " " : "", json_string_value(a));
-			if (n >= sizeof(rs->command))
-				n = sizeof(rs->command) - 1;
-		}
-	} else {
-		return fail(l, "\"kind\" is \"%s\": expected \"demo\" or \"command\"", kind);
+		return req_str(l, rs->meta, "demo", "the file", rs->demo, sizeof(rs->demo));
 	}
-	host = req_obj(l, rs->meta, "host", "the file");
+	if (strcmp(kind, "command"))
+		return fail(l, "\"kind\" is \"%s\": expected \"demo\" or \"command\"", kind);
+	argv = req_arr(l, rs->meta, "command", "the file");
+	if (!argv)
+		return -1;
+	if (!json_array_size(argv))
+		return fail(l, "\"command\" is empty");
+	for (i = 0; i < json_array_size(argv); i++) {
+		const json_t *a = json_array_get(argv, i);
+
+		if (!json_is_string(a))
+			return fail(l, "command[%zu] is not a string", i);
+		n += (size_t)snprintf(rs->command + n,
+				      n < sizeof(rs->command) ? sizeof(rs->command) - n : 0, "%s%s",
+				      i ? " " : "", json_string_value(a));
+		if (n >= sizeof(rs->command))
+			n = sizeof(rs->command) - 1;
+	}
+	return 0;
+}
+
+/* meta.json "host", and the optional strings and notes beside it. */
+static int load_host(struct run_set *rs, struct ld *l)
+{
+	const json_t *host = req_obj(l, rs->meta, "host", "the file"), *x;
+
 	if (!host || req_int(l, host, "cpus", "host", &rs->cpus) ||
 	    req_str(l, host, "cpu_model", "host", rs->cpu_model, sizeof(rs->cpu_model)) ||
 	    req_str(l, host, "kernel", "host", rs->kernel, sizeof(rs->kernel)) ||
@@ -633,11 +675,54 @@ static int load_meta(struct run_set *rs, struct ld *l)
 	x = json_object_get(rs->meta, "notes");
 	if (json_is_array(x)) {
 		rs->notes = xcalloc(json_array_size(x), sizeof(*rs->notes));
-		for (i = 0; i < json_array_size(x); i++)
+		for (size_t i = 0; i < json_array_size(x); i++)
 			if (json_is_string(json_array_get(x, i)))
 				rs->notes[rs->nnotes++] = json_string_value(json_array_get(x, i));
 	}
+	return 0;
+}
 
+/* meta.json runs[i]: a variant's repeat and the folder it is in. */
+static int load_meta_run(struct run_set *rs, struct ld *l, const json_t *e, size_t i)
+{
+	struct run *r = &rs->runs[i];
+	const json_t *x;
+	char w[32];
+
+	snprintf(w, sizeof(w), "runs[%zu]", i);
+	if (!json_is_object(e))
+		return fail(l, "%s is not an object", w);
+	if (req_str(l, e, "variant", w, r->variant, sizeof(r->variant)) ||
+	    req_int(l, e, "repeat", w, &r->repeat) ||
+	    req_str(l, e, "dir", w, r->dir, sizeof(r->dir)) ||
+	    req_int(l, e, "exit_status", w, &r->exit_status) ||
+	    req_bool(l, e, "partial", w, &r->partial))
+		return -1;
+	if (!safe_dir(r->dir))
+		return fail(l, "%s: \"dir\" must name a folder inside the run folder", w);
+	x = json_object_get(e, "host_stolen_ns");
+	r->host_stolen_ns =
+	    json_is_integer(x) && json_integer_value(x) >= 0 ? (double)json_integer_value(x) : -1;
+	x = json_object_get(e, "commands");
+	r->commands = json_is_object(x) ? x : NULL;
+	snprintf(r->path, sizeof(r->path), "%s/%s", rs->dir, r->dir);
+	return 0;
+}
+
+static int load_meta(struct run_set *rs, struct ld *l)
+{
+	char kind[32], path[PATH_MAX + 16];
+	const json_t *runs;
+
+	snprintf(path, sizeof(path), "%s/meta.json", rs->dir);
+	rs->meta = load_json(l, path);
+	if (!rs->meta || check_schema(l, rs->meta) ||
+	    req_str(l, rs->meta, "kind", "the file", kind, sizeof(kind)) ||
+	    req_str(l, rs->meta, "stamp", "the file", rs->stamp, sizeof(rs->stamp)) ||
+	    req_bool(l, rs->meta, "partial", "the file", &rs->partial) ||
+	    req_bool(l, rs->meta, "quick", "the file", &rs->quick) || load_kind(rs, l, kind) ||
+	    load_host(rs, l))
+		return -1;
 	runs = req_arr(l, rs->meta, "runs", "the file");
 	if (!runs)
 		return -1;
@@ -645,30 +730,9 @@ static int load_meta(struct run_set *rs, struct ld *l)
 		return fail(l, "\"runs\" is empty: nothing to report");
 	rs->nruns = json_array_size(runs);
 	rs->runs = xcalloc(rs->nruns, sizeof(*rs->runs));
-	for (i = 0; i < rs->nruns; i++) {
-		const json_t *e = json_array_get(runs, i);
-		struct run *r = &rs->runs[i];
-		char w[32];
-
-		snprintf(w, sizeof(w), "runs[%zu]", i);
-		if (!json_is_object(e))
-			return fail(l, "%s is not an object", w);
-		if (req_str(l, e, "variant", w, r->variant, sizeof(r->variant)) ||
-		    req_int(l, e, "repeat", w, &r->repeat) ||
-		    req_str(l, e, "dir", w, r->dir, sizeof(r->dir)) ||
-		    req_int(l, e, "exit_status", w, &r->exit_status) ||
-		    req_bool(l, e, "partial", w, &r->partial))
+	for (size_t i = 0; i < rs->nruns; i++)
+		if (load_meta_run(rs, l, json_array_get(runs, i), i))
 			return -1;
-		if (!safe_dir(r->dir))
-			return fail(l, "%s: \"dir\" must name a folder inside the run folder", w);
-		x = json_object_get(e, "host_stolen_ns");
-		r->host_stolen_ns = json_is_integer(x) && json_integer_value(x) >= 0
-					? (double)json_integer_value(x)
-					: -1;
-		x = json_object_get(e, "commands");
-		r->commands = json_is_object(x) ? x : NULL;
-		snprintf(r->path, sizeof(r->path), "%s/%s", rs->dir, r->dir);
-	}
 	return 0;
 }
 
@@ -683,10 +747,74 @@ static void note_add(struct run_set *rs, json_t *extra, const char *msg)
 	(void)rs;
 }
 
+/* A run's demo.json, checked against meta.json; a partial run may lack it,
+ * and a note says so. */
+static int load_run_demo(struct run_set *rs, const char *dir, struct ld *l, struct run *r)
+{
+	char path[PATH_MAX * 2], note[PATH_MAX * 3];
+
+	if (!rs->is_demo)
+		return 0;
+	snprintf(path, sizeof(path), "%s/demo.json", r->path);
+	if (r->partial && !is_file(path)) {
+		/* Interrupted before the demo could write its result: the
+		 * collector's account stands alone, and the report says so. */
+		snprintf(note, sizeof(note),
+			 "%s: no demo.json (the demo was stopped before it wrote its "
+			 "result): wall is the tracing window, no kernel self-accounting",
+			 r->dir);
+		note_add(rs, rs->load_notes, note);
+		return 0;
+	}
+	r->demo = xcalloc(1, sizeof(*r->demo));
+	snprintf(l->file, sizeof(l->file), "%s/%s/demo.json", dir, r->dir);
+	if (load_demo(l, r->demo, path))
+		return -1;
+	if (strcmp(r->demo->demo, rs->demo))
+		return fail(l, "is demo \"%s\" but meta.json says \"%s\"", r->demo->demo, rs->demo);
+	if (strcmp(r->demo->variant, r->variant))
+		return fail(l, "is variant \"%s\" but meta.json says \"%s\"", r->demo->variant,
+			    r->variant);
+	return 0;
+}
+
+/* The optional files of a run: a broken one is a note, never an error. */
+static void load_run_optional(struct run_set *rs, struct run *r)
+{
+	char path[PATH_MAX * 2], note[PATH_MAX * 3];
+
+	load_optional(r, "perf-stat.json", note, sizeof(note), rs);
+	if (*note)
+		note_add(rs, rs->load_notes, note);
+	snprintf(path, sizeof(path), "%s/perf-sched-demo.json", r->path);
+	if (rs->is_demo && is_file(path)) {
+		struct ld pl = {.err = note, .errlen = sizeof(note)};
+
+		snprintf(pl.file, sizeof(pl.file), "%s/perf-sched-demo.json", r->dir);
+		r->perf_demo = xcalloc(1, sizeof(*r->perf_demo));
+		if (load_demo(&pl, r->perf_demo, path)) {
+			note_add(rs, rs->load_notes, note);
+			free_demo(r->perf_demo);
+			r->perf_demo = NULL;
+		}
+	}
+	load_optional(r, "perf-sched-timehist.txt", note, sizeof(note), rs);
+	if (*note)
+		note_add(rs, rs->load_notes, note);
+	snprintf(path, sizeof(path), "%s/timeline.json", r->path);
+	r->has_timeline = is_file(path);
+	snprintf(path, sizeof(path), "%s/offcpu.folded", r->path);
+	r->has_folded = is_file(path);
+	snprintf(path, sizeof(path), "%s/perf-sched-latency.txt", r->path);
+	r->has_sched_latency = is_file(path);
+	snprintf(path, sizeof(path), "%s/perf-trace-summary.txt", r->path);
+	r->has_trace_summary = is_file(path);
+}
+
 static int load_all(struct run_set *rs, const char *dir, char *err, size_t errlen)
 {
 	struct ld l = {.err = err, .errlen = errlen};
-	json_t *extra;
+	char path[PATH_MAX * 2];
 	size_t i, j;
 
 	memset(rs, 0, sizeof(*rs));
@@ -694,15 +822,13 @@ static int load_all(struct run_set *rs, const char *dir, char *err, size_t errle
 	snprintf(l.file, sizeof(l.file), "%s/meta.json", dir);
 	if (load_meta(rs, &l))
 		return -1;
-
-	extra = rs->load_notes = json_array();
-	if (!extra) {
+	rs->load_notes = json_array();
+	if (!rs->load_notes) {
 		fprintf(stderr, "report: json_array: out of memory\n");
 		abort();
 	}
 	for (i = 0; i < rs->nruns; i++) {
 		struct run *r = &rs->runs[i];
-		char path[PATH_MAX * 2], note[PATH_MAX * 3];
 
 		snprintf(l.file, sizeof(l.file), "%s/%s/sched.json", dir, r->dir);
 		snprintf(path, sizeof(path), "%s/sched.json", r->path);
@@ -710,64 +836,14 @@ static int load_all(struct run_set *rs, const char *dir, char *err, size_t errle
 			return -1;
 		if (r->sched.partial)
 			r->partial = true;
-		snprintf(path, sizeof(path), "%s/demo.json", r->path);
-		if (rs->is_demo && r->partial && !is_file(path)) {
-			/* Interrupted before the demo could write its result: the
-			 * collector's account stands alone, and the report says so. */
-			snprintf(note, sizeof(note),
-				 "%s: no demo.json (the demo was stopped before it wrote its "
-				 "result): wall is the tracing window, no kernel self-accounting",
-				 r->dir);
-			note_add(rs, extra, note);
-		} else if (rs->is_demo) {
-			r->demo = xcalloc(1, sizeof(*r->demo));
-			snprintf(l.file, sizeof(l.file), "%s/%s/demo.json", dir, r->dir);
-			snprintf(path, sizeof(path), "%s/demo.json", r->path);
-			if (load_demo(&l, r->demo, path))
-				return -1;
-			if (strcmp(r->demo->demo, rs->demo)) {
-				fail(&l, "is demo \"%s\" but meta.json says \"%s\"", r->demo->demo,
-				     rs->demo);
-				return -1;
-			}
-			if (strcmp(r->demo->variant, r->variant)) {
-				fail(&l, "is variant \"%s\" but meta.json says \"%s\"",
-				     r->demo->variant, r->variant);
-				return -1;
-			}
-		}
-		load_optional(r, "perf-stat.json", note, sizeof(note), rs);
-		if (*note)
-			note_add(rs, extra, note);
-		snprintf(path, sizeof(path), "%s/perf-sched-demo.json", r->path);
-		if (rs->is_demo && is_file(path)) {
-			struct ld pl = {.err = note, .errlen = sizeof(note)};
-
-			snprintf(pl.file, sizeof(pl.file), "%s/perf-sched-demo.json", r->dir);
-			r->perf_demo = xcalloc(1, sizeof(*r->perf_demo));
-			if (load_demo(&pl, r->perf_demo, path)) {
-				note_add(rs, extra, note);
-				free_demo(r->perf_demo);
-				r->perf_demo = NULL;
-			}
-		}
-		load_optional(r, "perf-sched-timehist.txt", note, sizeof(note), rs);
-		if (*note)
-			note_add(rs, extra, note);
-		snprintf(path, sizeof(path), "%s/timeline.json", r->path);
-		r->has_timeline = is_file(path);
-		snprintf(path, sizeof(path), "%s/offcpu.folded", r->path);
-		r->has_folded = is_file(path);
-		snprintf(path, sizeof(path), "%s/perf-sched-latency.txt", r->path);
-		r->has_sched_latency = is_file(path);
-		snprintf(path, sizeof(path), "%s/perf-trace-summary.txt", r->path);
-		r->has_trace_summary = is_file(path);
+		if (load_run_demo(rs, dir, &l, r))
+			return -1;
+		load_run_optional(rs, r);
 		for (j = 0; j < i; j++)
 			if (!strcmp(rs->runs[j].dir, r->dir)) {
 				snprintf(l.file, sizeof(l.file), "%s/meta.json", dir);
-				fail(&l, "runs[%zu] and runs[%zu] share the folder \"%s\"", j, i,
-				     r->dir);
-				return -1;
+				return fail(&l, "runs[%zu] and runs[%zu] share the folder \"%s\"",
+					    j, i, r->dir);
 			}
 	}
 	group_variants(rs);
@@ -798,6 +874,7 @@ static void free_sched(struct sched_acct *s)
 	free(s->procs);
 	free(s->futex);
 	wakes_free(s);
+	sched_host_free(s);
 }
 
 static void free_demo(struct demo_result *d)

@@ -124,6 +124,8 @@ struct sched_acct {
 	struct wake_edge *wakes;
 	size_t nwakes;
 	struct crit_path *cpath; /* NULL when absent or null */
+	/* optional "other_work" and "tracer" (sched_host.h): NULL when absent */
+	struct sched_host *host;
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */

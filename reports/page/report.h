@@ -48,6 +48,7 @@ const char *timeline_caption(const char *demo, const char *variant);
 void report_wakes(struct report *rp); /* who woke whom, the critical path */
 void report_headline(struct report *rp, struct doc *d);
 void report_variants(struct report *rp);
+void report_host(struct report *rp); /* other work on the CPUs, tracing's cost */
 void report_threads(struct report *rp);
 void report_runq(struct report *rp);
 void report_syscalls(struct report *rp);
@@ -72,11 +73,12 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
  * (report_compare.c); writes DIR_B/compare.{html,md} and prints the
  * summary. Same returns as report_index. */
 int report_compare(const char *dir_a, const char *dir_b, bool *fatal, char *err, size_t errlen);
-/* Write @text to DIR/NAME through a temporary file (report_main.c). */
-int write_file(const char *dir, const char *name, const struct sbuf *text);
 
 /* The trust line as plain text (the page and the terminal say the same). */
 void trust_text(const struct report *rp, struct sbuf *out, bool *warn);
+/* The trust line's caution in a few words, from the same figures (the
+ * index's Trust column): a busy host, lost events, or tracing's cost. */
+void trust_caution(const struct report *rp, char *buf, size_t len);
 
 /* Helpers the sections share (report_util.c). */
 

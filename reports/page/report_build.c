@@ -30,6 +30,7 @@ static const struct section sections[] = {
     {"syscalls", "System calls: the longest in total", report_syscalls},
     {"futex", "Lock waits (futex), per lock", report_futex},
     {"runq", "Waiting for a CPU: run-queue latency", report_runq},
+    {"host", "Other work on the CPUs, and what tracing cost", report_host},
     {"checks", "Cross-checks: eBPF against independent accounts", report_checks},
     {"kernel", "Kernel accounting, thread by thread", report_kernel},
     {"notes", "What was not measured", report_notes},

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_load.h"
 #include "render.h"
 #include "report.h"
 
@@ -88,7 +89,8 @@ static void why_variant(const struct side *A, const struct side *B, const struct
 	double pa = va->m[M_PARALLELISM].med, pb = vb->m[M_PARALLELISM].med;
 	double ca = va->m[M_CPU_S].med, cb = vb->m[M_CPU_S].med;
 	double ba = fig_bound(&A->rs, va->rep), bb = fig_bound(&B->rs, vb->rep);
-	struct fig_noise na = fig_noise_of(&A->rs, va), nb = fig_noise_of(&B->rs, vb);
+	bool na = host_load_of(va->rep).verdict == HOST_BUSY;
+	bool nb = host_load_of(vb->rep).verdict == HOST_BUSY;
 	struct sbuf why = SBUF_INIT;
 	char r[32];
 
@@ -110,9 +112,9 @@ static void why_variant(const struct side *A, const struct side *B, const struct
 	if (!params_changed && *change(ca, cb))
 		sb_printf(&why, "%sit did %s CPU work: %.2f s against %.2f s", why.len ? "; " : "",
 			  change(ca, cb), cb, ca);
-	if (na.noisy != nb.noisy)
+	if (na != nb)
 		sb_printf(&why, "%s%s's host was busy with other work", why.len ? "; " : "",
-			  na.noisy ? "the first run" : "the second run");
+			  na ? "the first run" : "the second run");
 	if (!why.len)
 		sb_add(&why, "its waits took a different time: neither its CPUs busy nor its CPU "
 			     "work changed much");

@@ -93,9 +93,12 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
 		else if (warn && checks_failed(&l[i].cl))
 			doc_cell(t, "caution: %zu cross-check%s failed", checks_failed(&l[i].cl),
 				 checks_failed(&l[i].cl) == 1 ? "" : "s");
-		else if (warn)
-			doc_cell(t, "caution: a busy host or lost events");
-		else
+		else if (warn) {
+			char why[128];
+
+			trust_caution(&l[i].rp, why, sizeof(why));
+			doc_cell(t, "caution: %s", why);
+		} else
 			doc_cell(t, "ok");
 		sb_free(&key);
 		sb_free(&trust);

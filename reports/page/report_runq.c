@@ -66,7 +66,7 @@ void report_runq(struct report *rp)
 		doc_cell(t, "%s", r->variant);
 		doc_cell(t, "%llu", (unsigned long long)hist_total(&r->runq));
 		doc_cell(t, "%.1f", r->m[M_RUNQ_P50_NS] / 1e3);
-		doc_cell(t, "%.1f", fig_quantile(&r->runq, 0.90, r->m[M_RUNQ_MAX_NS]) / 1e3);
+		doc_cell(t, "%.1f", hist_quantile_max(&r->runq, 0.90, r->m[M_RUNQ_MAX_NS]) / 1e3);
 		doc_cell(t, "%.1f", r->m[M_RUNQ_P99_NS] / 1e3);
 		doc_cell(t, "%.1f", r->m[M_RUNQ_MAX_NS] / 1e3);
 		if (hist_merge(&all, &r->runq)) {

@@ -82,7 +82,7 @@ static void variant_table(struct report *rp, const struct run *r)
 		doc_cell(t, "%.2f", (double)rows[i].max_ns / 1e6);
 		if (rows[i].hist_ok && rows[i].hist.n)
 			doc_cell(t, "%.1f",
-				 fig_quantile(&rows[i].hist, 0.99, (double)rows[i].max_ns) / 1e3);
+				 hist_quantile_max(&rows[i].hist, 0.99, (double)rows[i].max_ns) / 1e3);
 		else
 			doc_cell(t, "-");
 	}

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The trust line: may the reader take this run's lesson at its word? The
- * cross-checks that passed, the events lost, and the host's noise: threads
- * that waited for a CPU the run itself did not hold (figures.h
- * fig_noise_of), named, with what to do; and, plainly, where a variant's
- * shape contradicts what the demo exists to show (the verdict's doubts). */
+ * cross-checks that passed, the events lost, the host's load as the
+ * collector measured it (host_load.h: other work named, with what to do),
+ * what tracing cost; and, plainly, where a variant's shape contradicts what
+ * the demo exists to show (the verdict's doubts). */
 #include <stdio.h>
 #include <string.h>
 
+#include "host_load.h"
 #include "report.h"
+
+/* The eBPF programs' time past this share of the run's CPU time is said as
+ * comparable to it. */
+#define TRACE_COST_SHARE 0.10
 
 static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 {
@@ -37,42 +42,110 @@ static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 	}
 }
 
-static void noise_text(const struct run_set *rs, struct sbuf *out, bool *warn)
+/* The host's load, as host_load.h judged it: measured, never inferred. */
+static void host_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 {
-	bool any = false;
-	size_t i, k;
-	char d[32];
+	const struct variant *worst;
+	enum host_verdict v = host_load_set(rs, &worst);
+	struct host_load h;
+	char a[32], b[32], c[32], who[256];
 
-	for (i = 0; i < rs->nvariants; i++) {
-		const struct variant *v = &rs->variants[i];
-		struct fig_noise nz = fig_noise_of(rs, v);
-
-		if (!nz.noisy)
-			continue;
-		sb_add(out, any ? "; "
-				: " The host was busy with other work: threads waited for "
-				  "CPUs this run was not using. ");
-		any = true;
-		sb_printf(out, "%s: ", v->name);
-		for (k = 0; k < nz.ntop; k++) {
-			const struct fig_noisy *t = &nz.top[k];
-
-			sb_printf(out, "%s%s %s", k ? ", " : "", t->who,
-				  fig_dur(d, sizeof(d), t->runnable_ns));
-			if (t->threads > 1)
-				sb_printf(out, " (%zu threads)", t->threads);
-		}
-		if (!nz.ntop)
-			sb_printf(out, "the hypervisor or interrupts took %s from running threads",
-				  fig_dur(d, sizeof(d), nz.stolen_ns));
+	if (v == HOST_UNMEASURED || !worst) {
+		sb_add(out, " Other work on the host was not measured (the run's collector "
+			    "predates the measurement).");
+		return;
 	}
-	if (any) {
+	h = host_load_of(worst->rep);
+	if (v == HOST_QUIET && h.other_ns <= 0) {
+		sb_add(out, " The host was quiet: nothing else ran on the run's CPUs.");
+		return;
+	}
+	sb_printf(out, " The host was %s: ", v == HOST_BUSY ? "busy" : "quiet");
+	if (rs->nvariants > 1)
+		sb_printf(out, "in %s%s, ", worst->name,
+			  v == HOST_BUSY ? "" : " (the most of any variant)");
+	host_takers(&h, HOST_SAY, who, sizeof(who));
+	sb_printf(out, "other processes took %s of the %d CPU%s' %s (%.0f%%: %s",
+		  fig_dur(a, sizeof(a), h.other_ns), h.ncpus, h.ncpus == 1 ? "" : "s",
+		  fig_dur(b, sizeof(b), h.capacity_ns), 100 * h.cpu_share, who);
+	sb_printf(out,
+		  "), and the run's threads waited %s for CPUs those held (%.0f%% of "
+		  "their CPU demand)",
+		  fig_dur(c, sizeof(c), h.waited_ns), 100 * h.wait_share);
+	if (v == HOST_BUSY) {
 		*warn = true;
 		sb_add(out, ". The lesson may be distorted: trace again on a quieter machine, or "
 			    "with --repeat 3 for medians.");
 	} else {
-		sb_add(out,
-		       " The host was quiet: no thread waited for a CPU this run was not using.");
+		sb_printf(out, ": under %.0f%% and %.0f%%, not enough to move the figures.",
+			  100 * HOST_CPU_SHARE, 100 * HOST_WAIT_SHARE);
+	}
+}
+
+/* What tracing cost, all variants together: the kernel's own count of the
+ * eBPF programs' runs and time, against the run's CPU time. */
+struct cost_sum {
+	bool any;
+	const char *why; /* the kernel did not count, in some variant */
+	double runs, run_ns, span, cpu, procs;
+};
+
+static struct cost_sum cost_sum_of(const struct run_set *rs)
+{
+	struct cost_sum c = {0};
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		struct tracer_cost tc = tracer_cost_of(rs->variants[i].rep);
+
+		if (!tc.measured)
+			continue;
+		c.any = true;
+		if (!tc.stats) {
+			c.why = tc.why_not;
+			continue;
+		}
+		c.runs += tc.runs;
+		c.run_ns += tc.run_ns;
+		c.span += tc.span_ns;
+		c.cpu += tc.run_cpu_ns;
+		c.procs += tc.procs_ns;
+	}
+	return c;
+}
+
+static bool cost_comparable(const struct cost_sum *c)
+{
+	return c->cpu > 0 && c->run_ns >= TRACE_COST_SHARE * c->cpu;
+}
+
+static void cost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
+{
+	struct cost_sum cs = cost_sum_of(rs);
+	double runs = cs.runs, run_ns = cs.run_ns, span = cs.span, cpu = cs.cpu, procs = cs.procs;
+	const char *why = cs.why;
+	char a[32], b[32], c[32];
+
+	if (!cs.any)
+		return;
+	if (why && !runs) {
+		sb_printf(out,
+			  " Tracing cost: not measured, the kernel did not count the eBPF "
+			  "programs' run time (%s).",
+			  why);
+		return;
+	}
+	sb_printf(out,
+		  " Tracing cost: the eBPF programs ran %.0f times (%.0f events/s) for %s in "
+		  "all, %.0f ns per event, %.1f%% of the run's %s of CPU time; the tracer's own "
+		  "processes took %s of its CPUs.",
+		  runs, span > 0 ? runs * 1e9 / span : 0, fig_dur(a, sizeof(a), run_ns),
+		  runs > 0 ? run_ns / runs : 0, cpu > 0 ? 100 * run_ns / cpu : 0,
+		  fig_dur(b, sizeof(b), cpu), fig_dur(c, sizeof(c), procs));
+	if (cost_comparable(&cs)) {
+		*warn = true;
+		sb_add(out, " That is comparable to the run's own CPU time: its CPU times and "
+			    "walls include the tracer's work.");
 	}
 }
 
@@ -94,7 +167,35 @@ void trust_text(const struct report *rp, struct sbuf *out, bool *warn)
 			  failed);
 	sb_add(out, ".");
 	lost_text(rp->rs, out, warn);
-	noise_text(rp->rs, out, warn);
+	host_text(rp->rs, out, warn);
+	cost_text(rp->rs, out, warn);
+}
+
+void trust_caution(const struct report *rp, char *buf, size_t len)
+{
+	const struct variant *worst;
+	struct cost_sum cs = cost_sum_of(rp->rs);
+	uint64_t dropped = 0;
+	size_t i;
+
+	for (i = 0; i < rp->rs->nruns; i++) {
+		const struct sched_acct *s = &rp->rs->runs[i].sched;
+
+		dropped += s->lost_ringbuf + s->lost_map_full + s->lost_prog_misses;
+	}
+	if (host_load_set(rp->rs, &worst) == HOST_BUSY && worst) {
+		struct host_load h = host_load_of(worst->rep);
+
+		snprintf(buf, len, "a busy host: other work took %.0f%% of the CPUs",
+			 100 * h.cpu_share);
+	} else if (dropped) {
+		snprintf(buf, len, "%llu events lost", (unsigned long long)dropped);
+	} else if (cost_comparable(&cs)) {
+		snprintf(buf, len, "tracing took %.0f%% of the run's CPU time",
+			 100 * cs.run_ns / cs.cpu);
+	} else {
+		snprintf(buf, len, "see its trust line");
+	}
 }
 
 void report_trust(struct report *rp)

@@ -2,9 +2,8 @@
 /* The figures layer (reports/figures.c): each derived number computed once,
  * right at its edges: the bound with pinned CPUs, no workers, one event loop;
  * a quantile never above the max; one lock over its futex words; a part of a
- * blocked time never larger than the whole; durations in a readable unit;
- * the host's noise named only when a thread waited longer than its own
- * program could have made it. */
+ * blocked time never larger than the whole; durations in a readable unit. The
+ * host's load is measured, not inferred: test_host_load.c. */
 #include "explain_fixture.h"
 
 #include "figures.h"
@@ -100,9 +99,9 @@ static void quantile_never_passes_the_max(void **state)
 	(void)state;
 	/* interpolated inside the top bucket: 15.9 ms, but the longest call was 10 ms */
 	assert_true(hist_quantile(&h, 0.995) > 10e6);
-	assert_true(fig_quantile(&h, 0.995, 10e6) == 10e6);
-	assert_true(fig_quantile(&h, 0.5, 10e6) < 2000);
-	assert_true(fig_quantile(&h, 0.995, 0) > 10e6); /* no max known: as is */
+	assert_true(hist_quantile_max(&h, 0.995, 10e6) == 10e6);
+	assert_true(hist_quantile_max(&h, 0.5, 10e6) < 2000);
+	assert_true(hist_quantile_max(&h, 0.995, 0) > 10e6); /* no max known: as is */
 }
 
 static void a_lock_is_all_its_futex_words(void **state)
@@ -161,43 +160,6 @@ static void durations_read_in_their_unit(void **state)
 	assert_string_equal(fig_times(b, sizeof(b), 16.49), "16.5×");
 }
 
-static void noise_named_only_past_what_the_program_explains(void **state)
-{
-	struct fx f;
-	struct fx_run *q, *b, *s;
-	struct fig_noise nz;
-
-	(void)state;
-	fx_init(&f, "05_thread_overhead", 2);
-	/* quiet: 4 workers on 2 CPUs wait for each other, no more than the
-	 * others' running time / CPUs */
-	q = fx_variant(&f, "quiet", 1.0, "{\"workers\": 4}");
-	for (int i = 0; i < 4; i++)
-		fx_thread(q, 10 + i, "worker-0",
-			  (struct fx_states){.running = 400, .runnable = 500}, 1);
-	/* busy: the program used a fraction of a CPU, yet its service threads
-	 * waited seconds for one */
-	b = fx_variant(&f, "busy", 1.0, "{\"workers\": 2}");
-	fx_thread(b, 20, "worker-0", (struct fx_states){.running = 50, .sleep = 900}, 1);
-	fx_thread(b, 21, "server-0", (struct fx_states){.running = 20, .runnable = 2000}, 0);
-	fx_thread(b, 22, "server-1", (struct fx_states){.running = 20, .runnable = 2000}, 0);
-	s = fx_variant(&f, "solo", 1.0, "{\"workers\": 1}");
-	fx_thread(s, 30, "worker-0", (struct fx_states){.running = 100, .runnable = 300}, 1);
-	fx_explain(&f);
-	nz = fig_noise_of(&f.rs, &f.rs.variants[0]);
-	assert_false(nz.noisy);
-	nz = fig_noise_of(&f.rs, &f.rs.variants[1]);
-	assert_true(nz.noisy);
-	assert_int_equal(nz.ntop, 1);
-	assert_string_equal(nz.top[0].who, "server-*");
-	assert_int_equal(nz.top[0].threads, 2);
-	/* one thread of its role keeps its own name */
-	nz = fig_noise_of(&f.rs, &f.rs.variants[2]);
-	assert_true(nz.noisy);
-	assert_string_equal(nz.top[0].who, "worker-0");
-	fx_free(&f);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,7 +170,6 @@ int main(void)
 	    cmocka_unit_test(a_lock_is_all_its_futex_words),
 	    cmocka_unit_test(part_of_blocked_time_never_exceeds_it),
 	    cmocka_unit_test(durations_read_in_their_unit),
-	    cmocka_unit_test(noise_named_only_past_what_the_program_explains),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
