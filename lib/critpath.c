@@ -133,110 +133,156 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, ui
 	return critpath_compute_from(iv, n, window_start, window_end, 0, out);
 }
 
-int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
-			  uint64_t window_end, uint32_t end_tid, struct cp_path *out)
+/* The intervals, sorted by thread then time, grouped per thread; NULL when
+ * out of memory. */
+static struct cp_thread *group_threads(struct cp_interval *iv, size_t n, size_t *nth)
 {
-	struct cp_thread *th = NULL;
-	const struct cp_thread *cur;
-	size_t nth = 0, cap = 0, steps = 0, max_steps = 4 * n + 16;
-	unsigned int jumps_here = 0;
-	uint64_t t = 0;
+	struct cp_thread *th;
 
-	memset(out, 0, sizeof(*out));
-	if (!n)
-		return -1;
 	qsort(iv, n, sizeof(*iv), cmp_interval);
 	th = calloc(n, sizeof(*th));
 	if (!th)
-		return -1;
+		return NULL;
+	*nth = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!nth || th[nth - 1].tid != iv[i].tid)
-			th[nth++] = (struct cp_thread){iv[i].tid, i, 0};
-		th[nth - 1].n++;
+		if (!*nth || th[*nth - 1].tid != iv[i].tid)
+			th[(*nth)++] = (struct cp_thread){iv[i].tid, i, 0};
+		th[*nth - 1].n++;
 	}
-	cur = walk_start(iv, th, nth, window_end, end_tid, &t);
+	return th;
+}
+
+/* Where the walk back in time is: in thread @cur at moment @t. */
+struct walk {
+	const struct cp_interval *iv;
+	const struct cp_thread *th, *cur;
+	size_t nth, cap;
+	uint64_t t, window_start;
+	unsigned int jumps_here; /* moves to a waker at this moment, against loops */
+	struct cp_path *out;
+};
+
+/* On a CPU (running or runnable) from @s to t: on the path. A new thread's
+ * first interval continues in the thread that created it. 0 or -1. */
+static int step_on_cpu(struct walk *w, long i, uint64_t s)
+{
+	const struct cp_interval *I = &w->iv[i];
+
+	if (push(w->out, &w->cap, w->cur->tid, I->state, WK_NONE, 0, s, w->t))
+		return -1;
+	w->t = s;
+	w->jumps_here = 0;
+	if ((size_t)i == w->cur->first && I->waker_kind == WK_FORK) {
+		const struct cp_thread *parent = find_thread(w->th, w->nth, I->waker);
+
+		if (parent && parent != w->cur)
+			w->cur = parent;
+	}
+	return 0;
+}
+
+/*
+ * At the end of the wait @i (or inside it, where the window ends while the
+ * thread still waits: a demo's main joining the thread that recorded the
+ * end), the path moves to whoever ended it, @next's waker. 1 when it moved,
+ * 0 when it did not, -1 on failure.
+ */
+static int follow_waker(struct walk *w, long i, const struct cp_interval *next)
+{
+	const struct cp_interval *I = &w->iv[i], *last;
+	const struct cp_thread *wk;
+
+	if (!next || w->t > I->end || w->jumps_here >= 16 ||
+	    !((next->waker_kind == WK_THREAD && next->waker != w->cur->tid) ||
+	      (next->waker_kind == WK_SOFTIRQ && next->host && next->host != w->cur->tid)))
+		return 0;
+	wk = find_thread(w->th, w->nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
+	if (!wk)
+		return 0;
+	if (interval_at(w->iv, wk, w->t) >= 0) {
+		w->cur = wk; /* the path moves to the waker, at the moment it woke us */
+		w->jumps_here++;
+		return 1;
+	}
+	/*
+	 * A thread's exit wakes its joiner after the exit tracepoint ended its
+	 * last interval: the path goes on from that end, the gap being the
+	 * joiner's wait.
+	 */
+	last = &w->iv[wk->first + wk->n - 1];
+	if (last->end < w->t && last->end > I->start) {
+		if (push(w->out, &w->cap, w->cur->tid, I->state, WK_THREAD, wk->tid, last->end,
+			 w->t))
+			return -1;
+		w->t = last->end;
+		w->cur = wk;
+		w->jumps_here = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Blocked from @s to t: the path follows the waker, or, ended by a context
+ * or by no one seen, the wait itself is on the path. 0 or -1. */
+static int step_blocked(struct walk *w, long i, uint64_t s)
+{
+	const struct cp_interval *I = &w->iv[i];
+	const struct cp_interval *next =
+	    (size_t)i + 1 < w->cur->first + w->cur->n ? &w->iv[i + 1] : NULL;
+	int moved = follow_waker(w, i, next);
+
+	if (moved)
+		return moved < 0 ? -1 : 0;
+	if (push(w->out, &w->cap, w->cur->tid, I->state, next ? next->waker_kind : WK_NONE,
+		 next ? next->waker : 0, s, w->t))
+		return -1;
+	w->t = s;
+	w->jumps_here = 0;
+	return 0;
+}
+
+/* Collected backwards: put them in time order. */
+static void reverse_segments(struct cp_path *p)
+{
+	for (size_t a = 0, b = p->n ? p->n - 1 : 0; a < b; a++, b--) {
+		struct cp_segment tmp = p->seg[a];
+
+		p->seg[a] = p->seg[b];
+		p->seg[b] = tmp;
+	}
+}
+
+int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
+			  uint64_t window_end, uint32_t end_tid, struct cp_path *out)
+{
+	struct walk w = {.iv = iv, .window_start = window_start, .out = out};
+	size_t steps = 0, max_steps = 4 * n + 16;
+	struct cp_thread *th;
+
+	memset(out, 0, sizeof(*out));
+	if (!n || !(th = group_threads(iv, n, &w.nth)))
+		return -1;
+	w.th = th;
+	w.cur = walk_start(iv, th, w.nth, window_end, end_tid, &w.t);
 	out->start_ns = window_start;
 	out->end_ns = window_end;
-	out->end_tid = cur->tid;
-
-	while (t > window_start && steps++ < max_steps) {
-		long i = interval_at(iv, cur, t);
-		const struct cp_interval *I, *next;
+	out->end_tid = w.cur->tid;
+	while (w.t > window_start && steps++ < max_steps) {
+		long i = interval_at(iv, w.cur, w.t);
 		uint64_t s;
 
 		if (i < 0)
 			break; /* the thread did not exist yet: nothing recorded before */
-		I = &iv[i];
-		s = I->start > window_start ? I->start : window_start;
-		if (!blocked(I->state)) {
-			if (push(out, &cap, cur->tid, I->state, WK_NONE, 0, s, t))
-				goto fail;
-			t = s;
-			jumps_here = 0;
-			/* A new thread: the path goes on in the thread that created it. */
-			if ((size_t)i == cur->first && I->waker_kind == WK_FORK) {
-				const struct cp_thread *parent = find_thread(th, nth, I->waker);
-
-				if (parent && parent != cur)
-					cur = parent;
-			}
-			continue;
+		s = iv[i].start > window_start ? iv[i].start : window_start;
+		if (blocked(iv[i].state) ? step_blocked(&w, i, s) : step_on_cpu(&w, i, s)) {
+			free(th);
+			critpath_free(out);
+			return -1;
 		}
-		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
-		/*
-		 * At the end of the wait (or inside it, where the window ends
-		 * while the thread still waits: a demo's main joining the
-		 * thread that recorded the end), the path moves to whoever
-		 * ended it.
-		 */
-		if (next && t <= I->end && jumps_here < 16 &&
-		    ((next->waker_kind == WK_THREAD && next->waker != cur->tid) ||
-		     (next->waker_kind == WK_SOFTIRQ && next->host && next->host != cur->tid))) {
-			const struct cp_thread *w = find_thread(
-			    th, nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
-
-			if (w && interval_at(iv, w, t) >= 0) {
-				cur = w; /* the path moves to the waker, at the moment it woke us */
-				jumps_here++;
-				continue;
-			}
-			/*
-			 * A thread's exit wakes its joiner after the exit
-			 * tracepoint ended its last interval: the path goes on
-			 * from that end, the gap being the joiner's wait.
-			 */
-			if (w && iv[w->first + w->n - 1].end < t &&
-			    iv[w->first + w->n - 1].end > I->start) {
-				uint64_t e = iv[w->first + w->n - 1].end;
-
-				if (push(out, &cap, cur->tid, I->state, WK_THREAD, w->tid, e, t))
-					goto fail;
-				t = e;
-				cur = w;
-				jumps_here = 0;
-				continue;
-			}
-		}
-		/* Ended by a context, or by no one seen: the wait itself is on the path. */
-		if (push(out, &cap, cur->tid, I->state, next ? next->waker_kind : WK_NONE,
-			 next ? next->waker : 0, s, t))
-			goto fail;
-		t = s;
-		jumps_here = 0;
 	}
-	/* Collected backwards: put them in time order. */
-	for (size_t a = 0, b = out->n ? out->n - 1 : 0; a < b; a++, b--) {
-		struct cp_segment tmp = out->seg[a];
-
-		out->seg[a] = out->seg[b];
-		out->seg[b] = tmp;
-	}
+	reverse_segments(out);
 	free(th);
 	return 0;
-fail:
-	free(th);
-	critpath_free(out);
-	return -1;
 }
 
 void critpath_free(struct cp_path *p)
