@@ -36,6 +36,7 @@
 #include "cost_entries.h"
 #include "explain.h"
 #include "figures.h"
+#include "host_load.h"
 #include "charts.h"
 #include "report.h"
 #include "demo_module.h"
@@ -481,6 +482,31 @@ static void explain(const struct run_set *rs, struct sentences *out)
 	}
 }
 
+/*
+ * The switch costs are microseconds per event, and the eBPF programs run at
+ * every switch and wakeup: when their time per switch of this run
+ * (host_load.h tracer_cost_of) is a tenth of the thread switch measured
+ * under them or more, the trust line says the costs include the tracer's.
+ */
+#define TRACING_COMPARABLE 0.10
+static void tracing_vs_switch(const struct variant *v, double switch_ns, struct verdicts *out)
+{
+	struct tracer_cost c = tracer_cost_of(v->rep);
+	char d1[32], d2[32];
+
+	if (!c.stats || switch_ns <= 0 || c.ns_per_switch < TRACING_COMPARABLE * switch_ns)
+		return;
+	sentences_add(&out->doubts,
+		      "%s: tracing is comparable to the costs measured: the eBPF programs took "
+		      "about %s per context switch of this run (the switch program's mean run, "
+		      "and the wakeups' and syscalls' per switch at theirs), %.0f%% of "
+		      "the %s thread switch measured under them (threshold: ≥ %.0f%%); the switch "
+		      "costs here include the tracer's work, an untraced run shows less.",
+		      v->name, fmt_ns(d1, sizeof(d1), c.ns_per_switch),
+		      100 * c.ns_per_switch / switch_ns, fmt_ns(d2, sizeof(d2), switch_ns),
+		      100 * TRACING_COMPARABLE);
+}
+
 /* One plain sentence per variant: the cost in the chapter's words, and,
  * apart, what in this run contradicts the shape the demo exists to show. */
 static void verdict_switch(const struct variant *v, struct verdicts *out)
@@ -501,6 +527,7 @@ static void verdict_switch(const struct variant *v, struct verdicts *out)
 		      "%s (ping-pong over a pipe, one CPU)%s.",
 		      v->name, fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0)),
 		      fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0)), cross);
+	tracing_vs_switch(v, cost_num(t, "switch_ns", 0), out);
 	sw = kernel_switches(v->rep, t);
 	if (sw >= 0 && cost_num(t, "round_trips", 0) > 0 &&
 	    sw < SWITCHES_LO * cost_num(t, "round_trips", 0))

@@ -692,6 +692,14 @@ static void check_faults_of(const struct run *r, struct check_list *cl)
 		*add(cl, r, c.name) = c;
 }
 
+static void check_wakers_of(const struct run *r, struct check_list *cl)
+{
+	struct check c = {0};
+
+	if (check_wakers(r, &c))
+		*add(cl, r, c.name) = c;
+}
+
 void checks_run(const struct run_set *rs, struct check_list *out)
 {
 	size_t i;
@@ -705,6 +713,7 @@ void checks_run(const struct run_set *rs, struct check_list *out)
 		check_timehist(r, out);
 		check_conservation(r, out);
 		check_faults_of(r, out);
+		check_wakers_of(r, out);
 		check_lost(r, out);
 	}
 }

@@ -79,6 +79,22 @@ struct check_list {
  * when no thread has both counts (nothing to compare). */
 bool check_faults(const struct run *r, struct check *c);
 
+/* Who ended a wait, against what can end it (checks_wakers.c): an untimed
+ * futex wait only a wake on its word (a thread of the waiter's process for a
+ * private word, any task for a shared one); a sleep only a timer (hardirq
+ * timer, timer or hrtimer softirq); a disk wait the block layer (block
+ * softirq, device interrupt, a kernel thread) or a task that held what it
+ * waited for; a read a task, a softirq other than the timers', a device
+ * interrupt or a kernel thread. Other waits are not judged. */
+enum ender_rule { ER_NONE, ER_UNTIMED_FUTEX, ER_SLEEP, ER_DISK, ER_READ, ER_COUNT };
+struct wake_edge;
+enum ender_rule ender_rule(const struct wake_edge *e);
+bool ender_can_end(const struct wake_edge *e);
+/* The row: each judged wait's ender one that can end it; fails when more
+ * failed than the run's program misses (a sched_waking the kernel skipped
+ * names no waker). False when the run has no wake edges (nothing to check). */
+bool check_wakers(const struct run *r, struct check *c);
+
 /* Run every check on every run of @rs. */
 void checks_run(const struct run_set *rs, struct check_list *out);
 size_t checks_failed(const struct check_list *cl);

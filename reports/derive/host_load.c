@@ -98,7 +98,8 @@ void host_takers(const struct host_load *h, size_t max, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s %s", k ? ", " : "", h->top[k].comm,
 				      fig_dur(d, sizeof(d), h->top[k].cpu_ns));
 		if (h->top[k].procs > 1 && n < len)
-			n += (size_t)snprintf(buf + n, len - n, " (%zu processes)", h->top[k].procs);
+			n +=
+			    (size_t)snprintf(buf + n, len - n, " (%zu processes)", h->top[k].procs);
 	}
 	if (h->nnames > say && n < len)
 		snprintf(buf + n, len - n, ", and others");
@@ -132,6 +133,7 @@ struct tracer_cost tracer_cost_of(const struct run *r)
 {
 	const struct sched_host *sh = r->sched.host;
 	struct tracer_cost c = {0};
+	double wakeups = 0, syscalls = 0;
 	size_t i;
 
 	if (!sh)
@@ -142,8 +144,13 @@ struct tracer_cost tracer_cost_of(const struct run *r)
 	c.procs_ns = (double)sh->tracer_ns;
 	c.span_ns = (double)(sh->to_ns - sh->from_ns);
 	for (i = 0; i < r->sched.nthreads; i++) {
-		c.run_cpu_ns += (double)r->sched.threads[i].state_ns[ST_RUNNING];
-		c.switches += (double)(r->sched.threads[i].nvcsw + r->sched.threads[i].nivcsw);
+		const struct sched_thread *t = &r->sched.threads[i];
+
+		c.run_cpu_ns += (double)t->state_ns[ST_RUNNING];
+		c.switches += (double)(t->nvcsw + t->nivcsw);
+		wakeups += (double)t->wakeups;
+		for (size_t k = 0; k < t->nsyscalls; k++)
+			syscalls += (double)t->syscalls[k].count;
 	}
 	if (!c.stats)
 		return c;
@@ -152,6 +159,9 @@ struct tracer_cost tracer_cost_of(const struct run *r)
 	c.events_per_s = c.span_ns > 0 ? c.runs * 1e9 / c.span_ns : 0;
 	c.ns_per_event = c.runs > 0 ? c.run_ns / c.runs : 0;
 	c.cpu_share = c.run_cpu_ns > 0 ? c.run_ns / c.run_cpu_ns : 0;
-	c.ns_per_switch = c.switches > 0 ? c.run_ns / c.switches : 0;
+	if (c.switches > 0)
+		c.ns_per_switch = sh->switch_ns +
+				  wakeups / c.switches * (sh->waking_ns + sh->wakeup_ns) +
+				  syscalls / c.switches * (sh->sys_enter_ns + sh->sys_exit_ns);
 	return c;
 }

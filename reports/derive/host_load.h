@@ -72,7 +72,9 @@ struct tracer_cost {
 	const char *why_not;
 	double runs, run_ns, span_ns, events_per_s, ns_per_event;
 	double run_cpu_ns, cpu_share;	/* the programs' time against the run's CPU time */
-	double switches, ns_per_switch; /* against the run's own context switches */
+	/* The programs' time a context switch of the run sets off: the switch
+	 * program's mean run, the wakeups' and syscalls' per switch at theirs. */
+	double switches, ns_per_switch;
 	double procs_ns;		/* the tracer's processes on the run's CPUs */
 };
 

@@ -104,6 +104,24 @@ static int load_tracer(struct sched_host *h, const json_t *t, char *why, size_t 
 	return 0;
 }
 
+/* Mean ns per run of the program whose name starts @prefix ("sched_switch_btf"). */
+static double prog_mean(const json_t *progs, const char *prefix)
+{
+	const json_t *e;
+	size_t i, n = strlen(prefix);
+
+	json_array_foreach(progs, i, e)
+	{
+		const char *name = json_string_value(json_object_get(e, "name"));
+		double runs = (double)json_integer_value(json_object_get(e, "run_cnt"));
+		double ns = (double)json_integer_value(json_object_get(e, "run_time_ns"));
+
+		if (name && !strncmp(name, prefix, n) && name[n] == '_' && runs > 0)
+			return ns / runs;
+	}
+	return 0;
+}
+
 int sched_host_load(struct sched_acct *s, const json_t *root, char *why, size_t len)
 {
 	const json_t *o = json_object_get(root, "other_work"), *t = json_object_get(root, "tracer");
@@ -122,6 +140,15 @@ int sched_host_load(struct sched_acct *s, const json_t *root, char *why, size_t 
 	}
 	if (load_other(s->host, o, why, len) || load_tracer(s->host, t, why, len))
 		return -1;
+	if (s->host->stats) {
+		const json_t *progs = json_object_get(root, "programs");
+
+		s->host->switch_ns = prog_mean(progs, "sched_switch");
+		s->host->waking_ns = prog_mean(progs, "sched_waking");
+		s->host->wakeup_ns = prog_mean(progs, "sched_wakeup");
+		s->host->sys_enter_ns = prog_mean(progs, "sys_enter");
+		s->host->sys_exit_ns = prog_mean(progs, "sys_exit");
+	}
 	return 0;
 }
 

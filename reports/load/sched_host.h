@@ -35,6 +35,9 @@ struct sched_host {
 	bool stats;
 	char stats_why[160];
 	uint64_t prog_runs, prog_run_ns;
+	/* Mean ns per run of the programs a context switch of the run sets off
+	 * (sched.json "programs"; 0 when not counted or not loaded). */
+	double switch_ns, waking_ns, wakeup_ns, sys_enter_ns, sys_exit_ns;
 };
 
 /* Loads "other_work" and "tracer" of @root into s->host (NULL when the file

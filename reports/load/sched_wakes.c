@@ -75,7 +75,11 @@ static int load_edges(struct sched_acct *s, const json_t *arr, char *err, size_t
 		snprintf(x->syscall, sizeof(x->syscall), "%s", str_of(wt, "syscall"));
 		snprintf(x->futex, sizeof(x->futex), "%s", str_of(wt, "futex"));
 		lower(x->futex);
+		x->futex_op_known = json_is_boolean(json_object_get(wt, "futex_timeout"));
+		x->futex_timeout = json_is_true(json_object_get(wt, "futex_timeout"));
+		x->futex_private = json_is_true(json_object_get(wt, "futex_private"));
 		x->count = u64_of(e, "count");
+		x->woken_before_switch_out = u64_of(e, "woken_before_switch_out");
 		x->blocked_ns = u64_of(e, "blocked_ns");
 		x->max_ns = u64_of(e, "max_ns");
 	}

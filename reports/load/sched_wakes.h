@@ -23,7 +23,12 @@ struct wake_edge {
 	enum st_thread_state wait; /* the blocked state the wakeup ended */
 	char syscall[32];	   /* "" outside a syscall */
 	char futex[24];		   /* "0x..." lower-cased, "" unless a futex wait */
+	/* a futex wait as asked for (wait.futex_timeout, futex_private): known
+	 * only from a collector that records them */
+	bool futex_op_known, futex_timeout, futex_private;
 	uint64_t count, blocked_ns, max_ns;
+	/* of count, woken before the wakee's switch-out (0 when not recorded) */
+	uint64_t woken_before_switch_out;
 };
 
 struct crit_share {
