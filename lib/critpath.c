@@ -96,6 +96,16 @@ static bool blocked(uint8_t state)
 	return state != ST_RUNNING && state != ST_RUNNABLE;
 }
 
+static void reverse(struct cp_path *p)
+{
+	for (size_t a = 0, b = p->n ? p->n - 1 : 0; a < b; a++, b--) {
+		struct cp_segment tmp = p->seg[a];
+
+		p->seg[a] = p->seg[b];
+		p->seg[b] = tmp;
+	}
+}
+
 /*
  * Where the walk starts: @end_tid at the window's end when it lived then (the
  * thread that ended a demo's measured section: what came after, a helper's
@@ -133,17 +143,14 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, ui
 	return critpath_compute_from(iv, n, window_start, window_end, 0, out);
 }
 
-/* The intervals, sorted by thread then time, grouped per thread; NULL when
- * out of memory. */
-static struct cp_thread *group_threads(struct cp_interval *iv, size_t n, size_t *nth)
+/* The sorted intervals grouped by thread; NULL when out of memory. */
+static struct cp_thread *group_threads(const struct cp_interval *iv, size_t n, size_t *nth)
 {
-	struct cp_thread *th;
+	struct cp_thread *th = calloc(n, sizeof(*th));
 
-	qsort(iv, n, sizeof(*iv), cmp_interval);
-	th = calloc(n, sizeof(*th));
+	*nth = 0;
 	if (!th)
 		return NULL;
-	*nth = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!*nth || th[*nth - 1].tid != iv[i].tid)
 			th[(*nth)++] = (struct cp_thread){iv[i].tid, i, 0};
@@ -152,56 +159,29 @@ static struct cp_thread *group_threads(struct cp_interval *iv, size_t n, size_t 
 	return th;
 }
 
-/* Where the walk back in time is: in thread @cur at moment @t. */
-struct walk {
-	const struct cp_interval *iv;
-	const struct cp_thread *th, *cur;
-	size_t nth, cap;
-	uint64_t t, window_start;
-	unsigned int jumps_here; /* moves to a waker at this moment, against loops */
-	struct cp_path *out;
-};
-
-/* On a CPU (running or runnable) from @s to t: on the path. A new thread's
- * first interval continues in the thread that created it. 0 or -1. */
-static int step_on_cpu(struct walk *w, long i, uint64_t s)
-{
-	const struct cp_interval *I = &w->iv[i];
-
-	if (push(w->out, &w->cap, w->cur->tid, I->state, WK_NONE, 0, s, w->t))
-		return -1;
-	w->t = s;
-	w->jumps_here = 0;
-	if ((size_t)i == w->cur->first && I->waker_kind == WK_FORK) {
-		const struct cp_thread *parent = find_thread(w->th, w->nth, I->waker);
-
-		if (parent && parent != w->cur)
-			w->cur = parent;
-	}
-	return 0;
-}
-
 /*
- * At the end of the wait @i (or inside it, where the window ends while the
- * thread still waits: a demo's main joining the thread that recorded the
- * end), the path moves to whoever ended it, @next's waker. 1 when it moved,
- * 0 when it did not, -1 on failure.
+ * At the end of the wait @I of *@cur (or inside it, where the window ends
+ * while the thread still waits: a demo's main joining the thread that
+ * recorded the end), the path moves to whoever ended it (@next says who).
+ * Returns 1 when it moved to the waker at the same moment (*@cur), 2 when
+ * it went on from the waker's exit (*@cur, *@t, the wait pushed), 0 when it
+ * stays, -1 when out of memory.
  */
-static int follow_waker(struct walk *w, long i, const struct cp_interval *next)
+static int follow_waker(const struct cp_interval *iv, const struct cp_thread *th, size_t nth,
+			const struct cp_interval *I, const struct cp_interval *next,
+			const struct cp_thread **cur, uint64_t *t, struct cp_path *out, size_t *cap)
 {
-	const struct cp_interval *I = &w->iv[i], *last;
-	const struct cp_thread *wk;
+	const struct cp_thread *w;
+	uint64_t e;
 
-	if (!next || w->t > I->end || w->jumps_here >= 16 ||
-	    !((next->waker_kind == WK_THREAD && next->waker != w->cur->tid) ||
-	      (next->waker_kind == WK_SOFTIRQ && next->host && next->host != w->cur->tid)))
+	if (!((next->waker_kind == WK_THREAD && next->waker != (*cur)->tid) ||
+	      (next->waker_kind == WK_SOFTIRQ && next->host && next->host != (*cur)->tid)))
 		return 0;
-	wk = find_thread(w->th, w->nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
-	if (!wk)
+	w = find_thread(th, nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
+	if (!w)
 		return 0;
-	if (interval_at(w->iv, wk, w->t) >= 0) {
-		w->cur = wk; /* the path moves to the waker, at the moment it woke us */
-		w->jumps_here++;
+	if (interval_at(iv, w, *t) >= 0) {
+		*cur = w; /* the path moves to the waker, at the moment it woke us */
 		return 1;
 	}
 	/*
@@ -209,80 +189,86 @@ static int follow_waker(struct walk *w, long i, const struct cp_interval *next)
 	 * last interval: the path goes on from that end, the gap being the
 	 * joiner's wait.
 	 */
-	last = &w->iv[wk->first + wk->n - 1];
-	if (last->end < w->t && last->end > I->start) {
-		if (push(w->out, &w->cap, w->cur->tid, I->state, WK_THREAD, wk->tid, last->end,
-			 w->t))
-			return -1;
-		w->t = last->end;
-		w->cur = wk;
-		w->jumps_here = 0;
-		return 1;
-	}
-	return 0;
-}
-
-/* Blocked from @s to t: the path follows the waker, or, ended by a context
- * or by no one seen, the wait itself is on the path. 0 or -1. */
-static int step_blocked(struct walk *w, long i, uint64_t s)
-{
-	const struct cp_interval *I = &w->iv[i];
-	const struct cp_interval *next =
-	    (size_t)i + 1 < w->cur->first + w->cur->n ? &w->iv[i + 1] : NULL;
-	int moved = follow_waker(w, i, next);
-
-	if (moved)
-		return moved < 0 ? -1 : 0;
-	if (push(w->out, &w->cap, w->cur->tid, I->state, next ? next->waker_kind : WK_NONE,
-		 next ? next->waker : 0, s, w->t))
+	e = iv[w->first + w->n - 1].end;
+	if (e >= *t || e <= I->start)
+		return 0;
+	if (push(out, cap, (*cur)->tid, I->state, WK_THREAD, w->tid, e, *t))
 		return -1;
-	w->t = s;
-	w->jumps_here = 0;
-	return 0;
-}
-
-/* Collected backwards: put them in time order. */
-static void reverse_segments(struct cp_path *p)
-{
-	for (size_t a = 0, b = p->n ? p->n - 1 : 0; a < b; a++, b--) {
-		struct cp_segment tmp = p->seg[a];
-
-		p->seg[a] = p->seg[b];
-		p->seg[b] = tmp;
-	}
+	*t = e;
+	*cur = w;
+	return 2;
 }
 
 int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
 			  uint64_t window_end, uint32_t end_tid, struct cp_path *out)
 {
-	struct walk w = {.iv = iv, .window_start = window_start, .out = out};
-	size_t steps = 0, max_steps = 4 * n + 16;
 	struct cp_thread *th;
+	const struct cp_thread *cur;
+	size_t nth, cap = 0, steps = 0, max_steps = 4 * n + 16;
+	unsigned int jumps_here = 0;
+	uint64_t t = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!n || !(th = group_threads(iv, n, &w.nth)))
+	if (!n)
 		return -1;
-	w.th = th;
-	w.cur = walk_start(iv, th, w.nth, window_end, end_tid, &w.t);
+	qsort(iv, n, sizeof(*iv), cmp_interval);
+	th = group_threads(iv, n, &nth);
+	if (!th)
+		return -1;
+	cur = walk_start(iv, th, nth, window_end, end_tid, &t);
 	out->start_ns = window_start;
 	out->end_ns = window_end;
-	out->end_tid = w.cur->tid;
-	while (w.t > window_start && steps++ < max_steps) {
-		long i = interval_at(iv, w.cur, w.t);
+	out->end_tid = cur->tid;
+
+	while (t > window_start && steps++ < max_steps) {
+		long i = interval_at(iv, cur, t);
+		const struct cp_interval *I, *next;
 		uint64_t s;
+		int moved;
 
 		if (i < 0)
 			break; /* the thread did not exist yet: nothing recorded before */
-		s = iv[i].start > window_start ? iv[i].start : window_start;
-		if (blocked(iv[i].state) ? step_blocked(&w, i, s) : step_on_cpu(&w, i, s)) {
-			free(th);
-			critpath_free(out);
-			return -1;
+		I = &iv[i];
+		s = I->start > window_start ? I->start : window_start;
+		if (!blocked(I->state)) {
+			if (push(out, &cap, cur->tid, I->state, WK_NONE, 0, s, t))
+				goto fail;
+			t = s;
+			jumps_here = 0;
+			/* A new thread: the path goes on in the thread that created it. */
+			if ((size_t)i == cur->first && I->waker_kind == WK_FORK) {
+				const struct cp_thread *parent = find_thread(th, nth, I->waker);
+
+				if (parent && parent != cur)
+					cur = parent;
+			}
+			continue;
 		}
+		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
+		moved = next && t <= I->end && jumps_here < 16
+			    ? follow_waker(iv, th, nth, I, next, &cur, &t, out, &cap)
+			    : 0;
+		if (moved < 0)
+			goto fail;
+		if (moved) {
+			/* to the waker at the same moment: count the jumps there */
+			jumps_here = moved == 1 ? jumps_here + 1 : 0;
+			continue;
+		}
+		/* Ended by a context, or by no one seen: the wait itself is on the path. */
+		if (push(out, &cap, cur->tid, I->state, next ? next->waker_kind : WK_NONE,
+			 next ? next->waker : 0, s, t))
+			goto fail;
+		t = s;
+		jumps_here = 0;
 	}
-	reverse_segments(out);
+	reverse(out); /* collected backwards: put them in time order */
 	free(th);
 	return 0;
+fail:
+	free(th);
+	critpath_free(out);
+	return -1;
 }
 
 void critpath_free(struct cp_path *p)
