@@ -562,8 +562,10 @@ static __always_inline __u64 run_delay(struct task_struct *p, const bool btf)
  * A thread switched in with no wakeup seen had its whole wait charged to the
  * blocked state. The scheduler adds the wait that arrival ended to
  * sched_info.run_delay right after the switch tracepoint, so by the thread's
- * next switch-out (or exit) the kernel says how long it was runnable: that
- * much, at most the interval, moves from the blocked state to runnable.
+ * next switch-out (or exit) the kernel says how long it was runnable: what
+ * run_delay grew since the switch-out that began the interval (sleep it
+ * counted as wait included: note_queued_asleep), at most the interval,
+ * moves from the blocked state to runnable.
  */
 static __always_inline void repair_missed_wakeup(struct st_thread *t, __u64 delay_now)
 {
@@ -681,16 +683,25 @@ static __always_inline __u64 rq_irq_steal(struct task_struct *p, const bool btf)
  * At sched_wakeup the wakeup has just updated the run queue's clock and
  * stamped the enqueue (sched_info.last_queued): the two are equal, unless
  * the stamp is older, from a time the scheduler already had the sleeping
- * thread queued. That much of the kernel's run_delay is sleep.
+ * thread queued (EEVDF's delayed dequeue keeps it queued, and moving it to
+ * another run queue stamps it). That much of the kernel's run_delay is
+ * sleep. A second move while it still sleeps adds the time since the first
+ * stamp to run_delay at once (sched_info_dequeue()) and stamps again: so
+ * whatever run_delay grew since the switch-out that began this sleep is
+ * sleep too (one thread of 05's Python pools came out 45.7 ms short of
+ * run_delay when only the last stamp was read: issue 21).
  */
 static __always_inline void note_queued_asleep(struct st_thread *t, struct task_struct *p,
 					       __u64 now, const bool btf)
 {
 	struct rq *rq;
-	__u64 queued, clock;
+	__u64 queued, clock, delay;
 
 	if (!bpf_core_field_exists(p->sched_info))
 		return;
+	delay = run_delay(p, btf);
+	if (delay > t->sched_delay_at_out)
+		t->queued_asleep_ns += delay - t->sched_delay_at_out;
 	queued = TASK_READ(btf, p, sched_info.last_queued);
 	rq = queued ? task_rq(p, btf) : NULL;
 	if (!rq)
@@ -772,7 +783,9 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 		count_lost(LOST_WAKEUP); /* blocked until now: no wakeup seen */
 		t->missed_wake_state = t->state;
 		t->missed_wake_gap_ns = delta;
-		t->missed_wake_delay_ns = run_delay(next, btf);
+		/* From the switch-out that began the interval: run_delay may
+		 * have grown while it slept queued (note_queued_asleep). */
+		t->missed_wake_delay_ns = t->sched_delay_at_out;
 	}
 	t->slice_woken = t->state == ST_RUNNABLE && t->woken;
 	if (t->slice_woken)

@@ -408,8 +408,10 @@ struct st_thread {
 	/*
 	 * Switched in straight from a blocked state (its wakeup never seen):
 	 * the blocked state charged for the interval, the interval's length,
-	 * and sched_info.run_delay before this arrival added its wait. The
-	 * next switch-out moves that wait from the blocked state to runnable.
+	 * and sched_info.run_delay at the switch-out that began it. The next
+	 * switch-out moves what run_delay grew since (the wait this arrival
+	 * ended, and any sleep it counted as wait) from the blocked state to
+	 * runnable.
 	 */
 	__u8 missed_wake_state;
 	__u8 pad2[5];

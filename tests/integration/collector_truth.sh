@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The collector true to the kernel's final accounting (issue 12), on
-# workloads written to make it hard (tests/workloads/stress.c): threads
-# exiting while preempted, hundreds of short processes, wakeup preemption on
-# one CPU, waits on the disk. For every thread, against the counters the
+# workloads written to make it hard (tests/workloads/stress.c, burst.py):
+# threads exiting while preempted, hundreds of short processes, wakeup
+# preemption on one CPU, waits on the disk, a command that execs again
+# mid-slice, a burst of threads moved between CPUs beside CPU hogs (in C and
+# in CPython: issue 21). For every thread, against the counters the
 # collector read off the task at its final switch-out (sched.json kernel,
 # less `before` for the command's own thread):
 #   running + runnable      within max(1%, 1 ms) + 3 us per slice of the
@@ -89,10 +91,13 @@ busy_share() {
 # lives waiting for a CPU, the wakeup's way to the tracepoint (a reschedule
 # IPI, in a VM a VM exit) was slow, and the run is made again, up to twice,
 # saying so. A run on an idle host that fails fails.
+# With LOADED set the host is loaded on purpose (the workload's own hogs):
+# every run is judged, none made again, a busy host excuses nothing.
 truth() {
-	local dir=$1 want=$2 label=$3 out try busy
+	local dir=$1 want=$2 label=$3 out try busy tries=3
 	shift 4
-	for try in 1 2 3; do
+	[ -n "${LOADED:-}" ] && tries=1
+	for ((try = 1; try <= tries; try++)); do
 		if ! trace "$dir" -- "$@" >"$dir.out" 2>"$dir.err"; then
 			not_ok "$label: schedtrace failed: $(head -c 300 "$dir.err")"
 			return 1
@@ -100,7 +105,7 @@ truth() {
 		out=$(judge "$(truth_rows "$dir/sched.json")")
 		busy=$(busy_share "$dir/sched.json")
 		case $out in OK*) break ;; esac
-		[ "$busy" -gt 25 ] && [ $try -lt 3 ] || break
+		[ "$busy" -gt 25 ] && [ $try -lt $tries ] || break
 		echo "# $label: off the allowance while the host was busy (threads runnable $busy% of their lives): run $((try + 1)) of 3"
 	done
 	[ "$want" = from-output ] && want=$(awk '/^processes/ { print $4 }' "$dir.out")
@@ -113,7 +118,7 @@ truth() {
 	*)
 		# Three runs, each off while its threads waited for a CPU over a
 		# quarter of their lives: not judged, said (never a pass).
-		if [ "$busy" -gt 25 ] && [ "$try" -eq 3 ]; then
+		if [ -z "${LOADED:-}" ] && [ "$busy" -gt 25 ] && [ "$try" -eq 3 ]; then
 			skip "$label: threads true to the kernel's final counters" "off in 3 runs, each on a busy host (threads runnable $busy% of their lives):${out#BAD}"
 		else
 			not_ok "$label:${out#BAD} (threads runnable $busy% of their lives)"
@@ -136,6 +141,46 @@ else
 	truth "$TMPD/disk" from-output "disk waits (write + fdatasync)" -- "$STRESS" disk "$ddir" 200
 	check "disk waits: the writer waited on the disk (disk_ns > 0)" \
 		test "$(jq '[.threads[].disk_ns] | add' "$TMPD/disk/sched.json")" -gt 0
+fi
+
+# The command's window opens at its exec, mid-slice, where se.sum_exec_runtime
+# lags by up to a tick: the baseline brings it to the exec (open_window).
+# Left stale, the exec'ing thread comes out short of the kernel's run + wait
+# by that lag: a command that spins 10 ms and execs again (the window moves
+# there) came out 2.9-3.1 ms short in 3 of 10 runs, 0.35-0.52 ms in the
+# others. Eight runs, each judged, so a stale baseline shows (in all but
+# about 3% of suites); with it brought to the exec, within 31 us in 10 runs.
+for i in 1 2 3 4 5 6 7 8; do
+	LOADED=1 truth "$TMPD/exec$i" 1 "a command that execs again mid-slice, run $i of 8" -- "$STRESS" exec
+done
+
+# A burst of threads started at once beside CPU hogs, while they are moved
+# between two CPUs as the load balancer moves them (issue 21): a thread that
+# sleeps still queued is moved, and the kernel counts part of its sleep as
+# run-queue wait, in pieces; before the collector read every piece
+# (note_queued_asleep), threads came out up to 23 ms short of run + wait.
+# Three runs each, in C and in CPython, every one judged.
+for i in 1 2 3; do
+	LOADED=1 truth "$TMPD/burst$i" from-output "a burst of 48 threads beside CPU hogs, run $i of 3" -- "$STRESS" burst 48
+done
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3)
+if [ -z "$py" ]; then
+	skip "a burst of 48 CPython threads" "no python3 here"
+else
+	BURST_PY=$(runnable_copy "$TOP/tests/workloads/burst.py")
+	# CPU hogs beside the command, one per CPU, bounded, ended with the suite.
+	hogs=()
+	for ((c = 0; c < $(nproc); c++)); do
+		timeout 300 sh -c 'while :; do :; done' &
+		hogs+=($!)
+	done
+	trap 'kill "${hogs[@]}" 2>/dev/null; rm -rf "$TMPD"' EXIT
+	for i in 1 2 3; do
+		LOADED=1 truth "$TMPD/pyburst$i" from-output "a burst of 48 CPython threads beside CPU hogs, run $i of 3" -- "$py" "$BURST_PY" 48
+	done
+	kill "${hogs[@]}" 2>/dev/null
+	wait "${hogs[@]}" 2>/dev/null
 fi
 
 # Negative controls: the same checks on the exits run with one figure made

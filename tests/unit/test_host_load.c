@@ -4,7 +4,8 @@
  * saying the same thing from it: busy names what took the CPUs with its CPU
  * time, quiet says so, nothing else ran says so, a run from before the
  * measurement says it was not measured; the cost line with the programs'
- * runs, events per second and share of the run's CPU time. */
+ * runs, events per second and share of the run's CPU time; the index's
+ * Trust column from the same verdict. */
 #include "explain_fixture.h"
 
 #include "host_load.h"
@@ -105,6 +106,54 @@ static void busy_host_named_in_trust_and_why(void **state)
 	fx_free(&f);
 }
 
+/* index.md of the fixture's one run folder, written into it. */
+static char *index_of(struct fx *f)
+{
+	char *dirs[] = {f->dir}, err[256], path[128];
+	bool fatal;
+	FILE *in;
+	char *buf = calloc(1, 1 << 16);
+
+	assert_non_null(buf);
+	assert_int_equal(report_index(f->dir, dirs, 1, &fatal, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/index.md", f->dir);
+	in = fopen(path, "r");
+	assert_non_null(in);
+	assert_true(fread(buf, 1, (1 << 16) - 1, in) > 0);
+	fclose(in);
+	return buf;
+}
+
+static void index_trust_column_agrees(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	char *md;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "xz", (struct fx_states){.running = 600, .runnable = 400}, 0);
+	fx_host(r, 2, 1600, 300, hog, 50000, 12);
+	fx_explain(&f);
+	md = index_of(&f);
+	assert_claim(md, "caution: a busy host: other work took 80% of the CPUs");
+	assert_claim(md, "The host was busy");
+	free(md);
+	fx_free(&f);
+
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "xz", (struct fx_states){.running = 600, .runnable = 10}, 0);
+	fx_host(r, 2, 0, 0, "[]", 1000, 1);
+	fx_explain(&f);
+	md = index_of(&f);
+	assert_no_claim(md, "busy host");
+	assert_claim(md, "The host was quiet: nothing else ran");
+	free(md);
+	fx_free(&f);
+}
+
 static void quiet_host_said_quiet_everywhere(void **state)
 {
 	struct fx f;
@@ -193,6 +242,7 @@ int main(void)
 	    cmocka_unit_test(quiet_host_said_quiet_everywhere),
 	    cmocka_unit_test(nothing_else_ran_and_unmeasured_said_so),
 	    cmocka_unit_test(cost_comparable_to_the_run_said),
+	    cmocka_unit_test(index_trust_column_agrees),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

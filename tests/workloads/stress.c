@@ -7,6 +7,17 @@
  *
  *   stress exits [N]     N threads (default 64) that spin a little and exit
  *                        while CPU hogs (one per CPU) keep preempting them
+ *   burst [N]            N threads (default 48) started at once, beside CPU
+ *                        hogs (one per CPU), each 10 times burning 0.5 ms of
+ *                        CPU and sleeping 20 ms, while a mover thread keeps
+ *                        moving each between two CPUs (sched_setaffinity), as
+ *                        the load balancer does: a thread that sleeps still
+ *                        queued (EEVDF's delayed dequeue) is moved, and the
+ *                        kernel counts part of its sleep as run-queue wait
+ *   exec                 spins 10 ms, then execs itself ("exec again"), which
+ *                        spins 1 ms and exits: the command's window
+ *                        moves to that second exec, in the middle of a slice
+ *                        (the kernel's run counter then lags by up to a tick)
  *   procs [N]            N short processes (default 200), forked one after
  *                        another, each exiting at once (a shell's life);
  *                        with STRESS_FINAL set, prints each one's final
@@ -38,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 static atomic_int stop_hogs;
@@ -110,6 +122,149 @@ static int exits(int n)
 	free(t);
 	printf("processes 1 threads %d\n", 1 + ncpu + n);
 	return 0;
+}
+
+/* Burn @us of this thread's CPU time (not wall time: the hogs share the CPU). */
+static void burn_us(long us)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	while ((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000 < us);
+}
+
+/* A burst: its threads' tids for the mover, how many still work, their release. */
+struct burst {
+	atomic_int *tids;
+	int n;
+	cpu_set_t cpu[2];
+	atomic_int left;
+	int release[2]; /* read before exiting: no tid the mover holds is reused */
+};
+
+struct burst_slot {
+	struct burst *b;
+	int i;
+};
+
+static void *burst_thread(void *arg)
+{
+	struct burst_slot *s = arg;
+	struct timespec nap = {0, 20 * 1000 * 1000};
+	char c;
+
+	atomic_store(&s->b->tids[s->i], (int)syscall(SYS_gettid));
+	for (int r = 0; r < 10; r++) {
+		burn_us(500);
+		nanosleep(&nap, NULL);
+	}
+	atomic_fetch_sub(&s->b->left, 1);
+	if (read(s->b->release[0], &c, 1) != 1)
+		die("burst release");
+	return NULL;
+}
+
+/* Moves each thread of the burst to the other CPU, round after round, until all are done. */
+static void *burst_mover(void *arg)
+{
+	struct burst *b = arg;
+
+	for (unsigned int k = 0; atomic_load(&b->left); k++) {
+		for (int i = 0; i < b->n; i++) {
+			int tid = atomic_load(&b->tids[i]);
+
+			if (tid && sched_setaffinity(tid, sizeof(cpu_set_t), &b->cpu[(k + i) & 1]))
+				die("sched_setaffinity");
+		}
+		sched_yield();
+	}
+	return NULL;
+}
+
+/* The first two CPUs this process may use, each a set of its own; false with one. */
+static bool two_cpus(cpu_set_t cpu[2])
+{
+	cpu_set_t all;
+	int found = 0;
+
+	if (sched_getaffinity(0, sizeof(all), &all))
+		die("sched_getaffinity");
+	for (int c = 0; c < CPU_SETSIZE && found < 2; c++)
+		if (CPU_ISSET(c, &all)) {
+			CPU_ZERO(&cpu[found]);
+			CPU_SET(c, &cpu[found]);
+			found++;
+		}
+	return found == 2;
+}
+
+static int burst(int n)
+{
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	struct burst b = {.n = n};
+	struct burst_slot *slot = calloc((size_t)n, sizeof(*slot));
+	pthread_t hogs[256], mover, *t = calloc((size_t)n, sizeof(*t));
+	bool move = two_cpus(b.cpu);
+	char c = 'x';
+
+	b.tids = calloc((size_t)n, sizeof(*b.tids));
+	if (!slot || !t || !b.tids)
+		die("calloc");
+	if (pipe(b.release))
+		die("pipe");
+	atomic_store(&b.left, n);
+	if (ncpu > 256)
+		ncpu = 256;
+	for (int i = 0; i < ncpu; i++)
+		start(&hogs[i], hog, NULL);
+	for (int i = 0; i < n; i++) {
+		slot[i] = (struct burst_slot){.b = &b, .i = i};
+		start(&t[i], burst_thread, &slot[i]);
+	}
+	if (move) {
+		start(&mover, burst_mover, &b);
+		pthread_join(mover, NULL);
+	}
+	for (int i = 0; i < n; i++) /* a byte each: under a pipe's capacity */
+		if (write(b.release[1], &c, 1) != 1)
+			die("burst release");
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	atomic_store(&stop_hogs, 1);
+	for (int i = 0; i < ncpu; i++)
+		pthread_join(hogs[i], NULL);
+	free(slot);
+	free(t);
+	free(b.tids);
+	printf("processes 1 threads %d\n", 1 + ncpu + n + move);
+	return 0;
+}
+
+/* Spins, then runs again from a new exec of itself, mid-slice. */
+static int exec_again(bool again)
+{
+	char *const argv[] = {"stress", "exec", "again", NULL};
+	char self[4096];
+	ssize_t n;
+
+	if (again) {
+		spin_us(1000);
+		printf("processes 1 threads 1\n");
+		return 0;
+	}
+	/* Spins on the vDSO clock: a read of the thread's CPU clock would bring
+	 * se.sum_exec_runtime up to date (update_curr) and hide the lag. */
+	spin_us(10000);
+	/* By its own path, so the new image keeps the name "stress". */
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		die("readlink /proc/self/exe");
+	self[n] = '\0';
+	execv(self, argv);
+	die(self);
+	return 1;
 }
 
 /*
@@ -361,6 +516,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(mode, "exits"))
 		return exits(count(argc, argv, 2, 64));
+	if (!strcmp(mode, "burst"))
+		return burst(count(argc, argv, 2, 48));
+	if (!strcmp(mode, "exec"))
+		return exec_again(argc > 2 && !strcmp(argv[2], "again"));
 	if (!strcmp(mode, "procs"))
 		return procs(count(argc, argv, 2, 200));
 	if (!strcmp(mode, "wakeups"))
@@ -369,8 +528,10 @@ int main(int argc, char **argv)
 		return disk(argv[2], count(argc, argv, 3, 200));
 	if (!strcmp(mode, "pairs"))
 		return pairs(count(argc, argv, 2, 2), count(argc, argv, 3, 20000));
-	fprintf(stderr, "usage: stress exits [N] | procs [N] | wakeups [N] | disk DIR [N] |"
-			" pairs T [N]\n"
-			"  workloads for the collector's truth suite (see the source's header)\n");
+	fprintf(
+	    stderr,
+	    "usage: stress exits [N] | burst [N] | exec | procs [N] | wakeups [N] | disk DIR [N] |"
+	    " pairs T [N]\n"
+	    "  workloads for the collector's truth suite (see the source's header)\n");
 	return !strcmp(mode, "--help") || !strcmp(mode, "-h") ? 0 : 2;
 }
