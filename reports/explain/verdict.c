@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The verdict at the top of a report (explain.h verdict_of): the demo's
+ * own, or each variant's figures against its bound; the C model's variants
+ * and CPython's judged apart (explain_cpython.c). */
+#include "explain.h"
+#include "explain_cpython.h"
+#include "figures.h"
+
+/* Without a demo's own verdict: each variant's figures against its bound. */
+static void verdict_generic(const struct run_set *rs, struct verdicts *out)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+
+		sentences_add(&out->lines,
+			      "%s: %.2f s of wall time, %.2f s of CPU time: on average %.2f CPUs "
+			      "busy of the %.0f it could use.",
+			      v->name, v->m[M_WALL_S].med, v->m[M_CPU_S].med,
+			      v->m[M_PARALLELISM].med, fig_bound(rs, v->rep));
+	}
+}
+
+void verdict_of(const struct run_set *rs, struct verdicts *out)
+{
+	const struct explainer *e = explainer_for(rs);
+
+	/* the C model's variants and CPython's (py-*) are judged apart */
+	verdict_families(e, rs, e->verdict ? e->verdict : verdict_generic, out);
+}
