@@ -39,9 +39,10 @@
 /* Set by user space before load. */
 const volatile bool want_timeline = false;
 const volatile bool want_stacks = false;
-/* false (schedtrace --no-syscalls): no syscall programs attached; a blocked
- * thread's syscall is read from its registers at the switch-out instead. */
-const volatile bool want_syscalls = true;
+/* true (schedtrace --syscalls): the syscall programs are attached. false (the
+ * default): none is; a blocked thread's syscall is read from its registers at
+ * the switch-out instead. */
+const volatile bool want_syscalls = false;
 const volatile bool switch_has_state_arg = true; /* 4-argument sched_switch */
 const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 /* Wake the ring buffer's reader only past this much unread data (it also polls). */
@@ -306,7 +307,7 @@ static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
 }
 
 /* One wait on the thread's futex word: a futex(2) call's length, or under
- * --no-syscalls the blocked interval. A new word is named by user space. */
+ * without --syscalls the blocked interval. A new word is named by user space. */
 static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64 delta)
 {
 	struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
@@ -353,7 +354,7 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 }
 
 /*
- * --no-syscalls: the syscall a thread blocks in, from its user registers at
+ * Without --syscalls: the syscall a thread blocks in, from its user registers at
  * the switch-out, where sys_enter would have noted it. On x86-64 the entry
  * code keeps the number in orig_ax and -ENOSYS in ax until the call returns;
  * an exception (a page fault) keeps its error code in orig_ax but the user's

@@ -271,8 +271,10 @@ struct fig_lock *fig_locks(const struct run *r, size_t *n)
 
 double fig_part_of_blocked(double blocked_ns, double part_call_ns, double all_call_ns)
 {
-	if (blocked_ns <= 0 || part_call_ns <= 0 || all_call_ns <= 0)
+	if (blocked_ns <= 0 || part_call_ns <= 0)
 		return 0;
+	if (all_call_ns <= 0) /* no syscall table: a word's time is its blocked waits */
+		return fmin(blocked_ns, part_call_ns);
 	return blocked_ns * fmin(1.0, part_call_ns / all_call_ns);
 }
 

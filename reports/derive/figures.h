@@ -105,7 +105,9 @@ struct fig_lock *fig_locks(const struct run *r, size_t *n);
  * whose time was @part_call_ns out of @all_call_ns: call time runs from
  * entry to exit and includes waking up, so it is larger than the blocked
  * time it holds; the part is the same share of the blocked time, never more
- * than the whole. */
+ * than the whole. Without the syscall table (@all_call_ns 0: schedtrace ran
+ * without --syscalls) a futex word's time is already its blocked waits: the
+ * part is that, never more than the whole. */
 double fig_part_of_blocked(double blocked_ns, double part_call_ns, double all_call_ns);
 
 /* ---- per-demo curves ---------------------------------------------------- */

@@ -125,6 +125,17 @@ trace_demo() {
 	check "$demo: report.html is self-contained (inline SVG, no external src)" \
 		bash -c "grep -q '<svg' '$run/report.html' && ! grep -qE '(src|href)=\"(https?:)?//' '$run/report.html'"
 	judge_crosschecks "$demo: every cross-check passes" "$run/report.md"
+	# The syscall table only where the demo's report cites syscall time (the
+	# catalogue's fourth column); else the report says it was not collected.
+	if [ "$(awk -F'\t' -v d="$demo" '$1 == d { print $4 }' "$TOP/demos/catalogue.tsv")" = --syscalls ]; then
+		check "$demo: the collector timed syscalls (--syscalls), and the report has the table" \
+			bash -c "jq -e '[.runs[].commands.collector | contains(\" --syscalls \")] | all' '$run/meta.json' >/dev/null &&
+				grep -q 'distinct syscalls' '$run/report.md'"
+	else
+		check "$demo: the collector ran without --syscalls; the report says the table was not collected" \
+			bash -c "jq -e '[.runs[].commands.collector | contains(\"--syscalls\") | not] | all' '$run/meta.json' >/dev/null &&
+				grep -q 'The per-syscall table was not collected in this run' '$run/report.md'"
+	fi
 	check "$demo: no eBPF program or process left behind" test -z "$(attached_for "$out")"
 }
 
@@ -171,6 +182,9 @@ check "trace -- CMD: meta.json has the command's argv" \
 check "trace -- CMD: report with the command's row" grep -q '^| command | 1 |' "$run/report.md"
 check "trace -- CMD: the processes it ran are in the report" grep -q '| dd' "$run/report.md"
 judge_crosschecks "trace -- CMD: no cross-check failed" "$run/report.md"
+check "trace -- CMD: the collector's default (no --syscalls), and the report says the syscall table was not collected" \
+	bash -c "jq -e '.runs[0].commands.collector | contains(\"--syscalls\") | not' '$run/meta.json' >/dev/null &&
+		grep -q 'The per-syscall table was not collected in this run' '$run/report.md'"
 
 # Ctrl-C in the middle of a run: the runs so far are kept, the report says
 # PARTIAL, and nothing is left running or attached.
