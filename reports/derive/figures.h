@@ -34,6 +34,10 @@ double fig_workers(const struct run *r);
  * pass. The same number in the verdict, the tables, the charts and the
  * explainers. */
 double fig_bound(const struct run_set *rs, const struct run *r);
+/* A parallelism (CPU / wall) at or below this ran one thread at a time: one
+ * CPU's worth, plus the start and the end a serial run also has. 02's
+ * explainer and the CPython explainer both judge by it. */
+#define SERIAL_PARALLELISM 1.25
 
 /* ---- the variants a figure compares -------------------------------------- */
 
