@@ -39,9 +39,10 @@
 /* Set by user space before load. */
 const volatile bool want_timeline = false;
 const volatile bool want_stacks = false;
-/* false (schedtrace --no-syscalls): no syscall programs attached; a blocked
- * thread's syscall is read from its registers at the switch-out instead. */
-const volatile bool want_syscalls = true;
+/* true (schedtrace --syscalls): the syscall programs are attached. false (the
+ * default): none is; a blocked thread's syscall is read from its registers at
+ * the switch-out instead. */
+const volatile bool want_syscalls = false;
 const volatile bool switch_has_state_arg = true; /* 4-argument sched_switch */
 const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 /* Wake the ring buffer's reader only past this much unread data (it also polls). */
@@ -306,7 +307,7 @@ static __always_inline void emit_futex(__u32 tid, __u32 pid, __u64 addr)
 }
 
 /* One wait on the thread's futex word: a futex(2) call's length, or under
- * --no-syscalls the blocked interval. A new word is named by user space. */
+ * without --syscalls the blocked interval. A new word is named by user space. */
 static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64 delta)
 {
 	struct st_futex_key fk = {.pid = t->pid, .uaddr = t->futex_uaddr};
@@ -353,7 +354,7 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 }
 
 /*
- * --no-syscalls: the syscall a thread blocks in, from its user registers at
+ * Without --syscalls: the syscall a thread blocks in, from its user registers at
  * the switch-out, where sys_enter would have noted it. On x86-64 the entry
  * code keeps the number in orig_ax and -ENOSYS in ax until the call returns;
  * an exception (a page fault) keeps its error code in orig_ax but the user's
@@ -1033,6 +1034,19 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 		w->kind = WK_PROCESS;
 }
 
+/*
+ * A signal the wakee does not block is pending as it is woken: signal
+ * delivery queues the signal, then wakes the thread (signal_wake_up), so
+ * this wake is the signal's. Read with probes: p->signal is a pointer.
+ */
+static __always_inline __u8 woken_by_signal(struct task_struct *p)
+{
+	__u64 pending = BPF_CORE_READ(p, pending.signal.sig[0]) |
+			BPF_CORE_READ(p, signal, shared_pending.signal.sig[0]);
+
+	return (pending & ~BPF_CORE_READ(p, blocked.sig[0])) != 0;
+}
+
 /* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
 static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now,
 					  bool named_early)
@@ -1047,6 +1061,7 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .futex_uaddr = t->futex_uaddr,
 	    .futex_cmd = t->futex_uaddr ? t->futex_cmd : 0,
 	    .futex_flags = t->futex_uaddr ? t->futex_flags : 0,
+	    .signal = t->waker.signal,
 	};
 	struct st_wake *w;
 	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
@@ -1101,8 +1116,10 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	now = bpf_ktime_get_ns();
 	note_queued_asleep(t, p, now, btf);
 	pending = waking_pending(t);
-	if (!pending)
+	if (!pending) {
 		current_waker(&t->waker, btf);
+		t->waker.signal = woken_by_signal(p);
+	}
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
 	if (!want_syscalls && t->futex_uaddr)
 		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
@@ -1164,6 +1181,7 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_on_cpu = t->state == ST_RUNNING;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);
+	t->waker.signal = woken_by_signal(p);
 	return 0;
 }
 

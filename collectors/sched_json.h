@@ -22,7 +22,7 @@ struct run_info {
 	uint64_t end_ns;
 	int cpus;
 	const char *attach_mode; /* "tp_btf" or "raw_tp" */
-	bool syscalls_traced;	 /* false: --no-syscalls, no per-syscall accounts */
+	bool syscalls_traced;	 /* false (the default): no per-syscall accounts */
 	/* Program runs the kernel skipped (recursion protection), all programs. */
 	uint64_t prog_misses;
 	/* Per program: runs and time spent (kernel.bpf_stats_enabled, else 0). */

@@ -67,7 +67,7 @@ static struct options {
 	bool timeline;
 	bool stacks;
 	bool raw_tp;
-	bool no_syscalls;
+	bool syscalls;	  /* --syscalls: time every syscall (off: no program on them) */
 	int verbose;	  /* -v progress and libbpf info, -vv libbpf debug */
 	pid_t tracer_pid; /* --tracer-pid: what descends from it is the tracer's own */
 	double duration_s;
@@ -79,15 +79,17 @@ static const char doc[] =
     "Run CMD and record where each of its threads spends its time, with eBPF.\n"
     "\n"
     "Writes DIR/sched.json (per thread: running, runnable, lock, sleep, io, disk,\n"
-    "other; switches, migrations, wakeups, syscalls; run-queue latency per\n"
-    "process; futex waits), DIR/timeline.json with --timeline (Chrome trace\n"
-    "format: Perfetto, chrome://tracing) and DIR/offcpu.folded with --stacks\n"
-    "(flamegraph.pl, speedscope). Needs root (sudo); CMD runs as the invoking\n"
-    "user, or as --user USER. The exit status is CMD's (128+signal if killed).\n"
+    "other; switches, migrations, wakeups; run-queue latency per process;\n"
+    "futex waits; with --syscalls each syscall's time), DIR/timeline.json with\n"
+    "--timeline (Chrome trace format: Perfetto, chrome://tracing) and\n"
+    "DIR/offcpu.folded with --stacks (flamegraph.pl, speedscope). Needs root\n"
+    "(sudo); CMD runs as the invoking user, or as --user USER. The exit status\n"
+    "is CMD's (128+signal if killed).\n"
     "\n"
     "EXAMPLES:\n"
     "  sudo schedtrace -o /tmp/run -- build/demos/02_cpu_bound --variant threads-gil --quick\n"
     "  sudo schedtrace -o /tmp/run --timeline --stacks -- python3 my.py\n"
+    "  sudo schedtrace -o /tmp/run --syscalls -- curl -s https://example.org\n"
     "  sudo schedtrace -o /tmp/run --user nobody --duration 5 -- sha256sum /dev/zero\n"
     "\n"
     "OPTIONS:"
@@ -111,6 +113,7 @@ enum {
 	OPT_USER,
 	OPT_DURATION,
 	OPT_RAW_TP,
+	OPT_SYSCALLS,
 	OPT_NO_SYSCALLS,
 	OPT_TRACER_PID,
 };
@@ -123,11 +126,13 @@ static const struct argp_option options[] = {
      "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
     {"duration", OPT_DURATION, "S", 0,
      "Stop after S seconds: SIGTERM to CMD, results marked partial", 0},
-    {"no-syscalls", OPT_NO_SYSCALLS, NULL, 0,
-     "Do not count syscalls (no per-syscall table): no program runs on every syscall, "
-     "the cheapest way to trace a syscall-heavy command; blocked states and futex waits "
-     "are still named",
+    {"syscalls", OPT_SYSCALLS, NULL, 0,
+     "Also time every syscall (DIR/sched.json's per-thread syscall table): a program on "
+     "every syscall of every task on the host, the costliest counter (docs/collector.md, "
+     "Cost); without it blocked states and futex waits are still named",
      0},
+    {"no-syscalls", OPT_NO_SYSCALLS, NULL, 0,
+     "The default, kept for older scripts: no program on the syscalls", 0},
     {"tracer-pid", OPT_TRACER_PID, "PID", 0,
      "Count the processes descending from PID (the script that started the tracing "
      "and its perf) as the tracer's own, apart from other work on the CPUs",
@@ -156,8 +161,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case OPT_RAW_TP:
 		opts.raw_tp = true;
 		break;
-	case OPT_NO_SYSCALLS:
-		opts.no_syscalls = true;
+	case OPT_SYSCALLS:
+		opts.syscalls = true;
+		break;
+	case OPT_NO_SYSCALLS: /* the default since --syscalls; accepted so old scripts run */
 		break;
 	case OPT_USER:
 		opts.user = arg;
@@ -310,8 +317,8 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf)
 
 		bool mine = btf ? !strncmp(sec, "tp_btf/", 7) : !strncmp(sec, "raw_tp/", 7);
 
-		/* --no-syscalls: the syscall tracepoints get no program at all. */
-		if (opts.no_syscalls && (strstr(sec, "/sys_enter") || strstr(sec, "/sys_exit")))
+		/* Without --syscalls the syscall tracepoints get no program at all. */
+		if (!opts.syscalls && (strstr(sec, "/sys_enter") || strstr(sec, "/sys_exit")))
 			mine = false;
 		bpf_program__set_autoload(prog, mine);
 	}
@@ -330,7 +337,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		}
 		skel->rodata->want_timeline = opts.timeline;
 		skel->rodata->want_stacks = opts.stacks;
-		skel->rodata->want_syscalls = !opts.no_syscalls;
+		skel->rodata->want_syscalls = opts.syscalls;
 		skel->rodata->switch_has_state_arg = switch_has_state_arg();
 		skel->rodata->tracer_tgid = (__u32)getpid();
 		skel->rodata->tracer_root = (__u32)opts.tracer_pid;
@@ -958,7 +965,7 @@ static int write_outputs(struct session *s)
 					       : 1;
 	s->run.cpus = cpus_usable();
 	s->run.attach_mode = s->mode;
-	s->run.syscalls_traced = !opts.no_syscalls;
+	s->run.syscalls_traced = opts.syscalls;
 	s->run.peak_rss_kib = peak_rss_kib();
 	ret = s->run.exit_status;
 	if (collect(s))

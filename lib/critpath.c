@@ -96,6 +96,16 @@ static bool blocked(uint8_t state)
 	return state != ST_RUNNING && state != ST_RUNNABLE;
 }
 
+static void reverse(struct cp_path *p)
+{
+	for (size_t a = 0, b = p->n ? p->n - 1 : 0; a < b; a++, b--) {
+		struct cp_segment tmp = p->seg[a];
+
+		p->seg[a] = p->seg[b];
+		p->seg[b] = tmp;
+	}
+}
+
 /*
  * Where the walk starts: @end_tid at the window's end when it lived then (the
  * thread that ended a demo's measured section: what came after, a helper's
@@ -133,12 +143,68 @@ int critpath_compute(struct cp_interval *iv, size_t n, uint64_t window_start, ui
 	return critpath_compute_from(iv, n, window_start, window_end, 0, out);
 }
 
+/* The sorted intervals grouped by thread; NULL when out of memory. */
+static struct cp_thread *group_threads(const struct cp_interval *iv, size_t n, size_t *nth)
+{
+	struct cp_thread *th = calloc(n, sizeof(*th));
+
+	*nth = 0;
+	if (!th)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!*nth || th[*nth - 1].tid != iv[i].tid)
+			th[(*nth)++] = (struct cp_thread){iv[i].tid, i, 0};
+		th[*nth - 1].n++;
+	}
+	return th;
+}
+
+/*
+ * At the end of the wait @I of *@cur (or inside it, where the window ends
+ * while the thread still waits: a demo's main joining the thread that
+ * recorded the end), the path moves to whoever ended it (@next says who).
+ * Returns 1 when it moved to the waker at the same moment (*@cur), 2 when
+ * it went on from the waker's exit (*@cur, *@t, the wait pushed), 0 when it
+ * stays, -1 when out of memory.
+ */
+static int follow_waker(const struct cp_interval *iv, const struct cp_thread *th, size_t nth,
+			const struct cp_interval *I, const struct cp_interval *next,
+			const struct cp_thread **cur, uint64_t *t, struct cp_path *out, size_t *cap)
+{
+	const struct cp_thread *w;
+	uint64_t e;
+
+	if (!((next->waker_kind == WK_THREAD && next->waker != (*cur)->tid) ||
+	      (next->waker_kind == WK_SOFTIRQ && next->host && next->host != (*cur)->tid)))
+		return 0;
+	w = find_thread(th, nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
+	if (!w)
+		return 0;
+	if (interval_at(iv, w, *t) >= 0) {
+		*cur = w; /* the path moves to the waker, at the moment it woke us */
+		return 1;
+	}
+	/*
+	 * A thread's exit wakes its joiner after the exit tracepoint ended its
+	 * last interval: the path goes on from that end, the gap being the
+	 * joiner's wait.
+	 */
+	e = iv[w->first + w->n - 1].end;
+	if (e >= *t || e <= I->start)
+		return 0;
+	if (push(out, cap, (*cur)->tid, I->state, WK_THREAD, w->tid, e, *t))
+		return -1;
+	*t = e;
+	*cur = w;
+	return 2;
+}
+
 int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
 			  uint64_t window_end, uint32_t end_tid, struct cp_path *out)
 {
-	struct cp_thread *th = NULL;
+	struct cp_thread *th;
 	const struct cp_thread *cur;
-	size_t nth = 0, cap = 0, steps = 0, max_steps = 4 * n + 16;
+	size_t nth, cap = 0, steps = 0, max_steps = 4 * n + 16;
 	unsigned int jumps_here = 0;
 	uint64_t t = 0;
 
@@ -146,14 +212,9 @@ int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_star
 	if (!n)
 		return -1;
 	qsort(iv, n, sizeof(*iv), cmp_interval);
-	th = calloc(n, sizeof(*th));
+	th = group_threads(iv, n, &nth);
 	if (!th)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (!nth || th[nth - 1].tid != iv[i].tid)
-			th[nth++] = (struct cp_thread){iv[i].tid, i, 0};
-		th[nth - 1].n++;
-	}
 	cur = walk_start(iv, th, nth, window_end, end_tid, &t);
 	out->start_ns = window_start;
 	out->end_ns = window_end;
@@ -163,6 +224,7 @@ int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_star
 		long i = interval_at(iv, cur, t);
 		const struct cp_interval *I, *next;
 		uint64_t s;
+		int moved;
 
 		if (i < 0)
 			break; /* the thread did not exist yet: nothing recorded before */
@@ -183,39 +245,15 @@ int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_star
 			continue;
 		}
 		next = (size_t)i + 1 < cur->first + cur->n ? &iv[i + 1] : NULL;
-		/*
-		 * At the end of the wait (or inside it, where the window ends
-		 * while the thread still waits: a demo's main joining the
-		 * thread that recorded the end), the path moves to whoever
-		 * ended it.
-		 */
-		if (next && t <= I->end && jumps_here < 16 &&
-		    ((next->waker_kind == WK_THREAD && next->waker != cur->tid) ||
-		     (next->waker_kind == WK_SOFTIRQ && next->host && next->host != cur->tid))) {
-			const struct cp_thread *w = find_thread(
-			    th, nth, next->waker_kind == WK_THREAD ? next->waker : next->host);
-
-			if (w && interval_at(iv, w, t) >= 0) {
-				cur = w; /* the path moves to the waker, at the moment it woke us */
-				jumps_here++;
-				continue;
-			}
-			/*
-			 * A thread's exit wakes its joiner after the exit
-			 * tracepoint ended its last interval: the path goes on
-			 * from that end, the gap being the joiner's wait.
-			 */
-			if (w && iv[w->first + w->n - 1].end < t &&
-			    iv[w->first + w->n - 1].end > I->start) {
-				uint64_t e = iv[w->first + w->n - 1].end;
-
-				if (push(out, &cap, cur->tid, I->state, WK_THREAD, w->tid, e, t))
-					goto fail;
-				t = e;
-				cur = w;
-				jumps_here = 0;
-				continue;
-			}
+		moved = next && t <= I->end && jumps_here < 16
+			    ? follow_waker(iv, th, nth, I, next, &cur, &t, out, &cap)
+			    : 0;
+		if (moved < 0)
+			goto fail;
+		if (moved) {
+			/* to the waker at the same moment: count the jumps there */
+			jumps_here = moved == 1 ? jumps_here + 1 : 0;
+			continue;
 		}
 		/* Ended by a context, or by no one seen: the wait itself is on the path. */
 		if (push(out, &cap, cur->tid, I->state, next ? next->waker_kind : WK_NONE,
@@ -224,13 +262,7 @@ int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_star
 		t = s;
 		jumps_here = 0;
 	}
-	/* Collected backwards: put them in time order. */
-	for (size_t a = 0, b = out->n ? out->n - 1 : 0; a < b; a++, b--) {
-		struct cp_segment tmp = out->seg[a];
-
-		out->seg[a] = out->seg[b];
-		out->seg[b] = tmp;
-	}
+	reverse(out); /* collected backwards: put them in time order */
 	free(th);
 	return 0;
 fail:

@@ -33,7 +33,6 @@
 #include "wakes.h"
 #include "demo_module.h"
 
-#define SERIAL_PARALLELISM 1.25
 #define FREE_CPU_SHARE 0.10
 #define LOCK_SHARE 0.30
 #define NAMED_SHARE 0.50

@@ -528,19 +528,12 @@ static int timehist_sane(const struct run *r, char *why, size_t len)
 	return 0;
 }
 
-static void check_timehist(const struct run *r, struct check_list *cl)
+/* eBPF's time per role (running, runnable, blocked, life). */
+static size_t ebpf_roles(const struct run *r, struct role_time *e)
 {
-	struct role_time e[MAX_ROLES], p[MAX_ROLES];
-	size_t ne = 0, np = 0, i, j, matched = 0, bad = 0;
-	double worst = -1;
-	char wfig[1200] = "", why[400] = "";
-	struct check *c;
-	int sane;
+	size_t ne = 0;
 
-	if (!r->timehist.present)
-		return;
-	c = add(cl, r, "eBPF vs perf sched timehist (separate pass), per role");
-	for (i = 0; i < r->sched.nthreads; i++) {
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *t = &r->sched.threads[i];
 		struct role_time *x = role_slot(e, &ne, t->comm);
 
@@ -552,7 +545,15 @@ static void check_timehist(const struct run *r, struct check_list *cl)
 		x->blk +=
 		    (double)(t->lifetime_ns - t->state_ns[ST_RUNNING] - t->state_ns[ST_RUNNABLE]);
 	}
-	for (i = 0; i < r->timehist.n; i++) {
+	return ne;
+}
+
+/* perf sched timehist's time per role, in the same terms. */
+static size_t perf_roles(const struct run *r, struct role_time *p)
+{
+	size_t np = 0;
+
+	for (size_t i = 0; i < r->timehist.n; i++) {
 		const struct timehist_row *t = &r->timehist.rows[i];
 		struct role_time *x;
 
@@ -566,24 +567,33 @@ static void check_timehist(const struct run *r, struct check_list *cl)
 		x->blk += (t->sleep_ms + t->iowait_ms) * 1e6;
 		x->life = x->run + x->rq + x->blk;
 	}
-	for (i = 0; i < ne; i++)
-		for (j = 0; j < np; j++) {
+	return np;
+}
+
+/* The roles both name, compared: how many, how many off, the worst in @wfig. */
+static void compare_roles(const struct role_time *e, size_t ne, const struct role_time *p,
+			  size_t np, size_t *matched, size_t *bad, char *wfig, size_t len)
+{
+	double worst = -1;
+
+	for (size_t i = 0; i < ne; i++)
+		for (size_t j = 0; j < np; j++) {
 			double dr, db, score;
 
 			if (strcmp(e[i].role, p[j].role) || e[i].life <= 0 || p[j].life <= 0)
 				continue;
-			matched++;
+			(*matched)++;
 			/* CPU demand (running + runnable) and blocked time: another
 			 * load on the host moves time between running and runnable
 			 * from one pass to the next, not between these two. */
 			dr = (e[i].run + e[i].rq) / e[i].life - (p[j].run + p[j].rq) / p[j].life;
 			db = e[i].blk / e[i].life - p[j].blk / p[j].life;
 			score = fmax(fabs(dr), fabs(db));
-			bad += score > ROLE_SHARE_SLACK;
+			*bad += score > ROLE_SHARE_SLACK;
 			if (score > worst) {
 				worst = score;
 				snprintf(
-				    wfig, sizeof(wfig),
+				    wfig, len,
 				    "worst role %s: running %.0f%% vs perf run %.0f%%, runnable "
 				    "%.0f%% vs preempt+delay %.0f%%, blocked %.0f%% vs "
 				    "sleep+iowait %.0f%% of lifetime",
@@ -593,6 +603,22 @@ static void check_timehist(const struct run *r, struct check_list *cl)
 				    100 * p[j].blk / p[j].life);
 			}
 		}
+}
+
+static void check_timehist(const struct run *r, struct check_list *cl)
+{
+	struct role_time e[MAX_ROLES], p[MAX_ROLES];
+	size_t ne, np, matched = 0, bad = 0;
+	char wfig[1200] = "", why[400] = "";
+	struct check *c;
+	int sane;
+
+	if (!r->timehist.present)
+		return;
+	c = add(cl, r, "eBPF vs perf sched timehist (separate pass), per role");
+	ne = ebpf_roles(r, e);
+	np = perf_roles(r, p);
+	compare_roles(e, ne, p, np, &matched, &bad, wfig, sizeof(wfig));
 	if (!matched) {
 		c->verdict = V_NA;
 		fig(c,

@@ -73,6 +73,7 @@ struct host_load host_load_of(const struct run *r)
 	h.span_ns = (double)(sh->to_ns - sh->from_ns);
 	h.capacity_ns = h.span_ns * sh->ncpus;
 	h.other_ns = (double)(sh->other_ns + sh->lost_ns);
+	h.lost_ns = (double)sh->lost_ns;
 	h.cpu_share = h.capacity_ns > 0 ? h.other_ns / h.capacity_ns : 0;
 	for (i = 0; i < r->sched.nthreads; i++) {
 		runnable += (double)r->sched.threads[i].state_ns[ST_RUNNABLE];
@@ -102,7 +103,11 @@ void host_takers(const struct host_load *h, size_t max, char *buf, size_t len)
 			    (size_t)snprintf(buf + n, len - n, " (%zu processes)", h->top[k].procs);
 	}
 	if (h->nnames > say && n < len)
-		snprintf(buf + n, len - n, ", and others");
+		n += (size_t)snprintf(buf + n, len - n, ", and others");
+	if (h->lost_ns > 0 && n < len)
+		snprintf(buf + n, len - n,
+			 "; %s of it in processes past the collector's table, unnamed",
+			 fig_dur(d, sizeof(d), h->lost_ns));
 }
 
 enum host_verdict host_load_set(const struct run_set *rs, const struct variant **worst)
@@ -163,5 +168,7 @@ struct tracer_cost tracer_cost_of(const struct run *r)
 		c.ns_per_switch = sh->switch_ns +
 				  wakeups / c.switches * (sh->waking_ns + sh->wakeup_ns) +
 				  syscalls / c.switches * (sh->sys_enter_ns + sh->sys_exit_ns);
+	c.own_ns = c.ns_per_switch * c.switches;
+	c.own_share = c.run_cpu_ns > 0 ? c.own_ns / c.run_cpu_ns : 0;
 	return c;
 }

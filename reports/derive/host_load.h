@@ -52,7 +52,8 @@ struct host_load {
 	double waited_ns, demand_ns, wait_share; /* the run's wait behind it, of its demand */
 	struct host_taker top[HOST_TOP];	 /* the largest names, largest first */
 	size_t ntop;
-	size_t nnames; /* distinct names named by the collector */
+	size_t nnames;	/* distinct names named by the collector */
+	double lost_ns; /* in other_ns: processes past the collector's table, unnamed */
 };
 
 struct host_load host_load_of(const struct run *r);
@@ -71,11 +72,15 @@ struct tracer_cost {
 	bool stats;    /* the kernel counted the programs' runs */
 	const char *why_not;
 	double runs, run_ns, span_ns, events_per_s, ns_per_event;
-	double run_cpu_ns, cpu_share;	/* the programs' time against the run's CPU time */
+	double run_cpu_ns, cpu_share; /* the programs' time against the run's CPU time */
 	/* The programs' time a context switch of the run sets off: the switch
 	 * program's mean run, the wakeups' and syscalls' per switch at theirs. */
 	double switches, ns_per_switch;
-	double procs_ns;		/* the tracer's processes on the run's CPUs */
+	/* That per switch over the run's switches: the programs' time the run's
+	 * own events set off (the rest ran for other tasks' events), and its
+	 * share of the run's CPU time. */
+	double own_ns, own_share;
+	double procs_ns; /* the tracer's processes on the run's CPUs */
 };
 
 struct tracer_cost tracer_cost_of(const struct run *r);

@@ -334,24 +334,16 @@ static bool waits_for_workers(const struct run *r, const struct thread_track *t)
 	return false;
 }
 
-static void render(FILE *out, const struct run *r, const struct timeline *tl, struct lane *lanes,
-		   size_t nlanes, bool roles, double ws, double w, bool whole)
+/* The picture's title (the window within the trace), what it shows, the
+ * legend and the axis. */
+static void render_header(FILE *out, const struct run *r, const struct timeline *tl, int height,
+			  size_t nlanes, bool roles, double ws, double w, bool whole, int axis_end)
 {
-	size_t ngroups = process_groups(lanes, nlanes);
-	int gh = ngroups > 1 ? GROUP_H : 0;
-	int height = TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
-	size_t ncols = PLOT_W, i, j;
-	int y = TOP;
-	double(*acc)[ST_COUNT] = calloc(ncols, sizeof(*acc));
 	struct sbuf esc = SBUF_INIT, cap = SBUF_INIT;
 	double lo = INFINITY, hi = 0;
 	char d1[32], d2[32], d3[32];
 
-	if (!acc) {
-		fprintf(stderr, "report: calloc: out of memory\n");
-		abort();
-	}
-	for (i = 0; i < tl->n; i++)
+	for (size_t i = 0; i < tl->n; i++)
 		if (tl->t[i].n) {
 			lo = fmin(lo, tl->t[i].first);
 			hi = fmax(hi, tl->t[i].last);
@@ -373,15 +365,34 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	html_escape(&esc, sb_str(&cap));
 	fprintf(out, "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
 		sb_str(&esc));
-	sb_reset(&esc);
-	sb_reset(&cap);
 	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">%s; %s</text>",
 		roles ? "one lane per role: the share of its threads in each state"
 		      : "one lane per thread, each pixel split by the share of its time in each "
 			"state (a wakeup, however short, in green)",
 		"hover a lane for its times");
 	draw_legend(out, 50);
-	draw_axis(out, ws, w, TOP - 4, TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP));
+	draw_axis(out, ws, w, TOP - 4, axis_end);
+	sb_free(&esc);
+	sb_free(&cap);
+}
+
+static void render(FILE *out, const struct run *r, const struct timeline *tl, struct lane *lanes,
+		   size_t nlanes, bool roles, double ws, double w, bool whole)
+{
+	size_t ngroups = process_groups(lanes, nlanes);
+	int gh = ngroups > 1 ? GROUP_H : 0;
+	int height = TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP) + AXIS_H + 8;
+	size_t ncols = PLOT_W, i, j;
+	int y = TOP;
+	double(*acc)[ST_COUNT] = calloc(ncols, sizeof(*acc));
+	struct sbuf esc = SBUF_INIT;
+
+	if (!acc) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	render_header(out, r, tl, height, nlanes, roles, ws, w, whole,
+		      TOP + (int)ngroups * gh + (int)nlanes * (LANE_H + LANE_GAP));
 
 	for (i = 0; i < nlanes; i++, y += LANE_H + LANE_GAP) {
 		if (gh && (!i || lanes[i].members[0]->pid != lanes[i - 1].members[0]->pid)) {
@@ -418,7 +429,6 @@ static void render(FILE *out, const struct run *r, const struct timeline *tl, st
 	}
 	fprintf(out, "</svg>\n");
 	sb_free(&esc);
-	sb_free(&cap);
 	free(acc);
 }
 
@@ -477,23 +487,25 @@ static int by_tid(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char *title, FILE *out,
-			char *err, size_t errlen)
-{
-	struct timeline *tl = calloc(nruns ? nruns : 1, sizeof(*tl));
-	struct thread_track **lane = calloc(SHARED_MAX_LANES, sizeof(*lane));
-	size_t *lane_run = calloc(SHARED_MAX_LANES, sizeof(*lane_run));
-	double *origin = calloc(nruns ? nruns : 1, sizeof(*origin)), span = 0;
-	double(*acc)[ST_COUNT] = calloc(PLOT_W, sizeof(*acc));
-	struct sbuf esc = SBUF_INIT;
-	size_t i, j, nl = 0, loaded = 0, groups = 0;
-	char path[PATH_MAX + 200];
-	int rc = 0, y, height;
+/* The shared picture's lanes: each run's timeline, where its measured
+ * section starts on it (the shared axis's 0), and the threads that did the
+ * tasks, grouped by run. */
+struct shared {
+	struct timeline *tl; /* one per run */
+	double *origin;	     /* per run, µs */
+	double span;	     /* the longest wall, µs */
+	struct thread_track *lane[SHARED_MAX_LANES];
+	size_t lane_run[SHARED_MAX_LANES];
+	size_t nl, loaded, groups;
+};
 
-	if (!tl || !lane || !lane_run || !origin || !acc) {
-		fprintf(stderr, "report: calloc: out of memory\n");
-		abort();
-	}
+/* Load each run's timeline and pick its task threads. 0, or -1 with @err. */
+static int shared_load(const struct run *const *runs, size_t nruns, struct shared *sh, char *err,
+		       size_t errlen)
+{
+	char path[PATH_MAX + 200];
+	size_t i, j;
+
 	for (i = 0; i < nruns; i++) {
 		const struct run *r = runs[i];
 		struct thread_track *mine[SHARED_MAX_LANES];
@@ -502,54 +514,69 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 		snprintf(path, sizeof(path), "%s/timeline.json", r->path);
 		if (!r->has_timeline || !r->demo)
 			continue;
-		if (timeline_load(&tl[i], path, err, errlen)) {
-			rc = -1;
-			goto out;
-		}
-		loaded++;
+		if (timeline_load(&sh->tl[i], path, err, errlen))
+			return -1;
+		sh->loaded++;
 		/* the demo's measured section starts at 0 on the shared axis */
-		origin[i] = r->demo->start_ns > r->sched.start_ns
-				? (double)(r->demo->start_ns - r->sched.start_ns) / 1e3
-				: 0;
-		span = fmax(span, r->demo->wall_s * 1e6);
-		for (j = 0; j < tl[i].n && n < SHARED_MAX_LANES; j++)
-			if (tl[i].t[j].n && is_task_thread(r, tl[i].t[j].tid))
-				mine[n++] = &tl[i].t[j];
+		sh->origin[i] = r->demo->start_ns > r->sched.start_ns
+				    ? (double)(r->demo->start_ns - r->sched.start_ns) / 1e3
+				    : 0;
+		sh->span = fmax(sh->span, r->demo->wall_s * 1e6);
+		for (j = 0; j < sh->tl[i].n && n < SHARED_MAX_LANES; j++)
+			if (sh->tl[i].t[j].n && is_task_thread(r, sh->tl[i].t[j].tid))
+				mine[n++] = &sh->tl[i].t[j];
 		qsort(mine, n, sizeof(*mine), by_tid);
-		for (j = 0; j < n && nl < SHARED_MAX_LANES; j++) {
-			lane_run[nl] = i;
-			lane[nl++] = mine[j];
+		for (j = 0; j < n && sh->nl < SHARED_MAX_LANES; j++) {
+			sh->lane_run[sh->nl] = i;
+			sh->lane[sh->nl++] = mine[j];
 		}
-		groups += n > 0;
+		sh->groups += n > 0;
 	}
-	if (!loaded || !nl) {
-		rc = 1;
-		goto out;
-	}
-	span *= 1.02;
-	height = TOP + (int)groups * GROUP_H + (int)nl * (LANE_H + 1) + AXIS_H + 8;
+	return 0;
+}
+
+/* The picture's title, what it shows, the legend and the axis. */
+static void shared_header(FILE *out, const struct shared *sh, const char *title)
+{
+	int height = TOP + (int)sh->groups * GROUP_H + (int)sh->nl * (LANE_H + 1) + AXIS_H + 8;
+	struct sbuf esc = SBUF_INIT;
+
 	fprintf(out,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\" "
 		"data-lanes=\"%zu\" data-lanes-are=\"threads\">",
-		SVG_W, height, SVG_W, height, nl);
+		SVG_W, height, SVG_W, height, sh->nl);
 	html_escape(&esc, title);
 	fprintf(out, "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
 		sb_str(&esc));
-	sb_reset(&esc);
+	sb_free(&esc);
 	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">one lane per thread that did the "
 		     "tasks, every variant on the same time axis from its own start; each pixel "
 		     "split by the share of its time in each state, a wakeup however short "
 		     "drawn full height</text>");
 	draw_legend(out, 50);
-	draw_axis_label(out, 0, span, TOP - 4, TOP + (int)groups * GROUP_H + (int)nl * (LANE_H + 1),
+	draw_axis_label(out, 0, sh->span, TOP - 4,
+			TOP + (int)sh->groups * GROUP_H + (int)sh->nl * (LANE_H + 1),
 			"time since each variant's start");
-	y = TOP;
-	for (i = 0; i < nl; i++) {
-		const struct run *r = runs[lane_run[i]];
-		struct lane l = {.members = &lane[i], .nmembers = 1};
+}
 
-		if (!i || lane_run[i] != lane_run[i - 1]) {
+/* Every lane, a run's name and wall above its first. */
+static void shared_lanes(FILE *out, const struct run *const *runs, const struct shared *sh)
+{
+	double(*acc)[ST_COUNT] = calloc(PLOT_W, sizeof(*acc));
+	struct sbuf esc = SBUF_INIT;
+	int y = TOP;
+
+	if (!acc) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	for (size_t i = 0; i < sh->nl; i++) {
+		const struct run *r = runs[sh->lane_run[i]];
+		struct thread_track *t = sh->lane[i];
+		struct lane l = {.members = &t, .nmembers = 1};
+
+		if (!i || sh->lane_run[i] != sh->lane_run[i - 1]) {
 			char d[32];
 
 			fmt_dur(d, sizeof(d), r->demo->wall_s * 1e6);
@@ -561,10 +588,10 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 			sb_reset(&esc);
 			y += GROUP_H;
 		}
-		snprintf(l.label, sizeof(l.label), "%s", lane[i]->name[0] ? lane[i]->name : "?");
+		snprintf(l.label, sizeof(l.label), "%s", t->name[0] ? t->name : "?");
 		memset(acc, 0, PLOT_W * sizeof(*acc));
 		/* the window starts at the run's own origin: the shared axis */
-		timeline_accumulate(lane[i], origin[lane_run[i]], span / PLOT_W, PLOT_W, acc);
+		timeline_accumulate(t, sh->origin[sh->lane_run[i]], sh->span / PLOT_W, PLOT_W, acc);
 		html_escape(&esc, l.label);
 		fprintf(out, "<g>");
 		lane_title(out, &l, acc, PLOT_W);
@@ -579,19 +606,37 @@ int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char 
 		sb_reset(&esc);
 		y += LANE_H + 1;
 	}
-	fprintf(out, "</svg>\n");
-	if (ferror(out)) {
-		snprintf(err, errlen, "writing the shared timeline SVG failed");
-		rc = -1;
-	}
-out:
-	for (i = 0; i < nruns; i++)
-		timeline_free(&tl[i]);
-	free(tl);
-	free(lane);
-	free(lane_run);
-	free(origin);
-	free(acc);
 	sb_free(&esc);
+	free(acc);
+}
+
+int timeline_shared_svg(const struct run *const *runs, size_t nruns, const char *title, FILE *out,
+			char *err, size_t errlen)
+{
+	struct shared sh = {.tl = calloc(nruns ? nruns : 1, sizeof(*sh.tl)),
+			    .origin = calloc(nruns ? nruns : 1, sizeof(*sh.origin))};
+	int rc;
+
+	if (!sh.tl || !sh.origin) {
+		fprintf(stderr, "report: calloc: out of memory\n");
+		abort();
+	}
+	rc = shared_load(runs, nruns, &sh, err, errlen);
+	if (!rc && (!sh.loaded || !sh.nl))
+		rc = 1;
+	if (!rc) {
+		sh.span *= 1.02;
+		shared_header(out, &sh, title);
+		shared_lanes(out, runs, &sh);
+		fprintf(out, "</svg>\n");
+		if (ferror(out)) {
+			snprintf(err, errlen, "writing the shared timeline SVG failed");
+			rc = -1;
+		}
+	}
+	for (size_t i = 0; i < nruns; i++)
+		timeline_free(&sh.tl[i]);
+	free(sh.tl);
+	free(sh.origin);
 	return rc;
 }

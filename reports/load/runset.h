@@ -106,7 +106,7 @@ struct counters_before {
 struct sched_acct {
 	int pid, exit_status, cpus;
 	bool partial;
-	bool syscalls_traced; /* optional "syscalls_traced": false under --no-syscalls */
+	bool syscalls_traced; /* optional "syscalls_traced": false without --syscalls */
 	uint64_t start_ns, end_ns;
 	uint64_t lost_ringbuf, lost_map_full, lost_stack_misses, lost_stack_collisions;
 	/* optional in "lost": programs that did not run, and switches the

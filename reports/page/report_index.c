@@ -45,6 +45,71 @@ static void host_para(struct doc *d, const struct run_set *rs)
 		 rs->hostname, rs->cpus, rs->cpu_model, rs->kernel);
 }
 
+/* One run folder loaded, derived, checked and judged, with its report's
+ * path from @out_dir. */
+static int index_load(struct loaded *l, const char *out_dir, const char *run_dir, char *err,
+		      size_t errlen)
+{
+	if (run_set_load(&l->rs, run_dir, err, errlen))
+		return -1;
+	run_set_derive(&l->rs);
+	checks_run(&l->rs, &l->cl);
+	verdict_of(&l->rs, &l->verdict);
+	l->rp.rs = &l->rs;
+	l->rp.checks = &l->cl;
+	l->rp.verdict = &l->verdict;
+	rel_to(l->href, sizeof(l->href) - 16, out_dir, run_dir);
+	strcat(l->href, "/report.html");
+	return 0;
+}
+
+/* The Results table's row of one run: demo, key result, why, trust. */
+static void index_row(struct doc_block *t, const struct loaded *l)
+{
+	const struct run_set *rs = &l->rs;
+	struct sbuf key = SBUF_INIT, trust = SBUF_INIT;
+	bool warn;
+
+	headline_key(rs, &key);
+	trust_text(&l->rp, &trust, &warn);
+	doc_cell_link(t, l->href, "%s%s%s", rs->partial ? "PARTIAL " : "",
+		      rs->is_demo ? rs->demo : rs->command, rs->quick ? " (--quick)" : "");
+	doc_cell(t, "%s", sb_str(&key));
+	doc_cell(t, "%s", l->verdict.lesson[0] ? l->verdict.lesson : "-");
+	if (l->verdict.doubts.n)
+		doc_cell(t, "caution: %s", l->verdict.doubts.s[0]);
+	else if (warn && checks_failed(&l->cl))
+		doc_cell(t, "caution: %zu cross-check%s failed", checks_failed(&l->cl),
+			 checks_failed(&l->cl) == 1 ? "" : "s");
+	else if (warn) {
+		char why[128];
+
+		trust_caution(&l->rp, why, sizeof(why));
+		doc_cell(t, "caution: %s", why);
+	} else
+		doc_cell(t, "ok");
+	sb_free(&key);
+	sb_free(&trust);
+}
+
+/* What one run showed, folded: its verdict, its trust line, its report. */
+static void index_fold(struct doc *d, const struct loaded *l)
+{
+	struct sbuf trust = SBUF_INIT;
+	struct doc_block *v;
+	bool warn;
+
+	doc_fold(d, "%s", l->rs.is_demo ? l->rs.demo : l->rs.command);
+	v = doc_links(d);
+	for (size_t k = 0; k < l->verdict.lines.n; k++)
+		doc_item(v, NULL, "%s", l->verdict.lines.s[k]);
+	trust_text(&l->rp, &trust, &warn);
+	doc_lead(d, warn, "%s", sb_str(&trust));
+	doc_item(doc_links(d), l->href, "the report: %s", l->href);
+	doc_unfold(d);
+	sb_free(&trust);
+}
+
 int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fatal, char *err,
 		 size_t errlen)
 {
@@ -53,72 +118,26 @@ int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fat
 	struct sbuf md = SBUF_INIT, html = SBUF_INIT;
 	struct doc d = {0};
 	struct doc_block *t;
-	size_t i, k, loaded = 0;
+	size_t i, loaded = 0;
 	int rc = 0;
 
 	*fatal = false;
 	if (!l)
 		abort();
-	for (i = 0; i < n; i++, loaded++) {
-		if (run_set_load(&l[i].rs, run_dirs[i], err, errlen)) {
+	for (i = 0; i < n; i++, loaded++)
+		if (index_load(&l[i], out_dir, run_dirs[i], err, errlen)) {
 			rc = -1;
 			goto out;
 		}
-		run_set_derive(&l[i].rs);
-		checks_run(&l[i].rs, &l[i].cl);
-		verdict_of(&l[i].rs, &l[i].verdict);
-		l[i].rp.rs = &l[i].rs;
-		l[i].rp.checks = &l[i].cl;
-		l[i].rp.verdict = &l[i].verdict;
-		rel_to(l[i].href, sizeof(l[i].href) - 16, out_dir, run_dirs[i]);
-		strcat(l[i].href, "/report.html");
-	}
 	doc_heading(&d, 1, "schedlab: the whole lab on %s", n ? l[0].rs.hostname : "this host");
 	if (n)
 		host_para(&d, &l[0].rs);
 	t = doc_table(&d, head);
-	for (i = 0; i < n; i++) {
-		const struct run_set *rs = &l[i].rs;
-		struct sbuf key = SBUF_INIT, trust = SBUF_INIT;
-		bool warn;
-
-		headline_key(rs, &key);
-		trust_text(&l[i].rp, &trust, &warn);
-		doc_cell_link(t, l[i].href, "%s%s%s", rs->partial ? "PARTIAL " : "",
-			      rs->is_demo ? rs->demo : rs->command, rs->quick ? " (--quick)" : "");
-		doc_cell(t, "%s", sb_str(&key));
-		doc_cell(t, "%s", rs->summary[0] ? rs->summary : "-");
-		if (l[i].verdict.doubts.n)
-			doc_cell(t, "caution: %s", l[i].verdict.doubts.s[0]);
-		else if (warn && checks_failed(&l[i].cl))
-			doc_cell(t, "caution: %zu cross-check%s failed", checks_failed(&l[i].cl),
-				 checks_failed(&l[i].cl) == 1 ? "" : "s");
-		else if (warn) {
-			char why[128];
-
-			trust_caution(&l[i].rp, why, sizeof(why));
-			doc_cell(t, "caution: %s", why);
-		} else
-			doc_cell(t, "ok");
-		sb_free(&key);
-		sb_free(&trust);
-	}
+	for (i = 0; i < n; i++)
+		index_row(t, &l[i]);
 	doc_heading(&d, 2, "What each run showed");
-	for (i = 0; i < n; i++) {
-		struct doc_block *v;
-		struct sbuf trust = SBUF_INIT;
-		bool warn;
-
-		doc_fold(&d, "%s", l[i].rs.is_demo ? l[i].rs.demo : l[i].rs.command);
-		v = doc_links(&d);
-		for (k = 0; k < l[i].verdict.lines.n; k++)
-			doc_item(v, NULL, "%s", l[i].verdict.lines.s[k]);
-		trust_text(&l[i].rp, &trust, &warn);
-		doc_lead(&d, warn, "%s", sb_str(&trust));
-		doc_item(doc_links(&d), l[i].href, "the report: %s", l[i].href);
-		doc_unfold(&d);
-		sb_free(&trust);
-	}
+	for (i = 0; i < n; i++)
+		index_fold(&d, &l[i]);
 	render_md(&d, &md);
 	if (render_html(&d, "schedlab: the whole lab", out_dir, &html, err, errlen) ||
 	    write_file(out_dir, "index.md", &md) || write_file(out_dir, "index.html", &html)) {

@@ -43,24 +43,15 @@ static char *octave_label(int o)
 	return ns < 10 ? xasprintf("%.1f %s", ns, unit) : xasprintf("%.0f %s", ns, unit);
 }
 
-void report_runq(struct report *rp)
+/* Each variant's waits and their quantiles; every histogram merged into @all. */
+static void runq_table(struct report *rp, struct hist *all)
 {
 	static const char *const head[] = {"Variant", "waits",	"p50 µs", "p90 µs",
 					   "p99 µs",  "max µs", NULL};
 	const struct run_set *rs = rp->rs;
-	struct hist all = {0};
-	const char **series, **colors;
-	char **labels;
-	struct doc_block *t;
-	double *v;
-	size_t i, j, k, ngroups;
-	int lo_oct;
+	struct doc_block *t = doc_table(&rp->doc, head);
 
-	doc_para(&rp->doc, "How long a thread that could run waited for a CPU, each time "
-			   "(eBPF, every process of the run). Bars: the share of waits in each "
-			   "bucket, per variant.");
-	t = doc_table(&rp->doc, head);
-	for (i = 0; i < rs->nvariants; i++) {
+	for (size_t i = 0; i < rs->nvariants; i++) {
 		const struct run *r = rs->variants[i].rep;
 
 		doc_cell(t, "%s", r->variant);
@@ -69,25 +60,27 @@ void report_runq(struct report *rp)
 		doc_cell(t, "%.1f", hist_quantile_max(&r->runq, 0.90, r->m[M_RUNQ_MAX_NS]) / 1e3);
 		doc_cell(t, "%.1f", r->m[M_RUNQ_P99_NS] / 1e3);
 		doc_cell(t, "%.1f", r->m[M_RUNQ_MAX_NS] / 1e3);
-		if (hist_merge(&all, &r->runq)) {
+		if (hist_merge(all, &r->runq)) {
 			doc_note(&rp->doc,
 				 "%s: its run-queue histogram has other buckets than the "
 				 "rest; it is left out of the chart",
 				 r->dir);
 		}
 	}
-	if (!all.n) {
-		doc_note(&rp->doc, "no run-queue waits were recorded");
-		return;
-	}
-	/* One group per power of two from the shortest wait to the longest; each
-	 * variant's share of its own waits. */
-	lo_oct = octave(all.b[0].lo_ns);
-	ngroups = (size_t)(octave(all.b[all.n - 1].lo_ns) - lo_oct + 1);
-	labels = calloc(ngroups, sizeof(*labels));
-	series = calloc(rs->nvariants, sizeof(*series));
-	colors = calloc(rs->nvariants, sizeof(*colors));
-	v = calloc(ngroups * rs->nvariants, sizeof(*v));
+}
+
+/* One group per power of two from the shortest wait to the longest; each
+ * variant's share of its own waits. */
+static void runq_chart(struct report *rp, const struct hist *all)
+{
+	const struct run_set *rs = rp->rs;
+	int lo_oct = octave(all->b[0].lo_ns);
+	size_t i, j, k, ngroups = (size_t)(octave(all->b[all->n - 1].lo_ns) - lo_oct + 1);
+	char **labels = calloc(ngroups, sizeof(*labels));
+	const char **series = calloc(rs->nvariants, sizeof(*series));
+	const char **colors = calloc(rs->nvariants, sizeof(*colors));
+	double *v = calloc(ngroups * rs->nvariants, sizeof(*v));
+
 	if (!labels || !series || !v || !colors)
 		abort();
 	for (j = 0; j < ngroups; j++)
@@ -104,26 +97,38 @@ void report_runq(struct report *rp)
 				v[j * rs->nvariants + i] += 100.0 * (double)h->b[k].count / total;
 		}
 	}
-	{
-		struct bar_chart c = {.title = "Run-queue latency",
-				      .ylabel = "% of waits",
-				      .stacked = false,
-				      .ngroups = ngroups,
-				      .nseries = rs->nvariants,
-				      .group = (const char *const *)labels,
-				      .series = series,
-				      .color = colors,
-				      .v = v};
+	struct bar_chart c = {.title = "Run-queue latency",
+			      .ylabel = "% of waits",
+			      .stacked = false,
+			      .ngroups = ngroups,
+			      .nseries = rs->nvariants,
+			      .group = (const char *const *)labels,
+			      .series = series,
+			      .color = colors,
+			      .v = v};
 
-		report_chart(rp, &c, "runq",
-			     "Run-queue latency: share of waits per bucket, each bucket from the "
-			     "time it is labelled with to twice that");
-	}
+	report_chart(rp, &c, "runq",
+		     "Run-queue latency: share of waits per bucket, each bucket from the "
+		     "time it is labelled with to twice that");
 	for (j = 0; j < ngroups; j++)
 		free(labels[j]);
 	free(labels);
 	free(series);
 	free(colors);
 	free(v);
+}
+
+void report_runq(struct report *rp)
+{
+	struct hist all = {0};
+
+	doc_para(&rp->doc, "How long a thread that could run waited for a CPU, each time "
+			   "(eBPF, every process of the run). Bars: the share of waits in each "
+			   "bucket, per variant.");
+	runq_table(rp, &all);
+	if (!all.n)
+		doc_note(&rp->doc, "no run-queue waits were recorded");
+	else
+		runq_chart(rp, &all);
 	hist_free(&all);
 }

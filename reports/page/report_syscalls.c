@@ -33,7 +33,9 @@ static void variant_table(struct report *rp, const struct run *r)
 	size_t n = 0, i, j, k;
 
 	if (!r->sched.syscalls_traced) {
-		doc_para(&rp->doc, "%s: syscalls were not counted (schedtrace --no-syscalls).",
+		doc_para(&rp->doc,
+			 "%s: the per-syscall table was not collected: the collector ran without "
+			 "--syscalls.",
 			 r->variant);
 		return;
 	}
@@ -91,8 +93,20 @@ static void variant_table(struct report *rp, const struct run *r)
 
 void report_syscalls(struct report *rp)
 {
-	size_t i;
+	size_t i, traced = 0;
 
+	for (i = 0; i < rp->rs->nvariants; i++)
+		traced += rp->rs->variants[i].rep->sched.syscalls_traced;
+	if (!traced) {
+		doc_para(&rp->doc,
+			 "The per-syscall table was not collected in this run: by default the "
+			 "collector puts no program on system calls, because one runs on every "
+			 "call of every program on the machine and is its costliest counter. "
+			 "The thread states above still say where each thread blocked. To get "
+			 "the table, trace with --syscalls (./scripts/trace --syscalls ..., or "
+			 "schedtrace --syscalls).");
+		return;
+	}
 	doc_para(&rp->doc, "Time from entry to exit of each call, blocked time included, summed "
 			   "over the threads of the run.");
 	for (i = 0; i < rp->rs->nvariants; i++)

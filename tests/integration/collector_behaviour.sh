@@ -143,34 +143,88 @@ else
 	not_ok "--raw-tp: schedtrace failed: $(head -c 300 "$TMPD/err")"
 fi
 
-# --- --no-syscalls: no program on the syscall tracepoints, no syscall table,
+# --- The default: no program on the syscall tracepoints, no syscall table,
 # and still the same account: the GIL's waits are lock waits on named futex
 # words (read from the blocked thread's registers), a sleep is sleep.
+# sched.json's "programs" lists what the collector loaded.
 dir=$TMPD/nosys
-if trace "$dir" --no-syscalls -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+if trace "$dir" -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
 	f=$dir/sched.json
-	check "--no-syscalls: sched.json says syscalls_traced false" test "$(jq .syscalls_traced "$f")" = false
-	check "--no-syscalls: no sys_enter or sys_exit program was loaded" \
+	check "default: sched.json says syscalls_traced false" test "$(jq .syscalls_traced "$f")" = false
+	check "default: no sys_enter or sys_exit program was loaded" \
 		test "$(jq '[.programs[].name | select(test("sys_(enter|exit)"))] | length' "$f")" = 0
-	check "--no-syscalls: no thread has a syscall table" \
+	check "default: the scheduler's programs were loaded" \
+		test "$(jq '[.programs[].name | select(test("switch"))] | length' "$f")" -ge 1
+	check "default: no thread has a syscall table" \
 		test "$(jq '[.threads[].syscalls | length] | add' "$f")" = 0
-	compare_threads "$f" "$dir/demo.json" "--no-syscalls 02 threads-gil"
-	jcheck "--no-syscalls: each worker waited on the GIL as lock" "$f" \
+	compare_threads "$f" "$dir/demo.json" "default 02 threads-gil"
+	jcheck "default: each worker waited on the GIL as lock" "$f" \
 		'[.threads[] | select(.comm | startswith("worker")) | .lock_ns > 0] | (length == 2 and all)' \
 		'[.threads[] | {comm, lock_ns, sleep_ns, other_ns}]'
-	jcheck "--no-syscalls: the lock waits are futex waits on words, with their time" "$f" \
+	jcheck "default: the lock waits are futex waits on words, with their time" "$f" \
 		'([.wakes[] | select(.wait.state == "lock") | .wait.syscall == "futex" and .wait.futex != null] | (length > 0 and all))
 		 and ([.futex[] | .count > 0 and .total_ns > 0] | (length > 0 and all))' \
 		'{wakes: [.wakes[] | .wait] | unique, futex: .futex[:3]}'
 else
-	not_ok "--no-syscalls: schedtrace failed: $(head -c 300 "$TMPD/err")"
+	not_ok "default: schedtrace failed: $(head -c 300 "$TMPD/err")"
 fi
 dir=$TMPD/nosys-loop
-if trace "$dir" --no-syscalls -- "$DEMOS/03_event_loop" --variant blocking --tasks 10 --wait 0.05 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
-	check "--no-syscalls 03 blocking: the loop thread's sleep_ns = tasks x wait (0.5 s)" \
+if trace "$dir" -- "$DEMOS/03_event_loop" --variant blocking --tasks 10 --wait 0.05 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	check "default 03 blocking: the loop thread's sleep_ns = tasks x wait (0.5 s)" \
 		near "$(jq '[.threads[] | select(.comm == "loop") | .sleep_ns] | add' "$dir/sched.json")" 500000000 0.05 20000000
 else
-	not_ok "--no-syscalls 03 blocking: schedtrace failed: $(head -c 300 "$TMPD/err")"
+	not_ok "default 03 blocking: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+# --syscalls: both syscall programs loaded, and the table is there.
+dir=$TMPD/sys
+if trace "$dir" --syscalls -- "$DEMOS/01_io_wait" --variant serial --io sleep --tasks 50 --wait 0.005 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	f=$dir/sched.json
+	check "--syscalls: sched.json says syscalls_traced true" test "$(jq .syscalls_traced "$f")" = true
+	check "--syscalls: a sys_enter and a sys_exit program were loaded" \
+		test "$(jq '[.programs[].name | select(test("sys_(enter|exit)"))] | length' "$f")" = 2
+	n=$(jq '[.threads[] | select(.pid == .tid) | .syscalls[] | select(.name | test("nanosleep")) | .count] | add' "$f")
+	check "--syscalls 01 serial --io sleep: exactly 50 sleep calls by the worker ($n)" test "$n" = 50
+else
+	not_ok "--syscalls: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+# The kernel's own account while the collector runs: the programs its file
+# descriptors hold (fdinfo's prog_id, named by bpftool), not its report.
+loaded_names() {
+	local f id
+	for f in /proc/"$1"/fdinfo/*; do
+		id=$(awk '$1 == "prog_id:" { print $2 }' "$f" 2>/dev/null)
+		[ -n "$id" ] && bpftool -j prog show id "$id" 2>/dev/null | jq -r .name
+	done | sort -u | tr '\n' ' '
+}
+loaded_while_running() { # DIR ARGS...: the names, once the command runs (all attached)
+	local dir=$1 pid st='' names='' i
+	shift
+	trace "$dir" "$@" -- sleep 3 >/dev/null 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$st" ] || st=$(pgrep -f "^$ST -o $dir " | head -n1)
+		if [ -n "$st" ] && pgrep -P "$st" -x sleep >/dev/null; then
+			names=$(loaded_names "$st")
+			break
+		fi
+		sleep 0.05
+	done
+	wait_job "$pid" 20
+	echo "$names"
+}
+names=$(loaded_while_running "$TMPD/bpftool-default")
+check "bpftool: the default loads the switch program and no sys_enter/sys_exit ($names)" \
+	eval '[[ $names == *sched_switch* && $names != *sys_enter* && $names != *sys_exit* ]]'
+names=$(loaded_while_running "$TMPD/bpftool-sys" --syscalls)
+check "bpftool: --syscalls loads sys_enter and sys_exit ($names)" \
+	eval '[[ $names == *sys_enter* && $names == *sys_exit* ]]'
+# --no-syscalls, the old way to ask for today's default, is still accepted.
+dir=$TMPD/nosys-alias
+if trace "$dir" --no-syscalls -- true >/dev/null 2>"$TMPD/err"; then
+	check "--no-syscalls (the default's old name): syscalls_traced false" \
+		test "$(jq .syscalls_traced "$dir/sched.json")" = false
+else
+	not_ok "--no-syscalls: schedtrace failed: $(head -c 300 "$TMPD/err")"
 fi
 
 # --- Timeline and stacks on the acceptance command.
@@ -252,13 +306,6 @@ else
 fi
 
 # --- What the demos must show.
-dir=$TMPD/io
-if trace "$dir" -- "$DEMOS/01_io_wait" --variant serial --io sleep --tasks 50 --wait 0.005 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
-	n=$(jq '[.threads[] | select(.pid == .tid) | .syscalls[] | select(.name | test("nanosleep")) | .count] | add' "$dir/sched.json")
-	check "01 serial --io sleep: exactly 50 sleep calls by the worker ($n)" test "$n" = 50
-else
-	not_ok "01 serial --io sleep: schedtrace failed: $(head -c 300 "$TMPD/err")"
-fi
 dir=$TMPD/loop
 if trace "$dir" -- "$DEMOS/03_event_loop" --variant blocking --tasks 10 --wait 0.05 --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
 	check "03 blocking: the loop thread's sleep_ns = tasks x wait (0.5 s)" \

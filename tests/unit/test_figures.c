@@ -141,6 +141,10 @@ static void part_of_blocked_time_never_exceeds_it(void **state)
 	assert_true(fig_part_of_blocked(4.63e9, 4.71e9, 4.80e9) <= 4.63e9);
 	assert_true(fig_part_of_blocked(4.63e9, 4.71e9, 4.71e9) == 4.63e9);
 	assert_true(fig_part_of_blocked(4.63e9, 0, 4.71e9) == 0);
+	/* no syscall table (schedtrace without --syscalls): the word's time is
+	 * its blocked waits, never more than the whole */
+	assert_true(fig_part_of_blocked(4.63e9, 1.5e9, 0) == 1.5e9);
+	assert_true(fig_part_of_blocked(4.63e9, 5e9, 0) == 4.63e9);
 }
 
 static void durations_read_in_their_unit(void **state)

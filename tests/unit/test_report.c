@@ -192,8 +192,8 @@ static void partial_run_says_so_at_the_top(void **state)
 	remove_dir(dir);
 }
 
-/* A run traced with schedtrace --no-syscalls: its syscall table says they
- * were not counted, not that there were none; the other variant's is kept. */
+/* A run traced without schedtrace --syscalls: its syscall table says it was
+ * not collected, not that there were none; the other variant's is kept. */
 static void uncounted_syscalls_are_said(void **state)
 {
 	char *dir = copy_fixture("run-ok"), cmd[1024];
@@ -208,10 +208,34 @@ static void uncounted_syscalls_are_said(void **state)
 	assert_int_equal(system(cmd), 0);
 	build(&b, dir);
 	assert_false(run_set_variant(&b.rs, "threads-gil")->rep->sched.syscalls_traced);
-	assert_non_null(strstr(
-	    sb_str(&b.md), "threads-gil: syscalls were not counted (schedtrace --no-syscalls)."));
+	assert_non_null(strstr(sb_str(&b.md), "threads-gil: the per-syscall table was not "
+					      "collected: the collector ran without --syscalls."));
 	assert_null(strstr(sb_str(&b.md), "threads-gil: no syscalls recorded"));
 	assert_true(run_set_variant(&b.rs, "processes")->rep->sched.syscalls_traced);
+	unbuild(&b);
+	remove_dir(dir);
+}
+
+/* A run with no variant's syscalls timed (the collector's default) says so
+ * once, in plain words, and how to get the table; no table, no row. */
+static void default_run_says_no_syscall_table(void **state)
+{
+	char *dir = copy_fixture("run-ok"), cmd[1024];
+	struct built b;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+		 "for v in %s/*/sched.json; do jq '.syscalls_traced = false | "
+		 ".threads[].syscalls = []' \"$v\" > %s/s.json && mv %s/s.json \"$v\" || exit 1; "
+		 "done",
+		 dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	build(&b, dir);
+	assert_non_null(strstr(sb_str(&b.md), "The per-syscall table was not collected in this "
+					      "run"));
+	assert_non_null(strstr(sb_str(&b.md), "trace with --syscalls"));
+	assert_null(strstr(sb_str(&b.md), "Time from entry to exit of each call"));
+	assert_null(strstr(sb_str(&b.md), "distinct syscalls"));
 	unbuild(&b);
 	remove_dir(dir);
 }
@@ -247,6 +271,7 @@ int main(void)
 	    cmocka_unit_test(report_has_every_section),
 	    cmocka_unit_test(partial_run_says_so_at_the_top),
 	    cmocka_unit_test(uncounted_syscalls_are_said),
+	    cmocka_unit_test(default_run_says_no_syscall_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
