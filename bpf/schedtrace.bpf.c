@@ -1034,6 +1034,19 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 		w->kind = WK_PROCESS;
 }
 
+/*
+ * A signal the wakee does not block is pending as it is woken: signal
+ * delivery queues the signal, then wakes the thread (signal_wake_up), so
+ * this wake is the signal's. Read with probes: p->signal is a pointer.
+ */
+static __always_inline __u8 woken_by_signal(struct task_struct *p)
+{
+	__u64 pending = BPF_CORE_READ(p, pending.signal.sig[0]) |
+			BPF_CORE_READ(p, signal, shared_pending.signal.sig[0]);
+
+	return (pending & ~BPF_CORE_READ(p, blocked.sig[0])) != 0;
+}
+
 /* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
 static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now,
 					  bool named_early)
@@ -1048,6 +1061,7 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .futex_uaddr = t->futex_uaddr,
 	    .futex_cmd = t->futex_uaddr ? t->futex_cmd : 0,
 	    .futex_flags = t->futex_uaddr ? t->futex_flags : 0,
+	    .signal = t->waker.signal,
 	};
 	struct st_wake *w;
 	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
@@ -1102,8 +1116,10 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	now = bpf_ktime_get_ns();
 	note_queued_asleep(t, p, now, btf);
 	pending = waking_pending(t);
-	if (!pending)
+	if (!pending) {
 		current_waker(&t->waker, btf);
+		t->waker.signal = woken_by_signal(p);
+	}
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
 	if (!want_syscalls && t->futex_uaddr)
 		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
@@ -1165,6 +1181,7 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_on_cpu = t->state == ST_RUNNING;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);
+	t->waker.signal = woken_by_signal(p);
 	return 0;
 }
 

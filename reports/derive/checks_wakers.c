@@ -37,6 +37,8 @@ static bool is_task(const struct wake_edge *e)
 
 enum ender_rule ender_rule(const struct wake_edge *e)
 {
+	if (e->signal)
+		return ER_NONE; /* a signal ends any interruptible wait */
 	if (e->futex[0])
 		return e->futex_op_known && !e->futex_timeout ? ER_UNTIMED_FUTEX : ER_NONE;
 	if (e->wait == ST_SLEEP)
@@ -114,7 +116,8 @@ static void describe(const struct wake_edge *e, char *buf, size_t len)
 bool check_wakers(const struct run *r, struct check *c)
 {
 	const struct sched_acct *s = &r->sched;
-	unsigned long long n[ER_COUNT] = {0}, bad[ER_COUNT] = {0}, failed = 0, unknown = 0;
+	unsigned long long n[ER_COUNT] = {0}, bad[ER_COUNT] = {0}, failed = 0, unknown = 0,
+			   signals = 0;
 	char edges[400] = "", one[160];
 	size_t shown = 0, more = 0;
 
@@ -127,7 +130,9 @@ bool check_wakers(const struct run *r, struct check *c)
 		const struct wake_edge *e = &s->wakes[i];
 		enum ender_rule k = ender_rule(e);
 
-		if (e->futex[0] && !e->futex_op_known)
+		if (e->signal)
+			signals += e->count;
+		else if (e->futex[0] && !e->futex_op_known)
 			unknown += e->count;
 		if (k == ER_NONE)
 			continue;
@@ -162,6 +167,11 @@ bool check_wakers(const struct run *r, struct check *c)
 			    "not run the collector's program for names no waker)",
 			    (unsigned long long)s->lost_prog_misses);
 	}
+	if (signals)
+		cat(c->figures, sizeof(c->figures),
+		    "; %llu waits ended by a signal's delivery, not judged (a signal ends any "
+		    "interruptible wait)",
+		    signals);
 	if (unknown)
 		cat(c->figures, sizeof(c->figures),
 		    "; %llu futex waits not checked (this sched.json does not say whether they "

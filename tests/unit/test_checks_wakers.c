@@ -211,6 +211,33 @@ static void reads(void **state)
 	fx_free(&f);
 }
 
+/* A signal's delivery ends any interruptible wait: a sleep ended by a
+ * kill from another process is not judged, and the row says how many. */
+static void signals_not_judged(void **state)
+{
+	struct check c = {0};
+	struct fx f;
+	struct fx_run *r = gil_run(&f);
+	json_t *wakes;
+
+	(void)state;
+	wake(r, TIMER, "sleep", "clock_nanosleep", NULL, (struct fw){0}, 2);
+	wake(r, OTHER, "sleep", "clock_nanosleep", NULL, (struct fw){0}, 1);
+	wakes = json_object_get(r->sched, "wakes");
+	json_object_set_new(json_array_get(wakes, 1), "signal", json_true());
+	judge(&f, &c);
+	assert_int_equal(c.verdict, V_PASS);
+	assert_claim(c.figures, "sleeps by a timer: 2/2");
+	assert_claim(c.figures, "1 waits ended by a signal's delivery, not judged");
+	fx_free(&f);
+	/* The same ender without the signal is wrong. */
+	r = gil_run(&f);
+	wake(r, OTHER, "sleep", "clock_nanosleep", NULL, (struct fw){0}, 1);
+	judge(&f, &c);
+	assert_int_equal(c.verdict, V_FAIL);
+	fx_free(&f);
+}
+
 /* A sched_waking the kernel skipped (a program miss) names no waker: as
  * many wrong enders as program misses are explained, one more is not. */
 static void program_misses_explain(void **state)
@@ -265,6 +292,7 @@ int main(void)
 	    cmocka_unit_test(sleeps),
 	    cmocka_unit_test(disk_waits),
 	    cmocka_unit_test(reads),
+	    cmocka_unit_test(signals_not_judged),
 	    cmocka_unit_test(program_misses_explain),
 	    cmocka_unit_test(unknown_and_absent),
 	};
