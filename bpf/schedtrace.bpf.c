@@ -849,9 +849,10 @@ static __always_inline struct st_other *other_of(struct task_struct *p, __u32 tg
  * switch was seen here before (it held the CPU as tracing began); when
  * another holder's switch-out went unreported (docs/collector.md, "Lost
  * events"), the interval goes to this one if that holder was outside the
- * run too, else nowhere, and is counted.
+ * run too, else nowhere, and is counted. Returns whether the interval was
+ * counted.
  */
-static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_struct *prev,
+static __always_inline bool charge_holder(struct st_cpu_hold *h, struct task_struct *prev,
 					  __u32 prev_tid, __u64 now, const bool btf)
 {
 	__u32 tgid = TASK_READ(btf, prev, tgid);
@@ -861,14 +862,15 @@ static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_str
 	if (h->seen && h->tid != prev_tid) {
 		h->unseen++;
 		if (!h->tid)
-			return;
+			return false;
 	}
 	if (!from || now <= from)
-		return;
+		return false;
 	o = other_of(prev, tgid, btf);
-	if (!o) {
+	if (!o) { /* other work, unnamed */
 		h->lost_ns += now - from;
-		return;
+		h->tracer_only = 0;
+		return true;
 	}
 	__sync_fetch_and_add(&o->cpu_ns, now - from);
 	__sync_fetch_and_add(&o->slices, 1);
@@ -878,6 +880,7 @@ static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_str
 		h->other_ns += now - from;
 		h->tracer_only = 0;
 	}
+	return true;
 }
 
 /*
@@ -911,8 +914,8 @@ static __always_inline void note_holder(struct task_struct *prev, struct task_st
 	}
 	stretch = h->stretch;
 	if (prev_other) {
-		charge_holder(h, prev, prev_tid, now, btf);
-		if (waited_from && now > stretch) {
+		/* The wait is this stretch's only when its holder was seen. */
+		if (charge_holder(h, prev, prev_tid, now, btf) && waited_from && now > stretch) {
 			__u64 w = now - (waited_from > stretch ? waited_from : stretch);
 
 			if (h->tracer_only)
