@@ -698,15 +698,20 @@ static int open_readers(struct session *s)
 /*
  * SIGINT and SIGTERM are caught from the start (a background job inherits
  * SIGINT ignored; loading takes about a second): one that arrives before the
- * command runs is passed on as soon as it does.
+ * command runs is passed on as soon as it does. SIGPIPE is ignored: Ctrl-C
+ * on `... | tee log` kills the reader of our stderr too, and a message
+ * written to it then must fail, not kill us before the results are written
+ * (the command gets SIGPIPE back, child.c).
  */
 static int catch_signals(void)
 {
-	struct sigaction sa = {};
+	struct sigaction sa = {}, ign = {.sa_handler = SIG_IGN};
 
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGPIPE, &ign, NULL)) {
 		fprintf(stderr, "schedtrace: sigaction: %s\n", strerror(errno));
 		return EXIT_START;
 	}
