@@ -58,7 +58,7 @@ static void print_summary(struct report *rp, bool quiet)
 		if (rp->rs->partial)
 			printf("PARTIAL run: the trace was interrupted\n");
 		printf("%s: %s\n", rp->rs->is_demo ? rp->rs->demo : "command",
-		       rp->rs->summary[0] ? rp->rs->summary : rp->rs->command);
+		       v->lesson[0] ? v->lesson : rp->rs->command);
 		for (i = 0; i < v->lines.n; i++)
 			printf("  %s\n", v->lines.s[i]);
 		printf("Why:\n");

@@ -34,6 +34,10 @@ struct demo_module {
 	void (*causes)(const struct run *r, struct sentences *out);
 	/* Optional: the one picture the demo exists to show, under the verdict. */
 	void (*lesson)(struct report *rp);
+	/* Optional, required when the catalogue's line names sizes: the
+	 * chapter's lesson in this run's own sizes (a --quick run does not use
+	 * the chapter's), written into @buf; verdict_of() calls it. */
+	void (*lesson_line)(const struct run_set *rs, char *buf, size_t len);
 	/* Optional: the demo.json field the Results table shows instead of the
 	 * wall time ("max_backlog"), and its label ("backlog"). */
 	const char *key_figure, *key_label;

@@ -73,10 +73,22 @@ static void verdict_generic(const struct run_set *rs, struct verdicts *out)
 	}
 }
 
+/* The lesson line: a line naming sizes must name the run's own. */
+static void lesson_of(const struct run_set *rs, struct verdicts *out)
+{
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
+
+	if (m && m->lesson_line && rs->summary[0])
+		m->lesson_line(rs, out->lesson, sizeof(out->lesson));
+	else
+		snprintf(out->lesson, sizeof(out->lesson), "%s", rs->summary);
+}
+
 void verdict_of(const struct run_set *rs, struct verdicts *out)
 {
 	const struct explainer *e = explainer_for(rs);
 
+	lesson_of(rs, out);
 	/* the C model's variants and CPython's (py-*) are judged apart */
 	verdict_families(e, rs, e->verdict ? e->verdict : verdict_generic, out);
 }

@@ -32,6 +32,9 @@ void sentences_free(struct sentences *s);
  * the chapter's concept, and, apart, every way this run contradicts what the
  * demo exists to show (said plainly in the trust line instead of the lesson). */
 struct verdicts {
+	/* The chapter's lesson for this run: the demo's lesson_line, else the
+	 * catalogue's line (meta.json "summary"); "" when neither. */
+	char lesson[256];
 	struct sentences lines;
 	struct sentences doubts;
 };

@@ -116,7 +116,7 @@ void report_headline(struct report *rp, struct doc *d)
 	t = doc_table(d, head);
 	doc_cell(t, "%s", sb_str(&demo));
 	doc_cell(t, "%s", sb_str(&key));
-	doc_cell(t, "%s", rs->summary[0] ? rs->summary : "-");
+	doc_cell(t, "%s", rp->verdict->lesson[0] ? rp->verdict->lesson : "-");
 	if (rs->pinned_cpus[0])
 		doc_cell(t, "%d CPUs, demo pinned to %s", rs->cpus, rs->pinned_cpus);
 	else

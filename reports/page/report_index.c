@@ -75,7 +75,7 @@ static void index_row(struct doc_block *t, const struct loaded *l)
 	doc_cell_link(t, l->href, "%s%s%s", rs->partial ? "PARTIAL " : "",
 		      rs->is_demo ? rs->demo : rs->command, rs->quick ? " (--quick)" : "");
 	doc_cell(t, "%s", sb_str(&key));
-	doc_cell(t, "%s", rs->summary[0] ? rs->summary : "-");
+	doc_cell(t, "%s", l->verdict.lesson[0] ? l->verdict.lesson : "-");
 	if (l->verdict.doubts.n)
 		doc_cell(t, "caution: %s", l->verdict.doubts.s[0]);
 	else if (warn && checks_failed(&l->cl))

@@ -28,8 +28,8 @@ void report_verdict(struct report *rp)
 	struct doc_block *l;
 	size_t i;
 
-	if (rp->rs->summary[0])
-		doc_para(&rp->doc, "The lesson: %s.", rp->rs->summary);
+	if (v->lesson[0])
+		doc_para(&rp->doc, "The lesson: %s.", v->lesson);
 	doc_heading(&rp->doc, 2, "Verdict");
 	l = doc_links(&rp->doc);
 	for (i = 0; i < v->lines.n; i++)

@@ -39,6 +39,7 @@ struct fx_run {
 struct fx {
 	char dir[64];
 	char demo[64];
+	char summary[256]; /* meta.json "summary", the catalogue's line; "" none */
 	int cpus;
 	struct fx_run runs[FX_MAX_RUNS];
 	size_t n;
@@ -271,6 +272,8 @@ static inline const char *fx_explain(struct fx *f)
 		      "20261125T000000Z", "partial", 0, "quick", 1, "host", "cpus", f->cpus,
 		      "cpu_model", "test", "kernel", "6.18", "hostname", "fixture", "runs", runs);
 	assert_non_null(meta);
+	if (f->summary[0])
+		json_object_set_new(meta, "summary", json_string(f->summary));
 	if (!strcmp(f->demo, "command"))
 		json_object_set_new(meta, "command", json_pack("[s,s]", "my-program", "--flag"));
 	fx_write(f->dir, "meta.json", meta);

@@ -2,6 +2,9 @@
 /* 01_io_wait's explainer: each claim made on a run that shows it, left out
  * on one that does not. */
 #include "explain_fixture.h"
+#include "demo_module.h"
+
+#include <ctype.h>
 
 #define PARAMS_SERIAL "{\"tasks\": 10, \"wait_s\": 0.05, \"workers\": 0, \"io\": \"socket\"}"
 #define PARAMS_POOL "{\"tasks\": 10, \"wait_s\": 0.05, \"workers\": 5, \"io\": \"socket\"}"
@@ -254,6 +257,69 @@ static void verdict_or_doubt(void **state)
 	fx_free(&f);
 }
 
+/* The lesson line names this run's sizes, not the catalogue's (issue 18):
+ * a --quick run makes 10 waits of 0.05 s, the catalogue says 50 of 0.2 s. */
+static void lesson_line_names_the_runs_sizes(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "01_io_wait", 2);
+	snprintf(f.summary, sizeof(f.summary),
+		 "Threads help I/O wait: 50 blocking waits of 0.2 s, serial vs thread pools");
+	add_serial(&f, 0.51, 500, 3);
+	add_pool(&f, 0.102, 100);
+	fx_explain(&f);
+	assert_claim(f.verdict.lesson, "10 blocking waits of 0.05 s");
+	assert_no_claim(f.verdict.lesson, "50 blocking");
+	assert_no_claim(f.verdict.lesson, "0.2 s");
+	fx_free(&f);
+}
+
+/* A number in a catalogue line: a digit not inside a word ("p99" is a
+ * name, "50 blocking waits" a size). */
+static bool names_a_size(const char *text)
+{
+	for (const char *p = text; *p; p++)
+		if (isdigit((unsigned char)*p) && (p == text || !isalnum((unsigned char)p[-1])))
+			return true;
+	return false;
+}
+
+/* Every catalogue line that names a size has a demo module that rewrites
+ * it in the run's own sizes: a number in the line needs a lesson_line. */
+static void every_sized_lesson_is_rewritten(void **state)
+{
+	char path[4096], line[1024];
+	FILE *c;
+	int checked = 0;
+
+	(void)state;
+	fx_repo_path(path, sizeof(path), "demos/catalogue.tsv");
+	c = fopen(path, "r");
+	assert_non_null(c);
+	while (fgets(line, sizeof(line), c)) {
+		char *name = line, *tab1 = strchr(line, '\t'), *text, *tab2;
+		const struct demo_module *m;
+
+		if (line[0] == '#' || !tab1)
+			continue;
+		*tab1 = '\0';
+		tab2 = strchr(tab1 + 1, '\t');
+		assert_non_null(tab2);
+		text = tab2 + 1;
+		m = demo_module_for(name);
+		assert_non_null(m);
+		if (names_a_size(text) && !m->lesson_line)
+			fail_msg("%s: its catalogue line names sizes but its module has no "
+				 "lesson_line: %s",
+				 name, text);
+		checked++;
+	}
+	fclose(c);
+	assert_true(checked >= 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +331,8 @@ int main(void)
 	    cmocka_unit_test(py_variants_against_py_serial),
 	    cmocka_unit_test(rounds_never_exceed_the_tasks),
 	    cmocka_unit_test(why_groups_lesson_first),
+	    cmocka_unit_test(lesson_line_names_the_runs_sizes),
+	    cmocka_unit_test(every_sized_lesson_is_rewritten),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
