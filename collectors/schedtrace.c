@@ -66,6 +66,7 @@ static struct options {
 	const char *user;
 	bool timeline;
 	bool stacks;
+	bool kernel_stacks; /* --kernel-stacks: walk the kernel's stack too */
 	bool raw_tp;
 	bool syscalls;	  /* --syscalls: time every syscall (off: no program on them) */
 	int verbose;	  /* -v progress and libbpf info, -vv libbpf debug */
@@ -110,6 +111,7 @@ static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
 enum {
 	OPT_TIMELINE = 1000,
 	OPT_STACKS,
+	OPT_KERNEL_STACKS,
 	OPT_USER,
 	OPT_DURATION,
 	OPT_RAW_TP,
@@ -121,7 +123,10 @@ enum {
 static const struct argp_option options[] = {
     {"output", 'o', "DIR", 0, "Write the results into DIR (created if missing)", 0},
     {"timeline", OPT_TIMELINE, NULL, 0, "Also write every state change to DIR/timeline.json", 0},
-    {"stacks", OPT_STACKS, NULL, 0, "Also write off-CPU stacks to DIR/offcpu.folded", 0},
+    {"stacks", OPT_STACKS, NULL, 0,
+     "Also write off-CPU stacks to DIR/offcpu.folded: the user stack at each switch-out", 0},
+    {"kernel-stacks", OPT_KERNEL_STACKS, NULL, 0,
+     "With --stacks (implied), the kernel's stack too: about as much again per switch-out", 0},
     {"user", OPT_USER, "USER", 0,
      "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
     {"duration", OPT_DURATION, "S", 0,
@@ -157,6 +162,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STACKS:
 		opts.stacks = true;
+		break;
+	case OPT_KERNEL_STACKS:
+		opts.stacks = opts.kernel_stacks = true;
 		break;
 	case OPT_RAW_TP:
 		opts.raw_tp = true;
@@ -337,6 +345,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		}
 		skel->rodata->want_timeline = opts.timeline;
 		skel->rodata->want_stacks = opts.stacks;
+		skel->rodata->want_kernel_stacks = opts.kernel_stacks;
 		skel->rodata->want_syscalls = opts.syscalls;
 		skel->rodata->switch_has_state_arg = switch_has_state_arg();
 		skel->rodata->tracer_tgid = (__u32)getpid();
