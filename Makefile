@@ -19,7 +19,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 # SAN_FLAGS is set by `make test` for the AddressSanitizer/UBSan build in build/asan.
 SAN_FLAGS ?=
 CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
-	  -D_GNU_SOURCE -MMD -MP -Idemos/common -Ilib $(SAN_FLAGS) $(EXTRA_CFLAGS)
+	  -D_GNU_SOURCE -MMD -MP -Ilib $(SAN_FLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 JANSSON_LIBS := -ljansson
 

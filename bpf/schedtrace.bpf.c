@@ -856,9 +856,10 @@ static __always_inline struct st_other *other_of(struct task_struct *p, __u32 tg
  * switch was seen here before (it held the CPU as tracing began); when
  * another holder's switch-out went unreported (docs/collector.md, "Lost
  * events"), the interval goes to this one if that holder was outside the
- * run too, else nowhere, and is counted.
+ * run too, else nowhere, and is counted. Returns whether the interval was
+ * counted.
  */
-static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_struct *prev,
+static __always_inline bool charge_holder(struct st_cpu_hold *h, struct task_struct *prev,
 					  __u32 prev_tid, __u64 now, const bool btf)
 {
 	__u32 tgid = TASK_READ(btf, prev, tgid);
@@ -868,14 +869,15 @@ static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_str
 	if (h->seen && h->tid != prev_tid) {
 		h->unseen++;
 		if (!h->tid)
-			return;
+			return false;
 	}
 	if (!from || now <= from)
-		return;
+		return false;
 	o = other_of(prev, tgid, btf);
-	if (!o) {
+	if (!o) { /* other work, unnamed */
 		h->lost_ns += now - from;
-		return;
+		h->tracer_only = 0;
+		return true;
 	}
 	__sync_fetch_and_add(&o->cpu_ns, now - from);
 	__sync_fetch_and_add(&o->slices, 1);
@@ -885,6 +887,7 @@ static __always_inline void charge_holder(struct st_cpu_hold *h, struct task_str
 		h->other_ns += now - from;
 		h->tracer_only = 0;
 	}
+	return true;
 }
 
 /*
@@ -918,8 +921,8 @@ static __always_inline void note_holder(struct task_struct *prev, struct task_st
 	}
 	stretch = h->stretch;
 	if (prev_other) {
-		charge_holder(h, prev, prev_tid, now, btf);
-		if (waited_from && now > stretch) {
+		/* The wait is this stretch's only when its holder was seen. */
+		if (charge_holder(h, prev, prev_tid, now, btf) && waited_from && now > stretch) {
 			__u64 w = now - (waited_from > stretch ? waited_from : stretch);
 
 			if (h->tracer_only)
@@ -1041,6 +1044,19 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 		w->kind = WK_PROCESS;
 }
 
+/*
+ * A signal the wakee does not block is pending as it is woken: signal
+ * delivery queues the signal, then wakes the thread (signal_wake_up), so
+ * this wake is the signal's. Read with probes: p->signal is a pointer.
+ */
+static __always_inline __u8 woken_by_signal(struct task_struct *p)
+{
+	__u64 pending = BPF_CORE_READ(p, pending.signal.sig[0]) |
+			BPF_CORE_READ(p, signal, shared_pending.signal.sig[0]);
+
+	return (pending & ~BPF_CORE_READ(p, blocked.sig[0])) != 0;
+}
+
 /* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
 static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now,
 					  bool named_early)
@@ -1055,6 +1071,7 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .futex_uaddr = t->futex_uaddr,
 	    .futex_cmd = t->futex_uaddr ? t->futex_cmd : 0,
 	    .futex_flags = t->futex_uaddr ? t->futex_flags : 0,
+	    .signal = t->waker.signal,
 	};
 	struct st_wake *w;
 	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
@@ -1109,8 +1126,10 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	now = bpf_ktime_get_ns();
 	note_queued_asleep(t, p, now, btf);
 	pending = waking_pending(t);
-	if (!pending)
+	if (!pending) {
 		current_waker(&t->waker, btf);
+		t->waker.signal = woken_by_signal(p);
+	}
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
 	if (!want_syscalls && t->futex_uaddr)
 		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
@@ -1172,6 +1191,7 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_on_cpu = t->state == ST_RUNNING;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);
+	t->waker.signal = woken_by_signal(p);
 	return 0;
 }
 

@@ -146,7 +146,13 @@ struct st_waker {
 	__u32 id;
 	__u32 pid; /* tgid of a task waker, or of the traced thread a softirq ran in */
 	__u8 kind;
-	__u8 pad[3];
+	/*
+	 * An unblocked signal was pending on the wakee when it was woken: the
+	 * wake was the signal's delivery (a kill, a timer's signal), which can
+	 * end any interruptible wait, not the event the wait was for.
+	 */
+	__u8 signal;
+	__u8 pad[2];
 	/*
 	 * A softirq run inside a traced thread's syscall (loopback networking:
 	 * the sender's send runs the receiver's NET_RX inline): that thread's
@@ -168,7 +174,8 @@ struct st_wake_key {
 	__u64 futex_uaddr; /* the futex word of a futex wait, else 0 */
 	__u8 futex_cmd;	   /* a futex wait's op & FUTEX_CMD_MASK (FUTEX_WAIT...), else 0 */
 	__u8 futex_flags;  /* a futex wait's FW_TIMEOUT, FW_PRIVATE, else 0 */
-	__u8 pad[6];
+	__u8 signal;	   /* st_waker.signal: ended by a signal's delivery */
+	__u8 pad[5];
 };
 
 /* How a futex wait was asked for (st_wake_key.futex_flags, st_thread.futex_flags). */
@@ -479,7 +486,7 @@ struct st_cpu_hold {
 	__u64 stretch; /* the switch-in that began the holders outside the run, one after another */
 	__u32 tid;     /* the holder when it is outside the run (0: idle, traced) */
 	__u32 tgid;
-	__u8 seen;   /* a switch on this CPU was seen since attach */
+	__u8 seen;	  /* a switch on this CPU was seen since attach */
 	__u8 tracer_only; /* the stretch so far was held by the tracer's processes alone */
 	__u8 pad[6];
 	__u64 other_ns;		/* CPU time of other work on this CPU */

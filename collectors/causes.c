@@ -288,10 +288,10 @@ json_t *causes_wakes_json(const struct sched_snapshot *snap)
 						    (json_int_t)w->slots[s]));
 		json_array_append_new(
 		    arr,
-		    json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:I,s:I,s:I,s:I,s:o}", "waker",
+		    json_pack("{s:o,s:{s:I,s:I,s:s},s:o,s:b,s:I,s:I,s:I,s:I,s:o}", "waker",
 			      waker_json(k, w, snap), "wakee", "tid", (json_int_t)k->wakee, "pid",
 			      (json_int_t)(wakee ? wakee->t.pid : 0), "comm", comm_of(wakee, comm),
-			      "wait", wait, "count", (json_int_t)w->count,
+			      "wait", wait, "signal", k->signal != 0, "count", (json_int_t)w->count,
 			      "woken_before_switch_out", (json_int_t)w->woken_before_switch_out,
 			      "blocked_ns", (json_int_t)w->blocked_ns, "max_ns",
 			      (json_int_t)w->max_ns, "hist", hist));

@@ -9,6 +9,9 @@ DEMO_ALIASES := $(shell awk -F'\t' '!/^#/ && NF>1 {print $$2}' demos/catalogue.t
 
 demos: $(DEMOS) $(patsubst %,$(BUILD)/demos/%,$(DEMO_ALIASES))
 
+# The demos and their library include demos/common's headers; nothing else does.
+$(BUILD)/obj/demos/%.o: CFLAGS += -Idemos/common
+
 $(DEMO_LIB): $(DEMO_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(AR) rcs $@ $^

@@ -5,7 +5,7 @@ UNIT_LIBS += $(DEMO_LIB) $(SCHEDLAB_LIB)
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/obj/tests/unit/%.o: CFLAGS += $(REPORT_INCLUDES) -Ibpf -Icollectors
+$(BUILD)/obj/tests/unit/%.o: CFLAGS += $(REPORT_INCLUDES) -Ibpf -Icollectors -Idemos/common
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)

@@ -33,7 +33,6 @@
 #include "wakes.h"
 #include "demo_module.h"
 
-#define SERIAL_PARALLELISM 1.25
 #define FREE_CPU_SHARE 0.10
 #define LOCK_SHARE 0.30
 #define NAMED_SHARE 0.50
@@ -133,14 +132,29 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 	if (fs.named_count && wf.total_ns &&
 	    (double)fs.named_ns >= NAMED_SHARE * (double)wf.total_ns) {
 		made++;
+		/* One lock-wait figure: the blocked time the sentence above
+		 * gave, and the GIL's part of it (figures.h); the futex calls'
+		 * own times include waking up, and are said to be that. */
+		double part = fig_part_of_blocked((double)ws.ns[ST_LOCK], (double)fs.named_ns,
+						  (double)wf.total_ns);
+
+		char share[96];
+
+		if (part >= 0.995 * (double)ws.ns[ST_LOCK])
+			snprintf(share, sizeof(share), "all %s",
+				 fmt_ns(d3, sizeof(d3), (double)ws.ns[ST_LOCK]));
+		else
+			snprintf(share, sizeof(share), "%s of the %s", fmt_ns(d1, sizeof(d1), part),
+				 fmt_ns(d3, sizeof(d3), (double)ws.ns[ST_LOCK]));
 		sentences_add(
 		    out,
 		    "%s: that lock was the GIL: %.0f%% of the time its threads spent in "
-		    "lock calls was on the GIL's mutex and condition variables, %llu "
-		    "waits, %s in all, %s each on average (%s).",
-		    v->name, fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns),
-		    (unsigned long long)fs.named_count, fmt_ns(d1, sizeof(d1), (double)fs.named_ns),
-		    fmt_ns(d2, sizeof(d2), (double)fs.named_ns / (double)fs.named_count), fs.names);
+		    "lock calls was on the GIL's mutex and condition variables, so %s "
+		    "they were blocked, in %llu waits, %s each on average (the calls' own "
+		    "times, waking up included: %s).",
+		    v->name, fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns), share,
+		    (unsigned long long)fs.named_count,
+		    fmt_ns(d2, sizeof(d2), part / (double)fs.named_count), fs.names);
 	}
 
 	handoffs = demo_num(r, "gil.handoffs", -1);
@@ -226,6 +240,74 @@ static bool is_python(const struct variant *v)
 	return !strncmp(v->name, "py-", 3);
 }
 
+/* The serial run of @v's family ("py-serial" for a py-* variant), when it
+ * did the same work (tasks and n): what a speed-up is over. */
+static const struct variant *family_serial(const struct run_set *rs, const struct variant *v)
+{
+	const struct variant *s =
+	    run_set_variant(rs, strncmp(v->name, "py-", 3) ? "serial" : "py-serial");
+	const struct demo_result *a = s ? s->rep->demo : NULL, *b = v->rep->demo;
+
+	if (!a || !b || demo_param(a, "tasks", -1) <= 0 ||
+	    demo_param(a, "tasks", -1) != demo_param(b, "tasks", -2) ||
+	    demo_param(a, "n", -1) != demo_param(b, "n", -2))
+		return NULL;
+	return s;
+}
+
+/* The workers' CPU time (the kernel's, demo.json schedstat) and tasks. */
+static double workers_cpu_ns(const struct run *r, double *tasks)
+{
+	double ns = 0;
+
+	*tasks = 0;
+	for (size_t i = 0; r->demo && i < r->demo->nthreads; i++)
+		if (r->demo->threads[i].tasks) {
+			ns += (double)r->demo->threads[i].run_ns;
+			*tasks += (double)r->demo->threads[i].tasks;
+		}
+	return ns;
+}
+
+/* CPU time a pool's workers used beyond the work: serial's CPU per task
+ * times the tasks they did is the work; the rest went to something else,
+ * each worker process's start-up first (for CPython: the interpreter and
+ * its imports). Said past BEYOND_WORK of the work. */
+#define BEYOND_WORK 0.10
+static void beyond_the_work(const struct run_set *rs, const struct variant *v,
+			    struct sentences *out)
+{
+	const struct variant *ser = family_serial(rs, v);
+	double st, vt, sns, vns, work, extra;
+	char d1[32], d2[32], d3[32], d4[32];
+
+	if (!ser || ser == v || workers_of(v->rep) < 2)
+		return;
+	sns = workers_cpu_ns(ser->rep, &st);
+	vns = workers_cpu_ns(v->rep, &vt);
+	if (st <= 0 || vt <= 0 || sns <= 0)
+		return;
+	work = sns / st * vt;
+	extra = vns - work;
+	if (extra < BEYOND_WORK * work)
+		return;
+	sentences_add(out,
+		      "%s: its workers used %s of CPU for %.0f tasks that took %s %s (its CPU per "
+		      "task times the tasks): %s more, %.0f%%, about %s per worker, was not the "
+		      "work. It went to %s, and to computing beside another busy CPU (shared "
+		      "caches, the host's other work); this report does not part them.",
+		      v->name, fmt_ns(d1, sizeof(d1), vns), vt, ser->name,
+		      fmt_ns(d2, sizeof(d2), work), fmt_ns(d3, sizeof(d3), extra),
+		      100 * extra / work, fmt_ns(d4, sizeof(d4), extra / workers_of(v->rep)),
+		      !strstr(v->name, "process") ? "handing the work between threads"
+		      : is_python(v)
+			  ? "each worker process's start-up (a new CPython interpreter "
+			    "and its imports) and passing tasks and results between "
+			    "processes"
+			  : "each worker process's start-up and passing tasks and results "
+			    "between processes");
+}
+
 static void explain(const struct run_set *rs, struct sentences *out)
 {
 	const struct variant *gil = run_set_variant(rs, "threads-gil"), *best = NULL;
@@ -252,6 +334,7 @@ static void explain(const struct run_set *rs, struct sentences *out)
 				explain_cpython_gil(v->rep, "py-threads: ", "worker", out);
 			continue;
 		}
+		beyond_the_work(rs, v, out);
 		if (is_python(v)) {
 			free_variant(v, bound, workers, fig_cpus(rs), out);
 			char prefix[80];
@@ -381,35 +464,42 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
  * time / wall) beside the most it could (its bound, min(workers, CPUs)). */
 static void lesson(struct report *rp)
 {
-	static const char *const series[] = {"CPUs kept busy (CPU time / wall)",
+	static const char *const series[] = {"speed-up over its serial (×)",
+					     "CPUs kept busy (CPU time / wall)",
 					     "the most it could: min(workers, CPUs)"};
-	const char *colors[] = {series_color(0), "#bbbbbb"};
+	const char *colors[] = {series_color(1), series_color(0), "#bbbbbb"};
 	const struct run_set *rs = rp->rs;
-	size_t i, n = rs->nvariants;
-	const char **group = calloc(n, sizeof(*group));
-	double *v = calloc(2 * n, sizeof(*v));
+	size_t i, n = 0;
+	const char **group = calloc(rs->nvariants, sizeof(*group));
+	double *v = calloc(3 * rs->nvariants, sizeof(*v));
 	struct sbuf cap = SBUF_INIT;
 
 	if (!group || !v)
 		abort();
-	sb_add(&cap, "Each bar pair: the CPUs a variant kept busy on average, beside its bound. "
-		     "A variant that reaches its bound computed in parallel; one that stays near "
-		     "1 took turns. Here:");
-	for (i = 0; i < n; i++) {
+	sb_add(&cap, "Each group: how many times sooner a variant finished than its serial run "
+		     "(the same tasks on one thread), beside the CPUs it kept busy and its bound. "
+		     "A busy CPU is not a faster finish: only the speed-up says the work went "
+		     "faster. Here:");
+	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *var = &rs->variants[i];
+		const struct variant *ser = family_serial(rs, var);
 
-		group[i] = var->name;
-		v[2 * i] = var->m[M_PARALLELISM].med;
-		v[2 * i + 1] = fig_bound(rs, var->rep);
-		sb_printf(&cap, "%s %s %.2f of %.0f", i ? "," : "", var->name, v[2 * i],
-			  v[2 * i + 1]);
+		if (!ser) /* the convoy variants time responses, not a speed-up */
+			continue;
+		group[n] = var->name;
+		v[3 * n] = fig_speedup(ser, var);
+		v[3 * n + 1] = var->m[M_PARALLELISM].med;
+		v[3 * n + 2] = fig_bound(rs, var->rep);
+		sb_printf(&cap, "%s %s %.1f×, %.2f CPUs of %.0f", n ? ";" : "", var->name, v[3 * n],
+			  v[3 * n + 1], v[3 * n + 2]);
+		n++;
 	}
 	sb_add(&cap, ".");
-	{
-		struct bar_chart c = {.title = "CPUs kept busy, against the bound",
-				      .ylabel = "CPUs",
+	if (n) {
+		struct bar_chart c = {.title = "Speed-up, and CPUs kept busy against the bound",
+				      .ylabel = "times faster / CPUs",
 				      .ngroups = n,
-				      .nseries = 2,
+				      .nseries = 3,
 				      .group = group,
 				      .series = series,
 				      .color = colors,

@@ -105,8 +105,8 @@ static void unbounded(const struct variant *v, struct sentences *out)
 	double produce_ms = demo_param(r->demo, "produce_ms", 0);
 	double consume_ms = demo_param(r->demo, "consume_ms", 0);
 	double first, last, span, slope = backlog_slope(r, &first, &last, &span), expect = 0;
-	double growth = demo_num(r, "rss.growth_kib", -1),
-	       payload = demo_param(r->demo, "payload_bytes", 0);
+	struct fig_rss rss = fig_rss_of(r);
+	double growth = rss.growth_kib, payload = demo_param(r->demo, "payload_bytes", 0);
 	double backlog = demo_num(r, "backlog", 0), faults = page_faults(r);
 	double p50 = demo_num(r, "latency.p50_ns", -1), max = demo_num(r, "latency.max_ns", -1);
 	bool grows = false;
@@ -138,8 +138,8 @@ static void unbounded(const struct variant *v, struct sentences *out)
 		    out,
 		    "%s: memory grew with it: +%.1f MiB (%.1f → %.1f MiB), %.1f KiB for each "
 		    "queued item, which carries %.0f bytes%s.",
-		    v->name, growth / 1024, demo_num(r, "rss.start_kib", 0) / 1024,
-		    demo_num(r, "rss.end_kib", 0) / 1024, growth / backlog, payload, pf);
+		    v->name, growth / 1024, rss.start_kib / 1024, rss.end_kib / 1024,
+		    growth / backlog, payload, pf);
 	if (grows && p50 > 0 && max >= LATENCY_GROWS * p50) {
 		double oldest = demo_num(r, "oldest_age_ns", 0);
 		char age[96] = "";
@@ -170,7 +170,19 @@ static double drain_ns(const struct run *r, double capacity, bool *measured)
 	return capacity * (*measured ? 1e3 * duration_s / consumed : consume_ms) * 1e6;
 }
 
-static void bounded(const struct variant *v, double capacity, struct sentences *out)
+/* Whether the run was long enough for the latencies to part: the unbounded
+ * queue's longest wait past what a full bounded queue takes to drain. */
+static bool latencies_apart(const struct variant *u, const struct variant *b, double capacity)
+{
+	bool measured;
+	double drain = drain_ns(b->rep, capacity, &measured);
+
+	return drain > 0 && demo_num(u->rep, "latency.max_ns", -1) >= drain;
+}
+
+/* @u: the unbounded variant beside it, or NULL. */
+static void bounded(const struct variant *v, const struct variant *u, double capacity,
+		    struct sentences *out)
 {
 	const struct run *r = v->rep;
 	const struct sched_thread *prod = thread_named(r, "producer");
@@ -206,8 +218,10 @@ static void bounded(const struct variant *v, double capacity, struct sentences *
 		    out,
 		    "%s: the backlog stopped at the queue's capacity: at most %.0f items of %.0f.",
 		    v->name, max_backlog, capacity);
-	/* An item waits for the capacity ahead of it to be consumed. */
-	if (drain > 0 && max > 0 && max <= LATENCY_BOUND * drain)
+	/* An item waits for the capacity ahead of it to be consumed; bounded
+	 * means something only where the unbounded queue waited longer. */
+	if (drain > 0 && max > 0 && max <= LATENCY_BOUND * drain &&
+	    (!u || latencies_apart(u, v, capacity)))
 		sentences_add(out,
 			      "%s: waiting time stayed bounded: the longest %s, within what a full "
 			      "queue takes to drain at %s (%.0f items × %.3g ms = %s).",
@@ -219,8 +233,7 @@ static void bounded(const struct variant *v, double capacity, struct sentences *
 
 static void compare(const struct variant *u, const struct variant *b, struct sentences *out)
 {
-	double gu = demo_num(u->rep, "rss.growth_kib", -1),
-	       gb = demo_num(b->rep, "rss.growth_kib", -1);
+	double gu = fig_rss_of(u->rep).growth_kib, gb = fig_rss_of(b->rep).growth_kib;
 	double fu = page_faults(u->rep), fb = page_faults(b->rep);
 	char pf[128] = "";
 
@@ -234,8 +247,8 @@ static void compare(const struct variant *u, const struct variant *b, struct sen
 
 /* A run shorter than a full queue's drain time cannot show the latencies
  * apart: the unbounded queue's oldest items have not yet waited longer than
- * the bounded one's can. Said, so a student does not read equal latencies
- * as the bound doing nothing. */
+ * the bounded one's can. Said in the verdict, so a student does not read
+ * equal latencies as the bound doing nothing. */
 static void too_short(const struct variant *u, const struct variant *b, double capacity,
 		      struct sentences *out)
 {
@@ -245,7 +258,7 @@ static void too_short(const struct variant *u, const struct variant *b, double c
 	double drain = drain_ns(b->rep, capacity, &measured);
 	char d1[32], d2[32], d3[32];
 
-	if (drain <= 0 || mu <= 0 || mb <= 0 || mu >= drain)
+	if (drain <= 0 || mu <= 0 || mb <= 0 || latencies_apart(u, b, capacity))
 		return;
 	sentences_add(out,
 		      "This run was too short for the latencies to differ: %s's longest wait "
@@ -259,28 +272,24 @@ static void too_short(const struct variant *u, const struct variant *b, double c
 static void explain(const struct run_set *rs, struct sentences *out)
 {
 	const struct variant *u = NULL, *b = NULL;
-	double bcap = 0;
 	size_t i;
 
+	for (i = 0; i < rs->nvariants; i++)
+		if (!u && fig_capacity(rs->variants[i].rep) == 0)
+			u = &rs->variants[i];
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
-		double cap = demo_num(v->rep, "queue.capacity", -1);
+		double cap = fig_capacity(v->rep);
 
-		if (cap < 0)
-			cap = demo_param(v->rep->demo, "capacity", -1);
 		if (cap == 0) {
 			unbounded(v, out);
-			u = u ? u : v;
 		} else if (cap > 0) {
-			bounded(v, cap, out);
-			bcap = b ? bcap : cap;
+			bounded(v, u, cap, out);
 			b = b ? b : v;
 		}
 	}
-	if (u && b) {
+	if (u && b)
 		compare(u, b, out);
-		too_short(u, b, bcap, out);
-	}
 }
 
 /* The verdict: without a bound the backlog, memory and latency grow for
@@ -296,7 +305,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
 		const struct run *r = v->rep;
-		double cap = fig_capacity(r), growth = demo_num(r, "rss.growth_kib", 0) / 1024;
+		double cap = fig_capacity(r), growth = fig_rss_of(r).growth_kib / 1024;
 		double lat = demo_num(r, "latency.max_ns", 0);
 
 		if (cap == 0) {
@@ -319,6 +328,8 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			    fig_dur(a, sizeof(a), lat));
 		}
 	}
+	if (u && b)
+		too_short(u, b, fig_capacity(b->rep), &out->lines);
 	if (u && b &&
 	    demo_num(u->rep, "max_backlog", 0) <= 1.5 * demo_num(b->rep, "max_backlog", 0))
 		sentences_add(&out->doubts,
@@ -382,11 +393,11 @@ static void lesson(struct report *rp)
 			    &cap,
 			    " %s: a queue of %.0f, its backlog at most %.0f, memory %+.1f MiB.",
 			    v->name, cap_items, demo_num(v->rep, "max_backlog", b[nb - 1]),
-			    (m[nm ? nm - 1 : 0] - m[0]));
+			    fig_rss_of(v->rep).growth_kib / 1024);
 		else if (cap_items == 0)
 			sb_printf(&cap,
 				  " %s: no limit, the backlog reached %.0f, memory %+.1f MiB.",
-				  v->name, b[nb - 1], nm ? m[nm - 1] - m[0] : 0);
+				  v->name, b[nb - 1], fig_rss_of(v->rep).growth_kib / 1024);
 	}
 	(void)title;
 	if (n) {

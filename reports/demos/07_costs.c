@@ -33,7 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "costs.h"
+#include "cost_entries.h"
 #include "explain.h"
 #include "figures.h"
 #include "host_load.h"

@@ -37,6 +37,8 @@ static bool is_task(const struct wake_edge *e)
 
 enum ender_rule ender_rule(const struct wake_edge *e)
 {
+	if (e->signal)
+		return ER_NONE; /* a signal ends any interruptible wait */
 	if (e->futex[0])
 		return e->futex_op_known && !e->futex_timeout ? ER_UNTIMED_FUTEX : ER_NONE;
 	if (e->wait == ST_SLEEP)
@@ -100,22 +102,26 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "worker-1 (tid 1001) lock on 0x7ffc... ended by the idle CPU x3" */
-static void describe(const struct wake_edge *e, char *buf, size_t len)
+/* "worker-1 (tid 1001) lock in futex on GIL mutex (0x7ffc...) ended by the
+ * idle CPU x3" */
+static void describe(const struct run *r, const struct wake_edge *e, char *buf, size_t len)
 {
-	char who[64];
+	char who[64], word[96] = "";
 
-	snprintf(buf, len, "%s (tid %d) %s%s%s%s%s ended by %s x%llu", e->wakee, e->wakee_tid,
-		 state_names[e->wait], e->syscall[0] ? " in " : "", e->syscall,
-		 e->futex[0] ? " on " : "", e->futex, waker_label(e, who, sizeof(who)),
-		 (unsigned long long)e->count);
+	if (e->futex[0])
+		snprintf(word, sizeof(word), " on %.60s (%s)",
+			 word_name(r, e->wakee_pid, e->futex, who, sizeof(who)), e->futex);
+	snprintf(buf, len, "%s (tid %d) %s%s%s%s ended by %s x%llu", e->wakee, e->wakee_tid,
+		 state_names[e->wait], e->syscall[0] ? " in " : "", e->syscall, word,
+		 waker_label(e, who, sizeof(who)), (unsigned long long)e->count);
 }
 
 bool check_wakers(const struct run *r, struct check *c)
 {
 	const struct sched_acct *s = &r->sched;
-	unsigned long long n[ER_COUNT] = {0}, bad[ER_COUNT] = {0}, failed = 0, unknown = 0;
-	char edges[400] = "", one[160];
+	unsigned long long n[ER_COUNT] = {0}, bad[ER_COUNT] = {0}, failed = 0, unknown = 0,
+			   signals = 0;
+	char edges[480] = "", one[200];
 	size_t shown = 0, more = 0;
 
 	snprintf(c->name, sizeof(c->name), "every wait ended by something that can end it");
@@ -127,7 +133,9 @@ bool check_wakers(const struct run *r, struct check *c)
 		const struct wake_edge *e = &s->wakes[i];
 		enum ender_rule k = ender_rule(e);
 
-		if (e->futex[0] && !e->futex_op_known)
+		if (e->signal)
+			signals += e->count;
+		else if (e->futex[0] && !e->futex_op_known)
 			unknown += e->count;
 		if (k == ER_NONE)
 			continue;
@@ -137,7 +145,7 @@ bool check_wakers(const struct run *r, struct check *c)
 		bad[k] += e->count;
 		failed += e->count;
 		if (shown++ < 3) {
-			describe(e, one, sizeof(one));
+			describe(r, e, one, sizeof(one));
 			cat(edges, sizeof(edges), "%s%s", shown > 1 ? "; " : "", one);
 		} else {
 			more++;
@@ -162,6 +170,11 @@ bool check_wakers(const struct run *r, struct check *c)
 			    "not run the collector's program for names no waker)",
 			    (unsigned long long)s->lost_prog_misses);
 	}
+	if (signals)
+		cat(c->figures, sizeof(c->figures),
+		    "; %llu waits ended by a signal's delivery, not judged (a signal ends any "
+		    "interruptible wait)",
+		    signals);
 	if (unknown)
 		cat(c->figures, sizeof(c->figures),
 		    "; %llu futex waits not checked (this sched.json does not say whether they "

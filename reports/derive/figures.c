@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "figures.h"
+#include "sums.h"
 
 #include "cpython.h"
 
@@ -343,6 +344,33 @@ size_t fig_samples(const struct run *r, const char *field, double *t, double *v,
 	return n;
 }
 
+struct fig_rss fig_rss_of(const struct run *r)
+{
+	const json_t *s = r->demo ? json_object_get(r->demo->root, "samples") : NULL;
+	struct fig_rss m = {.start_kib = -1, .end_kib = -1, .growth_kib = -1};
+	size_t i;
+
+	for (i = 0; json_is_array(s) && i < json_array_size(s); i++) {
+		const json_t *y = json_object_get(json_array_get(s, i), "rss_kib");
+
+		if (!json_is_number(y))
+			continue;
+		if (m.start_kib < 0)
+			m.start_kib = json_number_value(y);
+		m.end_kib = json_number_value(y);
+		m.sampled = true;
+	}
+	if (!m.sampled) {
+		m.start_kib = demo_num(r, "rss.start_kib", -1);
+		m.end_kib = demo_num(r, "rss.end_kib", -1);
+	}
+	if (m.start_kib >= 0 && m.end_kib >= 0)
+		m.growth_kib = m.end_kib - m.start_kib;
+	else
+		m.growth_kib = demo_num(r, "rss.growth_kib", -1);
+	return m;
+}
+
 double fig_capacity(const struct run *r)
 {
 	const json_t *q = r->demo ? json_object_get(r->demo->root, "queue") : NULL;
@@ -352,7 +380,6 @@ double fig_capacity(const struct run *r)
 		return json_number_value(c);
 	return demo_param(r->demo, "capacity", -1);
 }
-
 
 const char *futex_word_name(const struct run *r, const struct futex_acct *f)
 {

@@ -34,6 +34,10 @@ double fig_workers(const struct run *r);
  * pass. The same number in the verdict, the tables, the charts and the
  * explainers. */
 double fig_bound(const struct run_set *rs, const struct run *r);
+/* A parallelism (CPU / wall) at or below this ran one thread at a time: one
+ * CPU's worth, plus the start and the end a serial run also has. 02's
+ * explainer and the CPython explainer both judge by it. */
+#define SERIAL_PARALLELISM 1.25
 
 /* ---- the variants a figure compares -------------------------------------- */
 
@@ -129,10 +133,20 @@ size_t fig_scaling(const struct run_set *rs, struct fig_scale_point *pts, size_t
 /* A time series of demo.json "samples" (04): t in s, and the named field. */
 size_t fig_samples(const struct run *r, const char *field, double *t, double *v, size_t max);
 
+/* A 04-style run's memory while its queue ran: the first and last RSS of
+ * demo.json "samples" (what the lesson chart draws), else demo.json rss
+ * start and end (taken before the threads started, so they include their
+ * stacks); KiB, -1 when unknown. One figure for the verdict, the why and
+ * the chart's caption. */
+struct fig_rss {
+	double start_kib, end_kib, growth_kib;
+	bool sampled;
+};
+struct fig_rss fig_rss_of(const struct run *r);
+
 /* The queue capacity of a 04-style run: demo.json queue.capacity, else
  * params.capacity; 0 unbounded, -1 when the run has no queue. */
 double fig_capacity(const struct run *r);
-
 
 /* ---- pipelines and streaming (06, 08; figures_stages.c) ----------------- */
 

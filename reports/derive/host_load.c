@@ -168,5 +168,7 @@ struct tracer_cost tracer_cost_of(const struct run *r)
 		c.ns_per_switch = sh->switch_ns +
 				  wakeups / c.switches * (sh->waking_ns + sh->wakeup_ns) +
 				  syscalls / c.switches * (sh->sys_enter_ns + sh->sys_exit_ns);
+	c.own_ns = c.ns_per_switch * c.switches;
+	c.own_share = c.run_cpu_ns > 0 ? c.own_ns / c.run_cpu_ns : 0;
 	return c;
 }

@@ -76,6 +76,10 @@ struct tracer_cost {
 	/* The programs' time a context switch of the run sets off: the switch
 	 * program's mean run, the wakeups' and syscalls' per switch at theirs. */
 	double switches, ns_per_switch;
+	/* That per switch over the run's switches: the programs' time the run's
+	 * own events set off (the rest ran for other tasks' events), and its
+	 * share of the run's CPU time. */
+	double own_ns, own_share;
 	double procs_ns; /* the tracer's processes on the run's CPUs */
 };
 

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SERIAL_PARALLELISM 1.25
 #define AGREE_RATIO 1.5
 #define CONVOY_GROWTH 3.0
 #define CONVOY_MIN_NS 1e6

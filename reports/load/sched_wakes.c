@@ -78,6 +78,7 @@ static int load_edges(struct sched_acct *s, const json_t *arr, char *err, size_t
 		x->futex_op_known = json_is_boolean(json_object_get(wt, "futex_timeout"));
 		x->futex_timeout = json_is_true(json_object_get(wt, "futex_timeout"));
 		x->futex_private = json_is_true(json_object_get(wt, "futex_private"));
+		x->signal = json_is_true(json_object_get(e, "signal"));
 		x->count = u64_of(e, "count");
 		x->woken_before_switch_out = u64_of(e, "woken_before_switch_out");
 		x->blocked_ns = u64_of(e, "blocked_ns");

@@ -31,7 +31,8 @@ static void host_row(struct doc_block *t, const struct variant *v)
 	if (c.stats) {
 		doc_cell(t, "%.1f ms, %.0f runs (%.0f/s, %.0f ns each)", c.run_ns / 1e6, c.runs,
 			 c.events_per_s, c.ns_per_event);
-		doc_cell(t, "%.1f%%", 100 * c.cpu_share);
+		doc_cell(t, "%.1f ms (%.0f ns per switch), %.1f%%", c.own_ns / 1e6, c.ns_per_switch,
+			 100 * c.own_share);
 	} else {
 		doc_cell(t, "not counted: %s", c.why_not);
 		doc_cell(t, "-");
@@ -51,7 +52,7 @@ void report_host(struct report *rp)
 					   "host",
 					   "what took the CPUs",
 					   "eBPF programs",
-					   "of the run's CPU",
+					   "set off by the run, of its CPU",
 					   "tracer's processes",
 					   NULL};
 	struct doc_block *t;
@@ -64,8 +65,11 @@ void report_host(struct report *rp)
 		 "threads' run-queue wait that other work's turn on a CPU ended, against their CPU "
 		 "demand (running + runnable). The host is busy past %.0f%% of the CPUs (and "
 		 "%.0f ms) or %.0f%% of the demand (and %.0f ms). Then what tracing cost: the eBPF "
-		 "programs' run time and runs as the kernel counted them, against the run's CPU "
-		 "time, and the tracer's own processes (schedtrace, perf).",
+		 "programs' run time and runs as the kernel counted them, and the part of it the "
+		 "run's own switches, wakeups and syscalls set off (the switch program's mean run, "
+		 "and the run's wakeups and syscalls per switch at their programs' means; the rest "
+		 "ran for other tasks' events) against the run's CPU time; and the tracer's own "
+		 "processes (schedtrace, perf).",
 		 100 * HOST_CPU_SHARE, HOST_CPU_MIN_NS / 1e6, 100 * HOST_WAIT_SHARE,
 		 HOST_WAIT_MIN_NS / 1e6);
 	t = doc_table(&rp->doc, head);

@@ -87,7 +87,7 @@ static void host_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 struct cost_sum {
 	bool any;
 	const char *why; /* the kernel did not count, in some variant */
-	double runs, run_ns, span, cpu, procs;
+	double runs, run_ns, span, cpu, procs, own;
 };
 
 static struct cost_sum cost_sum_of(const struct run_set *rs)
@@ -110,13 +110,14 @@ static struct cost_sum cost_sum_of(const struct run_set *rs)
 		c.span += tc.span_ns;
 		c.cpu += tc.run_cpu_ns;
 		c.procs += tc.procs_ns;
+		c.own += tc.own_ns;
 	}
 	return c;
 }
 
 static bool cost_comparable(const struct cost_sum *c)
 {
-	return c->cpu > 0 && c->run_ns >= TRACE_COST_SHARE * c->cpu;
+	return c->cpu > 0 && c->own >= TRACE_COST_SHARE * c->cpu;
 }
 
 static void cost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
@@ -124,7 +125,7 @@ static void cost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 	struct cost_sum cs = cost_sum_of(rs);
 	double runs = cs.runs, run_ns = cs.run_ns, span = cs.span, cpu = cs.cpu, procs = cs.procs;
 	const char *why = cs.why;
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32];
 
 	if (!cs.any)
 		return;
@@ -136,12 +137,14 @@ static void cost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		return;
 	}
 	sb_printf(out,
-		  " Tracing cost: the eBPF programs ran %.0f times (%.0f events/s) for %s in "
-		  "all, %.0f ns per event, %.1f%% of the run's %s of CPU time; the tracer's own "
-		  "processes took %s of its CPUs.",
+		  " Tracing cost: the eBPF programs ran %.0f times (%.0f events/s, every task's) "
+		  "for %s in all, %.0f ns per event; the run's own switches, wakeups and "
+		  "syscalls set off about %s of it, %.1f%% of the run's %s of CPU time; the "
+		  "tracer's own processes took %s of its CPUs.",
 		  runs, span > 0 ? runs * 1e9 / span : 0, fig_dur(a, sizeof(a), run_ns),
-		  runs > 0 ? run_ns / runs : 0, cpu > 0 ? 100 * run_ns / cpu : 0,
-		  fig_dur(b, sizeof(b), cpu), fig_dur(c, sizeof(c), procs));
+		  runs > 0 ? run_ns / runs : 0, fig_dur(d, sizeof(d), cs.own),
+		  cpu > 0 ? 100 * cs.own / cpu : 0, fig_dur(b, sizeof(b), cpu),
+		  fig_dur(c, sizeof(c), procs));
 	if (cost_comparable(&cs)) {
 		*warn = true;
 		sb_add(out, " That is comparable to the run's own CPU time: its CPU times and "
@@ -192,7 +195,7 @@ void trust_caution(const struct report *rp, char *buf, size_t len)
 		snprintf(buf, len, "%llu events lost", (unsigned long long)dropped);
 	} else if (cost_comparable(&cs)) {
 		snprintf(buf, len, "tracing took %.0f%% of the run's CPU time",
-			 100 * cs.run_ns / cs.cpu);
+			 100 * cs.own / cs.cpu);
 	} else {
 		snprintf(buf, len, "see its trust line");
 	}

@@ -63,7 +63,7 @@ rows_match() {
 # judge_crosschecks NAME REPORT.md: ok when no cross-check row failed. A
 # cross-check compares two clocks' views of each thread; when other work on
 # the host made this run's threads wait for CPUs (the report's own trust line
-# says so, from the run's run-queue waits), a row outside its per-slice
+# says so, from the other work the collector measured on the run's CPUs), a row outside its per-slice
 # allowance is noise, not an error: said, and skipped. Lost events are never
 # excused, and neither is a run-queue row after a switch-in or wakeup the
 # kernel did not report: the collector takes that wait from the kernel's
@@ -75,8 +75,8 @@ judge_crosschecks() {
 		ok "$name"
 		return
 	fi
-	if grep -q 'The host was busy with other work' "$md" && ! grep -q '^| lost events' <<<"$failed"; then
-		skip "$name" "the host was busy in this run (the report's trust line names the threads that waited for a CPU); failed rows:$(cut -d'|' -f2 <<<"$failed" | paste -sd';')"
+	if grep -q 'The host was busy' "$md" && ! grep -q '^| lost events' <<<"$failed"; then
+		skip "$name" "the host was busy in this run (the report's trust line names the other work the collector measured on its CPUs); failed rows:$(cut -d'|' -f2 <<<"$failed" | paste -sd';')"
 	else
 		not_ok "$name"
 	fi

@@ -59,3 +59,19 @@ else
 	skip "a wakeup that reached its wakee after its switch-out" \
 		"none in $TRIES runs: the wakee's CPU never went idle (a busy host), so the wake list was not used"
 fi
+
+# The same check in the report: scripts/trace writes the cross-check row
+# "every wait ended by something that can end it", PASS on this run (its
+# figures are printed when it is not).
+out=$TMPD/trace
+SUDO_UID=$RUN_UID SUDO_GID=$RUN_GID timeout -k 10 "$TRACE_TIMEOUT" "$TOP/scripts/trace" 02 --quick \
+	--variants threads-gil --no-perf --out "$out" >"$TMPD/trace.log" 2>&1
+rc=$?
+md=$(ls "$out"/02_cpu_bound/*/report.md 2>/dev/null | head -1)
+if [ "$rc" -ne 0 ] || [ -z "$md" ]; then
+	not_ok "trace 02 --quick threads-gil wrote a report (exit $rc): $(tail -3 "$TMPD/trace.log" | paste -sd' ')"
+else
+	check "the report's cross-checks have the ender row, PASS" \
+		grep -q '^| every wait ended by something that can end it | PASS |$' "$md"
+	grep 'every wait ended by something that can end it' "$md" | grep -v '^|' | sed 's/^/#   /'
+fi

@@ -27,32 +27,20 @@ struct fw {
 	bool timeout, private;
 };
 
-/* A wakes[] entry ending @count waits of worker-1 (tid 1001). */
-static void wake(struct fx_run *r, const char *waker, const char *state, const char *syscall,
-		 const char *futex, struct fw how, json_int_t count)
+/* A wakes[] entry ending @count waits of worker-1 (tid 1001), with how a
+ * futex wait was asked for. */
+static json_t *wake(struct fx_run *r, const char *waker, const char *state, const char *syscall,
+		    const char *futex, struct fw how, json_int_t count)
 {
-	json_t *wakes = json_object_get(r->sched, "wakes"), *wait;
+	json_t *e = fx_wake(r, waker, 1001, "worker-1", state, syscall, futex, count, 1);
+	json_t *wait = json_object_get(e, "wait");
 
-	if (!wakes) {
-		wakes = json_array();
-		json_object_set_new(r->sched, "wakes", wakes);
+	if (futex && how.op) {
+		json_object_set_new(wait, "futex_op", json_string(how.op));
+		json_object_set_new(wait, "futex_timeout", json_boolean(how.timeout));
+		json_object_set_new(wait, "futex_private", json_boolean(how.private));
 	}
-	wait = json_pack("{s:s}", "state", state);
-	if (syscall)
-		json_object_set_new(wait, "syscall", json_string(syscall));
-	if (futex) {
-		json_object_set_new(wait, "futex", json_string(futex));
-		if (how.op) {
-			json_object_set_new(wait, "futex_op", json_string(how.op));
-			json_object_set_new(wait, "futex_timeout", json_boolean(how.timeout));
-			json_object_set_new(wait, "futex_private", json_boolean(how.private));
-		}
-	}
-	json_array_append_new(wakes, json_pack("{s:o,s:{s:i,s:I,s:s},s:o,s:I,s:I,s:I,s:I,s:[]}",
-					       "waker", fx_obj(waker), "wakee", "tid", 1001, "pid",
-					       fx_pid(r), "comm", "worker-1", "wait", wait, "count",
-					       count, "woken_before_switch_out", (json_int_t)0,
-					       "blocked_ns", MS(1), "max_ns", MS(1), "hist"));
+	return e;
 }
 
 static struct fx_run *gil_run(struct fx *f)
@@ -86,13 +74,14 @@ static void untimed_futex_by_idle_fails(void **state)
 	struct fx_run *r = gil_run(&f);
 
 	(void)state;
+	fx_lock(r, "GIL mutex", WORD);
 	wake(r, PEER, "lock", "futex", WORD, MUTEX, 90);
 	wake(r, IDLE, "lock", "futex", WORD, MUTEX, 10);
 	judge(&f, &c);
 	assert_int_equal(c.verdict, V_FAIL);
 	assert_claim(c.figures, "untimed futex waits by a thread: 90/100");
-	assert_claim(c.figures, "10 failed: worker-1 (tid 1001) lock in futex on " WORD
-				" ended by the idle CPU x10");
+	assert_claim(c.figures, "10 failed: worker-1 (tid 1001) lock in futex on GIL mutex (" WORD
+				") ended by the idle CPU x10");
 	fx_free(&f);
 }
 
@@ -211,6 +200,31 @@ static void reads(void **state)
 	fx_free(&f);
 }
 
+/* A signal's delivery ends any interruptible wait: a sleep ended by a
+ * kill from another process is not judged, and the row says how many. */
+static void signals_not_judged(void **state)
+{
+	struct check c = {0};
+	struct fx f;
+	struct fx_run *r = gil_run(&f);
+
+	(void)state;
+	wake(r, TIMER, "sleep", "clock_nanosleep", NULL, (struct fw){0}, 2);
+	json_object_set_new(wake(r, OTHER, "sleep", "clock_nanosleep", NULL, (struct fw){0}, 1),
+			    "signal", json_true());
+	judge(&f, &c);
+	assert_int_equal(c.verdict, V_PASS);
+	assert_claim(c.figures, "sleeps by a timer: 2/2");
+	assert_claim(c.figures, "1 waits ended by a signal's delivery, not judged");
+	fx_free(&f);
+	/* The same ender without the signal is wrong. */
+	r = gil_run(&f);
+	wake(r, OTHER, "sleep", "clock_nanosleep", NULL, (struct fw){0}, 1);
+	judge(&f, &c);
+	assert_int_equal(c.verdict, V_FAIL);
+	fx_free(&f);
+}
+
 /* A sched_waking the kernel skipped (a program miss) names no waker: as
  * many wrong enders as program misses are explained, one more is not. */
 static void program_misses_explain(void **state)
@@ -265,6 +279,7 @@ int main(void)
 	    cmocka_unit_test(sleeps),
 	    cmocka_unit_test(disk_waits),
 	    cmocka_unit_test(reads),
+	    cmocka_unit_test(signals_not_judged),
 	    cmocka_unit_test(program_misses_explain),
 	    cmocka_unit_test(unknown_and_absent),
 	};

@@ -5,29 +5,6 @@
  * replies). */
 #include "explain_fixture.h"
 
-/* A wakes[] entry: @waker is the waker's JSON object. */
-static void fx_wake(struct fx_run *r, const char *waker, int wakee, const char *wakee_comm,
-		    const char *state, const char *syscall, const char *futex, json_int_t count,
-		    double ms)
-{
-	json_t *wakes = json_object_get(r->sched, "wakes"), *wait, *e;
-
-	if (!wakes) {
-		wakes = json_array();
-		json_object_set_new(r->sched, "wakes", wakes);
-	}
-	wait = json_pack("{s:s}", "state", state);
-	if (syscall)
-		json_object_set_new(wait, "syscall", json_string(syscall));
-	if (futex)
-		json_object_set_new(wait, "futex", json_string(futex));
-	e = json_pack("{s:o,s:{s:i,s:I,s:s},s:o,s:I,s:I,s:I,s:[]}", "waker", fx_obj(waker), "wakee",
-		      "tid", wakee, "pid", fx_pid(r), "comm", wakee_comm, "wait", wait, "count",
-		      count, "blocked_ns", MS(ms), "max_ns", MS(ms), "hist");
-	assert_non_null(e);
-	json_array_append_new(wakes, e);
-}
-
 static char *thread_waker(char *buf, size_t len, struct fx_run *r, int tid, const char *comm)
 {
 	snprintf(buf, len, "{\"kind\": \"thread\", \"tid\": %d, \"pid\": %lld, \"comm\": \"%s\"}",

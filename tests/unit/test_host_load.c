@@ -50,6 +50,16 @@ static void fx_host(struct fx_run *r, int cpus, double other_ms, double waited_m
 			    json_pack("{s:I,s:i,s:[],s:i,s:{s:b,s:I,s:I}}", "cpu_ns", MS(3),
 				      "run_waited_ns", 0, "processes", "more_cpu_ns", 0, "programs",
 				      "stats", 1, "runs", (json_int_t)runs, "run_ns", MS(run_ms)));
+	/* every run the switch program's, at the mean the totals give */
+	json_object_set_new(r->sched, "programs",
+			    json_pack("[{s:s,s:I,s:I}]", "name", "sched_switch_btf", "run_cnt",
+				      (json_int_t)runs, "run_time_ns", MS(run_ms)));
+}
+
+/* @n voluntary switches on a thread of the fixture. */
+static void fx_switches(json_t *thread, json_int_t n)
+{
+	json_object_set_new(thread, "nvcsw", json_integer(n));
 }
 
 /* The trust line of the fixture's run set. */
@@ -85,7 +95,8 @@ static void busy_host_named_in_trust_and_why(void **state)
 	(void)state;
 	fx_init(&f, "command", 2);
 	r = fx_variant(&f, "command", 1.0, "{}");
-	fx_thread(r, 1000, "xz", (struct fx_states){.running = 600, .runnable = 400}, 0);
+	fx_switches(
+	    fx_thread(r, 1000, "xz", (struct fx_states){.running = 600, .runnable = 400}, 0), 1000);
 	fx_host(r, 2, 1600, 300, hog, 50000, 12);
 	fx_explain(&f);
 	t = trust_of(&f, &warn);
@@ -100,8 +111,11 @@ static void busy_host_named_in_trust_and_why(void **state)
 	assert_claim(f.text, "Other work on the host held the CPUs");
 	assert_claim(f.text, "noise-hog");
 	/* the cost line: runs, events per second, time, share of the run's CPU */
-	assert_claim(t, "Tracing cost: the eBPF programs ran 50000 times (50000 events/s) for "
-			"12.0 ms in all, 240 ns per event, 2.0% of the run's 600.0 ms of CPU time");
+	assert_claim(t, "Tracing cost: the eBPF programs ran 50000 times (50000 events/s, every "
+			"task's) for 12.0 ms in all, 240 ns per event; the run's own switches, "
+			"wakeups and syscalls set off about 240.0 µs of it, 0.0% of the run's "
+			"600.0 ms of CPU time");
+	assert_no_claim(t, "comparable");
 	free(t);
 	fx_free(&f);
 }
@@ -223,12 +237,15 @@ static void cost_comparable_to_the_run_said(void **state)
 	(void)state;
 	fx_init(&f, "command", 2);
 	r = fx_variant(&f, "command", 1.0, "{}");
-	fx_thread(r, 1000, "pingpong", (struct fx_states){.running = 100, .sleep = 900}, 0);
-	fx_host(r, 2, 0, 0, "[]", 200000, 40); /* 40 ms of programs against 100 ms of run */
+	/* 100,000 switches at the switch program's 200 ns: 20 ms against 100 ms of run */
+	fx_switches(
+	    fx_thread(r, 1000, "pingpong", (struct fx_states){.running = 100, .sleep = 900}, 0),
+	    100000);
+	fx_host(r, 2, 0, 0, "[]", 200000, 40);
 	fx_explain(&f);
 	t = trust_of(&f, &warn);
 	assert_true(warn);
-	assert_claim(t, "40.0% of the run's 100.0 ms of CPU time");
+	assert_claim(t, "about 20.0 ms of it, 20.0% of the run's 100.0 ms of CPU time");
 	assert_claim(t, "comparable to the run's own CPU time");
 	free(t);
 	fx_free(&f);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* 07_costs's demo.json "costs" entries (docs/demos/07_costs.md), read in one
  * place for its explainer and its lesson chart. */
-#ifndef SCHEDLAB_REPORT_COSTS_H
-#define SCHEDLAB_REPORT_COSTS_H
+#ifndef SCHEDLAB_REPORT_COST_ENTRIES_H
+#define SCHEDLAB_REPORT_COST_ENTRIES_H
 
 #include <jansson.h>
 

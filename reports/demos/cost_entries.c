@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "costs.h"
+#include "cost_entries.h"
 
 #include <stdio.h>
 #include <string.h>
