@@ -231,6 +231,44 @@ static int run_processes(struct run *run)
 	return err;
 }
 
+static void params_json(json_t *params, const struct params *p, int workers)
+{
+	json_set_int(params, "tasks", p->tasks);
+	json_set_int(params, "n", p->n);
+	json_set_int(params, "workers", workers);
+	json_set_int(params, "switch_interval_ms", p->switch_ms);
+	json_set_new(params, "quick", json_boolean(p->quick));
+}
+
+/* The lock's futex words as "locks", and its counters as "gil": the one
+ * lock of threads-gil, or the sum of each worker process's own lock. */
+static void gil_json(json_t *res, const char *variant, const struct run *run)
+{
+	const struct params *p = run->p;
+	json_t *locks = json_array();
+
+	if (!locks)
+		abort();
+	if (run->gil) {
+		gil_add_locks(locks, getpid(), (uintptr_t)run->gil);
+		json_set_new(res, "gil", gil_stats_json(run->gil));
+	} else if (!strcmp(variant, "processes")) {
+		struct gil sum = {.interval_ns = (uint64_t)p->switch_ms * NSEC_PER_MSEC};
+
+		for (int i = 0; i < p->workers; i++) {
+			const struct proc_report *pr = &run->sh->proc[i];
+
+			gil_add_locks(locks, pr->pid, pr->gil_addr);
+			sum.handoffs += pr->handoffs;
+			sum.drop_requests += pr->drop_requests;
+			sum.forced_switch_waits += pr->forced_switch_waits;
+			sum.acquires += pr->acquires;
+		}
+		json_set_new(res, "gil", gil_stats_json(&sum));
+	}
+	json_set_new(res, "locks", locks);
+}
+
 /* Run one variant; returns its result object, or NULL on failure. */
 static json_t *run_variant(const struct params *p, const char *variant, double *wall_s,
 			   int64_t *checksum)
@@ -240,7 +278,7 @@ static json_t *run_variant(const struct params *p, const char *variant, double *
 	struct params serial_p = *p;
 	struct run run = {.p = p, .prog = vm_mod_sum_program()};
 	struct thread_record *main_rec;
-	json_t *res = NULL, *locks, *params;
+	json_t *res = NULL;
 	uint64_t start, end;
 	int err = 0;
 	unsigned int bad_pc;
@@ -281,12 +319,7 @@ static json_t *run_variant(const struct params *p, const char *variant, double *
 		goto out;
 
 	res = result_new(DEMO, variant);
-	params = result_params(res);
-	json_set_int(params, "tasks", p->tasks);
-	json_set_int(params, "n", p->n);
-	json_set_int(params, "workers", run.p->workers);
-	json_set_int(params, "switch_interval_ms", p->switch_ms);
-	json_set_new(params, "quick", json_boolean(p->quick));
+	params_json(result_params(res), p, run.p->workers);
 	result_set_wall(res, start, end);
 	*checksum = 0;
 	for (int t = 0; t < p->tasks; t++)
@@ -294,27 +327,7 @@ static json_t *run_variant(const struct params *p, const char *variant, double *
 	json_set_int(res, "checksum", *checksum);
 	json_set_int(res, "task_result", sh->result[0]);
 	*wall_s = ns_to_s(end - start);
-	locks = json_array();
-	if (!locks)
-		abort();
-	if (run.gil) {
-		gil_add_locks(locks, getpid(), (uintptr_t)run.gil);
-		json_set_new(res, "gil", gil_stats_json(run.gil));
-	} else if (!strcmp(variant, "processes")) {
-		struct gil sum = {.interval_ns = (uint64_t)p->switch_ms * NSEC_PER_MSEC};
-
-		for (int i = 0; i < p->workers; i++) {
-			struct proc_report *pr = &sh->proc[i];
-
-			gil_add_locks(locks, pr->pid, pr->gil_addr);
-			sum.handoffs += pr->handoffs;
-			sum.drop_requests += pr->drop_requests;
-			sum.forced_switch_waits += pr->forced_switch_waits;
-			sum.acquires += pr->acquires;
-		}
-		json_set_new(res, "gil", gil_stats_json(&sum));
-	}
-	json_set_new(res, "locks", locks);
+	gil_json(res, variant, &run);
 	result_add_threads(res);
 out:
 	if (run.gil)
@@ -432,7 +445,7 @@ static void usage(void)
 	       cli_prog, pydemo_python(), cli_prog, cli_prog, cli_prog);
 }
 
-int main(int argc, char **argv)
+static void parse_args(int argc, char **argv, struct demo_opts *o, struct params *p)
 {
 	static const struct option opts[] = {
 	    CLI_COMMON_OPTIONS,
@@ -445,18 +458,11 @@ int main(int argc, char **argv)
 	    {0},
 	};
 	long cpus = cpus_usable();
-	struct demo_opts o = {0};
-	struct params p = {.switch_ms = 5};
 	long long tasks = -1, n = -1, workers = -1, period_ms = 10, requests = -1;
-	double wall[NVARIANTS] = {0};
-	int64_t sum[NVARIANTS] = {0};
-	json_t *doc = NULL;
-	int c, rc = 0;
+	int c;
 
-	cli_prog = "02_cpu_bound";
-	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (cli_common(c, &o, usage))
+		if (cli_common(c, o, usage))
 			continue;
 		switch (c) {
 		case 't':
@@ -475,21 +481,85 @@ int main(int argc, char **argv)
 			requests = cli_int("--requests", optarg, 1, 100000);
 			break;
 		case 's':
-			p.switch_ms = cli_int("--switch-interval", optarg, 1, 10000);
+			p->switch_ms = cli_int("--switch-interval", optarg, 1, 10000);
 			break;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	cli_variant(&o, variants);
-	p.quick = o.quick;
-	p.tasks = tasks >= 0 ? tasks : o.quick ? 4 : 8;
-	p.n = n >= 0 ? n : o.quick ? 10000000 : 30000000;
-	p.workers = workers >= 0 ? workers : (cpus / 2 > 2 ? cpus / 2 : 2);
-	p.convoy.period_ns = (uint64_t)period_ms * NSEC_PER_MSEC;
-	p.convoy.requests = requests >= 0 ? requests : o.quick ? 50 : 200;
-	p.convoy.workers = p.workers;
+	cli_variant(o, variants);
+	p->quick = o->quick;
+	p->tasks = tasks >= 0 ? tasks : o->quick ? 4 : 8;
+	p->n = n >= 0 ? n : o->quick ? 10000000 : 30000000;
+	p->workers = workers >= 0 ? workers : (cpus / 2 > 2 ? cpus / 2 : 2);
+	p->convoy.period_ns = (uint64_t)period_ms * NSEC_PER_MSEC;
+	p->convoy.requests = requests >= 0 ? requests : o->quick ? 50 : 200;
+	p->convoy.workers = p->workers;
+}
 
+/* The line for one variant run alone (--variant). */
+static void print_one(const char *variant, const struct params *p, double wall, int64_t sum,
+		      const json_t *res)
+{
+	const json_t *g = json_object_get(res, "gil");
+
+	printf("%s: %d tasks in %.3f s, checksum %" PRId64, variant, p->tasks, wall, sum);
+	if (g)
+		printf(", GIL handoffs %lld, drop requests %lld, forced switch waits %lld",
+		       json_integer_value(json_object_get(g, "handoffs")),
+		       json_integer_value(json_object_get(g, "drop_requests")),
+		       json_integer_value(json_object_get(g, "forced_switch_waits")));
+	printf("\n");
+}
+
+/* Every variant against its bound, and whether the run has the lesson's
+ * shape. Returns whether the checksums agree. */
+static bool print_comparison(const struct params *p, long cpus, const double *wall,
+			     const int64_t *sum)
+{
+	double serial = wall[0];
+	bool agree = sum[0] == sum[1] && sum[0] == sum[2] && sum[0] == sum[3];
+	bool shape = true;
+
+	printf("\none task takes %.3f s here (serial wall / tasks)\n\n", serial / p->tasks);
+	printf("%-14s %9s %9s %12s %12s %9s\n", "variant", "wall", "speedup", "bound wall",
+	       "bound speedup", "of bound");
+	for (int v = 0; v < 4; v++) {
+		double b = bound_s(p, variants[v], serial, cpus);
+		double got = serial / wall[v], best = serial / b;
+
+		printf("%-14s %8.3fs %8.2fx %11.3fs %12.2fx %8.0f%%\n", variants[v], wall[v], got,
+		       b, best, 100.0 * got / best);
+	}
+	/* The shape the demo must show; the margins are the spec's. */
+	if (wall[1] < 0.9 * serial)
+		shape = false;
+	for (int v = 2; v < 4; v++)
+		if (serial / wall[v] < 0.85 * serial / bound_s(p, variants[v], serial, cpus))
+			shape = false;
+	printf("\nchecksums %s: %" PRId64 "\n", agree ? "agree" : "DIFFER", sum[0]);
+	printf("Results: Threads %.3fs vs Processes %.3fs (serial %.3fs, threads without "
+	       "the lock %.3fs)\n",
+	       wall[1], wall[2], serial, wall[3]);
+	printf("shape: %s\n", shape ? "as expected (the GIL gives no speedup; processes and no-GIL "
+				      "threads scale)"
+				    : "NOT as expected (a busy machine? see the bounds above)");
+	return agree;
+}
+
+int main(int argc, char **argv)
+{
+	long cpus = cpus_usable();
+	struct demo_opts o = {0};
+	struct params p = {.switch_ms = 5};
+	double wall[NVARIANTS] = {0};
+	int64_t sum[NVARIANTS] = {0};
+	json_t *doc = NULL;
+	int rc = 0;
+
+	cli_prog = "02_cpu_bound";
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
+	parse_args(argc, argv, &o, &p);
 	if (threads_init(p.workers + 8))
 		return 1;
 	if (!o.variant) {
@@ -503,71 +573,28 @@ int main(int argc, char **argv)
 
 		if (o.variant && strcmp(o.variant, variants[v]))
 			continue;
-		if (v == CONVOY) {
-			res = run_convoy(&p);
-			if (!res)
-				return 1;
-			if (o.variant)
-				rc = result_finish(res, o.json);
-			else
-				result_add_run(doc, res);
-			continue;
-		}
-		res = run_variant(&p, variants[v], &wall[v], &sum[v]);
+		res =
+		    v == CONVOY ? run_convoy(&p) : run_variant(&p, variants[v], &wall[v], &sum[v]);
 		if (!res) {
-			fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
+			if (v != CONVOY)
+				fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
 			return 1;
 		}
 		if (o.variant) {
-			json_t *g = json_object_get(res, "gil");
-
-			printf("%s: %d tasks in %.3f s, checksum %" PRId64, variants[v], p.tasks,
-			       wall[v], sum[v]);
-			if (g)
-				printf(
-				    ", GIL handoffs %lld, drop requests %lld, forced switch waits "
-				    "%lld",
-				    json_integer_value(json_object_get(g, "handoffs")),
-				    json_integer_value(json_object_get(g, "drop_requests")),
-				    json_integer_value(json_object_get(g, "forced_switch_waits")));
-			printf("\n");
+			if (v != CONVOY)
+				print_one(variants[v], &p, wall[v], sum[v], res);
 			rc = result_finish(res, o.json);
 		} else {
-			printf("  %-14s %8.3f s\n", variants[v], wall[v]);
-			fflush(stdout);
+			if (v != CONVOY) {
+				printf("  %-14s %8.3f s\n", variants[v], wall[v]);
+				fflush(stdout);
+			}
 			result_add_run(doc, res);
 		}
 	}
 	if (!o.variant) {
-		double serial = wall[0];
-		bool agree = sum[0] == sum[1] && sum[0] == sum[2] && sum[0] == sum[3];
-		bool shape = true;
+		bool agree = print_comparison(&p, cpus, wall, sum);
 
-		printf("\none task takes %.3f s here (serial wall / tasks)\n\n", serial / p.tasks);
-		printf("%-14s %9s %9s %12s %12s %9s\n", "variant", "wall", "speedup", "bound wall",
-		       "bound speedup", "of bound");
-		for (int v = 0; v < 4; v++) {
-			double b = bound_s(&p, variants[v], serial, cpus);
-			double got = serial / wall[v], best = serial / b;
-
-			printf("%-14s %8.3fs %8.2fx %11.3fs %12.2fx %8.0f%%\n", variants[v],
-			       wall[v], got, b, best, 100.0 * got / best);
-		}
-		/* The shape the demo must show; the margins are the spec's. */
-		if (wall[1] < 0.9 * serial)
-			shape = false;
-		for (int v = 2; v < 4; v++)
-			if (serial / wall[v] <
-			    0.85 * serial / bound_s(&p, variants[v], serial, cpus))
-				shape = false;
-		printf("\nchecksums %s: %" PRId64 "\n", agree ? "agree" : "DIFFER", sum[0]);
-		printf("Results: Threads %.3fs vs Processes %.3fs (serial %.3fs, threads without "
-		       "the lock %.3fs)\n",
-		       wall[1], wall[2], serial, wall[3]);
-		printf("shape: %s\n",
-		       shape ? "as expected (the GIL gives no speedup; processes and no-GIL "
-			       "threads scale)"
-			     : "NOT as expected (a busy machine? see the bounds above)");
 		rc = result_finish(doc, o.json);
 		if (!agree)
 			rc = 1;

@@ -205,32 +205,157 @@ static void *sampler(void *arg)
 struct summary {
 	uint64_t produced, consumed, backlog, max_backlog;
 	uint64_t p50, p99, max_lat;
-	long peak_kib, start_kib;
+	long peak_kib, start_kib, end_kib;
+	uint64_t end_ns, oldest_age_ns;
 };
 
+/* The latency log and the backlog samples, sized for the run; 0 or -1. */
+static int run_alloc(struct run *r, const struct params *p)
+{
+	r->p = p;
+	r->max_latency = p->duration_ns / ((uint64_t)p->produce_ms * NSEC_PER_MSEC) + 16;
+	r->max_samples = p->duration_ns / SAMPLE_NS + 2;
+	r->latency = calloc(r->max_latency, sizeof(*r->latency));
+	r->samples = calloc(r->max_samples, sizeof(*r->samples));
+	if (r->latency && r->samples)
+		return 0;
+	perror("calloc(latencies, samples)");
+	return -1;
+}
+
+/*
+ * The consumer, the sampler and the producer run for the duration; then the
+ * queue is closed with what is left in it (the backlog) and they are
+ * joined. Returns how many of the three started.
+ */
+static int run_threads(struct run *r, struct summary *sum)
+{
+	void *(*fn[3])(void *) = {consumer, sampler, producer};
+	const char *names[3] = {"consumer", "sampler", "producer"};
+	pthread_t th[3];
+	int started = 0, rc;
+
+	r->start_ns = now_ns() + 10 * NSEC_PER_MSEC; /* time for the threads to start */
+	r->deadline_ns = r->start_ns + r->p->duration_ns;
+	for (int i = 0; i < 3; i++) {
+		rc = pthread_create(&th[i], NULL, fn[i], r);
+		if (rc) {
+			fprintf(stderr, "pthread_create(%s): %s\n", names[i], strerror(rc));
+			break;
+		}
+		started++;
+	}
+	sleep_until_ns(r->deadline_ns);
+	sum->end_ns = now_ns();
+	sum->oldest_age_ns = queue_oldest_age_ns(&r->q, sum->end_ns);
+	sum->backlog = queue_close(&r->q);
+	sum->end_kib = status_kib("VmRSS");
+	for (int i = 0; i < started; i++) {
+		rc = pthread_join(th[i], NULL);
+		if (rc)
+			fprintf(stderr, "pthread_join(%s): %s\n", names[i], strerror(rc));
+	}
+	sum->peak_kib = status_kib("VmHWM");
+	return started;
+}
+
+static void summarize(struct run *r, struct summary *sum)
+{
+	u64_sort(r->latency, r->nlatency);
+	sum->produced = r->q.puts;
+	sum->consumed = r->q.gets;
+	sum->max_backlog = r->q.max_len;
+	sum->p50 = u64_percentile(r->latency, r->nlatency, 50);
+	sum->p99 = u64_percentile(r->latency, r->nlatency, 99);
+	sum->max_lat = r->nlatency ? r->latency[r->nlatency - 1] : 0;
+}
+
+static void params_json(json_t *params, const struct params *p, bool bounded)
+{
+	json_set_real(params, "duration_s", ns_to_s(p->duration_ns));
+	json_set_int(params, "produce_ms", p->produce_ms);
+	json_set_int(params, "consume_ms", p->consume_ms);
+	json_set_int(params, "capacity", bounded ? p->capacity : 0);
+	json_set_int(params, "payload_bytes", p->payload);
+	json_set_str(params, "work", p->work_cpu ? "cpu" : "sleep");
+	json_set_new(params, "quick", json_boolean(p->quick));
+}
+
+static void rss_json(json_t *o, const struct summary *sum)
+{
+	struct rusage ru;
+
+	json_set_int(o, "start_kib", sum->start_kib);
+	json_set_int(o, "end_kib", sum->end_kib);
+	json_set_int(o, "peak_kib", sum->peak_kib);
+	/* What this variant added: earlier variants' freed memory may stay
+	 * in the process (malloc arenas), so the start is not zero. */
+	json_set_int(o, "growth_kib", sum->peak_kib - sum->start_kib);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		json_set_int(o, "maxrss_kib", ru.ru_maxrss);
+	else
+		perror("getrusage(RUSAGE_SELF)");
+}
+
+static json_t *samples_json(const struct run *r)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		abort();
+	for (size_t i = 0; i < r->nsamples; i++) {
+		json_t *s = json_object();
+
+		if (!s)
+			abort();
+		json_set_int(s, "t_ns", (long long)r->samples[i].t_ns);
+		json_set_int(s, "backlog", (long long)r->samples[i].backlog);
+		json_set_int(s, "rss_kib", r->samples[i].rss_kib);
+		if (json_array_append_new(arr, s))
+			abort();
+	}
+	return arr;
+}
+
+/* demo.json for the variant (docs/demos/04_backpressure.md). */
+static json_t *result_json(const char *variant, bool bounded, struct run *r,
+			   const struct summary *sum)
+{
+	json_t *res = result_new(DEMO, variant), *q, *locks = json_array();
+
+	params_json(result_params(res), r->p, bounded);
+	result_set_wall(res, r->start_ns, sum->end_ns);
+	json_set_int(res, "produced", (long long)sum->produced);
+	json_set_int(res, "consumed", (long long)sum->consumed);
+	json_set_int(res, "backlog", (long long)sum->backlog);
+	json_set_int(res, "max_backlog", (long long)sum->max_backlog);
+	json_set_int(res, "oldest_age_ns", (long long)sum->oldest_age_ns);
+	q = json_set_object(res, "queue");
+	json_set_int(q, "capacity", bounded ? r->p->capacity : 0);
+	json_set_int(q, "put_waits", (long long)r->q.put_waits);
+	json_set_int(q, "put_wait_ns", (long long)r->q.put_wait_ns);
+	json_set_new(res, "latency", latency_json(r->latency, r->nlatency));
+	rss_json(json_set_object(res, "rss"), sum);
+	json_set_new(res, "samples", samples_json(r));
+	if (!locks)
+		abort();
+	queue_add_locks(&r->q, locks);
+	json_set_new(res, "locks", locks);
+	result_add_threads(res);
+	return res;
+}
+
+/* One variant: a bounded queue of params.capacity items, or no bound. */
 static json_t *run_variant(const struct params *p, const char *variant, struct summary *sum)
 {
 	bool bounded = !strcmp(variant, "bounded");
-	struct run r = {.p = p};
+	struct run r = {0};
 	struct thread_record *main_rec;
-	pthread_t th[3];
-	void *(*fn[3])(void *) = {consumer, sampler, producer};
-	const char *names[3] = {"consumer", "sampler", "producer"};
-	int started = 0, rc;
-	uint64_t end, oldest_age, lat_sum = 0;
-	size_t backlog;
-	long end_kib;
-	json_t *res = NULL, *params, *o, *arr, *locks;
-	struct rusage ru;
+	json_t *res = NULL;
+	int started;
 
-	r.max_latency = p->duration_ns / ((uint64_t)p->produce_ms * NSEC_PER_MSEC) + 16;
-	r.max_samples = p->duration_ns / SAMPLE_NS + 2;
-	r.latency = calloc(r.max_latency, sizeof(*r.latency));
-	r.samples = calloc(r.max_samples, sizeof(*r.samples));
-	if (!r.latency || !r.samples) {
-		perror("calloc(latencies, samples)");
+	if (run_alloc(&r, p))
 		goto out_free;
-	}
 	if (queue_init(&r.q, bounded ? (size_t)p->capacity : 0))
 		goto out_free;
 	/* Give back what the previous variant's backlog held, then start the
@@ -241,115 +366,12 @@ static json_t *run_variant(const struct params *p, const char *variant, struct s
 
 	threads_reset();
 	main_rec = thread_begin("main");
-	r.start_ns = now_ns() + 10 * NSEC_PER_MSEC; /* time for the threads to start */
-	r.deadline_ns = r.start_ns + p->duration_ns;
-	for (int i = 0; i < 3; i++) {
-		rc = pthread_create(&th[i], NULL, fn[i], &r);
-		if (rc) {
-			fprintf(stderr, "pthread_create(%s): %s\n", names[i], strerror(rc));
-			break;
-		}
-		started++;
-	}
-	sleep_until_ns(r.deadline_ns);
-	end = now_ns();
-	oldest_age = queue_oldest_age_ns(&r.q, end);
-	backlog = queue_close(&r.q);
-	end_kib = status_kib("VmRSS");
-	for (int i = 0; i < started; i++) {
-		rc = pthread_join(th[i], NULL);
-		if (rc)
-			fprintf(stderr, "pthread_join(%s): %s\n", names[i], strerror(rc));
-	}
-	sum->peak_kib = status_kib("VmHWM");
+	started = run_threads(&r, sum);
 	thread_end(main_rec);
-	if (started < 3)
-		goto out;
-
-	u64_sort(r.latency, r.nlatency);
-	for (size_t i = 0; i < r.nlatency; i++)
-		lat_sum += r.latency[i];
-	sum->produced = r.q.puts;
-	sum->consumed = r.q.gets;
-	sum->backlog = backlog;
-	sum->max_backlog = r.q.max_len;
-	sum->p50 = u64_percentile(r.latency, r.nlatency, 50);
-	sum->p99 = u64_percentile(r.latency, r.nlatency, 99);
-	sum->max_lat = r.nlatency ? r.latency[r.nlatency - 1] : 0;
-
-	res = result_new(DEMO, variant);
-	params = result_params(res);
-	json_set_real(params, "duration_s", ns_to_s(p->duration_ns));
-	json_set_int(params, "produce_ms", p->produce_ms);
-	json_set_int(params, "consume_ms", p->consume_ms);
-	json_set_int(params, "capacity", bounded ? p->capacity : 0);
-	json_set_int(params, "payload_bytes", p->payload);
-	json_set_str(params, "work", p->work_cpu ? "cpu" : "sleep");
-	json_set_new(params, "quick", json_boolean(p->quick));
-	result_set_wall(res, r.start_ns, end);
-	json_set_int(res, "produced", (long long)sum->produced);
-	json_set_int(res, "consumed", (long long)sum->consumed);
-	json_set_int(res, "backlog", (long long)backlog);
-	json_set_int(res, "max_backlog", (long long)r.q.max_len);
-	json_set_int(res, "oldest_age_ns", (long long)oldest_age);
-
-	o = json_object();
-	if (!o)
-		abort();
-	json_set_int(o, "capacity", bounded ? p->capacity : 0);
-	json_set_int(o, "put_waits", (long long)r.q.put_waits);
-	json_set_int(o, "put_wait_ns", (long long)r.q.put_wait_ns);
-	json_set_new(res, "queue", o);
-
-	o = json_object();
-	if (!o)
-		abort();
-	json_set_int(o, "count", (long long)r.nlatency);
-	json_set_int(o, "mean_ns", r.nlatency ? (long long)(lat_sum / r.nlatency) : 0);
-	json_set_int(o, "p50_ns", (long long)sum->p50);
-	json_set_int(o, "p95_ns", (long long)u64_percentile(r.latency, r.nlatency, 95));
-	json_set_int(o, "p99_ns", (long long)sum->p99);
-	json_set_int(o, "max_ns", (long long)sum->max_lat);
-	json_set_new(res, "latency", o);
-
-	o = json_object();
-	if (!o)
-		abort();
-	json_set_int(o, "start_kib", sum->start_kib);
-	json_set_int(o, "end_kib", end_kib);
-	json_set_int(o, "peak_kib", sum->peak_kib);
-	/* What this variant added: earlier variants' freed memory may stay
-	 * in the process (malloc arenas), so the start is not zero. */
-	json_set_int(o, "growth_kib", sum->peak_kib - sum->start_kib);
-	if (getrusage(RUSAGE_SELF, &ru) == 0)
-		json_set_int(o, "maxrss_kib", ru.ru_maxrss);
-	else
-		perror("getrusage(RUSAGE_SELF)");
-	json_set_new(res, "rss", o);
-
-	arr = json_array();
-	if (!arr)
-		abort();
-	for (size_t i = 0; i < r.nsamples; i++) {
-		json_t *s = json_object();
-
-		if (!s)
-			abort();
-		json_set_int(s, "t_ns", (long long)r.samples[i].t_ns);
-		json_set_int(s, "backlog", (long long)r.samples[i].backlog);
-		json_set_int(s, "rss_kib", r.samples[i].rss_kib);
-		if (json_array_append_new(arr, s))
-			abort();
+	if (started == 3) {
+		summarize(&r, sum);
+		res = result_json(variant, bounded, &r, sum);
 	}
-	json_set_new(res, "samples", arr);
-
-	locks = json_array();
-	if (!locks)
-		abort();
-	queue_add_locks(&r.q, locks);
-	json_set_new(res, "locks", locks);
-	result_add_threads(res);
-out:
 	queue_destroy(&r.q, free_item);
 out_free:
 	free(r.latency);
@@ -390,7 +412,7 @@ static void usage(void)
 	       cli_prog, cli_prog, cli_prog);
 }
 
-int main(int argc, char **argv)
+static void parse_args(int argc, char **argv, struct demo_opts *o, struct params *p)
 {
 	static const struct option opts[] = {
 	    CLI_COMMON_OPTIONS,
@@ -402,37 +424,31 @@ int main(int argc, char **argv)
 	    {"work", required_argument, NULL, 'W'},
 	    {0},
 	};
-	struct demo_opts o = {0};
-	struct params p = {.produce_ms = 1, .consume_ms = 5, .capacity = 200, .payload = 4096};
 	long long duration = -1;
-	struct summary sum[2] = {0};
-	json_t *doc = NULL;
-	int c, rc = 0;
+	int c;
 
-	cli_prog = "04_backpressure";
-	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (cli_common(c, &o, usage))
+		if (cli_common(c, o, usage))
 			continue;
 		switch (c) {
 		case 'd':
 			duration = cli_seconds("--duration", optarg, 0.1, 3600);
 			break;
 		case 'p':
-			p.produce_ms = cli_int("--produce-ms", optarg, 1, 60000);
+			p->produce_ms = cli_int("--produce-ms", optarg, 1, 60000);
 			break;
 		case 'c':
-			p.consume_ms = cli_int("--consume-ms", optarg, 0, 60000);
+			p->consume_ms = cli_int("--consume-ms", optarg, 0, 60000);
 			break;
 		case 'C':
-			p.capacity = cli_int("--capacity", optarg, 1, 1000000);
+			p->capacity = cli_int("--capacity", optarg, 1, 1000000);
 			break;
 		case 'P':
-			p.payload = cli_int("--payload", optarg, 0, 1 << 20);
+			p->payload = cli_int("--payload", optarg, 0, 1 << 20);
 			break;
 		case 'W':
 			if (!strcmp(optarg, "cpu"))
-				p.work_cpu = true;
+				p->work_cpu = true;
 			else if (strcmp(optarg, "sleep"))
 				cli_die("--work: '%s' is neither 'sleep' nor 'cpu'", optarg);
 			break;
@@ -440,17 +456,84 @@ int main(int argc, char **argv)
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	cli_variant(&o, variants);
-	p.quick = o.quick;
-	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 5) * NSEC_PER_SEC;
+	cli_variant(o, variants);
+	p->quick = o->quick;
+	p->duration_ns = duration >= 0 ? (uint64_t)duration : (o->quick ? 1 : 5) * NSEC_PER_SEC;
 	/* Bound the memory the latency log and an unbounded backlog can take. */
-	if (p.duration_ns / ((uint64_t)p.produce_ms * NSEC_PER_MSEC) > 10000000)
+	if (p->duration_ns / ((uint64_t)p->produce_ms * NSEC_PER_MSEC) > 10000000)
 		cli_die("--duration / --produce-ms: more than 10,000,000 items; make the run "
 			"shorter or the producer slower");
-	if ((double)p.payload * p.duration_ns / ((double)p.produce_ms * NSEC_PER_MSEC) > 8e9)
+	if ((double)p->payload * p->duration_ns / ((double)p->produce_ms * NSEC_PER_MSEC) > 8e9)
 		cli_die("--payload: the unbounded backlog could reach more than 8 GB; use a "
 			"smaller payload or a shorter run");
+}
 
+/* The line for one variant run alone (--variant). */
+static void print_one(const char *variant, const struct summary *s)
+{
+	printf("%s: produced %llu, consumed %llu, final backlog %llu (max %llu), "
+	       "latency p50 %.3f s p99 %.3f s max %.3f s, peak RSS %ld KiB (+%ld)\n",
+	       variant, (unsigned long long)s->produced, (unsigned long long)s->consumed,
+	       (unsigned long long)s->backlog, (unsigned long long)s->max_backlog, ns_to_s(s->p50),
+	       ns_to_s(s->p99), ns_to_s(s->max_lat), s->peak_kib, s->peak_kib - s->start_kib);
+}
+
+/* Both variants side by side, what the arithmetic expects, and whether the
+ * run has the shape the lesson needs. */
+static void print_comparison(const struct params *p, const struct summary *sum)
+{
+	double d = ns_to_s(p->duration_ns);
+	double in = d * 1000.0 / p->produce_ms;
+	double out = p->consume_ms ? d * 1000.0 / p->consume_ms : in;
+	double grow = in > out ? in - out : 0;
+	double lat_bound = (double)p->capacity * p->consume_ms / 1000.0;
+	bool shape;
+
+	printf("%-10s %9s %9s %8s %8s %9s %9s %9s %11s\n", "variant", "produced", "consumed",
+	       "backlog", "max", "lat p50", "lat p99", "lat max", "RSS growth");
+	for (int v = 0; v < 2; v++)
+		printf("%-10s %9llu %9llu %8llu %8llu %8.3fs %8.3fs %8.3fs %7.1f MiB\n",
+		       variants[v], (unsigned long long)sum[v].produced,
+		       (unsigned long long)sum[v].consumed, (unsigned long long)sum[v].backlog,
+		       (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
+		       ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat),
+		       (sum[v].peak_kib - sum[v].start_kib) / 1024.0);
+	printf("\nexpected: unbounded backlog %.0f - %.0f = %.0f (got %llu, %+.1f%%);"
+	       " bounded backlog <= %d (got max %llu),\n"
+	       "          bounded latency <= %d x %d ms = %.3f s (got max %.3f s)\n",
+	       in, out, grow, (unsigned long long)sum[0].backlog,
+	       grow > 0 ? 100.0 * ((double)sum[0].backlog - grow) / grow : 0.0, p->capacity,
+	       (unsigned long long)sum[1].max_backlog, p->capacity, p->consume_ms, lat_bound,
+	       ns_to_s(sum[1].max_lat));
+	/* The consumer's real pace: each item's work overshoots a little
+	 * (timer slack, wakeup, a busy CPU), and the backlog and the
+	 * latency follow that pace, not the nominal one. */
+	if (sum[1].consumed)
+		printf("          the consumer took %.2f ms per item (bounded run): %d x "
+		       "%.2f ms = %.3f s\n",
+		       d * 1000.0 / sum[1].consumed, p->capacity, d * 1000.0 / sum[1].consumed,
+		       p->capacity * d / sum[1].consumed);
+	printf("Results: Unbounded backlog %llu vs bounded backlog %llu\n",
+	       (unsigned long long)sum[0].backlog, (unsigned long long)sum[1].backlog);
+	shape = sum[1].max_backlog <= (uint64_t)p->capacity &&
+		(grow <= p->capacity || sum[0].backlog > (uint64_t)p->capacity) &&
+		fabs((double)sum[0].backlog - grow) <= 0.1 * grow + 10;
+	printf("shape: %s\n",
+	       shape ? "as expected (the bound holds the backlog; without it the backlog grows)"
+		     : "NOT as expected (a busy machine? see the figures above)");
+}
+
+int main(int argc, char **argv)
+{
+	struct demo_opts o = {0};
+	struct params p = {.produce_ms = 1, .consume_ms = 5, .capacity = 200, .payload = 4096};
+	struct summary sum[2] = {0};
+	json_t *doc = NULL;
+	int rc = 0;
+
+	cli_prog = "04_backpressure";
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
+	parse_args(argc, argv, &o, &p);
 	if (threads_init(16))
 		return 1;
 	if (!o.variant) {
@@ -472,62 +555,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (o.variant) {
-			printf(
-			    "%s: produced %llu, consumed %llu, final backlog %llu (max %llu), "
-			    "latency p50 %.3f s p99 %.3f s max %.3f s, peak RSS %ld KiB (+%ld)\n",
-			    variants[v], (unsigned long long)sum[v].produced,
-			    (unsigned long long)sum[v].consumed, (unsigned long long)sum[v].backlog,
-			    (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
-			    ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat), sum[v].peak_kib,
-			    sum[v].peak_kib - sum[v].start_kib);
+			print_one(variants[v], &sum[v]);
 			rc = result_finish(res, o.json);
 		} else {
 			result_add_run(doc, res);
 		}
 	}
 	if (!o.variant) {
-		double d = ns_to_s(p.duration_ns);
-		double in = d * 1000.0 / p.produce_ms;
-		double out = p.consume_ms ? d * 1000.0 / p.consume_ms : in;
-		double grow = in > out ? in - out : 0;
-		double lat_bound = (double)p.capacity * p.consume_ms / 1000.0;
-		bool shape;
-
-		printf("%-10s %9s %9s %8s %8s %9s %9s %9s %11s\n", "variant", "produced",
-		       "consumed", "backlog", "max", "lat p50", "lat p99", "lat max", "RSS growth");
-		for (int v = 0; v < 2; v++)
-			printf("%-10s %9llu %9llu %8llu %8llu %8.3fs %8.3fs %8.3fs %7.1f MiB\n",
-			       variants[v], (unsigned long long)sum[v].produced,
-			       (unsigned long long)sum[v].consumed,
-			       (unsigned long long)sum[v].backlog,
-			       (unsigned long long)sum[v].max_backlog, ns_to_s(sum[v].p50),
-			       ns_to_s(sum[v].p99), ns_to_s(sum[v].max_lat),
-			       (sum[v].peak_kib - sum[v].start_kib) / 1024.0);
-		printf("\nexpected: unbounded backlog %.0f - %.0f = %.0f (got %llu, %+.1f%%);"
-		       " bounded backlog <= %d (got max %llu),\n"
-		       "          bounded latency <= %d x %d ms = %.3f s (got max %.3f s)\n",
-		       in, out, grow, (unsigned long long)sum[0].backlog,
-		       grow > 0 ? 100.0 * ((double)sum[0].backlog - grow) / grow : 0.0, p.capacity,
-		       (unsigned long long)sum[1].max_backlog, p.capacity, p.consume_ms, lat_bound,
-		       ns_to_s(sum[1].max_lat));
-		/* The consumer's real pace: each item's work overshoots a little
-		 * (timer slack, wakeup, a busy CPU), and the backlog and the
-		 * latency follow that pace, not the nominal one. */
-		if (sum[1].consumed)
-			printf("          the consumer took %.2f ms per item (bounded run): %d x "
-			       "%.2f ms = %.3f s\n",
-			       d * 1000.0 / sum[1].consumed, p.capacity,
-			       d * 1000.0 / sum[1].consumed, p.capacity * d / sum[1].consumed);
-		printf("Results: Unbounded backlog %llu vs bounded backlog %llu\n",
-		       (unsigned long long)sum[0].backlog, (unsigned long long)sum[1].backlog);
-		shape = sum[1].max_backlog <= (uint64_t)p.capacity &&
-			(grow <= p.capacity || sum[0].backlog > (uint64_t)p.capacity) &&
-			fabs((double)sum[0].backlog - grow) <= 0.1 * grow + 10;
-		printf(
-		    "shape: %s\n",
-		    shape
-			? "as expected (the bound holds the backlog; without it the backlog grows)"
-			: "NOT as expected (a busy machine? see the figures above)");
+		print_comparison(&p, sum);
 		rc = result_finish(doc, o.json);
 	}
 	return rc;

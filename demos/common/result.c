@@ -18,6 +18,14 @@ void json_set_new(json_t *obj, const char *key, json_t *v)
 	}
 }
 
+json_t *json_set_object(json_t *obj, const char *key)
+{
+	json_t *o = json_object();
+
+	json_set_new(obj, key, o);
+	return o;
+}
+
 void json_set_int(json_t *obj, const char *key, long long v)
 {
 	json_set_new(obj, key, json_integer(v));

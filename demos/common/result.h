@@ -32,5 +32,7 @@ void json_set_int(json_t *obj, const char *key, long long v);
 void json_set_real(json_t *obj, const char *key, double v);
 void json_set_str(json_t *obj, const char *key, const char *v);
 void json_set_new(json_t *obj, const char *key, json_t *v);
+/* A new empty object set as @key of @obj; borrowed, for its fields. */
+json_t *json_set_object(json_t *obj, const char *key);
 
 #endif

@@ -49,6 +49,24 @@ json_t *durations_json(uint64_t *v, size_t n)
 	return o;
 }
 
+json_t *latency_json(const uint64_t *sorted, size_t n)
+{
+	json_t *o = json_object();
+	uint64_t sum = 0;
+
+	if (!o)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		sum += sorted[i];
+	json_set_int(o, "count", (long long)n);
+	json_set_int(o, "mean_ns", n ? (long long)(sum / n) : 0);
+	json_set_int(o, "p50_ns", (long long)u64_percentile(sorted, n, 50));
+	json_set_int(o, "p95_ns", (long long)u64_percentile(sorted, n, 95));
+	json_set_int(o, "p99_ns", (long long)u64_percentile(sorted, n, 99));
+	json_set_int(o, "max_ns", n ? (long long)sorted[n - 1] : 0);
+	return o;
+}
+
 double pct_above(uint64_t got, uint64_t limit)
 {
 	return limit ? 100.0 * ((double)got - (double)limit) / (double)limit : 0.0;
