@@ -92,12 +92,18 @@ static void low_point(const struct fig_scale_point *p, const struct fig_scale_po
 			      has_connections(p->v->rep) ? "their connections, " : "");
 }
 
+/* explain and verdict are handed one family at a time (explain_families). */
+static bool py_family(const struct run_set *rs)
+{
+	return rs->nvariants && !strncmp(rs->variants[0].name, "py-", 3);
+}
+
 static void explain(const struct run_set *rs, struct sentences *out)
 {
 	struct fig_scale_point pts[CURVE_MAX];
 	const struct fig_scale_point *base = NULL, *low = NULL, *min_eff = NULL;
 	char curve[1024];
-	size_t n = fig_scaling(rs, pts, CURVE_MAX), i, used = 0;
+	size_t n = fig_scaling(rs, py_family(rs), pts, CURVE_MAX), i, used = 0;
 
 	if (n < 2 || pts[0].workers != 1)
 		return;
@@ -151,13 +157,27 @@ static void explain(const struct run_set *rs, struct sentences *out)
 static void verdict(const struct run_set *rs, struct verdicts *out)
 {
 	struct fig_scale_point p[FIG_SCALE_MAX];
-	size_t n = fig_scaling(rs, p, FIG_SCALE_MAX), i;
+	size_t n = fig_scaling(rs, py_family(rs), p, FIG_SCALE_MAX), i;
 	char a[32], b[32];
 
 	for (i = 0; i < n; i++) {
 		if (!i) {
+			double tasks = demo_param(p[i].v->rep->demo, "tasks", 0),
+			       wait = demo_param(p[i].v->rep->demo, "wait_s", 0);
+
 			sentences_add(&out->lines, "%s: %.2f s, the baseline.", p[i].v->name,
 				      p[i].wall);
+			/* Waits overlap on any number of CPUs: a speed-up past the CPU
+			 * count is the lesson, not a contradiction of it. */
+			if (tasks > 0 && wait > 0 && cpu_per_task(p[i].v) < 0.1 * wait * 1e9)
+				sentences_add(
+				    &out->lines,
+				    "The work here is waiting, not computing: %.0f waits of %s "
+				    "with %s of CPU each, so a pool can finish many times "
+				    "sooner even on %d CPUs, by waiting for many at once; "
+				    "what holds it back is what its threads themselves cost.",
+				    tasks, fig_dur(a, sizeof(a), wait * 1e9),
+				    fig_dur(b, sizeof(b), cpu_per_task(p[i].v)), fig_cpus(rs));
 			continue;
 		}
 		sentences_add(&out->lines,
@@ -183,50 +203,68 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
  * (figures.h fig_scaling: the explainer uses the same points). */
 static void lesson(struct report *rp)
 {
-	struct fig_scale_point p[FIG_SCALE_MAX];
-	double x[FIG_SCALE_MAX], sp[FIG_SCALE_MAX], lim[FIG_SCALE_MAX], eff[FIG_SCALE_MAX];
-	size_t n = fig_scaling(rp->rs, p, FIG_SCALE_MAX), i;
+	static const char *const fam[2] = {"C", "CPython"};
+	struct fig_scale_point p[2][FIG_SCALE_MAX];
+	double x[2][FIG_SCALE_MAX], sp[2][FIG_SCALE_MAX], lim[2][FIG_SCALE_MAX],
+	    eff[2][FIG_SCALE_MAX];
+	size_t n[2], i, ns = 0;
+	struct xy_series s[6];
 	struct sbuf cap = SBUF_INIT;
 	char a[32], b[32];
 
-	if (!n)
-		return;
-	for (i = 0; i < n; i++) {
-		x[i] = p[i].workers;
-		sp[i] = p[i].speedup;
-		lim[i] = p[i].limit_speedup;
-		eff[i] = 100 * p[i].efficiency;
+	for (int f = 0; f < 2; f++) {
+		n[f] = fig_scaling(rp->rs, f == 1, p[f], FIG_SCALE_MAX);
+		for (i = 0; i < n[f]; i++) {
+			x[f][i] = p[f][i].workers;
+			sp[f][i] = p[f][i].speedup;
+			lim[f][i] = p[f][i].limit_speedup;
+			eff[f][i] = 100 * p[f][i].efficiency;
+		}
 	}
-	sb_printf(&cap,
-		  "Solid: the speedup over %s measured; dashed: the limit, the speedup of a pool "
-		  "whose threads cost nothing; the gap between them is what the threads cost. "
-		  "Efficiency (right axis) = limit / wall. At %s: %s of %s, %.0f%% efficient.",
-		  p[0].v->name, p[n - 1].v->name, fig_times(a, sizeof(a), p[n - 1].speedup),
-		  fig_times(b, sizeof(b), p[n - 1].limit_speedup), 100 * p[n - 1].efficiency);
+	if (!n[0] && !n[1])
+		return;
+	sb_add(&cap, "Solid with points: the speed-up over the one-thread pool, measured; dashed: "
+		     "the limit, the speed-up of a pool whose threads cost nothing (the waits "
+		     "alone); the gap between them is what the threads cost. Thin line, right "
+		     "axis: efficiency, the time the waits alone need as a share of the wall time "
+		     "(100% when the threads cost nothing).");
+	for (int f = 0; f < 2; f++) {
+		const struct fig_scale_point *last = &p[f][n[f] ? n[f] - 1 : 0];
+
+		if (!n[f])
+			continue;
+		sb_printf(&cap, " %s: at %s, %s of %s, %.0f%% efficient.", fam[f], last->v->name,
+			  fig_times(a, sizeof(a), last->speedup),
+			  fig_times(b, sizeof(b), last->limit_speedup), 100 * last->efficiency);
+		s[ns++] = (struct xy_series){.title = f ? "CPython: speed-up" : "C: speed-up",
+					     .color = series_color(f ? 1 : 0),
+					     .style = XY_LINESPOINTS,
+					     .n = n[f],
+					     .x = x[f],
+					     .y = sp[f]};
+		s[ns++] = (struct xy_series){.title = f ? "CPython: limit" : "C: limit",
+					     .color = f ? "#999999" : "#555555",
+					     .style = XY_DASHED,
+					     .n = n[f],
+					     .x = x[f],
+					     .y = lim[f]};
+		s[ns++] =
+		    (struct xy_series){.title = f ? "CPython: efficiency %" : "C: efficiency %",
+				       .color = series_color(f ? 1 : 0),
+				       .style = XY_LINES,
+				       .right = true,
+				       .n = n[f],
+				       .x = x[f],
+				       .y = eff[f]};
+	}
 	{
-		struct xy_series s[] = {
-		    {.title = "speedup measured", .style = XY_LINESPOINTS, .n = n, .x = x, .y = sp},
-		    {.title = "limit (threads cost nothing)",
-		     .color = "#555555",
-		     .style = XY_DASHED,
-		     .n = n,
-		     .x = x,
-		     .y = lim},
-		    {.title = "efficiency, % (right)",
-		     .color = series_color(1),
-		     .style = XY_LINESPOINTS,
-		     .right = true,
-		     .n = n,
-		     .x = x,
-		     .y = eff},
-		};
-		struct xy_chart c = {.title = "Speedup and efficiency against the thread count",
+		struct xy_chart c = {.title = "Speed-up and efficiency against the thread count",
 				     .xlabel = "threads in the pool",
-				     .ylabel = "speedup (x)",
+				     .ylabel = "speed-up (x)",
 				     .y2label = "efficiency, %",
 				     .logx = true,
 				     .y2max = 110,
-				     .nseries = 3,
+				     .nseries = ns,
 				     .series = s};
 
 		report_xy_chart(rp, &c, "lesson", sb_str(&cap));

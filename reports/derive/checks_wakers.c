@@ -102,15 +102,18 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "worker-1 (tid 1001) lock on 0x7ffc... ended by the idle CPU x3" */
-static void describe(const struct wake_edge *e, char *buf, size_t len)
+/* "worker-1 (tid 1001) lock in futex on GIL mutex (0x7ffc...) ended by the
+ * idle CPU x3" */
+static void describe(const struct run *r, const struct wake_edge *e, char *buf, size_t len)
 {
-	char who[64];
+	char who[64], word[96] = "";
 
-	snprintf(buf, len, "%s (tid %d) %s%s%s%s%s ended by %s x%llu", e->wakee, e->wakee_tid,
-		 state_names[e->wait], e->syscall[0] ? " in " : "", e->syscall,
-		 e->futex[0] ? " on " : "", e->futex, waker_label(e, who, sizeof(who)),
-		 (unsigned long long)e->count);
+	if (e->futex[0])
+		snprintf(word, sizeof(word), " on %.60s (%s)",
+			 word_name(r, e->wakee_pid, e->futex, who, sizeof(who)), e->futex);
+	snprintf(buf, len, "%s (tid %d) %s%s%s%s ended by %s x%llu", e->wakee, e->wakee_tid,
+		 state_names[e->wait], e->syscall[0] ? " in " : "", e->syscall, word,
+		 waker_label(e, who, sizeof(who)), (unsigned long long)e->count);
 }
 
 bool check_wakers(const struct run *r, struct check *c)
@@ -118,7 +121,7 @@ bool check_wakers(const struct run *r, struct check *c)
 	const struct sched_acct *s = &r->sched;
 	unsigned long long n[ER_COUNT] = {0}, bad[ER_COUNT] = {0}, failed = 0, unknown = 0,
 			   signals = 0;
-	char edges[400] = "", one[160];
+	char edges[480] = "", one[200];
 	size_t shown = 0, more = 0;
 
 	snprintf(c->name, sizeof(c->name), "every wait ended by something that can end it");
@@ -142,7 +145,7 @@ bool check_wakers(const struct run *r, struct check *c)
 		bad[k] += e->count;
 		failed += e->count;
 		if (shown++ < 3) {
-			describe(e, one, sizeof(one));
+			describe(r, e, one, sizeof(one));
 			cat(edges, sizeof(edges), "%s%s", shown > 1 ? "; " : "", one);
 		} else {
 			more++;

@@ -298,7 +298,7 @@ static int by_workers(const void *a, const void *b)
 	return x->workers < y->workers ? -1 : x->workers > y->workers;
 }
 
-size_t fig_scaling(const struct run_set *rs, struct fig_scale_point *pts, size_t max)
+size_t fig_scaling(const struct run_set *rs, bool python, struct fig_scale_point *pts, size_t max)
 {
 	size_t i, n = 0;
 
@@ -306,6 +306,8 @@ size_t fig_scaling(const struct run_set *rs, struct fig_scale_point *pts, size_t
 		const struct variant *v = &rs->variants[i];
 		double w = demo_param(v->rep->demo, "workers", 0);
 
+		if ((strncmp(v->name, "py-", 3) == 0) != python)
+			continue;
 		if (w < 1 || v->m[M_WALL_S].med <= 0)
 			continue;
 		memset(&pts[n], 0, sizeof(pts[n]));

@@ -126,9 +126,11 @@ struct fig_scale_point {
 	double efficiency;    /* limit / wall: 1 when the threads cost nothing */
 };
 #define FIG_SCALE_MAX 32
-/* The pools of @rs by worker count, smallest first; returns how many (0 when
- * fewer than two pools or the smallest has no limit). */
-size_t fig_scaling(const struct run_set *rs, struct fig_scale_point *pts, size_t max);
+/* The pools of @rs of one family (@python: the py-* variants, else the C
+ * model's) by worker count, smallest first: a curve never mixes the two.
+ * Returns how many (0 when fewer than two pools or the smallest has no
+ * limit). */
+size_t fig_scaling(const struct run_set *rs, bool python, struct fig_scale_point *pts, size_t max);
 
 /* A time series of demo.json "samples" (04): t in s, and the named field. */
 size_t fig_samples(const struct run *r, const char *field, double *t, double *v, size_t max);

@@ -88,7 +88,16 @@ static void xy_script(const struct xy_chart *c, struct sbuf *s)
 			sb_add(s, "set y2range [0:*]\n");
 	}
 	if (c->logx && c->nseries && c->series[0].n) {
-		sb_add(s, "set logscale x 2\nset xtics (");
+		double lo = c->series[0].x[0], hi = lo;
+
+		for (k = 0; k < c->nseries; k++)
+			for (i = 0; i < c->series[k].n; i++) {
+				lo = c->series[k].x[i] < lo ? c->series[k].x[i] : lo;
+				hi = c->series[k].x[i] > hi ? c->series[k].x[i] : hi;
+			}
+		/* a margin past both ends, so the first and the last tick show */
+		sb_printf(s, "set logscale x 2\nset xrange [%.9g:%.9g]\nset xtics (", lo / 1.25,
+			  hi * 1.25);
 		for (i = 0; i < c->series[0].n; i++)
 			sb_printf(s, "%s\"%g\" %.9g", i ? ", " : "", c->series[0].x[i],
 				  c->series[0].x[i]);

@@ -92,11 +92,14 @@ busy_share() {
 # IPI, in a VM a VM exit) was slow, and the run is made again, up to twice,
 # saying so. A run on an idle host that fails fails.
 # With LOADED set the host is loaded on purpose (the workload's own hogs):
-# every run is judged, none made again, a busy host excuses nothing.
+# a busy host excuses nothing; a run off its allowance is made once more,
+# saying so, and fails if that one is off too (once in about 35 runs of
+# burst.py a thread came out 0.1 ms over its allowance, on the collector's
+# side; what these runs are there to catch misses in most runs).
 truth() {
-	local dir=$1 want=$2 label=$3 out try busy tries=3
+	local dir=$1 want=$2 label=$3 out try busy tries=3 again=''
 	shift 4
-	[ -n "${LOADED:-}" ] && tries=1
+	[ -n "${LOADED:-}" ] && tries=2
 	for ((try = 1; try <= tries; try++)); do
 		if ! trace "$dir" -- "$@" >"$dir.out" 2>"$dir.err"; then
 			not_ok "$label: schedtrace failed: $(head -c 300 "$dir.err")"
@@ -105,6 +108,12 @@ truth() {
 		out=$(judge "$(truth_rows "$dir/sched.json")")
 		busy=$(busy_share "$dir/sched.json")
 		case $out in OK*) break ;; esac
+		if [ -n "${LOADED:-}" ]; then
+			[ $try -lt $tries ] || break
+			echo "# $label: off the allowance:${out#BAD}: run again, once"
+			again=" (made again: the first run was off)"
+			continue
+		fi
 		[ "$busy" -gt 25 ] && [ $try -lt $tries ] || break
 		echo "# $label: off the allowance while the host was busy (threads runnable $busy% of their lives): run $((try + 1)) of 3"
 	done
@@ -113,7 +122,7 @@ truth() {
 	case $out in
 	OK*)
 		set -- $out
-		ok "$label: $2 threads true to the kernel's final counters (closest to its allowance: $4, running+runnable off $5 us over $6 slices, $3 of the allowance)"
+		ok "$label: $2 threads true to the kernel's final counters (closest to its allowance: $4, running+runnable off $5 us over $6 slices, $3 of the allowance)$again"
 		;;
 	*)
 		# Three runs, each off while its threads waited for a CPU over a
@@ -147,11 +156,31 @@ fi
 # lags by up to a tick: the baseline brings it to the exec (open_window).
 # Left stale, the exec'ing thread comes out short of the kernel's run + wait
 # by that lag: a command that spins 10 ms and execs again (the window moves
-# there) came out 2.9-3.1 ms short in 3 of 10 runs, 0.35-0.52 ms in the
-# others. Eight runs, each judged, so a stale baseline shows (in all but
-# about 3% of suites); with it brought to the exec, within 31 us in 10 runs.
-for i in 1 2 3 4 5 6 7 8; do
-	LOADED=1 truth "$TMPD/exec$i" 1 "a command that execs again mid-slice, run $i of 8" -- "$STRESS" exec
+# there) came out 0.15 to 3.1 ms short (0.35-0.52 ms in most runs, about 3
+# ms in a third), mostly inside the allowance above; with the baseline
+# brought to the exec, within 31 us in 18 runs. So that thread is held to
+# 100 us + 3 us per slice, in each of four runs.
+EXEC_NS=100000
+exec_baseline() {
+	local row d
+	row=$(jq -r '.before.tid' "$1/sched.json")
+	row=$(truth_rows "$1/sched.json" | awk -F'\t' -v t="$row" '$1 == t')
+	if [ -z "$row" ]; then
+		not_ok "$2: the exec'ing thread is not in sched.json with a baseline"
+		return
+	fi
+	d=$(awk -F'\t' -v lim="$EXEC_NS" '{ d = $3 - $4; l = lim + 3000 * $5
+		printf "%s %.1f %.1f", (d < -l || d > l) ? "BAD" : "OK", d / 1000, l / 1000 }' <<<"$row")
+	set -- "$2" $d
+	if [ "$2" = OK ]; then
+		ok "$1: the exec'ing thread off $3 us from the kernel's run + wait since its exec (allowed $4 us)"
+	else
+		not_ok "$1: the exec'ing thread off $3 us from the kernel's run + wait since its exec (allowed $4 us: a baseline older than the exec)"
+	fi
+}
+for i in 1 2 3 4; do
+	LOADED=1 truth "$TMPD/exec$i" 1 "a command that execs again mid-slice, run $i of 4" -- "$STRESS" exec
+	exec_baseline "$TMPD/exec$i" "a command that execs again mid-slice, run $i of 4"
 done
 
 # A burst of threads started at once beside CPU hogs, while they are moved

@@ -54,7 +54,7 @@ done
 # its switch-out. A host busy enough never lets the wakee's CPU go idle, and
 # then the wake list is not used (ttwu_queue_cond): a skip naming that.
 if [ "$early_total" -gt 0 ]; then
-	ok "some untimed GIL waits were woken before the wakee's switch-out (named by sched_waking), all credited to a thread above"
+	ok "some untimed GIL waits were woken before the wakee's switch-out (named by sched_waking)"
 else
 	skip "a wakeup that reached its wakee after its switch-out" \
 		"none in $TRIES runs: the wakee's CPU never went idle (a busy host), so the wake list was not used"

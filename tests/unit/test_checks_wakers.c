@@ -74,13 +74,14 @@ static void untimed_futex_by_idle_fails(void **state)
 	struct fx_run *r = gil_run(&f);
 
 	(void)state;
+	fx_lock(r, "GIL mutex", WORD);
 	wake(r, PEER, "lock", "futex", WORD, MUTEX, 90);
 	wake(r, IDLE, "lock", "futex", WORD, MUTEX, 10);
 	judge(&f, &c);
 	assert_int_equal(c.verdict, V_FAIL);
 	assert_claim(c.figures, "untimed futex waits by a thread: 90/100");
-	assert_claim(c.figures, "10 failed: worker-1 (tid 1001) lock in futex on " WORD
-				" ended by the idle CPU x10");
+	assert_claim(c.figures, "10 failed: worker-1 (tid 1001) lock in futex on GIL mutex (" WORD
+				") ended by the idle CPU x10");
 	fx_free(&f);
 }
 
