@@ -39,6 +39,8 @@
 /* Set by user space before load. */
 const volatile bool want_timeline = false;
 const volatile bool want_stacks = false;
+/* --kernel-stacks: the kernel's stack too, the dearer of the two walks. */
+const volatile bool want_kernel_stacks = false;
 /* true (schedtrace --syscalls): the syscall programs are attached. false (the
  * default): none is; a blocked thread's syscall is read from its registers at
  * the switch-out instead. */
@@ -405,6 +407,11 @@ static __always_inline void take_stacks(void *ctx, struct st_thread *t)
 	if (id < 0)
 		count_lost(id == -17 ? LOST_STACK_COLLISION : LOST_STACK_MISS);
 	t->user_stack = id;
+	if (!want_kernel_stacks) {
+		/* The kernel's side of a wait is named by its state and syscall already. */
+		t->kern_stack = ST_KERNEL_STACK_NOT_ASKED;
+		return;
+	}
 	id = bpf_get_stackid(ctx, &stacks, 0);
 	if (id < 0)
 		count_lost(id == -17 ? LOST_STACK_COLLISION : LOST_STACK_MISS);

@@ -468,6 +468,8 @@ struct st_offcpu_key {
 #define MAX_STACK_DEPTH 64
 /* Stack ids before the thread's first switch-out (bpf_get_stackid errors are -errno). */
 #define ST_NO_STACK_YET (-1000)
+/* The kernel stack id when it was not asked for (schedtrace --stacks without --kernel-stacks). */
+#define ST_KERNEL_STACK_NOT_ASKED (-1001)
 
 /*
  * Other work on the run's CPUs (docs/collector.md, "Other work"): whatever

@@ -46,9 +46,9 @@ $(COLLECTOR_OBJS): $(BPF_SKELS) $(SYSCALL_TABLE)
 # tests link too.
 CAUSES_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard collectors/futex_names.c))
 CAUSES_LIB := $(BUILD)/lib/libcauses.a
-$(CAUSES_LIB): $(CAUSES_LIB_OBJS)
+$(CAUSES_LIB): $(CAUSES_LIB_OBJS) $(lastword $(MAKEFILE_LIST))
 	@mkdir -p $(@D)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 UNIT_LIBS += $(CAUSES_LIB)
 UNIT_LDLIBS += -lelf
 

@@ -216,6 +216,7 @@ int child_start(struct child *c, char *const argv[], const struct identity *id)
 			_exit(125);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL); /* the collector ignores it; the command must not */
 		execvp(argv[0], argv);
 		e = errno;
 		memset(&f, 0, sizeof(f));

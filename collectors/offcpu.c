@@ -71,6 +71,8 @@ static void add_stack(struct sbuf *b, int stacks_fd, __s32 id, bool user, pid_t 
 	char name[256];
 	int depth, innermost = 0, unknown_run = 0;
 
+	if (id == ST_KERNEL_STACK_NOT_ASKED) /* --stacks without --kernel-stacks */
+		return;
 	if (id == ST_NO_STACK_YET) {
 		/* Off CPU since it was created: never switched out, so no stack. */
 		if (user)

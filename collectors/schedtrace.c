@@ -66,6 +66,7 @@ static struct options {
 	const char *user;
 	bool timeline;
 	bool stacks;
+	bool kernel_stacks; /* --kernel-stacks: walk the kernel's stack too */
 	bool raw_tp;
 	bool syscalls;	  /* --syscalls: time every syscall (off: no program on them) */
 	int verbose;	  /* -v progress and libbpf info, -vv libbpf debug */
@@ -110,6 +111,7 @@ static const char args_doc[] = "-o DIR -- CMD [ARGS...]";
 enum {
 	OPT_TIMELINE = 1000,
 	OPT_STACKS,
+	OPT_KERNEL_STACKS,
 	OPT_USER,
 	OPT_DURATION,
 	OPT_RAW_TP,
@@ -121,7 +123,10 @@ enum {
 static const struct argp_option options[] = {
     {"output", 'o', "DIR", 0, "Write the results into DIR (created if missing)", 0},
     {"timeline", OPT_TIMELINE, NULL, 0, "Also write every state change to DIR/timeline.json", 0},
-    {"stacks", OPT_STACKS, NULL, 0, "Also write off-CPU stacks to DIR/offcpu.folded", 0},
+    {"stacks", OPT_STACKS, NULL, 0,
+     "Also write off-CPU stacks to DIR/offcpu.folded: the user stack at each switch-out", 0},
+    {"kernel-stacks", OPT_KERNEL_STACKS, NULL, 0,
+     "With --stacks (implied), the kernel's stack too: about as much again per switch-out", 0},
     {"user", OPT_USER, "USER", 0,
      "Run CMD as USER (name or uid; 'root' only when asked for explicitly)", 0},
     {"duration", OPT_DURATION, "S", 0,
@@ -157,6 +162,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_STACKS:
 		opts.stacks = true;
+		break;
+	case OPT_KERNEL_STACKS:
+		opts.stacks = opts.kernel_stacks = true;
 		break;
 	case OPT_RAW_TP:
 		opts.raw_tp = true;
@@ -337,6 +345,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		}
 		skel->rodata->want_timeline = opts.timeline;
 		skel->rodata->want_stacks = opts.stacks;
+		skel->rodata->want_kernel_stacks = opts.kernel_stacks;
 		skel->rodata->want_syscalls = opts.syscalls;
 		skel->rodata->switch_has_state_arg = switch_has_state_arg();
 		skel->rodata->tracer_tgid = (__u32)getpid();
@@ -698,15 +707,20 @@ static int open_readers(struct session *s)
 /*
  * SIGINT and SIGTERM are caught from the start (a background job inherits
  * SIGINT ignored; loading takes about a second): one that arrives before the
- * command runs is passed on as soon as it does.
+ * command runs is passed on as soon as it does. SIGPIPE is ignored: Ctrl-C
+ * on `... | tee log` kills the reader of our stderr too, and a message
+ * written to it then must fail, not kill us before the results are written
+ * (the command gets SIGPIPE back, child.c).
  */
 static int catch_signals(void)
 {
-	struct sigaction sa = {};
+	struct sigaction sa = {}, ign = {.sa_handler = SIG_IGN};
 
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL)) {
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGPIPE, &ign, NULL)) {
 		fprintf(stderr, "schedtrace: sigaction: %s\n", strerror(errno));
 		return EXIT_START;
 	}

@@ -12,9 +12,9 @@ demos: $(DEMOS) $(patsubst %,$(BUILD)/demos/%,$(DEMO_ALIASES))
 # The demos and their library include demos/common's headers; nothing else does.
 $(BUILD)/obj/demos/%.o: CFLAGS += -Idemos/common
 
-$(DEMO_LIB): $(DEMO_LIB_OBJS)
+$(DEMO_LIB): $(DEMO_LIB_OBJS) $(lastword $(MAKEFILE_LIST))
 	@mkdir -p $(@D)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 # A demo with a Python program (demos/python/NN_name.py, its py-* variants)
 # carries its source.

@@ -6,8 +6,8 @@ SCHEDLAB_LIB_SRCS := $(wildcard lib/*.c)
 SCHEDLAB_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SCHEDLAB_LIB_SRCS))
 SCHEDLAB_LIB := $(BUILD)/lib/libschedlab.a
 
-$(SCHEDLAB_LIB): $(SCHEDLAB_LIB_OBJS)
+$(SCHEDLAB_LIB): $(SCHEDLAB_LIB_OBJS) $(lastword $(MAKEFILE_LIST))
 	@mkdir -p $(@D)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 # The thread states are the collector's (bpf/schedtrace.h).
 $(SCHEDLAB_LIB_OBJS): CFLAGS += -Ibpf

@@ -24,9 +24,9 @@ $(BUILD)/obj/reports/derive/cpython.o: CFLAGS += -I$(BUILD)/gen
 # The thread states and lost kinds, and their names, are the collector's (bpf/schedtrace.h).
 $(BUILD)/obj/reports/%.o: CFLAGS += -Ibpf $(REPORT_INCLUDES)
 
-$(REPORT_LIB): $(REPORT_LIB_OBJS)
+$(REPORT_LIB): $(REPORT_LIB_OBJS) $(lastword $(MAKEFILE_LIST))
 	@mkdir -p $(@D)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 $(BUILD)/bin/report: $(BUILD)/obj/reports/report_main.o $(REPORT_LIB) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)

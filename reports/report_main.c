@@ -4,6 +4,7 @@
  * and prints the headline, the explainer's sentences and the failed checks. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,9 @@ static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 					     {0}};
 	int c;
 
+	/* The summary goes to a terminal or a pipe that Ctrl-C may have killed
+	 * (`trace ... | tee log`): a failed write must not stop the report. */
+	signal(SIGPIPE, SIG_IGN);
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':

@@ -81,17 +81,18 @@ static void bottleneck(const struct variant *v, const struct fig_stage st[FIG_ST
 	sentences_add(
 	    out,
 	    "%s: the %s stage set the pace. By the kernel's account its %zu thread%s %s busy "
-	    "%.0f%% of the run (running %s, waiting for a CPU %s, waiting for a lock %s), the "
-	    "fetch loop %.0f%%, the blocking threads %.0f%%, the cpu workers %.0f%% (the rest is "
-	    "time starved of input or held back by a full queue; threshold: ≥ %.0f%% and %.0f "
-	    "points above every other stage).%s",
+	    "%.0f%% of the run (running %s, waiting for a CPU %s; the %s %s waited for a lock "
+	    "is not counted), the fetch loop %.0f%%, the blocking threads %.0f%%, the cpu "
+	    "workers %.0f%% (the rest is waiting for a lock: starved of input, held back by a "
+	    "full queue, or another lock; threshold: ≥ %.0f%% and %.0f points above every "
+	    "other stage).%s",
 	    v->name, st[best].name, st[best].threads, st[best].threads == 1 ? "" : "s",
 	    st[best].threads == 1 ? "was" : "were", 100 * st[best].busy,
 	    fmt_ns(a, sizeof(a), (double)st[best].running_ns),
 	    fmt_ns(c, sizeof(c), (double)st[best].runnable_ns),
-	    fmt_ns(d, sizeof(d), (double)st[best].lock_ns), 100 * st[FIG_FETCH].busy,
-	    100 * st[FIG_BLOCKING].busy, 100 * st[FIG_CPU].busy, 100 * BOTTLENECK_BUSY,
-	    100 * BOTTLENECK_LEAD, agree);
+	    fmt_ns(d, sizeof(d), (double)st[best].lock_ns), st[best].threads == 1 ? "it" : "they",
+	    100 * st[FIG_FETCH].busy, 100 * st[FIG_BLOCKING].busy, 100 * st[FIG_CPU].busy,
+	    100 * BOTTLENECK_BUSY, 100 * BOTTLENECK_LEAD, agree);
 }
 
 /* The mean of demo.json samples[].in_flight while fetches were still going
@@ -116,26 +117,29 @@ static void backpressure(const struct variant *v, const struct fig_stage st[FIG_
 	double bheld = share(st[FIG_BLOCKING].held_ns, st[FIG_BLOCKING].lifetime_ns);
 	double lheld = share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns);
 	double inflight = mean_in_flight(v->rep), uinflight = u ? mean_in_flight(u->rep) : -1;
-	char a[32], b[32], fl[160] = "";
+	char a[32], b[32], fl[320] = "";
 
 	if (bheld < HELD_BACK || lheld < HELD_BACK)
 		return;
+	/* A fetch counts as in flight until the loop reads its answer: one
+	 * answered while the loop waits stays counted. */
 	if (inflight >= 0)
 		snprintf(fl, sizeof(fl),
-			 " Fetches in flight averaged %.1f of %.0f (demo.json samples).", inflight,
-			 demo_param(v->rep->demo, "inflight", 0));
+			 " So the fetches it had started stayed in flight, their answers waiting "
+			 "unread: on average %.1f of %.0f (demo.json samples).",
+			 inflight, demo_param(v->rep->demo, "inflight", 0));
 	if (inflight >= 0 && uinflight >= 0)
 		snprintf(fl, sizeof(fl),
-			 " Fetches in flight averaged %.1f of %.0f, against %.1f in %s (demo.json "
-			 "samples).",
+			 " So the fetches it had started stayed in flight, their answers waiting "
+			 "unread: on average %.1f of %.0f, against %.1f in %s (demo.json samples).",
 			 inflight, demo_param(v->rep->demo, "inflight", 0), uinflight, u->name);
 	sentences_add(out,
 		      "%s: backpressure reached the first stage. The cpu-stage queue was full, so "
 		      "the blocking threads waited %s on its not_full condition (%.0f%% of their "
 		      "time); their own queue then filled and the loop waited %s on the "
 		      "blocking-stage queue's not_full (%.0f%% of its time; threshold: ≥ %.0f%% "
-		      "each). While it waits the loop fetches nothing more: the slow last stage "
-		      "paces the whole pipeline and the queues stay bounded.%s",
+		      "each). While it waits the loop reads no answer and starts no new fetch: the "
+		      "slow last stage paces the whole pipeline and the queues stay bounded.%s",
 		      v->name, fmt_ns(a, sizeof(a), (double)st[FIG_BLOCKING].held_ns), 100 * bheld,
 		      fmt_ns(b, sizeof(b), (double)st[FIG_FETCH].held_ns), 100 * lheld,
 		      100 * HELD_BACK, fl);

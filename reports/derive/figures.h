@@ -163,7 +163,8 @@ struct fig_stage {
 	size_t threads;
 	uint64_t lifetime_ns, running_ns, runnable_ns, lock_ns;
 	uint64_t starved_ns, held_ns;
-	double busy; /* (lifetime - starved - held) / (threads x wall), 0..1 */
+	double busy; /* (lifetime - lock) / (threads x wall), 0..1: a lock
+		      * wait (starved, held back, any other) is not busy */
 };
 /* The three stages of @r: "loop" (fetch), "blocking-*", "cpu-*". */
 void fig_stages(const struct run *r, struct fig_stage st[FIG_STAGES]);

@@ -36,7 +36,9 @@ static void stage_of(const struct run *r, struct fig_stage *s, int id, const cha
 	    out ? (uint64_t)fig_part_of_blocked((double)s->lock_ns, (double)futex_named(r, out).ns,
 						(double)calls.total_ns)
 		: 0;
-	work = (double)s->lifetime_ns - (double)s->starved_ns - (double)s->held_ns;
+	/* Busy is working: running, waiting for a CPU, in its own blocking
+	 * calls; never waiting for a lock, the queues' or any other. */
+	work = (double)s->lifetime_ns - (double)s->lock_ns;
 	if (s->threads && wall > 0)
 		s->busy = fmax(0, fmin(1, work / ((double)s->threads * wall)));
 }

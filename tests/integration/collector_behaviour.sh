@@ -229,8 +229,8 @@ fi
 
 # --- Timeline and stacks on the acceptance command.
 dir=$TMPD/gil
-if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
-	compare_threads "$dir/sched.json" "$dir/demo.json" "02 threads-gil with --timeline --stacks"
+if trace "$dir" --timeline --kernel-stacks -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	compare_threads "$dir/sched.json" "$dir/demo.json" "02 threads-gil with --timeline --kernel-stacks"
 	check "timeline.json: one named track per thread, state slices" test "$(jq '
 		([.traceEvents[] | select(.ph == "M" and .name == "thread_name")] | length) as $m
 		| ([.traceEvents[] | select(.ph == "X")] | length) as $x
@@ -302,7 +302,18 @@ if trace "$dir" --timeline --stacks -- "$DEMOS/02_cpu_bound" --variant threads-g
 		--slurpfile s "$dir/sched.json" --slurpfile d "$dir/demo.json" '
 		[$d[0].locks[]?.addr] as $a | [$s[0].futex[] | select(.addr as $x | $a | index($x))] | length > 0')" = true
 else
-	not_ok "02 threads-gil --timeline --stacks: schedtrace failed: $(head -c 300 "$TMPD/err")"
+	not_ok "02 threads-gil --timeline --kernel-stacks: schedtrace failed: $(head -c 300 "$TMPD/err")"
+fi
+# --stacks alone walks the user stack only: the program's frames, then the
+# state; no kernel frame (the dearer walk, --kernel-stacks).
+dir=$TMPD/ustacks
+if trace "$dir" --stacks -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
+	check "--stacks: workers' user frames, then the state ([lock])" \
+		grep -qE '^worker-[0-9]+;.*;worker_thread;.*;\[lock\] [0-9]+$' "$dir/offcpu.folded"
+	check "--stacks: no kernel frame without --kernel-stacks" \
+		bash -c "! grep -qE ';(__schedule|schedule|entry_SYSCALL_64[a-z_]*|do_syscall_64|\[kernel stack lost\]);' '$dir/offcpu.folded'"
+else
+	not_ok "--stacks: schedtrace failed: $(head -c 300 "$TMPD/err")"
 fi
 
 # --- What the demos must show.

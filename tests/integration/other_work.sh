@@ -87,10 +87,23 @@ jcheck "the run's wait behind other work is part of its runnable time" "$S" \
 # --- Without it: whatever is named ran beside the command, outside it.
 mkdir -p "$TMPD/quiet"
 chmod 777 "$TMPD/quiet"
+# /proc/stat's busy time of all CPUs (user nice system irq softirq steal), in
+# ticks, around the whole invocation: more than the window the collector
+# counted, so an upper bound of what it may count.
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+b0=$(busy_ticks)
 trace "$TMPD/quiet" -- sh -c "$(workload)" >/dev/null 2>"$TMPD/quiet.err"
 rc=$?
+b1=$(busy_ticks)
 Q=$TMPD/quiet/sched.json
 check "traced alone: exit 0 (exit $rc)" test "$rc" -eq 0 -a -s "$Q"
+counted=$(jq -r '.other_work.cpu_ns + .tracer.cpu_ns + ([.threads[].running_ns] | add)' "$Q" 2>/dev/null)
+hz=$(getconf CLK_TCK)
+echo "# busy by /proc/stat around the run: $(((b1 - b0) * 1000 / hz)) ms; counted in its window: other work, the tracer and the run $((${counted%.*} / 1000000)) ms"
+check "what the collector counted on the CPUs is no more than /proc/stat's busy time around it" \
+	awk -v c="$counted" -v b="$((b1 - b0))" -v hz="$hz" 'BEGIN {
+		if (c <= b * 1e9 / hz * 1.02 + 5e7) exit 0
+		printf "#   counted %d ns, /proc/stat busy %d ns\n", c, b * 1e9 / hz; exit 1 }'
 jcheck "no hog named when none ran" "$Q" '[.other_work.processes[] | select(.comm == "noise-hog")] | length == 0'
 # This schedtrace is the one tracer process of that name (others' are other work).
 jcheck "schedtrace itself is counted as the tracer, once" "$Q" \

@@ -216,3 +216,37 @@ check "Ctrl-C: the staging folder is gone" test -n "$stage" -a ! -e "$stage"
 check "Ctrl-C: no eBPF program, collector or demo left behind" \
 	test -z "$(attached_for "$out")$([ -n "$stage" ] && pgrep -f -- "$stage")"
 check "Ctrl-C: every file belongs to uid 65534" test -z "$(find "$out/02_cpu_bound" ! -uid 65534 | head -3)"
+
+# Ctrl-C with the output piped into tee, as `trace 01 2>&1 | tee log` in a
+# terminal: the terminal's SIGINT goes to the whole process group, tee dies
+# with it, and trace's next line to the dead pipe must not kill it (it did:
+# exit 141, no report, an empty variant folder). The group is its own
+# session here, as a terminal's job is.
+out=$SCRATCH/interrupted-tee
+mkdir -p "$out"
+env --default-signal=INT setsid bash -c "'$TRACE' 01 --quick --variants threads-5,serial --no-perf --out '$out' 2>&1 | tee '$out.log' >/dev/null
+	echo \"\${PIPESTATUS[0]}\" >'$out.status'" </dev/null >/dev/null 2>&1 &
+leader=$!
+meta=
+for ((i = 0; i < 600; i++)); do
+	meta=$(ls "$out"/01_io_wait/*/meta.json 2>/dev/null | head -1)
+	[ -n "$meta" ] && [ "$(jq '.runs | length' "$meta" 2>/dev/null)" = 1 ] &&
+		[ -d "$(dirname "$meta")/serial" ] && break
+	sleep 0.1
+done
+sleep 0.5
+pgid=$(ps -o pgid= -p "$leader" | tr -d ' ')
+if [ -n "$pgid" ] && [ "$pgid" != "$(ps -o pgid= -p $$ | tr -d ' ')" ]; then
+	kill -INT -- -"$pgid"
+fi
+wait_job "$leader" 120
+rc=$(cat "$out.status" 2>/dev/null)
+run=$(dirname "${meta:-$out/none/x}")
+check "Ctrl-C through tee: trace exits 130, not 141 (SIGPIPE) (exit ${rc:-none})" test "${rc:-}" = 130
+[ "${rc:-}" = 130 ] || tail -5 "$out.log" | sed 's/^/#   /'
+check "Ctrl-C through tee: report.md is written and says PARTIAL at the top" \
+	bash -c "head -1 '$run/report.md' | grep -q '^# PARTIAL'"
+check "Ctrl-C through tee: the first variant is in the report" grep -q '^| threads-5 | 1 |' "$run/report.md"
+check "Ctrl-C through tee: no empty variant folder" \
+	test -z "$(find "$run" -mindepth 1 -maxdepth 1 -type d -empty)"
+check "Ctrl-C through tee: no eBPF program, collector or demo left behind" test -z "$(attached_for "$out")"
