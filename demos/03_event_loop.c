@@ -226,57 +226,61 @@ struct outcome {
 	uint64_t wall, max_start_delay, max_lateness, epoll_waits;
 };
 
-static json_t *run_variant(const struct params *p, int v, struct outcome *out)
+/* The loop's tasks (no timer yet) and its epoll instance; exits on failure. */
+static void loop_setup(struct loop *l, const struct params *p)
 {
-	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res), *lj, *tj, *per_task;
-	struct loop l = {.blocking = v == V_BLOCKING, .wait_ns = p->wait_ns, .ntasks = p->tasks};
-	struct thread_record *main_rec;
-	uint64_t *delay, *late, start, end, limit = limit_ns(p, v);
-	char lbuf[32];
-	pthread_t th;
-	int err;
-
-	json_set_int(par, "tasks", p->tasks);
-	json_set_real(par, "wait_s", ns_to_s(p->wait_ns));
-	json_set_new(par, "quick", json_boolean(p->quick));
-	l.tasks = calloc(p->tasks, sizeof(*l.tasks));
-	delay = calloc(p->tasks, sizeof(*delay));
-	late = calloc(p->tasks, sizeof(*late));
-	if (!l.tasks || !delay || !late) {
+	l->tasks = calloc(p->tasks, sizeof(*l->tasks));
+	if (!l->tasks) {
 		fprintf(stderr, "calloc(%u tasks): out of memory\n", p->tasks);
 		exit(1);
 	}
 	for (unsigned int i = 0; i < p->tasks; i++)
-		l.tasks[i].tfd = -1;
-	l.epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (l.epfd < 0) {
+		l->tasks[i].tfd = -1;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0) {
 		fprintf(stderr, "epoll_create1: %s\n", strerror(errno));
 		exit(1);
 	}
+}
+
+/* The loop on a thread of its own, named "loop"; exits when a task failed. */
+static void loop_run(struct loop *l, const char *variant)
+{
+	struct thread_record *main_rec;
+	pthread_t th;
+	int err;
 
 	threads_reset();
 	main_rec = thread_begin("main");
-	err = pthread_create(&th, NULL, loop_main, &l);
+	err = pthread_create(&th, NULL, loop_main, l);
 	if (err) {
 		fprintf(stderr, "pthread_create(loop): %s\n", strerror(err));
 		exit(1);
 	}
 	pthread_join(th, NULL);
 	thread_end(main_rec);
-	if (l.failed || l.done != p->tasks) {
-		fprintf(stderr, "%s: variant %s failed (%u of %u tasks done)\n", cli_prog,
-			variants[v], l.done, p->tasks);
+	if (l->failed || l->done != l->ntasks) {
+		fprintf(stderr, "%s: variant %s failed (%u of %u tasks done)\n", cli_prog, variant,
+			l->done, l->ntasks);
 		exit(1);
 	}
+}
 
-	/* Each task, in the order the loop was given them, for the report's
-	 * lateness chart: when it was due and when it finished, from the loop's
-	 * start. */
-	per_task = json_array();
+/*
+ * Each task, in the order the loop was given them, for the report's
+ * lateness chart: when it was due and when it finished, from the loop's
+ * start. Fills @delay (how long a task waited for its first step) and
+ * @late (how far past its due time it finished), and closes the timers.
+ */
+static json_t *task_times_json(struct loop *l, const struct params *p, uint64_t *delay,
+			       uint64_t *late)
+{
+	json_t *per_task = json_array();
+
 	if (!per_task)
 		abort();
 	for (unsigned int i = 0; i < p->tasks; i++) {
-		struct task *t = &l.tasks[i];
+		struct task *t = &l->tasks[i];
 		uint64_t due = t->created_ns + p->wait_ns;
 		json_t *tj1 = json_object();
 
@@ -284,43 +288,62 @@ static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 		late[i] = t->finished_ns > due ? t->finished_ns - due : 0;
 		if (!tj1)
 			abort();
-		json_set_int(tj1, "due_ns", (long long)(due - l.start_ns));
-		json_set_int(tj1, "finished_ns", (long long)(t->finished_ns - l.start_ns));
+		json_set_int(tj1, "due_ns", (long long)(due - l->start_ns));
+		json_set_int(tj1, "finished_ns", (long long)(t->finished_ns - l->start_ns));
 		json_set_int(tj1, "lateness_ns", (long long)late[i]);
 		json_array_append_new(per_task, tj1);
 		if (t->tfd >= 0)
 			close(t->tfd);
 	}
+	return per_task;
+}
+
+static void loop_json(json_t *lj, const struct loop *l)
+{
+	json_set_int(lj, "steps", (long long)l->steps);
+	json_set_int(lj, "epoll_waits", (long long)l->epoll_waits);
+	json_set_int(lj, "timer_wakeups", (long long)l->timer_wakeups);
+	json_set_int(lj, "timerfds", (long long)l->timerfds);
+	json_set_int(lj, "start_ns", (long long)l->start_ns);
+	json_set_int(lj, "end_ns", (long long)l->end_ns);
+}
+
+static json_t *run_variant(const struct params *p, int v, struct outcome *out)
+{
+	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res), *tj, *per_task;
+	struct loop l = {.blocking = v == V_BLOCKING, .wait_ns = p->wait_ns, .ntasks = p->tasks};
+	uint64_t *delay = calloc(p->tasks, sizeof(*delay)), *late = calloc(p->tasks, sizeof(*late));
+	uint64_t limit = limit_ns(p, v);
+	char lbuf[32];
+
+	json_set_int(par, "tasks", p->tasks);
+	json_set_real(par, "wait_s", ns_to_s(p->wait_ns));
+	json_set_new(par, "quick", json_boolean(p->quick));
+	if (!delay || !late) {
+		fprintf(stderr, "calloc(%u tasks): out of memory\n", p->tasks);
+		exit(1);
+	}
+	loop_setup(&l, p);
+	loop_run(&l, variants[v]);
+	per_task = task_times_json(&l, p, delay, late);
 	close(l.epfd);
 
 	/* The measured section is the loop's own run, from handing it the tasks
 	 * to the last one done: thread creation is not part of either variant. */
-	start = l.start_ns;
-	end = l.end_ns;
-	result_set_wall(res, start, end);
+	out->wall = l.end_ns - l.start_ns;
+	result_set_wall(res, l.start_ns, l.end_ns);
 	result_add_threads(res);
 	json_set_int(res, "tasks_done", l.done);
 	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_above(end - start, limit));
-	lj = json_object();
-	tj = json_object();
-	if (!lj || !tj)
-		abort();
-	json_set_int(lj, "steps", (long long)l.steps);
-	json_set_int(lj, "epoll_waits", (long long)l.epoll_waits);
-	json_set_int(lj, "timer_wakeups", (long long)l.timer_wakeups);
-	json_set_int(lj, "timerfds", (long long)l.timerfds);
-	json_set_int(lj, "start_ns", (long long)l.start_ns);
-	json_set_int(lj, "end_ns", (long long)l.end_ns);
-	json_set_new(res, "loop", lj);
+	json_set_real(res, "from_limit_pct", pct_above(out->wall, limit));
+	loop_json(json_set_object(res, "loop"), &l);
 	/* start_delay: how long a task waited for its first step; lateness: how
 	 * far past its due time (handed to the loop + wait) it finished. */
+	tj = json_set_object(res, "task_latency");
 	json_set_new(tj, "start_delay_ns", durations_json(delay, p->tasks));
 	json_set_new(tj, "lateness_ns", durations_json(late, p->tasks));
-	json_set_new(res, "task_latency", tj);
 	json_set_new(res, "task_times", per_task);
 
-	out->wall = end - start;
 	out->max_start_delay = delay[p->tasks - 1];
 	out->max_lateness = late[p->tasks - 1];
 	out->epoll_waits = l.epoll_waits;

@@ -214,7 +214,7 @@ static void print_comparison(const struct params *p, const uint64_t *wall)
 	printf("\n");
 }
 
-int main(int argc, char **argv)
+static void parse_args(int argc, char **argv, struct demo_opts *o, struct params *p)
 {
 	enum { OPT_TASKS = 256, OPT_WAIT, OPT_IO, OPT_WORKERS, OPT_CPU };
 	static const struct option opts[] = {
@@ -226,18 +226,12 @@ int main(int argc, char **argv)
 	    {"io", required_argument, NULL, OPT_IO},
 	    {NULL, 0, NULL, 0},
 	};
-	struct demo_opts o = {0};
-	struct params p = {.io = IO_SOCKET};
 	long long tasks = -1, wait = -1, cpu_us = 0;
 	const char *workers = NULL;
-	unsigned int maxw = 0;
-	uint64_t *wall;
 	int c;
 
-	cli_prog = argv[0];
-	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (cli_common(c, &o, usage))
+		if (cli_common(c, o, usage))
 			continue;
 		switch (c) {
 		case OPT_WORKERS:
@@ -253,30 +247,61 @@ int main(int argc, char **argv)
 			cpu_us = cli_int("--cpu-us", optarg, 0, 1000000);
 			break;
 		case OPT_IO:
-			p.io = io_kind_parse("--io", optarg);
+			p->io = io_kind_parse("--io", optarg);
 			break;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	p.quick = o.quick;
-	p.tasks = tasks >= 0 ? (unsigned int)tasks : o.quick ? 64 : 200;
-	p.wait_ns = wait >= 0 ? (uint64_t)wait : o.quick ? 20 * NSEC_PER_MSEC : 50 * NSEC_PER_MSEC;
-	p.cpu_ns = (uint64_t)cpu_us * NSEC_PER_USEC;
+	p->quick = o->quick;
+	p->tasks = tasks >= 0 ? (unsigned int)tasks : o->quick ? 64 : 200;
+	p->wait_ns = wait >= 0	? (uint64_t)wait
+		     : o->quick ? 20 * NSEC_PER_MSEC
+				: 50 * NSEC_PER_MSEC;
+	p->cpu_ns = (uint64_t)cpu_us * NSEC_PER_USEC;
 	if (workers) {
-		parse_workers(workers, &p);
+		parse_workers(workers, p);
 	} else {
-		const unsigned int *def = o.quick ? quick_workers : default_workers;
-		unsigned int n = o.quick ? sizeof(quick_workers) / sizeof(quick_workers[0])
-					 : sizeof(default_workers) / sizeof(default_workers[0]);
+		const unsigned int *def = o->quick ? quick_workers : default_workers;
+		unsigned int n = o->quick ? sizeof(quick_workers) / sizeof(quick_workers[0])
+					  : sizeof(default_workers) / sizeof(default_workers[0]);
 
-		memcpy(p.workers, def, n * sizeof(*def));
-		p.nruns = n;
+		memcpy(p->workers, def, n * sizeof(*def));
+		p->nruns = n;
 	}
-	if (o.variant) {
-		p.workers[0] = parse_variant(o.variant);
-		p.nruns = 1;
+	if (o->variant) {
+		p->workers[0] = parse_variant(o->variant);
+		p->nruns = 1;
 	}
+}
+
+/* The largest pool; refuses runs that would take hours. */
+static unsigned int check_sizes(const struct params *p)
+{
+	unsigned int maxw = 0;
+
+	for (unsigned int i = 0; i < p->nruns; i++) {
+		if (p->workers[i] > maxw)
+			maxw = p->workers[i];
+		if (ns_to_s(limit_ns(p, p->workers[i])) > 3600)
+			cli_die("--tasks %u x (--wait + --cpu-us) would take over an hour on %u "
+				"thread%s",
+				p->tasks, p->workers[i], p->workers[i] == 1 ? "" : "s");
+	}
+	return maxw;
+}
+
+int main(int argc, char **argv)
+{
+	struct demo_opts o = {0};
+	struct params p = {.io = IO_SOCKET};
+	unsigned int maxw;
+	uint64_t *wall;
+	json_t *res;
+
+	cli_prog = argv[0];
+	pydemo_exec_if_asked(argc, argv, DEMO, py_variants);
+	parse_args(argc, argv, &o, &p);
 	if (o.list) {
 		for (unsigned int i = 0; i < p.nruns; i++)
 			printf("threads-%u\n", p.workers[i]);
@@ -284,15 +309,7 @@ int main(int argc, char **argv)
 			printf("py-threads-%u\n", p.workers[i]);
 		return 0;
 	}
-	for (unsigned int i = 0; i < p.nruns; i++) {
-		if (p.workers[i] > maxw)
-			maxw = p.workers[i];
-		/* Refuse runs that would take hours. */
-		if (ns_to_s(limit_ns(&p, p.workers[i])) > 3600)
-			cli_die("--tasks %u x (--wait + --cpu-us) would take over an hour on %u "
-				"thread%s",
-				p.tasks, p.workers[i], p.workers[i] == 1 ? "" : "s");
-	}
+	maxw = check_sizes(&p);
 	if (o.json)
 		cli_check_writable(o.json);
 	/* The workers, main, and the server's acceptor and connection threads. */
@@ -303,9 +320,6 @@ int main(int argc, char **argv)
 	wall = calloc(p.nruns, sizeof(*wall));
 	if (!wall)
 		abort();
-
-	json_t *res;
-
 	if (o.variant) {
 		res = run_variant(&p, p.workers[0], &wall[0]);
 	} else {

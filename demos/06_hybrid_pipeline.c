@@ -1034,7 +1034,8 @@ static bool print_expected(const struct params *p, const struct summary *s)
 	return paced && bounded && sums;
 }
 
-int main(int argc, char **argv)
+/* The options into @p; returns the variant asked for, or -1 for all. */
+static int parse_args(int argc, char **argv, struct demo_opts *o, struct params *p)
 {
 	static const struct option opts[] = {
 	    CLI_COMMON_OPTIONS,
@@ -1049,6 +1050,52 @@ int main(int argc, char **argv)
 	    {"switch-ms", required_argument, NULL, 's'},
 	    {0},
 	};
+	int c, only;
+
+	while ((c = cli_getopt(argc, argv, opts)) != -1) {
+		if (cli_common(c, o, usage))
+			continue;
+		switch (c) {
+		case 'i':
+			p->items = cli_int("--items", optarg, 1, MAX_ITEMS);
+			break;
+		case 'f':
+			p->inflight = cli_int("--inflight", optarg, 1, MAX_INFLIGHT);
+			break;
+		case 'F':
+			p->fetch_ns = cli_int("--fetch-ms", optarg, 0, 10000) * NSEC_PER_MSEC;
+			break;
+		case 'b':
+			p->blocking = cli_int("--blocking-threads", optarg, 1, MAX_BLOCKING);
+			break;
+		case 'B':
+			p->blocking_ns = cli_int("--blocking-ms", optarg, 0, 10000) * NSEC_PER_MSEC;
+			break;
+		case 'c':
+			p->cpu = cli_int("--cpu-workers", optarg, 1, MAX_CPU);
+			break;
+		case 'n':
+			p->n = cli_int("--n", optarg, 1, MAX_N);
+			break;
+		case 'C':
+			p->capacity = cli_int("--capacity", optarg, 1, MAX_ITEMS);
+			break;
+		case 's':
+			p->switch_ms = cli_int("--switch-ms", optarg, 1, 1000);
+			break;
+		default:
+			cli_die("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	only = cli_variant(o, variants);
+	p->quick = o->quick;
+	if (p->items < 0)
+		p->items = o->quick ? 150 : 600;
+	return only;
+}
+
+int main(int argc, char **argv)
+{
 	struct demo_opts o = {0};
 	struct params p = {.items = -1,
 			   .inflight = 32,
@@ -1061,48 +1108,10 @@ int main(int argc, char **argv)
 			   .n = 500000};
 	struct summary sum[4] = {0};
 	json_t *doc = NULL;
-	int c, rc = 0, only, cpus;
+	int rc = 0, only, cpus;
 
 	cli_prog = DEMO;
-	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (cli_common(c, &o, usage))
-			continue;
-		switch (c) {
-		case 'i':
-			p.items = cli_int("--items", optarg, 1, MAX_ITEMS);
-			break;
-		case 'f':
-			p.inflight = cli_int("--inflight", optarg, 1, MAX_INFLIGHT);
-			break;
-		case 'F':
-			p.fetch_ns = cli_int("--fetch-ms", optarg, 0, 10000) * NSEC_PER_MSEC;
-			break;
-		case 'b':
-			p.blocking = cli_int("--blocking-threads", optarg, 1, MAX_BLOCKING);
-			break;
-		case 'B':
-			p.blocking_ns = cli_int("--blocking-ms", optarg, 0, 10000) * NSEC_PER_MSEC;
-			break;
-		case 'c':
-			p.cpu = cli_int("--cpu-workers", optarg, 1, MAX_CPU);
-			break;
-		case 'n':
-			p.n = cli_int("--n", optarg, 1, MAX_N);
-			break;
-		case 'C':
-			p.capacity = cli_int("--capacity", optarg, 1, MAX_ITEMS);
-			break;
-		case 's':
-			p.switch_ms = cli_int("--switch-ms", optarg, 1, 1000);
-			break;
-		default:
-			cli_die("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	only = cli_variant(&o, variants);
-	p.quick = o.quick;
-	if (p.items < 0)
-		p.items = o.quick ? 150 : 600;
+	only = parse_args(argc, argv, &o, &p);
 	cpus = cpus_usable();
 	/* The service holds a connection per fetch in flight and per thread. */
 	if (delay_raise_nofile(2 * (p.inflight + p.blocking) + 64))

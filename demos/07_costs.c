@@ -203,7 +203,8 @@ static json_t *run_variant(const struct costs_params *p, int v)
 	return res;
 }
 
-int main(int argc, char **argv)
+/* The options into @p; returns the variant asked for, or -1 for all. */
+static int parse_args(int argc, char **argv, struct demo_opts *o, struct costs_params *p)
 {
 	enum { OPT_RT = 256, OPT_STARTS, OPT_IPC, OPT_CHUNK, OPT_COW, OPT_SPAWN };
 	static const struct option opts[] = {
@@ -216,15 +217,11 @@ int main(int argc, char **argv)
 	    {"spawn", required_argument, NULL, OPT_SPAWN},
 	    {NULL, 0, NULL, 0},
 	};
-	struct demo_opts o = {0};
-	struct costs_params p = {.spawn_prog = "/bin/true"};
 	long long rt = -1, starts = -1, ipc = -1, chunk = 64, cow = -1;
-	json_t *set = NULL;
-	int only, c, rc = 0;
+	int only, c;
 
-	cli_prog = DEMO;
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (cli_common(c, &o, usage))
+		if (cli_common(c, o, usage))
 			continue;
 		switch (c) {
 		case OPT_RT:
@@ -243,23 +240,34 @@ int main(int argc, char **argv)
 			cow = cli_int("--cow-mib", optarg, 1, 16384);
 			break;
 		case OPT_SPAWN:
-			p.spawn_prog = optarg;
+			p->spawn_prog = optarg;
 			break;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	only = cli_variant(&o, variants);
-	if (p.spawn_prog[0] != '/' || access(p.spawn_prog, X_OK))
+	only = cli_variant(o, variants);
+	if (p->spawn_prog[0] != '/' || access(p->spawn_prog, X_OK))
 		cli_die("--spawn: '%s' is not an executable given by its absolute path",
-			p.spawn_prog);
-	p.quick = o.quick;
-	p.round_trips = (uint64_t)(rt >= 0 ? rt : o.quick ? 2000 : 20000);
-	p.starts = (unsigned int)(starts >= 0 ? starts : o.quick ? 100 : 1000);
-	p.ipc_bytes = (uint64_t)(ipc >= 0 ? ipc : o.quick ? 8 : 64) * MIB;
-	p.chunk = (uint64_t)chunk * 1024;
-	p.cow_bytes = (uint64_t)(cow >= 0 ? cow : o.quick ? 32 : 256) * MIB;
+			p->spawn_prog);
+	p->quick = o->quick;
+	p->round_trips = (uint64_t)(rt >= 0 ? rt : o->quick ? 2000 : 20000);
+	p->starts = (unsigned int)(starts >= 0 ? starts : o->quick ? 100 : 1000);
+	p->ipc_bytes = (uint64_t)(ipc >= 0 ? ipc : o->quick ? 8 : 64) * MIB;
+	p->chunk = (uint64_t)chunk * 1024;
+	p->cow_bytes = (uint64_t)(cow >= 0 ? cow : o->quick ? 32 : 256) * MIB;
+	return only;
+}
 
+int main(int argc, char **argv)
+{
+	struct demo_opts o = {0};
+	struct costs_params p = {.spawn_prog = "/bin/true"};
+	json_t *set = NULL, *runs;
+	int only;
+
+	cli_prog = DEMO;
+	only = parse_args(argc, argv, &o, &p);
 	/* main, and two threads or processes per mechanism at most. */
 	if (threads_init(64))
 		return 1;
@@ -278,12 +286,11 @@ int main(int argc, char **argv)
 		}
 		result_add_run(set, res);
 	}
+	runs = json_object_get(set, "runs");
 	printf("\nResults:");
-	for (size_t i = 0; i < json_array_size(json_object_get(set, "runs")); i++)
+	for (size_t i = 0; i < json_array_size(runs); i++)
 		printf("%s %s", i ? ";\n        " : "",
-		       json_string_value(json_object_get(
-			   json_array_get(json_object_get(set, "runs"), i), "key_result")));
+		       json_string_value(json_object_get(json_array_get(runs, i), "key_result")));
 	printf("\n");
-	rc = result_finish(set, o.json);
-	return rc;
+	return result_finish(set, o.json);
 }

@@ -274,22 +274,8 @@ static json_t *part_json(const struct run *r, int part, uint64_t *buf, uint64_t 
 	return o;
 }
 
-static json_t *results(struct run *r, const char *variant, int v, int cpus, uint64_t end,
-		       struct summary *s)
+static void params_json(json_t *params, const struct params *p, int v)
 {
-	const struct params *p = r->p;
-	const char *bound;
-	double cap = capacity_per_s(p, cpus, &bound);
-	uint64_t *buf = calloc(r->nreq + 1, sizeof(*buf)), busy = 0, done_in = 0, late_p99, dummy;
-	uint64_t win =
-	    p->duration_ns / 20 > 50 * NSEC_PER_MSEC ? p->duration_ns / 20 : 50 * NSEC_PER_MSEC;
-	size_t nlate = 0;
-	json_t *res = result_new(DEMO, variant), *params = result_params(res), *o, *locks;
-
-	if (!buf) {
-		fprintf(stderr, "calloc(latencies): out of memory\n");
-		abort();
-	}
 	json_set_int(params, "workers", p->workers);
 	json_set_int(params, "service_us", (long long)(p->service_ns / NSEC_PER_USEC));
 	json_set_str(params, "service", p->service_cpu ? "cpu" : "sleep");
@@ -298,11 +284,17 @@ static json_t *results(struct run *r, const char *variant, int v, int cpus, uint
 	json_set_int(params, "capacity", is_bounded[v] ? p->capacity : 0);
 	json_set_int(params, "seed", (long long)p->seed);
 	json_set_new(params, "quick", json_boolean(p->quick));
-	result_set_wall(res, r->start_ns, end);
-	json_set_int(res, "cpus_usable", cpus);
-	json_set_real(res, "capacity_per_s", cap);
-	json_set_str(res, "capacity_bound", bound);
-	json_set_real(res, "rate_per_s", r->rate);
+}
+
+/*
+ * The accepted requests into @s: the mean wait, the client's lateness
+ * (p99 of arrival to queueing, its sorted values left in @buf), the
+ * throughput within the run. Returns the workers' busy time.
+ */
+static uint64_t summarize(const struct run *r, int v, uint64_t *buf, struct summary *s)
+{
+	uint64_t busy = 0, done_in = 0;
+	size_t nlate = 0;
 
 	for (size_t i = 0; i < r->nreq; i++) {
 		const struct request *q = &r->req[i];
@@ -315,15 +307,41 @@ static json_t *results(struct run *r, const char *variant, int v, int cpus, uint
 		buf[nlate++] = q->enq_ns - q->arrival_ns;
 	}
 	u64_sort(buf, nlate);
-	late_p99 = u64_percentile(buf, nlate, 99);
-	s->late_p99 = late_p99;
+	s->late_p99 = u64_percentile(buf, nlate, 99);
 	s->wait_mean = nlate ? s->wait_mean / (double)nlate : 0;
 	s->load = load_pct[v];
 	s->bounded = is_bounded[v];
 	s->rate = r->rate;
 	s->arrivals = r->nreq;
 	s->rejected = r->rejected;
-	s->throughput = done_in / ns_to_s(p->duration_ns);
+	s->throughput = done_in / ns_to_s(r->p->duration_ns);
+	return busy;
+}
+
+static json_t *results(struct run *r, const char *variant, int v, int cpus, uint64_t end,
+		       struct summary *s)
+{
+	const struct params *p = r->p;
+	const char *bound;
+	double cap = capacity_per_s(p, cpus, &bound);
+	uint64_t *buf = calloc(r->nreq + 1, sizeof(*buf)), busy, late_p99, dummy;
+	uint64_t win =
+	    p->duration_ns / 20 > 50 * NSEC_PER_MSEC ? p->duration_ns / 20 : 50 * NSEC_PER_MSEC;
+	json_t *res = result_new(DEMO, variant), *o, *locks;
+
+	if (!buf) {
+		fprintf(stderr, "calloc(latencies): out of memory\n");
+		abort();
+	}
+	params_json(result_params(res), p, v);
+	result_set_wall(res, r->start_ns, end);
+	json_set_int(res, "cpus_usable", cpus);
+	json_set_real(res, "capacity_per_s", cap);
+	json_set_str(res, "capacity_bound", bound);
+	json_set_real(res, "rate_per_s", r->rate);
+
+	busy = summarize(r, v, buf, s);
+	late_p99 = s->late_p99;
 	json_set_int(res, "arrivals", (long long)r->nreq);
 	json_set_int(res, "accepted", (long long)(r->nreq - r->rejected));
 	json_set_int(res, "rejected", (long long)r->rejected);
@@ -344,12 +362,9 @@ static json_t *results(struct run *r, const char *variant, int v, int cpus, uint
 	json_set_new(res, "windows", windows_json(r, win, s));
 	json_set_int(res, "max_depth", (long long)s->max_depth);
 
-	o = json_object();
-	if (!o)
-		abort();
+	o = json_set_object(res, "queue");
 	json_set_int(o, "capacity", (long long)r->q.capacity);
 	json_set_int(o, "max_len", (long long)r->q.max_len);
-	json_set_new(res, "queue", o);
 	locks = json_array();
 	if (!locks)
 		abort();
@@ -524,7 +539,8 @@ static bool print_expected(const struct params *p, const struct summary *s, int 
 	return stick && grows && holds;
 }
 
-int main(int argc, char **argv)
+/* The options into @p; returns the variant asked for, or -1 for all. */
+static int parse_args(int argc, char **argv, struct demo_opts *o, struct params *p)
 {
 	static const struct option opts[] = {
 	    CLI_COMMON_OPTIONS,
@@ -536,28 +552,23 @@ int main(int argc, char **argv)
 	    {"seed", required_argument, NULL, 'r'},
 	    {0},
 	};
-	struct demo_opts o = {0};
-	struct params p = {
-	    .workers = 4, .service_ns = 2000 * NSEC_PER_USEC, .capacity = -1, .seed = 1};
-	struct summary sum[6] = {0};
 	long long duration = -1;
-	json_t *doc = NULL;
-	int c, rc = 0, only, cpus;
+	int c, only;
 
-	cli_prog = DEMO;
 	while ((c = cli_getopt(argc, argv, opts)) != -1) {
-		if (cli_common(c, &o, usage))
+		if (cli_common(c, o, usage))
 			continue;
 		switch (c) {
 		case 'w':
-			p.workers = cli_int("--workers", optarg, 1, MAX_WORKERS);
+			p->workers = cli_int("--workers", optarg, 1, MAX_WORKERS);
 			break;
 		case 's':
-			p.service_ns = cli_int("--service-us", optarg, 50, 1000000) * NSEC_PER_USEC;
+			p->service_ns =
+			    cli_int("--service-us", optarg, 50, 1000000) * NSEC_PER_USEC;
 			break;
 		case 'S':
 			if (!strcmp(optarg, "cpu"))
-				p.service_cpu = true;
+				p->service_cpu = true;
 			else if (strcmp(optarg, "sleep"))
 				cli_die("--service: '%s' is neither 'sleep' nor 'cpu'", optarg);
 			break;
@@ -565,32 +576,48 @@ int main(int argc, char **argv)
 			duration = cli_seconds("--duration", optarg, 0.2, 600);
 			break;
 		case 'C':
-			p.capacity = cli_int("--capacity", optarg, 1, 1000000);
+			p->capacity = cli_int("--capacity", optarg, 1, 1000000);
 			break;
 		case 'r':
-			p.seed = cli_int("--seed", optarg, 0, 1LL << 62);
+			p->seed = cli_int("--seed", optarg, 0, 1LL << 62);
 			break;
 		default:
 			cli_die("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	only = cli_variant(&o, variants);
-	p.quick = o.quick;
-	p.duration_ns = duration >= 0 ? (uint64_t)duration : (o.quick ? 1 : 4) * NSEC_PER_SEC;
-	if (p.capacity < 0)
-		p.capacity = 4 * p.workers;
+	only = cli_variant(o, variants);
+	p->quick = o->quick;
+	p->duration_ns = duration >= 0 ? (uint64_t)duration : (o->quick ? 1 : 4) * NSEC_PER_SEC;
+	if (p->capacity < 0)
+		p->capacity = 4 * p->workers;
+	return only;
+}
+
+/* Refuses a run whose request log would pass MAX_REQUESTS at 110% load. */
+static void check_size(const struct params *p, int cpus)
+{
+	const char *bound;
+	double most = capacity_per_s(p, cpus, &bound) * 1.1 * ns_to_s(p->duration_ns);
+
+	if (most > MAX_REQUESTS)
+		cli_die("--duration x capacity: about %.0f requests at 110%% load, over %llu; "
+			"make the run shorter, the service longer or the pool smaller",
+			most, MAX_REQUESTS);
+}
+
+int main(int argc, char **argv)
+{
+	struct demo_opts o = {0};
+	struct params p = {
+	    .workers = 4, .service_ns = 2000 * NSEC_PER_USEC, .capacity = -1, .seed = 1};
+	struct summary sum[6] = {0};
+	json_t *doc = NULL;
+	int rc = 0, only, cpus;
+
+	cli_prog = DEMO;
+	only = parse_args(argc, argv, &o, &p);
 	cpus = cpus_usable();
-	{
-		const char *bound;
-		double most = capacity_per_s(&p, cpus, &bound) * 1.1 * ns_to_s(p.duration_ns);
-
-		if (most > MAX_REQUESTS)
-			cli_die(
-			    "--duration x capacity: about %.0f requests at 110%% load, over %llu; "
-			    "make the run shorter, the service longer or the pool smaller",
-			    most, MAX_REQUESTS);
-	}
-
+	check_size(&p, cpus);
 	if (threads_init(MAX_WORKERS + 8))
 		return 1;
 	if (only < 0) {

@@ -123,6 +123,35 @@ static json_t *task_summary(const uint64_t *start, const uint64_t *end, unsigned
 	return o;
 }
 
+/*
+ * The tasks the pool's workers (this process's threads) completed; the
+ * requests the delay server's threads (its own process) served and how many
+ * threads it ran go into "server".
+ */
+static uint64_t count_tasks(const struct io_work *w, json_t *res)
+{
+	uint64_t done = 0, served = 0;
+	unsigned int nserver = 0;
+
+	for (unsigned int i = 0; i < threads_count(); i++) {
+		struct thread_record *r = threads_get(i);
+
+		if (r->pid == getpid()) {
+			done += r->tasks;
+		} else {
+			served += r->tasks;
+			nserver++;
+		}
+	}
+	if (w->io == IO_SOCKET) {
+		json_t *srv = json_object_get(res, "server");
+
+		json_set_int(srv, "threads", nserver);
+		json_set_int(srv, "requests", (long long)served);
+	}
+	return done;
+}
+
 int io_work_run(struct io_work *w, unsigned int workers, unsigned int tasks, json_t *res,
 		uint64_t *wall_ns)
 {
@@ -139,8 +168,7 @@ int io_work_run(struct io_work *w, unsigned int workers, unsigned int tasks, jso
 	    .task_end_ns = tend,
 	    .stack_size = WORKER_STACK,
 	};
-	uint64_t start, end, done = 0, served = 0;
-	unsigned int nserver = 0;
+	uint64_t start, end, done;
 	int err = 0;
 
 	if (!tstart || !tend) {
@@ -164,34 +192,15 @@ int io_work_run(struct io_work *w, unsigned int workers, unsigned int tasks, jso
 	err = pool_run(&spec);
 	end = now_ns();
 	if (w->io == IO_SOCKET) {
-		json_t *srv = json_object();
+		json_t *srv = json_set_object(res, "server");
 
-		if (!srv)
-			abort();
 		json_set_int(srv, "pid", w->server.pid);
 		json_set_int(srv, "port", w->server.port);
-		json_set_new(res, "server", srv);
 		if (delay_server_stop(&w->server))
 			err = -1;
 	}
 	thread_end(main_rec);
-
-	for (unsigned int i = 0; i < threads_count(); i++) {
-		struct thread_record *r = threads_get(i);
-
-		if (r->pid == getpid()) {
-			done += r->tasks;
-		} else {
-			served += r->tasks;
-			nserver++;
-		}
-	}
-	if (w->io == IO_SOCKET) {
-		json_t *srv = json_object_get(res, "server");
-
-		json_set_int(srv, "threads", nserver);
-		json_set_int(srv, "requests", (long long)served);
-	}
+	done = count_tasks(w, res);
 	result_set_wall(res, start, end);
 	result_add_threads(res);
 	json_set_int(res, "tasks_done", (long long)done);

@@ -111,6 +111,13 @@ int vm_validate(const struct vm_program *p, unsigned int *bad_pc)
 	return VM_OK;
 }
 
+/*
+ * Longer than the project's 80 lines on purpose: a bytecode interpreter's
+ * dispatch loop is clearest as one body, one label per opcode side by side
+ * (as CPython's ceval is), with the stack and the program counter in locals
+ * the compiler keeps in registers; split into functions, each opcode would
+ * pass them back and forth.
+ */
 int vm_run(const struct vm_program *p, const int64_t *args, unsigned int nargs, int64_t *result,
 	   const struct vm_breaker *breaker)
 {
