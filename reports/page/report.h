@@ -76,9 +76,10 @@ int report_compare(const char *dir_a, const char *dir_b, bool *fatal, char *err,
 
 /* The trust line as plain text (the page and the terminal say the same). */
 void trust_text(const struct report *rp, struct sbuf *out, bool *warn);
-/* The trust line's caution in a few words, from the same figures (the
- * index's Trust column): a busy host, lost events, or tracing's cost. */
-void trust_caution(const struct report *rp, char *buf, size_t len);
+/* Why the trust line warns, in a few words each ("2 cross-checks failed; a
+ * busy host: ..."), and whether it does: built by the same function as the
+ * line, so the index's Trust column agrees with the report it links. */
+void trust_caution(const struct report *rp, struct sbuf *out, bool *warn);
 
 /* Helpers the sections share (report_util.c). */
 

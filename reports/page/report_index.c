@@ -71,22 +71,14 @@ static void index_row(struct doc_block *t, const struct loaded *l)
 	bool warn;
 
 	headline_key(rs, &key);
-	trust_text(&l->rp, &trust, &warn);
 	doc_cell_link(t, l->href, "%s%s%s", rs->partial ? "PARTIAL " : "",
 		      rs->is_demo ? rs->demo : rs->command, rs->quick ? " (--quick)" : "");
 	doc_cell(t, "%s", sb_str(&key));
 	doc_cell(t, "%s", l->verdict.lesson[0] ? l->verdict.lesson : "-");
-	if (l->verdict.doubts.n)
-		doc_cell(t, "caution: %s", l->verdict.doubts.s[0]);
-	else if (warn && checks_failed(&l->cl))
-		doc_cell(t, "caution: %zu cross-check%s failed", checks_failed(&l->cl),
-			 checks_failed(&l->cl) == 1 ? "" : "s");
-	else if (warn) {
-		char why[128];
-
-		trust_caution(&l->rp, why, sizeof(why));
-		doc_cell(t, "caution: %s", why);
-	} else
+	trust_caution(&l->rp, &trust, &warn);
+	if (warn)
+		doc_cell(t, "caution: %s", sb_str(&trust));
+	else
 		doc_cell(t, "ok");
 	sb_free(&key);
 	sb_free(&trust);

@@ -4,6 +4,7 @@
  * collector measured it (host_load.h: other work named, with what to do),
  * what tracing cost; and, plainly, where a variant's shape contradicts what
  * the demo exists to show (the verdict's doubts). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +15,22 @@
  * comparable to it. */
 #define TRACE_COST_SHARE 0.10
 
-static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
+/* Why the line warns, in a few words each (the index's Trust column). */
+static void reason(struct sbuf *why, bool *warn, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void reason(struct sbuf *why, bool *warn, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sb_printf(why, "%s%s", why->len ? "; " : "", buf);
+	*warn = true;
+}
+
+static void lost_text(const struct run_set *rs, struct sbuf *out, struct sbuf *why, bool *warn)
 {
 	uint64_t dropped = 0, repaired = 0;
 	size_t i;
@@ -27,7 +43,7 @@ static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		    s->lost_switch_in_missed + s->lost_switch_out_missed + s->lost_wakeup_missed;
 	}
 	if (dropped) {
-		*warn = true;
+		reason(why, warn, "%llu events lost", (unsigned long long)dropped);
 		sb_printf(out, " %llu %s lost: some figures are short of the truth.",
 			  (unsigned long long)dropped, dropped == 1 ? "event was" : "events were");
 	} else if (repaired) {
@@ -43,7 +59,7 @@ static void lost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 }
 
 /* The host's load, as host_load.h judged it: measured, never inferred. */
-static void host_text(const struct run_set *rs, struct sbuf *out, bool *warn)
+static void host_text(const struct run_set *rs, struct sbuf *out, struct sbuf *why, bool *warn)
 {
 	const struct variant *worst;
 	enum host_verdict v = host_load_set(rs, &worst);
@@ -73,7 +89,8 @@ static void host_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		  "their CPU demand)",
 		  fig_dur(c, sizeof(c), h.waited_ns), 100 * h.wait_share);
 	if (v == HOST_BUSY) {
-		*warn = true;
+		reason(why, warn, "a busy host: other work took %.0f%% of the CPUs",
+		       100 * h.cpu_share);
 		sb_add(out, ". The lesson may be distorted: trace again on a quieter machine, or "
 			    "with --repeat 3 for medians.");
 	} else {
@@ -120,20 +137,20 @@ static bool cost_comparable(const struct cost_sum *c)
 	return c->cpu > 0 && c->own >= TRACE_COST_SHARE * c->cpu;
 }
 
-static void cost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
+static void cost_text(const struct run_set *rs, struct sbuf *out, struct sbuf *why, bool *warn)
 {
 	struct cost_sum cs = cost_sum_of(rs);
 	double runs = cs.runs, run_ns = cs.run_ns, span = cs.span, cpu = cs.cpu, procs = cs.procs;
-	const char *why = cs.why;
+	const char *why_not = cs.why;
 	char a[32], b[32], c[32], d[32];
 
 	if (!cs.any)
 		return;
-	if (why && !runs) {
+	if (why_not && !runs) {
 		sb_printf(out,
 			  " Tracing cost: not measured, the kernel did not count the eBPF "
 			  "programs' run time (%s).",
-			  why);
+			  why_not);
 		return;
 	}
 	sb_printf(out,
@@ -146,59 +163,59 @@ static void cost_text(const struct run_set *rs, struct sbuf *out, bool *warn)
 		  cpu > 0 ? 100 * cs.own / cpu : 0, fig_dur(b, sizeof(b), cpu),
 		  fig_dur(c, sizeof(c), procs));
 	if (cost_comparable(&cs)) {
-		*warn = true;
+		reason(why, warn, "tracing took %.0f%% of the run's CPU time",
+		       100 * cs.own / cs.cpu);
 		sb_add(out, " That is comparable to the run's own CPU time: its CPU times and "
 			    "walls include the tracer's work.");
 	}
 }
 
-void trust_text(const struct report *rp, struct sbuf *out, bool *warn)
+/* The trust line and why it warns, built once: the page's line, the
+ * terminal's and the index's Trust column all come from here. */
+static void trust_build(const struct report *rp, struct sbuf *out, struct sbuf *why, bool *warn)
 {
 	const struct check_list *cl = rp->checks;
 	size_t failed = checks_failed(cl), i;
 
 	*warn = false;
 	for (i = 0; i < rp->verdict->doubts.n; i++) {
-		*warn = true;
+		/* the doubt without its full stop: the reasons are joined by "; " */
+		if (!i) {
+			const char *d = rp->verdict->doubts.s[i];
+			size_t n = strlen(d);
+
+			reason(why, warn, "%.*s", (int)(n && d[n - 1] == '.' ? n - 1 : n), d);
+		}
 		sb_printf(out, "%s ", rp->verdict->doubts.s[i]);
 	}
 	sb_printf(out, "Cross-checks: %zu of %zu passed", cl->n - failed, cl->n);
-	if (failed)
+	if (failed) {
+		reason(why, warn, "%zu cross-check%s failed", failed, failed == 1 ? "" : "s");
 		sb_printf(out,
 			  " (%zu failed: the figures they compare are less certain; see "
 			  "Cross-checks below)",
 			  failed);
+	}
 	sb_add(out, ".");
-	lost_text(rp->rs, out, warn);
-	host_text(rp->rs, out, warn);
-	cost_text(rp->rs, out, warn);
+	lost_text(rp->rs, out, why, warn);
+	host_text(rp->rs, out, why, warn);
+	cost_text(rp->rs, out, why, warn);
 }
 
-void trust_caution(const struct report *rp, char *buf, size_t len)
+void trust_text(const struct report *rp, struct sbuf *out, bool *warn)
 {
-	const struct variant *worst;
-	struct cost_sum cs = cost_sum_of(rp->rs);
-	uint64_t dropped = 0;
-	size_t i;
+	struct sbuf why = SBUF_INIT;
 
-	for (i = 0; i < rp->rs->nruns; i++) {
-		const struct sched_acct *s = &rp->rs->runs[i].sched;
+	trust_build(rp, out, &why, warn);
+	sb_free(&why);
+}
 
-		dropped += s->lost_ringbuf + s->lost_map_full + s->lost_prog_misses;
-	}
-	if (host_load_set(rp->rs, &worst) == HOST_BUSY && worst) {
-		struct host_load h = host_load_of(worst->rep);
+void trust_caution(const struct report *rp, struct sbuf *out, bool *warn)
+{
+	struct sbuf line = SBUF_INIT;
 
-		snprintf(buf, len, "a busy host: other work took %.0f%% of the CPUs",
-			 100 * h.cpu_share);
-	} else if (dropped) {
-		snprintf(buf, len, "%llu events lost", (unsigned long long)dropped);
-	} else if (cost_comparable(&cs)) {
-		snprintf(buf, len, "tracing took %.0f%% of the run's CPU time",
-			 100 * cs.own / cs.cpu);
-	} else {
-		snprintf(buf, len, "see its trust line");
-	}
+	trust_build(rp, &line, out, warn);
+	sb_free(&line);
 }
 
 void report_trust(struct report *rp)

@@ -262,11 +262,58 @@ static void py_variants_have_their_own_captions(void **state)
 	assert_null(timeline_caption("06_hybrid_pipeline", "hybrid"));
 }
 
+/* The index's Trust column and the report's trust line come from one
+ * function (issue 18: the index said "ok" beside a report whose cross-check
+ * failed, "caution" beside one with nothing to warn of): a failed
+ * cross-check warns in both, and says so. */
+static void trust_column_agrees_with_the_trust_line(void **state)
+{
+	char *dir = copy_fixture("run-ok");
+	struct sbuf line = SBUF_INIT, why = SBUF_INIT;
+	struct built b;
+	bool warn_line, warn_col;
+
+	(void)state;
+	build(&b, dir);
+	assert_true(b.cl.n > 0);
+	b.cl.c[0].verdict = V_FAIL; /* one cross-check failed */
+	trust_text(&b.rp, &line, &warn_line);
+	trust_caution(&b.rp, &why, &warn_col);
+	assert_true(warn_line);
+	assert_true(warn_col);
+	if (!strstr(sb_str(&why), "1 cross-check failed"))
+		fail_msg("Trust column: %s", sb_str(&why));
+	sb_free(&line);
+	sb_free(&why);
+	unbuild(&b);
+	remove_dir(dir);
+}
+
+/* The Key result is the lesson's headline figures (issue 18: the index
+ * listed each variant's wall time): a pool's speed-up over its serial run. */
+static void key_result_is_the_speedup(void **state)
+{
+	char *dir = copy_fixture("explain/02-quick");
+	struct sbuf key = SBUF_INIT;
+	struct built b;
+
+	(void)state;
+	build(&b, dir);
+	headline_key(&b.rs, &key);
+	if (!strstr(sb_str(&key), "serial 0.40 s: threads-gil 0.3×, processes 1.2×"))
+		fail_msg("Key result: %s", sb_str(&key));
+	sb_free(&key);
+	unbuild(&b);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(py_variants_have_their_own_captions),
 	    cmocka_unit_test(escapes_untrusted_names),
+	    cmocka_unit_test(trust_column_agrees_with_the_trust_line),
+	    cmocka_unit_test(key_result_is_the_speedup),
 	    cmocka_unit_test(gnuplot_labels_cannot_escape_the_string),
 	    cmocka_unit_test(report_has_every_section),
 	    cmocka_unit_test(partial_run_says_so_at_the_top),
