@@ -12,6 +12,7 @@
 #include "hist.h"
 #include "schedtrace.h"
 #include "causes.h"
+#include "other_work.h"
 #include "sched_json.h"
 #include "syscall_names.h"
 
@@ -400,7 +401,7 @@ static void add_causes(json_t *root, const struct sched_snapshot *s, struct caus
 }
 
 json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
-		   struct causes *causes)
+		   struct causes *causes, const struct other_work *other)
 {
 	const struct st_thread *rt = root_thread(s, run);
 	uint64_t window_ns = rt ? run->window_ns : 0;
@@ -441,6 +442,10 @@ json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
 	/* In the snapshot's order: futex[i] is s->futexes[i] (the causes add their names). */
 	set_new(root, "futex", futexes_json(s));
 	add_causes(root, s, causes, window_ns ? window_ns : run->start_ns, run->end_ns);
+	if (other && other_work_json(other, root)) {
+		json_decref(root);
+		return NULL;
+	}
 	return root;
 }
 

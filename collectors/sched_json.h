@@ -45,15 +45,17 @@ struct run_info {
 };
 
 struct causes;
+struct other_work;
 
 /*
- * The whole document: the accounts from the snapshot, and why threads
- * waited (futex names and joins, wakes, the critical path) from @causes,
- * which may be NULL (no names, no critical path). NULL on error (with a
- * message).
+ * The whole document: the accounts from the snapshot, why threads waited
+ * (futex names and joins, wakes, the critical path) from @causes, which may
+ * be NULL (no names, no critical path), and the other work on the run's
+ * CPUs and the tracer's cost from @other (other_work.h), which may be NULL
+ * (neither written). NULL on error (with a message).
  */
 json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
-		   struct causes *causes);
+		   struct causes *causes, const struct other_work *other);
 
 /* Writes the document to f. Returns 0, or -1 with a message. */
 int sched_json_dump(FILE *f, json_t *doc);

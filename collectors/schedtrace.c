@@ -986,8 +986,8 @@ static int write_outputs(struct session *s)
 		return EXIT_WRITE;
 	s->run.window_ns = causes_window_ns(s->ls.causes);
 	end_intervals(&s->ls, s->run.end_ns);
-	doc = sched_json(&s->snap, &s->run, s->ls.causes);
-	if (!doc || other_work_json(&s->other, doc) || sched_json_dump(s->sched.f, doc))
+	doc = sched_json(&s->snap, &s->run, s->ls.causes, &s->other);
+	if (!doc || sched_json_dump(s->sched.f, doc))
 		ret = EXIT_WRITE;
 	json_decref(doc);
 	if (s->ls.tl && timeline_close(s->ls.tl, &s->snap))

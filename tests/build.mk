@@ -13,7 +13,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_LIBS)
 
 # sched.json's writer and the snapshot's arithmetic, from hand-built
 # snapshots: no BPF program is loaded, no root needed.
-SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o causes.o sched_snapshot.o syscall_names.o)
+SCHED_JSON_OBJS := $(addprefix $(BUILD)/obj/collectors/,sched_json.o causes.o other_work.o sched_snapshot.o syscall_names.o)
 $(BUILD)/tests/test_sched_json: $(SCHED_JSON_OBJS)
 # (sched_json() builds the causes too, and uses the one histogram quantile
 # of lib/hist.c: their libraries again after the objects)

@@ -464,7 +464,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
  * time / wall) beside the most it could (its bound, min(workers, CPUs)). */
 static void lesson(struct report *rp)
 {
-	static const char *const series[] = {"speed-up over its serial (×)",
+	static const char *const series[] = {"speed-up over its serial (x)",
 					     "CPUs kept busy (CPU time / wall)",
 					     "the most it could: min(workers, CPUs)"};
 	const char *colors[] = {series_color(1), series_color(0), "#bbbbbb"};

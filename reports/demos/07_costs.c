@@ -38,6 +38,7 @@
 #include "figures.h"
 #include "host_load.h"
 #include "charts.h"
+#include "palette.h"
 #include "report.h"
 #include "demo_module.h"
 
@@ -342,14 +343,23 @@ static void explain_startup(const struct variant *v, struct sentences *out)
 	}
 }
 
+/* The entry the verdict headlines (cost_entry_light): a figure the why
+ * repeats is the same one. */
+static const json_t *light_entry(const struct run *r, const char *name)
+{
+	bool light;
+
+	return cost_entry_light(r, name, &light);
+}
+
 static void explain_ipc(const struct variant *v, struct sentences *out)
 {
 	static const char *const all[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
-	const json_t *pipe = cost_entry(v->rep, "pipe"), *shm = cost_entry(v->rep, "shm");
+	const json_t *pipe = light_entry(v->rep, "pipe"), *shm = light_entry(v->rep, "shm");
 	size_t intact = 0, n = 0;
 
 	for (size_t i = 0; i < 4; i++) {
-		const json_t *e = cost_entry(v->rep, all[i]);
+		const json_t *e = light_entry(v->rep, all[i]);
 
 		if (e) {
 			n++;
@@ -386,8 +396,8 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 		    cost_num(shm, "mib_per_s", 0), cost_num(pipe, "mib_per_s", 0));
 	}
 	for (size_t i = 0; i < 2; i++) {
-		const json_t *raw = cost_entry(v->rep, all[i]),
-			     *enc = cost_entry(v->rep, all[i + 2]);
+		const json_t *raw = light_entry(v->rep, all[i]),
+			     *enc = light_entry(v->rep, all[i + 2]);
 		double c0 = cost_num(raw, "cpu_ns_per_mib", 0),
 		       c1 = cost_num(enc, "cpu_ns_per_mib", 0);
 
@@ -509,11 +519,42 @@ static void tracing_vs_switch(const struct variant *v, double switch_ns, struct 
 
 /* One plain sentence per variant: the cost in the chapter's words, and,
  * apart, what in this run contradicts the shape the demo exists to show. */
+/* Which pass a headline cost comes from, for the verdict's line. */
+static const char *pass_of(bool light)
+{
+	return light ? " (measured in the perf pass, the one with the least tracing)"
+		     : " (measured under the eBPF tracer: its work is in these figures)";
+}
+
+/* What the eBPF tracer added to a cost: the same entry's @field in the
+ * traced pass against the light one. Said only when both passes have it. */
+static void tracing_added(const struct variant *v, const char *what, const json_t *lt,
+			  const json_t *tr, const char *field, struct verdicts *out)
+{
+	double l = cost_num(lt, field, 0), t = cost_num(tr, field, 0);
+	char d1[32], d2[32], d3[32];
+
+	if (!lt || !tr || lt == tr || l <= 0 || t <= 0)
+		return;
+	if (t > l)
+		sentences_add(&out->lines,
+			      "%s: under the eBPF tracer %s took %s: tracing added %s (+%.0f%%).",
+			      v->name, what, fmt_ns(d1, sizeof(d1), t),
+			      fmt_ns(d2, sizeof(d2), t - l), 100 * (t - l) / l);
+	else
+		sentences_add(&out->lines,
+			      "%s: under the eBPF tracer %s took %s, not more than the %s of the "
+			      "perf pass: the host's other work moved these figures more than "
+			      "tracing did.",
+			      v->name, what, fmt_ns(d1, sizeof(d1), t), fmt_ns(d3, sizeof(d3), l));
+}
+
 static void verdict_switch(const struct variant *v, struct verdicts *out)
 {
-	const json_t *t = cost_entry(v->rep, "threads-pipe-same"),
-		     *p = cost_entry(v->rep, "processes-pipe-same"),
-		     *x = cost_entry(v->rep, "threads-pipe-cross");
+	bool light, pl, xl;
+	const json_t *t = cost_entry_light(v->rep, "threads-pipe-same", &light),
+		     *p = cost_entry_light(v->rep, "processes-pipe-same", &pl),
+		     *x = cost_entry_light(v->rep, "threads-pipe-cross", &xl);
 	char d1[32], d2[32], d3[32], cross[96] = "";
 	double sw;
 
@@ -524,9 +565,13 @@ static void verdict_switch(const struct variant *v, struct verdicts *out)
 			 fmt_ns(d3, sizeof(d3), cost_num(x, "switch_ns", 0)));
 	sentences_add(&out->lines,
 		      "%s: a context switch between two threads took %s, between two processes "
-		      "%s (ping-pong over a pipe, one CPU)%s.",
+		      "%s (ping-pong over a pipe, one CPU)%s%s.",
 		      v->name, fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0)),
-		      fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0)), cross);
+		      fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0)), cross,
+		      pass_of(light && pl));
+	tracing_added(v, "a thread switch", t, cost_entry(v->rep, "threads-pipe-same"), "switch_ns",
+		      out);
+	t = cost_entry(v->rep, "threads-pipe-same"); /* the traced figures below */
 	tracing_vs_switch(v, cost_num(t, "switch_ns", 0), out);
 	sw = kernel_switches(v->rep, t);
 	if (sw >= 0 && cost_num(t, "round_trips", 0) > 0 &&
@@ -540,19 +585,24 @@ static void verdict_switch(const struct variant *v, struct verdicts *out)
 
 static void verdict_startup(const struct variant *v, struct verdicts *out)
 {
-	const json_t *th = cost_entry(v->rep, "thread"), *fk = cost_entry(v->rep, "fork"),
-		     *sp = cost_entry(v->rep, "spawn");
+	bool lt, lf, ls;
+	const json_t *th = cost_entry_light(v->rep, "thread", &lt),
+		     *fk = cost_entry_light(v->rep, "fork", &lf),
+		     *sp = cost_entry_light(v->rep, "spawn", &ls);
 	char d1[32], d2[32], d3[32];
 
 	if (!th || !fk || !sp)
 		return;
 	sentences_add(&out->lines,
 		      "%s: starting one and waiting for its end took %s for a thread, %s for a "
-		      "process (fork) and %s to run a program (posix_spawn of %s), medians.",
+		      "process (fork) and %s to run a program (posix_spawn of %s), medians%s.",
 		      v->name, fmt_ns(d1, sizeof(d1), cost_num(th, "durations.p50", 0)),
 		      fmt_ns(d2, sizeof(d2), cost_num(fk, "durations.p50", 0)),
 		      fmt_ns(d3, sizeof(d3), cost_num(sp, "durations.p50", 0)),
-		      cost_str(sp, "child_comm"));
+		      cost_str(sp, "child_comm"), pass_of(lt && lf && ls));
+	tracing_added(v, "a thread's start", th, cost_entry(v->rep, "thread"), "durations.p50",
+		      out);
+	tracing_added(v, "a fork", fk, cost_entry(v->rep, "fork"), "durations.p50", out);
 	if (cost_num(th, "durations.p50", 0) >= cost_num(fk, "durations.p50", 0))
 		sentences_add(&out->doubts,
 			      "%s: a thread did not start faster than a process in this run.",
@@ -561,18 +611,21 @@ static void verdict_startup(const struct variant *v, struct verdicts *out)
 
 static void verdict_ipc(const struct variant *v, struct verdicts *out)
 {
-	const json_t *pi = cost_entry(v->rep, "pipe"), *sh = cost_entry(v->rep, "shm"),
-		     *pe = cost_entry(v->rep, "pipe+encode");
+	bool l1, l2, l3;
+	const json_t *pi = cost_entry_light(v->rep, "pipe", &l1),
+		     *sh = cost_entry_light(v->rep, "shm", &l2),
+		     *pe = cost_entry_light(v->rep, "pipe+encode", &l3);
 
 	if (!pi || !sh || !pe)
 		return;
-	sentences_add(
-	    &out->lines,
-	    "%s: moving %.0f MiB to another process cost %.2f ms of CPU per MiB through "
-	    "a pipe, %.2f with shared memory, and %.2f through the pipe with an "
-	    "encode/decode step.",
-	    v->name, cost_num(pi, "bytes", 0) / 1048576.0, cost_num(pi, "cpu_ns_per_mib", 0) / 1e6,
-	    cost_num(sh, "cpu_ns_per_mib", 0) / 1e6, cost_num(pe, "cpu_ns_per_mib", 0) / 1e6);
+	sentences_add(&out->lines,
+		      "%s: moving %.0f MiB to another process cost %.2f ms of CPU per MiB through "
+		      "a pipe, %.2f with shared memory, and %.2f through the pipe with an "
+		      "encode/decode step%s.",
+		      v->name, cost_num(pi, "bytes", 0) / 1048576.0,
+		      cost_num(pi, "cpu_ns_per_mib", 0) / 1e6,
+		      cost_num(sh, "cpu_ns_per_mib", 0) / 1e6,
+		      cost_num(pe, "cpu_ns_per_mib", 0) / 1e6, pass_of(l1 && l2 && l3));
 	for (const json_t *e = pi; e; e = e == pi ? sh : e == sh ? pe : NULL)
 		if (!json_is_true(json_object_get(e, "intact")))
 			sentences_add(&out->doubts, "%s: %s: the data arrived corrupted.", v->name,
@@ -625,8 +678,10 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 
 /* The lesson chart of 07_costs: each cost as bars per mechanism, one chart
  * per variant the run has (threads against processes side by side). */
-#define THREADS_COLOR "#2ca02c"
-#define PROCESSES_COLOR "#d62728"
+/* Okabe-Ito (palette.h): told apart with any common color-vision
+ * deficiency; the legend names each series too. */
+#define THREADS_COLOR series_color(0)
+#define PROCESSES_COLOR series_color(1)
 
 /* One clustered bar chart: @ng groups of @ns bars, values row by row. */
 static void bars(struct report *rp, const char *name, const char *title, const char *ylabel,
@@ -651,20 +706,35 @@ static void switch_chart(struct report *rp, const struct run *r)
 					     "futex, two CPUs"};
 	static const char *const names[] = {"pipe-same", "futex-same", "pipe-cross", "futex-cross"};
 	static const char *const series[] = {"two threads", "two processes"};
-	static const char *const colors[] = {THREADS_COLOR, PROCESSES_COLOR};
+	const char *colors[] = {THREADS_COLOR, PROCESSES_COLOR};
+	struct sbuf cap = SBUF_INIT, absent = SBUF_INIT;
+	bool light, all_light = true;
 	double v[8];
 	char name[64];
 
 	for (size_t g = 0; g < 4; g++)
 		for (size_t s = 0; s < 2; s++) {
+			const json_t *e;
+
 			snprintf(name, sizeof(name), "%s-%s", s ? "processes" : "threads",
 				 names[g]);
-			v[g * 2 + s] = cost_num(cost_entry(r, name), "switch_ns", 0) / 1e3;
+			e = cost_entry_light(r, name, &light);
+			all_light = all_light && (light || !e);
+			v[g * 2 + s] = cost_num(e, "switch_ns", 0) / 1e3;
+			if (!e)
+				sb_printf(&absent, "%s%s", absent.len ? ", " : "", name);
 		}
+	sb_printf(&cap,
+		  "switch: time per context switch, threads against processes, over a pipe and "
+		  "a futex, on one CPU and across two, %s.",
+		  all_light ? "as the perf pass measured them (the least tracing)"
+			    : "as measured under the eBPF tracer (its work included)");
+	if (absent.len)
+		sb_printf(&cap, " Not run here (no bar): %s.", sb_str(&absent));
 	bars(rp, "lesson-switch", "A context switch (half a ping-pong round trip)", "us per switch",
-	     groups, 4, series, 2, colors, v,
-	     "switch: time per context switch, threads against processes, over a pipe and "
-	     "a futex, on one CPU and across two (a missing bar: not run)");
+	     groups, 4, series, 2, colors, v, sb_str(&cap));
+	sb_free(&cap);
+	sb_free(&absent);
 }
 
 static void startup_chart(struct report *rp, const struct run *r)
@@ -674,15 +744,28 @@ static void startup_chart(struct report *rp, const struct run *r)
 					     "a program (posix spawn)"};
 	static const char *const names[] = {"thread", "fork", "spawn"};
 	static const char *const series[] = {"median"};
-	static const char *const colors[] = {PROCESSES_COLOR};
+	const char *colors[] = {PROCESSES_COLOR};
+	struct sbuf cap = SBUF_INIT;
+	bool light, all_light = true;
 	double v[3];
+	char d[32];
 
+	for (size_t g = 0; g < 3; g++) {
+		v[g] = cost_num(cost_entry_light(r, names[g], &light), "durations.p50", 0) / 1e3;
+		all_light = all_light && light;
+	}
+	sb_printf(&cap,
+		  "startup: median time to start a thread, a process, a program, and wait for "
+		  "its end, %s. A bar too short to see is still measured:",
+		  all_light ? "as the perf pass measured them (the least tracing)"
+			    : "measured under the eBPF tracer (its work included)");
 	for (size_t g = 0; g < 3; g++)
-		v[g] = cost_num(cost_entry(r, names[g]), "durations.p50", 0) / 1e3;
+		sb_printf(&cap, "%s %s %s", g ? "," : "", names[g],
+			  fmt_ns(d, sizeof(d), v[g] * 1e3));
+	sb_add(&cap, ".");
 	bars(rp, "lesson-startup", "Start one, wait for its end", "us each (median)", groups, 3,
-	     series, 1, colors, v,
-	     "startup: median time to start a thread, a process, a program, and wait "
-	     "for its end");
+	     series, 1, colors, v, sb_str(&cap));
+	sb_free(&cap);
 }
 
 static void ipc_chart(struct report *rp, const struct run *r)
@@ -690,17 +773,22 @@ static void ipc_chart(struct report *rp, const struct run *r)
 	static const char *const groups[] = {"pipe", "shared memory"};
 	static const char *const names[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
 	static const char *const series[] = {"bytes as they are", "encode/decode"};
-	static const char *const colors[] = {THREADS_COLOR, PROCESSES_COLOR};
+	const char *colors[] = {THREADS_COLOR, PROCESSES_COLOR};
+	bool light;
 	double v[4];
 
 	for (size_t g = 0; g < 2; g++)
 		for (size_t s = 0; s < 2; s++)
-			v[g * 2 + s] =
-			    cost_num(cost_entry(r, names[s * 2 + g]), "cpu_ns_per_mib", 0) / 1e6;
+			v[g * 2 + s] = cost_num(cost_entry_light(r, names[s * 2 + g], &light),
+						"cpu_ns_per_mib", 0) /
+				       1e6;
 	bars(rp, "lesson-ipc", "Moving data to another process", "ms of CPU per MiB (both sides)",
 	     groups, 2, series, 2, colors, v,
-	     "ipc: CPU time per MiB moved, sender and receiver together, through a pipe "
-	     "and through shared memory, with and without an encode/decode step");
+	     light ? "ipc: CPU time per MiB moved, sender and receiver together, through a pipe "
+		     "and through shared memory, with and without an encode/decode step, as the "
+		     "perf pass measured them (the least tracing)"
+		   : "ipc: CPU time per MiB moved, sender and receiver together, through a pipe "
+		     "and through shared memory, with and without an encode/decode step");
 }
 
 static void cow_chart(struct report *rp, const struct run *r)
@@ -708,7 +796,7 @@ static void cow_chart(struct report *rp, const struct run *r)
 	static const char *const groups[] = {"child reads it all", "child writes it all"};
 	static const char *const names[] = {"read", "write"};
 	static const char *const series[] = {"page faults per page", "share made private"};
-	static const char *const colors[] = {PROCESSES_COLOR, THREADS_COLOR};
+	const char *colors[] = {PROCESSES_COLOR, THREADS_COLOR};
 	double v[4];
 
 	for (size_t g = 0; g < 2; g++) {
@@ -722,7 +810,8 @@ static void cow_chart(struct report *rp, const struct run *r)
 	bars(rp, "lesson-cow", "After fork: copy on write", "per page of the buffer", groups, 2,
 	     series, 2, colors, v,
 	     "cow: after fork, page faults per page of the parent's buffer and the share "
-	     "of it that became the child's own copy");
+	     "of it that became the child's own copy; no bar above a group is a measured "
+	     "zero (the reading child copied nothing), not a step that did not run");
 }
 
 static void lesson(struct report *rp)

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const json_t *cost_entry(const struct run *r, const char *name)
+static const json_t *entry_in(const struct demo_result *d, const char *name)
 {
-	const json_t *costs = r && r->demo ? json_object_get(r->demo->root, "costs") : NULL, *e;
+	const json_t *costs = d ? json_object_get(d->root, "costs") : NULL, *e;
 	size_t i;
 
 	json_array_foreach(costs, i, e)
@@ -17,6 +17,19 @@ const json_t *cost_entry(const struct run *r, const char *name)
 			return e;
 	}
 	return NULL;
+}
+
+const json_t *cost_entry(const struct run *r, const char *name)
+{
+	return r ? entry_in(r->demo, name) : NULL;
+}
+
+const json_t *cost_entry_light(const struct run *r, const char *name, bool *light)
+{
+	const json_t *e = r ? entry_in(r->perf_demo, name) : NULL;
+
+	*light = e != NULL;
+	return e ? e : cost_entry(r, name);
 }
 
 double cost_num(const json_t *e, const char *path, double dflt)

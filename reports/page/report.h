@@ -56,6 +56,7 @@ void report_futex(struct report *rp);
 void report_checks(struct report *rp);
 void report_kernel(struct report *rp); /* eBPF against the kernel, thread by thread */
 void report_notes(struct report *rp);  /* what was not measured */
+void report_words(struct report *rp);  /* the kernel words the page uses */
 void report_files(struct report *rp);
 
 /* The key result of the chapter's Results table: each variant's median wall

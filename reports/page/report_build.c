@@ -35,6 +35,7 @@ static const struct section sections[] = {
     {"kernel", "Kernel accounting, thread by thread", report_kernel},
     {"notes", "What was not measured", report_notes},
     {"files", "Commands and files", report_files},
+    {"words", "Words: the kernel's terms this page uses", report_words},
 };
 
 static void why_list(struct report *rp, const struct sentences *s)

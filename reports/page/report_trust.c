@@ -20,7 +20,7 @@ static void reason(struct sbuf *why, bool *warn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void reason(struct sbuf *why, bool *warn, const char *fmt, ...)
 {
-	char buf[256];
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -16,6 +16,10 @@
 
 #define MAX_EDGES 30
 #define TABLE_ROWS 12
+/* An edge that ended less than this share of the waiting stays in the
+ * table, off the graph; a graph of more nodes folds behind the table. */
+#define EDGE_MIN_SHARE 0.01
+#define GRAPH_NODES_MAX 8
 
 struct g_edge {
 	char from[64], to[64], what[96];
@@ -41,16 +45,33 @@ static void thread_node(char *out, size_t len, const char *comm, bool roles)
 		snprintf(out, len, "%s", comm);
 }
 
-/* What a wait was on: a futex word's name, else the syscall, else the state. */
+/* The calls that change a process's memory map: an uninterruptible wait in
+ * one is a wait for the address-space lock (mmap_lock), not for a disk. */
+static bool maps_memory(const char *syscall)
+{
+	static const char *const calls[] = {"mmap", "munmap",  "mprotect", "mremap",
+					    "brk",  "madvise", NULL};
+
+	for (size_t i = 0; calls[i]; i++)
+		if (!strcmp(syscall, calls[i]))
+			return true;
+	return false;
+}
+
+/* What a wait was on: a futex word's name (words nobody named are one
+ * "unnamed futex word"), else the syscall, else the state. */
 static void wait_what(const struct run *r, const struct wake_edge *e, char *out, size_t len)
 {
 	char n[96];
 
 	if (e->futex[0] && word_join_tid(r, e->wakee_pid, e->futex))
 		snprintf(out, len, "join: %s", word_name(r, e->wakee_pid, e->futex, n, sizeof(n)));
-	else if (e->futex[0])
-		snprintf(out, len, "%s: %s", state_names[e->wait],
-			 word_name(r, e->wakee_pid, e->futex, n, sizeof(n)));
+	else if (e->futex[0]) {
+		word_name(r, e->wakee_pid, e->futex, n, sizeof(n));
+		snprintf(out, len, "%s: %.80s", state_names[e->wait],
+			 strncmp(n, "the lock at ", 12) ? n : "an unnamed futex word");
+	} else if (e->syscall[0] && e->wait == ST_DISK && maps_memory(e->syscall))
+		snprintf(out, len, "address-space lock: %s", e->syscall);
 	else if (e->syscall[0])
 		snprintf(out, len, "%s: %s", state_names[e->wait], e->syscall);
 	else
@@ -97,12 +118,58 @@ static struct g_edge *graph_edges(const struct run *r, bool roles, size_t *n)
 	return g;
 }
 
-static void draw_graph(struct report *rp, const struct run *r, const struct g_edge *g, size_t n)
+/* The tracer's own threads and a demo's sampler are not the lesson: off
+ * the graph (the table keeps them). */
+static bool off_graph(const char *node)
 {
-	struct sbuf s = SBUF_INIT;
+	static const char *const names[] = {"schedtrace", "perf", "sampler", NULL};
+
+	for (size_t i = 0; names[i]; i++)
+		if (!strncmp(node, names[i], strlen(names[i])))
+			return true;
+	return false;
+}
+
+/* The edges the graph draws, moved to the front of @g (by_ns order kept):
+ * at most MAX_EDGES, each EDGE_MIN_SHARE of the waiting or more, none of the
+ * tracer's. Returns how many; *@nodes, how many nodes they join. */
+static size_t graph_pick(struct g_edge *g, size_t n, size_t *nodes)
+{
+	uint64_t total = 0;
+	size_t shown = 0;
+	char seen[2 * MAX_EDGES][64];
+
+	for (size_t i = 0; i < n; i++)
+		total += g[i].ns;
+	for (size_t i = 0; i < n && shown < MAX_EDGES; i++) {
+		struct g_edge x = g[i];
+
+		if ((double)x.ns < EDGE_MIN_SHARE * (double)total || off_graph(x.from) ||
+		    off_graph(x.to))
+			continue;
+		memmove(&g[shown + 1], &g[shown], (i - shown) * sizeof(*g));
+		g[shown++] = x;
+	}
+	*nodes = 0;
+	for (size_t i = 0; i < shown; i++)
+		for (int end = 0; end < 2; end++) {
+			const char *v = end ? g[i].to : g[i].from;
+			size_t k;
+
+			for (k = 0; k < *nodes && strcmp(seen[k], v); k++)
+				;
+			if (k == *nodes && *nodes < 2 * MAX_EDGES)
+				snprintf(seen[(*nodes)++], sizeof(seen[0]), "%s", v);
+		}
+	return shown;
+}
+
+static void draw_graph(struct report *rp, const struct run *r, const struct g_edge *g, size_t n,
+		       size_t shown)
+{
+	struct sbuf s = SBUF_INIT, cap = SBUF_INIT;
 	char a[96], b[96], c[128], d[32], name[200], rel[300], path[4400], err[512];
-	double max = n ? (double)g[0].ns : 1;
-	size_t shown = n < MAX_EDGES ? n : MAX_EDGES;
+	double max = shown ? (double)g[0].ns : 1;
 
 	sb_add(&s, "digraph wakes {\n rankdir=LR; bgcolor=\"white\";\n"
 		   " node [fontname=\"sans\", fontsize=11, style=filled, fillcolor=\"#eef5ee\"];\n"
@@ -134,18 +201,35 @@ static void draw_graph(struct report *rp, const struct run *r, const struct g_ed
 		doc_note(&rp->doc, "wake graph of %s not drawn: %s", r->variant, err);
 		rp->nchart_errors++;
 	} else {
-		doc_chart(&rp->doc, rel,
-			  n > shown ? "Who woke whom (the edges that ended the most waiting)"
-				    : "Who woke whom");
+		sb_printf(&cap,
+			  "Who woke whom in %s: each arrow from the waker to the thread it "
+			  "woke, as wide as the waiting it ended; the widest is what this "
+			  "variant's threads waited on most.",
+			  r->variant);
+		if (n > shown)
+			sb_printf(&cap,
+				  " %zu smaller edges (under %.0f%% of the waiting each, or the "
+				  "tracer's and the sampler's) are only in the table.",
+				  n - shown, 100 * EDGE_MIN_SHARE);
+		doc_chart(&rp->doc, rel, sb_str(&cap));
 	}
 	sb_free(&s);
+	sb_free(&cap);
 }
 
-static void edge_table(struct report *rp, const struct g_edge *g, size_t n)
+/* Every edge, the most waiting first (graph_pick moved the drawn ones to
+ * the front: the table sorts a copy). */
+static void edge_table(struct report *rp, const struct g_edge *edges, size_t n)
 {
 	static const char *const head[] = {"woken", "by", "wait", "waits", "waiting ended", NULL};
 	struct doc_block *t = doc_table(&rp->doc, head);
+	struct g_edge *g = calloc(n + 1, sizeof(*g));
 	char d[32];
+
+	if (!g)
+		abort();
+	memcpy(g, edges, n * sizeof(*g));
+	qsort(g, n, sizeof(*g), by_ns_desc);
 
 	for (size_t i = 0; i < n && i < TABLE_ROWS; i++) {
 		doc_cell(t, "%s", g[i].to);
@@ -154,6 +238,7 @@ static void edge_table(struct report *rp, const struct g_edge *g, size_t n)
 		doc_cell(t, "%llu", (unsigned long long)g[i].count);
 		doc_cell(t, "%s", fig_dur(d, sizeof(d), (double)g[i].ns));
 	}
+	free(g);
 }
 
 static void path_bar(struct report *rp, const struct run *r)
@@ -214,11 +299,22 @@ static void variant_section(struct report *rp, const struct run *r)
 	} else {
 		g = graph_edges(r, roles, &n);
 		if (g) {
-			draw_graph(rp, r, g, n);
-			/* the page stays a lesson: the figures behind the picture fold */
-			doc_fold(&rp->doc, "%s: who woke whom, as a table", r->variant);
-			edge_table(rp, g, n);
-			doc_unfold(&rp->doc);
+			size_t nodes, shown = graph_pick(g, n, &nodes);
+
+			/* the page stays a lesson: the figures behind the picture
+			 * fold; a graph too busy to read folds behind the table */
+			if (nodes > GRAPH_NODES_MAX) {
+				edge_table(rp, g, n);
+				doc_fold(&rp->doc, "%s: who woke whom, as a graph (%zu nodes)",
+					 r->variant, nodes);
+				draw_graph(rp, r, g, n, shown);
+				doc_unfold(&rp->doc);
+			} else {
+				draw_graph(rp, r, g, n, shown);
+				doc_fold(&rp->doc, "%s: who woke whom, as a table", r->variant);
+				edge_table(rp, g, n);
+				doc_unfold(&rp->doc);
+			}
 		}
 		free(g);
 	}
@@ -235,19 +331,45 @@ static void variant_section(struct report *rp, const struct run *r)
 	}
 }
 
+/* The kinds of waker the run's wake edges have. */
+static void waker_kinds(const struct run_set *rs, bool seen[NR_WAKER_KINDS])
+{
+	memset(seen, 0, NR_WAKER_KINDS * sizeof(*seen));
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct run *r = rs->variants[i].rep;
+
+		for (size_t k = 0; r && k < r->sched.nwakes; k++)
+			if ((unsigned)r->sched.wakes[k].kind < NR_WAKER_KINDS)
+				seen[r->sched.wakes[k].kind] = true;
+	}
+}
+
 void report_wakes(struct report *rp)
 {
+	bool seen[NR_WAKER_KINDS];
+	struct sbuf who = SBUF_INIT;
+
 	doc_heading(&rp->doc, 2, "Who woke whom");
+	/* Only the wakers this run has: the paragraph says what applies here. */
+	waker_kinds(rp->rs, seen);
+	if (seen[WK_THREAD] || seen[WK_FORK])
+		sb_add(&who, ", another thread (releasing a lock, answering, exiting)");
+	if (seen[WK_HARDIRQ])
+		sb_add(&who, ", a timer's interrupt (a sleep's end, a timed wait)");
+	if (seen[WK_SOFTIRQ])
+		sb_add(&who, ", a softirq (network, block)");
+	if (seen[WK_KTHREAD])
+		sb_add(&who, ", a kernel thread");
+	if (seen[WK_PROCESS])
+		sb_add(&who, ", another process");
 	doc_para(&rp->doc,
-		 "Every wait a thread ended was ended by someone: another thread (releasing a "
-		 "lock, answering, exiting), or a context: a timer's interrupt (a sleep's end, "
-		 "a timed wait), a softirq (network, block), a kernel thread. An arrow goes "
-		 "from the waker to the woken thread, as wide as the waiting it ended. From an "
-		 "interrupt the context is named, not the thread behind it. The critical path "
-		 "walks back over the section the demo timed, from its main thread at the end "
-		 "(or, where the timeline cannot say who woke whom, from the last thread to "
-		 "end): a running or runnable thread stays on it; a wait moves it to whoever "
-		 "ended the wait.");
+		 "Each wait a thread ended was ended by someone:%s. An arrow goes from the waker "
+		 "to the woken thread, as wide as the waiting it ended. The critical path "
+		 "walks back from the demo's main thread at the end: what each moment of the "
+		 "timed section waited on (the kernel words: see Words, at the end of the "
+		 "page).",
+		 who.len ? sb_str(&who) + 1 : "");
+	sb_free(&who);
 	/* the telling variants on the page, the others folded */
 	for (size_t i = 0; i < rp->rs->nvariants; i++)
 		if (variant_featured(rp->rs, rp->rs->variants[i].name))

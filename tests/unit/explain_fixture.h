@@ -32,6 +32,7 @@
 struct fx_run {
 	char variant[64];
 	json_t *demo, *sched;
+	json_t *perf_demo;   /* perf-sched-demo.json (the perf pass's result), NULL none */
 	char perf_stat[512]; /* perf-stat.json text, "" for none */
 	bool no_demo;	     /* interrupted before the demo wrote demo.json */
 };
@@ -277,6 +278,8 @@ static inline const char *fx_explain(struct fx *f)
 			json_object_set_new(r->sched, "partial", json_true());
 		else
 			fx_write(sub, "demo.json", r->demo);
+		if (r->perf_demo)
+			fx_write(sub, "perf-sched-demo.json", r->perf_demo);
 		fx_write(sub, "sched.json", r->sched);
 		if (r->perf_stat[0]) {
 			FILE *p;
@@ -340,6 +343,7 @@ static inline void fx_free(struct fx *f)
 	for (i = 0; i < f->n; i++) {
 		json_decref(f->runs[i].demo);
 		json_decref(f->runs[i].sched);
+		json_decref(f->runs[i].perf_demo);
 	}
 	if (f->loaded)
 		run_set_free(&f->rs);

@@ -268,6 +268,45 @@ static void test_window_ends_inside_a_wait(void **state)
 	critpath_free(&p);
 }
 
+/*
+ * A command's processes all end before the window does: the window ends
+ * when the collector reaps the command, and a collector still draining its
+ * ring buffer on a loaded host reaps it late (stress-ng --futex: 6 to 766 ms
+ * after its last thread's final switch-out, in six runs). No traced thread
+ * lived then, so the path stops at the last thread's end: that tail is the
+ * collector's, and tests/integration/causes.sh judges the coverage against
+ * the traced threads' lives, not the whole window. Here main (100) forks a
+ * worker process (101), which forks another (102); they take turns, main
+ * waits for its child's exit and exits at 60; the collector reaps at 100.
+ */
+static void test_window_ends_after_every_thread(void **state)
+{
+	struct cp_interval iv[] = {
+	    IV(100, ST_RUNNING, 0, 3),		IV(100, ST_OTHER, 3, 50),
+	    WOKEN(100, 50, 51, WK_THREAD, 101), IV(100, ST_RUNNING, 51, 60),
+	    WOKEN(101, 2, 3, WK_FORK, 100),	IV(101, ST_RUNNING, 3, 10),
+	    IV(101, ST_LOCK, 10, 20),		WOKEN(101, 20, 21, WK_THREAD, 102),
+	    IV(101, ST_RUNNING, 21, 49),	WOKEN(102, 9, 10, WK_FORK, 101),
+	    IV(102, ST_RUNNING, 10, 20),	IV(102, ST_SLEEP, 20, 48),
+	};
+	struct cp_path p;
+
+	(void)state;
+	assert_int_equal(critpath_compute(iv, sizeof(iv) / sizeof(iv[0]), 0, 100, &p), 0);
+	assert_int_equal(p.end_tid, 100);
+	assert_int_equal(p.end_ns, 100);
+	/* Every instant of the threads' lives is on the path; nothing after. */
+	assert_int_equal(sum(&p), 60);
+	assert_int_equal(p.covered_ns, 60);
+	assert_int_equal(p.seg[0].start, 0);
+	assert_int_equal(p.seg[p.n - 1].end, 60);
+	/* Through both forks: 101 ran 3..9 and 21..49, 102 ran 10..20. */
+	assert_int_equal(critpath_time(&p, 101, ST_RUNNING), 34);
+	assert_int_equal(critpath_time(&p, 102, ST_RUNNING), 10);
+	assert_int_equal(critpath_time(&p, 100, ST_OTHER), 1);
+	critpath_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(test_measured_section),
 	    cmocka_unit_test(test_measured_section_same_when_it_is_the_run),
 	    cmocka_unit_test(test_window_ends_inside_a_wait),
+	    cmocka_unit_test(test_window_ends_after_every_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

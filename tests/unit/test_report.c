@@ -307,6 +307,30 @@ static void key_result_is_the_speedup(void **state)
 	remove_dir(dir);
 }
 
+/* The wake graph's caption says what to see, the paragraph above it names
+ * only wakers the run has, and the kernel words have their glossary (issue
+ * 18: the same 90-word paragraph on every page, "Who woke whom" alone). */
+static void wake_graph_words(void **state)
+{
+	char *dir = copy_fixture("demo09/run");
+	struct built b;
+	const char *md;
+
+	(void)state;
+	build(&b, dir);
+	md = sb_str(&b.md);
+	if (!strstr(md, "Who woke whom in threads: each arrow from the waker"))
+		fail_msg("no caption saying what to see");
+	if (!strstr(md, "Words: the kernel&#39;s terms this page uses"))
+		fail_msg("no glossary");
+	if (strstr(md, "disk: mmap") || strstr(md, "disk: munmap"))
+		fail_msg("an address-space lock wait called disk");
+	if (!strstr(md, "Each wait a thread ended was ended by someone: another thread"))
+		fail_msg("the wakers' paragraph does not start with what the run has");
+	unbuild(&b);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +338,7 @@ int main(void)
 	    cmocka_unit_test(escapes_untrusted_names),
 	    cmocka_unit_test(trust_column_agrees_with_the_trust_line),
 	    cmocka_unit_test(key_result_is_the_speedup),
+	    cmocka_unit_test(wake_graph_words),
 	    cmocka_unit_test(gnuplot_labels_cannot_escape_the_string),
 	    cmocka_unit_test(report_has_every_section),
 	    cmocka_unit_test(partial_run_says_so_at_the_top),

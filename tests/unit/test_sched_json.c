@@ -103,7 +103,7 @@ static void run_fields_and_lost(void **state)
 	(void)state;
 	s.lost[LOST_SWITCH_IN] = 4;
 	s.lost[LOST_EXIT_SWITCH] = 1;
-	root = sched_json(&s, &r, NULL);
+	root = sched_json(&s, &r, NULL, NULL);
 	assert_non_null(root);
 	assert_int_equal(ival(root, "schema"), 1);
 	assert_string_equal(json_string_value(json_object_get(root, "tool")), "schedtrace");
@@ -132,7 +132,7 @@ static void thread_states_cuts_and_kernel(void **state)
 
 	(void)state;
 	ended_thread(&th[0], 101, 100);
-	root = sched_json(&s, &r, NULL);
+	root = sched_json(&s, &r, NULL, NULL);
 	t = thread_of(root, 101);
 	for (int k = 0; k < NR_STATES; k++) {
 		char key[32];
@@ -175,7 +175,7 @@ static void syscalls_by_thread_longest_first(void **state)
 	ended_thread(&th[0], 101, 100);
 	ended_thread(&th[1], 102, 100);
 	sc[1].s.slots[3] = 1;
-	root = sched_json(&s, &r, NULL);
+	root = sched_json(&s, &r, NULL, NULL);
 	a = json_object_get(thread_of(root, 101), "syscalls");
 	assert_int_equal(json_array_size(a), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "name")),
@@ -201,7 +201,7 @@ static void runq_summed_per_process(void **state)
 	ended_thread(&th[1], 101, 100);
 	ended_thread(&th[2], 200, 200);
 	snprintf(th[0].t.comm, sizeof(th[0].t.comm), "main");
-	root = sched_json(&s, &r, NULL);
+	root = sched_json(&s, &r, NULL, NULL);
 	p = json_object_get(root, "processes");
 	assert_int_equal(json_array_size(p), 2);
 	assert_int_equal(ival(json_array_get(p, 0), "pid"), 100);
