@@ -548,6 +548,18 @@ static __always_inline void repair_missed_switch_in(__u32 tid, struct st_thread 
 	t->timeslices++;
 	t->slice_running_ns += ran;
 	t->sched_running_ns += ran;
+	/*
+	 * A waking seen during the slice just rebuilt (the thread ran unseen,
+	 * then began to block, and its waker came before this switch-out)
+	 * names the waker of the wait this switch-out begins: move its stamp
+	 * to the rebuilt slice, or the wakeup, delivered later over the idle
+	 * task, would be credited to that. A waking from before the slice (the
+	 * one that woke it) stays stale.
+	 */
+	if (t->waking.count && t->waking_slice + 1 == t->timeslices && t->waking_ns >= now - ran) {
+		t->waking_slice = t->timeslices;
+		t->waking_on_cpu = 1;
+	}
 }
 
 /* The scheduler's arrival stamp of the current slice; sched_info needs CONFIG_SCHED_INFO. */
@@ -1188,6 +1200,7 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking.tid = (__u32)bpf_get_current_pid_tgid();
 	t->waking.count = 1;
 	t->waking_slice = t->timeslices;
+	t->waking_ns = bpf_ktime_get_ns();
 	t->waking_on_cpu = t->state == ST_RUNNING;
 	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);

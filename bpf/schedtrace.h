@@ -430,6 +430,7 @@ struct st_thread {
 	 * earlier slice is stale (docs/collector.md, "Who woke whom").
 	 */
 	__u64 waking_slice;
+	__u64 waking_ns; /* when: a missed switch-in's repair tells one from the slice it rebuilt */
 	__u8 waking_on_cpu; /* that waking came while the thread still counted as running */
 	__u8 pad_waking[7];
 	__u64 waker_evictions; /* slots taken over: the counts are upper bounds */
