@@ -120,7 +120,7 @@ bool check_wakers(const struct run *r, struct check *c)
 {
 	const struct sched_acct *s = &r->sched;
 	unsigned long long n[ER_COUNT] = {0}, bad[ER_COUNT] = {0}, failed = 0, unknown = 0,
-			   signals = 0;
+			   signals = 0, unseen = 0;
 	char edges[480] = "", one[200];
 	size_t shown = 0, more = 0;
 
@@ -139,6 +139,11 @@ bool check_wakers(const struct run *r, struct check *c)
 			unknown += e->count;
 		if (k == ER_NONE)
 			continue;
+		/* Its waker hidden by a switch the kernel did not report: not judged. */
+		if (e->kind == WK_NONE) {
+			unseen += e->count;
+			continue;
+		}
 		n[k] += e->count;
 		if (ender_can_end(e))
 			continue;
@@ -159,7 +164,9 @@ bool check_wakers(const struct run *r, struct check *c)
 		cat(c->figures, sizeof(c->figures),
 		    "no untimed futex wait, sleep, disk wait or read ended in this run");
 	else
-		c->verdict = failed <= s->lost_prog_misses ? V_PASS : V_FAIL;
+		c->verdict = failed <= s->lost_prog_misses && unseen <= s->lost_switch_in_missed
+				 ? V_PASS
+				 : V_FAIL;
 	if (failed) {
 		cat(c->figures, sizeof(c->figures), "; %llu failed: %s", failed, edges);
 		if (more)
@@ -170,6 +177,11 @@ bool check_wakers(const struct run *r, struct check *c)
 			    "not run the collector's program for names no waker)",
 			    (unsigned long long)s->lost_prog_misses);
 	}
+	if (unseen)
+		cat(c->figures, sizeof(c->figures),
+		    "; %llu waits whose waker went unseen, not judged (the kernel did not report "
+		    "the switch that began them: %llu missed switch-ins)",
+		    unseen, (unsigned long long)s->lost_switch_in_missed);
 	if (signals)
 		cat(c->figures, sizeof(c->figures),
 		    "; %llu waits ended by a signal's delivery, not judged (a signal ends any "

@@ -250,6 +250,30 @@ static void program_misses_explain(void **state)
 	fx_free(&f);
 }
 
+/* A waker hidden by a switch the kernel did not report is "unknown": not
+ * judged, no more than one per missed switch-in; more fail. */
+static void unseen_wakers_under_missed_switch_ins(void **state)
+{
+	struct check c = {0};
+	struct fx f;
+	struct fx_run *r = gil_run(&f);
+
+	(void)state;
+	wake(r, PEER, "lock", "futex", WORD, MUTEX, 99);
+	wake(r, "{\"kind\": \"unknown\"}", "lock", "futex", WORD, MUTEX, 1);
+	json_object_set_new(json_object_get(r->sched, "lost"), "switch_in_missed", json_integer(1));
+	judge(&f, &c);
+	assert_int_equal(c.verdict, V_PASS);
+	assert_claim(c.figures, "1 waits whose waker went unseen, not judged");
+	fx_free(&f);
+	r = gil_run(&f);
+	wake(r, "{\"kind\": \"unknown\"}", "lock", "futex", WORD, MUTEX, 2);
+	json_object_set_new(json_object_get(r->sched, "lost"), "switch_in_missed", json_integer(1));
+	judge(&f, &c);
+	assert_int_equal(c.verdict, V_FAIL);
+	fx_free(&f);
+}
+
 /* An older sched.json does not say whether a futex wait had a timeout: its
  * futex waits are not judged, and the row says so; no wakes, no row. */
 static void unknown_and_absent(void **state)
@@ -281,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(reads),
 	    cmocka_unit_test(signals_not_judged),
 	    cmocka_unit_test(program_misses_explain),
+	    cmocka_unit_test(unseen_wakers_under_missed_switch_ins),
 	    cmocka_unit_test(unknown_and_absent),
 	};
 
