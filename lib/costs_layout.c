@@ -2,6 +2,7 @@
 /* 07_costs's entries, named and read alike by the demo and the report
  * (costs_layout.h). */
 #include "costs_layout.h"
+#include "json_path.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,14 +37,5 @@ const json_t *cost_named(const json_t *costs, const char *name)
 
 double cost_num(const json_t *e, const char *path, double dflt)
 {
-	char key[64];
-
-	while (e && *path) {
-		size_t n = strcspn(path, ".");
-
-		snprintf(key, sizeof(key), "%.*s", (int)n, path);
-		e = json_is_object(e) ? json_object_get(e, key) : NULL;
-		path += n + (path[n] == '.');
-	}
-	return json_is_number(e) ? json_number_value(e) : dflt;
+	return json_path_num(e, path, dflt);
 }
