@@ -136,19 +136,6 @@ static json_t *samples_json(const struct pipeline *pl)
 	return arr;
 }
 
-static json_t *queue_json(const struct queue *q)
-{
-	json_t *o = json_object();
-
-	if (!o)
-		abort();
-	json_set_int(o, "capacity", (long long)q->capacity);
-	json_set_int(o, "max_len", (long long)q->max_len);
-	json_set_int(o, "put_waits", (long long)q->put_waits);
-	json_set_int(o, "put_wait_ns", (long long)q->put_wait_ns);
-	return o;
-}
-
 static json_t *locks_json(struct pipeline *pl)
 {
 	json_t *locks = json_array();
@@ -206,8 +193,8 @@ void pipeline_json(json_t *res, struct pipeline *pl, int cpus, uint64_t end, str
 	o = json_object();
 	if (!o)
 		abort();
-	json_set_new(o, "blocking", queue_json(&pl->blocking_q));
-	json_set_new(o, "cpu", queue_json(&pl->sh->cpu_q));
+	json_set_new(o, "blocking", queue_stats_json(&pl->blocking_q));
+	json_set_new(o, "cpu", queue_stats_json(&pl->sh->cpu_q));
 	json_set_new(res, "queues", o);
 	s->max_blocking_q = pl->blocking_q.max_len;
 	s->max_cpu_q = pl->sh->cpu_q.max_len;
