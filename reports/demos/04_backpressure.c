@@ -97,6 +97,36 @@ static double lock_share(const struct sched_thread *t)
 	return t && t->lifetime_ns ? (double)t->state_ns[ST_LOCK] / (double)t->lifetime_ns : 0;
 }
 
+/* What this run showed growing without a bound, by the why's own tests:
+ * the backlog at about the rate difference, memory with the backlog, the
+ * waiting time with both. The why says each; the verdict names only
+ * these. */
+enum { GREW_BACKLOG = 1, GREW_MEMORY = 2, GREW_LATENCY = 4 };
+
+static unsigned grew_of(const struct run *r, double *slope_out)
+{
+	double produce_ms = demo_param(r->demo, "produce_ms", 0);
+	double consume_ms = demo_param(r->demo, "consume_ms", 0);
+	double first, last, span, slope = backlog_slope(r, &first, &last, &span), expect = 0;
+	double growth = fig_rss_of(r).growth_kib, payload = demo_param(r->demo, "payload_bytes", 0);
+	double backlog = demo_num(r, "backlog", 0);
+	double p50 = demo_num(r, "latency.p50_ns", -1), max = demo_num(r, "latency.max_ns", -1);
+	unsigned m = 0;
+
+	if (slope_out)
+		*slope_out = slope;
+	if (produce_ms > 0 && consume_ms > 0)
+		expect = 1000 / produce_ms - 1000 / consume_ms;
+	if (expect > 0 && slope > 0 && fabs(slope - expect) <= SLOPE_TOLERANCE * expect)
+		m |= GREW_BACKLOG;
+	if (growth > 0 && backlog > 0 && payload > 0 &&
+	    growth * 1024 >= RSS_PER_ITEM * backlog * payload)
+		m |= GREW_MEMORY;
+	if ((m & GREW_BACKLOG) && p50 > 0 && max >= LATENCY_GROWS * p50)
+		m |= GREW_LATENCY;
+	return m;
+}
+
 static void unbounded(const struct variant *v, struct sentences *out)
 {
 	const struct run *r = v->rep;
@@ -104,23 +134,21 @@ static void unbounded(const struct variant *v, struct sentences *out)
 	double put_waits = demo_num(r, "queue.put_waits", -1);
 	double produce_ms = demo_param(r->demo, "produce_ms", 0);
 	double consume_ms = demo_param(r->demo, "consume_ms", 0);
-	double first, last, span, slope = backlog_slope(r, &first, &last, &span), expect = 0;
+	double first, last, span, slope;
+	unsigned grew = grew_of(r, &slope);
 	struct fig_rss rss = fig_rss_of(r);
 	double growth = rss.growth_kib, payload = demo_param(r->demo, "payload_bytes", 0);
 	double backlog = demo_num(r, "backlog", 0), faults = page_faults(r);
 	double p50 = demo_num(r, "latency.p50_ns", -1), max = demo_num(r, "latency.max_ns", -1);
-	bool grows = false;
 	char d1[32], d2[32], d3[32], pf[64] = "";
 
+	backlog_slope(r, &first, &last, &span);
 	if (prod && put_waits == 0 && lock_share(prod) < NEVER_BLOCKS)
 		sentences_add(out,
 			      "%s: the producer never waited for room in the queue: no put had to "
 			      "wait, and it spent %.2f%% of its time blocked on a lock.",
 			      v->name, 100 * lock_share(prod));
-	if (produce_ms > 0 && consume_ms > 0)
-		expect = 1000 / produce_ms - 1000 / consume_ms;
-	if (expect > 0 && slope > 0 && fabs(slope - expect) <= SLOPE_TOLERANCE * expect) {
-		grows = true;
+	if (grew & GREW_BACKLOG)
 		sentences_add(
 		    out,
 		    "%s: the backlog grew by %.0f items a second (%.0f → %.0f over %.1f s), "
@@ -128,19 +156,17 @@ static void unbounded(const struct variant *v, struct sentences *out)
 		    "second produced (one every %.3g ms) − %.0f consumed (one every %.3g ms) "
 		    "= %.0f a second.",
 		    v->name, slope, first, last, span, 1000 / produce_ms, produce_ms,
-		    1000 / consume_ms, consume_ms, expect);
-	}
+		    1000 / consume_ms, consume_ms, 1000 / produce_ms - 1000 / consume_ms);
 	if (faults >= 0)
 		snprintf(pf, sizeof(pf), "; the kernel counted %.0f page faults", faults);
-	if (growth > 0 && backlog > 0 && payload > 0 &&
-	    growth * 1024 >= RSS_PER_ITEM * backlog * payload)
+	if (grew & GREW_MEMORY)
 		sentences_add(
 		    out,
 		    "%s: memory grew with it: +%.1f MiB (%.1f → %.1f MiB), %.1f KiB for each "
 		    "queued item, which carries %.0f bytes%s.",
 		    v->name, growth / 1024, rss.start_kib / 1024, rss.end_kib / 1024,
 		    growth / backlog, payload, pf);
-	if (grows && p50 > 0 && max >= LATENCY_GROWS * p50) {
+	if (grew & GREW_LATENCY) {
 		double oldest = demo_num(r, "oldest_age_ns", 0);
 		char age[96] = "";
 
@@ -231,6 +257,28 @@ static void bounded(const struct variant *v, const struct variant *u, double cap
 			      capacity, drain / capacity / 1e6, fmt_ns(d3, sizeof(d3), drain));
 }
 
+/* @v's counterpart of the other kind in its own family: "bounded" for
+ * "unbounded", "py-bounded" for "py-unbounded" and back; else the first
+ * variant of that kind; NULL when none. */
+static const struct variant *partner_of(const struct run_set *rs, const struct variant *v,
+					bool want_bounded)
+{
+	const struct variant *first = NULL;
+	bool py = !strncmp(v->name, "py-", 3);
+
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct variant *o = &rs->variants[i];
+		double cap = fig_capacity(o->rep);
+
+		if (!o->rep->demo || cap < 0 || (cap > 0) != want_bounded)
+			continue;
+		if (!strncmp(o->name, "py-", 3) == py)
+			return o;
+		first = first ? first : o;
+	}
+	return first;
+}
+
 static void compare(const struct variant *u, const struct variant *b, struct sentences *out)
 {
 	double gu = fig_rss_of(u->rep).growth_kib, gb = fig_rss_of(b->rep).growth_kib;
@@ -258,25 +306,33 @@ static void too_short(const struct variant *u, const struct variant *b, double c
 	double drain = drain_ns(b->rep, capacity, &measured);
 	char d1[32], d2[32], d3[32];
 
+	double gu = fig_rss_of(u->rep).growth_kib, gb = fig_rss_of(b->rep).growth_kib;
+	bool backlog =
+		 demo_num(u->rep, "max_backlog", 0) > 1.5 * demo_num(b->rep, "max_backlog", 0),
+	     memory = gu > 0 && gb >= 0 && gu >= MEMORY_RATIO * gb;
+	char differ[160] = " The latencies part only in a longer run.";
+
 	if (drain <= 0 || mu <= 0 || mb <= 0 || latencies_apart(u, b, capacity))
 		return;
+	if (backlog || memory)
+		snprintf(differ, sizeof(differ),
+			 " The %s above already differ%s; the latencies part only in a longer run.",
+			 backlog && memory ? "backlog and memory"
+			 : backlog	   ? "backlogs"
+					   : "memory",
+			 backlog ? "" : "s");
 	sentences_add(out,
 		      "This run was too short for the latencies to differ: %s's longest wait "
 		      "(%s) had not yet passed the %s a full queue of %s takes to drain (%s's "
-		      "longest: %s). The backlog and memory above already differ; the "
-		      "latencies part only in a longer run.",
+		      "longest: %s).%s",
 		      u->name, fmt_ns(d1, sizeof(d1), mu), fmt_ns(d2, sizeof(d2), drain), b->name,
-		      b->name, fmt_ns(d3, sizeof(d3), mb));
+		      b->name, fmt_ns(d3, sizeof(d3), mb), differ);
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
 {
-	const struct variant *u = NULL, *b = NULL;
 	size_t i;
 
-	for (i = 0; i < rs->nvariants; i++)
-		if (!u && fig_capacity(rs->variants[i].rep) == 0)
-			u = &rs->variants[i];
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
 		double cap = fig_capacity(v->rep);
@@ -284,23 +340,49 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		if (cap == 0) {
 			unbounded(v, out);
 		} else if (cap > 0) {
+			const struct variant *u = partner_of(rs, v, false);
+
 			bounded(v, u, cap, out);
-			b = b ? b : v;
+			if (u)
+				compare(u, v, out);
 		}
 	}
-	if (u && b)
-		compare(u, b, out);
+}
+
+/* "the backlog, memory and the waiting time": what @grew names; returns
+ * how many. */
+static size_t grew_words(unsigned grew, char *buf, size_t len)
+{
+	const char *w[3];
+	size_t n = 0, used = 0;
+
+	if (grew & GREW_BACKLOG)
+		w[n++] = "the backlog";
+	if (grew & GREW_MEMORY)
+		w[n++] = "memory";
+	if (grew & GREW_LATENCY)
+		w[n++] = "the waiting time";
+	buf[0] = '\0';
+	for (size_t k = 0; k < n; k++) {
+		int c = snprintf(buf + used, len - used, "%s%s",
+				 k ? (k + 1 == n ? " and " : ", ") : "", w[k]);
+
+		used += c > 0 && (size_t)c < len - used ? (size_t)c : 0;
+	}
+	return n;
 }
 
 /* The verdict: without a bound the backlog, memory and latency grow for
  * as long as the producer outruns the consumer; with one, the full queue
- * makes the producer wait and all three stay bounded. Doubts: an unbounded
- * backlog that did not outgrow the bounded one. */
+ * makes the producer wait and all three stay bounded. Each line says only
+ * what this run showed growing (grew_of, the why's tests), and never the
+ * waiting time when the run was too short for the latencies to part.
+ * Doubts: an unbounded backlog that did not outgrow the bounded one. */
 static void verdict(const struct run_set *rs, struct verdicts *out)
 {
 	const struct variant *u = NULL, *b = NULL;
 	size_t i;
-	char a[32];
+	char a[32], words[96];
 
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
@@ -309,14 +391,27 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		double lat = demo_num(r, "latency.max_ns", 0);
 
 		if (cap == 0) {
+			const struct variant *pb = partner_of(rs, v, true);
+			unsigned grew = grew_of(r, NULL);
+			size_t nw;
+
 			u = u ? u : v;
+			if (pb && !latencies_apart(v, pb, fig_capacity(pb->rep)))
+				grew &= ~(unsigned)GREW_LATENCY;
+			nw = grew_words(grew, words, sizeof(words));
 			sentences_add(
 			    &out->lines,
 			    "%s: nothing stopped the producer: %.0f items were left "
-			    "waiting, memory grew %.1f MiB and an item waited up to %s. "
-			    "Without a bound, backlog, memory and latency grow as long as "
-			    "the run lasts.",
-			    v->name, demo_num(r, "backlog", 0), growth, fig_dur(a, sizeof(a), lat));
+			    "waiting, memory grew %.1f MiB and an item waited up to %s.%s%s%s",
+			    v->name, demo_num(r, "backlog", 0), growth, fig_dur(a, sizeof(a), lat),
+			    nw ? " Without a bound, " : "", words,
+			    !nw	      ? ""
+			    : nw == 1 ? " keeps growing as long as the producer outruns the "
+					"consumer."
+				      : " keep growing as long as the producer outruns the "
+					"consumer.");
+			if (pb)
+				too_short(v, pb, fig_capacity(pb->rep), &out->lines);
 		} else if (cap > 0) {
 			b = b ? b : v;
 			sentences_add(
@@ -328,8 +423,6 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			    fig_dur(a, sizeof(a), lat));
 		}
 	}
-	if (u && b)
-		too_short(u, b, fig_capacity(b->rep), &out->lines);
 	if (u && b &&
 	    demo_num(u->rep, "max_backlog", 0) <= 1.5 * demo_num(b->rep, "max_backlog", 0))
 		sentences_add(&out->doubts,
@@ -337,6 +430,25 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			      "did not outgrow the bounded one (%.0f).",
 			      demo_num(u->rep, "max_backlog", 0),
 			      demo_num(b->rep, "max_backlog", 0));
+}
+
+/* The Key result: each unbounded queue against its family's bounded one,
+ * in the verdict's figures (its backlog left waiting against the bound's
+ * most, fig_rss_of's memory growth). */
+static void key_result(const struct run_set *rs, struct sbuf *out)
+{
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct variant *u = &rs->variants[i], *b;
+
+		if (!u->rep->demo || fig_capacity(u->rep) != 0 || !(b = partner_of(rs, u, true)))
+			continue;
+		sb_printf(
+		    out,
+		    "%s%s vs %s: backlog %.0f vs at most %.0f items, memory %+.1f vs %+.1f MiB",
+		    out->len ? "; " : "", u->name, b->name, demo_num(u->rep, "backlog", 0),
+		    demo_num(b->rep, "max_backlog", 0), fig_rss_of(u->rep).growth_kib / 1024,
+		    fig_rss_of(b->rep).growth_kib / 1024);
+	}
 }
 
 /* ---- the lesson chart ---------------------------------------------------- */
@@ -479,8 +591,7 @@ const struct demo_module demo_04_backpressure = {
     .explainer = {"04_backpressure", explain, verdict, false},
     .causes = paced,
     .lesson = lesson,
-    .key_figure = "max_backlog",
-    .key_label = "backlog",
+    .key_result = key_result,
     .featured = "unbounded,bounded,",
     .captions = captions,
 };

@@ -298,12 +298,31 @@ static void verdict_line(const struct variant *v, const struct variant *b, struc
 		    "a time: a blocking call or a long computation stalls the whole loop.",
 		    v->name, tput);
 	} else if (!strcmp(v->name, "threads-only")) {
-		sentences_add(&out->lines,
-			      "%s: %.0f items/s. The cpu stage ran in threads under one shared "
-			      "lock: they waited on it %.0f%% of their time, so the bytecode used "
-			      "one CPU at a time.",
-			      v->name, tput,
-			      100 * share((uint64_t)gil_wait_ns(r, NULL), st[FIG_CPU].lifetime_ns));
+		double gil = gil_wait_ns(r, NULL),
+		       gs = share((uint64_t)gil, st[FIG_CPU].lifetime_ns);
+		char d1[32], d2[32];
+
+		/* "one CPU at a time" only past the why's own threshold: at 8%
+		 * the lock did not set the pace (issue 18's reading) */
+		if (gs >= LOCK_SHARE)
+			sentences_add(&out->lines,
+				      "%s: %.0f items/s. The cpu stage ran in threads under one "
+				      "shared lock: they waited on it %.0f%% of their time, so the "
+				      "bytecode used one CPU at a time.",
+				      v->name, tput, 100 * gs);
+		else
+			sentences_add(
+			    &out->lines,
+			    "%s: %.0f items/s. The cpu stage ran in threads under one "
+			    "shared lock, but they waited on it only %.0f%% of their time "
+			    "(%s; the lesson's threshold: ≥ %.0f%%)%s%s%s: in this run the "
+			    "lock did not set the pace.",
+			    v->name, tput, 100 * gs, fmt_ns(d1, sizeof(d1), gil), 100 * LOCK_SHARE,
+			    st[FIG_CPU].runnable_ns > gil ? ", and " : "",
+			    st[FIG_CPU].runnable_ns > gil
+				? fmt_ns(d2, sizeof(d2), (double)st[FIG_CPU].runnable_ns)
+				: "",
+			    st[FIG_CPU].runnable_ns > gil ? " waiting for a CPU" : "");
 	} else if (cap <= 0) {
 		sentences_add(&out->lines,
 			      "%s: %.0f items/s. No bound: the queue before the cpu stage grew to "
@@ -358,6 +377,32 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			      "waited for CPUs (the host busy with other work).",
 			      PROCS_GAIN, demo_num(h->rep, "throughput_per_s", 0),
 			      demo_num(t->rep, "throughput_per_s", 0), fig_cpus(rs));
+}
+
+/* The Key result: each variant's items/s, the verdict's figure, and for
+ * the bounded pipeline the stage that bounded it (bottleneck_of, the
+ * verdict's test): "hybrid 29 items/s, paced by its cpu stage (busy 98%)
+ * vs single-loop 9". */
+static void key_result(const struct run_set *rs, struct sbuf *out)
+{
+	for (size_t i = 0; i < rs->nvariants; i++) {
+		const struct variant *v = &rs->variants[i];
+		struct fig_stage st[FIG_STAGES];
+		int best;
+
+		if (!v->rep->demo)
+			continue;
+		sb_printf(out, "%s%s %.0f items/s", out->len ? " vs " : "", v->name,
+			  demo_num(v->rep, "throughput_per_s", 0));
+		if (demo_param(v->rep->demo, "capacity", 0) <= 0 ||
+		    !strcmp(v->name, "single-loop") || !strcmp(v->name, "threads-only"))
+			continue;
+		fig_stages(v->rep, st);
+		best = bottleneck_of(st);
+		if (best >= 0)
+			sb_printf(out, ", paced by its slowest stage, %s (busy %.0f%%)",
+				  st[best].name, 100 * st[best].busy);
+	}
 }
 
 /* ---- the lesson chart ---------------------------------------------------- */
@@ -467,10 +512,28 @@ static void lesson(struct report *rp)
 		depth_chart(rp, h, u);
 }
 
+/* What to see in each variant's timeline (the first row that matches). */
+static const struct timeline_caption captions[] = {
+    {"hybrid-unbounded",
+     "no bound: the loop and the blocking threads never wait for room in a queue (that wait "
+     "would be lock, vermillion); the cpu workers (cpu-N) run (green) or wait for a CPU "
+     "(orange) while the work piles up in the queue before them"},
+    {"hybrid",
+     "the stage that runs (green) or waits for a CPU (orange) most sets the pace; the stages "
+     "before it wait for room in a full queue (lock, vermillion): backpressure"},
+    {"threads-only",
+     "the cpu threads share one interpreter lock: a wait for it is lock (vermillion), a wait "
+     "for a CPU orange; compare with hybrid's cpu processes"},
+    {"single-loop",
+     "one thread, loop, does every stage: its fetches' waits (io, dark blue), blocking calls "
+     "and computing (green) one after another"},
+    {NULL, NULL},
+};
+
 const struct demo_module demo_06_hybrid_pipeline = {
     .demo = "06_hybrid_pipeline",
     .explainer = {"06_hybrid_pipeline", explain, verdict, false},
     .lesson = lesson,
-    .key_figure = "throughput_per_s",
-    .key_label = "items/s",
+    .key_result = key_result,
+    .captions = captions,
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "charts.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,12 @@ static void script(const struct bar_chart *c, struct sbuf *s)
 	char label[96];
 	size_t g, k;
 	int width = 300 + (int)(c->ngroups * (c->stacked ? 55 : 22 * c->nseries));
+	double small = 0;
+
+	for (g = 0; g < c->ngroups * c->nseries; g++)
+		if (!isnan(c->v[g]) && c->v[g] > small)
+			small = c->v[g];
+	small = small > 0 ? 0.01 * small : 1e-300; /* all zero: each 0 marked */
 
 	if (width < 720)
 		width = 720;
@@ -41,7 +48,10 @@ static void script(const struct bar_chart *c, struct sbuf *s)
 	for (g = 0; g < c->ngroups; g++) {
 		sb_printf(s, "\"%s\"", gnuplot_label(label, 40, c->group[g]));
 		for (k = 0; k < c->nseries; k++)
-			sb_printf(s, " %.9g", c->v[g * c->nseries + k]);
+			if (isnan(c->v[g * c->nseries + k]))
+				sb_add(s, " NaN");
+			else
+				sb_printf(s, " %.9g", c->v[g * c->nseries + k]);
 		sb_add(s, "\n");
 	}
 	sb_add(s, "EOD\nplot ");
@@ -51,6 +61,16 @@ static void script(const struct bar_chart *c, struct sbuf *s)
 		if (c->color)
 			sb_printf(s, " lc rgb \"%s\"", gnuplot_label(label, 10, c->color[k]));
 	}
+	/* A clustered histogram puts group g at x = g and its bar k at
+	 * (k - (n - 1) / 2) / (n + gap) from it (gap 1, above). A bar under
+	 * 1% of the tallest cannot be seen: its value is written at its foot. */
+	for (k = 0; c->mark_zero && !c->stacked && k < c->nseries; k++)
+		sb_printf(
+		    s,
+		    ", $data using ($0 + (%zu - (%zu - 1) / 2.0) / (%zu + 1)):"
+		    "(column(%zu) < %.9g ? 0 : NaN):(sprintf('%%.2g', column(%zu))) with labels "
+		    "offset 0,0.8 font 'sans-bold,12' textcolor rgb '#000000' notitle",
+		    k, c->nseries, c->nseries, k + 2, small, k + 2);
 	sb_add(s, "\n");
 }
 

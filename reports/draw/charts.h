@@ -17,7 +17,11 @@ struct bar_chart {
 	const char *const *group;  /* ngroups x labels */
 	const char *const *series; /* nseries legend titles */
 	const char *const *color;  /* nseries "#rrggbb", or NULL for gnuplot's own */
-	const double *v;	   /* ngroups * nseries values, row by row */
+	const double *v;	   /* ngroups * nseries values, row by row; NAN: no bar */
+	/* Clustered: a bar of 0, or one under 1% of the tallest, gets its
+	 * value written at its foot, so a measured zero is not read as a step
+	 * that did not run (NAN: no bar, no mark). */
+	bool mark_zero;
 };
 
 /* The gnuplot program, or NULL when none is installed (the report then says

@@ -18,6 +18,7 @@
 #include "explain.h"
 
 struct report;
+struct sbuf;
 
 /* What to see in a variant's timeline: the first row whose variant starts
  * with @variant ("" any). Colors: reports/draw/palette.h. */
@@ -38,6 +39,12 @@ struct demo_module {
 	 * chapter's lesson in this run's own sizes (a --quick run does not use
 	 * the chapter's), written into @buf; verdict_of() calls it. */
 	void (*lesson_line)(const struct run_set *rs, char *buf, size_t len);
+	/* Optional: the lesson's comparison for the Key result, the report's
+	 * headline row and the index's Results table alike ("blocking 0.52 s
+	 * against await 0.057 s, 9.1×"), appended to @out from the figures
+	 * the verdict uses, so the two never differ. Nothing appended: the
+	 * generic Key result (report_headline.c). */
+	void (*key_result)(const struct run_set *rs, struct sbuf *out);
 	/* Optional: the demo.json field the Results table shows instead of the
 	 * wall time ("max_backlog"), and its label ("backlog"). */
 	const char *key_figure, *key_label;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "doc.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void oom(const char *what)
 {
@@ -182,9 +184,60 @@ void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
 	b->items = it;
 	it = &b->items[b->nitems++];
 	it->href = href ? xasprintf("%s", href) : NULL;
+	it->id = NULL;
 	va_start(ap, fmt);
 	it->text = vxasprintf(fmt, ap);
 	va_end(ap);
+}
+
+void doc_term(struct doc *d, struct doc_block *b, const char *term, const char *definition)
+{
+	char **t = realloc(d->terms, (d->nterms + 1) * sizeof(*t));
+	char **ids = t ? realloc(d->term_ids, (d->nterms + 1) * sizeof(*ids)) : NULL;
+	char *id;
+
+	if (!t || !ids)
+		oom("realloc");
+	d->terms = t;
+	d->term_ids = ids;
+	id = xasprintf("word-%s", term);
+	for (char *c = id; *c; c++)
+		if (!isalnum((unsigned char)*c))
+			*c = '-';
+	d->terms[d->nterms] = xasprintf("%s", term);
+	d->term_ids[d->nterms++] = id;
+	doc_item(b, NULL, "%s: %s", term, definition);
+	b->items[b->nitems - 1].id = xasprintf("%s", id);
+}
+
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+const char *doc_next_term(const struct doc *d, const bool *used, const char *s, size_t *len,
+			  size_t *term)
+{
+	for (const char *p = s; *p; p++) {
+		if (p > s && word_char(p[-1]))
+			continue;
+		for (size_t k = 0; k < d->nterms; k++) {
+			size_t n = strlen(d->terms[k]);
+
+			if (used[k] || strncasecmp(p, d->terms[k], n))
+				continue;
+			if (p[n] == 's' && !word_char(p[n + 1]))
+				n += 1;
+			else if (p[n] == 'e' && p[n + 1] == 's' && !word_char(p[n + 2]))
+				n += 2;
+			if (word_char(p[n]))
+				continue;
+			*len = n;
+			*term = k;
+			return p;
+		}
+	}
+	return NULL;
 }
 
 bool cell_is_figure(const char *s)
@@ -214,6 +267,7 @@ static void block_free(struct doc_block *b)
 	for (j = 0; j < b->nitems; j++) {
 		free(b->items[j].text);
 		free(b->items[j].href);
+		free(b->items[j].id);
 	}
 	free(b->items);
 }
@@ -231,5 +285,11 @@ void doc_free(struct doc *d)
 	for (i = 0; i < d->n; i++)
 		block_free(&d->b[i]);
 	free(d->b);
+	for (i = 0; i < d->nterms; i++) {
+		free(d->terms[i]);
+		free(d->term_ids[i]);
+	}
+	free(d->terms);
+	free(d->term_ids);
 	memset(d, 0, sizeof(*d));
 }

@@ -26,6 +26,7 @@ enum block_kind {
 struct doc_item {
 	char *text;
 	char *href;
+	char *id; /* an anchor on the item (a glossary entry, doc_term), or NULL */
 };
 
 struct doc_block {
@@ -44,6 +45,10 @@ struct doc_block {
 struct doc {
 	struct doc_block *b;
 	size_t n;
+	/* The glossary's terms and their entries' anchors (doc_term): the
+	 * renderers link each term's first use in the running text to it. */
+	char **terms, **term_ids;
+	size_t nterms;
 };
 
 void doc_heading(struct doc *d, int level, const char *fmt, ...)
@@ -73,6 +78,17 @@ struct doc_block *doc_code(struct doc *d);
 /* Add to a B_LINKS or B_CODE block; @href may be NULL. */
 void doc_item(struct doc_block *b, const char *href, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* A glossary entry in @b (a B_LINKS block of @d): "@term: @definition",
+ * anchored, and @term's first use anywhere in the page's running text
+ * (paragraphs, leads, notes, list items, captions, table cells) linked
+ * to it, in both renderings. */
+void doc_term(struct doc *d, struct doc_block *b, const char *term, const char *definition);
+/* The renderers' side: where in @s the next glossary term not yet @used
+ * starts (whole word, any case, an "s" or "es" plural too); its length in
+ * *@len and its index in *@term. Returns NULL when none. */
+const char *doc_next_term(const struct doc *d, const bool *used, const char *s, size_t *len,
+			  size_t *term);
 
 void doc_free(struct doc *d);
 /* Drop the last block (a fold that turned out empty). */

@@ -27,6 +27,32 @@ static const char style[] =
     ".lead.warn{background:#fff4d6;border-left:4px solid #e69f00;padding:0.5em 1em}\n"
     "ul.verdict{font-size:1.1em}\n";
 
+/* Running text: escaped, each glossary term's first use on the page
+ * (doc_term) a link to its entry; @used: the terms already linked. */
+static void text(struct sbuf *out, const struct doc *d, bool *used, const char *s)
+{
+	const char *p;
+	size_t len, k;
+
+	while ((p = doc_next_term(d, used, s, &len, &k))) {
+		char *pre = strndup(s, (size_t)(p - s)), *word = strndup(p, len);
+
+		if (!pre || !word)
+			abort();
+		html_escape(out, pre);
+		sb_add(out, "<a href=\"#");
+		html_escape(out, d->term_ids[k]);
+		sb_add(out, "\">");
+		html_escape(out, word);
+		sb_add(out, "</a>");
+		used[k] = true;
+		s = p + len;
+		free(pre);
+		free(word);
+	}
+	html_escape(out, s);
+}
+
 /* The SVG file at RUN_DIR/@rel, from its <svg element on (the XML prolog
  * and DOCTYPE cannot appear inside an HTML body). */
 static int inline_svg(struct sbuf *out, const char *run_dir, const char *rel, char *err,
@@ -55,7 +81,7 @@ static int inline_svg(struct sbuf *out, const char *run_dir, const char *rel, ch
 	return 0;
 }
 
-static void table(const struct doc_block *b, struct sbuf *out)
+static void table(const struct doc *d, bool *used, const struct doc_block *b, struct sbuf *out)
 {
 	size_t i, j;
 
@@ -79,7 +105,10 @@ static void table(const struct doc_block *b, struct sbuf *out)
 				url_escape(out, b->hrefs[k]);
 				sb_add(out, "\">");
 			}
-			html_escape(out, k < b->ncells ? b->cells[k] : "");
+			if (k < b->ncells && b->hrefs && b->hrefs[k])
+				html_escape(out, b->cells[k]);
+			else
+				text(out, d, used, k < b->ncells ? b->cells[k] : "");
 			if (k < b->ncells && b->hrefs && b->hrefs[k])
 				sb_add(out, "</a>");
 			sb_add(out, "</td>");
@@ -89,7 +118,7 @@ static void table(const struct doc_block *b, struct sbuf *out)
 	sb_add(out, "</table>\n");
 }
 
-static void items(const struct doc_block *b, struct sbuf *out)
+static void items(const struct doc *d, bool *used, const struct doc_block *b, struct sbuf *out)
 {
 	size_t j;
 
@@ -104,6 +133,14 @@ static void items(const struct doc_block *b, struct sbuf *out)
 	}
 	sb_add(out, "<ul>\n");
 	for (j = 0; j < b->nitems; j++) {
+		if (b->items[j].id) { /* a glossary entry: its own words stay plain */
+			sb_add(out, "<li id=\"");
+			html_escape(out, b->items[j].id);
+			sb_add(out, "\">");
+			html_escape(out, b->items[j].text);
+			sb_add(out, "</li>\n");
+			continue;
+		}
 		sb_add(out, "<li>");
 		if (b->items[j].href) {
 			sb_add(out, "<a href=\"");
@@ -112,7 +149,7 @@ static void items(const struct doc_block *b, struct sbuf *out)
 			html_escape(out, b->items[j].text);
 			sb_add(out, "</a>");
 		} else {
-			html_escape(out, b->items[j].text);
+			text(out, d, used, b->items[j].text);
 		}
 		sb_add(out, "</li>\n");
 	}
@@ -122,8 +159,12 @@ static void items(const struct doc_block *b, struct sbuf *out)
 int render_html(const struct doc *d, const char *title, const char *run_dir, struct sbuf *out,
 		char *err, size_t errlen)
 {
+	bool *used = calloc(d->nterms + 1, sizeof(*used));
 	size_t i;
+	int rc = 0;
 
+	if (!used)
+		abort();
 	sb_add(out,
 	       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
 	html_escape(out, title);
@@ -139,23 +180,25 @@ int render_html(const struct doc *d, const char *title, const char *run_dir, str
 			break;
 		case B_PARA:
 			sb_add(out, "<p>");
-			html_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, "</p>\n");
 			break;
 		case B_NOTE:
 			sb_add(out, "<p class=\"note\"><strong>Note:</strong> ");
-			html_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, "</p>\n");
 			break;
 		case B_TABLE:
-			table(b, out);
+			table(d, used, b, out);
 			break;
 		case B_CHART:
 			sb_add(out, "<figure>\n");
-			if (inline_svg(out, run_dir, b->path, err, errlen))
-				return -1;
+			if (inline_svg(out, run_dir, b->path, err, errlen)) {
+				rc = -1;
+				goto out;
+			}
 			sb_add(out, "\n<figcaption>");
-			html_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, " (<a href=\"");
 			url_escape(out, b->path);
 			sb_add(out, "\">");
@@ -164,7 +207,7 @@ int render_html(const struct doc *d, const char *title, const char *run_dir, str
 			break;
 		case B_LINKS:
 		case B_CODE:
-			items(b, out);
+			items(d, used, b, out);
 			break;
 		case B_FOLD:
 			sb_add(out, "<details>\n<summary>");
@@ -176,11 +219,13 @@ int render_html(const struct doc *d, const char *title, const char *run_dir, str
 			break;
 		case B_LEAD:
 			sb_add(out, b->level ? "<p class=\"lead warn\">" : "<p class=\"lead\">");
-			html_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, "</p>\n");
 			break;
 		}
 	}
 	sb_add(out, "</body>\n</html>\n");
-	return 0;
+out:
+	free(used);
+	return rc;
 }

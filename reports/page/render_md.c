@@ -7,6 +7,32 @@
 
 #include "escape.h"
 
+/* Running text: escaped, each glossary term's first use on the page
+ * (doc_term) a link to its entry's anchor; @used: the terms linked. */
+static void text(struct sbuf *out, const struct doc *d, bool *used, const char *s)
+{
+	const char *p;
+	size_t len, k;
+
+	while ((p = doc_next_term(d, used, s, &len, &k))) {
+		char *pre = strndup(s, (size_t)(p - s)), *word = strndup(p, len);
+
+		if (!pre || !word)
+			abort();
+		md_escape(out, pre);
+		sb_add(out, "[");
+		md_escape(out, word);
+		sb_add(out, "](#");
+		url_escape(out, d->term_ids[k]);
+		sb_add(out, ")");
+		used[k] = true;
+		s = p + len;
+		free(pre);
+		free(word);
+	}
+	md_escape(out, s);
+}
+
 /* A column of figures is right-aligned; one with any text, left. */
 static bool numeric_column(const struct doc_block *b, size_t col)
 {
@@ -20,7 +46,7 @@ static bool numeric_column(const struct doc_block *b, size_t col)
 	return b->nrows > 0;
 }
 
-static void table(const struct doc_block *b, struct sbuf *out)
+static void table(const struct doc *d, bool *used, const struct doc_block *b, struct sbuf *out)
 {
 	size_t i, j;
 
@@ -47,7 +73,7 @@ static void table(const struct doc_block *b, struct sbuf *out)
 				url_escape(out, b->hrefs[k]);
 				sb_add(out, ")");
 			} else {
-				md_escape(out, k < b->ncells ? b->cells[k] : "");
+				text(out, d, used, k < b->ncells ? b->cells[k] : "");
 			}
 			sb_add(out, " |");
 		}
@@ -67,8 +93,11 @@ static void code_line(struct sbuf *out, const char *s)
 
 void render_md(const struct doc *d, struct sbuf *out)
 {
+	bool *used = calloc(d->nterms + 1, sizeof(*used));
 	size_t i, j;
 
+	if (!used)
+		abort();
 	for (i = 0; i < d->n; i++) {
 		const struct doc_block *b = &d->b[i];
 
@@ -79,16 +108,16 @@ void render_md(const struct doc *d, struct sbuf *out)
 			sb_add(out, "\n\n");
 			break;
 		case B_PARA:
-			md_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, "\n\n");
 			break;
 		case B_NOTE:
 			sb_add(out, "> **Note:** ");
-			md_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, "\n\n");
 			break;
 		case B_TABLE:
-			table(b, out);
+			table(d, used, b, out);
 			sb_add(out, "\n");
 			break;
 		case B_CHART:
@@ -101,14 +130,20 @@ void render_md(const struct doc *d, struct sbuf *out)
 		case B_LINKS:
 			for (j = 0; j < b->nitems; j++) {
 				sb_add(out, "- ");
-				if (b->items[j].href) {
+				if (b->items[j].id) { /* a glossary entry, anchored */
+					sb_add(out, "<a id=\"");
+					html_escape(out, b->items[j].id);
+					sb_add(out, "\"></a>");
+					md_escape(out, b->items[j].text);
+					sb_add(out, "\n");
+				} else if (b->items[j].href) {
 					sb_add(out, "[");
 					md_escape(out, b->items[j].text);
 					sb_add(out, "](");
 					url_escape(out, b->items[j].href);
 					sb_add(out, ")\n");
 				} else {
-					md_escape(out, b->items[j].text);
+					text(out, d, used, b->items[j].text);
 					sb_add(out, "\n");
 				}
 			}
@@ -124,7 +159,7 @@ void render_md(const struct doc *d, struct sbuf *out)
 			break;
 		case B_LEAD:
 			sb_add(out, b->level ? "> **" : "**");
-			md_escape(out, b->text);
+			text(out, d, used, b->text);
 			sb_add(out, "**\n\n");
 			break;
 		case B_CODE:
@@ -137,4 +172,5 @@ void render_md(const struct doc *d, struct sbuf *out)
 			break;
 		}
 	}
+	free(used);
 }

@@ -109,17 +109,24 @@ static bool scaling_headline(const struct run_set *rs, struct sbuf *key)
 }
 
 /* The lesson's headline figures for this host, the Key result of the
- * headline row and of the index's Results table: each variant's own
+ * headline row and of the index's Results table: the demo module's
+ * key_result (the verdict's own figures), else each variant's own
  * one-line result (key_result: 07's costs, from the perf pass, the least
  * traced, when it wrote one), else the module's key
  * figure (04's backlog), else each pool's speed-up over its serial run (01,
  * 02), else the scaling curve's end (05), else the wall times. */
 void headline_key(const struct run_set *rs, struct sbuf *key)
 {
+	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
 	const char *label = NULL, *keyname = key_of(rs, &label);
 	bool own = false;
 	size_t i;
 
+	if (m && m->key_result) {
+		m->key_result(rs, key);
+		if (key->len)
+			return;
+	}
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
 		/* the pass with the least tracing first: the eBPF pass's figures

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Words: the kernel's terms the page uses, each in a line a student reads
- * once (the Who-woke-whom paragraph points here). */
+ * once; each term's first use on the page links here (doc_term). */
 #include "report.h"
 
 static const char *const words[][2] = {
@@ -29,5 +29,5 @@ void report_words(struct report *rp)
 	struct doc_block *l = doc_links(&rp->doc);
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		doc_item(l, NULL, "%s: %s", words[i][0], words[i][1]);
+		doc_term(&rp->doc, l, words[i][0], words[i][1]);
 }

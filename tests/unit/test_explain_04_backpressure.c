@@ -282,6 +282,49 @@ static void too_short_for_latencies_said(void **state)
 	fx_free(&f);
 }
 
+/* The verdict's general sentence names only what this run showed growing
+ * (issue 18: "backlog, memory and latency grow as long as the run lasts"
+ * beside "too short for the latencies to differ"). */
+static void verdict_says_what_grew(void **state)
+{
+	struct bp_shape u = UNBOUNDED;
+	struct fx f;
+	const char *v;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, u); /* too short: longest 800 ms under the 1 s drain */
+	add_run(&f, BOUNDED);
+	fx_explain(&f);
+	v = fx_verdict(&f);
+	assert_claim(v, "Without a bound, the backlog and memory keep growing as long as the "
+			"producer outruns the consumer.");
+	assert_claim(v, "too short for the latencies to differ");
+	assert_claim(v, "The backlog and memory above already differ;");
+	assert_no_claim(v, "latency grow");
+	assert_no_claim(v, "waiting time keep");
+	fx_free(&f);
+
+	u.max_ms = 1500; /* long enough: the waits part too */
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, u);
+	add_run(&f, BOUNDED);
+	fx_explain(&f);
+	assert_claim(fx_verdict(&f), "Without a bound, the backlog, memory and the waiting time "
+				     "keep growing");
+	fx_free(&f);
+
+	u.growth_kib = 100; /* memory did not grow with the backlog */
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, u);
+	add_run(&f, BOUNDED);
+	fx_explain(&f);
+	v = fx_verdict(&f);
+	assert_claim(v, "Without a bound, the backlog and the waiting time keep growing");
+	assert_no_claim(v, "memory keep");
+	fx_free(&f);
+}
+
 /* One memory figure: the RSS the samples (the lesson chart) show, in the
  * verdict and the why alike, not demo.json's start-to-end that includes
  * the threads' stacks (issue 18: 3.8 MiB in the verdict, 3.3 in the
@@ -333,6 +376,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(too_short_for_latencies_said),
+	    cmocka_unit_test(verdict_says_what_grew),
 	    cmocka_unit_test(one_memory_figure),
 	    cmocka_unit_test(rate_in_words_and_oldest_only_when_timed),
 	    cmocka_unit_test(unbounded_producer_never_blocks),

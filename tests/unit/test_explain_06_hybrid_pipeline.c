@@ -2,6 +2,7 @@
 /* 06_hybrid_pipeline's explainer and verdict: each claim made on a run set
  * that shows it, left out on one that does not. */
 #include "explain_fixture.h"
+#include "report.h"
 #include "figures.h"
 
 #define B_NOT_FULL "0x7fff00000a00"
@@ -250,9 +251,55 @@ static void lock_waits_are_not_busy(void **state)
 	fx_free(&f);
 }
 
+/* The index's Key result is the lesson's comparison (issue 18: per-variant
+ * items/s): each pipeline's items/s, the bounded one's with the stage that
+ * paced it, in the verdict's own figures. */
+static void key_result_is_the_pace(void **state)
+{
+	struct pl_shape s[3] = {HYBRID, UNBOUNDED, SINGLE};
+	struct sbuf key = SBUF_INIT;
+	struct fx f;
+
+	(void)state;
+	explain_set(&f, s, 3);
+	headline_key(&f.rs, &key);
+	assert_claim(sb_str(&key),
+		     "hybrid 500 items/s, paced by its slowest stage, cpu (busy 98%)");
+	assert_claim(sb_str(&key), "vs hybrid-unbounded 480 items/s vs single-loop 110 items/s");
+	assert_claim(fx_verdict(&f), "hybrid: 500 items/s.");
+	assert_claim(f.vtext, "the cpu stage set the pace (busy 98%)");
+	sb_free(&key);
+	fx_free(&f);
+}
+
+/* The verdict's "one CPU at a time" only when the lock wait is past the
+ * why's threshold (issue 18's reading: 8% of their time, and "so the
+ * bytecode used one CPU at a time"). */
+static void threads_only_verdict_true_to_its_lock(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, THREADS};
+	struct fx f;
+
+	(void)state;
+	explain_set(&f, s, 2);
+	assert_claim(fx_verdict(&f), "they waited on it 45% of their time, so the bytecode used "
+				     "one CPU at a time");
+	fx_free(&f);
+	s[1].c_gil = 50; /* 5% of their time, the CPUs the wait */
+	s[1].c_running = 400;
+	s[1].c_runnable = 500;
+	explain_set(&f, s, 2);
+	assert_no_claim(fx_verdict(&f), "one CPU at a time");
+	assert_claim(f.vtext, "but they waited on it only 5% of their time");
+	assert_claim(f.vtext, "waiting for a CPU: in this run the lock did not set the pace");
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(key_result_is_the_pace),
+	    cmocka_unit_test(threads_only_verdict_true_to_its_lock),
 	    cmocka_unit_test(bottleneck_named),
 	    cmocka_unit_test(lock_waits_are_not_busy),
 	    cmocka_unit_test(backpressure_reaches_the_loop),

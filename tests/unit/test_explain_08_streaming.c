@@ -2,6 +2,7 @@
 /* 08_streaming's explainer and verdict: each claim made on a run set that
  * shows it, left out on one that does not. */
 #include "explain_fixture.h"
+#include "report.h"
 
 #define NOT_EMPTY "0x7fff00000910"
 
@@ -198,12 +199,40 @@ static void cpus_short(void **state)
 	fx_free(&f);
 }
 
+/* The index's Key result is the lesson's comparison (issue 18: each
+ * load's p99 in a row): p99 at the lowest load against the highest, and
+ * bounded against unbounded above capacity, the verdict's figures. */
+static void key_result_is_the_comparison(void **state)
+{
+	struct sbuf key = SBUF_INIT;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "08_streaming", 2);
+	add_run(&f, LOW);
+	add_run(&f, HIGH);
+	add_run(&f, OVER);
+	add_run(&f, OVER_B);
+	fx_explain(&f);
+	headline_key(&f.rs, &key);
+	assert_claim(sb_str(&key), "p99 5.0 ms at 50% load vs 20.0 ms at 95% (4.0×); at 110%: "
+				   "p99 12.0 ms bounded vs 250.0 ms unbounded");
+	assert_claim(fx_verdict(&f), "load-95: at 95% of capacity, p99 20.0 ms");
+	assert_claim(f.vtext, "and p99 held at 12.0 ms");
+	sb_free(&key);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(hockey_stick),	  cmocka_unit_test(noisy_low_load),
-	    cmocka_unit_test(latency_is_waiting), cmocka_unit_test(workers_idle_drops),
-	    cmocka_unit_test(unbounded_grows),	  cmocka_unit_test(bounded_rejects_and_holds),
+	    cmocka_unit_test(key_result_is_the_comparison),
+	    cmocka_unit_test(hockey_stick),
+	    cmocka_unit_test(noisy_low_load),
+	    cmocka_unit_test(latency_is_waiting),
+	    cmocka_unit_test(workers_idle_drops),
+	    cmocka_unit_test(unbounded_grows),
+	    cmocka_unit_test(bounded_rejects_and_holds),
 	    cmocka_unit_test(cpus_short),
 	};
 

@@ -8,9 +8,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "charts.h"
 #include "escape.h"
@@ -259,7 +262,12 @@ static void py_variants_have_their_own_captions(void **state)
 	    strstr(timeline_caption("02_cpu_bound", "processes"), "they compute in parallel"));
 	assert_non_null(strstr(timeline_caption("03_event_loop", "py-blocking"), "sleeps"));
 	assert_null(strstr(timeline_caption("05_thread_overhead", "py-threads-8"), "io"));
-	assert_null(timeline_caption("06_hybrid_pipeline", "hybrid"));
+	/* 06's say what to see (issue 18: "hybrid" alone said nothing), each
+	 * variant its own: hybrid-unbounded is not read as hybrid */
+	assert_non_null(strstr(timeline_caption("06_hybrid_pipeline", "hybrid"), "sets the pace"));
+	assert_non_null(
+	    strstr(timeline_caption("06_hybrid_pipeline", "hybrid-unbounded"), "no bound"));
+	assert_non_null(strstr(timeline_caption("06_hybrid_pipeline", "threads-only"), "lock"));
 }
 
 /* The index's Trust column and the report's trust line come from one
@@ -307,6 +315,140 @@ static void key_result_is_the_speedup(void **state)
 	remove_dir(dir);
 }
 
+/* The index's Key result is each lesson's comparison, in the verdict's own
+ * figures (issue 18: 03 and 04 listed each variant's wall or backlog): 03
+ * the blocking loop's wall against the awaiting one's, 04 backlog and
+ * memory, unbounded against bounded. */
+static void key_result_is_the_comparison(void **state)
+{
+	static const struct {
+		const char *fixture, *key, *verdict;
+	} want[] = {
+	    {"explain/03-quick", "blocking 0.50 s vs await 0.050 s: 10.0× longer",
+	     "blocking: 0.50 s"},
+	    {"explain/04-quick",
+	     "unbounded vs bounded: backlog 805 vs at most 200 items, memory +3.3 vs +0.8 MiB",
+	     "805 items were left waiting, memory grew 3.3 MiB"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char *dir = copy_fixture(want[i].fixture);
+		struct sbuf key = SBUF_INIT;
+		struct built b;
+		bool said = false;
+
+		build(&b, dir);
+		headline_key(&b.rs, &key);
+		if (!strstr(sb_str(&key), want[i].key))
+			fail_msg("%s: Key result: %s", want[i].fixture, sb_str(&key));
+		for (size_t k = 0; k < b.verdict.lines.n; k++)
+			said = said || strstr(b.verdict.lines.s[k], want[i].verdict);
+		if (!said)
+			fail_msg("%s: the verdict lacks \"%s\"", want[i].fixture, want[i].verdict);
+		sb_free(&key);
+		unbuild(&b);
+		remove_dir(dir);
+	}
+}
+
+/* A file's text (NULL when absent), for a chart the report drew. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&buf, &len, '\0', f) < 0) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* 02's lesson chart draws the speed-up over serial beside the CPUs kept
+ * busy (issue 18: it drew CPUs busy alone, so the weakest speed-up had the
+ * tallest bar), with the Key result's own speed-up figure. */
+static void cpu_bound_chart_has_the_speedup(void **state)
+{
+	char *dir = copy_fixture("explain/02-quick"), path[600];
+	struct sbuf key = SBUF_INIT;
+	struct built b;
+	char *svg;
+
+	(void)state;
+	build(&b, dir);
+	headline_key(&b.rs, &key);
+	if (!strstr(sb_str(&key), "processes 1.2×"))
+		fail_msg("Key result: %s", sb_str(&key));
+	if (!strstr(sb_str(&b.md), "how many times sooner a variant finished than its serial") ||
+	    !strstr(sb_str(&b.md), "processes 1.2×, "))
+		fail_msg("the lesson chart's caption lacks the speed-up: %s", sb_str(&b.md));
+	if (gnuplot_path()) {
+		snprintf(path, sizeof(path), "%s/charts/lesson.svg", dir);
+		svg = slurp(path);
+		assert_non_null(svg);
+		if (!strstr(svg, "speed-up over its serial") || !strstr(svg, "CPUs kept busy"))
+			fail_msg("the lesson chart lacks a series");
+		free(svg);
+	}
+	sb_free(&key);
+	unbuild(&b);
+	remove_dir(dir);
+}
+
+/* A measured zero is drawn (issue 18: 07's "0" bars looked like "not
+ * run"): a bar of 0 gets a "0" on the chart, one too short to see its
+ * value, a value not measured (NAN) neither bar nor mark. */
+static void zero_bar_is_marked(void **state)
+{
+	static const char *const groups[] = {"reads", "writes"};
+	static const char *const series[] = {"faults per page", "private"};
+	const double v[] = {0, 0.004, 1, NAN};
+	char tmpl[] = "/tmp/schedlab-test-chart.XXXXXX", path[600], err[256];
+	struct bar_chart c = {.title = "t",
+			      .ylabel = "y",
+			      .ngroups = 2,
+			      .nseries = 2,
+			      .group = groups,
+			      .series = series,
+			      .v = v,
+			      .mark_zero = true};
+	char *svg;
+	int zeros = 0;
+
+	(void)state;
+	if (!gnuplot_path())
+		skip();
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(path, sizeof(path), "%s/c.svg", tmpl);
+	if (bar_chart_svg(&c, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	svg = slurp(path);
+	assert_non_null(svg);
+	/* the measured zero gets a "0" beside the axis' own tick, the bar too
+	 * short to see its value; the NAN (not measured) nothing */
+	for (const char *p = svg; (p = strstr(p, ">0</tspan>")); p++)
+		zeros++;
+	if (!strstr(svg, ">0.004</tspan>"))
+		fail_msg("the bar under 1%% of the tallest has no label");
+	c.mark_zero = false;
+	if (bar_chart_svg(&c, path, err, sizeof(err)))
+		fail_msg("%s", err);
+	free(svg);
+	svg = slurp(path);
+	for (const char *p = svg; (p = strstr(p, ">0</tspan>")); p++)
+		zeros--;
+	if (zeros != 1)
+		fail_msg("%d more \"0\" labels with mark_zero, want 1", zeros);
+	free(svg);
+	remove(path);
+	rmdir(tmpl);
+}
+
 /* The wake graph's caption says what to see, the paragraph above it names
  * only wakers the run has, and the kernel words have their glossary (issue
  * 18: the same 90-word paragraph on every page, "Who woke whom" alone). */
@@ -331,6 +473,47 @@ static void wake_graph_words(void **state)
 	remove_dir(dir);
 }
 
+/* The glossary's terms are linked where the page first uses them (issue
+ * 18: a glossary at the end no sentence pointed to): each term at most
+ * once, to an entry that exists, in both renderings. */
+static void words_linked_at_first_use(void **state)
+{
+	char *dir = copy_fixture("demo09/run");
+	const char *html, *md, *p;
+	struct built b;
+	size_t links = 0;
+
+	(void)state;
+	build(&b, dir);
+	html = sb_str(&b.html);
+	md = sb_str(&b.md);
+	for (size_t k = 0; k < b.rp.doc.nterms; k++) {
+		char href[96], anchor[96], mdref[96];
+		int n = 0;
+
+		snprintf(href, sizeof(href), "<a href=\"#%s\">", b.rp.doc.term_ids[k]);
+		snprintf(anchor, sizeof(anchor), "<li id=\"%s\">", b.rp.doc.term_ids[k]);
+		snprintf(mdref, sizeof(mdref), "](#%s)", b.rp.doc.term_ids[k]);
+		if (!strstr(html, anchor))
+			fail_msg("no glossary entry %s", anchor);
+		for (p = html; (p = strstr(p, href)); p++)
+			n++;
+		if (n > 1)
+			fail_msg("%s linked %d times: only its first use is", b.rp.doc.terms[k], n);
+		if (n && !strstr(md, mdref))
+			fail_msg("%s linked in report.html, not in report.md", b.rp.doc.terms[k]);
+		/* the link's text is the word itself */
+		if (n && strncasecmp(strstr(html, href) + strlen(href), b.rp.doc.terms[k],
+				     strlen(b.rp.doc.terms[k])))
+			fail_msg("%s's link is not on the word", b.rp.doc.terms[k]);
+		links += (size_t)n;
+	}
+	if (!links)
+		fail_msg("no glossary term linked on the page");
+	unbuild(&b);
+	remove_dir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +521,10 @@ int main(void)
 	    cmocka_unit_test(escapes_untrusted_names),
 	    cmocka_unit_test(trust_column_agrees_with_the_trust_line),
 	    cmocka_unit_test(key_result_is_the_speedup),
+	    cmocka_unit_test(key_result_is_the_comparison),
+	    cmocka_unit_test(cpu_bound_chart_has_the_speedup),
+	    cmocka_unit_test(zero_bar_is_marked),
+	    cmocka_unit_test(words_linked_at_first_use),
 	    cmocka_unit_test(wake_graph_words),
 	    cmocka_unit_test(gnuplot_labels_cannot_escape_the_string),
 	    cmocka_unit_test(report_has_every_section),
