@@ -51,6 +51,13 @@ const volatile __u8 syscall_class[MAX_SYSCALL_NR] = {};
 const volatile __u64 ringbuf_wake_bytes = 1 << 20;
 /* The command's first thread: its exec opens the command's window (set before attach). */
 __u32 root_tid = 0;
+/*
+ * The command's end as the kernel saw it: the final switch-out (TASK_DEAD)
+ * of the last thread of root_tid's process, 0 until then. The user half
+ * reaps the command later, by as much as its ring buffer is behind: this is
+ * where the window ends (docs/collector.md, "The window's end").
+ */
+__u64 window_end_ns = 0;
 /* The tracer's own processes: schedtrace, and what descends from tracer_root
  * (scripts/trace: its perf); their CPU time is the tracer's, not other work. */
 const volatile __u32 tracer_tgid = 0;
@@ -647,6 +654,25 @@ static __always_inline void publish(__u32 tid, struct st_thread *t, const bool b
 }
 
 /*
+ * A thread of the command's first process ended: once every thread of that
+ * process has begun its exit (signal->live is 0: each decrements it in
+ * do_exit, before its final switch-out), this switch-out may be the last,
+ * and the latest such one is the command's end. Threads ending together on
+ * two CPUs race here; the loser's stamp is microseconds earlier.
+ */
+static __always_inline void note_window_end(const struct st_thread *t, struct task_struct *p,
+					    __u64 now, const bool btf)
+{
+	struct signal_struct *sig;
+
+	if (t->pid != root_tid || now <= window_end_ns)
+		return;
+	sig = TASK_READ(btf, p, signal);
+	if (sig && TASK_READ(btf, sig, live.counter) == 0)
+		window_end_ns = now;
+}
+
+/*
  * The thread's final switch-out: after it, only its task_struct remains.
  * The kernel's counters are final here (sched_process_exit comes earlier,
  * before the address space and files are released: docs/collector.md).
@@ -659,6 +685,7 @@ static __always_inline void end_thread(__u32 tid, struct st_thread *t, struct ta
 	t->ended = 1;
 	read_kernel(t, p, btf);
 	publish(tid, t, btf);
+	note_window_end(t, p, now, btf);
 }
 
 /*
@@ -871,6 +898,9 @@ static __always_inline bool charge_holder(struct st_cpu_hold *h, struct task_str
 		if (!h->tid)
 			return false;
 	}
+	/* Nothing after the command's end: the tracer's catch-up is not the run's. */
+	if (window_end_ns && now > window_end_ns)
+		now = window_end_ns;
 	if (!from || now <= from)
 		return false;
 	o = other_of(prev, tgid, btf);

@@ -333,6 +333,16 @@ static const struct st_thread *root_thread(const struct sched_snapshot *s,
 	return t ? &t->t : NULL;
 }
 
+uint64_t run_window_end(uint64_t exit_ns, uint64_t attach_ns, uint64_t stop_ns, const char **from)
+{
+	if (exit_ns && exit_ns > attach_ns) {
+		*from = "exit";
+		return exit_ns;
+	}
+	*from = "collector";
+	return stop_ns;
+}
+
 static json_t *run_json(json_t *root, const struct sched_snapshot *s, const struct run_info *run,
 			uint64_t window_ns)
 {
@@ -353,6 +363,7 @@ static json_t *run_json(json_t *root, const struct sched_snapshot *s, const stru
 	set_new(root, "start_ns", JINT(window_ns ? window_ns : run->start_ns));
 	set_new(root, "attach_ns", JINT(run->start_ns));
 	set_new(root, "end_ns", JINT(run->end_ns));
+	set_new(root, "end_from", json_string(run->end_from ? run->end_from : "collector"));
 	set_new(root, "cpus", JINT(run->cpus));
 	set_new(root, "attach", json_string(run->attach_mode));
 	set_new(root, "syscalls_traced", json_boolean(run->syscalls_traced));

@@ -19,7 +19,8 @@ struct run_info {
 	int exit_status;
 	bool partial;
 	uint64_t start_ns;
-	uint64_t end_ns;
+	uint64_t end_ns;      /* where the window ends: run_window_end() */
+	const char *end_from; /* what end_ns is: "exit" or "collector" (run_window_end) */
 	int cpus;
 	const char *attach_mode; /* "tp_btf" or "raw_tp" */
 	bool syscalls_traced;	 /* false (the default): no per-syscall accounts */
@@ -56,6 +57,16 @@ struct other_work;
  */
 json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
 		   struct causes *causes, const struct other_work *other);
+
+/*
+ * Where the command's window ends: the final switch-out of the last thread
+ * of its first process, as the kernel half stamped it (@exit_ns), when it
+ * was seen after the probes attached (@attach_ns); else @stop_ns, the
+ * collector's clock when it reaped the command or stopped, which trails the
+ * command's end by as much as the collector was behind. *@from names the
+ * source: "exit" or "collector".
+ */
+uint64_t run_window_end(uint64_t exit_ns, uint64_t attach_ns, uint64_t stop_ns, const char **from);
 
 /* Writes the document to f. Returns 0, or -1 with a message. */
 int sched_json_dump(FILE *f, json_t *doc);

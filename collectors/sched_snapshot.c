@@ -135,6 +135,13 @@ void snapshot_close_thread(struct st_thread *t, bool alive, uint64_t end_ns, uin
 		at = t->exit_ns;
 		lost[LOST_EXIT_SWITCH]++;
 	}
+	/*
+	 * A process that outlived the command changed state after the window's
+	 * end: what it counted so far stays (its states still sum to its life),
+	 * closed at that change, not before it.
+	 */
+	if (alive && at < t->state_ns)
+		at = t->state_ns;
 	if (t->state < NR_STATES && at > t->state_ns) {
 		t->state_total_ns[t->state] += at - t->state_ns;
 		if (t->state == ST_RUNNABLE && t->asleep)

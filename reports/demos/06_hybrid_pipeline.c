@@ -444,10 +444,13 @@ static void busy_chart(struct report *rp)
 			      .color = colors,
 			      .v = v};
 	report_chart(rp, &c, "lesson",
-		     "How busy each stage was, by the kernel's account: its threads' time less "
-		     "their waits on an empty input queue or a full output queue. The stage near "
-		     "100% sets the pace of the whole pipeline; the others wait for it. In "
-		     "single-loop the loop thread does all three stages itself.");
+		     "How busy each stage was, by the kernel's account: its threads' time "
+		     "running or waiting for a CPU, that is their time less every lock wait (an "
+		     "empty input queue, a full output queue, or another lock such as the "
+		     "interpreter's). On a busy host much of it is the wait for a CPU: the Why "
+		     "gives both. The stage near 100% sets the pace of the whole pipeline; the "
+		     "others wait for it. In single-loop the loop thread does all three stages "
+		     "itself.");
 }
 
 /* The queues' depths over time (demo.json samples), bounded against

@@ -55,6 +55,37 @@ static bool bounded(const struct variant *v)
 	return demo_param(v->rep->demo, "capacity", 0) > 0;
 }
 
+/* A lower load whose p99 was DIP times a higher load's or more, among the
+ * unbounded runs under capacity: queueing alone makes p99 rise with the
+ * load, so such a pair says something else delayed the workers at the
+ * lower one. The pair with the largest ratio; false when none. Read once,
+ * for the verdict's doubt and the lesson chart's caption. */
+#define DIP 1.25
+static bool p99_dip(const struct run_set *rs, const struct variant **lower,
+		    const struct variant **higher)
+{
+	double best = 0;
+
+	*lower = *higher = NULL;
+	for (size_t i = 0; i < rs->nvariants; i++)
+		for (size_t j = 0; j < rs->nvariants; j++) {
+			const struct variant *a = &rs->variants[i], *b = &rs->variants[j];
+			double pa, pb;
+
+			if (!a->rep->demo || !b->rep->demo || bounded(a) || bounded(b) ||
+			    load_of(a) < 0 || load_of(b) >= 100 || load_of(a) >= load_of(b))
+				continue;
+			pa = demo_num(a->rep, "latency.p99", 0);
+			pb = demo_num(b->rep, "latency.p99", 0);
+			if (pb > 0 && pa >= DIP * pb && pa / pb > best) {
+				best = pa / pb;
+				*lower = a;
+				*higher = b;
+			}
+		}
+	return *lower != NULL;
+}
+
 static void hockey_stick(const struct variant *lo, const struct variant *hi, struct sentences *out)
 {
 	double p99lo = demo_num(lo->rep, "latency.p99", 0),
@@ -316,7 +347,7 @@ static void verdict_line(const struct variant *v, struct verdicts *out)
  * that did not grow, a bound that did not help. */
 static void verdict(const struct run_set *rs, struct verdicts *out)
 {
-	const struct variant *lo = NULL, *hi = NULL, *ou = NULL, *ob = NULL;
+	const struct variant *lo = NULL, *hi = NULL, *ou = NULL, *ob = NULL, *dl, *dh;
 	double first, last, depth;
 	size_t i;
 
@@ -340,6 +371,19 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		    "the hockey stick did not show: p99 at %.0f%% load is less than %.0f× "
 		    "that at %.0f%%.",
 		    load_of(hi), HOCKEY, load_of(lo));
+	if (p99_dip(rs, &dl, &dh)) {
+		char a[32], b[32];
+
+		sentences_add(
+		    &out->doubts,
+		    "p99 did not rise with the load at every step: %s at %.0f%% against %s "
+		    "at %.0f%% (threshold: ≥ %.2f× at the lower load); queueing alone "
+		    "cannot do that, so something else delayed the workers at %.0f%% "
+		    "(their run-queue waits, below, say whether it was the host).",
+		    fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)), load_of(dl),
+		    fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)), load_of(dh), DIP,
+		    load_of(dl));
+	}
 	if (ou) {
 		windows_ends(ou->rep, &first, &last, &depth);
 		if (first <= 0 || last < GROWS * first)
@@ -460,6 +504,24 @@ static void hockey_stick_chart(struct report *rp)
 			     .ylabel = "latency (ms)",
 			     .nseries = ns,
 			     .series = s};
+	const struct variant *dl, *dh;
+
+	if (p99_dip(rs, &dl, &dh)) {
+		char cap[640], a[32], b[32];
+
+		snprintf(
+		    cap, sizeof(cap),
+		    "Latency against load: queueing alone makes p99 climb with the load, "
+		    "steeply near 100%% (the hockey stick), but here p99 at %.0f%% (%s) was "
+		    "above p99 at %.0f%% (%s): something besides queueing delayed the workers "
+		    "there (see the trust line), so read the shape with care. Above capacity a "
+		    "bounded queue keeps p99 bounded (the lone point at 110%%) by rejecting "
+		    "what does not fit.",
+		    load_of(dl), fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)),
+		    load_of(dh), fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)));
+		report_xy_chart(rp, &c, "lesson", cap);
+		return;
+	}
 	report_xy_chart(
 	    rp, &c, "lesson",
 	    noisy >= FIG_NOISY_LOW
@@ -532,9 +594,27 @@ static void lesson(struct report *rp)
 	over_time(rp);
 }
 
+/* What to see in each variant's timeline (the first row that matches):
+ * how to read it, never this run's shape. */
+static const struct timeline_caption captions[] = {
+    {"load-110-bounded",
+     "above capacity with a bounded queue: each worker-N serves a request (sleep, light blue: "
+     "the demo's service time) and takes the next; what does not fit in the queue is "
+     "rejected, so none waits long"},
+    {"load-110",
+     "above capacity: each worker-N serves a request (sleep, light blue: the demo's service "
+     "time) and takes the next; a gap of lock (vermillion) would be a worker idle, waiting "
+     "for a request: above capacity there is hardly any"},
+    {"load-", "each worker-N serves a request (sleep, light blue: the demo's service time), then "
+	      "waits for the next on the queue (lock, vermillion): compare the vermillion, idle "
+	      "workers, across the loads; a request that arrives when none is idle waits"},
+    {NULL, NULL},
+};
+
 const struct demo_module demo_08_streaming = {
     .demo = "08_streaming",
     .explainer = {"08_streaming", explain, verdict, false},
     .lesson = lesson,
     .key_result = key_result,
+    .captions = captions,
 };

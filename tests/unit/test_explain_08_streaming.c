@@ -223,10 +223,40 @@ static void key_result_is_the_comparison(void **state)
 	fx_free(&f);
 }
 
+/* p99 lower at a higher load is no queueing (issue 18's reading: 30.8 ms
+ * at 80% beside 12.3 ms at 90%, under a caption saying p99 climbs with the
+ * load): the verdict says so, the monotone run does not. */
+static void p99_dip_said(void **state)
+{
+	struct st_shape mid = HIGH;
+	struct fx f;
+
+	(void)state;
+	mid.load = 80;
+	mid.p99_ms = 30;
+	fx_init(&f, "08_streaming", 2);
+	add_run(&f, LOW);
+	add_run(&f, mid);
+	add_run(&f, HIGH);
+	fx_explain(&f);
+	assert_claim(fx_verdict(&f), "p99 did not rise with the load at every step: 30.0 ms at "
+				     "80% against 20.0 ms at 95%");
+	fx_free(&f);
+	mid.p99_ms = 12;
+	fx_init(&f, "08_streaming", 2);
+	add_run(&f, LOW);
+	add_run(&f, mid);
+	add_run(&f, HIGH);
+	fx_explain(&f);
+	assert_no_claim(fx_verdict(&f), "did not rise with the load");
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(key_result_is_the_comparison),
+	    cmocka_unit_test(p99_dip_said),
 	    cmocka_unit_test(hockey_stick),
 	    cmocka_unit_test(noisy_low_load),
 	    cmocka_unit_test(latency_is_waiting),

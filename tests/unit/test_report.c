@@ -268,6 +268,8 @@ static void py_variants_have_their_own_captions(void **state)
 	assert_non_null(
 	    strstr(timeline_caption("06_hybrid_pipeline", "hybrid-unbounded"), "no bound"));
 	assert_non_null(strstr(timeline_caption("06_hybrid_pipeline", "threads-only"), "lock"));
+	assert_non_null(strstr(timeline_caption("08_streaming", "load-110-bounded"), "rejected"));
+	assert_non_null(strstr(timeline_caption("08_streaming", "load-80"), "idle"));
 }
 
 /* The index's Trust column and the report's trust line come from one

@@ -247,6 +247,62 @@ static void closing_open_accounts(void **state)
 	assert_int_equal(lost[LOST_EXIT_SWITCH], 1);
 }
 
+/*
+ * A process the command left running changed state after the window's end:
+ * its account is closed at that change, never before it (its states sum to
+ * its life, nothing negative).
+ */
+static void closing_an_account_past_the_end(void **state)
+{
+	struct st_thread t = {0};
+	uint64_t lost[NR_LOST] = {0};
+	uint64_t sum = 0;
+
+	(void)state;
+	t.first_ns = 100;
+	t.state = ST_SLEEP;
+	t.state_ns = 1500; /* fell asleep after the end (1000) */
+	t.state_total_ns[ST_RUNNING] = 1400;
+	snapshot_close_thread(&t, true, 1000, lost);
+	assert_int_equal(t.last_ns, 1500);
+	for (int i = 0; i < NR_STATES; i++)
+		sum += t.state_total_ns[i];
+	assert_int_equal(sum, t.last_ns - t.first_ns);
+	assert_int_equal(t.state_total_ns[ST_SLEEP], 0);
+}
+
+/*
+ * The window ends at the command's exit when the kernel half stamped it
+ * after the probes attached, else at the collector's own reap (or stop);
+ * sched.json says which.
+ */
+static void the_window_ends_at_the_exit(void **state)
+{
+	struct sched_snapshot s = {0};
+	struct run_info r = run();
+	const char *from = NULL;
+	json_t *root;
+
+	(void)state;
+	/* Seen: the exit, even 766 ms before the reap, or just after it. */
+	assert_int_equal(run_window_end(5000000, 1000, 771000000, &from), 5000000);
+	assert_string_equal(from, "exit");
+	assert_int_equal(run_window_end(5000000, 1000, 4990000, &from), 5000000);
+	assert_string_equal(from, "exit");
+	/* Not seen (0), or a stamp from before tracing: the collector's clock. */
+	assert_int_equal(run_window_end(0, 1000, 771000000, &from), 771000000);
+	assert_string_equal(from, "collector");
+	assert_int_equal(run_window_end(900, 1000, 771000000, &from), 771000000);
+	assert_string_equal(from, "collector");
+
+	r.end_ns = run_window_end(5000000, 1000, 771000000, &r.end_from);
+	root = sched_json(&s, &r, NULL, NULL);
+	assert_non_null(root);
+	assert_int_equal(ival(root, "end_ns"), 5000000);
+	assert_string_equal(json_string_value(json_object_get(root, "end_from")), "exit");
+	json_decref(root);
+}
+
 /* A thread's own syscall slots merge into the map's entries of the same (tid, nr). */
 static void syscall_slots_merge(void **state)
 {
@@ -285,6 +341,8 @@ int main(void)
 	    cmocka_unit_test(syscalls_by_thread_longest_first),
 	    cmocka_unit_test(runq_summed_per_process),
 	    cmocka_unit_test(closing_open_accounts),
+	    cmocka_unit_test(closing_an_account_past_the_end),
+	    cmocka_unit_test(the_window_ends_at_the_exit),
 	    cmocka_unit_test(syscall_slots_merge),
 	};
 
