@@ -54,8 +54,7 @@ void event_loop_json(json_t *res, const struct loop *l, const struct params *p, 
 	result_set_wall(res, l->start_ns, l->end_ns);
 	result_add_threads(res);
 	json_set_int(res, "tasks_done", l->done);
-	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_above(l->end_ns - l->start_ns, limit));
+	result_set_limit(res, limit, l->end_ns - l->start_ns);
 	loop_json(json_set_object(res, "loop"), l);
 	/* start_delay: how long a task waited for its first step; lateness: how
 	 * far past its due time (handed to the loop + wait) it finished. */
