@@ -192,11 +192,11 @@ static void over_bounded(const struct variant *v, const struct variant *u, struc
 	if (p99 > 0 && svc99 > 0 && p99 <= BOUND_TOL * bound)
 		sentences_add(
 		    out,
-		    "%s: p99 stayed %s: a request waits behind at most %.0f others for %.0f "
-		    "workers, (%.0f/%.0f + 1) × service p99 %s = %s (threshold: ≤ %.1f× "
-		    "that).",
-		    v->name, fmt_ns(a, sizeof(a), p99), cap, workers, cap, workers,
-		    fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound), BOUND_TOL);
+		    "%s: p99 stayed %s, %.2f× the bound (threshold: ≤ %.1f×): a request waits "
+		    "behind at most %.0f others for %.0f workers, (%.0f/%.0f + 1) × service "
+		    "p99 %s = %s.",
+		    v->name, fmt_ns(a, sizeof(a), p99), p99 / bound, BOUND_TOL, cap, workers, cap,
+		    workers, fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound));
 	if (u && p99 > 0 && up99 >= BOUNDED_GAIN * p99)
 		sentences_add(
 		    out,
