@@ -379,7 +379,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		    "p99 did not rise with the load at every step: %s at %.0f%% against %s "
 		    "at %.0f%% (threshold: ≥ %.2f× at the lower load); queueing alone "
 		    "cannot do that, so something else delayed the workers at %.0f%% "
-		    "(their run-queue waits, below, say whether it was the host).",
+		    "(the report's run-queue waits say whether it was the host).",
 		    fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)), load_of(dl),
 		    fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)), load_of(dh), DIP,
 		    load_of(dl));
