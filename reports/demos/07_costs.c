@@ -926,8 +926,8 @@ static void cow_chart(struct report *rp, const struct run *r)
 	double v[4];
 
 	sb_add(&cap, "cow: after fork, page faults per page of the parent's buffer and the share "
-		     "of it that became the child's own copy. A bar marked 0 is a measured zero, "
-		     "not a step that did not run:");
+		     "of it that became the child's own copy. A bar too short to see carries its "
+		     "value, 0 a measured zero, not a step that did not run:");
 	for (size_t g = 0; g < 2; g++) {
 		const json_t *e = light_entry(r, names[g]);
 		double pages = cost_num(e, COST_PAGES, 0), kib = cost_num(e, COST_BYTES, 0) / 1024;

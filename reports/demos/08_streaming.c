@@ -192,11 +192,11 @@ static void over_bounded(const struct variant *v, const struct variant *u, struc
 	if (p99 > 0 && svc99 > 0 && p99 <= BOUND_TOL * bound)
 		sentences_add(
 		    out,
-		    "%s: p99 stayed %s: a request waits behind at most %.0f others for %.0f "
-		    "workers, (%.0f/%.0f + 1) × service p99 %s = %s (threshold: ≤ %.1f× "
-		    "that).",
-		    v->name, fmt_ns(a, sizeof(a), p99), cap, workers, cap, workers,
-		    fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound), BOUND_TOL);
+		    "%s: p99 stayed %s, %.2f× the bound (threshold: ≤ %.1f×): a request waits "
+		    "behind at most %.0f others for %.0f workers, (%.0f/%.0f + 1) × service "
+		    "p99 %s = %s.",
+		    v->name, fmt_ns(a, sizeof(a), p99), p99 / bound, BOUND_TOL, cap, workers, cap,
+		    workers, fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound));
 	if (u && p99 > 0 && up99 >= BOUNDED_GAIN * p99)
 		sentences_add(
 		    out,
@@ -379,7 +379,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		    "p99 did not rise with the load at every step: %s at %.0f%% against %s "
 		    "at %.0f%% (threshold: ≥ %.2f× at the lower load); queueing alone "
 		    "cannot do that, so something else delayed the workers at %.0f%% "
-		    "(their run-queue waits, below, say whether it was the host).",
+		    "(the report's run-queue waits say whether it was the host).",
 		    fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)), load_of(dl),
 		    fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)), load_of(dh), DIP,
 		    load_of(dl));
