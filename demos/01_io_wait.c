@@ -75,20 +75,15 @@ static json_t *run_variant(const struct params *p, int v, uint64_t *wall)
 {
 	unsigned int workers = variant_workers[v];
 	struct io_work w = {.io = p->io, .wait_ns = p->wait_ns};
-	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res);
+	json_t *res = result_new(DEMO, variants[v]);
 	uint64_t limit = limit_ns(p, workers);
 
-	json_set_int(par, "tasks", p->tasks);
-	json_set_real(par, "wait_s", ns_to_s(p->wait_ns));
-	json_set_str(par, "io", io_kind_name(p->io));
-	json_set_int(par, "workers", workers);
-	json_set_new(par, "quick", json_boolean(p->quick));
+	io_work_params_json(result_params(res), &w, p->tasks, workers, false, p->quick);
 	if (io_work_run(&w, workers, p->tasks, res, wall)) {
 		fprintf(stderr, "%s: variant %s failed\n", cli_prog, variants[v]);
 		exit(1);
 	}
-	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_above(*wall, limit));
+	result_set_limit(res, limit, *wall);
 	char on[32];
 
 	if (workers)

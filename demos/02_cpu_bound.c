@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "cpus.h"
 #include "convoy.h"
+#include "cpu_bound.h"
 #include "gil.h"
 #include "pydemo.h"
 #include "result.h"
@@ -32,8 +33,6 @@
 #include <unistd.h>
 
 #define DEMO "02_cpu_bound"
-#define MAX_TASKS 4096
-#define MAX_WORKERS 1024
 /* (i*i) must fit in int64 for every i < n. */
 #define MAX_N 3000000000LL
 
@@ -44,37 +43,6 @@ static const char *const variants[] = {"serial",	"threads-gil", "processes",
 /* The same program in CPython (demos/python/02_cpu_bound.py). */
 static const char *const py_variants[] = {"py-serial", "py-threads", "py-processes", "py-convoy",
 					  NULL};
-
-struct params {
-	int tasks;
-	long long n;
-	int workers;
-	int switch_ms;
-	bool quick;
-	struct convoy_params convoy;
-};
-
-/* What a forked worker reports back (its lock lives in its own memory). */
-struct proc_report {
-	pid_t pid;
-	uintptr_t gil_addr;
-	uint64_t handoffs, drop_requests, forced_switch_waits, acquires;
-};
-
-/* Shared by every worker of a run, threads or processes: MAP_SHARED. */
-struct shared {
-	unsigned int next_task;
-	int failed; /* a VM error in any worker */
-	int64_t result[MAX_TASKS];
-	struct proc_report proc[MAX_WORKERS];
-};
-
-struct run {
-	const struct params *p;
-	struct shared *sh;
-	struct gil *gil; /* threads-gil only */
-	const struct vm_program *prog;
-};
 
 struct worker {
 	struct run *run;
@@ -231,44 +199,6 @@ static int run_processes(struct run *run)
 	return err;
 }
 
-static void params_json(json_t *params, const struct params *p, int workers)
-{
-	json_set_int(params, "tasks", p->tasks);
-	json_set_int(params, "n", p->n);
-	json_set_int(params, "workers", workers);
-	json_set_int(params, "switch_interval_ms", p->switch_ms);
-	json_set_new(params, "quick", json_boolean(p->quick));
-}
-
-/* The lock's futex words as "locks", and its counters as "gil": the one
- * lock of threads-gil, or the sum of each worker process's own lock. */
-static void gil_json(json_t *res, const char *variant, const struct run *run)
-{
-	const struct params *p = run->p;
-	json_t *locks = json_array();
-
-	if (!locks)
-		abort();
-	if (run->gil) {
-		gil_add_locks(locks, getpid(), (uintptr_t)run->gil);
-		json_set_new(res, "gil", gil_stats_json(run->gil));
-	} else if (!strcmp(variant, "processes")) {
-		struct gil sum = {.interval_ns = (uint64_t)p->switch_ms * NSEC_PER_MSEC};
-
-		for (int i = 0; i < p->workers; i++) {
-			const struct proc_report *pr = &run->sh->proc[i];
-
-			gil_add_locks(locks, pr->pid, pr->gil_addr);
-			sum.handoffs += pr->handoffs;
-			sum.drop_requests += pr->drop_requests;
-			sum.forced_switch_waits += pr->forced_switch_waits;
-			sum.acquires += pr->acquires;
-		}
-		json_set_new(res, "gil", gil_stats_json(&sum));
-	}
-	json_set_new(res, "locks", locks);
-}
-
 /* Run one variant; returns its result object, or NULL on failure. */
 static json_t *run_variant(const struct params *p, const char *variant, double *wall_s,
 			   int64_t *checksum)
@@ -318,17 +248,12 @@ static json_t *run_variant(const struct params *p, const char *variant, double *
 	if (err || sh->failed)
 		goto out;
 
-	res = result_new(DEMO, variant);
-	params_json(result_params(res), p, run.p->workers);
-	result_set_wall(res, start, end);
 	*checksum = 0;
 	for (int t = 0; t < p->tasks; t++)
 		*checksum += sh->result[t];
-	json_set_int(res, "checksum", *checksum);
-	json_set_int(res, "task_result", sh->result[0]);
 	*wall_s = ns_to_s(end - start);
-	gil_json(res, variant, &run);
-	result_add_threads(res);
+	res = result_new(DEMO, variant);
+	cpu_bound_json(res, variant, &run, start, end, *checksum);
 out:
 	if (run.gil)
 		gil_destroy(run.gil);
@@ -342,7 +267,7 @@ static json_t *run_convoy(const struct params *p)
 {
 	struct thread_record *main_rec;
 	struct gil gil;
-	json_t *res = NULL, *convoy, *params, *locks;
+	json_t *res = NULL, *convoy;
 	uint64_t start, end;
 
 	threads_reset();
@@ -357,21 +282,7 @@ static json_t *run_convoy(const struct params *p)
 	thread_end(main_rec);
 	if (convoy) {
 		res = result_new(DEMO, "convoy");
-		params = result_params(res);
-		json_set_int(params, "workers", p->convoy.workers);
-		json_set_int(params, "period_ms", (long long)(p->convoy.period_ns / NSEC_PER_MSEC));
-		json_set_int(params, "requests", p->convoy.requests);
-		json_set_int(params, "switch_interval_ms", p->switch_ms);
-		json_set_new(params, "quick", json_boolean(p->quick));
-		result_set_wall(res, start, end);
-		json_set_new(res, "convoy", convoy);
-		json_set_new(res, "gil", gil_stats_json(&gil));
-		locks = json_array();
-		if (!locks)
-			abort();
-		gil_add_locks(locks, getpid(), (uintptr_t)&gil);
-		json_set_new(res, "locks", locks);
-		result_add_threads(res);
+		convoy_result_json(res, p, &gil, convoy, start, end);
 		printf(
 		    "convoy: response p50 %.2f ms, p99 %.2f ms alone; p50 %.2f ms, p99 %.2f ms "
 		    "with %d CPU-bound threads\n",

@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "cpus.h"
 #include "delay_server.h"
+#include "event_loop.h"
 #include "result.h"
 #include "stats.h"
 #include "table.h"
@@ -32,46 +33,12 @@
 #include <unistd.h>
 
 #define DEMO "03_event_loop"
-#define MAX_TASKS 10000
 
 static const char *const variants[] = {"await", "blocking", NULL};
 /* The same program in CPython (demos/python/03_event_loop.py). */
 static const char *const py_variants[] = {"py-await", "py-blocking", NULL};
 #define NVARIANTS 2
 enum { V_AWAIT, V_BLOCKING };
-
-struct params {
-	unsigned int tasks;
-	uint64_t wait_ns;
-	bool quick;
-};
-
-enum task_state { T_START, T_WAITING, T_DONE };
-enum step_result { STEP_YIELD, STEP_DONE };
-
-struct task {
-	enum task_state state;
-	int tfd;	      /* the task's timerfd, -1 until it first awaits */
-	uint64_t created_ns;  /* when the loop was handed the task */
-	uint64_t started_ns;  /* its first step */
-	uint64_t finished_ns; /* its last step */
-	struct task *next;    /* in the ready queue */
-};
-
-struct loop {
-	int epfd;
-	bool blocking;
-	uint64_t wait_ns;
-	struct task *tasks;
-	unsigned int ntasks;
-	struct task *ready, *ready_tail;
-	unsigned int done;
-	int failed;
-	/* what the loop did */
-	uint64_t steps, epoll_waits, timer_wakeups, timerfds;
-	uint64_t start_ns, end_ns;
-	struct thread_record *rec;
-};
 
 static void ready_push(struct loop *l, struct task *t)
 {
@@ -267,82 +234,45 @@ static void loop_run(struct loop *l, const char *variant)
 }
 
 /*
- * Each task, in the order the loop was given them, for the report's
- * lateness chart: when it was due and when it finished, from the loop's
- * start. Fills @delay (how long a task waited for its first step) and
- * @late (how far past its due time it finished), and closes the timers.
+ * Each task's start delay (how long it waited for its first step) into
+ * @delay and lateness (how far past its due time, handed to the loop +
+ * wait, it finished) into @late, in the order the loop was given them; and
+ * the tasks' timers closed.
  */
-static json_t *task_times_json(struct loop *l, const struct params *p, uint64_t *delay,
-			       uint64_t *late)
+static void task_times(struct loop *l, const struct params *p, uint64_t *delay, uint64_t *late)
 {
-	json_t *per_task = json_array();
-
-	if (!per_task)
-		abort();
 	for (unsigned int i = 0; i < p->tasks; i++) {
 		struct task *t = &l->tasks[i];
 		uint64_t due = t->created_ns + p->wait_ns;
-		json_t *tj1 = json_object();
 
 		delay[i] = t->started_ns - t->created_ns;
 		late[i] = t->finished_ns > due ? t->finished_ns - due : 0;
-		if (!tj1)
-			abort();
-		json_set_int(tj1, "due_ns", (long long)(due - l->start_ns));
-		json_set_int(tj1, "finished_ns", (long long)(t->finished_ns - l->start_ns));
-		json_set_int(tj1, "lateness_ns", (long long)late[i]);
-		json_array_append_new(per_task, tj1);
 		if (t->tfd >= 0)
 			close(t->tfd);
 	}
-	return per_task;
-}
-
-static void loop_json(json_t *lj, const struct loop *l)
-{
-	json_set_int(lj, "steps", (long long)l->steps);
-	json_set_int(lj, "epoll_waits", (long long)l->epoll_waits);
-	json_set_int(lj, "timer_wakeups", (long long)l->timer_wakeups);
-	json_set_int(lj, "timerfds", (long long)l->timerfds);
-	json_set_int(lj, "start_ns", (long long)l->start_ns);
-	json_set_int(lj, "end_ns", (long long)l->end_ns);
 }
 
 static json_t *run_variant(const struct params *p, int v, struct outcome *out)
 {
-	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res), *tj, *per_task;
+	json_t *res;
 	struct loop l = {.blocking = v == V_BLOCKING, .wait_ns = p->wait_ns, .ntasks = p->tasks};
 	uint64_t *delay = calloc(p->tasks, sizeof(*delay)), *late = calloc(p->tasks, sizeof(*late));
 	uint64_t limit = limit_ns(p, v);
 	char lbuf[32];
 
-	json_set_int(par, "tasks", p->tasks);
-	json_set_real(par, "wait_s", ns_to_s(p->wait_ns));
-	json_set_new(par, "quick", json_boolean(p->quick));
 	if (!delay || !late) {
 		fprintf(stderr, "calloc(%u tasks): out of memory\n", p->tasks);
 		exit(1);
 	}
 	loop_setup(&l, p);
 	loop_run(&l, variants[v]);
-	per_task = task_times_json(&l, p, delay, late);
+	task_times(&l, p, delay, late);
 	close(l.epfd);
-
 	/* The measured section is the loop's own run, from handing it the tasks
 	 * to the last one done: thread creation is not part of either variant. */
 	out->wall = l.end_ns - l.start_ns;
-	result_set_wall(res, l.start_ns, l.end_ns);
-	result_add_threads(res);
-	json_set_int(res, "tasks_done", l.done);
-	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_above(out->wall, limit));
-	loop_json(json_set_object(res, "loop"), &l);
-	/* start_delay: how long a task waited for its first step; lateness: how
-	 * far past its due time (handed to the loop + wait) it finished. */
-	tj = json_set_object(res, "task_latency");
-	json_set_new(tj, "start_delay_ns", durations_json(delay, p->tasks));
-	json_set_new(tj, "lateness_ns", durations_json(late, p->tasks));
-	json_set_new(res, "task_times", per_task);
+	res = result_new(DEMO, variants[v]);
+	event_loop_json(res, &l, p, limit, delay, late);
 
 	out->max_start_delay = delay[p->tasks - 1];
 	out->max_lateness = late[p->tasks - 1];

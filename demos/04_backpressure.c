@@ -9,6 +9,7 @@
  * blocking sleep (the seed's time.sleep), or busy on the CPU with --work cpu.
  * At the end of --duration the queue is closed and what is left in it is the
  * final backlog: the consumer does not drain it. */
+#include "backpressure.h"
 #include "cli.h"
 #include "pydemo.h"
 #include "clock.h"
@@ -27,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #define DEMO "04_backpressure"
@@ -36,36 +36,6 @@
 static const char *const variants[] = {"unbounded", "bounded", NULL};
 /* The same program in CPython (demos/python/04_backpressure.py). */
 static const char *const py_variants[] = {"py-unbounded", "py-bounded", NULL};
-
-struct params {
-	uint64_t duration_ns;
-	int produce_ms;
-	int consume_ms;
-	int capacity;
-	int payload;
-	bool work_cpu;
-	bool quick;
-};
-
-struct sample {
-	uint64_t t_ns; /* since the start */
-	uint64_t backlog;
-	long rss_kib;
-};
-
-struct run {
-	const struct params *p;
-	struct queue q;
-	uint64_t start_ns, deadline_ns;
-	uint64_t produced;
-	/* Filled by the consumer: the queueing latency of each item it took. */
-	uint64_t *latency;
-	size_t nlatency, max_latency;
-	uint64_t consumed;
-	unsigned long touched; /* payload bytes read, so the work uses them */
-	struct sample *samples;
-	size_t nsamples, max_samples;
-};
 
 /* VmRSS or VmHWM from /proc/self/status, in KiB; -1 if unreadable. */
 static long status_kib(const char *field)
@@ -202,13 +172,6 @@ static void *sampler(void *arg)
 	return NULL;
 }
 
-struct summary {
-	uint64_t produced, consumed, backlog, max_backlog;
-	uint64_t p50, p99, max_lat;
-	long peak_kib, start_kib, end_kib;
-	uint64_t end_ns, oldest_age_ns;
-};
-
 /* The latency log and the backlog samples, sized for the run; 0 or -1. */
 static int run_alloc(struct run *r, const struct params *p)
 {
@@ -270,81 +233,6 @@ static void summarize(struct run *r, struct summary *sum)
 	sum->max_lat = r->nlatency ? r->latency[r->nlatency - 1] : 0;
 }
 
-static void params_json(json_t *params, const struct params *p, bool bounded)
-{
-	json_set_real(params, "duration_s", ns_to_s(p->duration_ns));
-	json_set_int(params, "produce_ms", p->produce_ms);
-	json_set_int(params, "consume_ms", p->consume_ms);
-	json_set_int(params, "capacity", bounded ? p->capacity : 0);
-	json_set_int(params, "payload_bytes", p->payload);
-	json_set_str(params, "work", p->work_cpu ? "cpu" : "sleep");
-	json_set_new(params, "quick", json_boolean(p->quick));
-}
-
-static void rss_json(json_t *o, const struct summary *sum)
-{
-	struct rusage ru;
-
-	json_set_int(o, "start_kib", sum->start_kib);
-	json_set_int(o, "end_kib", sum->end_kib);
-	json_set_int(o, "peak_kib", sum->peak_kib);
-	/* What this variant added: earlier variants' freed memory may stay
-	 * in the process (malloc arenas), so the start is not zero. */
-	json_set_int(o, "growth_kib", sum->peak_kib - sum->start_kib);
-	if (getrusage(RUSAGE_SELF, &ru) == 0)
-		json_set_int(o, "maxrss_kib", ru.ru_maxrss);
-	else
-		perror("getrusage(RUSAGE_SELF)");
-}
-
-static json_t *samples_json(const struct run *r)
-{
-	json_t *arr = json_array();
-
-	if (!arr)
-		abort();
-	for (size_t i = 0; i < r->nsamples; i++) {
-		json_t *s = json_object();
-
-		if (!s)
-			abort();
-		json_set_int(s, "t_ns", (long long)r->samples[i].t_ns);
-		json_set_int(s, "backlog", (long long)r->samples[i].backlog);
-		json_set_int(s, "rss_kib", r->samples[i].rss_kib);
-		if (json_array_append_new(arr, s))
-			abort();
-	}
-	return arr;
-}
-
-/* demo.json for the variant (docs/demos/04_backpressure.md). */
-static json_t *result_json(const char *variant, bool bounded, struct run *r,
-			   const struct summary *sum)
-{
-	json_t *res = result_new(DEMO, variant), *q, *locks = json_array();
-
-	params_json(result_params(res), r->p, bounded);
-	result_set_wall(res, r->start_ns, sum->end_ns);
-	json_set_int(res, "produced", (long long)sum->produced);
-	json_set_int(res, "consumed", (long long)sum->consumed);
-	json_set_int(res, "backlog", (long long)sum->backlog);
-	json_set_int(res, "max_backlog", (long long)sum->max_backlog);
-	json_set_int(res, "oldest_age_ns", (long long)sum->oldest_age_ns);
-	q = json_set_object(res, "queue");
-	json_set_int(q, "capacity", bounded ? r->p->capacity : 0);
-	json_set_int(q, "put_waits", (long long)r->q.put_waits);
-	json_set_int(q, "put_wait_ns", (long long)r->q.put_wait_ns);
-	json_set_new(res, "latency", latency_json(r->latency, r->nlatency));
-	rss_json(json_set_object(res, "rss"), sum);
-	json_set_new(res, "samples", samples_json(r));
-	if (!locks)
-		abort();
-	queue_add_locks(&r->q, locks);
-	json_set_new(res, "locks", locks);
-	result_add_threads(res);
-	return res;
-}
-
 /* One variant: a bounded queue of params.capacity items, or no bound. */
 static json_t *run_variant(const struct params *p, const char *variant, struct summary *sum)
 {
@@ -370,7 +258,8 @@ static json_t *run_variant(const struct params *p, const char *variant, struct s
 	thread_end(main_rec);
 	if (started == 3) {
 		summarize(&r, sum);
-		res = result_json(variant, bounded, &r, sum);
+		res = result_new(DEMO, variant);
+		backpressure_json(res, bounded, &r, sum);
 	}
 	queue_destroy(&r.q, free_item);
 out_free:

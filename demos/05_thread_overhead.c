@@ -129,24 +129,17 @@ static json_t *run_variant(const struct params *p, unsigned int n, uint64_t *wal
 {
 	char name[32];
 	struct io_work w = {.io = p->io, .wait_ns = p->wait_ns, .cpu_ns = p->cpu_ns};
-	json_t *res, *par;
+	json_t *res;
 	uint64_t limit = limit_ns(p, n);
 
 	snprintf(name, sizeof(name), "threads-%u", n);
 	res = result_new(DEMO, name);
-	par = result_params(res);
-	json_set_int(par, "tasks", p->tasks);
-	json_set_real(par, "wait_s", ns_to_s(p->wait_ns));
-	json_set_int(par, "cpu_us", (long long)(p->cpu_ns / NSEC_PER_USEC));
-	json_set_str(par, "io", io_kind_name(p->io));
-	json_set_int(par, "workers", n);
-	json_set_new(par, "quick", json_boolean(p->quick));
+	io_work_params_json(result_params(res), &w, p->tasks, n, true, p->quick);
 	if (io_work_run(&w, n, p->tasks, res, wall)) {
 		fprintf(stderr, "%s: variant %s failed\n", cli_prog, name);
 		exit(1);
 	}
-	json_set_real(res, "limit_s", ns_to_s(limit));
-	json_set_real(res, "from_limit_pct", pct_above(*wall, limit));
+	result_set_limit(res, limit, *wall);
 	printf("%s %s: %u tasks x (%.3f s %s + %llu us CPU) in %.3f s (limit %.3f s, %+.1f%%)\n",
 	       DEMO, name, p->tasks, ns_to_s(p->wait_ns), io_kind_name(p->io),
 	       (unsigned long long)(p->cpu_ns / NSEC_PER_USEC), ns_to_s(*wall), ns_to_s(limit),

@@ -18,12 +18,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #define DEMO "07_costs"
 
-static const char *const variants[] = {"switch", "startup", "ipc", "cow", NULL};
+static const char *const variants[] = {COSTS_SWITCH, COSTS_STARTUP, COSTS_IPC, COSTS_COW, NULL};
 
 static int (*const run_family[])(const struct costs_params *,
 				 json_t *) = {costs_switch, costs_startup, costs_ipc, costs_cow};
@@ -73,84 +72,58 @@ static void usage(void)
 	       cli_prog, cli_prog, cli_prog);
 }
 
-/* The entry @name of a variant's "costs", or NULL. */
-static const json_t *cost(const json_t *costs, const char *name)
+/* A number of the entry @name of @costs by a dotted path, or -1. */
+static double num(const json_t *costs, const char *name, const char *path)
 {
-	const json_t *e;
-	size_t i;
-
-	json_array_foreach(costs, i, e)
-	{
-		if (!strcmp(json_string_value(json_object_get(e, "name")), name))
-			return e;
-	}
-	return NULL;
-}
-
-/* A number of @e by a dotted path, or -1. */
-static double num(const json_t *e, const char *path)
-{
-	char key[64];
-
-	while (e && *path) {
-		size_t n = strcspn(path, ".");
-
-		snprintf(key, sizeof(key), "%.*s", (int)n, path);
-		e = json_object_get(e, key);
-		path += n + (path[n] == '.');
-	}
-	return json_is_number(e) ? json_number_value(e) : -1;
+	return cost_num(cost_named(costs, name), path, -1);
 }
 
 /* The variant's result in one line (demo.json "key_result", the report's
  * headline, the Results line), and whether it has the shape it must have. */
 static bool key_result(int v, const json_t *costs, char *buf, size_t len)
 {
-	static const char *const same[] = {"threads-pipe-same", "processes-pipe-same",
-					   "threads-futex-same", "processes-futex-same"};
-	const json_t *a, *b, *c;
+	char th[64], pr[64];
 	bool shape = true;
 
 	switch (v) {
 	case 0: /* On one CPU a round trip needs two switches: a to b, b to a. */
-		a = cost(costs, "threads-pipe-same");
-		b = cost(costs, "processes-pipe-same");
-		for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
-			shape = shape && num(cost(costs, same[i]), "switches_per_rt") >= 1.98;
-		snprintf(buf, len,
-			 "threads %.1f us vs processes %.1f us per switch (pipe, one CPU)",
-			 num(a, "switch_ns") / 1e3, num(b, "switch_ns") / 1e3);
+		for (int futex = 0; futex < 2; futex++)
+			for (int proc = 0; proc < 2; proc++) {
+				cost_switch_entry(th, sizeof(th), proc,
+						  futex ? CE_CHAN_FUTEX : CE_CHAN_PIPE, false);
+				shape = shape && num(costs, th, COST_SWITCHES_PER_RT) >= 1.98;
+			}
+		cost_switch_entry(th, sizeof(th), false, CE_CHAN_PIPE, false);
+		cost_switch_entry(pr, sizeof(pr), true, CE_CHAN_PIPE, false);
+		snprintf(
+		    buf, len, "threads %.1f us vs processes %.1f us per switch (pipe, one CPU)",
+		    num(costs, th, COST_SWITCH_NS) / 1e3, num(costs, pr, COST_SWITCH_NS) / 1e3);
 		return shape;
 	case 1:
-		a = cost(costs, "thread");
-		b = cost(costs, "fork");
-		c = cost(costs, "spawn");
 		snprintf(
 		    buf, len,
 		    "thread %.0f us vs fork %.0f us vs spawn %.0f us to start and end (medians)",
-		    num(a, "durations.p50") / 1e3, num(b, "durations.p50") / 1e3,
-		    num(c, "durations.p50") / 1e3);
-		return num(a, "durations.p50") < num(b, "durations.p50");
+		    num(costs, CE_THREAD, COST_MEDIAN_NS) / 1e3,
+		    num(costs, CE_FORK, COST_MEDIAN_NS) / 1e3,
+		    num(costs, CE_SPAWN, COST_MEDIAN_NS) / 1e3);
+		return num(costs, CE_THREAD, COST_MEDIAN_NS) < num(costs, CE_FORK, COST_MEDIAN_NS);
 	case 2:
-		a = cost(costs, "pipe");
-		b = cost(costs, "shm");
-		c = cost(costs, "pipe+encode");
 		snprintf(buf, len,
 			 "pipe %.2f ms vs shared memory %.2f ms vs pipe + encode %.2f ms of CPU "
 			 "per MiB moved",
-			 num(a, "cpu_ns_per_mib") / 1e6, num(b, "cpu_ns_per_mib") / 1e6,
-			 num(c, "cpu_ns_per_mib") / 1e6);
+			 num(costs, CE_PIPE, COST_CPU_NS_PER_MIB) / 1e6,
+			 num(costs, CE_SHM, COST_CPU_NS_PER_MIB) / 1e6,
+			 num(costs, CE_PIPE_ENCODE, COST_CPU_NS_PER_MIB) / 1e6);
 		for (size_t i = 0; i < json_array_size(costs); i++)
-			shape = shape &&
-				json_is_true(json_object_get(json_array_get(costs, i), "intact"));
+			shape = shape && json_is_true(json_object_get(json_array_get(costs, i),
+								      COST_INTACT));
 		return shape;
 	default:
-		a = cost(costs, "read");
-		b = cost(costs, "write");
 		snprintf(buf, len, "write %.0f vs read %.0f page faults after fork, of %.0f pages",
-			 num(b, "minflt"), num(a, "minflt"), num(b, "pages"));
-		return num(b, "minflt") >= num(b, "pages") &&
-		       num(a, "minflt") < num(a, "pages") / 100;
+			 num(costs, CE_WRITE, COST_MINFLT), num(costs, CE_READ, COST_MINFLT),
+			 num(costs, CE_WRITE, COST_PAGES));
+		return num(costs, CE_WRITE, COST_MINFLT) >= num(costs, CE_WRITE, COST_PAGES) &&
+		       num(costs, CE_READ, COST_MINFLT) < num(costs, CE_READ, COST_PAGES) / 100;
 	}
 }
 
@@ -163,21 +136,14 @@ static const char *const shapes[] = {
 
 static json_t *run_variant(const struct costs_params *p, int v)
 {
-	json_t *res = result_new(DEMO, variants[v]), *par = result_params(res);
-	json_t *costs = json_array();
+	json_t *res = result_new(DEMO, variants[v]), *costs = json_array();
 	struct thread_record *main_rec;
 	uint64_t start;
 	int err;
 
 	if (!costs)
 		abort();
-	json_set_int(par, "round_trips", (long long)p->round_trips);
-	json_set_int(par, "starts", p->starts);
-	json_set_int(par, "ipc_mib", (long long)(p->ipc_bytes / MIB));
-	json_set_int(par, "chunk_kib", (long long)(p->chunk / 1024));
-	json_set_int(par, "cow_mib", (long long)(p->cow_bytes / MIB));
-	json_set_str(par, "spawn", p->spawn_prog);
-	json_set_new(par, "quick", json_boolean(p->quick));
+	costs_params_json(result_params(res), p);
 	threads_reset();
 	printf("%s %s: %s\n", DEMO, variants[v], headings[v]);
 	fflush(stdout);
@@ -186,7 +152,7 @@ static json_t *run_variant(const struct costs_params *p, int v)
 	err = run_family[v](p, costs);
 	result_set_wall(res, start, now_ns());
 	thread_end(main_rec);
-	json_set_new(res, "costs", costs);
+	json_set_new(res, COSTS_KEY, costs);
 	result_add_threads(res);
 	if (!err) {
 		char key[256];

@@ -9,5 +9,8 @@
 /* CPUs in the calling thread's affinity mask; the online CPUs if it cannot
  * be read (after printing why). At least 1. */
 int cpus_usable(void);
+/* The CPUs in that mask, at most @max of them, in order, into @cpus; returns
+ * how many (0 after printing why it could not be read). */
+int cpus_allowed(int *cpus, int max);
 
 #endif

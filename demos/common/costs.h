@@ -8,16 +8,18 @@
  *   costs_cow.c      memory duplication: fork of a process holding a large
  *                    buffer, the child reading it or writing it (copy-on-write)
  * Each appends one object per mechanism to the variant's "costs" array
- * (docs/demos/07_costs.md lists the fields) and prints one line per mechanism.
- * Every thread or process that does the measured work has a name saying which
- * mechanism it belongs to, so the kernel's per-thread figures (sched.json)
- * can be read mechanism by mechanism. */
+ * (docs/demos/07_costs.md lists the fields; lib/costs_layout.h spells them) and prints one line per
+ * mechanism. Every thread or process that does the measured work has a name saying which mechanism
+ * it belongs to, so the kernel's per-thread figures (sched.json) can be read mechanism by
+ * mechanism. */
 #ifndef SCHEDLAB_COSTS_H
 #define SCHEDLAB_COSTS_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "costs_layout.h"
 
 #define MIB (1024ULL * 1024ULL)
 
@@ -39,13 +41,12 @@ int costs_cow(const struct costs_params *p, json_t *costs);
 
 /* Helpers the families share (costs_util.c). */
 
-/* The CPUs this process may run on, at most @max of them, in order; returns
- * how many. */
-int costs_allowed_cpus(int *cpus, int max);
 /* Pin the calling thread to @cpu; 0 or -1 after printing why not. */
 int costs_pin(int cpu);
 /* A new cost entry {"name", "family", "label"} appended to @costs (borrowed). */
 json_t *costs_entry(json_t *costs, const char *family, const char *name, const char *label);
+/* The sizes of @p as demo.json "params". */
+void costs_params_json(json_t *params, const struct costs_params *p);
 /* fork() a child that runs @fn(@arg) and _exits with its return value. */
 int costs_fork(int (*fn)(void *), void *arg, int *pid);
 /* waitpid() @pid; 0 when it exited with status 0, else -1 after saying so. */

@@ -42,9 +42,9 @@ struct cow {
 static const struct {
 	const char *name, *label, *comm;
 } passes[NPASS] = {
-    {"fill", "first touch (the holder fills it)", "cow-holder"},
-    {"read", "fork, the child reads it all", "cow-read"},
-    {"write", "fork, the child writes it all", "cow-write"},
+    {CE_FILL, "first touch (the holder fills it)", "cow-holder"},
+    {CE_READ, "fork, the child reads it all", "cow-read"},
+    {CE_WRITE, "fork, the child writes it all", "cow-write"},
 };
 
 /* Fields of /proc/self/smaps_rollup, in kB (-1 when unreadable). */
@@ -180,23 +180,23 @@ int costs_cow(const struct costs_params *p, json_t *costs)
 	err = costs_fork(holder, c, &pid) || costs_wait(pid, passes[FILL].comm);
 	for (int k = 0; !err && k < NPASS; k++) {
 		struct pass *ps = &c->pass[k];
-		json_t *e = costs_entry(costs, "cow", passes[k].name, passes[k].label);
+		json_t *e = costs_entry(costs, COSTS_COW, passes[k].name, passes[k].label);
 
-		json_set_new(e, "threads", json_pack("[s]", passes[k].comm));
-		json_set_int(e, "bytes", (long long)c->bytes);
-		json_set_int(e, "pages", (long long)(c->bytes / (uint64_t)c->page));
-		json_set_int(e, "page_bytes", c->page);
-		json_set_int(e, "touch_ns", (long long)ps->touch_ns);
+		json_set_new(e, COST_THREADS, json_pack("[s]", passes[k].comm));
+		json_set_int(e, COST_BYTES, (long long)c->bytes);
+		json_set_int(e, COST_PAGES, (long long)(c->bytes / (uint64_t)c->page));
+		json_set_int(e, COST_PAGE_BYTES, c->page);
+		json_set_int(e, COST_TOUCH_NS, (long long)ps->touch_ns);
 		if (k != FILL) {
-			json_set_int(e, "fork_ns", (long long)ps->fork_ns);
-			json_set_int(e, "exit_ns", (long long)ps->exit_ns);
+			json_set_int(e, COST_FORK_NS, (long long)ps->fork_ns);
+			json_set_int(e, COST_EXIT_NS, (long long)ps->exit_ns);
 		}
-		json_set_int(e, "minflt", ps->minflt);
-		json_set_int(e, "majflt", ps->majflt);
-		json_set_int(e, "rss_kib", ps->rss_kib);
-		json_set_int(e, "pss_kib", ps->pss_kib);
-		json_set_int(e, "private_kib", ps->private_kib);
-		json_set_int(e, "shared_kib", ps->shared_kib);
+		json_set_int(e, COST_MINFLT, ps->minflt);
+		json_set_int(e, COST_MAJFLT, ps->majflt);
+		json_set_int(e, COST_RSS_KIB, ps->rss_kib);
+		json_set_int(e, COST_PSS_KIB, ps->pss_kib);
+		json_set_int(e, COST_PRIVATE_KIB, ps->private_kib);
+		json_set_int(e, COST_SHARED_KIB, ps->shared_kib);
 		printf("  %-34s %7.1f ms, %7ld page faults (%.2f per page); RSS %.0f MiB of which "
 		       "private %.0f MiB",
 		       passes[k].label, ps->touch_ns / 1e6, ps->minflt + ps->majflt,

@@ -243,10 +243,10 @@ static const struct {
 	const char *name, *label, *comm;
 	bool shm, encode;
 } mechanisms[] = {
-    {"pipe", "pipe", "pipe", false, false},
-    {"shm", "shared memory", "shm", true, false},
-    {"pipe+encode", "pipe + encode/decode", "pipe-enc", false, true},
-    {"shm+encode", "shared memory + encode/decode", "shm-enc", true, true},
+    {CE_PIPE, "pipe", CE_PIPE_COMM, false, false},
+    {CE_SHM, "shared memory", "shm", true, false},
+    {CE_PIPE_ENCODE, "pipe + encode/decode", "pipe-enc", false, true},
+    {CE_SHM_ENCODE, "shared memory + encode/decode", "shm-enc", true, true},
 };
 
 static int ipc_run(const struct costs_params *p, json_t *costs, size_t m)
@@ -254,7 +254,7 @@ static int ipc_run(const struct costs_params *p, json_t *costs, size_t m)
 	uint64_t slot_size = p->chunk / 8 * TEXT_MAX;
 	size_t size = sizeof(struct ipc) + (mechanisms[m].shm ? SLOTS * slot_size : 0);
 	struct ipc *x = costs_shared(size);
-	json_t *e = costs_entry(costs, "ipc", mechanisms[m].name, mechanisms[m].label);
+	json_t *e = costs_entry(costs, COSTS_IPC, mechanisms[m].name, mechanisms[m].label);
 	double mib = (double)p->ipc_bytes / MIB, wall_s;
 	int ps = -1, pr = -1, err;
 
@@ -265,8 +265,8 @@ static int ipc_run(const struct costs_params *p, json_t *costs, size_t m)
 	x->bytes = p->ipc_bytes;
 	x->chunk = p->chunk;
 	x->slot_size = slot_size;
-	snprintf(x->name_send, sizeof(x->name_send), "%s-send", mechanisms[m].comm);
-	snprintf(x->name_recv, sizeof(x->name_recv), "%s-recv", mechanisms[m].comm);
+	snprintf(x->name_send, sizeof(x->name_send), "%s" CE_SENDER, mechanisms[m].comm);
+	snprintf(x->name_recv, sizeof(x->name_recv), "%s" CE_RECEIVER, mechanisms[m].comm);
 	x->fd[0] = x->fd[1] = -1;
 	if (x->shm ? sem_init(&x->free_slots, 1, SLOTS) || sem_init(&x->full_slots, 1, 0)
 		   : pipe2(x->fd, O_CLOEXEC)) {
@@ -296,17 +296,17 @@ static int ipc_run(const struct costs_params *p, json_t *costs, size_t m)
 		return -1;
 	}
 	wall_s = ns_to_s(x->t_end - x->t_start);
-	json_set_str(e, "transport", x->shm ? "shm" : "pipe");
-	json_set_new(e, "encode", json_boolean(x->encode));
-	json_set_new(e, "threads", json_pack("[s,s]", x->name_send, x->name_recv));
-	json_set_int(e, "bytes", (long long)p->ipc_bytes);
-	json_set_int(e, "wire_bytes", (long long)x->wire_bytes);
-	json_set_int(e, "wall_ns", (long long)(x->t_end - x->t_start));
-	json_set_real(e, "mib_per_s", mib / wall_s);
-	json_set_int(e, "send_cpu_ns", (long long)x->send_cpu_ns);
-	json_set_int(e, "recv_cpu_ns", (long long)x->recv_cpu_ns);
-	json_set_real(e, "cpu_ns_per_mib", (double)(x->send_cpu_ns + x->recv_cpu_ns) / mib);
-	json_set_new(e, "intact", json_boolean(x->sum_recv == x->sum_sent));
+	json_set_str(e, COST_TRANSPORT, x->shm ? CE_SHM : CE_PIPE);
+	json_set_new(e, COST_ENCODE, json_boolean(x->encode));
+	json_set_new(e, COST_THREADS, json_pack("[s,s]", x->name_send, x->name_recv));
+	json_set_int(e, COST_BYTES, (long long)p->ipc_bytes);
+	json_set_int(e, COST_WIRE_BYTES, (long long)x->wire_bytes);
+	json_set_int(e, COST_WALL_NS, (long long)(x->t_end - x->t_start));
+	json_set_real(e, COST_MIB_PER_S, mib / wall_s);
+	json_set_int(e, COST_SEND_CPU_NS, (long long)x->send_cpu_ns);
+	json_set_int(e, COST_RECV_CPU_NS, (long long)x->recv_cpu_ns);
+	json_set_real(e, COST_CPU_NS_PER_MIB, (double)(x->send_cpu_ns + x->recv_cpu_ns) / mib);
+	json_set_new(e, COST_INTACT, json_boolean(x->sum_recv == x->sum_sent));
 	printf("  %-30s %8.0f MiB/s, %6.2f ms CPU per MiB (send %.0f + receive %.0f ms)%s\n",
 	       mechanisms[m].label, mib / wall_s,
 	       (double)(x->send_cpu_ns + x->recv_cpu_ns) / mib / 1e6, x->send_cpu_ns / 1e6,

@@ -26,7 +26,7 @@ extern char **environ;
 
 static void *empty_thread(void *arg)
 {
-	prctl(PR_SET_NAME, "th-start");
+	prctl(PR_SET_NAME, CE_THREAD_COMM);
 	return arg;
 }
 
@@ -56,10 +56,10 @@ static int start_fork(const struct costs_params *p)
 		return -1;
 	}
 	if (pid == 0) {
-		prctl(PR_SET_NAME, "fork-child");
+		prctl(PR_SET_NAME, CE_FORK_COMM);
 		_exit(0);
 	}
-	return costs_wait(pid, "fork-child");
+	return costs_wait(pid, CE_FORK_COMM);
 }
 
 static int start_spawn(const struct costs_params *p)
@@ -79,9 +79,9 @@ static const struct {
 	const char *name, *label, *child;
 	int (*start)(const struct costs_params *p);
 } mechanisms[] = {
-    {"thread", "pthread_create + join", "th-start", start_thread},
-    {"fork", "fork + wait", "fork-child", start_fork},
-    {"spawn", "posix_spawn + wait", NULL, start_spawn},
+    {CE_THREAD, "pthread_create + join", CE_THREAD_COMM, start_thread},
+    {CE_FORK, "fork + wait", CE_FORK_COMM, start_fork},
+    {CE_SPAWN, "posix_spawn + wait", NULL, start_spawn},
 };
 
 int costs_startup(const struct costs_params *p, json_t *costs)
@@ -95,7 +95,8 @@ int costs_startup(const struct costs_params *p, json_t *costs)
 	}
 	fflush(NULL); /* forked children must not repeat buffered output */
 	for (size_t m = 0; m < sizeof(mechanisms) / sizeof(mechanisms[0]); m++) {
-		json_t *e = costs_entry(costs, "startup", mechanisms[m].name, mechanisms[m].label);
+		json_t *e =
+		    costs_entry(costs, COSTS_STARTUP, mechanisms[m].name, mechanisms[m].label);
 		uint64_t t0 = now_ns(), sum = 0;
 		const char *child = mechanisms[m].child ? mechanisms[m].child
 				    : base		? base + 1
@@ -111,11 +112,11 @@ int costs_startup(const struct costs_params *p, json_t *costs)
 			each[i] = now_ns() - s;
 			sum += each[i];
 		}
-		json_set_int(e, "count", p->starts);
-		json_set_int(e, "wall_ns", (long long)(now_ns() - t0));
-		json_set_real(e, "each_ns", (double)sum / p->starts);
-		json_set_str(e, "child_comm", child);
-		json_set_new(e, "durations", durations_json(each, p->starts));
+		json_set_int(e, COST_COUNT, p->starts);
+		json_set_int(e, COST_WALL_NS, (long long)(now_ns() - t0));
+		json_set_real(e, COST_EACH_NS, (double)sum / p->starts);
+		json_set_str(e, COST_CHILD_COMM, child);
+		json_set_new(e, COST_DURATIONS, durations_json(each, p->starts));
 		printf("  %-24s %9.1f us each (median %.1f us, p99 %.1f us) over %u starts of %s\n",
 		       mechanisms[m].label, (double)sum / p->starts / 1e3,
 		       (double)u64_percentile(each, p->starts, 50) / 1e3,

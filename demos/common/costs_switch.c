@@ -7,6 +7,7 @@
  * trip is two hand-offs, so the time per switch is half a round trip. */
 #include "costs.h"
 #include "clock.h"
+#include "cpus.h"
 #include "result.h"
 #include "threads.h"
 
@@ -175,23 +176,24 @@ static int pingpong_run(const struct costs_params *p, json_t *costs, bool proces
 			const int *cpus, int ncpus, bool cross)
 {
 	struct pingpong *pp = costs_shared(sizeof(*pp));
-	const char *kind = processes ? "processes" : "threads", *chan = futex ? "futex" : "pipe";
+	const char *kind = processes ? CE_PROCESSES : CE_THREADS;
+	const char *chan = futex ? CE_CHAN_FUTEX : CE_CHAN_PIPE;
 	char name[64], label[96];
 	json_t *e, *arr;
 	uint64_t wall, switches;
 	int err;
 
-	snprintf(name, sizeof(name), "%s-%s-%s", kind, chan, cross ? "cross" : "same");
+	cost_switch_entry(name, sizeof(name), processes, chan, cross);
 	snprintf(label, sizeof(label), "%s, %s, %s", kind, chan,
 		 cross ? "across 2 CPUs" : "same CPU");
-	e = costs_entry(costs, "switch", name, label);
-	json_set_str(e, "kind", kind);
-	json_set_str(e, "channel", chan);
-	json_set_str(e, "placement", cross ? "cross" : "same");
+	e = costs_entry(costs, COSTS_SWITCH, name, label);
+	json_set_str(e, COST_KIND, kind);
+	json_set_str(e, COST_CHANNEL, chan);
+	json_set_str(e, COST_PLACEMENT, cross ? CE_CROSS : CE_SAME);
 	if (!pp)
 		return -1;
 	if (cross && ncpus < 2) {
-		json_set_str(e, "skipped", "one CPU available: the cross-CPU case cannot run");
+		json_set_str(e, COST_SKIPPED, "one CPU available: the cross-CPU case cannot run");
 		printf("  %-34s skipped: only one CPU available\n", label);
 		costs_unshare(pp, sizeof(*pp));
 		return 0;
@@ -201,10 +203,8 @@ static int pingpong_run(const struct costs_params *p, json_t *costs, bool proces
 	pp->round_trips = p->round_trips;
 	pp->cpu_a = cpus[0];
 	pp->cpu_b = cross ? cpus[1] : cpus[0];
-	snprintf(pp->name_a, sizeof(pp->name_a), "%s-%s-%s-a", processes ? "pr" : "th", chan,
-		 cross ? "xcpu" : "same");
-	snprintf(pp->name_b, sizeof(pp->name_b), "%s-%s-%s-b", processes ? "pr" : "th", chan,
-		 cross ? "xcpu" : "same");
+	cost_switch_comm(pp->name_a, sizeof(pp->name_a), processes, chan, cross, 'a');
+	cost_switch_comm(pp->name_b, sizeof(pp->name_b), processes, chan, cross, 'b');
 	pp->ping[0] = pp->ping[1] = pp->pong[0] = pp->pong[1] = pp->go[0] = pp->go[1] = -1;
 	if (pipe2(pp->ping, O_CLOEXEC) || pipe2(pp->pong, O_CLOEXEC) || pipe2(pp->go, O_CLOEXEC)) {
 		perror("pipe2");
@@ -225,15 +225,15 @@ static int pingpong_run(const struct costs_params *p, json_t *costs, bool proces
 	switches =
 	    (uint64_t)(pp->rec_a->nvcsw + pp->rec_a->nivcsw + pp->rec_b->nvcsw + pp->rec_b->nivcsw);
 	arr = json_pack("[i,i]", pp->cpu_a, pp->cpu_b);
-	json_set_new(e, "cpus", arr);
+	json_set_new(e, COST_CPUS, arr);
 	arr = json_pack("[s,s]", pp->name_a, pp->name_b);
-	json_set_new(e, "threads", arr);
-	json_set_int(e, "round_trips", (long long)p->round_trips);
-	json_set_int(e, "wall_ns", (long long)wall);
-	json_set_real(e, "rt_ns", (double)wall / (double)p->round_trips);
-	json_set_real(e, "switch_ns", (double)wall / (double)p->round_trips / 2);
-	json_set_int(e, "switches", (long long)switches);
-	json_set_real(e, "switches_per_rt", (double)switches / (double)p->round_trips);
+	json_set_new(e, COST_THREADS, arr);
+	json_set_int(e, COST_ROUND_TRIPS, (long long)p->round_trips);
+	json_set_int(e, COST_WALL_NS, (long long)wall);
+	json_set_real(e, COST_RT_NS, (double)wall / (double)p->round_trips);
+	json_set_real(e, COST_SWITCH_NS, (double)wall / (double)p->round_trips / 2);
+	json_set_int(e, COST_SWITCHES, (long long)switches);
+	json_set_real(e, COST_SWITCHES_PER_RT, (double)switches / (double)p->round_trips);
 	printf("  %-34s %8.2f us per round trip, %7.2f us per switch; %.2f switches per round "
 	       "trip (kernel)\n",
 	       label, (double)wall / (double)p->round_trips / 1e3,
@@ -246,7 +246,7 @@ static int pingpong_run(const struct costs_params *p, json_t *costs, bool proces
 
 int costs_switch(const struct costs_params *p, json_t *costs)
 {
-	int cpus[2], ncpus = costs_allowed_cpus(cpus, 2);
+	int cpus[2], ncpus = cpus_allowed(cpus, 2);
 
 	if (ncpus < 1)
 		return -1;

@@ -13,21 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int costs_allowed_cpus(int *cpus, int max)
-{
-	cpu_set_t set;
-	int n = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set)) {
-		perror("sched_getaffinity");
-		return 0;
-	}
-	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
-		if (CPU_ISSET(c, &set))
-			cpus[n++] = c;
-	return n;
-}
-
 int costs_pin(int cpu)
 {
 	cpu_set_t set;
@@ -47,10 +32,21 @@ json_t *costs_entry(json_t *costs, const char *family, const char *name, const c
 
 	if (!e || json_array_append_new(costs, e))
 		abort();
-	json_set_str(e, "name", name);
-	json_set_str(e, "family", family);
-	json_set_str(e, "label", label);
+	json_set_str(e, COST_NAME, name);
+	json_set_str(e, COST_FAMILY, family);
+	json_set_str(e, COST_LABEL, label);
 	return e;
+}
+
+void costs_params_json(json_t *params, const struct costs_params *p)
+{
+	json_set_int(params, "round_trips", (long long)p->round_trips);
+	json_set_int(params, "starts", p->starts);
+	json_set_int(params, "ipc_mib", (long long)(p->ipc_bytes / MIB));
+	json_set_int(params, "chunk_kib", (long long)(p->chunk / 1024));
+	json_set_int(params, "cow_mib", (long long)(p->cow_bytes / MIB));
+	json_set_str(params, "spawn", p->spawn_prog);
+	json_set_new(params, "quick", json_boolean(p->quick));
 }
 
 int costs_fork(int (*fn)(void *), void *arg, int *pid)

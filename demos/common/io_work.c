@@ -215,3 +215,15 @@ int io_work_run(struct io_work *w, unsigned int workers, unsigned int tasks, jso
 	*wall_ns = end - start;
 	return err;
 }
+
+void io_work_params_json(json_t *params, const struct io_work *w, unsigned int tasks,
+			 unsigned int workers, bool cpu, bool quick)
+{
+	json_set_int(params, "tasks", tasks);
+	json_set_real(params, "wait_s", ns_to_s(w->wait_ns));
+	if (cpu)
+		json_set_int(params, "cpu_us", (long long)(w->cpu_ns / NSEC_PER_USEC));
+	json_set_str(params, "io", io_kind_name(w->io));
+	json_set_int(params, "workers", workers);
+	json_set_new(params, "quick", json_boolean(quick));
+}

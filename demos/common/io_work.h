@@ -11,6 +11,7 @@
 #include "delay_server.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum io_kind {
@@ -42,5 +43,9 @@ void burn_cpu_ns(uint64_t ns);
  * printing what failed. */
 int io_work_run(struct io_work *w, unsigned int workers, unsigned int tasks, json_t *res,
 		uint64_t *wall_ns);
+/* The sizes of such a run as demo.json "params": "tasks", "wait_s", with
+ * @cpu "cpu_us" (w->cpu_ns), "io", "workers", "quick". */
+void io_work_params_json(json_t *params, const struct io_work *w, unsigned int tasks,
+			 unsigned int workers, bool cpu, bool quick);
 
 #endif

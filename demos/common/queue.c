@@ -2,6 +2,7 @@
 #include "queue.h"
 #include "clock.h"
 #include "locks.h"
+#include "result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,4 +205,17 @@ void queue_add_locks_named(struct queue *q, json_t *locks, const char *name, pid
 	locks_add_cond(locks, buf, pid, (uintptr_t)&q->not_full);
 	snprintf(buf, sizeof(buf), "%s not_empty cond", name);
 	locks_add_cond(locks, buf, pid, (uintptr_t)&q->not_empty);
+}
+
+json_t *queue_stats_json(const struct queue *q)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		abort();
+	json_set_int(o, "capacity", (long long)q->capacity);
+	json_set_int(o, "max_len", (long long)q->max_len);
+	json_set_int(o, "put_waits", (long long)q->put_waits);
+	json_set_int(o, "put_wait_ns", (long long)q->put_wait_ns);
+	return o;
 }

@@ -73,5 +73,8 @@ void queue_add_locks(struct queue *q, json_t *locks);
 /* The same words named "@name mutex", "@name not_full cond", "@name not_empty
  * cond", in process @pid (a shared queue is listed once per process using it). */
 void queue_add_locks_named(struct queue *q, json_t *locks, const char *name, pid_t pid);
+/* {"capacity", "max_len", "put_waits", "put_wait_ns"}: its size, its longest,
+ * and how often and how long a put waited for room. */
+json_t *queue_stats_json(const struct queue *q);
 
 #endif

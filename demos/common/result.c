@@ -2,6 +2,7 @@
 #include "result.h"
 #include "clock.h"
 #include "cpus.h"
+#include "stats.h"
 #include "threads.h"
 
 #include <errno.h>
@@ -121,6 +122,12 @@ static json_t *thread_json(const struct thread_record *r)
 	}
 	json_set_new(t, "ended", json_boolean(r->ended));
 	return t;
+}
+
+void result_set_limit(json_t *res, uint64_t limit_ns, uint64_t wall_ns)
+{
+	json_set_real(res, "limit_s", ns_to_s(limit_ns));
+	json_set_real(res, "from_limit_pct", pct_above(wall_ns, limit_ns));
 }
 
 void result_add_threads(json_t *res)

@@ -16,6 +16,9 @@ json_t *result_params(json_t *res);
 void result_set_wall(json_t *res, uint64_t start_ns, uint64_t end_ns);
 /* Append every record of the thread table as "threads". */
 void result_add_threads(json_t *res);
+/* "limit_s" and "from_limit_pct": the best time the run could reach,
+ * @limit_ns, and how far above it its measured @wall_ns was. */
+void result_set_limit(json_t *res, uint64_t limit_ns, uint64_t wall_ns);
 /* Write @res to @path atomically (temporary file, then rename). Returns 0, or
  * -1 after printing what failed. */
 int result_write(json_t *res, const char *path);

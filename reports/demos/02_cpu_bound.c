@@ -91,71 +91,49 @@ static void run_queue(const struct variant *v, const struct state_sum *ws, doubl
 			      workers == 1 ? "it" : "they", d1, d2);
 }
 
-/* Returns how many of the three GIL claims (serial, lock, named) were made. */
-static int gil_variant(const struct variant *v, double bound, double workers, int cpus,
-		       struct sentences *out)
+/* The third GIL claim: the lock the workers waited for was the GIL, by
+ * name (the futex words of its mutex and condition variables). Returns
+ * whether it was made. */
+static bool gil_named(const struct variant *v, const struct state_sum *ws, struct sentences *out)
 {
 	const struct run *r = v->rep;
-	struct state_sum ws = state_sum_of(r, "worker");
 	struct futex_sum fs = futex_sum_of(r);
 	struct syscall_sum wf = syscall_sum_of(r, "worker", "futex");
-	double par = v->m[M_PARALLELISM].med, interval, handoffs, wall = r->m[M_WALL_S];
-	char d1[32], d2[32], d3[32];
-	int made = 0;
+	char d1[32], d2[32], d3[32], share[96];
+	double part;
+
+	if (!fs.named_count || !wf.total_ns ||
+	    (double)fs.named_ns < NAMED_SHARE * (double)wf.total_ns)
+		return false;
+	/* One lock-wait figure: the blocked time the lock sentence gave, and
+	 * the GIL's part of it (figures.h); the futex calls' own times include
+	 * waking up, and are said to be that. */
+	part =
+	    fig_part_of_blocked((double)ws->ns[ST_LOCK], (double)fs.named_ns, (double)wf.total_ns);
+	if (part >= 0.995 * (double)ws->ns[ST_LOCK])
+		snprintf(share, sizeof(share), "all %s",
+			 fmt_ns(d3, sizeof(d3), (double)ws->ns[ST_LOCK]));
+	else
+		snprintf(share, sizeof(share), "%s of the %s", fmt_ns(d1, sizeof(d1), part),
+			 fmt_ns(d3, sizeof(d3), (double)ws->ns[ST_LOCK]));
+	sentences_add(out,
+		      "%s: that lock was the GIL: %.0f%% of the time its threads spent in "
+		      "lock calls was on the GIL's mutex and condition variables, so %s "
+		      "they were blocked, in %llu waits, %s each on average (the calls' own "
+		      "times, waking up included: %s).",
+		      v->name, fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns),
+		      share, (unsigned long long)fs.named_count,
+		      fmt_ns(d2, sizeof(d2), part / (double)fs.named_count), fs.names);
+	return true;
+}
+
+/* How often the GIL changed hands, against the switch interval. */
+static void gil_handoffs(const struct variant *v, struct sentences *out)
+{
+	const struct run *r = v->rep;
+	double interval, handoffs, wall = r->m[M_WALL_S];
+	char d1[32], d3[32];
 	size_t i;
-
-	if (bound >= 2 && par <= SERIAL_PARALLELISM) {
-		made++;
-		sentences_add(out,
-			      "%s kept %.2f CPUs busy (%.2f s of CPU time in %.2f s): one thread "
-			      "at a time, although %.0f could have run at once.",
-			      v->name, par, v->m[M_CPU_S].med, v->m[M_WALL_S].med, bound);
-		if (ws.threads && runq_share(&ws) < FREE_CPU_SHARE)
-			sentences_add(out,
-				      "%s: the CPUs were free: its threads waited only %s for one "
-				      "(%.1f%% of the time they wanted a CPU).",
-				      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
-				      100 * runq_share(&ws));
-		else
-			run_queue(v, &ws, workers, cpus, true, out);
-	}
-	if (ws.threads && state_share(&ws, ST_LOCK) >= LOCK_SHARE) {
-		made++;
-		sentences_add(
-		    out,
-		    "%s: its %zu threads spent %.0f%% of their time blocked waiting for a "
-		    "lock (%s) and %.0f%% computing.",
-		    v->name, ws.threads, 100 * state_share(&ws, ST_LOCK),
-		    fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
-		    100 * state_share(&ws, ST_RUNNING));
-	}
-	if (fs.named_count && wf.total_ns &&
-	    (double)fs.named_ns >= NAMED_SHARE * (double)wf.total_ns) {
-		made++;
-		/* One lock-wait figure: the blocked time the sentence above
-		 * gave, and the GIL's part of it (figures.h); the futex calls'
-		 * own times include waking up, and are said to be that. */
-		double part = fig_part_of_blocked((double)ws.ns[ST_LOCK], (double)fs.named_ns,
-						  (double)wf.total_ns);
-
-		char share[96];
-
-		if (part >= 0.995 * (double)ws.ns[ST_LOCK])
-			snprintf(share, sizeof(share), "all %s",
-				 fmt_ns(d3, sizeof(d3), (double)ws.ns[ST_LOCK]));
-		else
-			snprintf(share, sizeof(share), "%s of the %s", fmt_ns(d1, sizeof(d1), part),
-				 fmt_ns(d3, sizeof(d3), (double)ws.ns[ST_LOCK]));
-		sentences_add(
-		    out,
-		    "%s: that lock was the GIL: %.0f%% of the time its threads spent in "
-		    "lock calls was on the GIL's mutex and condition variables, so %s "
-		    "they were blocked, in %llu waits, %s each on average (the calls' own "
-		    "times, waking up included: %s).",
-		    v->name, fmin(100.0, 100.0 * (double)fs.named_ns / (double)wf.total_ns), share,
-		    (unsigned long long)fs.named_count,
-		    fmt_ns(d2, sizeof(d2), part / (double)fs.named_count), fs.names);
-	}
 
 	handoffs = demo_num(r, "gil.handoffs", -1);
 	if (handoffs < 0) {
@@ -183,6 +161,45 @@ static int gil_variant(const struct variant *v, double bound, double workers, in
 			    v->name, handoffs, wall, fmt_ns(d1, sizeof(d1), 1e9 * wall / handoffs),
 			    fmt_ns(d3, sizeof(d3), interval));
 	}
+}
+
+/* Returns how many of the three GIL claims (serial, lock, named) were made. */
+static int gil_variant(const struct variant *v, double bound, double workers, int cpus,
+		       struct sentences *out)
+{
+	const struct run *r = v->rep;
+	struct state_sum ws = state_sum_of(r, "worker");
+	double par = v->m[M_PARALLELISM].med;
+	char d1[32];
+	int made = 0;
+
+	if (bound >= 2 && par <= SERIAL_PARALLELISM) {
+		made++;
+		sentences_add(out,
+			      "%s kept %.2f CPUs busy (%.2f s of CPU time in %.2f s): one thread "
+			      "at a time, although %.0f could have run at once.",
+			      v->name, par, v->m[M_CPU_S].med, v->m[M_WALL_S].med, bound);
+		if (ws.threads && runq_share(&ws) < FREE_CPU_SHARE)
+			sentences_add(out,
+				      "%s: the CPUs were free: its threads waited only %s for one "
+				      "(%.1f%% of the time they wanted a CPU).",
+				      v->name, fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]),
+				      100 * runq_share(&ws));
+		else
+			run_queue(v, &ws, workers, cpus, true, out);
+	}
+	if (ws.threads && state_share(&ws, ST_LOCK) >= LOCK_SHARE) {
+		made++;
+		sentences_add(
+		    out,
+		    "%s: its %zu threads spent %.0f%% of their time blocked waiting for a "
+		    "lock (%s) and %.0f%% computing.",
+		    v->name, ws.threads, 100 * state_share(&ws, ST_LOCK),
+		    fmt_ns(d1, sizeof(d1), (double)ws.ns[ST_LOCK]),
+		    100 * state_share(&ws, ST_RUNNING));
+	}
+	made += gil_named(v, &ws, out);
+	gil_handoffs(v, out);
 	return made;
 }
 

@@ -74,7 +74,7 @@ static const struct sched_thread *thread_named(const struct run *r, const char *
  * thread is missing. */
 static double kernel_switches(const struct run *r, const json_t *e)
 {
-	const json_t *names = json_object_get(e, "threads"), *n;
+	const json_t *names = json_object_get(e, COST_THREADS), *n;
 	double sum = 0;
 	size_t i;
 
@@ -91,18 +91,37 @@ static double kernel_switches(const struct run *r, const json_t *e)
 	return sum;
 }
 
+/* The switch entry of two threads or two @processes over @chan, on one CPU
+ * or across two (@cross); NULL when absent. */
+static const json_t *switch_entry(const struct run *r, bool processes, const char *chan, bool cross)
+{
+	char name[64];
+
+	cost_switch_entry(name, sizeof(name), processes, chan, cross);
+	return cost_entry(r, name);
+}
+
+/* The same as the pass with the least tracing measured it (cost_entry_light). */
+static const json_t *switch_entry_light(const struct run *r, bool processes, const char *chan,
+					bool cross, bool *light)
+{
+	char name[64];
+
+	cost_switch_entry(name, sizeof(name), processes, chan, cross);
+	return cost_entry_light(r, name, light);
+}
+
 /* The one-CPU ping-pongs whose kernel switch counts are two per round trip,
  * said in one sentence with each one's figures. */
 static void switch_one_cpu(const struct variant *v, struct sentences *out)
 {
-	static const char *const same[] = {"threads-pipe-same", "processes-pipe-same",
-					   "threads-futex-same", "processes-futex-same"};
 	char list[768] = "", d1[32], d2[32];
 	size_t used = 0, n = 0;
 
-	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
-		const json_t *e = cost_entry(v->rep, same[i]);
-		double rts = cost_num(e, "round_trips", 0),
+	for (size_t i = 0; i < 4; i++) {
+		const json_t *e =
+		    switch_entry(v->rep, i % 2, i < 2 ? CE_CHAN_PIPE : CE_CHAN_FUTEX, false);
+		double rts = cost_num(e, COST_ROUND_TRIPS, 0),
 		       sw = e ? kernel_switches(v->rep, e) : -1;
 		int k;
 
@@ -111,9 +130,9 @@ static void switch_one_cpu(const struct variant *v, struct sentences *out)
 		k = snprintf(list + used, sizeof(list) - used,
 			     "%s%s: %.0f switches for %.0f round trips (%.2f each), %s per round "
 			     "trip, %s per switch",
-			     n++ ? "; " : "", cost_str(e, "label"), sw, rts, sw / rts,
-			     fmt_ns(d1, sizeof(d1), cost_num(e, "rt_ns", 0)),
-			     fmt_ns(d2, sizeof(d2), cost_num(e, "switch_ns", 0)));
+			     n++ ? "; " : "", cost_str(e, COST_LABEL), sw, rts, sw / rts,
+			     fmt_ns(d1, sizeof(d1), cost_num(e, COST_RT_NS, 0)),
+			     fmt_ns(d2, sizeof(d2), cost_num(e, COST_SWITCH_NS, 0)));
 		used += k > 0 && (size_t)k < sizeof(list) - used ? (size_t)k : 0;
 	}
 	if (n)
@@ -125,39 +144,32 @@ static void switch_one_cpu(const struct variant *v, struct sentences *out)
 		    v->name, SWITCHES_LO, SWITCHES_HI, list);
 }
 
-/* A process switch over a thread switch through @chan on @place; 0 when
- * either was not measured. */
-static double switch_ratio(const struct variant *v, const char *chan, const char *place)
+/* A process switch over a thread switch through @chan, on one CPU or
+ * across two (@cross); 0 when either was not measured. */
+static double switch_ratio(const struct variant *v, const char *chan, bool cross)
 {
-	char tn[64], pn[64];
-	const json_t *t, *p;
+	const json_t *t = switch_entry(v->rep, false, chan, cross),
+		     *p = switch_entry(v->rep, true, chan, cross);
 
-	snprintf(tn, sizeof(tn), "threads-%s-%s", chan, place);
-	snprintf(pn, sizeof(pn), "processes-%s-%s", chan, place);
-	t = cost_entry(v->rep, tn);
-	p = cost_entry(v->rep, pn);
-	if (!t || !p || cost_num(t, "switch_ns", 0) <= 0)
+	if (!t || !p || cost_num(t, COST_SWITCH_NS, 0) <= 0)
 		return 0;
-	return cost_num(p, "switch_ns", 0) / cost_num(t, "switch_ns", 0);
+	return cost_num(p, COST_SWITCH_NS, 0) / cost_num(t, COST_SWITCH_NS, 0);
 }
 
 /* @other: the channel the same comparison is also made on ("futex" beside
  * "pipe"): when a process switch was dearer there, "about the same" here is
  * the channel's own work hiding it, not the address space being free. */
-static void switch_kinds(const struct variant *v, const char *chan, const char *other,
-			 const char *place, struct sentences *out)
+static void switch_kinds(const struct variant *v, const char *chan, const char *other, bool cross,
+			 struct sentences *out)
 {
-	char tn[64], pn[64], d1[32], d2[32], why[256];
-	const json_t *t, *p;
-	double ratio = switch_ratio(v, chan, place);
+	const json_t *t = switch_entry(v->rep, false, chan, cross),
+		     *p = switch_entry(v->rep, true, chan, cross);
+	char d1[32], d2[32], why[256];
+	double ratio = switch_ratio(v, chan, cross);
 
-	snprintf(tn, sizeof(tn), "threads-%s-%s", chan, place);
-	snprintf(pn, sizeof(pn), "processes-%s-%s", chan, place);
-	t = cost_entry(v->rep, tn);
-	p = cost_entry(v->rep, pn);
 	if (ratio <= 0)
 		return;
-	if (switch_ratio(v, other, place) >= PROCESS_DEARER)
+	if (switch_ratio(v, other, cross) >= PROCESS_DEARER)
 		snprintf(why, sizeof(why),
 			 "the %s's own kernel work per switch hides the change of address space "
 			 "here; over a %s, with less of it, the process switch costs more",
@@ -166,48 +178,51 @@ static void switch_kinds(const struct variant *v, const char *chan, const char *
 		snprintf(why, sizeof(why),
 			 "changing the address space is cheap on this CPU; what makes processes "
 			 "heavier is start-up, copying data between them and duplicated memory");
-	fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0));
-	fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0));
+	fmt_ns(d1, sizeof(d1), cost_num(t, COST_SWITCH_NS, 0));
+	fmt_ns(d2, sizeof(d2), cost_num(p, COST_SWITCH_NS, 0));
 	if (ratio >= PROCESS_DEARER)
 		sentences_add(out,
 			      "%s: over a %s, %s: a switch between two processes took %s against "
 			      "%s between two threads of one process, %.1f× (threshold: ≥ %.1f×): "
 			      "a process switch also changes the address space.",
-			      v->name, chan, !strcmp(place, "same") ? "on one CPU" : "across CPUs",
-			      d2, d1, ratio, PROCESS_DEARER);
+			      v->name, chan, !cross ? "on one CPU" : "across CPUs", d2, d1, ratio,
+			      PROCESS_DEARER);
 	else if (fabs(ratio - 1) <= SAME_WITHIN)
 		sentences_add(
 		    out,
 		    "%s: over a %s, %s: a switch between processes (%s) and between "
 		    "threads (%s) cost about the same (%.2f×, threshold: within ±%.0f%%): %s.",
-		    v->name, chan, !strcmp(place, "same") ? "on one CPU" : "across CPUs", d2, d1,
-		    ratio, 100 * SAME_WITHIN, why);
+		    v->name, chan, !cross ? "on one CPU" : "across CPUs", d2, d1, ratio,
+		    100 * SAME_WITHIN, why);
 }
 
 static void switch_cross(const struct variant *v, struct sentences *out)
 {
-	const json_t *s = cost_entry(v->rep, "threads-pipe-same"),
-		     *x = cost_entry(v->rep, "threads-pipe-cross");
-	const struct sched_thread *xb = thread_named(v->rep, "th-pipe-xcpu-b");
+	const json_t *s = switch_entry(v->rep, false, CE_CHAN_PIPE, false),
+		     *x = switch_entry(v->rep, false, CE_CHAN_PIPE, true);
+	const struct sched_thread *xb;
 	double ratio, handoff, waited = -1;
-	char d1[32], d2[32], d3[32], why[320];
+	char d1[32], d2[32], d3[32], why[320], woken[16];
 
-	if (!s || !x || cost_num(s, "rt_ns", 0) <= 0)
+	/* the party a hand-off wakes on the other CPU */
+	cost_switch_comm(woken, sizeof(woken), false, CE_CHAN_PIPE, true, 'b');
+	xb = thread_named(v->rep, woken);
+	if (!s || !x || cost_num(s, COST_RT_NS, 0) <= 0)
 		return;
-	ratio = cost_num(x, "rt_ns", 0) / cost_num(s, "rt_ns", 0);
+	ratio = cost_num(x, COST_RT_NS, 0) / cost_num(s, COST_RT_NS, 0);
 	if (ratio < CROSS_DEARER)
 		return;
-	handoff = cost_num(x, "rt_ns", 0) / 2;
+	handoff = cost_num(x, COST_RT_NS, 0) / 2;
 	if (xb && xb->wakeups)
 		waited = (double)xb->state_ns[ST_RUNNABLE] / (double)xb->wakeups;
 	/* Woken on a CPU busy with other work, the thread waits its turn there:
 	 * then that, not the wakeup itself, is the cost the run shows. */
 	if (waited >= BUSY_OTHER_CPU * handoff)
 		snprintf(why, sizeof(why),
-			 "but most of it was a wait for that CPU: the kernel woke th-pipe-xcpu-b "
-			 "%llu times and it waited %s in a run queue per wakeup, against %s per "
-			 "hand-off (threshold: ≥ %.0f%%), the other CPU being busy with other work",
-			 (unsigned long long)xb->wakeups, fmt_ns(d3, sizeof(d3), waited),
+			 "but most of it was a wait for that CPU: the kernel woke %s %llu times "
+			 "and it waited %s in a run queue per wakeup, against %s per hand-off "
+			 "(threshold: ≥ %.0f%%), the other CPU being busy with other work",
+			 woken, (unsigned long long)xb->wakeups, fmt_ns(d3, sizeof(d3), waited),
 			 fmt_ns(d1, sizeof(d1), handoff), 100 * BUSY_OTHER_CPU);
 	else
 		snprintf(why, sizeof(why),
@@ -216,11 +231,11 @@ static void switch_cross(const struct variant *v, struct sentences *out)
 			 waited >= 0 ? " (the woken thread then waited " : "",
 			 waited >= 0 ? fmt_ns(d3, sizeof(d3), waited) : "",
 			 waited >= 0 ? " in a run queue per wakeup)" : "");
-	fmt_ns(d1, sizeof(d1), cost_num(x, "rt_ns", 0));
+	fmt_ns(d1, sizeof(d1), cost_num(x, COST_RT_NS, 0));
 	sentences_add(out,
 		      "%s: across two CPUs a round trip between threads over a pipe took %s, "
 		      "%.1f× the %s on one CPU (threshold: ≥ %.1f×); %s.",
-		      v->name, d1, ratio, fmt_ns(d2, sizeof(d2), cost_num(s, "rt_ns", 0)),
+		      v->name, d1, ratio, fmt_ns(d2, sizeof(d2), cost_num(s, COST_RT_NS, 0)),
 		      CROSS_DEARER, why);
 }
 
@@ -233,14 +248,16 @@ static void switch_cross(const struct variant *v, struct sentences *out)
  */
 static void switch_preempted(const struct variant *v, struct sentences *out)
 {
-	static const char *const comms[] = {"th-pipe-same-a",  "th-pipe-same-b",  "pr-pipe-same-a",
-					    "pr-pipe-same-b",  "th-futex-same-a", "th-futex-same-b",
-					    "pr-futex-same-a", "pr-futex-same-b"};
 	double vol = 0, inv = 0, run = 0, waited = 0;
-	char d1[32], d2[32], lead[160];
+	char d1[32], d2[32], lead[160], comm[16];
 
-	for (size_t i = 0; i < sizeof(comms) / sizeof(comms[0]); i++) {
-		const struct sched_thread *t = thread_named(v->rep, comms[i]);
+	/* both parties of the four one-CPU ping-pongs */
+	for (size_t i = 0; i < 8; i++) {
+		const struct sched_thread *t;
+
+		cost_switch_comm(comm, sizeof(comm), i & 2, i & 4 ? CE_CHAN_FUTEX : CE_CHAN_PIPE,
+				 false, i & 1 ? 'b' : 'a');
+		t = thread_named(v->rep, comm);
 
 		if (t) {
 			vol += (double)t->nvcsw;
@@ -276,8 +293,8 @@ static void switch_preempted(const struct variant *v, struct sentences *out)
 static void explain_switch(const struct variant *v, struct sentences *out)
 {
 	switch_one_cpu(v, out);
-	switch_kinds(v, "pipe", "futex", "same", out);
-	switch_kinds(v, "futex", "pipe", "same", out);
+	switch_kinds(v, CE_CHAN_PIPE, CE_CHAN_FUTEX, false, out);
+	switch_kinds(v, CE_CHAN_FUTEX, CE_CHAN_PIPE, false, out);
 	switch_cross(v, out);
 	switch_preempted(v, out);
 }
@@ -300,10 +317,10 @@ static size_t started_seen(const struct run *r, const char *comm, double *run_ns
 
 static void explain_startup(const struct variant *v, struct sentences *out)
 {
-	const json_t *th = cost_entry(v->rep, "thread"), *fk = cost_entry(v->rep, "fork"),
-		     *sp = cost_entry(v->rep, "spawn");
-	double t50 = cost_num(th, "durations.p50", 0), f50 = cost_num(fk, "durations.p50", 0),
-	       s50 = cost_num(sp, "durations.p50", 0);
+	const json_t *th = cost_entry(v->rep, CE_THREAD), *fk = cost_entry(v->rep, CE_FORK),
+		     *sp = cost_entry(v->rep, CE_SPAWN);
+	double t50 = cost_num(th, COST_MEDIAN_NS, 0), f50 = cost_num(fk, COST_MEDIAN_NS, 0),
+	       s50 = cost_num(sp, COST_MEDIAN_NS, 0);
 	char d1[32], d2[32], d3[32];
 
 	if (t50 > 0 && f50 >= FORK_DEARER * t50)
@@ -319,26 +336,27 @@ static void explain_startup(const struct variant *v, struct sentences *out)
 			      "%s: posix_spawn of %s cost more still (median %s, %.1f× fork; "
 			      "threshold: ≥ %.1f×): the new program has to be loaded (exec, the "
 			      "dynamic loader, its libraries).",
-			      v->name, cost_str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
+			      v->name, cost_str(sp, COST_CHILD_COMM), fmt_ns(d1, sizeof(d1), s50),
 			      s50 / f50, SPAWN_APART);
 	else if (f50 > 0 && s50 > 0 && s50 * SPAWN_APART <= f50)
 		sentences_add(out,
 			      "%s: posix_spawn of %s (median %s) was cheaper than fork (%s; "
 			      "threshold: ≤ 1/%.1f of it): it shares the parent's memory until the "
 			      "exec instead of copying its page tables.",
-			      v->name, cost_str(sp, "child_comm"), fmt_ns(d1, sizeof(d1), s50),
+			      v->name, cost_str(sp, COST_CHILD_COMM), fmt_ns(d1, sizeof(d1), s50),
 			      fmt_ns(d2, sizeof(d2), f50), SPAWN_APART);
 	for (const json_t *e = th; e; e = e == th ? fk : e == fk ? sp : NULL) {
-		double count = cost_num(e, "count", 0), run;
-		size_t seen = started_seen(v->rep, cost_str(e, "child_comm"), &run);
+		double count = cost_num(e, COST_COUNT, 0), run;
+		size_t seen = started_seen(v->rep, cost_str(e, COST_CHILD_COMM), &run);
 
 		if (count > 0 && seen >= STARTS_SEEN * count)
 			sentences_add(
 			    out,
 			    "%s: the kernel saw the %.0f starts of %s: %zu threads named %s "
 			    "(threshold: ≥ %.0f%%), each on a CPU for a median %s%s.",
-			    v->name, count, cost_str(e, "label"), seen, cost_str(e, "child_comm"),
-			    100 * STARTS_SEEN, fmt_ns(d3, sizeof(d3), run),
+			    v->name, count, cost_str(e, COST_LABEL), seen,
+			    cost_str(e, COST_CHILD_COMM), 100 * STARTS_SEEN,
+			    fmt_ns(d3, sizeof(d3), run),
 			    e == sp ? " (loading and running the program)" : "");
 	}
 }
@@ -354,8 +372,8 @@ static const json_t *light_entry(const struct run *r, const char *name)
 
 static void explain_ipc(const struct variant *v, struct sentences *out)
 {
-	static const char *const all[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
-	const json_t *pipe = light_entry(v->rep, "pipe"), *shm = light_entry(v->rep, "shm");
+	static const char *const all[] = {CE_PIPE, CE_SHM, CE_PIPE_ENCODE, CE_SHM_ENCODE};
+	const json_t *pipe = light_entry(v->rep, CE_PIPE), *shm = light_entry(v->rep, CE_SHM);
 	size_t intact = 0, n = 0;
 
 	for (size_t i = 0; i < 4; i++) {
@@ -363,23 +381,24 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 
 		if (e) {
 			n++;
-			intact += json_is_true(json_object_get(e, "intact"));
+			intact += json_is_true(json_object_get(e, COST_INTACT));
 		}
 	}
 	if (n && intact == n)
 		sentences_add(out,
 			      "%s: every byte arrived in all %zu transfers of %.0f MiB: the "
 			      "receiver's sum of the integers equals the sender's (exact).",
-			      v->name, n, cost_num(pipe ? pipe : shm, "bytes", 0) / 1048576.0);
-	if (pipe && shm && cost_num(shm, "cpu_ns_per_mib", 0) > 0 &&
-	    cost_num(pipe, "cpu_ns_per_mib", 0) >=
-		SHM_CHEAPER * cost_num(shm, "cpu_ns_per_mib", 0)) {
-		struct syscall_sum w = syscall_sum_of(v->rep, "pipe-send", "write");
+			      v->name, n, cost_num(pipe ? pipe : shm, COST_BYTES, 0) / 1048576.0);
+	if (pipe && shm && cost_num(shm, COST_CPU_NS_PER_MIB, 0) > 0 &&
+	    cost_num(pipe, COST_CPU_NS_PER_MIB, 0) >=
+		SHM_CHEAPER * cost_num(shm, COST_CPU_NS_PER_MIB, 0)) {
+		struct syscall_sum w = syscall_sum_of(v->rep, CE_PIPE_COMM CE_SENDER, "write");
 		char calls[160] = "";
 
 		if (w.count)
 			snprintf(calls, sizeof(calls),
-				 " (the kernel counted %llu write calls by pipe-send)",
+				 " (the kernel counted %llu write calls by " CE_PIPE_COMM CE_SENDER
+				 ")",
 				 (unsigned long long)w.count);
 		sentences_add(
 		    out,
@@ -390,16 +409,16 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 		    "sender put them. (Wall-clock rates, which also depend on how soon each "
 		    "side got a CPU: %.0f MiB/s with shared memory, %.0f through the pipe.)",
 		    v->name,
-		    cost_num(pipe, "cpu_ns_per_mib", 0) / cost_num(shm, "cpu_ns_per_mib", 1),
-		    cost_num(shm, "cpu_ns_per_mib", 0) / 1e6,
-		    cost_num(pipe, "cpu_ns_per_mib", 0) / 1e6, SHM_CHEAPER, calls,
-		    cost_num(shm, "mib_per_s", 0), cost_num(pipe, "mib_per_s", 0));
+		    cost_num(pipe, COST_CPU_NS_PER_MIB, 0) / cost_num(shm, COST_CPU_NS_PER_MIB, 1),
+		    cost_num(shm, COST_CPU_NS_PER_MIB, 0) / 1e6,
+		    cost_num(pipe, COST_CPU_NS_PER_MIB, 0) / 1e6, SHM_CHEAPER, calls,
+		    cost_num(shm, COST_MIB_PER_S, 0), cost_num(pipe, COST_MIB_PER_S, 0));
 	}
 	for (size_t i = 0; i < 2; i++) {
 		const json_t *raw = light_entry(v->rep, all[i]),
 			     *enc = light_entry(v->rep, all[i + 2]);
-		double c0 = cost_num(raw, "cpu_ns_per_mib", 0),
-		       c1 = cost_num(enc, "cpu_ns_per_mib", 0);
+		double c0 = cost_num(raw, COST_CPU_NS_PER_MIB, 0),
+		       c1 = cost_num(enc, COST_CPU_NS_PER_MIB, 0);
 
 		if (!raw || !enc || c0 <= 0 || c1 < ENCODE_DEARER * c0)
 			continue;
@@ -408,15 +427,15 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 			      "encode/decode against %.2f without, %.1f× (threshold: ≥ %.1f×); "
 			      "%.0f against %.0f MiB/s. Serializing turns a copy into work per "
 			      "value, on both sides, and no transport removes it.",
-			      v->name, cost_str(raw, "label"), c1 / 1e6, c0 / 1e6, c1 / c0,
-			      ENCODE_DEARER, cost_num(enc, "mib_per_s", 0),
-			      cost_num(raw, "mib_per_s", 0));
+			      v->name, cost_str(raw, COST_LABEL), c1 / 1e6, c0 / 1e6, c1 / c0,
+			      ENCODE_DEARER, cost_num(enc, COST_MIB_PER_S, 0),
+			      cost_num(raw, COST_MIB_PER_S, 0));
 	}
 }
 
 /* The cow figure, computed here once for the why, the verdict, the chart
  * and the Key result: the page faults of the child that did pass @name
- * ("write", "read") during that pass, by the child's own getrusage around
+ * (CE_WRITE, CE_READ) during that pass, by the child's own getrusage around
  * it, in the pass with the least tracing (cost_entry_light). The
  * collector's count for the child's whole life adds its start and exit
  * (8233 against the pass's 8192 once): only when the pass has no count of
@@ -424,14 +443,15 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
 static double cow_faults(const struct run *r, const char *name, const char **source)
 {
 	bool light;
-	const json_t *e = cost_entry_light(r, name, &light), *names = json_object_get(e, "threads");
+	const json_t *e = cost_entry_light(r, name, &light),
+		     *names = json_object_get(e, COST_THREADS);
 	const struct sched_thread *t;
 
 	*source = "the child's getrusage over its pass";
 	if (!e)
 		return -1;
-	if (json_is_number(json_object_get(e, "minflt")))
-		return cost_num(e, "minflt", 0) + cost_num(e, "majflt", 0);
+	if (json_is_number(json_object_get(e, COST_MINFLT)))
+		return cost_num(e, COST_MINFLT, 0) + cost_num(e, COST_MAJFLT, 0);
 	t = thread_named(r, json_string_value(json_array_get(names, 0)) ?: "");
 	if (!t || !t->has_faults)
 		return -1;
@@ -441,12 +461,12 @@ static double cow_faults(const struct run *r, const char *name, const char **sou
 
 static void explain_cow(const struct variant *v, struct sentences *out)
 {
-	const json_t *rd = light_entry(v->rep, "read"), *wr = light_entry(v->rep, "write");
+	const json_t *rd = light_entry(v->rep, CE_READ), *wr = light_entry(v->rep, CE_WRITE);
 	const char *src_w = "", *src_r = "";
-	double pages = cost_num(wr ? wr : rd, "pages", 0),
-	       mib = cost_num(wr ? wr : rd, "bytes", 0) / 1048576.0;
-	double fw = cow_faults(v->rep, "write", &src_w);
-	double fr = cow_faults(v->rep, "read", &src_r);
+	double pages = cost_num(wr ? wr : rd, COST_PAGES, 0),
+	       mib = cost_num(wr ? wr : rd, COST_BYTES, 0) / 1048576.0;
+	double fw = cow_faults(v->rep, CE_WRITE, &src_w);
+	double fr = cow_faults(v->rep, CE_READ, &src_r);
 	char d1[32], d2[32];
 
 	if (pages <= 0)
@@ -459,7 +479,7 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 		    "and the first write to each one copies it (copy on write). The pass "
 		    "took %s.",
 		    v->name, mib, fw, pages, fw / pages, src_w, COW_PER_PAGE,
-		    fmt_ns(d1, sizeof(d1), cost_num(wr, "touch_ns", 0)));
+		    fmt_ns(d1, sizeof(d1), cost_num(wr, COST_TOUCH_NS, 0)));
 	if (rd && fr >= 0 && fr <= READ_FAULTS * pages)
 		sentences_add(
 		    out,
@@ -467,10 +487,10 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 		    "of the %.0f pages) and %s: fork copied the page tables, not the "
 		    "data, and reading does not copy.",
 		    v->name, fr, src_r, 100 * READ_FAULTS, pages,
-		    fmt_ns(d2, sizeof(d2), cost_num(rd, "touch_ns", 0)));
-	if (rd && wr && cost_num(wr, "private_kib", -1) >= PRIVATE_WRITE * mib * 1024 &&
-	    cost_num(rd, "private_kib", -1) >= 0 &&
-	    cost_num(rd, "private_kib", -1) <= PRIVATE_READ * mib * 1024)
+		    fmt_ns(d2, sizeof(d2), cost_num(rd, COST_TOUCH_NS, 0)));
+	if (rd && wr && cost_num(wr, COST_PRIVATE_KIB, -1) >= PRIVATE_WRITE * mib * 1024 &&
+	    cost_num(rd, COST_PRIVATE_KIB, -1) >= 0 &&
+	    cost_num(rd, COST_PRIVATE_KIB, -1) <= PRIVATE_READ * mib * 1024)
 		sentences_add(
 		    out,
 		    "%s: the copies are private memory, which RSS does not tell apart: "
@@ -478,9 +498,9 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 		    "memory was %.0f MiB (threshold: ≥ %.0f%% of the buffer) and the "
 		    "reader's %.1f MiB (≤ %.0f%%): after a fork, count PSS or private "
 		    "memory, not RSS.",
-		    v->name, cost_num(wr, "rss_kib", 0) / 1024,
-		    cost_num(wr, "private_kib", 0) / 1024, 100 * PRIVATE_WRITE,
-		    cost_num(rd, "private_kib", 0) / 1024, 100 * PRIVATE_READ);
+		    v->name, cost_num(wr, COST_RSS_KIB, 0) / 1024,
+		    cost_num(wr, COST_PRIVATE_KIB, 0) / 1024, 100 * PRIVATE_WRITE,
+		    cost_num(rd, COST_PRIVATE_KIB, 0) / 1024, 100 * PRIVATE_READ);
 }
 
 static void explain(const struct run_set *rs, struct sentences *out)
@@ -494,20 +514,20 @@ static void explain(const struct run_set *rs, struct sentences *out)
 		 * against its kernel counts: said, so they are not read against
 		 * the verdict's perf-pass figures (issue 18's reading) */
 		if (v->rep->perf_demo &&
-		    (!strcmp(v->name, "switch") || !strcmp(v->name, "startup")))
+		    (!strcmp(v->name, COSTS_SWITCH) || !strcmp(v->name, COSTS_STARTUP)))
 			sentences_add(
 			    out,
 			    "%s: the sentences below give the costs measured under the eBPF "
 			    "tracer, the pass whose kernel counts they are checked against; "
 			    "the verdict gives the perf pass's, measured with less tracing.",
 			    v->name);
-		if (!strcmp(v->name, "switch"))
+		if (!strcmp(v->name, COSTS_SWITCH))
 			explain_switch(v, out);
-		else if (!strcmp(v->name, "startup"))
+		else if (!strcmp(v->name, COSTS_STARTUP))
 			explain_startup(v, out);
-		else if (!strcmp(v->name, "ipc"))
+		else if (!strcmp(v->name, COSTS_IPC))
 			explain_ipc(v, out);
-		else if (!strcmp(v->name, "cow"))
+		else if (!strcmp(v->name, COSTS_COW))
 			explain_cow(v, out);
 	}
 }
@@ -586,9 +606,9 @@ static void tracing_added(const struct variant *v, const char *what, const json_
 static void verdict_switch(const struct variant *v, struct verdicts *out)
 {
 	bool light, pl, xl;
-	const json_t *t = cost_entry_light(v->rep, "threads-pipe-same", &light),
-		     *p = cost_entry_light(v->rep, "processes-pipe-same", &pl),
-		     *x = cost_entry_light(v->rep, "threads-pipe-cross", &xl);
+	const json_t *t = switch_entry_light(v->rep, false, CE_CHAN_PIPE, false, &light),
+		     *p = switch_entry_light(v->rep, true, CE_CHAN_PIPE, false, &pl),
+		     *x = switch_entry_light(v->rep, false, CE_CHAN_PIPE, true, &xl);
 	char d1[32], d2[32], d3[32], cross[96] = "";
 	double sw;
 
@@ -596,34 +616,35 @@ static void verdict_switch(const struct variant *v, struct verdicts *out)
 		return;
 	if (x)
 		snprintf(cross, sizeof(cross), "; across two CPUs a thread switch took %s",
-			 fmt_ns(d3, sizeof(d3), cost_num(x, "switch_ns", 0)));
+			 fmt_ns(d3, sizeof(d3), cost_num(x, COST_SWITCH_NS, 0)));
 	sentences_add(&out->lines,
 		      "%s: a context switch between two threads took %s, between two processes "
 		      "%s (ping-pong over a pipe, one CPU)%s%s.",
-		      v->name, fmt_ns(d1, sizeof(d1), cost_num(t, "switch_ns", 0)),
-		      fmt_ns(d2, sizeof(d2), cost_num(p, "switch_ns", 0)), cross,
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(t, COST_SWITCH_NS, 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(p, COST_SWITCH_NS, 0)), cross,
 		      pass_of(light && pl));
-	tracing_added(v, "a thread switch", t, cost_entry(v->rep, "threads-pipe-same"), "switch_ns",
-		      out);
-	tracing_vs_switch(v, cost_num(cost_entry(v->rep, "threads-pipe-same"), "switch_ns", 0),
-			  light ? cost_num(t, "switch_ns", 0) : 0, out);
-	t = cost_entry(v->rep, "threads-pipe-same"); /* the traced figures below */
+	tracing_added(v, "a thread switch", t, switch_entry(v->rep, false, CE_CHAN_PIPE, false),
+		      COST_SWITCH_NS, out);
+	tracing_vs_switch(
+	    v, cost_num(switch_entry(v->rep, false, CE_CHAN_PIPE, false), COST_SWITCH_NS, 0),
+	    light ? cost_num(t, COST_SWITCH_NS, 0) : 0, out);
+	t = switch_entry(v->rep, false, CE_CHAN_PIPE, false); /* the traced figures below */
 	sw = kernel_switches(v->rep, t);
-	if (sw >= 0 && cost_num(t, "round_trips", 0) > 0 &&
-	    sw < SWITCHES_LO * cost_num(t, "round_trips", 0))
+	if (sw >= 0 && cost_num(t, COST_ROUND_TRIPS, 0) > 0 &&
+	    sw < SWITCHES_LO * cost_num(t, COST_ROUND_TRIPS, 0))
 		sentences_add(&out->doubts,
 			      "%s: the kernel counted %.2f switches per round trip on one CPU, "
 			      "fewer than the two each round trip needs: a thread missed in the "
 			      "trace, or the two were not on one CPU.",
-			      v->name, sw / cost_num(t, "round_trips", 1));
+			      v->name, sw / cost_num(t, COST_ROUND_TRIPS, 1));
 }
 
 static void verdict_startup(const struct variant *v, struct verdicts *out)
 {
 	bool lt, lf, ls;
-	const json_t *th = cost_entry_light(v->rep, "thread", &lt),
-		     *fk = cost_entry_light(v->rep, "fork", &lf),
-		     *sp = cost_entry_light(v->rep, "spawn", &ls);
+	const json_t *th = cost_entry_light(v->rep, CE_THREAD, &lt),
+		     *fk = cost_entry_light(v->rep, CE_FORK, &lf),
+		     *sp = cost_entry_light(v->rep, CE_SPAWN, &ls);
 	char d1[32], d2[32], d3[32];
 
 	if (!th || !fk || !sp)
@@ -631,14 +652,14 @@ static void verdict_startup(const struct variant *v, struct verdicts *out)
 	sentences_add(&out->lines,
 		      "%s: starting one and waiting for its end took %s for a thread, %s for a "
 		      "process (fork) and %s to run a program (posix_spawn of %s), medians%s.",
-		      v->name, fmt_ns(d1, sizeof(d1), cost_num(th, "durations.p50", 0)),
-		      fmt_ns(d2, sizeof(d2), cost_num(fk, "durations.p50", 0)),
-		      fmt_ns(d3, sizeof(d3), cost_num(sp, "durations.p50", 0)),
-		      cost_str(sp, "child_comm"), pass_of(lt && lf && ls));
-	tracing_added(v, "a thread's start", th, cost_entry(v->rep, "thread"), "durations.p50",
+		      v->name, fmt_ns(d1, sizeof(d1), cost_num(th, COST_MEDIAN_NS, 0)),
+		      fmt_ns(d2, sizeof(d2), cost_num(fk, COST_MEDIAN_NS, 0)),
+		      fmt_ns(d3, sizeof(d3), cost_num(sp, COST_MEDIAN_NS, 0)),
+		      cost_str(sp, COST_CHILD_COMM), pass_of(lt && lf && ls));
+	tracing_added(v, "a thread's start", th, cost_entry(v->rep, CE_THREAD), COST_MEDIAN_NS,
 		      out);
-	tracing_added(v, "a fork", fk, cost_entry(v->rep, "fork"), "durations.p50", out);
-	if (cost_num(th, "durations.p50", 0) >= cost_num(fk, "durations.p50", 0))
+	tracing_added(v, "a fork", fk, cost_entry(v->rep, CE_FORK), COST_MEDIAN_NS, out);
+	if (cost_num(th, COST_MEDIAN_NS, 0) >= cost_num(fk, COST_MEDIAN_NS, 0))
 		sentences_add(&out->doubts,
 			      "%s: a thread did not start faster than a process in this run.",
 			      v->name);
@@ -647,9 +668,9 @@ static void verdict_startup(const struct variant *v, struct verdicts *out)
 static void verdict_ipc(const struct variant *v, struct verdicts *out)
 {
 	bool l1, l2, l3;
-	const json_t *pi = cost_entry_light(v->rep, "pipe", &l1),
-		     *sh = cost_entry_light(v->rep, "shm", &l2),
-		     *pe = cost_entry_light(v->rep, "pipe+encode", &l3);
+	const json_t *pi = cost_entry_light(v->rep, CE_PIPE, &l1),
+		     *sh = cost_entry_light(v->rep, CE_SHM, &l2),
+		     *pe = cost_entry_light(v->rep, CE_PIPE_ENCODE, &l3);
 
 	if (!pi || !sh || !pe)
 		return;
@@ -657,35 +678,35 @@ static void verdict_ipc(const struct variant *v, struct verdicts *out)
 		      "%s: moving %.0f MiB to another process cost %.2f ms of CPU per MiB through "
 		      "a pipe, %.2f with shared memory, and %.2f through the pipe with an "
 		      "encode/decode step%s.",
-		      v->name, cost_num(pi, "bytes", 0) / 1048576.0,
-		      cost_num(pi, "cpu_ns_per_mib", 0) / 1e6,
-		      cost_num(sh, "cpu_ns_per_mib", 0) / 1e6,
-		      cost_num(pe, "cpu_ns_per_mib", 0) / 1e6, pass_of(l1 && l2 && l3));
+		      v->name, cost_num(pi, COST_BYTES, 0) / 1048576.0,
+		      cost_num(pi, COST_CPU_NS_PER_MIB, 0) / 1e6,
+		      cost_num(sh, COST_CPU_NS_PER_MIB, 0) / 1e6,
+		      cost_num(pe, COST_CPU_NS_PER_MIB, 0) / 1e6, pass_of(l1 && l2 && l3));
 	for (const json_t *e = pi; e; e = e == pi ? sh : e == sh ? pe : NULL)
-		if (!json_is_true(json_object_get(e, "intact")))
+		if (!json_is_true(json_object_get(e, COST_INTACT)))
 			sentences_add(&out->doubts, "%s: %s: the data arrived corrupted.", v->name,
-				      cost_str(e, "label"));
+				      cost_str(e, COST_LABEL));
 }
 
 static void verdict_cow(const struct variant *v, struct verdicts *out)
 {
 	bool lr, lw;
-	const json_t *rd = cost_entry_light(v->rep, "read", &lr),
-		     *wr = cost_entry_light(v->rep, "write", &lw);
+	const json_t *rd = cost_entry_light(v->rep, CE_READ, &lr),
+		     *wr = cost_entry_light(v->rep, CE_WRITE, &lw);
 	const char *src;
 	double fw, fr, pages;
 
 	if (!rd || !wr)
 		return;
-	fw = cow_faults(v->rep, "write", &src);
-	fr = cow_faults(v->rep, "read", &src);
-	pages = cost_num(wr, "pages", 0);
+	fw = cow_faults(v->rep, CE_WRITE, &src);
+	fr = cow_faults(v->rep, CE_READ, &src);
+	pages = cost_num(wr, COST_PAGES, 0);
 	sentences_add(&out->lines,
 		      "%s: after fork, a child writing all %.0f MiB took %.0f page faults and "
 		      "made %.0f MiB its own copy; a child reading it took %.0f and copied "
 		      "nothing: copy on write%s.",
-		      v->name, cost_num(wr, "bytes", 0) / 1048576.0, fw,
-		      cost_num(wr, "private_kib", 0) / 1024, fr, lr && lw ? pass_of(true) : "");
+		      v->name, cost_num(wr, COST_BYTES, 0) / 1048576.0, fw,
+		      cost_num(wr, COST_PRIVATE_KIB, 0) / 1024, fr, lr && lw ? pass_of(true) : "");
 	if (pages > 0 && fw < COW_PER_PAGE * pages)
 		sentences_add(&out->doubts,
 			      "%s: the writing child took fewer page faults (%.0f) than the buffer "
@@ -700,13 +721,13 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 
 		if (!v->rep || !v->rep->demo)
 			continue;
-		if (!strcmp(v->name, "switch"))
+		if (!strcmp(v->name, COSTS_SWITCH))
 			verdict_switch(v, out);
-		else if (!strcmp(v->name, "startup"))
+		else if (!strcmp(v->name, COSTS_STARTUP))
 			verdict_startup(v, out);
-		else if (!strcmp(v->name, "ipc"))
+		else if (!strcmp(v->name, COSTS_IPC))
 			verdict_ipc(v, out);
-		else if (!strcmp(v->name, "cow"))
+		else if (!strcmp(v->name, COSTS_COW))
 			verdict_cow(v, out);
 	}
 }
@@ -725,40 +746,40 @@ static void key_line(const struct variant *v, struct sbuf *out)
 
 	if (out->len)
 		sb_add(out, "; ");
-	if (!strcmp(v->name, "switch")) {
-		a = cost_entry_light(r, "threads-pipe-same", &l1);
-		b = cost_entry_light(r, "processes-pipe-same", &l2);
+	if (!strcmp(v->name, COSTS_SWITCH)) {
+		a = switch_entry_light(r, false, CE_CHAN_PIPE, false, &l1);
+		b = switch_entry_light(r, true, CE_CHAN_PIPE, false, &l2);
 		sb_printf(out, "switch: threads %s vs processes %s per switch (pipe, one CPU)",
-			  fmt_ns(d1, sizeof(d1), cost_num(a, "switch_ns", 0)),
-			  fmt_ns(d2, sizeof(d2), cost_num(b, "switch_ns", 0)));
+			  fmt_ns(d1, sizeof(d1), cost_num(a, COST_SWITCH_NS, 0)),
+			  fmt_ns(d2, sizeof(d2), cost_num(b, COST_SWITCH_NS, 0)));
 		l3 = l1 && l2;
-	} else if (!strcmp(v->name, "startup")) {
-		a = cost_entry_light(r, "thread", &l1);
-		b = cost_entry_light(r, "fork", &l2);
-		c = cost_entry_light(r, "spawn", &l3);
+	} else if (!strcmp(v->name, COSTS_STARTUP)) {
+		a = cost_entry_light(r, CE_THREAD, &l1);
+		b = cost_entry_light(r, CE_FORK, &l2);
+		c = cost_entry_light(r, CE_SPAWN, &l3);
 		sb_printf(out,
 			  "startup: thread %s vs fork %s vs spawn %s to start and end (medians)",
-			  fmt_ns(d1, sizeof(d1), cost_num(a, "durations.p50", 0)),
-			  fmt_ns(d2, sizeof(d2), cost_num(b, "durations.p50", 0)),
-			  fmt_ns(d3, sizeof(d3), cost_num(c, "durations.p50", 0)));
+			  fmt_ns(d1, sizeof(d1), cost_num(a, COST_MEDIAN_NS, 0)),
+			  fmt_ns(d2, sizeof(d2), cost_num(b, COST_MEDIAN_NS, 0)),
+			  fmt_ns(d3, sizeof(d3), cost_num(c, COST_MEDIAN_NS, 0)));
 		l3 = l1 && l2 && l3;
-	} else if (!strcmp(v->name, "ipc")) {
-		a = cost_entry_light(r, "pipe", &l1);
-		b = cost_entry_light(r, "shm", &l2);
-		c = cost_entry_light(r, "pipe+encode", &l3);
+	} else if (!strcmp(v->name, COSTS_IPC)) {
+		a = cost_entry_light(r, CE_PIPE, &l1);
+		b = cost_entry_light(r, CE_SHM, &l2);
+		c = cost_entry_light(r, CE_PIPE_ENCODE, &l3);
 		sb_printf(out,
 			  "ipc: pipe %.2f ms vs shared memory %.2f ms vs pipe + encode %.2f ms of "
 			  "CPU per MiB moved",
-			  cost_num(a, "cpu_ns_per_mib", 0) / 1e6,
-			  cost_num(b, "cpu_ns_per_mib", 0) / 1e6,
-			  cost_num(c, "cpu_ns_per_mib", 0) / 1e6);
+			  cost_num(a, COST_CPU_NS_PER_MIB, 0) / 1e6,
+			  cost_num(b, COST_CPU_NS_PER_MIB, 0) / 1e6,
+			  cost_num(c, COST_CPU_NS_PER_MIB, 0) / 1e6);
 		l3 = l1 && l2 && l3;
-	} else if (!strcmp(v->name, "cow")) {
-		double fw = cow_faults(r, "write", &src), fr = cow_faults(r, "read", &src);
+	} else if (!strcmp(v->name, COSTS_COW)) {
+		double fw = cow_faults(r, CE_WRITE, &src), fr = cow_faults(r, CE_READ, &src);
 
-		cost_entry_light(r, "write", &l3);
+		cost_entry_light(r, CE_WRITE, &l3);
 		sb_printf(out, "cow: write %.0f vs read %.0f page faults after fork, of %.0f pages",
-			  fw, fr, cost_num(light_entry(r, "write"), "pages", 0));
+			  fw, fr, cost_num(light_entry(r, CE_WRITE), COST_PAGES, 0));
 	} else {
 		sb_printf(out, "%s %.3fs", v->name, v->m[M_WALL_S].med);
 	}
@@ -804,7 +825,6 @@ static void switch_chart(struct report *rp, const struct run *r)
 {
 	static const char *const groups[] = {"pipe, one CPU", "futex, one CPU", "pipe, two CPUs",
 					     "futex, two CPUs"};
-	static const char *const names[] = {"pipe-same", "futex-same", "pipe-cross", "futex-cross"};
 	static const char *const series[] = {"two threads", "two processes"};
 	const char *colors[] = {THREADS_COLOR, PROCESSES_COLOR};
 	struct sbuf cap = SBUF_INIT, absent = SBUF_INIT;
@@ -816,11 +836,12 @@ static void switch_chart(struct report *rp, const struct run *r)
 		for (size_t s = 0; s < 2; s++) {
 			const json_t *e;
 
-			snprintf(name, sizeof(name), "%s-%s", s ? "processes" : "threads",
-				 names[g]);
+			/* groups: pipe and futex on one CPU, then across two */
+			cost_switch_entry(name, sizeof(name), s,
+					  g % 2 ? CE_CHAN_FUTEX : CE_CHAN_PIPE, g >= 2);
 			e = cost_entry_light(r, name, &light);
 			all_light = all_light && (light || !e);
-			v[g * 2 + s] = e ? cost_num(e, "switch_ns", 0) / 1e3 : NAN;
+			v[g * 2 + s] = e ? cost_num(e, COST_SWITCH_NS, 0) / 1e3 : NAN;
 			if (!e)
 				sb_printf(&absent, "%s%s", absent.len ? ", " : "", name);
 		}
@@ -842,7 +863,7 @@ static void startup_chart(struct report *rp, const struct run *r)
 	/* gnuplot reads _ as a subscript: the labels do without */
 	static const char *const groups[] = {"a thread (pthread create)", "a process (fork)",
 					     "a program (posix spawn)"};
-	static const char *const names[] = {"thread", "fork", "spawn"};
+	static const char *const names[] = {CE_THREAD, CE_FORK, CE_SPAWN};
 	static const char *const series[] = {"median"};
 	const char *colors[] = {PROCESSES_COLOR};
 	struct sbuf cap = SBUF_INIT;
@@ -853,7 +874,7 @@ static void startup_chart(struct report *rp, const struct run *r)
 	for (size_t g = 0; g < 3; g++) {
 		const json_t *e = cost_entry_light(r, names[g], &light);
 
-		v[g] = e ? cost_num(e, "durations.p50", 0) / 1e3 : NAN;
+		v[g] = e ? cost_num(e, COST_MEDIAN_NS, 0) / 1e3 : NAN;
 		all_light = all_light && light;
 	}
 	sb_printf(&cap,
@@ -873,7 +894,7 @@ static void startup_chart(struct report *rp, const struct run *r)
 static void ipc_chart(struct report *rp, const struct run *r)
 {
 	static const char *const groups[] = {"pipe", "shared memory"};
-	static const char *const names[] = {"pipe", "shm", "pipe+encode", "shm+encode"};
+	static const char *const names[] = {CE_PIPE, CE_SHM, CE_PIPE_ENCODE, CE_SHM_ENCODE};
 	static const char *const series[] = {"bytes as they are", "encode/decode"};
 	const char *colors[] = {THREADS_COLOR, PROCESSES_COLOR};
 	bool light;
@@ -883,7 +904,7 @@ static void ipc_chart(struct report *rp, const struct run *r)
 		for (size_t s = 0; s < 2; s++) {
 			const json_t *e = cost_entry_light(r, names[s * 2 + g], &light);
 
-			v[g * 2 + s] = e ? cost_num(e, "cpu_ns_per_mib", 0) / 1e6 : NAN;
+			v[g * 2 + s] = e ? cost_num(e, COST_CPU_NS_PER_MIB, 0) / 1e6 : NAN;
 		}
 	bars(rp, "lesson-ipc", "Moving data to another process", "ms of CPU per MiB (both sides)",
 	     groups, 2, series, 2, colors, v,
@@ -897,7 +918,7 @@ static void ipc_chart(struct report *rp, const struct run *r)
 static void cow_chart(struct report *rp, const struct run *r)
 {
 	static const char *const groups[] = {"child reads it all", "child writes it all"};
-	static const char *const names[] = {"read", "write"};
+	static const char *const names[] = {CE_READ, CE_WRITE};
 	static const char *const series[] = {"page faults per page", "share made private"};
 	const char *colors[] = {PROCESSES_COLOR, THREADS_COLOR};
 	struct sbuf cap = SBUF_INIT;
@@ -905,18 +926,18 @@ static void cow_chart(struct report *rp, const struct run *r)
 	double v[4];
 
 	sb_add(&cap, "cow: after fork, page faults per page of the parent's buffer and the share "
-		     "of it that became the child's own copy. A bar marked 0 is a measured zero, "
-		     "not a step that did not run:");
+		     "of it that became the child's own copy. A bar too short to see carries its "
+		     "value, 0 a measured zero, not a step that did not run:");
 	for (size_t g = 0; g < 2; g++) {
 		const json_t *e = light_entry(r, names[g]);
-		double pages = cost_num(e, "pages", 0), kib = cost_num(e, "bytes", 0) / 1024;
+		double pages = cost_num(e, COST_PAGES, 0), kib = cost_num(e, COST_BYTES, 0) / 1024;
 		double faults = cow_faults(r, names[g], &src);
 
 		v[g * 2] = pages > 0 && faults >= 0 ? faults / pages : NAN;
-		v[g * 2 + 1] = kib > 0 ? cost_num(e, "private_kib", 0) / kib : NAN;
+		v[g * 2 + 1] = kib > 0 ? cost_num(e, COST_PRIVATE_KIB, 0) / kib : NAN;
 		sb_printf(&cap, "%s %s %.0f page faults of %.0f pages, %.1f MiB private",
 			  g ? ";" : "", names[g], faults, pages,
-			  cost_num(e, "private_kib", 0) / 1024);
+			  cost_num(e, COST_PRIVATE_KIB, 0) / 1024);
 	}
 	sb_add(&cap, ".");
 	bars(rp, "lesson-cow", "After fork: copy on write", "per page of the buffer", groups, 2,
@@ -929,10 +950,10 @@ static void lesson(struct report *rp)
 	static const struct {
 		const char *variant;
 		void (*chart)(struct report *rp, const struct run *r);
-	} charts[] = {{"switch", switch_chart},
-		      {"startup", startup_chart},
-		      {"ipc", ipc_chart},
-		      {"cow", cow_chart}};
+	} charts[] = {{COSTS_SWITCH, switch_chart},
+		      {COSTS_STARTUP, startup_chart},
+		      {COSTS_IPC, ipc_chart},
+		      {COSTS_COW, cow_chart}};
 
 	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++) {
 		const struct variant *v = run_set_variant(rp->rs, charts[i].variant);

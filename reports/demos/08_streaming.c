@@ -192,11 +192,11 @@ static void over_bounded(const struct variant *v, const struct variant *u, struc
 	if (p99 > 0 && svc99 > 0 && p99 <= BOUND_TOL * bound)
 		sentences_add(
 		    out,
-		    "%s: p99 stayed %s: a request waits behind at most %.0f others for %.0f "
-		    "workers, (%.0f/%.0f + 1) × service p99 %s = %s (threshold: ≤ %.1f× "
-		    "that).",
-		    v->name, fmt_ns(a, sizeof(a), p99), cap, workers, cap, workers,
-		    fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound), BOUND_TOL);
+		    "%s: p99 stayed %s, %.2f× the bound (threshold: ≤ %.1f×): a request waits "
+		    "behind at most %.0f others for %.0f workers, (%.0f/%.0f + 1) × service "
+		    "p99 %s = %s.",
+		    v->name, fmt_ns(a, sizeof(a), p99), p99 / bound, BOUND_TOL, cap, workers, cap,
+		    workers, fmt_ns(b, sizeof(b), svc99), fmt_ns(c, sizeof(c), bound));
 	if (u && p99 > 0 && up99 >= BOUNDED_GAIN * p99)
 		sentences_add(
 		    out,
@@ -379,7 +379,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 		    "p99 did not rise with the load at every step: %s at %.0f%% against %s "
 		    "at %.0f%% (threshold: ≥ %.2f× at the lower load); queueing alone "
 		    "cannot do that, so something else delayed the workers at %.0f%% "
-		    "(their run-queue waits, below, say whether it was the host).",
+		    "(the report's run-queue waits say whether it was the host).",
 		    fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)), load_of(dl),
 		    fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)), load_of(dh), DIP,
 		    load_of(dl));
@@ -452,6 +452,40 @@ static bool run_bounded(const struct run *r)
 	return demo_param(r->demo, "capacity", 0) > 0;
 }
 
+/* The lesson chart's caption: what a queue alone does to p99 against the
+ * load, and where this run's shape says otherwise (a dip, or p99 high at
+ * the @lowest load); in @cap when it carries figures. */
+static const char *hockey_caption(const struct run_set *rs, const struct run *lowest, char *cap,
+				  size_t len)
+{
+	const struct variant *dl, *dh;
+	char a[32], b[32];
+
+	if (p99_dip(rs, &dl, &dh)) {
+		snprintf(
+		    cap, len,
+		    "Latency against load: queueing alone makes p99 climb with the load, "
+		    "steeply near 100%% (the hockey stick), but here p99 at %.0f%% (%s) was "
+		    "above p99 at %.0f%% (%s): something besides queueing delayed the workers "
+		    "there (see the trust line), so read the shape with care. Above capacity a "
+		    "bounded queue keeps p99 bounded (the lone point at 110%%) by rejecting "
+		    "what does not fit.",
+		    load_of(dl), fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)),
+		    load_of(dh), fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)));
+		return cap;
+	}
+	return fig_p99_over_service(lowest) >= FIG_NOISY_LOW
+		   ? "Latency against load: queueing keeps p99 low at low load and makes it climb "
+		     "steeply near 100% (the hockey stick), but here p99 was high even at the "
+		     "lowest load: the host delayed the workers (see the trust line), so read the "
+		     "shape with care. Above capacity a bounded queue keeps p99 bounded (the lone "
+		     "point at 110%) by rejecting what does not fit."
+		   : "Latency against load: below capacity p99 stays low, then climbs steeply as "
+		     "the load nears 100% (the hockey stick: a burst finds every worker busy and "
+		     "waits). Above capacity a bounded queue keeps p99 bounded (the lone point at "
+		     "110%) by rejecting what does not fit.";
+}
+
 /* p50, p95, p99 against the load of the unbounded runs under capacity, and
  * the bounded run's p99 above it. */
 static void hockey_stick_chart(struct report *rp)
@@ -459,7 +493,7 @@ static void hockey_stick_chart(struct report *rp)
 	static const char *const keys[] = {"latency.p50", "latency.p95", "latency.p99"};
 	static const char *const names[] = {"p50", "p95", "p99"};
 	const struct run_set *rs = rp->rs;
-	double x[POINTS_MAX], y[3][POINTS_MAX], bx[1], by[1], noisy;
+	double x[POINTS_MAX], y[3][POINTS_MAX], bx[1], by[1];
 	const struct run *lowest = NULL;
 	struct xy_series s[4];
 	size_t i, n = 0, ns = 0, nb = 0;
@@ -484,7 +518,6 @@ static void hockey_stick_chart(struct report *rp)
 	}
 	if (n < 2)
 		return;
-	noisy = fig_p99_over_service(lowest);
 	for (int k = 0; k < 3; k++)
 		s[ns++] = (struct xy_series){.title = names[k],
 					     .color = series_color((size_t)k),
@@ -504,36 +537,9 @@ static void hockey_stick_chart(struct report *rp)
 			     .ylabel = "latency (ms)",
 			     .nseries = ns,
 			     .series = s};
-	const struct variant *dl, *dh;
+	char cap[640];
 
-	if (p99_dip(rs, &dl, &dh)) {
-		char cap[640], a[32], b[32];
-
-		snprintf(
-		    cap, sizeof(cap),
-		    "Latency against load: queueing alone makes p99 climb with the load, "
-		    "steeply near 100%% (the hockey stick), but here p99 at %.0f%% (%s) was "
-		    "above p99 at %.0f%% (%s): something besides queueing delayed the workers "
-		    "there (see the trust line), so read the shape with care. Above capacity a "
-		    "bounded queue keeps p99 bounded (the lone point at 110%%) by rejecting "
-		    "what does not fit.",
-		    load_of(dl), fmt_ns(a, sizeof(a), demo_num(dl->rep, "latency.p99", 0)),
-		    load_of(dh), fmt_ns(b, sizeof(b), demo_num(dh->rep, "latency.p99", 0)));
-		report_xy_chart(rp, &c, "lesson", cap);
-		return;
-	}
-	report_xy_chart(
-	    rp, &c, "lesson",
-	    noisy >= FIG_NOISY_LOW
-		? "Latency against load: queueing keeps p99 low at low load and makes it climb "
-		  "steeply near 100% (the hockey stick), but here p99 was high even at the "
-		  "lowest load: the host delayed the workers (see the trust line), so read the "
-		  "shape with care. Above capacity a bounded queue keeps p99 bounded (the lone "
-		  "point at 110%) by rejecting what does not fit."
-		: "Latency against load: below capacity p99 stays low, then climbs steeply as "
-		  "the load nears 100% (the hockey stick: a burst finds every worker busy and "
-		  "waits). Above capacity a bounded queue keeps p99 bounded (the lone point at "
-		  "110%) by rejecting what does not fit.");
+	report_xy_chart(rp, &c, "lesson", hockey_caption(rs, lowest, cap, sizeof(cap)));
 }
 
 /* The p50 of each window of the run at the load above capacity. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "json_path.h"
 #include "roles.h"
 
 /* Whether thread @t plays a role starting with @role_prefix (NULL: any). */
@@ -159,17 +160,7 @@ struct syscall_sum syscall_sum_of(const struct run *r, const char *role_prefix, 
 
 double demo_num(const struct run *r, const char *path, double dflt)
 {
-	const json_t *x = r->demo ? r->demo->root : NULL;
-	char key[64];
-
-	while (x && *path) {
-		size_t n = strcspn(path, ".");
-
-		snprintf(key, sizeof(key), "%.*s", (int)n, path);
-		x = json_is_object(x) ? json_object_get(x, key) : NULL;
-		path += n + (path[n] == '.');
-	}
-	return json_is_number(x) ? json_number_value(x) : dflt;
+	return json_path_num(r->demo ? r->demo->root : NULL, path, dflt);
 }
 
 const char *fmt_ns(char *buf, size_t len, double ns)

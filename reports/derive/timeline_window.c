@@ -23,6 +23,17 @@
 /* Window positions tried. */
 #define CANDIDATES 64
 
+/* How many times @t blocked: its slices in a state other than running or
+ * waiting for a CPU. */
+static size_t blocking_waits(const struct thread_track *t)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < t->n; j++)
+		n += t->s[j].state != ST_RUNNING && t->s[j].state != ST_RUNNABLE;
+	return n;
+}
+
 /* The window [*ws, *ws + *w) in µs; see the comment at the top. */
 void timeline_choose_window(const struct timeline *tl, double *ws, double *w, bool *whole)
 {
@@ -36,9 +47,12 @@ void timeline_choose_window(const struct timeline *tl, double *ws, double *w, bo
 		hi = fmax(hi, tl->t[i].last);
 	}
 	span = hi > lo ? hi - lo : 1;
-	for (i = 0; i < tl->n; i++)
-		if (tl->t[i].waits >= PACE_MIN_WAITS)
-			rate = fmax(rate, (double)tl->t[i].waits / span);
+	for (i = 0; i < tl->n; i++) {
+		size_t waits = blocking_waits(&tl->t[i]);
+
+		if (waits >= PACE_MIN_WAITS)
+			rate = fmax(rate, (double)waits / span);
+	}
 	*w = rate > 0 ? fmax(TARGET_WAITS / rate, MIN_WINDOW_US) : span;
 	if (*w >= WHOLE_RUN_SHARE * span) {
 		*ws = lo;
@@ -123,9 +137,6 @@ static void clip_before(struct timeline *tl, double from_us)
 			t->s[k++] = s;
 		}
 		t->n = k;
-		t->waits = 0;
-		for (j = 0; j < t->n; j++)
-			t->waits += t->s[j].state != ST_RUNNING && t->s[j].state != ST_RUNNABLE;
 		if (t->n) {
 			t->first = t->s[0].ts;
 			t->last = 0;

@@ -154,8 +154,6 @@ static int take_event(struct timeline *tl, const json_t *e, size_t idx, char *wh
 		s->dur = json_number_value(dur);
 		s->state = (unsigned char)state_of(json_string_value(name));
 		take_waker(s, json_object_get(e, "args"));
-		if (s->state != ST_RUNNING && s->state != ST_RUNNABLE)
-			t->waits++;
 		tl->nslices++;
 	} else if (!strcmp(json_string_value(ph), "M") && json_is_integer(tid) &&
 		   json_is_string(json_object_get(e, "name")) &&

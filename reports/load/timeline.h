@@ -29,7 +29,6 @@ struct thread_track {
 	struct slice *s;
 	size_t n, cap;
 	double first, last;
-	size_t waits; /* slices in a blocked state */
 };
 
 struct timeline {

@@ -91,6 +91,31 @@ static void code_line(struct sbuf *out, const char *s)
 			sb_addn(out, *s == '`' ? "'" : s, 1);
 }
 
+/* A list: glossary entries anchored, links, or plain items. */
+static void links(const struct doc *d, bool *used, const struct doc_block *b, struct sbuf *out)
+{
+	for (size_t j = 0; j < b->nitems; j++) {
+		sb_add(out, "- ");
+		if (b->items[j].id) { /* a glossary entry, anchored */
+			sb_add(out, "<a id=\"");
+			html_escape(out, b->items[j].id);
+			sb_add(out, "\"></a>");
+			md_escape(out, b->items[j].text);
+			sb_add(out, "\n");
+		} else if (b->items[j].href) {
+			sb_add(out, "[");
+			md_escape(out, b->items[j].text);
+			sb_add(out, "](");
+			url_escape(out, b->items[j].href);
+			sb_add(out, ")\n");
+		} else {
+			text(out, d, used, b->items[j].text);
+			sb_add(out, "\n");
+		}
+	}
+	sb_add(out, "\n");
+}
+
 void render_md(const struct doc *d, struct sbuf *out)
 {
 	bool *used = calloc(d->nterms + 1, sizeof(*used));
@@ -128,26 +153,7 @@ void render_md(const struct doc *d, struct sbuf *out)
 			sb_add(out, ")\n\n");
 			break;
 		case B_LINKS:
-			for (j = 0; j < b->nitems; j++) {
-				sb_add(out, "- ");
-				if (b->items[j].id) { /* a glossary entry, anchored */
-					sb_add(out, "<a id=\"");
-					html_escape(out, b->items[j].id);
-					sb_add(out, "\"></a>");
-					md_escape(out, b->items[j].text);
-					sb_add(out, "\n");
-				} else if (b->items[j].href) {
-					sb_add(out, "[");
-					md_escape(out, b->items[j].text);
-					sb_add(out, "](");
-					url_escape(out, b->items[j].href);
-					sb_add(out, ")\n");
-				} else {
-					text(out, d, used, b->items[j].text);
-					sb_add(out, "\n");
-				}
-			}
-			sb_add(out, "\n");
+			links(d, used, b, out);
 			break;
 		case B_FOLD:
 			sb_add(out, "<details><summary>");
