@@ -240,6 +240,27 @@ const char *doc_next_term(const struct doc *d, const bool *used, const char *s, 
 	return NULL;
 }
 
+void doc_text(struct sbuf *out, const struct doc *d, bool *used, const char *s,
+	      const struct doc_text_style *style)
+{
+	const char *p;
+	size_t len, k;
+
+	while ((p = doc_next_term(d, used, s, &len, &k))) {
+		char *pre = strndup(s, (size_t)(p - s)), *word = strndup(p, len);
+
+		if (!pre || !word)
+			abort();
+		style->plain(out, pre);
+		style->link(out, d, word, k);
+		used[k] = true;
+		s = p + len;
+		free(pre);
+		free(word);
+	}
+	style->plain(out, s);
+}
+
 bool cell_is_figure(const char *s)
 {
 	char *end;

@@ -89,6 +89,17 @@ void doc_term(struct doc *d, struct doc_block *b, const char *term, const char *
  * *@len and its index in *@term. Returns NULL when none. */
 const char *doc_next_term(const struct doc *d, const bool *used, const char *s, size_t *len,
 			  size_t *term);
+/* How a renderer writes running text: @plain escapes a piece of text, @link
+ * writes glossary term @k's first use @word as a link to its entry. */
+struct sbuf;
+struct doc_text_style {
+	void (*plain)(struct sbuf *out, const char *s);
+	void (*link)(struct sbuf *out, const struct doc *d, const char *word, size_t k);
+};
+/* Running text @s into @out in @style, each glossary term's first use on the
+ * page (not yet @used; marked used here) linked. */
+void doc_text(struct sbuf *out, const struct doc *d, bool *used, const char *s,
+	      const struct doc_text_style *style);
 
 void doc_free(struct doc *d);
 /* Drop the last block (a fold that turned out empty). */

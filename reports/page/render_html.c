@@ -27,30 +27,23 @@ static const char style[] =
     ".lead.warn{background:#fff4d6;border-left:4px solid #e69f00;padding:0.5em 1em}\n"
     "ul.verdict{font-size:1.1em}\n";
 
+/* A glossary term's first use: a link to its entry. */
+static void html_term(struct sbuf *out, const struct doc *d, const char *word, size_t k)
+{
+	sb_add(out, "<a href=\"#");
+	html_escape(out, d->term_ids[k]);
+	sb_add(out, "\">");
+	html_escape(out, word);
+	sb_add(out, "</a>");
+}
+
+static const struct doc_text_style html_text = {html_escape, html_term};
+
 /* Running text: escaped, each glossary term's first use on the page
  * (doc_term) a link to its entry; @used: the terms already linked. */
 static void text(struct sbuf *out, const struct doc *d, bool *used, const char *s)
 {
-	const char *p;
-	size_t len, k;
-
-	while ((p = doc_next_term(d, used, s, &len, &k))) {
-		char *pre = strndup(s, (size_t)(p - s)), *word = strndup(p, len);
-
-		if (!pre || !word)
-			abort();
-		html_escape(out, pre);
-		sb_add(out, "<a href=\"#");
-		html_escape(out, d->term_ids[k]);
-		sb_add(out, "\">");
-		html_escape(out, word);
-		sb_add(out, "</a>");
-		used[k] = true;
-		s = p + len;
-		free(pre);
-		free(word);
-	}
-	html_escape(out, s);
+	doc_text(out, d, used, s, &html_text);
 }
 
 /* The SVG file at RUN_DIR/@rel, from its <svg element on (the XML prolog

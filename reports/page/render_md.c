@@ -7,30 +7,23 @@
 
 #include "escape.h"
 
+/* A glossary term's first use: a link to its entry's anchor. */
+static void md_term(struct sbuf *out, const struct doc *d, const char *word, size_t k)
+{
+	sb_add(out, "[");
+	md_escape(out, word);
+	sb_add(out, "](#");
+	url_escape(out, d->term_ids[k]);
+	sb_add(out, ")");
+}
+
+static const struct doc_text_style md_text = {md_escape, md_term};
+
 /* Running text: escaped, each glossary term's first use on the page
  * (doc_term) a link to its entry's anchor; @used: the terms linked. */
 static void text(struct sbuf *out, const struct doc *d, bool *used, const char *s)
 {
-	const char *p;
-	size_t len, k;
-
-	while ((p = doc_next_term(d, used, s, &len, &k))) {
-		char *pre = strndup(s, (size_t)(p - s)), *word = strndup(p, len);
-
-		if (!pre || !word)
-			abort();
-		md_escape(out, pre);
-		sb_add(out, "[");
-		md_escape(out, word);
-		sb_add(out, "](#");
-		url_escape(out, d->term_ids[k]);
-		sb_add(out, ")");
-		used[k] = true;
-		s = p + len;
-		free(pre);
-		free(word);
-	}
-	md_escape(out, s);
+	doc_text(out, d, used, s, &md_text);
 }
 
 /* A column of figures is right-aligned; one with any text, left. */
