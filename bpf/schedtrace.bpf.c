@@ -567,7 +567,6 @@ static __always_inline void repair_missed_switch_in(__u32 tid, struct st_thread 
 		t->waking_slice = t->timeslices;
 		t->waking_on_cpu = 1;
 	}
-	t->slice_rebuilt = 1;
 }
 
 /* The scheduler's arrival stamp of the current slice; sched_info needs CONFIG_SCHED_INFO. */
@@ -842,7 +841,6 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 	if (t->last_cpu >= 0 && t->last_cpu != cpu)
 		t->migrations++;
 	t->last_cpu = cpu;
-	t->slice_rebuilt = 0;
 	t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
 	t->irq_steal_at_in = rq_irq_steal(next, btf);
 	if (!want_syscalls) { /* no sys_exit will clear what the switch-out noted */
@@ -1174,12 +1172,13 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 		current_waker(&t->waker, btf);
 		t->waker.signal = woken_by_signal(p);
 		/*
-		 * After a slice the kernel never reported switching in, no
-		 * waking seen and the idle task or another program on this CPU:
-		 * the wakeup came late over it and its waker went unseen. Said
-		 * unknown, not credited to what happened to run here.
+		 * Every sched_waking is kept, and it runs in the waker's own
+		 * context: a wakeup with none pending over the idle task or
+		 * another program came late, through the wake list, and its
+		 * waking went unseen or was spoilt by a switch the kernel did not
+		 * report. Its waker is unknown, not what happened to run here.
 		 */
-		if (t->slice_rebuilt && (t->waker.kind == WK_IDLE || t->waker.kind == WK_PROCESS))
+		if (t->waker.kind == WK_IDLE || t->waker.kind == WK_PROCESS)
 			t->waker.kind = WK_NONE;
 	}
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);

@@ -432,8 +432,7 @@ struct st_thread {
 	__u64 waking_slice;
 	__u64 waking_ns; /* when: a missed switch-in's repair tells one from the slice it rebuilt */
 	__u8 waking_on_cpu; /* that waking came while the thread still counted as running */
-	__u8 slice_rebuilt; /* its last slice was rebuilt (a missed switch-in) */
-	__u8 pad_waking[6];
+	__u8 pad_waking[7];
 	__u64 waker_evictions; /* slots taken over: the counts are upper bounds */
 	/* Wake edges and the command's window (issue 9). */
 	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */

@@ -34,12 +34,13 @@ for ((i = 1; i <= TRIES; i++)); do
 	untimed=$(words "$d/demo.json" '^GIL (mutex|switch mutex|switch cond)$')
 	timed=$(words "$d/demo.json" '^GIL cond$')
 	# Never retried: a wrong ender is a bug, however busy the host. A waker
-	# hidden by a switch the kernel did not report is "unknown" (docs/collector.md,
-	# "Who woke whom"): at most one per missed switch-in.
+	# whose sched_waking went unseen is "unknown" (docs/collector.md, "Who woke
+	# whom"): at most one per missed switch-in and 1% of the waits, as the
+	# report's ender row allows.
 	jcheck "run $i: every wait on the GIL's untimed words was ended by a thread of its own process (beyond program misses)" "$S" \
 		"$untimed as \$w | $EDGES as \$e | (\$e | length) >= 1 and
 		 ([\$e[] | select(.waker.kind != \"thread\" and .waker.kind != \"unknown\" or .waker.kind == \"thread\" and .waker.pid != .wakee.pid) | .count] | add // 0) <= .lost.prog_misses and
-		 ([\$e[] | select(.waker.kind == \"unknown\") | .count] | add // 0) <= .lost.switch_in_missed" \
+		 ([\$e[] | select(.waker.kind == \"unknown\") | .count] | add // 0) <= .lost.switch_in_missed + (([\$e[].count] | add) / 100 | floor)" \
 		"$untimed as \$w | {wrong: [$EDGES[] | select(.waker.kind != \"thread\" or .waker.pid != .wakee.pid) | {wakee: .wakee.comm, waker, count, woken_before_switch_out, futex: .wait.futex}], lost}"
 	jcheck "run $i: the collector saw those waits asked for without a timeout, and the GIL cond's with one" "$S" \
 		"$untimed as \$w | $timed as \$t | ($EDGES | length >= 1 and all(.wait.futex_timeout == false and .wait.futex_private and (.wait.futex_op | startswith(\"FUTEX_WAIT\"))))
@@ -47,7 +48,8 @@ for ((i = 1; i <= TRIES; i++)); do
 		"[.wakes[] | select(.wait.futex != null) | {futex: .wait.futex, op: .wait.futex_op, timeout: .wait.futex_timeout, private: .wait.futex_private, count}]"
 	jcheck "run $i: every untimed futex wait of the run was ended by a thread (beyond program misses)" "$S" \
 		'([.wakes[] | select(.wait.futex != null and .wait.futex_timeout == false and .waker.kind != "thread" and .waker.kind != "unknown") | .count] | add // 0) <= .lost.prog_misses and
-		 ([.wakes[] | select(.wait.futex != null and .waker.kind == "unknown") | .count] | add // 0) <= .lost.switch_in_missed' \
+		 ([.wakes[] | select(.wait.futex != null and .waker.kind == "unknown") | .count] | add // 0) <=
+		   .lost.switch_in_missed + (([.wakes[] | select(.wait.futex != null and .wait.futex_timeout == false) | .count] | add // 0) / 100 | floor)' \
 		'{wrong: [.wakes[] | select(.wait.futex != null and .wait.futex_timeout == false and .waker.kind != "thread")], lost}'
 	early=$(jq --argjson w "$untimed" "$EDGES | map(.woken_before_switch_out) | add // 0" "$S")
 	echo "# run $i: $early of the untimed GIL waits were woken before the wakee's switch-out; its threads waited $(runq_ms "$d/demo.json") ms in run queues"
