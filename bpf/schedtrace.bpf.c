@@ -771,10 +771,14 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 	if (t->state == ST_RUNNING) {
 		__s64 lag = (__s64)(t->state_ns - last_arrival(prev, btf));
 		__s64 dev = (__s64)(sum - t->sched_sum_at_in) - (__s64)(now - t->state_ns);
+		__u64 steal = rq_irq_steal(prev, btf);
 
 		t->slice_running_ns += now - t->state_ns;
 		t->sched_running_ns += sum - t->sched_sum_at_in;
-		t->irq_steal_ns += rq_irq_steal(prev, btf) - t->irq_steal_at_in;
+		/* Not below the switch-in's stamp: that may be another run queue's
+		 * (a switch-in the kernel did not report), whose clocks differ. */
+		if (steal > t->irq_steal_at_in)
+			t->irq_steal_ns += steal - t->irq_steal_at_in;
 		if (t->slice_woken) {
 			t->lag_woken_sum += lag;
 			t->woken_slices++;
