@@ -228,6 +228,44 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* Two wake edges' keys equal (the key is 32 bytes, no implicit padding). */
+static __always_inline bool same_wake_key(const struct st_wake_key *a, const struct st_wake_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	_Static_assert(sizeof(*a) == 4 * sizeof(__u64), "st_wake_key is four words");
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+}
+
+/*
+ * The thread's last wake edge into the wakes map, and the slot emptied.
+ * Plain adds: the key holds the wakee, and one task's wakeups are
+ * serialized by the scheduler (its pi_lock, its run queue's lock); the
+ * other flushes (publish, the window's opening) run in the thread itself.
+ */
+static __always_inline void flush_wake_slot(struct st_wake_slot *s)
+{
+	struct st_wake *w;
+
+	if (!s->w.count)
+		return;
+	w = lookup_or_init(&wakes, &s->key, &zero_wake);
+	if (w) {
+		if (!w->count) {
+			w->waker_pid = s->w.waker_pid;
+			__builtin_memcpy(w->waker_comm, s->w.waker_comm, TASK_COMM_LEN);
+		}
+		w->count += s->w.count;
+		w->woken_before_switch_out += s->w.woken_before_switch_out;
+		w->blocked_ns += s->w.blocked_ns;
+		if (s->w.max_ns > w->max_ns)
+			w->max_ns = s->w.max_ns;
+		for (int i = 0; i < WAKE_SLOTS; i++)
+			w->slots[i] += s->w.slots[i];
+	}
+	__builtin_memset(&s->w, 0, sizeof(s->w));
+}
+
 /*
  * Submit flags for a timeline record. No wakeup per record: waking the
  * reader on every switch makes it preempt the traced threads, each
@@ -378,10 +416,11 @@ static __always_inline void note_syscall_from_regs(struct st_thread *t, struct t
 	t->futex_uaddr = 0;
 #if defined(__TARGET_ARCH_x86)
 	if (btf) {
+		/* A typed pointer: plain loads, no probe-read helper calls on the switch. */
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
-		long nr = (long)BPF_CORE_READ(regs, orig_ax);
+		long nr = (long)regs->orig_ax;
 
-		if (nr >= 0 && (long)BPF_CORE_READ(regs, ax) == -ENOSYS_NR)
+		if (nr >= 0 && (long)regs->ax == -ENOSYS_NR)
 			note_syscall(t, nr, regs);
 	}
 #endif
@@ -641,6 +680,8 @@ static __always_inline void publish(__u32 tid, struct st_thread *t, const bool b
 
 	if (!btf)
 		return; /* raw_tp: the hash is the live account */
+	/* The copy carries no pending edge: what the live account adds later is its own. */
+	flush_wake_slot(&t->wake_slot);
 	old = bpf_map_lookup_elem(&ended, &tid);
 	if (!old)
 		old = bpf_map_lookup_elem(&threads, &tid);
@@ -953,10 +994,18 @@ static __always_inline void note_holder(struct task_struct *prev, struct task_st
 	struct st_cpu_hold *h;
 	__u64 stretch;
 
-	if (skip_cpu[cpu & (MAX_CPUS - 1)])
-		return;
 	h = bpf_map_lookup_elem(&cpu_hold, &zero);
 	if (!h)
+		return;
+	/*
+	 * Between the run's threads and the idle task, with no other work
+	 * stamped: nothing to stamp (since counts only for other work's
+	 * holder). The common switch of a traced program, kept off the
+	 * global data's page.
+	 */
+	if (!prev_other && !next_other && h->seen && !h->tid)
+		return;
+	if (skip_cpu[cpu & (MAX_CPUS - 1)])
 		return;
 	if (!now)
 		now = bpf_ktime_get_ns();
@@ -1048,7 +1097,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
  */
 static __always_inline void current_waker(struct st_waker *w, const bool btf)
 {
-	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *cur =
+	    btf ? bpf_get_current_task_btf() : (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 zero = 0, tid = (__u32)id;
 	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
@@ -1082,9 +1132,9 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 	w->id = tid;
 	w->pid = id >> 32;
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
-	if (BPF_CORE_READ(cur, flags) & PF_KTHREAD)
+	if (TASK_READ(btf, cur, flags) & PF_KTHREAD)
 		w->kind = WK_KTHREAD;
-	else if (THREAD_OF(btf, bpf_get_current_task_btf(), tid))
+	else if (THREAD_OF(btf, cur, tid))
 		w->kind = WK_THREAD;
 	else
 		w->kind = WK_PROCESS;
@@ -1093,17 +1143,22 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 /*
  * A signal the wakee does not block is pending as it is woken: signal
  * delivery queues the signal, then wakes the thread (signal_wake_up), so
- * this wake is the signal's. Read with probes: p->signal is a pointer.
+ * this wake is the signal's.
  */
-static __always_inline __u8 woken_by_signal(struct task_struct *p)
+static __always_inline __u8 woken_by_signal(struct task_struct *p, const bool btf)
 {
-	__u64 pending = BPF_CORE_READ(p, pending.signal.sig[0]) |
-			BPF_CORE_READ(p, signal, shared_pending.signal.sig[0]);
+	struct signal_struct *sig = TASK_READ(btf, p, signal);
+	__u64 pending = TASK_READ(btf, p, pending.signal.sig[0]);
 
-	return (pending & ~BPF_CORE_READ(p, blocked.sig[0])) != 0;
+	if (sig)
+		pending |= TASK_READ(btf, sig, shared_pending.signal.sig[0]);
+	return (pending & ~TASK_READ(btf, p, blocked.sig[0])) != 0;
 }
 
-/* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
+/*
+ * The wait that ends now: count it on its (wakee, waker, what it waited on)
+ * edge, in the thread's own slot while the edge is the last one's.
+ */
 static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now,
 					  bool named_early)
 {
@@ -1119,29 +1174,25 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .futex_flags = t->futex_uaddr ? t->futex_flags : 0,
 	    .signal = t->waker.signal,
 	};
-	struct st_wake *w;
+	struct st_wake_slot *s = &t->wake_slot;
 	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
 	__u32 slot = hist_log2(delta);
 
-	w = lookup_or_init(&wakes, &key, &zero_wake);
-	if (!w)
-		return;
-	if (!w->count) {
-		w->waker_pid = t->waker.pid;
-		__builtin_memcpy(w->waker_comm, t->waker.comm, TASK_COMM_LEN);
+	if (s->w.count && !same_wake_key(&s->key, &key))
+		flush_wake_slot(s);
+	if (!s->w.count) {
+		s->key = key;
+		s->w.waker_pid = t->waker.pid;
+		__builtin_memcpy(s->w.waker_comm, t->waker.comm, TASK_COMM_LEN);
 	}
-	/*
-	 * Plain adds: the key holds the wakee, and one task's wakeups are
-	 * serialized by the scheduler (its pi_lock, its run queue's lock).
-	 */
-	w->count++;
+	s->w.count++;
 	if (named_early)
-		w->woken_before_switch_out++;
-	w->blocked_ns += delta;
-	if (delta > w->max_ns)
-		w->max_ns = delta;
+		s->w.woken_before_switch_out++;
+	s->w.blocked_ns += delta;
+	if (delta > s->w.max_ns)
+		s->w.max_ns = delta;
 	if (slot < WAKE_SLOTS)
-		w->slots[slot]++;
+		s->w.slots[slot]++;
 }
 
 /* sched_waking saw this wakeup's waker: one seen since the thread's last switch-in. */
@@ -1174,7 +1225,6 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	pending = waking_pending(t);
 	if (!pending) {
 		current_waker(&t->waker, btf);
-		t->waker.signal = woken_by_signal(p);
 		/*
 		 * Every sched_waking is kept, and it runs in the waker's own
 		 * context: a wakeup with none pending over the idle task or
@@ -1185,6 +1235,12 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 		if (t->waker.kind == WK_IDLE || t->waker.kind == WK_PROCESS)
 			t->waker.kind = WK_NONE;
 	}
+	/*
+	 * Read here, not at sched_waking: a signal is queued before its
+	 * wake and stays pending until the wakee runs, so it is pending at
+	 * both (one read a wakeup instead of two).
+	 */
+	t->waker.signal = woken_by_signal(p, btf);
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
 	if (!want_syscalls && t->futex_uaddr)
 		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
@@ -1245,9 +1301,12 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_slice = t->timeslices;
 	t->waking_ns = bpf_ktime_get_ns();
 	t->waking_on_cpu = t->state == ST_RUNNING;
-	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);
-	t->waker.signal = woken_by_signal(p);
+	/* A task waker's name is read once (current_waker), an interrupt's victim's here. */
+	if (t->waker.comm[0])
+		__builtin_memcpy(t->waking.comm, t->waker.comm, TASK_COMM_LEN);
+	else
+		bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	return 0;
 }
 
@@ -1429,6 +1488,7 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->missed_wake_gap_ns = 0;
 	t->waker_evictions = 0;
 	__builtin_memset(t->wakers, 0, sizeof(t->wakers));
+	__builtin_memset(&t->wake_slot.w, 0, sizeof(t->wake_slot.w)); /* dropped, as in wakes */
 	t->runq.count = t->runq.sum_ns = t->runq.max_ns = 0;
 	for (int i = 0; i < HIST_SLOTS; i++) {
 		t->runq.slots[i] = 0;
