@@ -464,21 +464,54 @@ static __always_inline void take_stacks(void *ctx, struct st_thread *t)
 	t->kern_stack = id;
 }
 
-/* Off-CPU time in state, charged to the stacks taken at the last switch-out. */
-static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 state, __u64 delta)
+/* A thread's off-CPU slot of @state into the offcpu map, and the slot emptied. */
+static __always_inline void flush_offcpu_slot(__u32 tid, __u32 pid, __u8 state,
+					      struct st_offcpu_slot *s)
 {
 	struct st_offcpu_key key = {
-	    .pid = t->pid,
+	    .pid = pid,
 	    .tid = tid,
-	    .user_stack = t->user_stack,
-	    .kern_stack = t->kern_stack,
+	    .user_stack = s->user_stack,
+	    .kern_stack = s->kern_stack,
 	    .state = state,
 	};
 	__u64 zero = 0, *v;
 
+	if (!s->ns)
+		return;
 	v = lookup_or_init(&offcpu, &key, &zero);
 	if (v)
-		__sync_fetch_and_add(v, delta);
+		__sync_fetch_and_add(v, s->ns);
+	s->ns = 0;
+}
+
+static __always_inline void flush_offcpu_slots(__u32 tid, struct st_thread *t)
+{
+	if (!want_stacks)
+		return;
+	for (__u8 i = 0; i < NR_STATES; i++)
+		flush_offcpu_slot(tid, t->pid, i, &t->offcpu_slot[i]);
+}
+
+/*
+ * Off-CPU time in state, charged to the stacks taken at the last
+ * switch-out: in the thread's slot for the state while the stacks are the
+ * slot's.
+ */
+static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 state, __u64 delta)
+{
+	struct st_offcpu_slot *s;
+
+	if (state >= NR_STATES)
+		return;
+	s = &t->offcpu_slot[state];
+	if (s->ns && (s->user_stack != t->user_stack || s->kern_stack != t->kern_stack))
+		flush_offcpu_slot(tid, t->pid, state, s);
+	if (!s->ns) {
+		s->user_stack = t->user_stack;
+		s->kern_stack = t->kern_stack;
+	}
+	s->ns += delta;
 }
 
 /*
@@ -680,8 +713,9 @@ static __always_inline void publish(__u32 tid, struct st_thread *t, const bool b
 
 	if (!btf)
 		return; /* raw_tp: the hash is the live account */
-	/* The copy carries no pending edge: what the live account adds later is its own. */
+	/* The copy carries nothing pending: what the live account adds later is its own. */
 	flush_wake_slot(&t->wake_slot);
+	flush_offcpu_slots(tid, t);
 	old = bpf_map_lookup_elem(&ended, &tid);
 	if (!old)
 		old = bpf_map_lookup_elem(&threads, &tid);
@@ -1488,7 +1522,10 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->missed_wake_gap_ns = 0;
 	t->waker_evictions = 0;
 	__builtin_memset(t->wakers, 0, sizeof(t->wakers));
-	__builtin_memset(&t->wake_slot.w, 0, sizeof(t->wake_slot.w)); /* dropped, as in wakes */
+	/* Dropped, as their entries in wakes and offcpu are. */
+	__builtin_memset(&t->wake_slot.w, 0, sizeof(t->wake_slot.w));
+	for (int i = 0; i < NR_STATES; i++)
+		t->offcpu_slot[i].ns = 0;
 	t->runq.count = t->runq.sum_ns = t->runq.max_ns = 0;
 	for (int i = 0; i < HIST_SLOTS; i++) {
 		t->runq.slots[i] = 0;

@@ -322,6 +322,20 @@ struct st_sys_slot {
 };
 
 /*
+ * --stacks: a thread's off-CPU time in each state under the stacks taken
+ * at its last switch-out, kept in its own account (st_thread.offcpu_slot,
+ * one per state): an interval under the same stacks adds to memory the
+ * handler already holds, and only one under other stacks moves the slot
+ * into the offcpu map (so does publishing the account). The user half adds
+ * what is here to the map's lines.
+ */
+struct st_offcpu_slot {
+	__s32 user_stack;
+	__s32 kern_stack;
+	__u64 ns; /* 0: empty */
+};
+
+/*
  * A thread's account. Live, it is the thread's task-local storage (the
  * `live` map; raw_tp fallback: the `threads` hash); once the thread ended
  * (its final switch-out, state TASK_DEAD) it is copied into `threads`,
@@ -447,6 +461,7 @@ struct st_thread {
 	__u8 pad_waking[7];
 	__u64 waker_evictions;	       /* slots taken over: the counts are upper bounds */
 	struct st_wake_slot wake_slot; /* the last wake edge, not yet in the wakes map */
+	struct st_offcpu_slot offcpu_slot[NR_STATES]; /* --stacks: not yet in the offcpu map */
 	/* Wake edges and the command's window (issue 9). */
 	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */
 	__u64 clear_child_tid;	  /* the word the kernel clears and wakes at exit (a join) */
