@@ -198,18 +198,18 @@ static const struct quiz_question questions[] = {
      "threads-gil: {workers} threads run {tasks} CPU-bound tasks under one interpreter lock "
      "(the GIL) on {cpus} CPUs. How many times faster than serial (the same tasks on one "
      "thread) does it finish?",
-     "x", 0.01, 1000, QUIZ_REL, 0.25, gil_speedup_model, gil_speedup, gil_speedup_gap},
+     "x", 0.01, 1000, QUIZ_REL, 0.25, gil_speedup_model, gil_speedup, gil_speedup_gap, false},
     {"processes_speedup", PROC,
      "processes: {workers} processes, each with its own lock, run the same {tasks} tasks on "
      "{cpus} CPUs. How many times faster than serial?",
-     "x", 0.01, 1000, QUIZ_REL, 0.25, proc_speedup_model, proc_speedup, proc_speedup_gap},
+     "x", 0.01, 1000, QUIZ_REL, 0.25, proc_speedup_model, proc_speedup, proc_speedup_gap, false},
     {"gil_cpus_busy", GIL,
      "threads-gil: on average, how many CPUs does it keep busy (CPU time / wall time)?", "CPUs", 0,
-     1024, QUIZ_ABS, 0.25, gil_cpus_model, gil_cpus, gil_cpus_gap},
+     1024, QUIZ_ABS, 0.25, gil_cpus_model, gil_cpus, gil_cpus_gap, false},
     {"gil_handoffs_per_s", GIL,
      "threads-gil: with a switch interval of {switch-interval} ms, how many times a second does "
      "the GIL change hands?",
-     "per s", 0, 1000000, QUIZ_REL, 0.25, handoff_model, handoff_rate, handoff_gap},
+     "per s", 0, 1000000, QUIZ_REL, 0.25, handoff_model, handoff_rate, handoff_gap, false},
 };
 
 const struct quiz quiz_02_cpu_bound = {

@@ -152,15 +152,15 @@ static const struct quiz_question questions[] = {
      "unbounded: a producer adds an item every {produce-ms} ms, a consumer takes one every "
      "{consume-ms} ms, for {duration} s, and the queue has no bound. How many items wait in "
      "it at the end?",
-     "items", 0, 10000000, QUIZ_REL, 0.25, unb_backlog_model, unb_backlog, unb_backlog_gap},
+     "items", 0, 10000000, QUIZ_REL, 0.25, unb_backlog_model, unb_backlog, unb_backlog_gap, false},
     {"unbounded_memory_mib", UNB,
      "unbounded: each item carries {payload} bytes. By how many MiB has the process's "
      "memory grown at the end?",
-     "MiB", 0, 100000, QUIZ_REL, 0.25, unb_memory_model, unb_memory, unb_memory_gap},
+     "MiB", 0, 100000, QUIZ_REL, 0.25, unb_memory_model, unb_memory, unb_memory_gap, false},
     {"bounded_max_backlog", BND,
      "bounded: the same with a queue of at most {capacity} items, the producer waiting for "
      "room. The most items waiting at once?",
-     "items", 0, 10000000, QUIZ_REL, 0.25, bnd_model, bnd_max, bnd_gap},
+     "items", 0, 10000000, QUIZ_REL, 0.25, bnd_model, bnd_max, bnd_gap, false},
 };
 
 const struct quiz quiz_04_backpressure = {

@@ -104,6 +104,11 @@ void quiz_text(const struct quiz_question *q, const struct quiz_sizes *sz, int c
 	sb_add(out, s);
 }
 
+bool quiz_asked(const struct quiz_question *q, bool quick)
+{
+	return !(quick && q->full_only);
+}
+
 const struct quiz_question *quiz_question(const struct quiz *z, const char *id)
 {
 	for (size_t i = 0; i < z->nq; i++)

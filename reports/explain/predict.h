@@ -74,6 +74,8 @@ struct quiz_question {
 	/* One sentence: why the measurement differs from the model (or
 	 * agrees), with this run's figures. */
 	void (*gap)(const struct run_set *rs, double model, double measured, struct sbuf *out);
+	/* Not asked with --quick: its variant runs only at the chapter's sizes. */
+	bool full_only;
 };
 
 struct quiz {
@@ -96,6 +98,8 @@ void quiz_sizes_of(const struct quiz *z, bool seeded, long long seed, bool quick
 /* @q's text with the sizes and CPUs filled in. */
 void quiz_text(const struct quiz_question *q, const struct quiz_sizes *sz, int cpus,
 	       struct sbuf *out);
+/* Whether @q is asked of a run with (@quick) or without --quick. */
+bool quiz_asked(const struct quiz_question *q, bool quick);
 /* @z's question @id, or NULL. */
 const struct quiz_question *quiz_question(const struct quiz *z, const char *id);
 /* Whether @value is an answer @q accepts; else false with a message naming

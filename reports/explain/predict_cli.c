@@ -37,6 +37,8 @@ int predict_questions(const struct predict_opts *o)
 	for (size_t i = 0; i < z->nq; i++) {
 		struct sbuf t = SBUF_INIT;
 
+		if (!quiz_asked(&z->q[i], o->quick))
+			continue;
 		quiz_text(&z->q[i], &sz, o->cpus, &t);
 		printf("%s\t%g\t%g\t%s\t%s\n", z->q[i].id, z->q[i].min, z->q[i].max, z->q[i].unit,
 		       sb_str(&t));
@@ -60,7 +62,7 @@ int predict_sizes(const struct predict_opts *o)
 
 /* Every answer names a question and is in its range; unless @partial, every
  * question is answered. */
-static bool answers_ok(const struct quiz *z, const struct predictions *p, bool partial,
+static bool answers_ok(const struct quiz *z, const struct predictions *p, bool partial, bool quick,
 		       const char *file)
 {
 	char err[512];
@@ -82,7 +84,7 @@ static bool answers_ok(const struct quiz *z, const struct predictions *p, bool p
 		}
 	}
 	for (size_t k = 0; !partial && k < z->nq; k++)
-		if (!prediction_of(p, z->q[k].id)) {
+		if (quiz_asked(&z->q[k], quick) && !prediction_of(p, z->q[k].id)) {
 			fprintf(stderr,
 				"report: %s: question '%s' is not answered (%s, from %g to %g)\n",
 				file, z->q[k].id, z->q[k].unit, z->q[k].min, z->q[k].max);
@@ -153,7 +155,7 @@ int predict_check(const struct predict_opts *o, const char *file)
 	if (p.demo[0] && strcmp(p.demo, z->demo))
 		fprintf(stderr, "report: %s: answers for %s, taken for %s\n", file, p.demo,
 			z->demo);
-	else if (answers_ok(z, &p, o->partial, file))
+	else if (answers_ok(z, &p, o->partial, o->quick, file))
 		rc = o->write ? write_predictions(z, o, &p) : 0;
 	predictions_free(&p);
 	return rc;
