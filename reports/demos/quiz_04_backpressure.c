@@ -18,7 +18,6 @@ static const struct quiz_size sizes[] = {
     {"produce-ms", 1, 1, 1, 2, 1, 1, 2, 1, 0, NULL, false},
     {"consume-ms", 5, 5, 4, 8, 1, 4, 8, 1, 0, NULL, false},
     {"capacity", 200, 200, 100, 300, 50, 50, 150, 25, 0, NULL, false},
-    {"payload", 4096, 4096, 2048, 8192, 2048, 2048, 8192, 2048, 0, NULL, false},
 };
 
 /* Items the queue gains over the run: duration × (in − out), at least 0. */
@@ -106,15 +105,22 @@ static void unb_backlog_gap(const struct run_set *rs, double model, double measu
 	const struct run *r = rep(rs, UNB);
 	double produced = demo_num(r, "produced", 0), consumed = demo_num(r, "consumed", 0);
 	double d = quiz_param(rs, UNB, "duration_s", 0);
-	double c = quiz_param(rs, UNB, "consume_ms", 0);
+	double p = quiz_param(rs, UNB, "produce_ms", 1), c = quiz_param(rs, UNB, "consume_ms", 0);
+	double pm = d * 1000 / p, cm = c > 0 ? d * 1000 / c : 0;
 
 	sb_printf(out,
 		  "The producer made %.0f items and the consumer took %.0f (the model: %.0f and "
-		  "%.0f), leaving %.0f against the model's %.0f: each of them sleeps a little past "
-		  "its period (timer slack, waking up, a busy CPU), so fewer items were made and "
-		  "taken than the periods allow.",
-		  produced, consumed, d * 1000 / quiz_param(rs, UNB, "produce_ms", 1),
-		  c > 0 ? d * 1000 / c : 0, measured, model);
+		  "%.0f), leaving %.0f against the model's %.0f: ",
+		  produced, consumed, pm, cm, measured, model);
+	if (consumed < 0.98 * cm && produced >= 0.98 * pm)
+		sb_add(out, "the consumer fell behind its period (each sleep ends a little late: "
+			    "timer slack, waking up, a busy CPU), so more items stayed queued.");
+	else if (produced < 0.98 * pm)
+		sb_add(out, "the producer fell behind its period (each sleep ends a little late), "
+			    "so fewer items arrived than the model counts.");
+	else
+		sb_add(out, "both kept their periods, and the queue grew as flow in minus flow out "
+			    "says.");
 }
 
 static void unb_memory_gap(const struct run_set *rs, double model, double measured,
@@ -154,7 +160,8 @@ static const struct quiz_question questions[] = {
      "it at the end?",
      "items", 0, 10000000, QUIZ_REL, 0.25, unb_backlog_model, unb_backlog, unb_backlog_gap, false},
     {"unbounded_memory_mib", UNB,
-     "unbounded: each item carries {payload} bytes. By how many MiB has the process's "
+     "unbounded: each item carries 4096 bytes (the demo's payload). By how many MiB has the "
+     "process's "
      "memory grown at the end?",
      "MiB", 0, 100000, QUIZ_REL, 0.25, unb_memory_model, unb_memory, unb_memory_gap, false},
     {"bounded_max_backlog", BND,
