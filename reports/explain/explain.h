@@ -89,5 +89,12 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
  * pipeline, a process tree, loopback, the disk) and what bounded the run
  * (explain_shape.c). */
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out);
+/* Generic rules any program's run is read with, each in its own file: an
+ * event loop blocked outside its poll call (explain_loop.c), one thread
+ * doing all the work on several CPUs (explain_lone_worker.c), memory a
+ * thread grew (explain_memory.c). Each says nothing below its threshold. */
+void explain_loop_blocking(const struct run *r, const char *prefix, struct sentences *out);
+void explain_lone_worker(const struct run *r, const char *prefix, struct sentences *out);
+void explain_memory(const struct run *r, const char *prefix, struct sentences *out);
 
 #endif

@@ -280,6 +280,9 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 
 	explain_shape(r, prefix, out);
 	processes(r, prefix, out);
+	explain_lone_worker(r, prefix, out);
+	explain_loop_blocking(r, prefix, out);
+	explain_memory(r, prefix, out);
 	syscalls(r, prefix, ss.lifetime_ns, out);
 	futexes(r, prefix, ss.lifetime_ns, out);
 	explain_cpython_gil(r, prefix, NULL, out);
