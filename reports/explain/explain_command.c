@@ -278,6 +278,7 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 {
 	struct state_sum ss = state_sum_of(r, NULL);
 
+	explain_shape(r, prefix, out);
 	processes(r, prefix, out);
 	explain_lone_worker(r, prefix, out);
 	explain_loop_blocking(r, prefix, out);
