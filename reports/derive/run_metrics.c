@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "thread_labels.h"
 #include "wakes.h"
 
 double median(const double *v, size_t n)
@@ -146,6 +147,7 @@ void run_set_derive(struct run_set *rs)
 		 * timeline is named where its picture is drawn, and the
 		 * collector's path then stays. */
 		window_path(&rs->runs[i], note, sizeof(note));
+		thread_labels_make(&rs->runs[i]);
 	}
 	variant_stats(rs);
 }
