@@ -198,6 +198,7 @@ void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_sna
 		futex_name_from_maps(c->fn, p->maps, NULL, addr, &name);
 	json_object_set_new(entry, "object", str_or_null(name.object));
 	json_object_set_new(entry, "symbol", str_or_null(name.symbol));
+	json_object_set_new(entry, "region", str_or_null(name.region));
 	/* 0 without a symbol: readers take the offset as a number. */
 	json_object_set_new(entry, "symbol_offset", json_integer((json_int_t)name.symbol_offset));
 	/* A thread's clear_child_tid word: waiting on it is joining that thread. */
