@@ -94,6 +94,7 @@ void word_holders_of(const struct run *r, const struct futex_acct *f, struct wor
 		out->kind = WORD_MUTEX;
 	else if (f->join_tid)
 		out->kind = WORD_JOIN;
-	else if (out->woken_by_threads)
+	/* No owner read: a signal word only if owners were looked for. */
+	else if (out->woken_by_threads && f->holders_known)
 		out->kind = WORD_SIGNAL;
 }

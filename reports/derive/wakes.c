@@ -70,7 +70,7 @@ const char *word_where(const struct run *r, const struct futex_acct *f, char *bu
 	if (!strcmp(f->region, "heap") || !strcmp(f->region, "stack"))
 		snprintf(buf, len, "in %s's %s at %s", proc, f->region, f->addr);
 	else
-		snprintf(buf, len, "at %s in %s", f->addr, proc);
+		snprintf(buf, len, "at %s in process %d", f->addr, f->pid);
 	return buf;
 }
 
@@ -193,9 +193,9 @@ static const char *word_name_as(const struct run *r, int pid, const char *addr, 
 		char where[96];
 
 		snprintf(buf, len, "%s %s",
-			 h.kind == WORD_MUTEX	 ? "a mutex"
-			 : h.kind == WORD_SIGNAL ? "a word"
-						 : "a lock",
+			 h.kind == WORD_MUTEX	 ? "the mutex"
+			 : h.kind == WORD_SIGNAL ? "the word"
+						 : "the lock",
 			 word_where(r, f, where, sizeof(where)));
 	} else {
 		anonymous_name(r, f, &h, buf, len);

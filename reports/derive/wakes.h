@@ -40,10 +40,10 @@ int word_join_tid(const struct run *r, int pid, const char *addr);
  * "the lock at 0x... in process P" when nothing is known. */
 const char *word_name(const struct run *r, int pid, const char *addr, char *buf, size_t len);
 /* The same, for a sentence that already names the word's threads: a word in
- * no named object by its kind and place, "a mutex in xz's heap at 0x...". */
+ * no named object by its kind and place, "the mutex in xz's heap at 0x...". */
 const char *word_name_short(const struct run *r, int pid, const char *addr, char *buf, size_t len);
 /* Where a word in no named object lies: "in xz's heap at 0x55d0c2a1f088",
- * "at 0x7f3b65c19990 in node" (anonymous memory: a thread's stack, an arena). */
+ * "at 0x7f3b65c19990 in process 812" (anonymous memory: a thread's stack, an arena). */
 const char *word_where(const struct run *r, const struct futex_acct *f, char *buf, size_t len);
 
 /* Waits ended, summed over the edges that match: wakee's role prefix (NULL:

@@ -385,6 +385,7 @@ static int load_holders(struct ld *l, const json_t *arr, const char *where, stru
 
 	if (!json_is_array(arr))
 		return 0;
+	f->holders_known = true;
 	f->nholders = json_array_size(arr);
 	f->holders = xcalloc(f->nholders ? f->nholders : 1, sizeof(*f->holders));
 	for (size_t i = 0; i < f->nholders; i++) {

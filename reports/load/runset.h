@@ -112,6 +112,7 @@ struct futex_acct {
 	/* optional "holders": empty when no wait read the word as a locked mutex */
 	struct lock_holder *holders;
 	size_t nholders;
+	bool holders_known; /* the file has "holders" (a collector that reads owners) */
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel
