@@ -79,6 +79,11 @@ struct sched_thread {
 	 * thread's of the run; read them with thread_label() */
 	char role[16];
 	char role_why[192];
+	/* a pool worker: its pool's number (1, 2.. in the run, 0 none), the
+	 * futex word the pool waits on ("" when it is the waker they share),
+	 * and the thread that ended most of its waits (0 none) */
+	int pool, fed_by;
+	char pool_word[24];
 	char label[80];
 };
 
