@@ -26,10 +26,14 @@ struct wake_edge {
 	/* a futex wait as asked for (wait.futex_timeout, futex_private): known
 	 * only from a collector that records them */
 	bool futex_op_known, futex_timeout, futex_private;
+	char futex_op[24]; /* wait.futex_op: "FUTEX_WAIT", "FUTEX_WAIT_BITSET"...; "" unknown */
 	bool signal; /* the wake was a signal's delivery (sched.json "signal") */
 	uint64_t count, blocked_ns, max_ns;
 	/* of count, woken before the wakee's switch-out (0 when not recorded) */
 	uint64_t woken_before_switch_out;
+	/* derived (reports/derive/thread_labels.c): the labels of a traced
+	 * waker and of the wakee, "" for a context */
+	char waker_label[80], wakee_label[80];
 };
 
 struct crit_share {
