@@ -469,11 +469,16 @@ static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u6
 			h->owner_ns[s] += at_end[s] - t->owner_at_wait[s];
 }
 
+/* A syscall argument: a plain load off a typed pointer (tp_btf), else probe-read. */
+#define SYSCALL_ARG(btf, n, regs)                                                                  \
+	((btf) ? PT_REGS_PARM##n##_SYSCALL(regs) : PT_REGS_PARM##n##_CORE_SYSCALL(regs))
+
 /*
  * The syscall @t is in: its number, its class for the blocked state, and
  * for a futex wait the word (@regs: the syscall's user registers).
  */
-static __always_inline void note_syscall(struct st_thread *t, long id, struct pt_regs *regs)
+static __always_inline void note_syscall(struct st_thread *t, long id, struct pt_regs *regs,
+					 const bool btf)
 {
 	__u8 cls =
 	    id >= 0 && id < MAX_SYSCALL_NR ? syscall_class[id & (MAX_SYSCALL_NR - 1)] : SC_NONE;
@@ -481,15 +486,15 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 	t->sys_nr = id;
 	t->futex_uaddr = 0;
 	if (cls == SC_FUTEX) {
-		int op = (int)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		int op = (int)SYSCALL_ARG(btf, 2, regs);
 
 		cls = SC_NONE;
 		if ((1 << (op & FUTEX_CMD_MASK)) & FUTEX_OP_WAITS) {
 			cls = SC_LOCK;
-			t->futex_uaddr = PT_REGS_PARM1_CORE_SYSCALL(regs);
+			t->futex_uaddr = SYSCALL_ARG(btf, 1, regs);
 			t->futex_cmd = op & FUTEX_CMD_MASK;
 			/* Only a timeout lets something other than a wake end the wait. */
-			t->futex_flags = (PT_REGS_PARM4_CORE_SYSCALL(regs) ? FW_TIMEOUT : 0) |
+			t->futex_flags = (SYSCALL_ARG(btf, 4, regs) ? FW_TIMEOUT : 0) |
 					 (op & FUTEX_PRIVATE_FLAG ? FW_PRIVATE : 0);
 		}
 	}
@@ -517,7 +522,7 @@ static __always_inline void note_syscall_from_regs(struct st_thread *t, struct t
 		long nr = (long)regs->orig_ax;
 
 		if (nr >= 0 && (long)regs->ax == -ENOSYS_NR)
-			note_syscall(t, nr, regs);
+			note_syscall(t, nr, regs, btf);
 	}
 #endif
 }
@@ -1736,7 +1741,7 @@ static __always_inline int handle_sys_enter(struct pt_regs *regs, long id, const
 	if (!t)
 		return 0;
 	t->sys_start_ns = bpf_ktime_get_ns();
-	note_syscall(t, id, regs);
+	note_syscall(t, id, regs, btf);
 	return 0;
 }
 
