@@ -189,12 +189,15 @@ else
 fi
 # The kernel's own account while the collector runs: the programs its file
 # descriptors hold (fdinfo's prog_id, named by bpftool), not its report.
+# The ids first, then one bpftool call for all of them: one call per id took
+# longer than the traced `sleep 3` on a busy host, and the last programs'
+# descriptors were gone before they were named.
 loaded_names() {
-	local f id
-	for f in /proc/"$1"/fdinfo/*; do
-		id=$(awk '$1 == "prog_id:" { print $2 }' "$f" 2>/dev/null)
-		[ -n "$id" ] && bpftool -j prog show id "$id" 2>/dev/null | jq -r .name
-	done | sort -u | tr '\n' ' '
+	local ids
+	ids=$(awk '$1 == "prog_id:" { print $2 }' /proc/"$1"/fdinfo/* 2>/dev/null | jq -s -c 'unique')
+	bpftool -j prog show 2>/dev/null |
+		jq -r --argjson ids "${ids:-[]}" '.[] | select(.id as $i | $ids | index($i)) | .name' |
+		sort -u | tr '\n' ' '
 }
 loaded_while_running() { # DIR ARGS...: the names, once the command runs (all attached)
 	local dir=$1 pid st='' names='' i
