@@ -46,3 +46,12 @@ $(BUILD)/obj/gen/python/%.o: $(BUILD)/gen/python/%.c
 $(patsubst %,$(BUILD)/demos/%,$(DEMO_ALIASES)): $(BUILD)/demos/%:
 	@mkdir -p $(@D)
 	$(Q)ln -sfn $$(awk -F'\t' -v a="$*" '$$2 == a {print $$1}' demos/catalogue.tsv) $@
+
+# The bug hunts (demos/hunts/): small standalone pthread programs, each with
+# one planted fault and its fixed twin behind --fixed; scripts/trace lists
+# them from demos/hunts/catalogue.tsv.
+HUNTS := $(patsubst demos/hunts/%.c,$(BUILD)/hunts/%,$(wildcard demos/hunts/hunt_*.c))
+demos: $(HUNTS)
+$(BUILD)/hunts/%: $(BUILD)/obj/demos/hunts/%.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread

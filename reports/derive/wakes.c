@@ -6,13 +6,14 @@
 
 #include "figures.h"
 #include "roles.h"
+#include "thread_labels.h"
 #include "wakes.h"
 
 const char *waker_label(const struct wake_edge *e, char *buf, size_t len)
 {
 	switch (e->kind) {
 	case WK_THREAD:
-		snprintf(buf, len, "%s", e->waker);
+		snprintf(buf, len, "%s", e->waker_label[0] ? e->waker_label : e->waker);
 		break;
 	case WK_PROCESS:
 		snprintf(buf, len, "%s (process %d)", e->waker, e->waker_pid);
@@ -66,7 +67,7 @@ const char *word_name(const struct run *r, int pid, const char *addr, char *buf,
 		snprintf(buf, len, "%s", name);
 	} else if (f && f->join_tid) {
 		t = sched_find_tid(&r->sched, f->join_tid);
-		snprintf(buf, len, "the exit of %s", t ? t->comm : "a thread");
+		snprintf(buf, len, "the exit of %s", t ? thread_label_of(t) : "a thread");
 	} else if (f && f->symbol[0]) {
 		const char *base = strrchr(f->object, '/');
 
@@ -164,9 +165,9 @@ bool crit_sentence(const struct run *r, char *buf, size_t len)
 			rest += s;
 			continue;
 		}
-		used +=
-		    (size_t)snprintf(buf + used, len - used, "%s%.0f%% %s %s", named ? ", " : "",
-				     100 * s, p->by[i].comm, state_names[p->by[i].state]);
+		used += (size_t)snprintf(
+		    buf + used, len - used, "%s%.0f%% %s %s", named ? ", " : "", 100 * s,
+		    thread_label_or(r, p->by[i].tid, p->by[i].comm), state_names[p->by[i].state]);
 		named++;
 	}
 	if (used < len && rest >= 0.005)

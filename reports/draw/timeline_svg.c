@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "palette.h"
 #include "roles.h"
+#include "thread_labels.h"
 #include "sbuf.h"
 #include "timeline.h"
 #include "timeline_window.h"
@@ -47,7 +48,8 @@ static int by_first(const void *a, const void *b)
 }
 
 /* One lane per thread, or per role when threads are more than TIMELINE_MAX_LANES. */
-static struct lane *make_lanes(struct timeline *tl, size_t *nlanes, bool *roles)
+static struct lane *make_lanes(const struct run *r, struct timeline *tl, size_t *nlanes,
+			       bool *roles)
 {
 	struct lane *lanes = calloc(tl->n ? tl->n : 1, sizeof(*lanes));
 	size_t i, j, n = 0, nthreads = 0;
@@ -74,7 +76,8 @@ static struct lane *make_lanes(struct timeline *tl, size_t *nlanes, bool *roles)
 		}
 		if (!l) {
 			l = &lanes[n++];
-			snprintf(l->label, sizeof(l->label), "%s", *roles ? role : t->name);
+			snprintf(l->label, sizeof(l->label), "%s",
+				 *roles ? role : thread_label(r, t->tid) ?: t->name);
 			l->members = calloc(*roles ? tl->n : 1, sizeof(*l->members));
 			if (!l->members) {
 				fprintf(stderr, "report: calloc: out of memory\n");
@@ -451,7 +454,7 @@ int timeline_svg(const struct run *r, FILE *out, char *err, size_t errlen)
 	}
 	timeline_clip_to_program(r, &tl);
 	timeline_choose_window(&tl, &ws, &w, &whole);
-	lanes = make_lanes(&tl, &nlanes, &roles);
+	lanes = make_lanes(r, &tl, &nlanes, &roles);
 	render(out, r, &tl, lanes, nlanes, roles, ws, w, whole);
 	for (i = 0; i < nlanes; i++)
 		free(lanes[i].members);
@@ -588,7 +591,10 @@ static void shared_lanes(FILE *out, const struct run *const *runs, const struct 
 			sb_reset(&esc);
 			y += GROUP_H;
 		}
-		snprintf(l.label, sizeof(l.label), "%s", t->name[0] ? t->name : "?");
+		snprintf(l.label, sizeof(l.label), "%s",
+			 thread_label(r, t->tid)
+			     ?: t->name[0] ? t->name
+					   : "?");
 		memset(acc, 0, PLOT_W * sizeof(*acc));
 		/* the window starts at the run's own origin: the shared axis */
 		timeline_accumulate(t, sh->origin[sh->lane_run[i]], sh->span / PLOT_W, PLOT_W, acc);

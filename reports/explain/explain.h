@@ -85,5 +85,16 @@ void explain_host(const struct run_set *rs, struct sentences *out);
 /* The generic explainer applied to one run, its sentences prefixed with
  * @prefix (e.g. "threads-gil: "); for demos without their own explainer. */
 void explain_generic_run(const struct run *r, const char *prefix, struct sentences *out);
+/* The program's shape in words (a pool and its feeder, an event loop, a
+ * pipeline, a process tree, loopback, the disk) and what bounded the run
+ * (explain_shape.c). */
+void explain_shape(const struct run *r, const char *prefix, struct sentences *out);
+/* Generic rules any program's run is read with, each in its own file: an
+ * event loop blocked outside its poll call (explain_loop.c), one thread
+ * doing all the work on several CPUs (explain_lone_worker.c), memory a
+ * thread grew (explain_memory.c). Each says nothing below its threshold. */
+void explain_loop_blocking(const struct run *r, const char *prefix, struct sentences *out);
+void explain_lone_worker(const struct run *r, const char *prefix, struct sentences *out);
+void explain_memory(const struct run *r, const char *prefix, struct sentences *out);
 
 #endif

@@ -23,6 +23,7 @@
 #include "explain.h"
 #include "figures.h"
 #include "roles.h"
+#include "thread_labels.h"
 #include "wakes.h"
 
 #define JOIN_MIN_SHARE 0.10
@@ -70,7 +71,8 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 			if (nj++ < 3)
 				used += (size_t)snprintf(
 				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
-				    nj > 1 ? ", " : "", e->waker);
+				    nj > 1 ? ", " : "",
+				    e->waker_label[0] ? e->waker_label : e->waker);
 			if (used >= sizeof(who))
 				used = sizeof(who) - 1;
 		}
@@ -80,7 +82,7 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 			      "%s%s waited %s (%.0f%% of its life) for %s to finish: %llu "
 			      "wait%s ended by the exit of the %s waited for (%s%s). That is "
 			      "waiting for work to be done, not lock contention.",
-			      prefix(rs, r, p, sizeof(p)), t->comm,
+			      prefix(rs, r, p, sizeof(p)), thread_label_of(t),
 			      fig_dur(d, sizeof(d), (double)ns),
 			      100.0 * (double)ns / (double)t->lifetime_ns,
 			      workers ? "its workers"
@@ -177,7 +179,7 @@ static void turns(const struct run_set *rs, const struct run *r, struct sentence
 			if (j < 3 && t)
 				used += (size_t)snprintf(
 				    who + used, used < sizeof(who) ? sizeof(who) - used : 0, "%s%s",
-				    j ? (j + 1 == nw ? " and " : ", ") : "", t->comm);
+				    j ? (j + 1 == nw ? " and " : ", ") : "", thread_label_of(t));
 			if (used >= sizeof(who))
 				used = sizeof(who) - 1;
 		}

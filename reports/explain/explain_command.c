@@ -278,7 +278,11 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 {
 	struct state_sum ss = state_sum_of(r, NULL);
 
+	explain_shape(r, prefix, out);
 	processes(r, prefix, out);
+	explain_lone_worker(r, prefix, out);
+	explain_loop_blocking(r, prefix, out);
+	explain_memory(r, prefix, out);
 	syscalls(r, prefix, ss.lifetime_ns, out);
 	futexes(r, prefix, ss.lifetime_ns, out);
 	explain_cpython_gil(r, prefix, NULL, out);

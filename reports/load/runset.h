@@ -73,6 +73,18 @@ struct sched_thread {
 	uint64_t queued_asleep_ns;
 	struct syscall_acct *syscalls;
 	size_t nsyscalls;
+	/* derived (reports/derive/thread_roles.c, thread_labels.c): the role
+	 * the thread's behaviour shows ("" when the evidence is thin), how it
+	 * was inferred, and the thread's label, different from every other
+	 * thread's of the run; read them with thread_label() */
+	char role[16];
+	char role_why[192];
+	/* a pool worker: its pool's number (1, 2.. in the run, 0 none), the
+	 * futex word the pool waits on ("" when it is the waker they share),
+	 * and the thread that ended most of its waits (0 none) */
+	int pool, fed_by;
+	char pool_word[24];
+	char label[80];
 };
 
 struct sched_process {

@@ -30,6 +30,9 @@ struct wake_edge {
 	uint64_t count, blocked_ns, max_ns;
 	/* of count, woken before the wakee's switch-out (0 when not recorded) */
 	uint64_t woken_before_switch_out;
+	/* derived (reports/derive/thread_labels.c): the labels of a traced
+	 * waker and of the wakee, "" for a context */
+	char waker_label[80], wakee_label[80];
 };
 
 struct crit_share {

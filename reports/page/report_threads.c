@@ -8,6 +8,7 @@
 #include "charts.h"
 #include "report.h"
 #include "roles.h"
+#include "thread_labels.h"
 
 struct role_row {
 	char role[ROLE_LEN];
@@ -62,7 +63,7 @@ static void chart(struct report *rp, const struct run *r, bool by_role)
 		const struct sched_thread *t = by_role ? NULL : &r->sched.threads[i];
 
 		labels[i] = by_role ? xasprintf("%s x%zu", rows[i].role, rows[i].threads)
-				    : xasprintf("%s %d", t->comm, t->tid);
+				    : xasprintf("%s", thread_label_of(t));
 		for (k = 0; k < ST_COUNT; k++)
 			v[i * ST_COUNT + k] = by_role ? rows[i].s[k] : (double)t->state_ns[k] / 1e9;
 	}
@@ -125,7 +126,8 @@ static void thread_table(struct report *rp, const struct run *r)
 	for (i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *s = &r->sched.threads[i];
 
-		doc_cell(t, "%s%s", s->comm, s->tid == s->pid ? " (process)" : "");
+		doc_cell(t, "%s%s", thread_label_of(s),
+			 s->tid == s->pid && s->tid != r->sched.pid ? " (process)" : "");
 		doc_cell(t, "%d", s->tid);
 		doc_cell(t, "%.1f", (double)s->lifetime_ns / 1e6);
 		for (k = 0; k < ST_COUNT; k++)

@@ -12,6 +12,7 @@
 #include "palette.h"
 #include "report.h"
 #include "roles.h"
+#include "thread_labels.h"
 #include "wakes.h"
 
 #define MAX_EDGES 30
@@ -22,7 +23,7 @@
 #define GRAPH_NODES_MAX 8
 
 struct g_edge {
-	char from[64], to[64], what[96];
+	char from[96], to[96], what[128];
 	bool from_context;
 	bool join; /* a wait for a thread to exit: drawn apart from lock waits */
 	enum st_thread_state wait;
@@ -36,13 +37,14 @@ static int by_ns_desc(const void *a, const void *b)
 	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
 }
 
-/* A thread's node: its comm, or its role when the run has many threads. */
-static void thread_node(char *out, size_t len, const char *comm, bool roles)
+/* A thread's node: its label (thread_labels.h), or its role when the run has
+ * many threads. */
+static void thread_node(char *out, size_t len, const char *comm, const char *label, bool roles)
 {
 	if (roles)
 		role_of(out, len, comm);
 	else
-		snprintf(out, len, "%s", comm);
+		snprintf(out, len, "%s", label[0] ? label : comm);
 }
 
 /* The calls that change a process's memory map: an uninterruptible wait in
@@ -89,15 +91,15 @@ static struct g_edge *graph_edges(const struct run *r, bool roles, size_t *n)
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
 		const struct wake_edge *e = &r->sched.wakes[i];
 		struct g_edge x = {.wait = e->wait, .count = e->count, .ns = e->blocked_ns};
-		char what[96];
+		char what[128];
 
 		x.from_context = e->kind != WK_THREAD;
 		x.join = e->futex[0] && word_join_tid(r, e->wakee_pid, e->futex);
 		if (x.from_context)
 			waker_label(e, x.from, sizeof(x.from));
 		else
-			thread_node(x.from, sizeof(x.from), e->waker, roles);
-		thread_node(x.to, sizeof(x.to), e->wakee, roles);
+			thread_node(x.from, sizeof(x.from), e->waker, e->waker_label, roles);
+		thread_node(x.to, sizeof(x.to), e->wakee, e->wakee_label, roles);
 		wait_what(r, e, what, sizeof(what));
 		/* Grouped, the words of many threads' joins are one "join" wait. */
 		if (roles && x.join)
@@ -245,7 +247,7 @@ static void path_bar(struct report *rp, const struct run *r)
 {
 	const struct crit_path *p = r->sched.cpath;
 	const char *series[8], *colors[8], *group[1] = {r->variant};
-	char labels[8][64], name[200];
+	char labels[8][112], name[200];
 	double v[8];
 	size_t k = 0;
 	double rest = 0;
@@ -254,7 +256,8 @@ static void path_bar(struct report *rp, const struct run *r)
 		double ms = (double)p->by[i].ns / 1e6;
 
 		if (k < 7 && (double)p->by[i].ns >= CRIT_NAME_SHARE * (double)p->covered_ns) {
-			snprintf(labels[k], sizeof(labels[k]), "%s %s", p->by[i].comm,
+			snprintf(labels[k], sizeof(labels[k]), "%s %s",
+				 thread_label_or(r, p->by[i].tid, p->by[i].comm),
 				 state_names[p->by[i].state]);
 			series[k] = labels[k];
 			colors[k] = state_color(p->by[i].state);
