@@ -137,11 +137,18 @@ enum quiz_grade quiz_grade_of(const struct quiz_question *q, double predicted, d
 	return fabs(predicted - measured) <= allowed * (1 + 1e-9) + 1e-12 ? GRADE_CLOSE : GRADE_FAR;
 }
 
-double quiz_param(const struct run_set *rs, const char *variant, const char *key, double dflt)
+const struct run *quiz_run(const struct run_set *rs, const char *variant)
 {
 	const struct variant *v = run_set_variant(rs, variant);
 
-	return v && v->rep && v->rep->demo ? demo_param(v->rep->demo, key, dflt) : dflt;
+	return v && v->rep && v->rep->demo ? v->rep : NULL;
+}
+
+double quiz_param(const struct run_set *rs, const char *variant, const char *key, double dflt)
+{
+	const struct run *r = quiz_run(rs, variant);
+
+	return r ? demo_param(r->demo, key, dflt) : dflt;
 }
 
 int quiz_grade(const struct run_set *rs, const struct predictions *p, struct quiz_grades *out,

@@ -141,6 +141,8 @@ const char *quiz_num(char *buf, size_t len, double v);
 
 /* ---- helpers for the models ------------------------------------------------- */
 
+/* @variant's representative run when it has its demo.json, else NULL. */
+const struct run *quiz_run(const struct run_set *rs, const char *variant);
 /* params.KEY of @variant's representative run, or @dflt. */
 double quiz_param(const struct run_set *rs, const char *variant, const char *key, double dflt);
 
