@@ -45,11 +45,16 @@ static double t5_model(const struct run_set *rs, struct sbuf *rule)
 
 static double t20_model(const struct run_set *rs, struct sbuf *rule)
 {
-	double s = limit_of(rs, "serial", NULL), t = limit_of(rs, "threads-20", NULL);
+	/* serial: no pool (workers 0), one wait after another */
+	double tasks = quiz_param(rs, "serial", "tasks", -1);
+	double s = tasks * quiz_param(rs, "serial", "wait_s", -1);
+	double t = limit_of(rs, "threads-20", NULL);
 
-	if (s <= 0 || t <= 0)
+	if (tasks <= 0 || s <= 0 || t <= 0)
 		return -1;
-	sb_printf(rule, "serial's limit over threads-20's: %.2f s / %.2f s (", s, t);
+	sb_printf(rule,
+		  "serial's %.0f waits one after another over threads-20's: %.2f s / %.2f s (",
+		  tasks, s, t);
 	limit_of(rs, "threads-20", rule);
 	sb_add(rule, ")");
 	return s / t;

@@ -94,6 +94,14 @@ struct sched_process {
 	struct hist runq_hist;
 };
 
+/* sched.json futex[].holders: waits on a mutex whose owner was read at the
+ * wait, per (waiter, owner), and the owner's time per state over them. */
+struct lock_holder {
+	int waiter_tid, owner_tid;
+	uint64_t waits, blocked_ns;
+	uint64_t owner_ns[NR_STATES];
+};
+
 struct futex_acct {
 	int pid;
 	char addr[24]; /* "0x..." as the file gave it, lower-cased */
@@ -103,8 +111,13 @@ struct futex_acct {
 	 * clear_child_tid word it is, 0 when none */
 	char object[512];
 	char symbol[256];
+	char region[16]; /* optional: "heap", "stack", "anonymous" outside a file, else "" */
 	uint64_t symbol_offset;
 	int join_tid;
+	/* optional "holders": empty when no wait read the word as a locked mutex */
+	struct lock_holder *holders;
+	size_t nholders;
+	bool holders_known; /* the file has "holders" (a collector that reads owners) */
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel
