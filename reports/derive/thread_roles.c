@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "roles.h"
 #include "sched_wakes.h"
 #include "wakes.h"
 #include "work_shape.h"
@@ -201,6 +202,14 @@ static int pool_feeder(const struct run *r, int p, uint64_t *fed, uint64_t *wait
 	return best;
 }
 
+/* Threads of one name, digits aside (roles.h: worker-1 and worker-2). */
+static bool alike(const struct sched_thread *a, const struct sched_thread *b)
+{
+	char ra[ROLE_LEN], rb[ROLE_LEN];
+
+	return !strcmp(role_of(ra, sizeof(ra), a->comm), role_of(rb, sizeof(rb), b->comm));
+}
+
 /* Mark pool @p: the threads of @s whose mark[] is @m. */
 static size_t mark_pool(struct sched_acct *s, const size_t *mark, size_t m, int p)
 {
@@ -255,11 +264,12 @@ static int pools(struct run *r, struct futex_habit *h)
 
 		for (size_t j = 0; j < s->nthreads; j++)
 			n += mark[j] == mark[i];
-		if (!mark[i] || n > 1 || !h[i].top_waker)
+		if (!mark[i] || n > 1 || !h[i].top_waker || h[i].by_top < ROLE_FED_WAITS)
 			continue;
 		for (size_t j = 0; j < s->nthreads; j++)
 			if (j != i && may_pool(s, &s->threads[j]) &&
-			    h[j].top_waker == h[i].top_waker &&
+			    h[j].top_waker == h[i].top_waker && h[j].by_top >= ROLE_FED_WAITS &&
+			    alike(&s->threads[i], &s->threads[j]) &&
 			    s->threads[j].pid == s->threads[i].pid) {
 				size_t m = 0;
 

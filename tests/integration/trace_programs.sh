@@ -109,9 +109,14 @@ if want java && need javac default-jdk-headless; then
 	mkdir -p "$SCRATCH/java" && cp "$FIX/Contended.java" "$SCRATCH/java/"
 	if javac -d "$SCRATCH/java" "$SCRATCH/java/Contended.java" 2>"$SCRATCH/javac.log"; then
 		chmod -R a+rX "$SCRATCH/java"
-		if run java java -Xint -XX:+UseSerialGC -cp "$SCRATCH/java" Contended; then
+		if run java java -XX:+UseSerialGC -cp "$SCRATCH/java" Contended; then
 			labels_apart java
-			claim_re java 'Threads blocked longest on'
+			# the launcher's thread and the JVM's main thread are both "java"
+			claim java "java main"
+			for n in 0 1 2 3; do
+				check "java: Thread-$n has a row of its own" grep -q "^| Thread-$n |" "$REPORT"
+			done
+			no_claim java "Shape: a pool of 6 threads (VM Thread"
 			no_claim java "event loop"
 			no_claim java "pipeline"
 		fi
@@ -129,7 +134,7 @@ if want http && need python3 python3 && need curl curl; then
 		kill \$s; wait \$s"; then
 		labels_apart http
 		claim_re http 'Shape: python3 .* is an event loop: [0-9]+% of its waiting was in (poll|epoll.{0,2}wait|select)'
-		claim_re http 'Shape: a client and a server over the network, both ends traced here \(loopback\): the network ended [0-9]+ waits of python3 \(process [0-9]+\)'s threads and [0-9]+ of curl'
+		claim_re http 'Shape: a client and a server over the network, both ends traced here \(loopback\): the network ended [0-9]+ waits of python3 \(process [0-9]+\).s threads and [0-9]+ of curl'
 		no_claim http "Shape: a pool"
 		no_claim http "waiting on the disk"
 	fi
@@ -146,7 +151,7 @@ if want sqlite && need sqlite3 sqlite3; then
 	} >"$sql"
 	if run sqlite sh -c "sqlite3 '$db' <'$sql'"; then
 		labels_apart sqlite
-		claim_re sqlite 'Shape: a writer waiting on the disk: sqlite3 waited .* for it in write and sync calls \(f(data)?sync among them\), [0-9]+% of its life'
+		claim_re sqlite 'Shape: a writer waiting on the disk: sqlite3 waited .* for it in write and sync calls \(f(data)?sync the longest\), [0-9]+% of its life outside run queues'
 		no_claim sqlite "Shape: a pool"
 		no_claim sqlite "event loop"
 	fi
