@@ -138,41 +138,62 @@ static bool is_read(const char *syscall)
 	return !strcmp(syscall, "read") || !strcmp(syscall, "readv") || !strcmp(syscall, "splice");
 }
 
-/* Processes whose reads other processes' writes ended: a pipeline. */
+static bool is_pipe_write(const char *syscall)
+{
+	return !strcmp(syscall, "write") || !strcmp(syscall, "writev");
+}
+
+/* An edge between two processes over a pipe: the writer's and the
+ * reader's tids (a read another's write ended, or a write another's read
+ * made room for); false for any other edge. */
+static bool pipe_link(const struct wake_edge *e, int *writer, int *reader)
+{
+	if (e->kind != WK_THREAD || e->waker_pid == e->wakee_pid || e->wait != ST_IO)
+		return false;
+	if (is_read(e->syscall)) {
+		*writer = e->waker_tid;
+		*reader = e->wakee_tid;
+		return true;
+	}
+	if (is_pipe_write(e->syscall)) {
+		*writer = e->wakee_tid;
+		*reader = e->waker_tid;
+		return true;
+	}
+	return false;
+}
+
+/* Processes each reading what another wrote: a pipeline. A link is said
+ * once, at its first edge, with the waits of both ends summed. */
 static void pipeline(const struct run *r, const char *prefix, struct sentences *out)
 {
 	char line[512] = "";
 	size_t used = 0, links = 0;
 
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
-		const struct wake_edge *e = &r->sched.wakes[i];
+		int w, rd, w2, rd2;
 		uint64_t n = 0;
-
-		if (e->kind != WK_THREAD || e->waker_pid == e->wakee_pid || e->wait != ST_IO ||
-		    !is_read(e->syscall))
-			continue;
-		/* one link per (writer, reader) pair: the first edge sums them */
 		bool first = true;
-		for (size_t j = 0; j < r->sched.nwakes; j++) {
-			const struct wake_edge *o = &r->sched.wakes[j];
 
-			if (o->kind != WK_THREAD || o->waker_tid != e->waker_tid ||
-			    o->wakee_tid != e->wakee_tid || o->wait != ST_IO ||
-			    !is_read(o->syscall))
-				continue;
-			first &= j >= i;
-			n += o->count;
-		}
+		if (!pipe_link(&r->sched.wakes[i], &w, &rd))
+			continue;
+		for (size_t j = 0; j < r->sched.nwakes; j++)
+			if (pipe_link(&r->sched.wakes[j], &w2, &rd2) && w2 == w && rd2 == rd) {
+				first &= j >= i;
+				n += r->sched.wakes[j].count;
+			}
 		if (!first || n < SHAPE_PIPE_WAKES)
 			continue;
 		used += (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-					 "%s%s → %s (%llu reads ended)", links ? ", " : "",
-					 e->waker_label, e->wakee_label, (unsigned long long)n);
+					 "%s%s → %s (%llu waits ended between them)",
+					 links ? ", " : "", thread_label_or(r, w, "?"),
+					 thread_label_or(r, rd, "?"), (unsigned long long)n);
 		links++;
 	}
 	if (links)
 		sentences_add(out,
-			      "%sShape: a pipeline of processes, each reading what another wrote: "
+			      "%sShape: a pipeline of processes, each reading what another wrote "
+			      "(a read ended by the writer, or a write by the reader making room): "
 			      "%s.",
 			      prefix, line);
 }

@@ -162,8 +162,8 @@ fi
 if want pipeline; then
 	if run pipeline sh -c 'seq 1 400000 | gzip -1 | wc -c >/dev/null'; then
 		labels_apart pipeline
-		claim_re pipeline 'Shape: a pipeline of processes, each reading what another wrote: .*seq → gzip \([0-9]+ reads ended\)'
-		claim_re pipeline 'gzip → wc \([0-9]+ reads ended\)'
+		claim_re pipeline 'Shape: a pipeline of processes, each reading what another wrote .*seq → gzip \([0-9]+ waits ended between them\)'
+		claim_re pipeline 'gzip → wc \([0-9]+ waits ended between them\)'
 		no_claim pipeline "Shape: a pool"
 		no_claim pipeline "waiting on the disk"
 	fi
