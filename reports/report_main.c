@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "render.h"
@@ -18,6 +19,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: report [--quiet] RUN_DIR\n"
 		   "       report --compare RUN_A RUN_B\n"
 		   "       report --index OUT_DIR RUN_DIR...\n"
+		   "       report --class OUT_DIR DIR...\n"
 		   "\n"
 		   "Reads a run folder written by scripts/trace (meta.json and one folder per\n"
 		   "run with demo.json, sched.json and the perf outputs; docs/formats.md) and\n"
@@ -35,6 +37,9 @@ static void usage(FILE *f)
 		   "  --index    the chapter's Results table for these run folders, each row\n"
 		   "             linked to its report: OUT_DIR/index.html and index.md\n"
 		   "             (scripts/trace --all writes results/index.html this way)\n"
+		   "  --class    a class's run folders on one page: each DIR a run folder or a\n"
+		   "             folder holding them (any hosts, any CPU counts); each lesson's\n"
+		   "             figures by CPU count: OUT_DIR/class.html and class.md\n"
 		   "  --help     this text\n"
 		   "\n"
 		   "Exit status: 0 when the report was written (failed cross-checks are in\n"
@@ -76,16 +81,15 @@ static void print_summary(struct report *rp, bool quiet)
 /* The options; *@exit_code set and false returned when the program ends here
  * (--help, a wrong command line). */
 struct opts {
-	bool quiet, compare, index;
+	bool quiet, compare, index, class;
 };
 
 static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 {
-	static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
-					     {"quiet", no_argument, NULL, 'q'},
-					     {"compare", no_argument, NULL, 'c'},
-					     {"index", no_argument, NULL, 'i'},
-					     {0}};
+	static const struct option opts[] = {
+	    {"help", no_argument, NULL, 'h'},	 {"quiet", no_argument, NULL, 'q'},
+	    {"compare", no_argument, NULL, 'c'}, {"index", no_argument, NULL, 'i'},
+	    {"class", no_argument, NULL, 'k'},	 {0}};
 	int c;
 
 	/* The summary goes to a terminal or a pipe that Ctrl-C may have killed
@@ -106,14 +110,18 @@ static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 		case 'i':
 			o->index = true;
 			break;
+		case 'k':
+			o->class = true;
+			break;
 		default:
 			fprintf(stderr, "report: try 'report --help'\n");
 			*exit_code = 2;
 			return false;
 		}
 	}
-	if (o->compare && o->index) {
-		fprintf(stderr, "report: --compare or --index, not both; try 'report --help'\n");
+	if (o->compare + o->index + o->class > 1) {
+		fprintf(stderr,
+			"report: one of --compare, --index, --class; try 'report --help'\n");
 		*exit_code = 2;
 		return false;
 	}
@@ -150,6 +158,28 @@ static int index_main(int nargs, char **args)
 		return 2;
 	}
 	if (report_index(args[0], args + 1, (size_t)(nargs - 1), &fatal, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		return fatal ? 1 : 2;
+	}
+	return 0;
+}
+
+/* report --class OUT_DIR DIR... */
+static int class_main(int nargs, char **args)
+{
+	char err[PATH_MAX + 600] = "";
+	bool fatal = false;
+
+	if (nargs < 2) {
+		fprintf(stderr, "report: --class takes OUT_DIR and at least one folder of run "
+				"folders; try 'report --help'\n");
+		return 2;
+	}
+	if (mkdir(args[0], 0755) && errno != EEXIST) {
+		fprintf(stderr, "report: %s: cannot create: %s\n", args[0], strerror(errno));
+		return 1;
+	}
+	if (report_class(args[0], args + 1, (size_t)(nargs - 1), &fatal, err, sizeof(err))) {
 		fprintf(stderr, "report: %s\n", err);
 		return fatal ? 1 : 2;
 	}
@@ -231,6 +261,8 @@ int main(int argc, char **argv)
 		return compare_main(argc - optind, argv + optind);
 	if (o.index)
 		return index_main(argc - optind, argv + optind);
+	if (o.class)
+		return class_main(argc - optind, argv + optind);
 	if (optind != argc - 1) {
 		fprintf(stderr, "report: give exactly one RUN_DIR (a folder scripts/trace wrote); "
 				"try 'report --help'\n");
