@@ -131,6 +131,14 @@ struct {
 	__type(value, struct st_futex);
 } futexes SEC(".maps");
 
+/* Waits on a mutex and its owner (st_holder_key): few, one per pair met. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct st_holder_key);
+	__type(value, struct st_holder);
+} holders SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
@@ -203,6 +211,7 @@ struct {
 static struct st_syscall zero_sys;
 static struct st_thread zero_thread;
 static struct st_wake zero_wake;
+static struct st_holder zero_holder;
 
 static __always_inline void count_lost(__u32 kind)
 {
@@ -333,6 +342,93 @@ static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64
 		if (delta > f->max_ns)
 			f->max_ns = delta;
 	}
+}
+
+/*
+ * Who owns the lock a futex wait is for. glibc's pthread_mutex_t
+ * (sysdeps/nptl/bits/struct_mutex.h) keeps the futex word __lock at offset 0
+ * and the owner's tid __owner at offset 8; a contended lock's waiter sleeps
+ * in FUTEX_WAIT while the word says locked (1, or 2: with waiters;
+ * nptl/lowlevellock.c). A PI lock's word is the owner's tid itself.
+ */
+#define MUTEX_OWNER_OFFSET 8
+#define FUTEX_WAIT_CMD 0
+#define FUTEX_LOCK_PI_CMD 6
+#define FUTEX_LOCK_PI2_CMD 13
+#define FUTEX_TID_MASK 0x3fffffff
+
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+
+/*
+ * The traced thread @owner of process @pid, alive: its time per state at
+ * @now (the open state included) into @out. False when it is not one.
+ */
+static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __u64 *out)
+{
+	struct task_struct *o = bpf_task_from_pid((s32)owner);
+	struct st_thread *ot;
+	bool ok = false;
+
+	if (!o)
+		return false;
+	ot = o->tgid == (int)pid ? bpf_task_storage_get(&live, o, 0, 0) : NULL;
+	if (ot && !ot->ended) {
+		for (int s = 0; s < NR_STATES; s++)
+			out[s] = ot->state_total_ns[s] +
+				 (s == ot->state && now > ot->state_ns ? now - ot->state_ns : 0);
+		ok = true;
+	}
+	bpf_task_release(o);
+	return ok;
+}
+
+/*
+ * At the switch-out into a futex wait (tp_btf only): one read of the
+ * waiter's own memory, in its own context. The owner is claimed only when
+ * the word reads as a locked mutex and the tid at __owner is another live
+ * traced thread of the same process; a condition variable's or any other
+ * word claims none (docs/collector.md, "Who held the lock").
+ */
+static __always_inline void note_lock_owner(__u32 tid, struct st_thread *t, __u64 now)
+{
+	__u32 word[3] = {};
+	__u32 owner = 0;
+
+	t->lock_owner = 0;
+	if (t->state != ST_LOCK || !t->futex_uaddr ||
+	    bpf_probe_read_user(word, sizeof(word), (const void *)t->futex_uaddr))
+		return;
+	if (t->futex_cmd == FUTEX_LOCK_PI_CMD || t->futex_cmd == FUTEX_LOCK_PI2_CMD)
+		owner = word[0] & FUTEX_TID_MASK;
+	else if (t->futex_cmd == FUTEX_WAIT_CMD && (word[0] == 1 || word[0] == 2))
+		owner = word[MUTEX_OWNER_OFFSET / 4];
+	if (!owner || owner == tid || owner > FUTEX_TID_MASK)
+		return;
+	if (owner_times_at(owner, t->pid, now, t->owner_at_wait))
+		t->lock_owner = owner;
+}
+
+/* A wait on an owned mutex ends: counted with what its owner did meanwhile. */
+static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u64 now)
+{
+	struct st_holder_key key = {
+	    .pid = t->pid, .waiter = tid, .owner = t->lock_owner, .uaddr = t->futex_uaddr};
+	__u64 at_end[NR_STATES] = {};
+	struct st_holder *h;
+	bool alive = owner_times_at(t->lock_owner, t->pid, now, at_end);
+
+	h = lookup_or_init(&holders, &key, &zero_holder);
+	if (!h)
+		return;
+	/* Plain adds: the key holds the waiter, whose wakeups are serialized. */
+	h->count++;
+	h->blocked_ns += now > t->state_ns ? now - t->state_ns : 0;
+	if (!alive)
+		return;
+	for (int s = 0; s < NR_STATES; s++)
+		if (at_end[s] > t->owner_at_wait[s])
+			h->owner_ns[s] += at_end[s] - t->owner_at_wait[s];
 }
 
 /*
@@ -817,6 +913,8 @@ static __always_inline void switch_out(void *ctx, bool preempt, struct task_stru
 		if (!want_syscalls)
 			note_syscall_from_regs(t, prev, btf);
 		change_state(tid, t, blocked_state(t, prev_state), now);
+		if (btf)
+			note_lock_owner(tid, t, now);
 	}
 }
 
@@ -845,6 +943,7 @@ static __always_inline void switch_in(struct task_struct *next, __u32 tid, struc
 	if (t->last_cpu >= 0 && t->last_cpu != cpu)
 		t->migrations++;
 	t->last_cpu = cpu;
+	t->lock_owner = 0;
 	t->sched_sum_at_in = TASK_READ(btf, next, se.sum_exec_runtime);
 	t->irq_steal_at_in = rq_irq_steal(next, btf);
 	if (!want_syscalls) { /* no sys_exit will clear what the switch-out noted */
@@ -1186,6 +1285,8 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 			t->waker.kind = WK_NONE;
 	}
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
+	if (btf && t->lock_owner && t->state == ST_LOCK)
+		add_holder_wait(tid, t, now);
 	if (!want_syscalls && t->futex_uaddr)
 		add_futex_wait(tid, t, now > t->state_ns ? now - t->state_ns : 0);
 	set_state_by(tid, t, ST_RUNNABLE, now, TASK_READ(btf, p, wake_cpu), &t->waker);
@@ -1381,6 +1482,13 @@ static long drop_futexes(struct bpf_map *map, struct st_futex_key *key, void *v,
 	return 0;
 }
 
+static long drop_holders(struct bpf_map *map, struct st_holder_key *key, void *v, __u32 *pid)
+{
+	if (key->pid == *pid)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
 static long drop_offcpu(struct bpf_map *map, struct st_offcpu_key *key, void *v, __u32 *tid)
 {
 	if (key->tid == *tid)
@@ -1472,6 +1580,7 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->slice_woken = 0;
 	bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
 	bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
+	bpf_for_each_map_elem(&holders, drop_holders, &pid, 0);
 	bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
 	bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
 	e = urgent_event(EV_WINDOW, tid, pid, now);

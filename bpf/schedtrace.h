@@ -340,6 +340,15 @@ struct st_thread {
 	__u8 futex_cmd;	  /* for futex_uaddr: see st_wake_key */
 	__u8 futex_flags; /* for futex_uaddr: FW_TIMEOUT, FW_PRIVATE */
 	__u8 pad_futex[6];
+	/*
+	 * A futex wait on a word shaped like a locked glibc mutex (or a PI
+	 * lock): the tid that owned it, read at the blocking switch-out, and
+	 * that owner's time per state then (its open state included), so the
+	 * wakeup can tell what the owner did over the wait. 0: no owner known.
+	 */
+	__u32 lock_owner;
+	__u32 pad_owner;
+	__u64 owner_at_wait[NR_STATES];
 	__s32 sys_nr; /* -1: none */
 	__u8 sys_class;
 	__u8 state;
@@ -454,6 +463,25 @@ struct st_futex {
 	__u64 count;
 	__u64 total_ns;
 	__u64 max_ns;
+};
+
+/*
+ * holders map: (process, word, waiter, owner) -> the waits of @waiter on a
+ * mutex @owner held as the wait began (st_thread.lock_owner), and what the
+ * owner did meanwhile: its time per state over those waits.
+ */
+struct st_holder_key {
+	__u32 pid;
+	__u32 waiter;
+	__u32 owner;
+	__u32 pad;
+	__u64 uaddr;
+};
+
+struct st_holder {
+	__u64 count;
+	__u64 blocked_ns;
+	__u64 owner_ns[NR_STATES]; /* the owner's states over the waits (less when it ended) */
 };
 
 /* offcpu map (--stacks): off-CPU time by (thread, stacks, state). */

@@ -155,6 +155,38 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
+/*
+ * The word's waits with a mutex owner read at the wait (st_holder): per
+ * (waiter, owner), and what the owner did over them, by state. Empty when
+ * no wait on the word read as a locked mutex: a condition variable, a join,
+ * a word not glibc's.
+ */
+static json_t *holders_json(const struct sched_snapshot *snap, uint32_t pid, uint64_t addr)
+{
+	json_t *arr = json_array();
+	char wc[TASK_COMM_LEN + 1], oc[TASK_COMM_LEN + 1];
+
+	for (size_t i = 0; i < snap->nholders; i++) {
+		const struct snap_holder *h = &snap->holders[i];
+		json_t *states = json_object();
+
+		if (h->key.pid != pid || h->key.uaddr != addr || !h->h.count)
+			continue;
+		for (int st = 0; st < NR_STATES; st++)
+			json_object_set_new(states, state_names[st],
+					    json_integer((json_int_t)h->h.owner_ns[st]));
+		json_array_append_new(arr,
+				      json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:I,s:I,s:o}", "waiter",
+						"tid", (json_int_t)h->key.waiter, "comm",
+						comm_of(snapshot_thread(snap, h->key.waiter), wc),
+						"owner", "tid", (json_int_t)h->key.owner, "comm",
+						comm_of(snapshot_thread(snap, h->key.owner), oc),
+						"waits", (json_int_t)h->h.count, "blocked_ns",
+						(json_int_t)h->h.blocked_ns, "owner_ns", states));
+	}
+	return arr;
+}
+
 void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_snapshot *snap,
 			 uint32_t pid, uint64_t addr)
 {
@@ -166,6 +198,7 @@ void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_sna
 		futex_name_from_maps(c->fn, p->maps, NULL, addr, &name);
 	json_object_set_new(entry, "object", str_or_null(name.object));
 	json_object_set_new(entry, "symbol", str_or_null(name.symbol));
+	json_object_set_new(entry, "region", str_or_null(name.region));
 	/* 0 without a symbol: readers take the offset as a number. */
 	json_object_set_new(entry, "symbol_offset", json_integer((json_int_t)name.symbol_offset));
 	/* A thread's clear_child_tid word: waiting on it is joining that thread. */
@@ -179,6 +212,7 @@ void causes_futex_fields(struct causes *c, json_t *entry, const struct sched_sna
 	if (json_array_size(joins) > 1)
 		json_object_set(entry, "join_tids", joins);
 	json_decref(joins);
+	json_object_set_new(entry, "holders", holders_json(snap, pid, addr));
 }
 
 /* The futex(2) command a wait was asked with, as futex(2) names it. */

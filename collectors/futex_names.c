@@ -108,6 +108,11 @@ bool futex_name_from_maps(struct futex_namer *fn, const char *maps, const char *
 				snprintf(out->object, sizeof(out->object), "%s", m.path);
 			else if (!m.path[0] && prev_end == m.start && is_file(prev_path))
 				snprintf(out->object, sizeof(out->object), "%s", prev_path);
+			if (!out->object[0])
+				snprintf(out->region, sizeof(out->region), "%s",
+					 !strcmp(m.path, "[heap]")    ? "heap"
+					 : !strcmp(m.path, "[stack]") ? "stack"
+								      : "anonymous");
 		}
 		snprintf(prev_path, sizeof(prev_path), "%s", m.path);
 		prev_end = m.end;

@@ -15,6 +15,9 @@
 
 struct futex_name {
 	char object[512]; /* path of the mapped file, "" when anonymous, heap or stack */
+	/* outside a file: "heap" ([heap]), "stack" (the main thread's [stack]),
+	 * "anonymous" (other threads' stacks, malloc's arenas, mmap), "" in a file */
+	char region[16];
 	char symbol[256]; /* the symbol containing the word, "" when none */
 	uint64_t symbol_offset;
 };

@@ -303,6 +303,25 @@ static int read_futexes(struct sched_snapshot *s, int futexes_fd)
 	return 0;
 }
 
+static int read_holders(struct sched_snapshot *s, int holders_fd)
+{
+	struct st_holder_key k, nk, *pk = NULL;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(holders_fd, pk, &nk)) {
+		struct snap_holder *e = grow(&s->holders, &s->nholders, &cap, sizeof(*e));
+
+		if (!e)
+			return -1;
+		k = nk;
+		pk = &k;
+		e->key = k;
+		if (bpf_map_lookup_elem(holders_fd, &k, &e->h))
+			s->nholders--;
+	}
+	return 0;
+}
+
 static int read_wakes(struct sched_snapshot *s, int wakes_fd)
 {
 	struct st_wake_key k, nk, *pk = NULL;
@@ -370,7 +389,7 @@ int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint6
 {
 	if (read_lost(maps->lost, s->lost) || read_threads(s, maps->threads, end_ns) ||
 	    read_syscalls(s, maps->syscalls) || read_futexes(s, maps->futexes) ||
-	    read_wakes(s, maps->wakes))
+	    read_holders(s, maps->holders) || read_wakes(s, maps->wakes))
 		return -1;
 	return 0;
 }
@@ -380,6 +399,7 @@ void snapshot_free(struct sched_snapshot *s)
 	free(s->threads);
 	free(s->syscalls);
 	free(s->futexes);
+	free(s->holders);
 	free(s->wakes);
 	free(s->live);
 	memset(s, 0, sizeof(*s));

@@ -33,6 +33,11 @@ struct snap_futex {
 	struct st_futex f;
 };
 
+struct snap_holder {
+	struct st_holder_key key;
+	struct st_holder h;
+};
+
 struct snap_wake {
 	struct st_wake_key key;
 	struct st_wake w;
@@ -45,6 +50,8 @@ struct sched_snapshot {
 	size_t nsyscalls;
 	struct snap_futex *futexes;
 	size_t nfutexes;
+	struct snap_holder *holders; /* waits on a mutex, by (word, waiter, owner) */
+	size_t nholders;
 	struct snap_wake *wakes; /* in the map's order */
 	size_t nwakes;
 	uint64_t lost[NR_LOST];
@@ -61,6 +68,7 @@ struct sched_maps {
 	int traced;
 	int syscalls;
 	int futexes;
+	int holders;
 	int wakes;
 	int lost;
 };

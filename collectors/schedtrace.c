@@ -675,6 +675,7 @@ static int load(struct session *s)
 	s->maps.traced = bpf_map__fd(s->skel->maps.traced);
 	s->maps.syscalls = bpf_map__fd(s->skel->maps.syscalls);
 	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
+	s->maps.holders = bpf_map__fd(s->skel->maps.holders);
 	s->maps.wakes = bpf_map__fd(s->skel->maps.wakes);
 	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
 	s->other.hold_fd = bpf_map__fd(s->skel->maps.cpu_hold);

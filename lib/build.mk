@@ -11,3 +11,6 @@ $(SCHEDLAB_LIB): $(SCHEDLAB_LIB_OBJS) $(lastword $(MAKEFILE_LIST))
 	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 # The thread states are the collector's (bpf/schedtrace.h).
 $(SCHEDLAB_LIB_OBJS): CFLAGS += -Ibpf
+# lib/demangle.c reads C++ names with libstdc++'s demangler.
+DEMANGLE_LIBS := -lstdc++
+UNIT_LDLIBS += $(DEMANGLE_LIBS)

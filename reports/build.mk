@@ -30,7 +30,7 @@ $(REPORT_LIB): $(REPORT_LIB_OBJS) $(lastword $(MAKEFILE_LIST))
 
 $(BUILD)/bin/report: $(BUILD)/obj/reports/report_main.o $(REPORT_LIB) $(SCHEDLAB_LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lelf -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(JANSSON_LIBS) -lelf -lm $(DEMANGLE_LIBS)
 
 UNIT_LIBS += $(if $(REPORT_LIB_OBJS),$(REPORT_LIB))
 

@@ -49,16 +49,6 @@ static double workers_of(const struct run *r)
 	return fig_workers(r);
 }
 
-/* The switch interval in ns: demo.json's gil block, else params. */
-static double switch_interval_ns(const struct run *r)
-{
-	double v = demo_num(r, "gil.switch_interval_ns", 0);
-
-	if (v <= 0)
-		v = demo_param(r->demo, "switch_interval_ms", 0) * 1e6;
-	return v;
-}
-
 /* Workers that wait for a CPU: the CPU bound when they outnumber the CPUs
  * and may all run, the host's other load when they do not, or when a lock
  * lets only one of them run at a time (@one_at_a_time). */
@@ -133,17 +123,11 @@ static void gil_handoffs(const struct variant *v, struct sentences *out)
 	const struct run *r = v->rep;
 	double interval, handoffs, wall = r->m[M_WALL_S];
 	char d1[32], d3[32];
-	size_t i;
 
-	handoffs = demo_num(r, "gil.handoffs", -1);
-	if (handoffs < 0) {
-		handoffs = 0;
-		for (i = 0; r->demo && i < r->demo->nthreads; i++)
-			handoffs += (double)r->demo->threads[i].lock_acquires;
-	}
-	interval = switch_interval_ns(r);
+	handoffs = fig_gil_handoffs(r);
+	interval = fig_switch_interval_ns(r);
 	if (handoffs > 0 && interval > 0 && wall > 0) {
-		double ceiling = 1e9 / interval, rate = handoffs / wall;
+		double ceiling = 1e9 / interval, rate = fig_gil_handoff_rate(r);
 
 		if (rate >= HANDOFF_LO * ceiling && rate <= HANDOFF_HI * ceiling)
 			sentences_add(

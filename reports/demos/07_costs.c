@@ -72,7 +72,7 @@ static const struct sched_thread *thread_named(const struct run *r, const char *
 
 /* Switches out the collector counted for the threads @e names; -1 when a
  * thread is missing. */
-static double kernel_switches(const struct run *r, const json_t *e)
+double cost_kernel_switches(const struct run *r, const json_t *e)
 {
 	const json_t *names = json_object_get(e, COST_THREADS), *n;
 	double sum = 0;
@@ -122,7 +122,7 @@ static void switch_one_cpu(const struct variant *v, struct sentences *out)
 		const json_t *e =
 		    switch_entry(v->rep, i % 2, i < 2 ? CE_CHAN_PIPE : CE_CHAN_FUTEX, false);
 		double rts = cost_num(e, COST_ROUND_TRIPS, 0),
-		       sw = e ? kernel_switches(v->rep, e) : -1;
+		       sw = e ? cost_kernel_switches(v->rep, e) : -1;
 		int k;
 
 		if (rts <= 0 || sw < SWITCHES_LO * rts || sw > SWITCHES_HI * rts)
@@ -440,7 +440,7 @@ static void explain_ipc(const struct variant *v, struct sentences *out)
  * collector's count for the child's whole life adds its start and exit
  * (8233 against the pass's 8192 once): only when the pass has no count of
  * its own. -1 when the pass did not run. */
-static double cow_faults(const struct run *r, const char *name, const char **source)
+double cost_cow_faults(const struct run *r, const char *name, const char **source)
 {
 	bool light;
 	const json_t *e = cost_entry_light(r, name, &light),
@@ -465,8 +465,8 @@ static void explain_cow(const struct variant *v, struct sentences *out)
 	const char *src_w = "", *src_r = "";
 	double pages = cost_num(wr ? wr : rd, COST_PAGES, 0),
 	       mib = cost_num(wr ? wr : rd, COST_BYTES, 0) / 1048576.0;
-	double fw = cow_faults(v->rep, CE_WRITE, &src_w);
-	double fr = cow_faults(v->rep, CE_READ, &src_r);
+	double fw = cost_cow_faults(v->rep, CE_WRITE, &src_w);
+	double fr = cost_cow_faults(v->rep, CE_READ, &src_r);
 	char d1[32], d2[32];
 
 	if (pages <= 0)
@@ -629,7 +629,7 @@ static void verdict_switch(const struct variant *v, struct verdicts *out)
 	    v, cost_num(switch_entry(v->rep, false, CE_CHAN_PIPE, false), COST_SWITCH_NS, 0),
 	    light ? cost_num(t, COST_SWITCH_NS, 0) : 0, out);
 	t = switch_entry(v->rep, false, CE_CHAN_PIPE, false); /* the traced figures below */
-	sw = kernel_switches(v->rep, t);
+	sw = cost_kernel_switches(v->rep, t);
 	if (sw >= 0 && cost_num(t, COST_ROUND_TRIPS, 0) > 0 &&
 	    sw < SWITCHES_LO * cost_num(t, COST_ROUND_TRIPS, 0))
 		sentences_add(&out->doubts,
@@ -698,8 +698,8 @@ static void verdict_cow(const struct variant *v, struct verdicts *out)
 
 	if (!rd || !wr)
 		return;
-	fw = cow_faults(v->rep, CE_WRITE, &src);
-	fr = cow_faults(v->rep, CE_READ, &src);
+	fw = cost_cow_faults(v->rep, CE_WRITE, &src);
+	fr = cost_cow_faults(v->rep, CE_READ, &src);
 	pages = cost_num(wr, COST_PAGES, 0);
 	sentences_add(&out->lines,
 		      "%s: after fork, a child writing all %.0f MiB took %.0f page faults and "
@@ -775,7 +775,8 @@ static void key_line(const struct variant *v, struct sbuf *out)
 			  cost_num(c, COST_CPU_NS_PER_MIB, 0) / 1e6);
 		l3 = l1 && l2 && l3;
 	} else if (!strcmp(v->name, COSTS_COW)) {
-		double fw = cow_faults(r, CE_WRITE, &src), fr = cow_faults(r, CE_READ, &src);
+		double fw = cost_cow_faults(r, CE_WRITE, &src),
+		       fr = cost_cow_faults(r, CE_READ, &src);
 
 		cost_entry_light(r, CE_WRITE, &l3);
 		sb_printf(out, "cow: write %.0f vs read %.0f page faults after fork, of %.0f pages",
@@ -931,7 +932,7 @@ static void cow_chart(struct report *rp, const struct run *r)
 	for (size_t g = 0; g < 2; g++) {
 		const json_t *e = light_entry(r, names[g]);
 		double pages = cost_num(e, COST_PAGES, 0), kib = cost_num(e, COST_BYTES, 0) / 1024;
-		double faults = cow_faults(r, names[g], &src);
+		double faults = cost_cow_faults(r, names[g], &src);
 
 		v[g * 2] = pages > 0 && faults >= 0 ? faults / pages : NAN;
 		v[g * 2 + 1] = kib > 0 ? cost_num(e, COST_PRIVATE_KIB, 0) / kib : NAN;

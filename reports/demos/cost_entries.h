@@ -22,4 +22,14 @@ const json_t *cost_entry_light(const struct run *r, const char *name, bool *ligh
 /* A string field of @e, or "?". */
 const char *cost_str(const json_t *e, const char *key);
 
+/* Switches out the collector counted for the threads entry @e names (a
+ * switch ping-pong's two parties), as 07's page gives them; -1 when a thread
+ * is missing (reports/demos/07_costs.c). */
+double cost_kernel_switches(const struct run *r, const json_t *e);
+/* The page faults of cow child @name (CE_READ, CE_WRITE) of run @r, as
+ * 07's page gives them (its pass's getrusage, else the kernel's count for
+ * the child); *@source says which. -1 when the pass did not run
+ * (reports/demos/07_costs.c). */
+double cost_cow_faults(const struct run *r, const char *name, const char **source);
+
 #endif

@@ -389,3 +389,31 @@ const char *futex_word_name(const struct run *r, const struct futex_acct *f)
 
 	return name ? name : cpython_gil_name(f).name;
 }
+
+double fig_gil_handoffs(const struct run *r)
+{
+	double handoffs = demo_num(r, "gil.handoffs", -1);
+
+	if (handoffs < 0) {
+		handoffs = 0;
+		for (size_t i = 0; r->demo && i < r->demo->nthreads; i++)
+			handoffs += (double)r->demo->threads[i].lock_acquires;
+	}
+	return handoffs;
+}
+
+double fig_gil_handoff_rate(const struct run *r)
+{
+	double handoffs = fig_gil_handoffs(r), wall = r->m[M_WALL_S];
+
+	return handoffs > 0 && wall > 0 ? handoffs / wall : 0;
+}
+
+double fig_switch_interval_ns(const struct run *r)
+{
+	double v = demo_num(r, "gil.switch_interval_ns", 0);
+
+	if (v <= 0)
+		v = demo_param(r->demo, "switch_interval_ms", 0) * 1e6;
+	return v;
+}

@@ -183,6 +183,15 @@ double fig_p99_over_service(const struct run *r);
  * names no queue. */
 double fig_workers_idle(const struct run *r);
 
+/* How often a run's interpreter lock changed hands (02): demo.json
+ * gil.handoffs, else its threads' lock_acquires summed; and that over the
+ * run's wall, per second (0 when either is missing). */
+double fig_gil_handoffs(const struct run *r);
+double fig_gil_handoff_rate(const struct run *r);
+/* The lock's switch interval in ns: demo.json gil.switch_interval_ns, else
+ * params.switch_interval_ms; 0 when neither. */
+double fig_switch_interval_ns(const struct run *r);
+
 /* The name of @f's word: the demo's own (demo.json "locks"), else the GIL's
  * words of any CPython process (cpython.h), else NULL. */
 const char *futex_word_name(const struct run *r, const struct futex_acct *f);

@@ -10,6 +10,7 @@
 
 #include "figures.h"
 #include "thread_labels.h"
+#include "thread_roles.h"
 #include "wakes.h"
 
 double median(const double *v, size_t n)
@@ -147,6 +148,7 @@ void run_set_derive(struct run_set *rs)
 		 * timeline is named where its picture is drawn, and the
 		 * collector's path then stays. */
 		window_path(&rs->runs[i], note, sizeof(note));
+		thread_roles_infer(&rs->runs[i]);
 		thread_labels_make(&rs->runs[i]);
 	}
 	variant_stats(rs);

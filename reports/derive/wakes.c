@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "demangle.h"
 #include "figures.h"
+#include "holders.h"
 #include "roles.h"
 #include "thread_labels.h"
 #include "wakes.h"
@@ -41,44 +43,162 @@ const char *waker_label(const struct wake_edge *e, char *buf, size_t len)
 	return buf;
 }
 
-static const struct futex_acct *find_word(const struct run *r, int pid, const char *addr)
-{
-	for (size_t i = 0; i < r->sched.nfutex; i++)
-		if (r->sched.futex[i].pid == pid && !strcmp(r->sched.futex[i].addr, addr))
-			return &r->sched.futex[i];
-	return NULL;
-}
-
 int word_join_tid(const struct run *r, int pid, const char *addr)
 {
-	const struct futex_acct *f = find_word(r, pid, addr);
+	const struct futex_acct *f = word_find(r, pid, addr);
 
 	return f ? f->join_tid : 0;
 }
 
+/* The name of process @pid: its command ("xz"), "process P" when unknown. */
+static const char *process_name(const struct run *r, int pid, char *buf, size_t len)
+{
+	for (size_t i = 0; i < r->sched.nprocs; i++)
+		if (r->sched.procs[i].pid == pid) {
+			snprintf(buf, len, "%s", r->sched.procs[i].comm);
+			return buf;
+		}
+	snprintf(buf, len, "process %d", pid);
+	return buf;
+}
+
+const char *word_where(const struct run *r, const struct futex_acct *f, char *buf, size_t len)
+{
+	char proc[40];
+
+	process_name(r, f->pid, proc, sizeof(proc));
+	if (!strcmp(f->region, "heap") || !strcmp(f->region, "stack"))
+		snprintf(buf, len, "in %s's %s at %s", proc, f->region, f->addr);
+	else
+		snprintf(buf, len, "at %s in process %d", f->addr, f->pid);
+	return buf;
+}
+
+/* "xz main and xz worker 1", "node main, node (tid 812) and 3 others": the
+ * threads whose waits on word @f other threads (or a timeout) ended. */
+static size_t waiters_of(const struct run *r, const struct futex_acct *f, char *buf, size_t len)
+{
+	int tids[64];
+	size_t n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < r->sched.nwakes && n < 64; k++) {
+		const struct wake_edge *e = &r->sched.wakes[k];
+		size_t j;
+
+		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+			continue;
+		for (j = 0; j < n && tids[j] != e->wakee_tid; j++)
+			;
+		if (j == n)
+			tids[n++] = e->wakee_tid;
+	}
+	for (size_t j = 0; j < n && j < 3; j++) {
+		const char *sep = !j ? "" : j + 1 == n || j == 2 ? " and " : ", ";
+
+		if (j == 2 && n > 3) {
+			used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+						 " and %zu others", n - 2);
+			break;
+		}
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", sep,
+					 thread_label_or(r, tids[j], ""));
+	}
+	return n;
+}
+
+/*
+ * A word in a named object: the object itself at offset 0, else its field.
+ * A glibc condition variable's futex words are its __g_signals at +40 and
+ * +44 (sysdeps/nptl/bits/thread-shared-types.h, struct __pthread_cond_s).
+ */
+static void symbol_name(const struct futex_acct *f, const struct word_holders *h, char *buf,
+			size_t len)
+{
+	const char *base = strrchr(f->object, '/');
+	char sym[192];
+
+	base = base ? base + 1 : f->object;
+	demangle(f->symbol, sym, sizeof(sym));
+	if (!f->symbol_offset)
+		snprintf(buf, len, "%s%s in %s", h->kind == WORD_MUTEX ? "the mutex " : "", sym,
+			 base);
+	else if (h->kind == WORD_SIGNAL && (f->symbol_offset == 40 || f->symbol_offset == 44))
+		snprintf(buf, len, "the condition variable %s (its signal word at +%llu) in %s",
+			 sym, (unsigned long long)f->symbol_offset, base);
+	else
+		snprintf(buf, len, "the %s object's field at +%llu in %s", sym,
+			 (unsigned long long)f->symbol_offset, base);
+}
+
+/* A word in no named object: by the threads that use it and how, and where. */
+static void anonymous_name(const struct run *r, const struct futex_acct *f,
+			   const struct word_holders *h, char *buf, size_t len)
+{
+	char who[160], where[96];
+	size_t nw = waiters_of(r, f, who, sizeof(who));
+
+	word_where(r, f, where, sizeof(where));
+	if (!nw) {
+		snprintf(buf, len, "the %s %s", h->kind == WORD_MUTEX ? "mutex" : "lock", where);
+		return;
+	}
+	if (h->kind == WORD_MUTEX)
+		snprintf(buf, len, "the mutex %s wait%s on (%s)", who, nw == 1 ? "s" : "", where);
+	else if (h->kind == WORD_SIGNAL)
+		snprintf(buf, len, "the word %s wait%s on until %s signals it (%s)", who,
+			 nw == 1 ? "s" : "", thread_label_or(r, h->signaller_tid, "a thread"),
+			 where);
+	else
+		snprintf(buf, len, "the word %s wait%s on (%s)", who, nw == 1 ? "s" : "", where);
+}
+
+static const char *word_name_as(const struct run *r, int pid, const char *addr, bool brief,
+				char *buf, size_t len);
+
 const char *word_name(const struct run *r, int pid, const char *addr, char *buf, size_t len)
 {
-	const struct futex_acct *f = find_word(r, pid, addr);
+	return word_name_as(r, pid, addr, false, buf, len);
+}
+
+const char *word_name_short(const struct run *r, int pid, const char *addr, char *buf, size_t len)
+{
+	return word_name_as(r, pid, addr, true, buf, len);
+}
+
+static const char *word_name_as(const struct run *r, int pid, const char *addr, bool brief,
+				char *buf, size_t len)
+{
+	const struct futex_acct *f = word_find(r, pid, addr);
 	/* The demo's names (and CPython's GIL) first: futex_word_name. */
 	const char *name = f ? futex_word_name(r, f) : demo_lock_name(r->demo, pid, addr);
 	const struct sched_thread *t;
+	struct word_holders h;
 
 	if (name) {
 		snprintf(buf, len, "%s", name);
-	} else if (f && f->join_tid) {
+		return buf;
+	}
+	if (!f) {
+		snprintf(buf, len, "the lock at %s in process %d", addr, pid);
+		return buf;
+	}
+	word_holders_of(r, f, &h);
+	if (f->join_tid) {
 		t = sched_find_tid(&r->sched, f->join_tid);
 		snprintf(buf, len, "the exit of %s", t ? thread_label_of(t) : "a thread");
-	} else if (f && f->symbol[0]) {
-		const char *base = strrchr(f->object, '/');
+	} else if (f->symbol[0]) {
+		symbol_name(f, &h, buf, len);
+	} else if (brief) {
+		char where[96];
 
-		base = base ? base + 1 : f->object;
-		if (f->symbol_offset)
-			snprintf(buf, len, "%s+%llu in %s", f->symbol,
-				 (unsigned long long)f->symbol_offset, base);
-		else
-			snprintf(buf, len, "%s in %s", f->symbol, base);
+		snprintf(buf, len, "%s %s",
+			 h.kind == WORD_MUTEX	 ? "the mutex"
+			 : h.kind == WORD_SIGNAL ? "the word"
+						 : "the lock",
+			 word_where(r, f, where, sizeof(where)));
 	} else {
-		snprintf(buf, len, "the lock at %s in process %d", addr, pid);
+		anonymous_name(r, f, &h, buf, len);
 	}
 	return buf;
 }
@@ -114,7 +234,7 @@ struct wake_tally wake_tally_of(const struct run *r, const struct wake_filter *f
 		if (f->futex_name_part) {
 			/* the demo's names, and CPython's GIL (futex_word_name) */
 			const struct futex_acct *w =
-			    e->futex[0] ? find_word(r, e->wakee_pid, e->futex) : NULL;
+			    e->futex[0] ? word_find(r, e->wakee_pid, e->futex) : NULL;
 			const char *n = w ? futex_word_name(r, w)
 					: e->futex[0]
 					    ? demo_lock_name(r->demo, e->wakee_pid, e->futex)

@@ -32,9 +32,19 @@ const char *waker_label(const struct wake_edge *e, char *buf, size_t len);
 /* The tid whose exit the futex word (pid, addr) waits for (a join), or 0. */
 int word_join_tid(const struct run *r, int pid, const char *addr);
 /* A futex word's name: the demo's own (demo.json "locks"); a join, "the exit
- * of worker-3"; an ELF symbol, "g_lock in causes" (+offset when inside);
- * else "the lock at 0x... in process P". */
+ * of worker-3"; an ELF symbol, demangled, "the mutex g_lock in causes", or a
+ * field of it, "the condition variable cond (its signal word at +44) in
+ * node", "the X object's field at +8 in P"; else by the threads that use it
+ * and how (holders.h), "the mutex waiter-1 and waiter-2 wait on (in causes's
+ * heap at 0x...)", "the word main waits on until worker 1 signals it (...)";
+ * "the lock at 0x... in process P" when nothing is known. */
 const char *word_name(const struct run *r, int pid, const char *addr, char *buf, size_t len);
+/* The same, for a sentence that already names the word's threads: a word in
+ * no named object by its kind and place, "the mutex in xz's heap at 0x...". */
+const char *word_name_short(const struct run *r, int pid, const char *addr, char *buf, size_t len);
+/* Where a word in no named object lies: "in xz's heap at 0x55d0c2a1f088",
+ * "at 0x7f3b65c19990 in process 812" (anonymous memory: a thread's stack, an arena). */
+const char *word_where(const struct run *r, const struct futex_acct *f, char *buf, size_t len);
 
 /* Waits ended, summed over the edges that match: wakee's role prefix (NULL:
  * any), wait state (-1: any), waker kind (-1: any), waker's role prefix

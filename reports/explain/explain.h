@@ -80,11 +80,24 @@ void verdict_free(struct verdicts *v);
 /* Why threads waited: joins, turns on a lock, the demo's wake causes and the
  * critical path, from sched.json wakes and critical_path (explain_causes.c). */
 void explain_causes(const struct run_set *rs, struct sentences *out);
+/* Who held the lock: one futex word's chain in a sentence (no final period),
+ * for every explainer that names a contended word (explain_holders.c):
+ *   "xz main waited 1.20 s on a mutex in xz's heap at 0x... (68 waits), held
+ *   by xz worker 2 as 60 of them began (read from the mutex at each wait),
+ *   which over those waits was running (83%), waiting for a CPU (16%)";
+ * for a word no wait read as a held mutex (a condition variable, a
+ * semaphore), who signalled it and no holder. False for a join or a word
+ * with nothing known. */
+bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *buf, size_t len);
 /* Time the host took from running threads, when it is a visible share. */
 void explain_host(const struct run_set *rs, struct sentences *out);
 /* The generic explainer applied to one run, its sentences prefixed with
  * @prefix (e.g. "threads-gil: "); for demos without their own explainer. */
 void explain_generic_run(const struct run *r, const char *prefix, struct sentences *out);
+/* The program's shape in words (a pool and its feeder, an event loop, a
+ * pipeline, a process tree, loopback, the disk) and what bounded the run
+ * (explain_shape.c). */
+void explain_shape(const struct run *r, const char *prefix, struct sentences *out);
 /* Generic rules any program's run is read with, each in its own file: an
  * event loop blocked outside its poll call (explain_loop.c), one thread
  * doing all the work on several CPUs (explain_lone_worker.c), memory a

@@ -130,7 +130,7 @@ static void released_by(const struct run_set *rs, const struct run *r, const str
 	sentences_add(
 	    out, "%s%s%s waited %s on %s (futex, %llu waits); the waits were ended by %s.",
 	    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
-	    fig_dur(d, sizeof(d), (double)ns), word_name(r, f->pid, f->addr, name, sizeof(name)),
+	    fig_dur(d, sizeof(d), (double)ns), word_name_short(r, f->pid, f->addr, name, sizeof(name)),
 	    (unsigned long long)all, list);
 }
 
@@ -195,7 +195,7 @@ static void turns(const struct run_set *rs, const struct run *r, struct sentence
 		    "by another of them releasing it: they took turns.",
 		    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
 		    fig_dur(d, sizeof(d), (double)ns),
-		    word_name(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all,
+		    word_name_short(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all,
 		    100.0 * (double)by_waiter / (double)all);
 	}
 }

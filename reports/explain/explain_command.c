@@ -202,7 +202,7 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 {
 	const struct sched_acct *s = &r->sched;
 	const struct futex_acct **f;
-	char line[768], d1[32], d2[32];
+	char line[768], d1[32], d2[32], chain[768];
 	size_t i, used = 0, n = 0;
 
 	if (!s->nfutex || !life)
@@ -216,13 +216,18 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 	line[0] = '\0';
 	for (i = 0; i < s->nfutex && n < MAX_ITEMS; i++) {
 		const char *name = futex_word_name(r, f[i]);
-		char wn[128];
+		char wn[256];
 
 		if ((double)f[i]->total_ns / (double)life < BLOCKING_SHARE || !f[i]->count)
 			break;
 		/* A join is waiting for a thread to finish, said apart (explain_causes.c). */
 		if (f[i]->join_tid)
 			continue;
+		/* Its holder and what it did, or who signalled it: a sentence of its own. */
+		if (lock_chain_sentence(r, f[i], chain, sizeof(chain))) {
+			sentences_add(out, "%s%s.", prefix, chain);
+			continue;
+		}
 		/* Unnamed by the demo: its ELF symbol, or "the lock at 0x.. in process P"
 		 * (wakes.h). */
 		if (name)
@@ -278,6 +283,7 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
 {
 	struct state_sum ss = state_sum_of(r, NULL);
 
+	explain_shape(r, prefix, out);
 	processes(r, prefix, out);
 	explain_lone_worker(r, prefix, out);
 	explain_loop_blocking(r, prefix, out);

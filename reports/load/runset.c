@@ -378,6 +378,37 @@ static int load_processes(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
+/* sched.json futex[].holders (optional): who owned the mutex as each wait began. */
+static int load_holders(struct ld *l, const json_t *arr, const char *where, struct futex_acct *f)
+{
+	char w[128];
+
+	if (!json_is_array(arr))
+		return 0;
+	f->holders_known = true;
+	f->nholders = json_array_size(arr);
+	f->holders = xcalloc(f->nholders ? f->nholders : 1, sizeof(*f->holders));
+	for (size_t i = 0; i < f->nholders; i++) {
+		const json_t *e = json_array_get(arr, i), *states;
+		struct lock_holder *h = &f->holders[i];
+
+		snprintf(w, sizeof(w), "%s.holders[%zu]", where, i);
+		states = json_object_get(e, "owner_ns");
+		if (req_int(l, json_object_get(e, "waiter"), "tid", w, &h->waiter_tid) ||
+		    req_int(l, json_object_get(e, "owner"), "tid", w, &h->owner_tid) ||
+		    req_u64(l, e, "waits", w, &h->waits) ||
+		    req_u64(l, e, "blocked_ns", w, &h->blocked_ns))
+			return -1;
+		for (int st = 0; st < NR_STATES; st++) {
+			const json_t *v = json_object_get(states, state_names[st]);
+
+			if (json_is_integer(v) && json_integer_value(v) > 0)
+				h->owner_ns[st] = (uint64_t)json_integer_value(v);
+		}
+	}
+	return 0;
+}
+
 /* sched.json "futex": the futex words waited on, named where the collector could. */
 static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
 {
@@ -406,8 +437,11 @@ static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
 		lower(f->addr);
 		opt_name(json_object_get(e, "object"), f->object, sizeof(f->object));
 		opt_name(json_object_get(e, "symbol"), f->symbol, sizeof(f->symbol));
+		opt_name(json_object_get(e, "region"), f->region, sizeof(f->region));
 		if (json_is_integer(json_object_get(e, "join_tid")))
 			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+		if (load_holders(l, json_object_get(e, "holders"), w, f))
+			return -1;
 	}
 	return 0;
 }
@@ -872,6 +906,8 @@ static void free_sched(struct sched_acct *s)
 	for (i = 0; i < s->nprocs; i++)
 		hist_free(&s->procs[i].runq_hist);
 	free(s->procs);
+	for (i = 0; i < s->nfutex; i++)
+		free(s->futex[i].holders);
 	free(s->futex);
 	wakes_free(s);
 	sched_host_free(s);

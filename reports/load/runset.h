@@ -79,6 +79,11 @@ struct sched_thread {
 	 * thread's of the run; read them with thread_label() */
 	char role[16];
 	char role_why[192];
+	/* a pool worker: its pool's number (1, 2.. in the run, 0 none), the
+	 * futex word the pool waits on ("" when it is the waker they share),
+	 * and the thread that ended most of its waits (0 none) */
+	int pool, fed_by;
+	char pool_word[24];
 	char label[80];
 };
 
@@ -87,6 +92,14 @@ struct sched_process {
 	char comm[32];
 	uint64_t runq_count, runq_sum_ns, runq_max_ns, runq_p50_ns, runq_p90_ns, runq_p99_ns;
 	struct hist runq_hist;
+};
+
+/* sched.json futex[].holders: waits on a mutex whose owner was read at the
+ * wait, per (waiter, owner), and the owner's time per state over them. */
+struct lock_holder {
+	int waiter_tid, owner_tid;
+	uint64_t waits, blocked_ns;
+	uint64_t owner_ns[NR_STATES];
 };
 
 struct futex_acct {
@@ -98,8 +111,13 @@ struct futex_acct {
 	 * clear_child_tid word it is, 0 when none */
 	char object[512];
 	char symbol[256];
+	char region[16]; /* optional: "heap", "stack", "anonymous" outside a file, else "" */
 	uint64_t symbol_offset;
 	int join_tid;
+	/* optional "holders": empty when no wait read the word as a locked mutex */
+	struct lock_holder *holders;
+	size_t nholders;
+	bool holders_known; /* the file has "holders" (a collector that reads owners) */
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel

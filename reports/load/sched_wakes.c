@@ -77,6 +77,9 @@ static int load_edges(struct sched_acct *s, const json_t *arr, char *err, size_t
 		lower(x->futex);
 		x->futex_op_known = json_is_boolean(json_object_get(wt, "futex_timeout"));
 		x->futex_timeout = json_is_true(json_object_get(wt, "futex_timeout"));
+		if (json_is_string(json_object_get(wt, "futex_op")))
+			snprintf(x->futex_op, sizeof(x->futex_op), "%s",
+				 json_string_value(json_object_get(wt, "futex_op")));
 		x->futex_private = json_is_true(json_object_get(wt, "futex_private"));
 		x->signal = json_is_true(json_object_get(e, "signal"));
 		x->count = u64_of(e, "count");

@@ -26,6 +26,7 @@ struct wake_edge {
 	/* a futex wait as asked for (wait.futex_timeout, futex_private): known
 	 * only from a collector that records them */
 	bool futex_op_known, futex_timeout, futex_private;
+	char futex_op[24]; /* wait.futex_op: "FUTEX_WAIT", "FUTEX_WAIT_BITSET"...; "" unknown */
 	bool signal; /* the wake was a signal's delivery (sched.json "signal") */
 	uint64_t count, blocked_ns, max_ns;
 	/* of count, woken before the wakee's switch-out (0 when not recorded) */

@@ -14,12 +14,15 @@
 #include "runset.h"
 #include "sbuf.h"
 
+struct quiz_grades;
+
 struct report {
 	const struct run_set *rs;
 	const struct check_list *checks;
 	const struct sentences *why; /* every sentence, the groups in order (the terminal) */
 	const struct why *whyg;	     /* the same in groups (the page); NULL: one list */
 	const struct verdicts *verdict;
+	const struct quiz_grades *grades; /* the student's predictions graded, or NULL */
 	struct doc doc;
 	/* Charts: drawn into RUN_DIR/charts/; when one cannot be drawn the
 	 * section says so in a note instead of leaving a hole. */
@@ -36,6 +39,7 @@ int report_build(struct report *rp, char *err, size_t errlen);
  * material, is the list in report_build.c: to add a section, write
  * reports/report_NAME.c with a function below and add one line there.
  */
+void report_predict(struct report *rp); /* the predictions graded (predict.h) */
 void report_verdict(struct report *rp); /* one sentence per variant, the host */
 void report_trust(struct report *rp);	/* checks, lost events, host noise */
 void report_lesson(struct report *rp);	/* the demo's own chart (its module's) */

@@ -18,6 +18,7 @@ struct section {
 };
 
 static const struct section sections[] = {
+    {"predict", NULL, report_predict},
     {"verdict", NULL, report_verdict},
     {"trust", NULL, report_trust},
     {"lesson", NULL, report_lesson},

@@ -35,7 +35,7 @@ static void variant_table(struct report *rp, const struct run *r)
 		 n > TOP_LOCKS ? "; the longest in total:" : ":");
 	t = doc_table(&rp->doc, head);
 	for (i = 0; i < n && i < TOP_LOCKS; i++) {
-		char wn[128];
+		char wn[256];
 
 		if (l[i].name[0])
 			doc_cell(t, "%s", l[i].name);

@@ -56,6 +56,23 @@ check "the waits' blocked time sums to the threads' blocked time (within 1%, or 
 	       | ([.threads[] | .lock_ns + .sleep_ns + .io_ns + .other_ns + .disk_ns] | add) as $t
 	       | if .lost.wakeup_missed == 0 then ($w - $t | fabs) <= 0.01 * $t else $w <= $t * 1.01 end' "$S"
 
+# Who held the lock (futex[].holders): the owner read from each mutex at the
+# wait, and what it did meanwhile; no holder claimed on a word that is no mutex.
+check "waiter-1's and waiter-2's waits on the heap mutex name holder as its owner, sleeping meanwhile" \
+	jqe --argjson h "$holder" --arg a "$m" \
+	'[.futex[] | select(.addr == $a) | .holders[]] as $hs
+	 | ($hs | length) >= 1 and ($hs | any(.owner.tid == $h))
+	   and ($hs | all(.owner.comm | test("^(holder|waiter-[12])$")))
+	   and ($hs | map(select(.owner.tid == $h)) | all(.owner_ns.sleep >= 0.5 * ([.owner_ns[]] | add)))' "$S"
+check "locker's wait on g_lock names sleeper as its owner, sleeping meanwhile" \
+	jqe --arg a "$g" --argjson s "$sleeper" --argjson l "$locker" \
+	'[.futex[] | select(.addr == $a) | .holders[]] | length == 1 and all(.owner.tid == $s and .waiter.tid == $l and .waits == 1 and .owner_ns.sleep >= 0.5 * .blocked_ns)' "$S"
+check "no holder is claimed on a join word (a thread's exit is no mutex)" \
+	jqe '[.futex[] | select(.join_tid != null)] | length >= 1 and all(.holders == [])' "$S"
+check "an owner is always another thread of the waiter's process" \
+	jqe '.pid as $p | [.threads[] | select(.pid == $p) | .tid] as $ts
+	     | [.futex[].holders[]] | all(.owner.tid != .waiter.tid and (.owner.tid as $o | $ts | index($o) != null))' "$S"
+
 # The command's window: nothing before its exec.
 check "the window opens at the exec, after the probes attached" jqe '.start_ns > .attach_ns' "$S"
 check "main's account starts at the window" jqe --argjson m "$main" '.start_ns as $s | .threads[] | select(.tid == $m) | .first_ns == $s' "$S"
@@ -87,6 +104,8 @@ if command -v stress-ng >/dev/null; then
 		jqe '[.wakes[] | select(.wait.futex != null and .waker.kind == "thread" and .waker.pid != .wakee.pid)] | length >= 1' "$d/sched.json"
 	check "stress-ng --futex: timed-out futex waits ended by the timer" \
 		jqe '[.wakes[] | select(.wait.futex != null and .waker.kind == "hardirq")] | length >= 1' "$d/sched.json"
+	check "stress-ng --futex: no holder claimed (its words are no glibc mutex)" \
+		jqe '[.futex[].holders[]] | length == 0' "$d/sched.json"
 	check "stress-ng --futex: a critical path covering the run (>= 90%)" \
 		jqe "$PATH_COVERS" "$d/sched.json"
 	d=$TMPD/sngp

@@ -144,6 +144,74 @@ static void turns_absent(void **state)
 	fx_free(&f);
 }
 
+/* Who held the lock: main waits 40 ms on a word that worker-1 ends. As a
+ * mutex, its holder read at each wait: worker-1, running 30 ms and waiting
+ * for a CPU 10 ms meanwhile. As a word no wait read as a mutex (holders
+ * empty): who signalled it, no holder. From a collector that read no owners
+ * (no "holders"): neither. */
+enum holders_seen { HOLDERS_OWNER, HOLDERS_NONE, HOLDERS_NOT_READ };
+
+static const char *holder_run(struct fx *f, enum holders_seen seen)
+{
+	json_t *futex, *word;
+	struct fx_run *r;
+	char w[160];
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 900, .lock = 40}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 900, .runnable = 40}, 0);
+	fx_futex(r, "0x55550000bb00", 4, 40);
+	futex = json_object_get(r->sched, "futex");
+	word = json_array_get(futex, json_array_size(futex) - 1);
+	if (seen == HOLDERS_OWNER)
+		json_object_set_new(word, "holders",
+				    json_pack("[{s:{s:i,s:s},s:{s:i,s:s},s:i,s:I,s:{s:I,s:I}}]",
+					      "waiter", "tid", 1000, "comm", "main", "owner", "tid",
+					      1001, "comm", "worker-1", "waits", 4, "blocked_ns",
+					      MS(40), "owner_ns", "running", MS(30), "runnable",
+					      MS(10)));
+	else if (seen == HOLDERS_NONE)
+		json_object_set_new(word, "holders", json_array());
+	fx_wake(r, thread_waker(w, sizeof(w), r, 1001, "worker-1"), 1000, "main", "lock", "futex",
+		"0x55550000bb00", 4, 40);
+	return fx_explain(f);
+}
+
+static void holder_present(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = holder_run(&f, HOLDERS_OWNER);
+	assert_claim(t,
+		     "main waited 40.0 ms on the mutex at 0x55550000bb00 in process 1000 (4 "
+		     "waits), held by worker-1 as 4 of them began (read from the mutex at each "
+		     "wait), which over those waits was running (75%), waiting for a CPU (25%).");
+	assert_no_claim(t, "no holder is named");
+	fx_free(&f);
+}
+
+static void holder_absent(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = holder_run(&f, HOLDERS_NONE);
+	assert_claim(t,
+		     "main waited 40.0 ms on the word at 0x55550000bb00 in process 1000 (4 "
+		     "waits), which no wait read as a held mutex, so no holder is named: worker-1 "
+		     "signalled 4 of the waits.");
+	assert_no_claim(t, "held by");
+	fx_free(&f);
+	t = holder_run(&f, HOLDERS_NOT_READ);
+	assert_no_claim(t, "held by");
+	assert_no_claim(t, "no holder is named");
+	fx_free(&f);
+}
+
 static void critical_path_present_and_absent(void **state)
 {
 	struct fx f;
@@ -360,6 +428,8 @@ int main(void)
 	    cmocka_unit_test(join_absent),
 	    cmocka_unit_test(turns_present),
 	    cmocka_unit_test(turns_absent),
+	    cmocka_unit_test(holder_present),
+	    cmocka_unit_test(holder_absent),
 	    cmocka_unit_test(critical_path_present_and_absent),
 	    cmocka_unit_test(gil_present),
 	    cmocka_unit_test(gil_absent),

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Who held the lock (holders.h). */
+#include <string.h>
+
+#include "holders.h"
+#include "sched_wakes.h"
+
+const struct futex_acct *word_find(const struct run *r, int pid, const char *addr)
+{
+	for (size_t i = 0; i < r->sched.nfutex; i++)
+		if (r->sched.futex[i].pid == pid && !strcmp(r->sched.futex[i].addr, addr))
+			return &r->sched.futex[i];
+	return NULL;
+}
+
+/* The owner with the most blocked time behind it, summed over its waiters. */
+static void top_owner(const struct futex_acct *f, struct word_holders *out)
+{
+	for (size_t i = 0; i < f->nholders; i++) {
+		const struct lock_holder *h = &f->holders[i];
+		uint64_t ns = 0;
+		bool seen = false;
+
+		out->owned_waits += h->waits;
+		out->owned_ns += h->blocked_ns;
+		for (size_t k = 0; k < i; k++)
+			seen |= f->holders[k].owner_tid == h->owner_tid;
+		if (seen)
+			continue;
+		out->nowners++;
+		for (size_t k = i; k < f->nholders; k++)
+			if (f->holders[k].owner_tid == h->owner_tid)
+				ns += f->holders[k].blocked_ns;
+		if (ns <= out->owner_blocked_ns)
+			continue;
+		out->owner_tid = h->owner_tid;
+		out->owner_blocked_ns = ns;
+	}
+	for (size_t i = 0; i < f->nholders; i++) {
+		const struct lock_holder *h = &f->holders[i];
+
+		if (h->owner_tid != out->owner_tid)
+			continue;
+		out->owner_waits += h->waits;
+		for (int st = 0; st < NR_STATES; st++)
+			out->owner_ns[st] += h->owner_ns[st];
+	}
+}
+
+/* Who ended the word's waits: its top signalling thread, the timeouts. */
+static void signallers(const struct run *r, const struct futex_acct *f, struct word_holders *out)
+{
+	struct {
+		int tid;
+		uint64_t n;
+	} by[16];
+	size_t nby = 0;
+
+	for (size_t k = 0; k < r->sched.nwakes; k++) {
+		const struct wake_edge *e = &r->sched.wakes[k];
+		size_t j;
+
+		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+			continue;
+		out->ended += e->count;
+		if (e->kind == WK_HARDIRQ || (e->kind == WK_SOFTIRQ && !e->host[0]))
+			out->timed_out += e->futex_timeout ? e->count : 0;
+		if (e->kind != WK_THREAD || e->waker_tid == e->wakee_tid)
+			continue;
+		out->woken_by_threads += e->count;
+		for (j = 0; j < nby && by[j].tid != e->waker_tid; j++)
+			;
+		if (j == nby) {
+			if (nby == sizeof(by) / sizeof(by[0]))
+				continue;
+			by[nby].tid = e->waker_tid;
+			by[nby++].n = 0;
+		}
+		by[j].n += e->count;
+	}
+	for (size_t j = 0; j < nby; j++)
+		if (by[j].n > out->signalled) {
+			out->signalled = by[j].n;
+			out->signaller_tid = by[j].tid;
+		}
+}
+
+void word_holders_of(const struct run *r, const struct futex_acct *f, struct word_holders *out)
+{
+	memset(out, 0, sizeof(*out));
+	top_owner(f, out);
+	signallers(r, f, out);
+	if (out->owned_waits)
+		out->kind = WORD_MUTEX;
+	else if (f->join_tid)
+		out->kind = WORD_JOIN;
+	/* No owner read: a signal word only if owners were looked for. */
+	else if (out->woken_by_threads && f->holders_known)
+		out->kind = WORD_SIGNAL;
+}

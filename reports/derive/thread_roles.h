@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What each thread of a run did, inferred from its behaviour (sched.json's
+ * states and "wakes"), not from its name: sched_thread.role and role_why.
+ *
+ *   main	the command's first thread, when nothing below fits it
+ *   child	the first thread of another process (one the command started)
+ *   event loop	its waits were mostly in epoll_wait/poll/select (ROLE_LOOP_SHARE)
+ *   worker	one of a pool: ≥ 2 threads of one process that wait on the same
+ *		futex word, or whose futex waits the same thread mostly ended
+ *   feeder	the thread that ended most of a pool's waits (unless it is main,
+ *		or another role fits it); sched_thread.fed_by names it
+ *   I/O	most of its life waiting for I/O (ROLE_IO_SHARE)
+ *
+ * Each role needs ROLE_MIN_WAITS waits of its kind (a pool: its threads'
+ * together): with thinner evidence a thread keeps no role and is labelled
+ * by its tid (thread_labels.h).
+ */
+#ifndef SCHEDLAB_THREAD_ROLES_H
+#define SCHEDLAB_THREAD_ROLES_H
+
+#include "runset.h"
+
+#define ROLE_MIN_WAITS 3
+#define ROLE_LOOP_SHARE 0.5
+#define ROLE_POOL_SHARE 0.5
+#define ROLE_IO_SHARE 0.5
+
+/* Fill role and role_why of every thread of @r (before thread_labels_make). */
+void thread_roles_infer(struct run *r);
+/* True when @t's role is @role. */
+bool thread_is(const struct sched_thread *t, const char *role);
+
+#endif

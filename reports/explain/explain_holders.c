@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Who held the lock, as a chain in one sentence (explain.h,
+ * lock_chain_sentence): the waiters, the word, its holder and what the
+ * holder did while they waited; or, for a word no wait read as a held
+ * mutex, who signalled it, with no holder claimed (docs/report.md, "Who
+ * held the lock").
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "explain.h"
+#include "figures.h"
+#include "holders.h"
+#include "thread_labels.h"
+#include "wakes.h"
+
+/* A holder's state share is named from this share of the waits' time. */
+#define HOLDER_STATE_SHARE 0.05
+
+/* What a thread in each state was doing, for a reader. */
+static const char *const doing[NR_STATES] = {
+    [ST_RUNNING] = "running",	      [ST_RUNNABLE] = "waiting for a CPU",
+    [ST_LOCK] = "waiting on a lock",  [ST_SLEEP] = "sleeping",
+    [ST_IO] = "waiting on I/O",	      [ST_DISK] = "waiting on the disk",
+    [ST_OTHER] = "blocked otherwise",
+};
+
+/* "running (83%) and waiting for a CPU (16%)": the holder's states over the
+ * waits (@known: the part of their time it lived), largest first, each
+ * >= HOLDER_STATE_SHARE of it. */
+static size_t holder_doing(const struct word_holders *h, uint64_t known, char *buf, size_t len)
+{
+	bool used_st[NR_STATES] = {false};
+	size_t n = 0, at = 0;
+
+	buf[0] = '\0';
+	for (;;) {
+		int best = -1;
+
+		for (int st = 0; st < NR_STATES; st++)
+			if (!used_st[st] && (best < 0 || h->owner_ns[st] > h->owner_ns[best]))
+				best = st;
+		if (best < 0 || !known ||
+		    (double)h->owner_ns[best] < HOLDER_STATE_SHARE * (double)known)
+			break;
+		used_st[best] = true;
+		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s (%.0f%%)",
+				       n ? ", " : "", doing[best],
+				       100.0 * (double)h->owner_ns[best] / (double)known);
+		n++;
+	}
+	return n;
+}
+
+/* The waiters of @f as a list, its waits and their time. */
+static void waiters(const struct run *r, const struct futex_acct *f, char *buf, size_t len,
+		    uint64_t *ns)
+{
+	int seen[8];
+	size_t n = 0, at = 0, more = 0;
+
+	*ns = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < r->sched.nwakes; k++) {
+		const struct wake_edge *e = &r->sched.wakes[k];
+		size_t j;
+
+		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+			continue;
+		*ns += e->blocked_ns;
+		for (j = 0; j < n && seen[j] != e->wakee_tid; j++)
+			;
+		if (j < n)
+			continue;
+		if (n == 8 || n == 3) {
+			more++;
+			continue;
+		}
+		seen[n++] = e->wakee_tid;
+	}
+	for (size_t j = 0; j < n; j++)
+		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s",
+				       !j		     ? ""
+				       : j + 1 == n && !more ? " and "
+							     : ", ",
+				       thread_label_or(r, seen[j], ""));
+	if (more)
+		snprintf(buf + at, at < len ? len - at : 0, " and %zu other%s", more,
+			 more == 1 ? "" : "s");
+}
+
+bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *buf, size_t len)
+{
+	struct word_holders h;
+	char who[256], name[256], d[32], d2[32], what[160], lived[96] = "those waits";
+	uint64_t ns, known;
+
+	word_holders_of(r, f, &h);
+	if (h.kind != WORD_MUTEX && h.kind != WORD_SIGNAL)
+		return false;
+	waiters(r, f, who, sizeof(who), &ns);
+	if (!who[0])
+		return false;
+	word_name_short(r, f->pid, f->addr, name, sizeof(name));
+	if (h.kind == WORD_SIGNAL) {
+		int at = snprintf(buf, len,
+				  "%s waited %s on %s (%llu wait%s), which no wait read as a held "
+				  "mutex, so no holder is named: %s signalled %llu of the waits",
+				  who, fig_dur(d, sizeof(d), (double)ns), name,
+				  (unsigned long long)f->count, f->count == 1 ? "" : "s",
+				  thread_label_or(r, h.signaller_tid, "a thread"),
+				  (unsigned long long)h.signalled);
+		if (at > 0 && (size_t)at < len && h.timed_out)
+			snprintf(buf + at, len - (size_t)at, ", the wait's own timeout ended %llu",
+				 (unsigned long long)h.timed_out);
+		return true;
+	}
+	known = 0;
+	for (int st = 0; st < NR_STATES; st++)
+		known += h.owner_ns[st];
+	/* The holder's time is known while it lived: shares of that. */
+	if ((double)known < 0.95 * (double)h.owner_blocked_ns)
+		snprintf(lived, sizeof(lived), "the %s of those waits it lived through",
+			 fig_dur(d2, sizeof(d2), (double)known));
+	if (!holder_doing(&h, known, what, sizeof(what)))
+		snprintf(what, sizeof(what), "in no state long enough to name");
+	snprintf(
+	    buf, len,
+	    "%s waited %s on %s (%llu wait%s), held by %s as %llu of them began (read from the "
+	    "mutex at each wait%s), which over %s was %s",
+	    who, fig_dur(d, sizeof(d), (double)ns), name, (unsigned long long)f->count,
+	    f->count == 1 ? "" : "s", thread_label_or(r, h.owner_tid, "a thread"),
+	    (unsigned long long)h.owner_waits,
+	    h.nowners > 1 ? "; other threads held it for the rest" : "", lived, what);
+	return true;
+}

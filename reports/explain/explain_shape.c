@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The program's shape in words, for any traced command: which of these the
+ * run shows, each with the figures that show it (thresholds below):
+ *   - a pool of threads and the thread that fed it (thread_roles.h);
+ *   - an event loop, and whether it was kept from its events;
+ *   - a pipeline of processes: one process's reads ended by another's writes;
+ *   - a process tree (a build): SHAPE_TREE_PROCS processes or more, the
+ *     longest-lived child named;
+ *   - a client and a server over loopback: one process's waits ended by the
+ *     network softirq run inside another process's send;
+ *   - a writer waiting on the disk: SHAPE_DISK_SHARE of a thread's life;
+ * and what bounded the run: the largest part of the critical path. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "figures.h"
+#include "thread_labels.h"
+#include "thread_roles.h"
+#include "wakes.h"
+
+#define SHAPE_TREE_PROCS 4
+#define SHAPE_DISK_SHARE 0.20
+#define SHAPE_LOOP_BUSY 0.50
+#define SHAPE_PIPE_WAKES 3
+#define SHAPE_BOUND_SHARE 0.30
+
+/* The pools of @r, each fed or not: one sentence per pool. */
+static void pools(const struct run *r, const char *prefix, struct sentences *out)
+{
+	const struct sched_acct *s = &r->sched;
+
+	for (int p = 1;; p++) {
+		uint64_t run_ns = 0, life = 0, fed = 0, waits = 0, collected = 0, coll_ns = 0;
+		const struct sched_thread *first = NULL;
+		char names[256] = "", d1[32], d2[32];
+		size_t n = 0, used = 0;
+		int feeder = 0;
+
+		for (size_t i = 0; i < s->nthreads; i++) {
+			const struct sched_thread *t = &s->threads[i];
+
+			if (t->pool != p)
+				continue;
+			first = first ? first : t;
+			feeder = !n || t->fed_by == feeder ? t->fed_by : 0;
+			run_ns += t->state_ns[ST_RUNNING];
+			life += t->lifetime_ns;
+			if (n < 3)
+				used += (size_t)snprintf(
+				    names + used, used < sizeof(names) ? sizeof(names) - used : 0,
+				    "%s%s", n ? ", " : "", thread_label_of(t));
+			n++;
+		}
+		if (!first)
+			return;
+		for (size_t i = 0; i < s->nwakes; i++) {
+			const struct wake_edge *e = &s->wakes[i];
+			const struct sched_thread *wakee = sched_find_tid(s, e->wakee_tid);
+			const struct sched_thread *waker =
+			    e->kind == WK_THREAD ? sched_find_tid(s, e->waker_tid) : NULL;
+
+			if (wakee && wakee->pool == p && e->futex[0]) {
+				waits += e->count;
+				fed += waker && waker->tid == feeder ? e->count : 0;
+			}
+			if (feeder && e->wakee_tid == feeder && waker && waker->pool == p) {
+				collected += e->count;
+				coll_ns += e->blocked_ns;
+			}
+		}
+		if (feeder) {
+			const char *fl = thread_label_or(r, feeder, "one thread");
+
+			sentences_add(
+			    out,
+			    "%sShape: a pool of %zu threads (%s%s) fed by %s: it ended %llu "
+			    "of their %llu futex waits; the pool ran %s, %.0f%% of its "
+			    "threads' lives.",
+			    prefix, n, names, n > 3 ? ", ..." : "", fl, (unsigned long long)fed,
+			    (unsigned long long)waits, fig_dur(d1, sizeof(d1), (double)run_ns),
+			    life ? 100.0 * (double)run_ns / (double)life : 0.0);
+			if (collected)
+				sentences_add(out,
+					      "%s%s collected from the pool: %llu of its waits "
+					      "(%s) were ended by the pool's threads.",
+					      prefix, fl, (unsigned long long)collected,
+					      fig_dur(d2, sizeof(d2), (double)coll_ns));
+		} else {
+			char w[128];
+
+			sentences_add(out,
+				      "%sShape: a pool of %zu threads (%s%s) in process %d waiting "
+				      "on one futex word, %s: %llu waits; the pool ran %s, %.0f%% "
+				      "of its threads' lives.",
+				      prefix, n, names, n > 3 ? ", ..." : "", first->pid,
+				      word_name(r, first->pid, first->pool_word, w, sizeof(w)),
+				      (unsigned long long)waits,
+				      fig_dur(d1, sizeof(d1), (double)run_ns),
+				      life ? 100.0 * (double)run_ns / (double)life : 0.0);
+		}
+	}
+}
+
+/* An event loop, and whether it was kept from its events. */
+static void loops(const struct run *r, const char *prefix, struct sentences *out)
+{
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+		uint64_t busy = t->state_ns[ST_RUNNING] + t->state_ns[ST_RUNNABLE];
+		bool pool = false;
+		char d1[32], d2[32], d3[32];
+
+		if (!thread_is(t, "event loop"))
+			continue;
+		for (size_t j = 0; j < r->sched.nthreads; j++)
+			pool |= r->sched.threads[j].pool && r->sched.threads[j].pid == t->pid;
+		sentences_add(out, "%sShape: %s is an event loop%s: %s.", prefix,
+			      thread_label_of(t), pool ? " with a thread pool beside it" : "",
+			      t->role_why);
+		if (t->lifetime_ns && (double)busy >= SHAPE_LOOP_BUSY * (double)t->lifetime_ns)
+			sentences_add(out,
+				      "%sThe loop was kept from its events: %s ran %s and waited "
+				      "%s for a CPU, %.0f%% of its %s (≥ %.0f%%); meanwhile no "
+				      "event it waits for was served.",
+				      prefix, thread_label_of(t),
+				      fig_dur(d1, sizeof(d1), (double)t->state_ns[ST_RUNNING]),
+				      fig_dur(d2, sizeof(d2), (double)t->state_ns[ST_RUNNABLE]),
+				      100.0 * (double)busy / (double)t->lifetime_ns,
+				      fig_dur(d3, sizeof(d3), (double)t->lifetime_ns),
+				      100 * SHAPE_LOOP_BUSY);
+	}
+}
+
+static bool is_read(const char *syscall)
+{
+	return !strcmp(syscall, "read") || !strcmp(syscall, "readv") || !strcmp(syscall, "splice");
+}
+
+/* Processes whose reads other processes' writes ended: a pipeline. */
+static void pipeline(const struct run *r, const char *prefix, struct sentences *out)
+{
+	char line[512] = "";
+	size_t used = 0, links = 0;
+
+	for (size_t i = 0; i < r->sched.nwakes; i++) {
+		const struct wake_edge *e = &r->sched.wakes[i];
+		uint64_t n = 0;
+
+		if (e->kind != WK_THREAD || e->waker_pid == e->wakee_pid || e->wait != ST_IO ||
+		    !is_read(e->syscall))
+			continue;
+		/* one link per (writer, reader) pair: the first edge sums them */
+		bool first = true;
+		for (size_t j = 0; j < r->sched.nwakes; j++) {
+			const struct wake_edge *o = &r->sched.wakes[j];
+
+			if (o->kind != WK_THREAD || o->waker_tid != e->waker_tid ||
+			    o->wakee_tid != e->wakee_tid || o->wait != ST_IO ||
+			    !is_read(o->syscall))
+				continue;
+			first &= j >= i;
+			n += o->count;
+		}
+		if (!first || n < SHAPE_PIPE_WAKES)
+			continue;
+		used += (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
+					 "%s%s → %s (%llu reads ended)", links ? ", " : "",
+					 e->waker_label, e->wakee_label, (unsigned long long)n);
+		links++;
+	}
+	if (links)
+		sentences_add(out,
+			      "%sShape: a pipeline of processes, each reading what another wrote: "
+			      "%s.",
+			      prefix, line);
+}
+
+/* Many processes: a tree, such as a build's; its longest-lived child. */
+static void tree(const struct run *r, const char *prefix, struct sentences *out)
+{
+	const struct sched_thread *longest = NULL;
+	size_t procs = 0;
+	char d[32];
+
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+
+		if (t->tid != t->pid)
+			continue;
+		procs++;
+		if (t->tid != r->sched.pid && (!longest || t->lifetime_ns > longest->lifetime_ns))
+			longest = t;
+	}
+	if (procs < SHAPE_TREE_PROCS || !longest)
+		return;
+	sentences_add(out,
+		      "%sShape: a tree of %zu processes (≥ %d), as a build starts; the "
+		      "longest-lived child was %s, %s.",
+		      prefix, procs, SHAPE_TREE_PROCS, thread_label_of(longest),
+		      fig_dur(d, sizeof(d), (double)longest->lifetime_ns));
+}
+
+/* A client and a server over loopback: the network softirq, run inside one
+ * process's send, ended another process's wait. */
+static void loopback(const struct run *r, const char *prefix, struct sentences *out)
+{
+	for (size_t i = 0; i < r->sched.nwakes; i++) {
+		const struct wake_edge *e = &r->sched.wakes[i];
+		const struct sched_thread *h;
+		uint64_t n = 0;
+
+		if (e->kind != WK_SOFTIRQ || strcmp(e->waker, "net_rx") || !e->host[0])
+			continue;
+		for (size_t j = 0; j < r->sched.nthreads && n == 0; j++) {
+			h = &r->sched.threads[j];
+			if (strcmp(h->comm, e->host) || h->pid == e->wakee_pid)
+				continue;
+			for (size_t k = 0; k < r->sched.nwakes; k++) {
+				const struct wake_edge *o = &r->sched.wakes[k];
+
+				if (o->kind == WK_SOFTIRQ && !strcmp(o->waker, "net_rx") &&
+				    o->wakee_pid != h->pid && !strcmp(o->host, e->host))
+					n += o->count;
+			}
+			sentences_add(out,
+				      "%sShape: two processes talking over loopback: %llu waits of "
+				      "other processes ended by the network softirq run inside "
+				      "%s's sends (%s was one of those woken).",
+				      prefix, (unsigned long long)n, thread_label_of(h),
+				      e->wakee_label);
+			return;
+		}
+	}
+}
+
+/* A writer waiting on the disk. */
+static void disk(const struct run *r, const char *prefix, struct sentences *out)
+{
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+		uint64_t waits = 0;
+		const char *call = "";
+		char d[32];
+
+		if (!t->lifetime_ns ||
+		    (double)t->state_ns[ST_DISK] < SHAPE_DISK_SHARE * (double)t->lifetime_ns)
+			continue;
+		for (size_t j = 0; j < r->sched.nwakes; j++)
+			if (r->sched.wakes[j].wakee_tid == t->tid &&
+			    r->sched.wakes[j].wait == ST_DISK) {
+				waits += r->sched.wakes[j].count;
+				if (r->sched.wakes[j].syscall[0])
+					call = r->sched.wakes[j].syscall;
+			}
+		sentences_add(out,
+			      "%sShape: a writer waiting on the disk: %s waited %s for it, %.0f%% "
+			      "of its life (≥ %.0f%%), %llu waits%s%s.",
+			      prefix, thread_label_of(t),
+			      fig_dur(d, sizeof(d), (double)t->state_ns[ST_DISK]),
+			      100.0 * (double)t->state_ns[ST_DISK] / (double)t->lifetime_ns,
+			      100 * SHAPE_DISK_SHARE, (unsigned long long)waits,
+			      call[0] ? ", in " : "", call);
+	}
+}
+
+/* What bounded the run: the largest part of the critical path, by state
+ * over all threads, and the thread that had most of it. */
+static void bounded(const struct run *r, const char *prefix, struct sentences *out)
+{
+	const struct crit_path *p = r->sched.cpath;
+	uint64_t st[ST_COUNT] = {0};
+	const struct crit_share *top[ST_COUNT] = {0};
+	int best = 0;
+	char d[32];
+
+	if (!p || !p->covered_ns)
+		return;
+	for (size_t i = 0; i < p->nby; i++) {
+		st[p->by[i].state] += p->by[i].ns;
+		if (!top[p->by[i].state] || p->by[i].ns > top[p->by[i].state]->ns)
+			top[p->by[i].state] = &p->by[i];
+	}
+	for (int k = 1; k < ST_COUNT; k++)
+		if (st[k] > st[best])
+			best = k;
+	double share = (double)st[best] / (double)p->covered_ns;
+	double one = (double)top[best]->ns / (double)p->covered_ns;
+	const char *who = thread_label_or(r, top[best]->tid, top[best]->comm);
+
+	if (share < SHAPE_BOUND_SHARE)
+		return;
+	fig_dur(d, sizeof(d), (double)p->covered_ns);
+	switch (best) {
+	case ST_RUNNING:
+		sentences_add(out,
+			      "%sWhat bounded the run: %s on the critical path: running made "
+			      "%.0f%% of the path's %s, %.0f%% of it %s's own running.",
+			      prefix, one >= 0.5 * share ? "one thread" : "computing", 100 * share,
+			      d, 100 * one, who);
+		break;
+	case ST_RUNNABLE:
+		sentences_add(out,
+			      "%sWhat bounded the run: the CPUs: %.0f%% of the critical path's %s "
+			      "was waiting for a CPU (%s the most, %.0f%%).",
+			      prefix, 100 * share, d, who, 100 * one);
+		break;
+	case ST_LOCK:
+		sentences_add(out,
+			      "%sWhat bounded the run: a lock or a condition: %.0f%% of the "
+			      "critical path's %s was waiting on futex words (%s the most, "
+			      "%.0f%%).",
+			      prefix, 100 * share, d, who, 100 * one);
+		break;
+	case ST_DISK:
+		sentences_add(out,
+			      "%sWhat bounded the run: the disk: %.0f%% of the critical path's %s "
+			      "was waiting for it (%s the most, %.0f%%).",
+			      prefix, 100 * share, d, who, 100 * one);
+		break;
+	default:
+		sentences_add(out,
+			      "%sWhat bounded the run: waiting (%s): %.0f%% of the critical "
+			      "path's %s (%s the most, %.0f%%).",
+			      prefix, state_names[best], 100 * share, d, who, 100 * one);
+		break;
+	}
+}
+
+void explain_shape(const struct run *r, const char *prefix, struct sentences *out)
+{
+	pools(r, prefix, out);
+	loops(r, prefix, out);
+	pipeline(r, prefix, out);
+	tree(r, prefix, out);
+	loopback(r, prefix, out);
+	disk(r, prefix, out);
+	bounded(r, prefix, out);
+}
