@@ -34,6 +34,15 @@ static int cmp_tid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The process of traced thread @tid, as its open interval says; 0 when it has none. */
+static uint32_t pid_of(const struct intervals *iv, uint32_t tid)
+{
+	struct interval key = {.tid = tid};
+	struct interval *const *found = tfind(&key, &iv->open, cmp_tid);
+
+	return found ? (*found)->pid : 0;
+}
+
 bool intervals_event(struct intervals *iv, const struct st_event *e, struct interval *ended)
 {
 	struct interval key = {.tid = e->tid}, *i, **found;
@@ -60,6 +69,8 @@ bool intervals_event(struct intervals *iv, const struct st_event *e, struct inte
 	i->waker_kind = e->waker_kind;
 	i->waker = e->ppid;
 	i->host = e->exec;
+	i->waker_pid =
+	    e->waker_kind == WK_THREAD || e->waker_kind == WK_FORK ? pid_of(iv, e->ppid) : 0;
 	i->start_ns = e->ts;
 	return had;
 }

@@ -25,6 +25,7 @@ struct timeline {
 	uint64_t window_ns; /* slices before it are not the command's */
 	bool first;
 	bool holding;
+	uint64_t flows; /* wake flows written: the next one's id */
 	uint32_t hold_tid;
 	struct interval held[HOLD_MAX];
 	uint64_t held_end[HOLD_MAX];
@@ -59,6 +60,30 @@ static void sep(struct timeline *tl)
 	tl->first = false;
 }
 
+/*
+ * Who woke whom, as Perfetto draws it: a flow from the traced waker's slice
+ * at the wakeup ("s", bound to the waker's slice that encloses ts) to the
+ * woken thread's slice that begins there ("f" without "bp": the next slice
+ * on its track, the runnable one written right after it). Only wakeups
+ * inside the window: one before it was clipped to the window's start.
+ */
+static void emit_wake_flow(struct timeline *tl, const struct interval *s)
+{
+	if (s->state != ST_RUNNABLE || !s->waker_pid || s->start_ns < tl->window_ns ||
+	    (s->waker_kind != WK_THREAD && s->waker_kind != WK_FORK))
+		return;
+	tl->flows++;
+	sep(tl);
+	fprintf(tl->f,
+		"{\"name\":\"wakeup\",\"cat\":\"wake\",\"ph\":\"s\",\"id\":%llu,"
+		"\"pid\":%u,\"tid\":%u,\"ts\":%.3f},\n",
+		(unsigned long long)tl->flows, s->waker_pid, s->waker, us(tl, s->start_ns));
+	fprintf(tl->f,
+		"{\"name\":\"wakeup\",\"cat\":\"wake\",\"ph\":\"f\",\"id\":%llu,"
+		"\"pid\":%u,\"tid\":%u,\"ts\":%.3f}",
+		(unsigned long long)tl->flows, s->pid, s->tid, us(tl, s->start_ns));
+}
+
 static void emit_slice(struct timeline *tl, const struct interval *s, uint64_t end_ns)
 {
 	uint64_t start = s->start_ns > tl->window_ns ? s->start_ns : tl->window_ns;
@@ -67,6 +92,7 @@ static void emit_slice(struct timeline *tl, const struct interval *s, uint64_t e
 
 	if (s->state >= NR_STATES || end_ns < start || (end_ns == start && start == tl->window_ns))
 		return;
+	emit_wake_flow(tl, s);
 	sep(tl);
 	fprintf(tl->f,
 		"{\"name\":\"%s\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f",

@@ -188,27 +188,35 @@ else
 	not_ok "--syscalls: schedtrace failed: $(head -c 300 "$TMPD/err")"
 fi
 # The kernel's own account while the collector runs: the programs its file
-# descriptors hold (fdinfo's prog_id, named by bpftool), not its report.
+# descriptors hold (fdinfo's prog_id, named by bpftool), not its report. The
+# ids are read in one pass first: one bpftool call per descriptor took seconds
+# on a loaded host, and the collector could end (and detach) midway.
 loaded_names() {
-	local f id
-	for f in /proc/"$1"/fdinfo/*; do
-		id=$(awk '$1 == "prog_id:" { print $2 }' "$f" 2>/dev/null)
-		[ -n "$id" ] && bpftool -j prog show id "$id" 2>/dev/null | jq -r .name
-	done | sort -u | tr '\n' ' '
+	local ids
+	ids=$(awk '$1 == "prog_id:" { print $2 }' /proc/"$1"/fdinfo/* 2>/dev/null | sort -un | paste -sd, -)
+	[ -n "$ids" ] || return 0
+	bpftool -j prog show 2>/dev/null |
+		jq -r --argjson ids "[$ids]" '.[] | select(.id as $i | $ids | index($i)) | .name' |
+		sort -u | tr '\n' ' '
 }
-loaded_while_running() { # DIR ARGS...: the names, once the command runs (all attached)
+# DIR ARGS...: the names once the command runs (all attached). The command
+# sleeps until the names are read, then is ended: a fixed sleep could end
+# first on a busy host.
+loaded_while_running() {
 	local dir=$1 pid st='' names='' i
 	shift
-	trace "$dir" "$@" -- sleep 3 >/dev/null 2>&1 &
+	trace "$dir" "$@" -- sleep 60 >/dev/null 2>&1 &
 	pid=$!
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 200; i++)); do
 		[ -n "$st" ] || st=$(pgrep -f "^$ST -o $dir " | head -n1)
 		if [ -n "$st" ] && pgrep -P "$st" -x sleep >/dev/null; then
 			names=$(loaded_names "$st")
+			pkill -P "$st" -x sleep
 			break
 		fi
 		sleep 0.05
 	done
+	[ -z "$st" ] || pkill -P "$st" -x sleep
 	wait_job "$pid" 20
 	echo "$names"
 }
@@ -308,8 +316,13 @@ fi
 # state; no kernel frame (the dearer walk, --kernel-stacks).
 dir=$TMPD/ustacks
 if trace "$dir" --stacks -- "$DEMOS/02_cpu_bound" --variant threads-gil --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
-	check "--stacks: workers' user frames, then the state ([lock])" \
-		grep -qE '^worker-[0-9]+;.*;worker_thread;.*;\[lock\] [0-9]+$' "$dir/offcpu.folded"
+	if grep -qE '^worker-[0-9]+;.*;worker_thread;.*;\[lock\] [0-9]+$' "$dir/offcpu.folded"; then
+		ok "--stacks: workers' user frames, then the state ([lock])"
+	else
+		not_ok "--stacks: workers' user frames, then the state ([lock])"
+		echo "#   the workers' stacks ($(grep -c '' "$dir/offcpu.folded") lines in all):"
+		grep -E '^worker-' "$dir/offcpu.folded" | sort -t' ' -k2 -rn | head -n 5 | cut -c1-300 | sed 's/^/#   /'
+	fi
 	check "--stacks: no kernel frame without --kernel-stacks" \
 		bash -c "! grep -qE ';(__schedule|schedule|entry_SYSCALL_64[a-z_]*|do_syscall_64|\[kernel stack lost\]);' '$dir/offcpu.folded'"
 else
