@@ -20,6 +20,8 @@
 #include "demo_module.h"
 #include "figures.h"
 #include "host_load.h"
+#include "predict.h"
+#include "predictions.h"
 #include "render.h"
 #include "report.h"
 #include "run_metrics.h"
@@ -32,6 +34,10 @@ struct class_run {
 	struct run_set rs;
 	int cpus;
 	bool busy;
+	/* the student's predictions (predictions.json) graded, when made */
+	struct predictions pred;
+	struct quiz_grades grades;
+	bool graded;
 };
 
 struct paths {
@@ -270,6 +276,126 @@ static void lesson_table(struct doc *d, const struct lesson *L)
 		}
 }
 
+/* The lesson's questions (its quiz, explain/predict.h): each question's
+ * measured figure and the model's, by CPU count, over every run of the
+ * lesson, predicted or not. */
+static void quiz_table(struct doc *d, const struct lesson *L, const struct quiz *z)
+{
+	static const char *const head[] = {
+	    "Question", "CPUs", "Runs", "Measured, median (range)", "Model, median", NULL};
+	struct doc_block *t;
+
+	doc_para(d, "The lesson's questions (the ones --predict asks), measured in every run "
+		    "and set against the model's value for that run's sizes and CPUs:");
+	t = doc_table(d, head);
+	for (size_t i = 0; i < z->nq; i++)
+		for (size_t c = 0; c < L->ncpus; c++) {
+			struct cell meas = {0}, model = {0};
+			char b1[32], b2[32], b3[32], b4[32];
+
+			for (size_t k = 0; k < L->nruns; k++) {
+				struct sbuf rule = SBUF_INIT;
+				double m, v;
+
+				if (L->runs[k]->cpus != L->cpus[c] ||
+				    !quiz_asked(&z->q[i], L->runs[k]->rs.quick))
+					continue;
+				m = z->q[i].measured(&L->runs[k]->rs);
+				v = z->q[i].model(&L->runs[k]->rs, &rule);
+				sb_free(&rule);
+				if (m >= 0)
+					cell_add(&meas, m);
+				if (v >= 0)
+					cell_add(&model, v);
+			}
+			if (meas.n) {
+				doc_cell(t, "%s (%s)", z->q[i].id, z->q[i].unit);
+				doc_cell(t, "%d", L->cpus[c]);
+				doc_cell(t, "%zu", meas.n);
+				if (meas.n == 1)
+					doc_cell(t, "%s", quiz_num(b1, sizeof(b1), meas.v[0]));
+				else
+					doc_cell(t, "%s (%s–%s)",
+						 quiz_num(b1, sizeof(b1), median(meas.v, meas.n)),
+						 quiz_num(b2, sizeof(b2), cell_min(&meas)),
+						 quiz_num(b3, sizeof(b3), cell_max(&meas)));
+				doc_cell(t, "%s",
+					 model.n
+					     ? quiz_num(b4, sizeof(b4), median(model.v, model.n))
+					     : "-");
+			}
+			free(meas.v);
+			free(model.v);
+		}
+}
+
+/* The class's predictions against the measurements: per question, the
+ * graded runs' answers, their measurements, and how many were close
+ * (within the question's tolerance, predict.h). */
+static void predictions_table(struct doc *d, const struct lesson *L, const struct quiz *z)
+{
+	static const char *const head[] = {
+	    "Question", "Predictions", "Predicted, median (range)", "Measured, median (range)",
+	    "Close",	NULL};
+	struct doc_block *t = NULL;
+	size_t graded = 0;
+
+	for (size_t k = 0; k < L->nruns; k++)
+		graded += L->runs[k]->graded;
+	if (!graded) {
+		doc_para(d,
+			 "No run of this lesson came with predictions (scripts/trace %s "
+			 "--predict): nothing to grade.",
+			 L->demo);
+		return;
+	}
+	doc_para(d,
+		 "Predictions against measurements: %zu of the %zu runs came with the student's "
+		 "predictions, each graded against its own run's measurement (close: within the "
+		 "question's tolerance).",
+		 graded, L->nruns);
+	for (size_t i = 0; i < z->nq; i++) {
+		struct cell pred = {0}, meas = {0};
+		size_t close = 0, n = 0;
+		char b[6][32];
+
+		for (size_t k = 0; k < L->nruns; k++) {
+			const struct quiz_grades *g = &L->runs[k]->grades;
+
+			if (!L->runs[k]->graded)
+				continue;
+			for (size_t r = 0; r < g->n; r++) {
+				if (g->row[r].q != &z->q[i])
+					continue;
+				n++;
+				cell_add(&pred, g->row[r].predicted);
+				if (g->row[r].grade != GRADE_UNMEASURED)
+					cell_add(&meas, g->row[r].measured);
+				close += g->row[r].grade == GRADE_CLOSE;
+			}
+		}
+		if (n) {
+			if (!t)
+				t = doc_table(d, head);
+			doc_cell(t, "%s (%s)", z->q[i].id, z->q[i].unit);
+			doc_cell(t, "%zu", n);
+			doc_cell(t, "%s (%s–%s)", quiz_num(b[0], 32, median(pred.v, pred.n)),
+				 quiz_num(b[1], 32, cell_min(&pred)),
+				 quiz_num(b[2], 32, cell_max(&pred)));
+			if (meas.n)
+				doc_cell(t, "%s (%s–%s)",
+					 quiz_num(b[3], 32, median(meas.v, meas.n)),
+					 quiz_num(b[4], 32, cell_min(&meas)),
+					 quiz_num(b[5], 32, cell_max(&meas)));
+			else
+				doc_cell(t, "not measured");
+			doc_cell(t, "%zu of %zu", close, n);
+		}
+		free(pred.v);
+		free(meas.v);
+	}
+}
+
 /* @dir's report relative to @base (the page's folder), so a class's folder
  * moved or served keeps its links; as given when a path cannot be resolved. */
 static void href_of(char *out, size_t len, const char *base, const char *dir)
@@ -316,6 +442,7 @@ static void lesson_runs(struct doc *d, const char *out_dir, const struct lesson 
 
 static void lesson_section(struct doc *d, const char *out_dir, struct lesson *L)
 {
+	const struct quiz *z;
 	char cpu_list[512] = "";
 	size_t used = 0;
 
@@ -338,6 +465,10 @@ static void lesson_section(struct doc *d, const char *out_dir, struct lesson *L)
 		 L->nruns, L->nruns == 1 ? "" : "s", cpu_list);
 	lesson_chart(d, out_dir, L);
 	lesson_table(d, L);
+	if ((z = quiz_for(L->demo))) {
+		predictions_table(d, L, z);
+		quiz_table(d, L, z);
+	}
 	lesson_runs(d, out_dir, L);
 }
 
@@ -446,6 +577,17 @@ int report_class(const char *out_dir, char *const *dirs, size_t ndirs, bool *fat
 		}
 		run_set_derive(&r->rs);
 		r->cpus = fig_cpus(&r->rs);
+		/* the student's predictions, graded as the run's own report grades
+		 * them; a broken predictions.json leaves the run in, ungraded */
+		if (r->rs.is_demo && quiz_for(r->rs.demo)) {
+			int p = predictions_load(r->dir, &r->pred, e, sizeof(e));
+
+			if (p < 0)
+				fprintf(stderr, "report: %s: predictions not graded: %s\n", r->dir,
+					e);
+			else if (p == 0)
+				r->graded = !quiz_grade(&r->rs, &r->pred, &r->grades, e, sizeof(e));
+		}
 		r->busy = host_load_set(&r->rs, &worst) == HOST_BUSY;
 		n++;
 		if (r->rs.is_demo)
@@ -489,8 +631,12 @@ int report_class(const char *out_dir, char *const *dirs, size_t ndirs, bool *fat
 	       "commands, %zu left out)\n",
 	       out_dir, n + bad.n, nd, ncmd, bad.n);
 out:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (runs[i].graded)
+			quiz_grades_free(&runs[i].grades);
+		predictions_free(&runs[i].pred);
 		run_set_free(&runs[i].rs);
+	}
 	for (size_t i = 0; i < bad.n; i++)
 		free(errs[i]);
 	for (size_t i = 0; i < found.n; i++)

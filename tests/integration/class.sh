@@ -30,6 +30,18 @@ student cy 8 0.30
 student dee 8 0.20
 student eve 64 0.05
 mkdir -p "$C/fred/02_cpu_bound/x" && echo '{' >"$C/fred/02_cpu_bound/x/meta.json"
+# predict NAME VALUE: the student's answer to gil_cpus_busy (threads-gil's
+# CPUs busy, measured 0.96 in run-ok; close within 0.25 CPUs).
+predict() {
+	jq -n --argjson v "$2" '{schema: 1, demo: "02_cpu_bound", cpus: 2, seed: null, quick: true,
+		sizes: {}, from: "terminal",
+		answers: [{id: "gil_cpus_busy", question: "threads-gil: how many CPUs busy?",
+			   unit: "CPUs", min: 0, max: 1024, value: $v}]}' \
+		>"$C/$1/02_cpu_bound/20261205T000000Z/predictions.json"
+}
+predict ada 1.0
+predict bob 2.0
+predict cy 0.9
 
 out=$("$REPORT" --class "$SCRATCH/page" "$C" 2>&1)
 check "report --class writes the page" test $? -eq 0 -a -s "$SCRATCH/page/class.html" -a -s "$SCRATCH/page/class.md"
@@ -52,6 +64,13 @@ check "threads-gil's walls, unedited, are the fixture's" \
 b2=$(row 2 processes | awk -F'|' '{print $6}' | awk '{print $1}')
 b8=$(row 8 processes | awk -F'|' '{print $6}' | awk '{print $1}')
 check "CPUs busy follows the wall: 8 CPUs' median is twice 2 CPUs' ($b8 vs $b2)" near "$b8" "$(awk -v b="$b2" 'BEGIN{print 2*b}')" 0.03 0.02
+check "the class's predictions: 3 of 5 runs predicted, graded against their runs" \
+	grep -q '^Predictions against measurements: 3 of the 5 runs' "$M"
+row=$(grep -E '^\| gil\\_cpus\\_busy \(CPUs\) \| 3 \|' "$M")
+check "gil_cpus_busy: three predictions, median 1 (0.9 to 2), measured 0.96, two close: $row" \
+	bash -c 'grep -qE "\| 3 \| 1(\.0+)? \(0\.90? *– *2(\.0+)?\) \| 0\.96 \(0\.96 *– *0\.96\) \| 2 of 3 \|$" <<<"$1"' _ "$row"
+check "the lesson's questions measured in every run, by CPU count" \
+	bash -c "grep -cE '^\| gil\\\\_cpus\\\\_busy \(CPUs\) \| (2|8|64) \|' '$M' | grep -qx 3"
 check "each run is linked to its report, relative to the page" grep -qF "(../class/ada/02_cpu_bound/20261205T000000Z/report.html)" "$M"
 "$REPORT" --class "$C/page" "$C" >/dev/null 2>&1
 check "a page inside the class's folder links its runs relative to itself" \

@@ -54,8 +54,8 @@ lacks() {
 
 mkdir -p "$SCRATCH/r"
 # Each hunt: the evidence its report must give, which its fixed twin's must not.
-A_FAULT=('waited [0-9.]+ [mµ]?s on journal_lock .*they took turns' 'mostly in these states: lock [0-9]+%')
-A_FIXED=('they took turns' 'mostly in these states: lock')
+A_FAULT=('on the mutex journal_lock in hunt_a .*held by request-[0-9]+ .*was sleeping' 'mostly in these states: lock [0-9]+%')
+A_FIXED=('journal_lock .*was sleeping' 'journal_lock .*took turns')
 B_FAULT=('relay \(thread [0-9]+\) waits for events in epoll_wait( \([0-9]+ calls\))?, an event loop, yet it spent .* blocked outside it, longest in clock_nanosleep')
 B_FIXED=('waits for events in .*, an event loop, yet')
 C_FAULT=('One thread did the work: worker-1 \(thread [0-9]+\) ran')

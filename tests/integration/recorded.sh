@@ -12,7 +12,7 @@ scratch
 chmod 755 "$SCRATCH"
 MAX_KIB=3072 # the recorded runs together, in KiB
 # Each recorded hunt's key sentence (tests/integration/hunts.sh has them whole).
-declare -A KEY=([hunt_a]='on journal_lock .*they took turns'
+declare -A KEY=([hunt_a]='on the mutex journal_lock in hunt_a .*held by request-[0-9]+ .*was sleeping'
 	[hunt_b]='waits for events in epoll_wait( \([0-9]+ calls\))?, an event loop, yet it spent .* blocked outside it, longest in clock_nanosleep'
 	[hunt_c]='^One thread did the work: worker-1'
 	[hunt_d]='^Memory grew: reader .* before uploader')
