@@ -304,7 +304,8 @@ static void one_report_free(struct one_report *o)
 }
 
 /* The run folder's predictions.json, if any, graded into grades.json (after
- * the run: the models never saw the answers). */
+ * the run: the models never saw the answers). Returns 0, 2 when the file is
+ * corrupt (bad input), 1 when grades.json could not be written. */
 static int grade_predictions(struct one_report *o, char *err, size_t errlen)
 {
 	struct sbuf js = SBUF_INIT;
@@ -315,14 +316,14 @@ static int grade_predictions(struct one_report *o, char *err, size_t errlen)
 		return 0;
 	if (rc < 0 || quiz_grade(&o->rs, &o->pred, &o->grades, err, errlen)) {
 		fprintf(stderr, "report: %s\n", err);
-		return -1;
+		return 2;
 	}
 	o->rp.grades = &o->grades;
 	text = quiz_grades_json(&o->grades, &o->rs);
 	sb_add(&js, text);
 	sb_add(&js, "\n");
 	free(text);
-	rc = write_file(o->rs.dir, "grades.json", &js);
+	rc = write_file(o->rs.dir, "grades.json", &js) ? 1 : 0;
 	sb_free(&js);
 	return rc;
 }
@@ -365,8 +366,10 @@ static int report_main(const char *dir, bool quiet)
 	verdict_of(&o.rs, &o.verdict);
 	o.rp = (struct report){
 	    .rs = &o.rs, .verdict = &o.verdict, .checks = &o.cl, .why = &o.why, .whyg = &o.whyg};
-	if (grade_predictions(&o, err, sizeof(err)))
+	rc = grade_predictions(&o, err, sizeof(err));
+	if (rc)
 		goto out;
+	rc = 1; /* until the report is written */
 	snprintf(title, sizeof(title), "%s%s: schedlab report %s", o.rs.partial ? "PARTIAL " : "",
 		 o.rs.is_demo ? o.rs.demo : o.rs.command, o.rs.stamp);
 	if (report_build(&o.rp, err, sizeof(err))) {

@@ -40,6 +40,14 @@
 #define LATENCY_BOUND 1.25
 #define MEMORY_RATIO 1.5
 
+/* The backlog left waiting at the end (demo.json "backlog", counted after
+ * the last sample): the one figure the verdict, the Why, the lesson chart's
+ * caption and the Key result give for an unbounded queue. */
+static double backlog_left(const struct run *r)
+{
+	return demo_num(r, "backlog", 0);
+}
+
 /* Least-squares slope of backlog over time (items/s) from demo.json samples,
  * or the final backlog over the duration when there are no samples. */
 static double backlog_slope(const struct run *r, double *first, double *last, double *span_s)
@@ -49,7 +57,7 @@ static double backlog_slope(const struct run *r, double *first, double *last, do
 	size_t i;
 
 	*first = 0;
-	*last = demo_num(r, "backlog", 0);
+	*last = backlog_left(r);
 	*span_s = demo_param(r->demo, "duration_s", r->m[M_WALL_S]);
 	for (i = 0; json_is_array(samples) && i < json_array_size(samples); i++) {
 		const json_t *e = json_array_get(samples, i);
@@ -109,7 +117,7 @@ static unsigned grew_of(const struct run *r, double *slope_out)
 	double consume_ms = demo_param(r->demo, "consume_ms", 0);
 	double first, last, span, slope = backlog_slope(r, &first, &last, &span), expect = 0;
 	double growth = fig_rss_of(r).growth_kib, payload = demo_param(r->demo, "payload_bytes", 0);
-	double backlog = demo_num(r, "backlog", 0);
+	double backlog = backlog_left(r);
 	double p50 = demo_num(r, "latency.p50_ns", -1), max = demo_num(r, "latency.max_ns", -1);
 	unsigned m = 0;
 
@@ -138,7 +146,7 @@ static void unbounded(const struct variant *v, struct sentences *out)
 	unsigned grew = grew_of(r, &slope);
 	struct fig_rss rss = fig_rss_of(r);
 	double growth = rss.growth_kib, payload = demo_param(r->demo, "payload_bytes", 0);
-	double backlog = demo_num(r, "backlog", 0), faults = page_faults(r);
+	double backlog = backlog_left(r), faults = page_faults(r);
 	double p50 = demo_num(r, "latency.p50_ns", -1), max = demo_num(r, "latency.max_ns", -1);
 	char d1[32], d2[32], d3[32], pf[64] = "";
 
@@ -151,11 +159,12 @@ static void unbounded(const struct variant *v, struct sentences *out)
 	if (grew & GREW_BACKLOG)
 		sentences_add(
 		    out,
-		    "%s: the backlog grew by %.0f items a second (%.0f → %.0f over %.1f s), "
-		    "about what the producer adds beyond what the consumer takes: %.0f a "
+		    "%s: the backlog grew by %.0f items a second over %.1f s, to %.0f left "
+		    "waiting at the end, about what the producer adds beyond what the "
+		    "consumer takes: %.0f a "
 		    "second produced (one every %.3g ms) − %.0f consumed (one every %.3g ms) "
 		    "= %.0f a second.",
-		    v->name, slope, first, last, span, 1000 / produce_ms, produce_ms,
+		    v->name, slope, span, backlog_left(r), 1000 / produce_ms, produce_ms,
 		    1000 / consume_ms, consume_ms, 1000 / produce_ms - 1000 / consume_ms);
 	if (faults >= 0)
 		snprintf(pf, sizeof(pf), "; the kernel counted %.0f page faults", faults);
@@ -403,7 +412,7 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 			    &out->lines,
 			    "%s: nothing stopped the producer: %.0f items were left "
 			    "waiting, memory grew %.1f MiB and an item waited up to %s.%s%s%s",
-			    v->name, demo_num(r, "backlog", 0), growth, fig_dur(a, sizeof(a), lat),
+			    v->name, backlog_left(r), growth, fig_dur(a, sizeof(a), lat),
 			    nw ? " Without a bound, " : "", words,
 			    !nw	      ? ""
 			    : nw == 1 ? " keeps growing as long as the producer outruns the "
@@ -445,7 +454,7 @@ static void key_result(const struct run_set *rs, struct sbuf *out)
 		sb_printf(
 		    out,
 		    "%s%s vs %s: backlog %.0f vs at most %.0f items, memory %+.1f vs %+.1f MiB",
-		    out->len ? "; " : "", u->name, b->name, demo_num(u->rep, "backlog", 0),
+		    out->len ? "; " : "", u->name, b->name, backlog_left(u->rep),
 		    demo_num(b->rep, "max_backlog", 0), fig_rss_of(u->rep).growth_kib / 1024,
 		    fig_rss_of(b->rep).growth_kib / 1024);
 	}
@@ -508,8 +517,10 @@ static void lesson(struct report *rp)
 			    fig_rss_of(v->rep).growth_kib / 1024);
 		else if (cap_items == 0)
 			sb_printf(&cap,
-				  " %s: no limit, the backlog reached %.0f, memory %+.1f MiB.",
-				  v->name, b[nb - 1], fig_rss_of(v->rep).growth_kib / 1024);
+				  " %s: no limit, %.0f items left waiting at the end, memory "
+				  "%+.1f MiB.",
+				  v->name, backlog_left(v->rep),
+				  fig_rss_of(v->rep).growth_kib / 1024);
 	}
 	(void)title;
 	if (n) {

@@ -3,8 +3,9 @@
  * thread name: "loop" (fetch), "blocking-N", "cpu-N". Each waits on named
  * futex words (demo.json locks): a stage is starved while its threads wait
  * on its input queue's not_empty condition, and held back while they wait on
- * its output queue's not_full condition. A stage's busy share is its threads'
- * lifetime less those waits, over threads × the run's wall time. Claims and
+ * its output queue's not_full condition. A stage's busy share (said "had
+ * work": running, waiting for a CPU or in its own calls) is its threads'
+ * lifetime less every lock wait, over threads × the run's wall time. Claims and
  * thresholds (docs/explainers.md):
  *   - the bottleneck: the busiest stage, busy ≥ 70% and ≥ 15 points above
  *     every other stage;
@@ -63,13 +64,31 @@ static int bottleneck_of(const struct fig_stage st[FIG_STAGES])
 	return lead >= BOTTLENECK_LEAD ? best : -1;
 }
 
+/* What a stage's busy share was made of, in the words every sentence and
+ * the Key result use: busy is having work (no lock wait), and waiting for a
+ * CPU is said as such, never as busy. "had work 98% of the run (running
+ * 70%, waiting for a CPU 25%, in their own system calls 3%)". */
+static const char *had_work(char *buf, size_t len, const struct fig_stage *s)
+{
+	double rest = s->busy - s->running - s->runnable;
+	char calls[64] = "";
+
+	if (rest >= 0.005)
+		snprintf(calls, sizeof(calls), ", in %s own system calls %.0f%%",
+			 s->threads == 1 ? "its" : "their", 100 * rest);
+	snprintf(buf, len,
+		 "had work %.0f%% of the run (running %.0f%%, waiting for a CPU %.0f%%%s)",
+		 100 * s->busy, 100 * s->running, 100 * s->runnable, calls);
+	return buf;
+}
+
 static void bottleneck(const struct variant *v, const struct fig_stage st[FIG_STAGES],
 		       struct sentences *out)
 {
 	const char *bound = NULL;
 	const json_t *b = v->rep->demo ? json_object_get(v->rep->demo->root, "bound_stage") : NULL;
 	int best = bottleneck_of(st);
-	char a[32], c[32], d[32], agree[160] = "";
+	char a[32], c[32], d[32], w[160], agree[160] = "";
 
 	if (best < 0)
 		return;
@@ -80,15 +99,14 @@ static void bottleneck(const struct variant *v, const struct fig_stage st[FIG_ST
 			 !strcmp(bound, st[best].name) ? "agree" : "differ", bound);
 	sentences_add(
 	    out,
-	    "%s: the %s stage set the pace. By the kernel's account its %zu thread%s %s busy "
-	    "%.0f%% of the run (running %s, waiting for a CPU %s; the %s %s waited for a lock "
-	    "is not counted), the fetch loop %.0f%%, the blocking threads %.0f%%, the cpu "
+	    "%s: the %s stage set the pace. By the kernel's account its %zu thread%s %s: "
+	    "%s running, %s waiting for a CPU (the %s %s waited for a lock is not work). "
+	    "The fetch loop had work %.0f%% of the run, the blocking threads %.0f%%, the cpu "
 	    "workers %.0f%% (the rest is waiting for a lock: starved of input, held back by a "
 	    "full queue, or another lock; threshold: ≥ %.0f%% and %.0f points above every "
 	    "other stage).%s",
 	    v->name, st[best].name, st[best].threads, st[best].threads == 1 ? "" : "s",
-	    st[best].threads == 1 ? "was" : "were", 100 * st[best].busy,
-	    fmt_ns(a, sizeof(a), (double)st[best].running_ns),
+	    had_work(w, sizeof(w), &st[best]), fmt_ns(a, sizeof(a), (double)st[best].running_ns),
 	    fmt_ns(c, sizeof(c), (double)st[best].runnable_ns),
 	    fmt_ns(d, sizeof(d), (double)st[best].lock_ns), st[best].threads == 1 ? "it" : "they",
 	    100 * st[FIG_FETCH].busy, 100 * st[FIG_BLOCKING].busy, 100 * st[FIG_CPU].busy,
@@ -329,18 +347,19 @@ static void verdict_line(const struct variant *v, const struct variant *b, struc
 			      "%.0f items%s; a backlog holds waiting work, not speed.",
 			      v->name, tput, demo_num(r, "queues.cpu.max_len", 0), bcap);
 	} else if (best >= 0) {
-		sentences_add(
-		    &out->lines,
-		    "%s: %.0f items/s. Each kind of work ran where it fits (an event "
-		    "loop for the fetches, threads for the blocking calls, processes for "
-		    "the bytecode); the %s stage set the pace (busy %.0f%%), and the full "
-		    "queues held the loop back %.0f%% of its time: backpressure.",
-		    v->name, tput, st[best].name, 100 * st[best].busy,
-		    100 * share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns));
+		char w[160];
+
+		sentences_add(&out->lines,
+			      "%s: %.0f items/s. Each kind of work ran where it fits (an event "
+			      "loop for the fetches, threads for the blocking calls, processes for "
+			      "the bytecode); the %s stage set the pace: it %s. The full "
+			      "queues held the loop back %.0f%% of its time: backpressure.",
+			      v->name, tput, st[best].name, had_work(w, sizeof(w), &st[best]),
+			      100 * share(st[FIG_FETCH].held_ns, st[FIG_FETCH].lifetime_ns));
 	} else {
 		sentences_add(&out->lines,
-			      "%s: %.0f items/s; no stage stood out as the bottleneck (busy: fetch "
-			      "%.0f%%, blocking %.0f%%, cpu %.0f%%).",
+			      "%s: %.0f items/s; no stage stood out as the bottleneck (share of "
+			      "the run each had work: fetch %.0f%%, blocking %.0f%%, cpu %.0f%%).",
 			      v->name, tput, 100 * st[FIG_FETCH].busy, 100 * st[FIG_BLOCKING].busy,
 			      100 * st[FIG_CPU].busy);
 	}
@@ -381,8 +400,8 @@ static void verdict(const struct run_set *rs, struct verdicts *out)
 
 /* The Key result: each variant's items/s, the verdict's figure, and for
  * the bounded pipeline the stage that bounded it (bottleneck_of, the
- * verdict's test): "hybrid 29 items/s, paced by its cpu stage (busy 98%)
- * vs single-loop 9". */
+ * verdict's test, in its words): "hybrid 29 items/s, paced by its slowest
+ * stage, cpu (had work 98% of the run (running 70%, ...)) vs single-loop 9". */
 static void key_result(const struct run_set *rs, struct sbuf *out)
 {
 	for (size_t i = 0; i < rs->nvariants; i++) {
@@ -399,9 +418,12 @@ static void key_result(const struct run_set *rs, struct sbuf *out)
 			continue;
 		fig_stages(v->rep, st);
 		best = bottleneck_of(st);
-		if (best >= 0)
-			sb_printf(out, ", paced by its slowest stage, %s (busy %.0f%%)",
-				  st[best].name, 100 * st[best].busy);
+		if (best >= 0) {
+			char w[160];
+
+			sb_printf(out, ", paced by its slowest stage, %s: it %s", st[best].name,
+				  had_work(w, sizeof(w), &st[best]));
+		}
 	}
 }
 
@@ -435,7 +457,7 @@ static void busy_chart(struct report *rp)
 	}
 	if (!n)
 		return;
-	struct bar_chart c = {.title = "Busy share of each stage, by the kernel",
+	struct bar_chart c = {.title = "How much of the run each stage had work, by the kernel",
 			      .ylabel = "% of the run",
 			      .ngroups = n,
 			      .nseries = FIG_STAGES,
@@ -444,11 +466,12 @@ static void busy_chart(struct report *rp)
 			      .color = colors,
 			      .v = v};
 	report_chart(rp, &c, "lesson",
-		     "How busy each stage was, by the kernel's account: its threads' time "
-		     "running or waiting for a CPU, that is their time less every lock wait (an "
-		     "empty input queue, a full output queue, or another lock such as the "
-		     "interpreter's). On a busy host much of it is the wait for a CPU: the Why "
-		     "gives both. The stage near 100% sets the pace of the whole pipeline; the "
+		     "How much of the run each stage had work, by the kernel's account: its "
+		     "threads' time running, waiting for a CPU or in their own system calls, that "
+		     "is their time less every lock wait (an empty input queue, a full output "
+		     "queue, or another lock such as the interpreter's). Having work is not "
+		     "running: on a busy host much of it is the wait for a CPU, which the verdict "
+		     "gives apart. The stage near 100% sets the pace of the whole pipeline; the "
 		     "others wait for it. In single-loop the loop thread does all three stages "
 		     "itself.");
 }

@@ -129,13 +129,24 @@ static void unb_memory_gap(const struct run_set *rs, double model, double measur
 	const struct run *r = rep(rs, UNB);
 	struct fig_rss m = fig_rss_of(r);
 	double backlog = demo_num(r, "backlog", 0);
+	double payload = quiz_param(rs, UNB, "payload_bytes", 0);
+	double held = backlog * payload / (1024.0 * 1024.0), rest = measured - held;
 
 	sb_printf(out,
-		  "Memory grew by %.1f MiB (%.0f KiB to %.0f KiB) against the model's %.1f MiB: "
-		  "the queue ended with %.0f items, and each allocation also costs the "
-		  "allocator's header and the queue's own node, while memory freed by consumed "
-		  "items is reused before the process asks for more.",
-		  measured, m.start_kib, m.end_kib, model, backlog);
+		  "Memory grew by %.2f MiB (%.0f KiB to %.0f KiB) against the model's %.2f MiB: "
+		  "the queue ended with %.0f items, whose payloads are %.2f MiB; ",
+		  measured, m.start_kib, m.end_kib, model, backlog, held);
+	if (rest >= 0)
+		sb_printf(out,
+			  "the other %.2f MiB is what else the process took (the allocator's "
+			  "headers, the queue's nodes, the demo's own logs): the model counts only "
+			  "the payloads.",
+			  rest);
+	else
+		sb_printf(out,
+			  "%.2f MiB less than that, because the resident memory counts only pages "
+			  "the process touched, and memory freed by consumed items was reused.",
+			  -rest);
 }
 
 static void bnd_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)

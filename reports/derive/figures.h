@@ -163,8 +163,10 @@ struct fig_stage {
 	size_t threads;
 	uint64_t lifetime_ns, running_ns, runnable_ns, lock_ns;
 	uint64_t starved_ns, held_ns;
-	double busy; /* (lifetime - lock) / (threads x wall), 0..1: a lock
-		      * wait (starved, held back, any other) is not busy */
+	double busy;		  /* (lifetime - lock) / (threads x wall), 0..1: a lock
+				   * wait (starved, held back, any other) is not busy */
+	double running, runnable; /* the parts of busy running and waiting
+				   * for a CPU, shares of threads x wall */
 };
 /* The three stages of @r: "loop" (fetch), "blocking-*", "cpu-*". */
 void fig_stages(const struct run *r, struct fig_stage st[FIG_STAGES]);

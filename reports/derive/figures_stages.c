@@ -39,8 +39,13 @@ static void stage_of(const struct run *r, struct fig_stage *s, int id, const cha
 	/* Busy is working: running, waiting for a CPU, in its own blocking
 	 * calls; never waiting for a lock, the queues' or any other. */
 	work = (double)s->lifetime_ns - (double)s->lock_ns;
-	if (s->threads && wall > 0)
-		s->busy = fmax(0, fmin(1, work / ((double)s->threads * wall)));
+	if (s->threads && wall > 0) {
+		double all = (double)s->threads * wall;
+
+		s->busy = fmax(0, fmin(1, work / all));
+		s->running = fmin(s->busy, (double)s->running_ns / all);
+		s->runnable = fmin(s->busy - s->running, (double)s->runnable_ns / all);
+	}
 }
 
 void fig_stages(const struct run *r, struct fig_stage st[FIG_STAGES])

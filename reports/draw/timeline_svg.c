@@ -553,10 +553,10 @@ static void shared_header(FILE *out, const struct shared *sh, const char *title)
 	fprintf(out, "<text x=\"10\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>",
 		sb_str(&esc));
 	sb_free(&esc);
+	/* one line that fits the picture's width (about 150 characters) */
 	fprintf(out, "<text x=\"10\" y=\"32\" fill=\"#555\">one lane per thread that did the "
-		     "tasks, every variant on the same time axis from its own start; each pixel "
-		     "split by the share of its time in each state, a wakeup however short "
-		     "drawn full height</text>");
+		     "tasks, each variant from its own start; each pixel split by state (a "
+		     "wakeup, however short, in green)</text>");
 	draw_legend(out, 50);
 	draw_axis_label(out, 0, sh->span, TOP - 4,
 			TOP + (int)sh->groups * GROUP_H + (int)sh->nl * (LANE_H + 1),

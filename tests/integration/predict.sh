@@ -40,6 +40,20 @@ echo '{"gil_speedup": "fast"}' >"$SCRATCH/text.json"
 expect_exit "an answer that is not a number" 2 "$REPORT" --check-predictions 02_cpu_bound "$SCRATCH/text.json" --partial
 expect_exit "a --seed that is not a number" 2 "$REPORT" --sizes 02_cpu_bound --seed x
 
+# A run folder's corrupt predictions.json: the report names it, exit 2.
+cp -r "$TOP/tests/fixtures/explain/04-quick" "$SCRATCH/run04"
+echo '{"answers": 3}' >"$SCRATCH/run04/predictions.json"
+err=$("$REPORT" "$SCRATCH/run04" 2>&1 >/dev/null)
+rc=$?
+check "a corrupt predictions.json: exit 2 naming the file ($rc)" \
+	bash -c "[ $rc -eq 2 ] && grep -q 'predictions.json' <<<'$err'"
+# A good one over the fixture: graded, grades.json written, the table first.
+echo '{"unbounded_backlog": 800, "unbounded_memory_mib": 1, "bounded_max_backlog": 200}' >"$SCRATCH/a04.json"
+"$REPORT" --check-predictions 04_backpressure "$SCRATCH/a04.json" --quick --write "$SCRATCH/run04/predictions.json"
+"$REPORT" --quiet "$SCRATCH/run04" >/dev/null
+jcheck "the fixture's grades: close, far, close at 25%" "$SCRATCH/run04/grades.json" \
+	'[.questions[].grade] == ["close", "far", "close"]' '.questions'
+
 # The same seed, the same sizes; another seed, others; the defaults without one.
 a=$("$REPORT" --sizes 04_backpressure --seed 5)
 b=$("$REPORT" --sizes 04_backpressure --seed 5)

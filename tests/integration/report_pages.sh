@@ -25,6 +25,16 @@ check "the index has the chapter's Results columns" \
 	grep -q '^| Demo | Key result | Why it matters |' "$SCRATCH/index.md"
 check "the index links each row to its report" \
 	bash -c "grep -q '](02-quick/report.html)' '$SCRATCH/index.md' && grep -q 'href=\"03-quick/report.html\"' '$SCRATCH/index.html'"
+# One backlog figure on 04's page: the items left waiting at the end
+# (demo.json "backlog", counted after the last sample) in the verdict and
+# the lesson chart's caption alike (issue 18: 908 beside "reached 906").
+cp -r "$TOP/tests/fixtures/explain/04-quick" "$SCRATCH/04-left"
+jq '.backlog = 810 | .max_backlog = 810' "$SCRATCH/04-left/unbounded/demo.json" >"$SCRATCH/demo.json" &&
+	mv "$SCRATCH/demo.json" "$SCRATCH/04-left/unbounded/demo.json"
+check "04: the verdict and the lesson chart give one backlog left waiting" \
+	bash -c "'$REPORT' --quiet '$SCRATCH/04-left' >/dev/null &&
+		grep -q 'unbounded: nothing stopped the producer: 810 items were left waiting' '$SCRATCH/04-left/report.md' &&
+		grep -q 'unbounded: no limit, 810 items left waiting at the end' '$SCRATCH/04-left/report.md'"
 cp -r "$TOP/tests/fixtures/explain/02-quick" "$SCRATCH/02-again"
 check "report --compare writes compare.html beside the second run" \
 	bash -c "'$REPORT' --compare '$SCRATCH/02-quick' '$SCRATCH/02-again' | grep -q 'about the same time' && test -s '$SCRATCH/02-again/compare.html'"

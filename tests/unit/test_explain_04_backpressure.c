@@ -221,6 +221,25 @@ static void unbounded_uses_more_memory(void **state)
 
 /* The verdict: nothing stopped the unbounded producer, the bounded one was
  * held back; a doubt when the unbounded backlog did not outgrow the bound. */
+/* One backlog figure: the items left waiting at the end (demo.json
+ * "backlog", counted after the last sample), in the Why as in the verdict
+ * (issue 18's reading of 04: "908 items were left waiting" beside "0 → 906
+ * over 1.0 s" and the chart's "the backlog reached 906"). */
+static void one_backlog_figure(void **state)
+{
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "04_backpressure", 2);
+	add_run(&f, UNBOUNDED);
+	fx_demo_set(&f.runs[0], "{\"backlog\": 808, \"max_backlog\": 808}");
+	assert_claim(fx_explain(&f), "the backlog grew by 800 items a second over 1.0 s, to 808 "
+				     "left waiting at the end");
+	assert_no_claim(f.text, "→ 800");
+	assert_claim(fx_verdict(&f), "808 items were left waiting");
+	fx_free(&f);
+}
+
 static void verdict_or_doubt(void **state)
 {
 	struct fx f;
@@ -388,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(bounded_latency_bounded),
 	    cmocka_unit_test(unbounded_uses_more_memory),
 	    cmocka_unit_test(verdict_or_doubt),
+	    cmocka_unit_test(one_backlog_figure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

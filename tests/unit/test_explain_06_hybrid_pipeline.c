@@ -124,7 +124,9 @@ static void bottleneck_named(void **state)
 
 	(void)state;
 	assert_claim(explain_set(&f, s, 1), "hybrid: the cpu stage set the pace");
-	assert_claim(f.text, "busy 98% of the run");
+	assert_claim(f.text, "its 2 threads had work 98% of the run (running 70%, waiting for a "
+			     "CPU 25%, in their own system calls 3%): 1.40 s running, 500.0 ms "
+			     "waiting for a CPU");
 	assert_claim(f.text, "The demo's own times per item agree: slowest stage cpu.");
 	fx_free(&f);
 	s[0].c_starved = 500; /* the cpu workers half idle: no stage stands out */
@@ -263,11 +265,17 @@ static void key_result_is_the_pace(void **state)
 	(void)state;
 	explain_set(&f, s, 3);
 	headline_key(&f.rs, &key);
-	assert_claim(sb_str(&key),
-		     "hybrid 500 items/s, paced by its slowest stage, cpu (busy 98%)");
+	assert_claim(sb_str(&key), "hybrid 500 items/s, paced by its slowest stage, cpu: it had "
+				   "work 98% of the run (running 70%, waiting for a CPU 25%");
 	assert_claim(sb_str(&key), "vs hybrid-unbounded 480 items/s vs single-loop 110 items/s");
 	assert_claim(fx_verdict(&f), "hybrid: 500 items/s.");
-	assert_claim(f.vtext, "the cpu stage set the pace (busy 98%)");
+	/* the wait for a CPU said apart, never called busy (issue 18's
+	 * reading of the verdict: "busy 98%" while a quarter of it was the
+	 * wait for a CPU) */
+	assert_claim(f.vtext, "the cpu stage set the pace: it had work 98% of the run (running "
+			      "70%, waiting for a CPU 25%");
+	assert_no_claim(f.vtext, "busy");
+	assert_no_claim(sb_str(&key), "busy");
 	sb_free(&key);
 	fx_free(&f);
 }

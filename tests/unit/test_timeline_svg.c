@@ -453,10 +453,54 @@ static void critical_path_over_the_measured_section(void **state)
 	tmp_remove(&t);
 }
 
+/* Every line of words in the shared picture fits its width (issue 18's
+ * reading of 01: the subtitle ran past the right edge, cut off at "a wakeup
+ * however shor"). At 11 px a sans-serif character is about 6 px wide: a
+ * line of the 960 px picture holds about 150 of them. */
+static void shared_picture_words_fit(void **state)
+{
+	struct tmp_run t;
+	struct demo_thread th = {.tid = 2, .pid = 1, .tasks = 3};
+	struct demo_result d = {.pid = 1, .wall_s = 0.01, .threads = &th, .nthreads = 1};
+	struct run r;
+	const struct run *runs[1] = {&r};
+	char err[256] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	const char *p;
+
+	(void)state;
+	tmp_open(&t);
+	tmp_slice(&t, 2, "io", 0, 9000);
+	tmp_slice(&t, 2, "running", 9000, 1000);
+	tmp_name(&t, 2, "worker-1");
+	tmp_close(&t);
+	r = run_at(t.dir);
+	r.has_timeline = true;
+	r.demo = &d;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(
+	    timeline_shared_svg(runs, 1, "Every variant on one time axis", f, err, sizeof(err)), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(buf, "worker-1"));
+	for (p = strstr(buf, "<text"); p; p = strstr(p + 1, "<text")) {
+		const char *open = strchr(p, '>'), *close = strstr(p, "</text>");
+
+		assert_non_null(close);
+		if ((size_t)(close - open - 1) > 150)
+			fail_msg("a line of %zu characters: %.*s", (size_t)(close - open - 1),
+				 (int)(close - open - 1), open + 1);
+	}
+	free(buf);
+	tmp_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(small_fixture_is_drawn_whole),
+	    cmocka_unit_test(shared_picture_words_fit),
 	    cmocka_unit_test(svg_is_well_formed_xml),
 	    cmocka_unit_test(gil_like_window_shows_handoffs),
 	    cmocka_unit_test(many_threads_become_roles),
