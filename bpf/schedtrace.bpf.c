@@ -260,7 +260,8 @@ static __always_inline __u64 stream_flags(void)
 
 /* One timeline record: a thread's new state, and who woke it or who came in. */
 static __always_inline void stream_event(__u8 type, __u8 state, __u32 tid, __u32 pid, __u64 now,
-					 __s32 cpu, __u8 waker_kind, __u32 ppid, __u32 exec)
+					 __s32 cpu, __u8 waker_kind, __u32 ppid, __u32 exec,
+					 __u32 holder)
 {
 	struct st_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -278,7 +279,7 @@ static __always_inline void stream_event(__u8 type, __u8 state, __u32 tid, __u32
 	e->ts = now;
 	e->ppid = ppid;
 	e->exec = exec;
-	e->addr = 0;
+	e->addr = holder;
 	bpf_ringbuf_submit(e, stream_flags());
 }
 
@@ -288,7 +289,8 @@ static __always_inline void emit_state(__u32 tid, struct st_thread *t, __u8 stat
 	if (!want_timeline)
 		return;
 	stream_event(EV_STATE, state, tid, t->pid, now, cpu, w ? w->kind : WK_NONE, w ? w->id : 0,
-		     w && w->kind == WK_SOFTIRQ ? w->host : 0);
+		     w && w->kind == WK_SOFTIRQ ? w->host : 0,
+		     state == ST_LOCK ? t->lock_owner : 0);
 }
 
 /*
@@ -1098,7 +1100,7 @@ static __always_inline void emit_switch(__u32 prev_tid, struct st_thread *prev, 
 		return;
 	if (prev && next)
 		stream_event(EV_SWITCH, prev->state, prev_tid, prev->pid, now, cpu, WK_NONE,
-			     next_tid, next->pid);
+			     next_tid, next->pid, prev->state == ST_LOCK ? prev->lock_owner : 0);
 	else if (prev)
 		emit_state(prev_tid, prev, prev->state, now, cpu, NULL);
 	else if (next)

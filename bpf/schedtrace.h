@@ -562,7 +562,11 @@ struct st_event {
 	__u64 ts;
 	__u32 ppid; /* EV_PROC: the parent (whose maps a fork shares); EV_STATE: the waker's id */
 	__u32 exec; /* EV_PROC: 1 after exec, 0 after fork; EV_STATE: st_waker.host */
-	__u64 addr; /* EV_FUTEX: the word's address */
+	/*
+	 * EV_FUTEX: the word's address. EV_STATE and EV_SWITCH into lock: the
+	 * mutex owner read at the wait (st_thread.lock_owner), 0 when none.
+	 */
+	__u64 addr;
 };
 
 #endif /* SCHEDTRACE_H */

@@ -117,8 +117,8 @@ void causes_interval(struct causes *c, const struct interval *s, uint64_t end)
 		c->iv = n;
 		c->cap = nc;
 	}
-	c->iv[c->niv++] = (struct cp_interval){s->start_ns,   end,	s->tid, s->state,
-					       s->waker_kind, s->waker, s->host};
+	c->iv[c->niv++] = (struct cp_interval){s->start_ns,   end,	s->tid,	 s->state,
+					       s->waker_kind, s->waker, s->host, s->holder};
 }
 
 void causes_event(struct causes *c, const struct st_event *e)

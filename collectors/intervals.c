@@ -69,6 +69,7 @@ bool intervals_event(struct intervals *iv, const struct st_event *e, struct inte
 	i->waker_kind = e->waker_kind;
 	i->waker = e->ppid;
 	i->host = e->exec;
+	i->holder = e->state == ST_LOCK ? (uint32_t)e->addr : 0;
 	i->waker_pid =
 	    e->waker_kind == WK_THREAD || e->waker_kind == WK_FORK ? pid_of(iv, e->ppid) : 0;
 	i->start_ns = e->ts;

@@ -18,6 +18,7 @@ struct interval {
 	uint8_t state;	    /* enum st_state; ST_EXITED for a thread that ended */
 	uint8_t waker_kind; /* who ended the wait before it (st_waker_kind) */
 	uint32_t waker, host;
+	uint32_t holder; /* a lock wait: the mutex owner read at the wait, 0 when none */
 	/* a traced waker's (WK_THREAD, WK_FORK) process, from its own open
 	 * interval: where timeline.json's wake flow starts; 0 when unknown */
 	uint32_t waker_pid;

@@ -455,6 +455,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	half.state = ST_RUNNING;
 	half.tid = e->ppid;
 	half.pid = e->exec;
+	half.addr = 0; /* the holder is the switched-out side's */
 	on_one_event(ls, &half);
 	return 0;
 }

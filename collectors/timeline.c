@@ -106,6 +106,9 @@ static void emit_slice(struct timeline *tl, const struct interval *s, uint64_t e
 	if (waker_kind != WK_NONE && waker_kind < NR_WAKER_KINDS)
 		fprintf(tl->f, "\"waker_kind\":\"%s\",\"waker\":%u,\"host\":%u",
 			waker_kind_names[waker_kind], s->waker, s->host);
+	/* a lock wait: who owned the mutex as it began (the path may go there) */
+	if (s->state == ST_LOCK && s->holder)
+		fprintf(tl->f, "%s\"holder\":%u", s->cpu >= 0 ? "," : "", s->holder);
 	fputs("}}", tl->f);
 }
 

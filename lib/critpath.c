@@ -199,6 +199,26 @@ static int follow_waker(const struct cp_interval *iv, const struct cp_thread *th
 	return 2;
 }
 
+/*
+ * A lock wait no traced thread was seen ending (a timed lock's timeout, a
+ * wakeup whose waker went unseen, the window's end) whose mutex owner was
+ * read at the wait: what held it up was the owner, so the path moves to the
+ * owner at the same moment, when it lived then. Returns 1 when it moved.
+ */
+static int follow_holder(const struct cp_interval *iv, const struct cp_thread *th, size_t nth,
+			 const struct cp_interval *I, const struct cp_thread **cur, uint64_t t)
+{
+	const struct cp_thread *h;
+
+	if (I->state != ST_LOCK || !I->holder || I->holder == (*cur)->tid)
+		return 0;
+	h = find_thread(th, nth, I->holder);
+	if (!h || interval_at(iv, h, t) < 0)
+		return 0;
+	*cur = h;
+	return 1;
+}
+
 int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_start,
 			  uint64_t window_end, uint32_t end_tid, struct cp_path *out)
 {
@@ -250,6 +270,8 @@ int critpath_compute_from(struct cp_interval *iv, size_t n, uint64_t window_star
 			    : 0;
 		if (moved < 0)
 			goto fail;
+		if (!moved && jumps_here < 16)
+			moved = follow_holder(iv, th, nth, I, &cur, t);
 		if (moved) {
 			/* to the waker at the same moment: count the jumps there */
 			jumps_here = moved == 1 ? jumps_here + 1 : 0;

@@ -7,7 +7,9 @@
  * softirq that thread ran in its own syscall: loopback networking) moves
  * the path to that thread at the moment it woke this one; a blocked interval
  * ended by a context (timer, interrupt, another process) stays on the path
- * as that wait. A new thread's path continues in the thread that created it.
+ * as that wait, unless it was a wait on a mutex whose owner was read at the
+ * wait: then the path moves to that owner (who held the lock) at that
+ * moment. A new thread's path continues in the thread that created it.
  * A window that ends while the thread on the path still waits (a demo's main
  * joining the loop that recorded the end) moves the path at once to whoever
  * ended that wait.
@@ -26,6 +28,7 @@ struct cp_interval {
 	uint8_t waker_kind; /* runnable after a wakeup or a fork: enum st_waker_kind */
 	uint32_t waker;	    /* the waker's id (a tid for WK_THREAD and WK_FORK) */
 	uint32_t host;	    /* WK_SOFTIRQ run inside a traced thread's syscall: its tid */
+	uint32_t holder;    /* a lock wait: the mutex's owner read at the wait, 0 when none */
 };
 
 /* A piece of the path: tid in state over [start, end); via: who ended a wait charged here. */

@@ -235,6 +235,7 @@ int timeline_intervals(const struct run *r, struct cp_interval **out, size_t *n,
 			c->waker_kind = s->waker_kind;
 			c->waker = s->waker;
 			c->host = s->host;
+			c->holder = s->holder;
 			wakers += s->waker_kind != WK_NONE;
 			/* µs with 3 decimals: a slice ends where the next begins */
 			if (k > first && c->start - c[-1].end + 2 <= 4)

@@ -102,13 +102,15 @@ void timeline_free(struct timeline *tl)
 }
 
 /* args.waker_kind, waker, host of a slice (timeline.json since the collector
- * wrote them): who ended the wait a runnable slice follows. */
+ * wrote them): who ended the wait a runnable slice follows; args.holder:
+ * who held the mutex a lock slice waited on. */
 static void take_waker(struct slice *s, const json_t *args)
 {
 	const json_t *k = json_object_get(args, "waker_kind");
 
 	s->waker_kind = WK_NONE;
 	s->waker = s->host = 0;
+	s->holder = (unsigned int)json_integer_value(json_object_get(args, "holder"));
 	if (!json_is_string(k))
 		return;
 	s->waker_kind = (unsigned char)waker_kind_of(json_string_value(k));

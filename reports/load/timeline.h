@@ -21,6 +21,8 @@ struct slice {
 	 * thread a softirq ran in */
 	unsigned char waker_kind;
 	unsigned int waker, host;
+	/* a lock slice: the mutex owner read at the wait (args.holder), 0 when none */
+	unsigned int holder;
 };
 
 struct thread_track {

@@ -15,16 +15,16 @@
 
 #define IV(tid, st, a, b)                                                                          \
 	{                                                                                          \
-		(a), (b), (tid), (st), WK_NONE, 0, 0                                               \
+		(a), (b), (tid), (st), WK_NONE, 0, 0, 0                                            \
 	}
 #define WOKEN(tid, a, b, kind, by)                                                                 \
 	{                                                                                          \
-		(a), (b), (tid), ST_RUNNABLE, (kind), (by), 0                                      \
+		(a), (b), (tid), ST_RUNNABLE, (kind), (by), 0, 0                                   \
 	}
 /* Woken by a softirq that thread @host ran in its own syscall (loopback). */
 #define WOKEN_IN(tid, a, b, host)                                                                  \
 	{                                                                                          \
-		(a), (b), (tid), ST_RUNNABLE, WK_SOFTIRQ, 3, (host)                                \
+		(a), (b), (tid), ST_RUNNABLE, WK_SOFTIRQ, 3, (host), 0                             \
 	}
 
 static uint64_t sum(const struct cp_path *p)
@@ -130,6 +130,37 @@ static void test_unknown_waker_and_window(void **state)
 	assert_int_equal(critpath_time(&p, 5, ST_RUNNING), 10);
 	critpath_free(&p);
 	assert_int_equal(critpath_compute(iv, 0, 0, 1, &p), -1);
+}
+
+/*
+ * main waits 10..50 on a mutex worker 2 held as the wait began (its owner
+ * read at the wait); the wakeup's waker went unseen. The path goes to the
+ * holder: worker 2 ran 0..30 and waited for a CPU 30..50, then main runs.
+ * Without the owner the wait itself stays on the path.
+ */
+static void test_wait_goes_to_the_holder(void **state)
+{
+	(void)state;
+	struct cp_interval iv[] = {
+	    IV(1, ST_RUNNING, 0, 10),	{10, 50, 1, ST_LOCK, WK_NONE, 0, 0, 2},
+	    IV(1, ST_RUNNABLE, 50, 55), IV(1, ST_RUNNING, 55, 60),
+	    IV(2, ST_RUNNING, 0, 30),	IV(2, ST_RUNNABLE, 30, 50),
+	    IV(2, ST_SLEEP, 50, 60),
+	};
+	struct cp_path p;
+
+	assert_int_equal(critpath_compute_from(iv, 7, 0, 60, 1, &p), 0);
+	assert_int_equal(sum(&p), 60);
+	assert_int_equal(critpath_time(&p, 1, ST_LOCK), 0);
+	assert_int_equal(critpath_time(&p, 2, ST_RUNNING), 30);
+	assert_int_equal(critpath_time(&p, 2, ST_RUNNABLE), 20);
+	assert_int_equal(critpath_time(&p, 1, ST_RUNNING), 5);
+	critpath_free(&p);
+	iv[1].holder = 0;
+	assert_int_equal(critpath_compute_from(iv, 7, 0, 60, 1, &p), 0);
+	assert_int_equal(critpath_time(&p, 1, ST_LOCK), 40);
+	assert_int_equal(critpath_time(&p, 2, ST_RUNNING), 0);
+	critpath_free(&p);
 }
 
 /* A reply over loopback: the softirq ran in the server's send, so the path goes there. */
@@ -314,6 +345,7 @@ int main(void)
 	    cmocka_unit_test(test_consumer_sets_pace),
 	    cmocka_unit_test(test_join_and_fork),
 	    cmocka_unit_test(test_unknown_waker_and_window),
+	    cmocka_unit_test(test_wait_goes_to_the_holder),
 	    cmocka_unit_test(test_loopback_reply),
 	    cmocka_unit_test(test_cycle_terminates),
 	    cmocka_unit_test(test_measured_section),
