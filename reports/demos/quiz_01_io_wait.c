@@ -14,17 +14,10 @@ static const struct quiz_size sizes[] = {
     {"wait", 0.2, 0.05, 0.1, 0.3, 0.05, 0.03, 0.08, 0.01, 2, NULL, false},
 };
 
-static const struct run *rep(const struct run_set *rs, const char *name)
-{
-	const struct variant *v = run_set_variant(rs, name);
-
-	return v ? v->rep : NULL;
-}
-
 /* The limit of @variant's pool, its rule said in @rule. */
 static double limit_of(const struct run_set *rs, const char *variant, struct sbuf *rule)
 {
-	const struct run *r = rep(rs, variant);
+	const struct run *r = quiz_run(rs, variant);
 	struct fig_rounds f;
 
 	if (!r)
@@ -76,7 +69,7 @@ static double t20_speedup(const struct run_set *rs)
 
 static void t5_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
 {
-	struct fig_rounds f = fig_rounds_of(rep(rs, "threads-5"));
+	struct fig_rounds f = fig_rounds_of(quiz_run(rs, "threads-5"));
 
 	sb_printf(out,
 		  "threads-5 took %.2f s against the model's %.2f s, %.2f s more over %.0f rounds "

@@ -134,6 +134,24 @@ static double handoff_rate(const struct run_set *rs)
 
 /* ---- the gaps ------------------------------------------------------------- */
 
+/* "; serial's threads waited X for a CPU against Y computing" for each of
+ * the two variants a speed-up compares that waited; returns how many. */
+static int cpu_waits_of(const struct run_set *rs, const char *a, const char *b, struct sbuf *out)
+{
+	int n = 0;
+
+	for (const char *v = a; v; v = v == a ? b : NULL) {
+		struct sbuf w = SBUF_INIT;
+
+		if (quiz_cpu_waits(rs, v, &w)) {
+			sb_printf(out, "%s%s", n ? ", and " : "", sb_str(&w));
+			n++;
+		}
+		sb_free(&w);
+	}
+	return n;
+}
+
 static void gil_speedup_gap(const struct run_set *rs, double model, double measured,
 			    struct sbuf *out)
 {
@@ -141,11 +159,17 @@ static void gil_speedup_gap(const struct run_set *rs, double model, double measu
 	struct state_sum ws = state_sum_of(g->rep, "worker");
 	char d1[32];
 
+	sb_printf(out, "threads-gil took %.2f s against serial's %.2f s (%.2f×, the model %.0f×): ",
+		  g->m[M_WALL_S].med, s->m[M_WALL_S].med, measured, model);
+	if (cpu_waits_of(rs, SER, GIL, out)) {
+		sb_add(out,
+		       ": other programs on the host, or the tracer, held the CPUs, so the two "
+		       "walls measure the host's load as much as the lock.");
+		return;
+	}
 	sb_printf(out,
-		  "threads-gil took %.2f s against serial's %.2f s (%.2f×, the model %.0f×): "
 		  "its threads computed one at a time and spent %s blocked on the lock; the GIL "
 		  "changed hands %.0f times, each handoff a wakeup and a switch serial never pays.",
-		  g->m[M_WALL_S].med, s->m[M_WALL_S].med, measured, model,
 		  fig_dur(d1, sizeof(d1), (double)ws.ns[ST_LOCK]), fig_gil_handoffs(g->rep));
 }
 
@@ -154,14 +178,17 @@ static void proc_speedup_gap(const struct run_set *rs, double model, double meas
 {
 	const struct variant *p = var(rs, PROC);
 	double par = p->m[M_PARALLELISM].med, bound = fig_bound(rs, p->rep);
-	struct state_sum ws = state_sum_of(p->rep, "worker");
-	char d1[32];
 
 	sb_printf(out,
-		  "processes reached %.2f× of the model's %.2f×: it kept %.2f CPUs busy of its "
-		  "bound %.0f, its workers waited %s for a CPU (other work on the host, or the "
-		  "tracer), and each started as a process of its own.",
-		  measured, model, par, bound, fig_dur(d1, sizeof(d1), (double)ws.ns[ST_RUNNABLE]));
+		  "processes reached %.2f× against the model's %.2f×, keeping %.2f CPUs busy "
+		  "of its bound %.0f: ",
+		  measured, model, par, bound);
+	if (cpu_waits_of(rs, SER, PROC, out))
+		sb_add(out, ": other programs on the host, or the tracer, held the CPUs, and a "
+			    "speed-up compares two walls that waited differently.");
+	else
+		sb_add(out, "each worker starts as a process of its own, and the last round waits "
+			    "for its slowest task.");
 }
 
 static void gil_cpus_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
@@ -170,12 +197,16 @@ static void gil_cpus_gap(const struct run_set *rs, double model, double measured
 
 	sb_printf(out,
 		  "threads-gil kept %.2f CPUs busy (%.2f s of CPU in %.2f s) against the model's "
-		  "%.0f: %s",
-		  measured, g->m[M_CPU_S].med, g->m[M_WALL_S].med, model,
-		  measured > model ? "the thread giving the GIL up and the one taking it run "
-				     "for a moment together, at each of the handoffs."
-				   : "the handoffs leave the CPU idle for a moment, while the "
-				     "next holder wakes up.");
+		  "%.0f: ",
+		  measured, g->m[M_CPU_S].med, g->m[M_WALL_S].med, model);
+	if (quiz_cpu_waits(rs, GIL, out))
+		sb_add(out, ", so even the one thread the GIL let compute often had no CPU.");
+	else if (measured > model)
+		sb_add(out, "the thread giving the GIL up and the one taking it run for a moment "
+			    "together, at each of the handoffs.");
+	else
+		sb_add(out, "the handoffs leave the CPU idle for a moment, while the next holder "
+			    "wakes up.");
 }
 
 static void handoff_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
@@ -183,14 +214,20 @@ static void handoff_gap(const struct run_set *rs, double model, double measured,
 	const struct variant *g = var(rs, GIL);
 
 	sb_printf(out,
-		  "The GIL changed hands %.0f times in %.2f s, %.0f a second against the model's "
-		  "%.0f: a waiting thread asks only after a switch interval of waiting, and the "
-		  "holder lets go at its next check, so a handoff comes a little later than the "
-		  "interval%s.",
-		  fig_gil_handoffs(g->rep), g->rep->m[M_WALL_S], measured, model,
-		  measured > 1.2 * model ? "; more often than that, the holder dropped it on its "
-					   "own between tasks"
-					 : "");
+		  "The GIL changed hands %.0f times in %.2f s, %.0f a second against the "
+		  "model's %.0f: ",
+		  fig_gil_handoffs(g->rep), g->rep->m[M_WALL_S], measured, model);
+	if (measured < 0.8 * model && quiz_cpu_waits(rs, GIL, out))
+		sb_add(out, "; a thread that is not on a CPU neither asks for the GIL nor lets it "
+			    "go, so it changed hands less often than once per interval.");
+	else if (measured > 1.2 * model)
+		sb_add(out, "more often than once per interval: the holder also let it go on its "
+			    "own, between tasks and at the end.");
+	else
+		sb_add(out,
+		       "a waiting thread asks only after a switch interval of waiting, and the "
+		       "holder lets go at its next check, so a handoff comes a little later than "
+		       "the interval.");
 }
 
 static const struct quiz_question questions[] = {

@@ -70,23 +70,16 @@ static double bnd_model(const struct run_set *rs, struct sbuf *rule)
 	return fmin(items, cap);
 }
 
-static const struct run *rep(const struct run_set *rs, const char *name)
-{
-	const struct variant *v = run_set_variant(rs, name);
-
-	return v ? v->rep : NULL;
-}
-
 static double unb_backlog(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, UNB);
+	const struct run *r = quiz_run(rs, UNB);
 
 	return r ? demo_num(r, "backlog", -1) : -1;
 }
 
 static double unb_memory(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, UNB);
+	const struct run *r = quiz_run(rs, UNB);
 	double g = r ? fig_rss_of(r).growth_kib : -1;
 
 	return g >= 0 ? g / 1024 : -1;
@@ -94,7 +87,7 @@ static double unb_memory(const struct run_set *rs)
 
 static double bnd_max(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, BND);
+	const struct run *r = quiz_run(rs, BND);
 
 	return r ? demo_num(r, "max_backlog", -1) : -1;
 }
@@ -102,7 +95,7 @@ static double bnd_max(const struct run_set *rs)
 static void unb_backlog_gap(const struct run_set *rs, double model, double measured,
 			    struct sbuf *out)
 {
-	const struct run *r = rep(rs, UNB);
+	const struct run *r = quiz_run(rs, UNB);
 	double produced = demo_num(r, "produced", 0), consumed = demo_num(r, "consumed", 0);
 	double d = quiz_param(rs, UNB, "duration_s", 0);
 	double p = quiz_param(rs, UNB, "produce_ms", 1), c = quiz_param(rs, UNB, "consume_ms", 0);
@@ -126,7 +119,7 @@ static void unb_backlog_gap(const struct run_set *rs, double model, double measu
 static void unb_memory_gap(const struct run_set *rs, double model, double measured,
 			   struct sbuf *out)
 {
-	const struct run *r = rep(rs, UNB);
+	const struct run *r = quiz_run(rs, UNB);
 	struct fig_rss m = fig_rss_of(r);
 	double backlog = demo_num(r, "backlog", 0);
 	double payload = quiz_param(rs, UNB, "payload_bytes", 0);
@@ -151,7 +144,7 @@ static void unb_memory_gap(const struct run_set *rs, double model, double measur
 
 static void bnd_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
 {
-	const struct run *r = rep(rs, BND);
+	const struct run *r = quiz_run(rs, BND);
 	double waits = demo_num(r, "queue.put_waits", -1);
 
 	sb_printf(out,

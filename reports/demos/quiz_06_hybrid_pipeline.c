@@ -37,16 +37,9 @@ static double cpu_item_s(const struct run *r)
 	return -1;
 }
 
-static const struct run *rep(const struct run_set *rs, const char *name)
-{
-	const struct variant *v = run_set_variant(rs, name);
-
-	return v && v->rep && v->rep->demo ? v->rep : NULL;
-}
-
 static double hybrid_model(const struct run_set *rs, struct sbuf *rule)
 {
-	const struct run *r = rep(rs, "hybrid");
+	const struct run *r = quiz_run(rs, "hybrid");
 	double fetch, blocking, cpu, cpu_s, workers;
 
 	if (!r || (cpu_s = cpu_item_s(r)) <= 0)
@@ -69,7 +62,7 @@ static double hybrid_model(const struct run_set *rs, struct sbuf *rule)
 
 static double single_model(const struct run_set *rs, struct sbuf *rule)
 {
-	const struct run *r = rep(rs, "single-loop"), *h = rep(rs, "hybrid");
+	const struct run *r = quiz_run(rs, "single-loop"), *h = quiz_run(rs, "hybrid");
 	double cpu_s = h ? cpu_item_s(h) : -1, block_s;
 
 	if (!r || cpu_s <= 0)
@@ -84,7 +77,7 @@ static double single_model(const struct run_set *rs, struct sbuf *rule)
 
 static double tput(const struct run_set *rs, const char *name)
 {
-	const struct run *r = rep(rs, name);
+	const struct run *r = quiz_run(rs, name);
 
 	return r ? demo_num(r, "throughput_per_s", -1) : -1;
 }
@@ -101,7 +94,7 @@ static double single_tput(const struct run_set *rs)
 
 static void hybrid_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
 {
-	const struct run *r = rep(rs, "hybrid");
+	const struct run *r = quiz_run(rs, "hybrid");
 	struct fig_stage st[FIG_STAGES];
 	int b;
 

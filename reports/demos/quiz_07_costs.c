@@ -17,13 +17,6 @@ static const struct quiz_size sizes[] = {
     {"cow-mib", 256, 32, 128, 384, 64, 16, 64, 16, 0, NULL, false},
 };
 
-static const struct run *rep(const struct run_set *rs, const char *name)
-{
-	const struct variant *v = run_set_variant(rs, name);
-
-	return v && v->rep && v->rep->demo ? v->rep : NULL;
-}
-
 static const json_t *pingpong(const struct run *r)
 {
 	char name[64];
@@ -34,7 +27,7 @@ static const json_t *pingpong(const struct run *r)
 
 static double sw_model(const struct run_set *rs, struct sbuf *rule)
 {
-	if (!rep(rs, COSTS_SWITCH))
+	if (!quiz_run(rs, COSTS_SWITCH))
 		return -1;
 	sb_add(rule, "a round trip is two handoffs (a to b, b back to a), and on one CPU each "
 		     "handoff is a context switch: 2");
@@ -43,7 +36,7 @@ static double sw_model(const struct run_set *rs, struct sbuf *rule)
 
 static double sw_measured(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, COSTS_SWITCH);
+	const struct run *r = quiz_run(rs, COSTS_SWITCH);
 	const json_t *e = r ? pingpong(r) : NULL;
 	double rts = cost_num(e, COST_ROUND_TRIPS, 0), sw = e ? cost_kernel_switches(r, e) : -1;
 
@@ -52,7 +45,7 @@ static double sw_measured(const struct run_set *rs)
 
 static void sw_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
 {
-	const struct run *r = rep(rs, COSTS_SWITCH);
+	const struct run *r = quiz_run(rs, COSTS_SWITCH);
 	const json_t *e = pingpong(r);
 	double rts = cost_num(e, COST_ROUND_TRIPS, 0);
 
@@ -78,7 +71,7 @@ static double cow_model(const struct run_set *rs, struct sbuf *rule)
 
 static double cow_measured(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, COSTS_COW);
+	const struct run *r = quiz_run(rs, COSTS_COW);
 	const char *src;
 
 	return r ? cost_cow_faults(r, CE_WRITE, &src) : -1;
@@ -88,7 +81,7 @@ static void cow_gap(const struct run_set *rs, double model, double measured, str
 {
 	const char *src = "";
 
-	cost_cow_faults(rep(rs, COSTS_COW), CE_WRITE, &src);
+	cost_cow_faults(quiz_run(rs, COSTS_COW), CE_WRITE, &src);
 	sb_printf(out,
 		  "The writing child took %.0f page faults (%s) against the model's %.0f: each "
 		  "page it wrote was still shared with its parent, so the kernel copied it at the "

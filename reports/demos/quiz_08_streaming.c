@@ -43,16 +43,9 @@ static double servers_of(const struct run_set *rs, const struct run *r)
 	return c;
 }
 
-static const struct run *rep(const struct run_set *rs, const char *name)
-{
-	const struct variant *v = run_set_variant(rs, name);
-
-	return v && v->rep && v->rep->demo ? v->rep : NULL;
-}
-
 static double p99_model(const struct run_set *rs, struct sbuf *rule)
 {
-	const struct run *r = rep(rs, "load-90");
+	const struct run *r = quiz_run(rs, "load-90");
 	double c, s, mu, lambda, pw, wait;
 
 	if (!r || (s = demo_param(r->demo, "service_us", 0) / 1e6) <= 0 ||
@@ -72,7 +65,7 @@ static double p99_model(const struct run_set *rs, struct sbuf *rule)
 
 static double p99_measured(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, "load-90");
+	const struct run *r = quiz_run(rs, "load-90");
 	double p = r ? demo_num(r, "latency.p99", -1) : -1;
 
 	return p >= 0 ? p / 1e6 : -1;
@@ -80,7 +73,7 @@ static double p99_measured(const struct run_set *rs)
 
 static void p99_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
 {
-	const struct run *r = rep(rs, "load-90");
+	const struct run *r = quiz_run(rs, "load-90");
 	double wait = demo_num(r, "wait.p99", 0) / 1e6, svc = demo_num(r, "service.p99", 0) / 1e6;
 
 	sb_printf(
@@ -97,7 +90,7 @@ static void p99_gap(const struct run_set *rs, double model, double measured, str
 
 static double rej_model(const struct run_set *rs, struct sbuf *rule)
 {
-	if (!rep(rs, "load-110-bounded"))
+	if (!quiz_run(rs, "load-110-bounded"))
 		return -1;
 	sb_add(rule, "arrivals 1.1 × what the workers can serve: the excess, 1 − 1/1.1, cannot "
 		     "be served and is rejected");
@@ -106,7 +99,7 @@ static double rej_model(const struct run_set *rs, struct sbuf *rule)
 
 static double rej_measured(const struct run_set *rs)
 {
-	const struct run *r = rep(rs, "load-110-bounded");
+	const struct run *r = quiz_run(rs, "load-110-bounded");
 	double arr = r ? demo_num(r, "arrivals", 0) : 0;
 
 	return arr > 0 ? 100 * demo_num(r, "rejected", 0) / arr : -1;
@@ -114,7 +107,7 @@ static double rej_measured(const struct run_set *rs)
 
 static void rej_gap(const struct run_set *rs, double model, double measured, struct sbuf *out)
 {
-	const struct run *r = rep(rs, "load-110-bounded");
+	const struct run *r = quiz_run(rs, "load-110-bounded");
 
 	sb_printf(out,
 		  "The bounded queue rejected %.0f of %.0f requests, %.1f%% against the model's "

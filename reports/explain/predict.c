@@ -137,11 +137,35 @@ enum quiz_grade quiz_grade_of(const struct quiz_question *q, double predicted, d
 	return fabs(predicted - measured) <= allowed * (1 + 1e-9) + 1e-12 ? GRADE_CLOSE : GRADE_FAR;
 }
 
-double quiz_param(const struct run_set *rs, const char *variant, const char *key, double dflt)
+const struct run *quiz_run(const struct run_set *rs, const char *variant)
 {
 	const struct variant *v = run_set_variant(rs, variant);
 
-	return v && v->rep && v->rep->demo ? demo_param(v->rep->demo, key, dflt) : dflt;
+	return v && v->rep && v->rep->demo ? v->rep : NULL;
+}
+
+bool quiz_cpu_waits(const struct run_set *rs, const char *variant, struct sbuf *out)
+{
+	const struct run *r = quiz_run(rs, variant);
+	struct state_sum ss;
+	char a[32], b[32];
+
+	if (!r)
+		return false;
+	ss = state_sum_of(r, NULL);
+	if (!ss.threads || runq_share(&ss) < QUIZ_CPU_WAIT_SHARE)
+		return false;
+	sb_printf(out, "in %s, the threads waited %s for a CPU against %s computing", variant,
+		  fig_dur(a, sizeof(a), (double)ss.ns[ST_RUNNABLE]),
+		  fig_dur(b, sizeof(b), (double)ss.ns[ST_RUNNING]));
+	return true;
+}
+
+double quiz_param(const struct run_set *rs, const char *variant, const char *key, double dflt)
+{
+	const struct run *r = quiz_run(rs, variant);
+
+	return r ? demo_param(r->demo, key, dflt) : dflt;
 }
 
 int quiz_grade(const struct run_set *rs, const struct predictions *p, struct quiz_grades *out,
@@ -175,9 +199,20 @@ int quiz_grade(const struct run_set *rs, const struct predictions *p, struct qui
 		r->model = q->model(rs, &rule);
 		r->measured = q->measured(rs);
 		r->grade = quiz_grade_of(q, r->predicted, r->measured);
-		if (r->grade != GRADE_UNMEASURED && r->model >= 0)
+		if (r->grade != GRADE_UNMEASURED && r->model >= 0) {
 			q->gap(rs, r->model, r->measured, &gap);
-		else
+			/* a busy host slows any measurement: said unless the gap did */
+			if (!strstr(sb_str(&gap), "for a CPU")) {
+				struct sbuf w = SBUF_INIT;
+
+				if (quiz_cpu_waits(rs, q->variant, &w))
+					sb_printf(&gap,
+						  " Beside that, %s: other programs on the host, "
+						  "or the tracer, held the CPUs.",
+						  sb_str(&w));
+				sb_free(&w);
+			}
+		} else
 			sb_printf(&gap, "This run has no %s to measure.", q->variant);
 		snprintf(r->rule, sizeof(r->rule), "%s", sb_str(&rule));
 		snprintf(r->gap, sizeof(r->gap), "%s", sb_str(&gap));

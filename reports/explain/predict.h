@@ -141,6 +141,16 @@ const char *quiz_num(char *buf, size_t len, double v);
 
 /* ---- helpers for the models ------------------------------------------------- */
 
+/* A run's threads that waited for a CPU this share of their CPU demand or
+ * more (runnable / (running + runnable), the explainers' threshold) ran on a
+ * busy host: the measurement is slower than the host can do idle. */
+#define QUIZ_CPU_WAIT_SHARE 0.10
+/* When @variant's threads waited that much, appends "in VARIANT, the threads
+ * waited X for a CPU against Y computing" to @out and returns true. */
+bool quiz_cpu_waits(const struct run_set *rs, const char *variant, struct sbuf *out);
+
+/* @variant's representative run when it has its demo.json, else NULL. */
+const struct run *quiz_run(const struct run_set *rs, const char *variant);
 /* params.KEY of @variant's representative run, or @dflt. */
 double quiz_param(const struct run_set *rs, const char *variant, const char *key, double dflt);
 

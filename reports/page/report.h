@@ -62,6 +62,11 @@ void report_kernel(struct report *rp); /* eBPF against the kernel, thread by thr
 void report_notes(struct report *rp);  /* what was not measured */
 void report_words(struct report *rp);  /* the kernel words the page uses */
 void report_files(struct report *rp);
+/* The run's timeline.json copied to @out_path with the report's thread
+ * labels as the tracks' names, for Perfetto (report_perfetto.c); *@nflows
+ * the wake flows it has. 0, or -1 with @err. */
+int perfetto_write(const struct run *r, const char *out_path, size_t *nflows, char *err,
+		   size_t errlen);
 
 /* The key result of the chapter's Results table: each variant's median wall
  * time ("serial 10.008s vs threads-20 0.607s"), or the demo's own key figure

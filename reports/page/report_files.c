@@ -31,6 +31,28 @@ static bool promised(const struct run_set *rs, size_t run, const char *pass)
 	return pass && json_is_true(json_object_get(p, pass));
 }
 
+/* The timeline with the report's thread labels, beside the report: written
+ * now, linked when written. */
+static void perfetto_link(struct report *rp, const struct run *r, struct doc_block *links)
+{
+	char rel[200], path[PATH_MAX + 200], err[PATH_MAX + 100];
+	size_t flows;
+
+	if (!r->has_timeline)
+		return;
+	snprintf(rel, sizeof(rel), "perfetto-%s.json", r->dir);
+	snprintf(path, sizeof(path), "%s/%s", rp->rs->dir, rel);
+	if (perfetto_write(r, path, &flows, err, sizeof(err)))
+		doc_item(links, NULL, "%s: not written: %s", rel, err);
+	else
+		doc_item(links, rel,
+			 "%s: the timeline with this page's thread names%s: open in "
+			 "https://ui.perfetto.dev",
+			 rel,
+			 flows ? " and an arrow from waker to woken thread per wakeup"
+			       : " (its timeline.json has no wake arrows)");
+}
+
 void report_files(struct report *rp)
 {
 	static const char *const cmds[] = {"collector", "perf_stat", "perf_sched", "perf_trace",
@@ -65,6 +87,7 @@ void report_files(struct report *rp)
 				doc_item(links, NULL, "%s: not recorded in this run",
 					 files[f].name);
 		}
+		perfetto_link(rp, r, links);
 		for (c = 0; r->commands && c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 			const json_t *x = json_object_get(r->commands, cmds[c]);
 

@@ -265,6 +265,36 @@ static void test_graded_file(void **state)
 	fx_free(&f);
 }
 
+/* A busy host: the gap says the threads waited for a CPU, with the run's
+ * figures, instead of blaming the lock; on an idle one it does not. */
+static void test_gap_busy_host(void **state)
+{
+	struct fx f;
+	struct predictions p = {0};
+	struct prediction a = {.id = "gil_speedup", .value = 1};
+	struct quiz_grades g;
+	char err[256];
+	const char *par = "{\"tasks\": 8, \"n\": 1000, \"workers\": 2, \"switch_interval_ms\": 5}";
+	struct fx_run *r;
+
+	(void)state;
+	p.a = &a;
+	p.n = 1;
+	fx_init(&f, "02_cpu_bound", 2);
+	r = fx_variant(&f, "serial", 8.0, par);
+	fx_thread(r, (int)fx_pid(r), "main", (struct fx_states){.running = 2000, .runnable = 6000},
+		  8);
+	r = fx_variant(&f, "threads-gil", 4.0, par);
+	fx_thread(r, (int)fx_pid(r), "main", (struct fx_states){.running = 4000}, 8);
+	fx_explain(&f);
+	assert_int_equal(quiz_grade(&f.rs, &p, &g, err, sizeof(err)), 0);
+	assert_non_null(strstr(g.row[0].gap, "in serial, the threads waited 6.00 s for a CPU "
+					     "against 2.00 s computing"));
+	assert_null(strstr(g.row[0].gap, "in threads-gil"));
+	quiz_grades_free(&g);
+	fx_free(&f);
+}
+
 /* The same seed gives the same sizes; another seed others; each within its
  * range and on its step; no seed, the demo's defaults. */
 static void test_seed(void **state)
@@ -321,7 +351,7 @@ int main(void)
 	    cmocka_unit_test(test_05),		cmocka_unit_test(test_06),
 	    cmocka_unit_test(test_07),		cmocka_unit_test(test_08),
 	    cmocka_unit_test(test_grade_edges), cmocka_unit_test(test_graded_file),
-	    cmocka_unit_test(test_seed),
+	    cmocka_unit_test(test_seed),	cmocka_unit_test(test_gap_busy_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
