@@ -2,6 +2,7 @@
 /* Who held the lock (holders.h). */
 #include <string.h>
 
+#include "figures.h"
 #include "holders.h"
 #include "sched_wakes.h"
 
@@ -11,6 +12,21 @@ const struct futex_acct *word_find(const struct run *r, int pid, const char *add
 		if (r->sched.futex[i].pid == pid && !strcmp(r->sched.futex[i].addr, addr))
 			return &r->sched.futex[i];
 	return NULL;
+}
+
+bool word_same_lock(const struct run *r, const struct futex_acct *f, int pid, const char *addr)
+{
+	const struct futex_acct *o;
+	const char *name, *other;
+
+	if (pid != f->pid)
+		return false;
+	if (!strcmp(addr, f->addr))
+		return true;
+	name = futex_word_name(r, f);
+	o = name ? word_find(r, pid, addr) : NULL;
+	other = o ? futex_word_name(r, o) : NULL;
+	return other && !strcmp(name, other);
 }
 
 /* The owner with the most blocked time behind it, summed over its waiters. */
@@ -60,7 +76,7 @@ static void signallers(const struct run *r, const struct futex_acct *f, struct w
 		const struct wake_edge *e = &r->sched.wakes[k];
 		size_t j;
 
-		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+		if (!e->futex[0] || !word_same_lock(r, f, e->wakee_pid, e->futex))
 			continue;
 		out->ended += e->count;
 		if (e->kind == WK_HARDIRQ || (e->kind == WK_SOFTIRQ && !e->host[0]))
@@ -83,6 +99,14 @@ static void signallers(const struct run *r, const struct futex_acct *f, struct w
 			out->signalled = by[j].n;
 			out->signaller_tid = by[j].tid;
 		}
+	for (size_t j = 0; j < nby; j++)
+		if (by[j].tid != out->signaller_tid && by[j].n > out->signalled2) {
+			out->signalled2 = by[j].n;
+			out->signaller2_tid = by[j].tid;
+		}
+	for (size_t i = 0; i < r->sched.nfutex; i++)
+		if (word_same_lock(r, f, r->sched.futex[i].pid, r->sched.futex[i].addr))
+			out->waits += r->sched.futex[i].count;
 }
 
 void word_holders_of(const struct run *r, const struct futex_acct *f, struct word_holders *out)

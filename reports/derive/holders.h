@@ -14,6 +14,7 @@
 #ifndef SCHEDLAB_HOLDERS_H
 #define SCHEDLAB_HOLDERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +31,17 @@ struct word_holders {
 	uint64_t owner_ns[NR_STATES]; /* what that owner did over those waits */
 	int signaller_tid;	      /* WORD_SIGNAL: the thread that ended most waits */
 	uint64_t signalled, woken_by_threads, timed_out, ended;
+	int signaller2_tid; /* the one after it, 0 when none */
+	uint64_t signalled2;
+	uint64_t waits; /* the lock's waits: the word's, with its named siblings' */
 };
 
 /* The holders of word @f of run @r and its kind. */
 void word_holders_of(const struct run *r, const struct futex_acct *f, struct word_holders *out);
+/* Is the word (pid, addr) part of @f's lock: @f itself, or a word the demo
+ * or CPython named the same (a condition variable's two signal words, both
+ * "GIL cond")? */
+bool word_same_lock(const struct run *r, const struct futex_acct *f, int pid, const char *addr);
 /* The word (pid, addr) of @r, or NULL. */
 const struct futex_acct *word_find(const struct run *r, int pid, const char *addr);
 

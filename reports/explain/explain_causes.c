@@ -22,6 +22,7 @@
 #include "demo_module.h"
 #include "explain.h"
 #include "figures.h"
+#include "holders.h"
 #include "roles.h"
 #include "thread_labels.h"
 #include "wakes.h"
@@ -130,8 +131,8 @@ static void released_by(const struct run_set *rs, const struct run *r, const str
 	sentences_add(
 	    out, "%s%s%s waited %s on %s (futex, %llu waits); the waits were ended by %s.",
 	    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
-	    fig_dur(d, sizeof(d), (double)ns), word_name_short(r, f->pid, f->addr, name, sizeof(name)),
-	    (unsigned long long)all, list);
+	    fig_dur(d, sizeof(d), (double)ns),
+	    word_name_short(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all, list);
 }
 
 /* Turns: a word several threads waited on, each wait ended by another of them. */
@@ -195,8 +196,8 @@ static void turns(const struct run_set *rs, const struct run *r, struct sentence
 		    "by another of them releasing it: they took turns.",
 		    prefix(rs, r, p, sizeof(p)), who, nw > 3 ? " and others" : "",
 		    fig_dur(d, sizeof(d), (double)ns),
-		    word_name_short(r, f->pid, f->addr, name, sizeof(name)), (unsigned long long)all,
-		    100.0 * (double)by_waiter / (double)all);
+		    word_name_short(r, f->pid, f->addr, name, sizeof(name)),
+		    (unsigned long long)all, 100.0 * (double)by_waiter / (double)all);
 	}
 }
 
@@ -212,6 +213,47 @@ static void critical(const struct run_set *rs, const struct run *r, struct sente
 	sentences_add(out, "%s%s.", p, s);
 }
 
+/*
+ * Who held the lock, in a demo's run (a command's are said with its words,
+ * explain_command.c): each word whose waits are TURNS_MIN_SHARE of its
+ * waiters' lives and that has a holder or is the GIL.
+ */
+static void holders(const struct run_set *rs, const struct run *r, struct sentences *out)
+{
+	char p[80], s[768];
+
+	for (size_t w = 0; w < r->sched.nfutex; w++) {
+		const struct futex_acct *f = &r->sched.futex[w];
+		uint64_t life = 0;
+		int seen[16];
+		size_t n = 0;
+
+		for (size_t k = 0; k < r->sched.nwakes && n < 16; k++) {
+			const struct wake_edge *e = &r->sched.wakes[k];
+			const struct sched_thread *t;
+			size_t j;
+
+			if (!e->futex[0] || !word_same_lock(r, f, e->wakee_pid, e->futex))
+				continue;
+			for (j = 0; j < n && seen[j] != e->wakee_tid; j++)
+				;
+			if (j < n)
+				continue;
+			seen[n++] = e->wakee_tid;
+			t = sched_find_tid(&r->sched, e->wakee_tid);
+			life += t ? t->lifetime_ns : 0;
+		}
+		/* One sentence per lock: a named word's siblings are said with the first. */
+		for (size_t v = 0; v < w && life; v++)
+			if (word_same_lock(r, f, r->sched.futex[v].pid, r->sched.futex[v].addr))
+				life = 0;
+		if (!life || (double)f->total_ns < TURNS_MIN_SHARE * (double)life ||
+		    !lock_chain_sentence(r, f, s, sizeof(s)))
+			continue;
+		sentences_add(out, "%s%s.", prefix(rs, r, p, sizeof(p)), s);
+	}
+}
+
 void explain_causes(const struct run_set *rs, struct sentences *out)
 {
 	const struct demo_module *m = rs->is_demo ? demo_module_for(rs->demo) : NULL;
@@ -223,6 +265,8 @@ void explain_causes(const struct run_set *rs, struct sentences *out)
 			turns(rs, r, out);
 		else if (m && m->causes)
 			m->causes(r, out);
+		if (rs->is_demo)
+			holders(rs, r, out);
 		joins(rs, r, out);
 		critical(rs, r, out);
 	}

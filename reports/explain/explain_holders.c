@@ -66,7 +66,7 @@ static void waiters(const struct run *r, const struct futex_acct *f, char *buf, 
 		const struct wake_edge *e = &r->sched.wakes[k];
 		size_t j;
 
-		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+		if (!e->futex[0] || !word_same_lock(r, f, e->wakee_pid, e->futex))
 			continue;
 		*ns += e->blocked_ns;
 		for (j = 0; j < n && seen[j] != e->wakee_tid; j++)
@@ -90,6 +90,39 @@ static void waiters(const struct run *r, const struct futex_acct *f, char *buf, 
 			 more == 1 ? "" : "s");
 }
 
+/*
+ * The GIL's condition variable (the demo's and CPython's, "GIL cond"): its
+ * holder signals it as it drops the GIL (drop_gil), so the thread that
+ * ended a wait held the GIL until then; a wait its timeout ended is the
+ * switch interval passing, the waiter then asking the holder to drop it.
+ */
+static bool gil_sentence(const struct run *r, const struct futex_acct *f,
+			 const struct word_holders *h, const char *who, uint64_t ns, char *buf,
+			 size_t len)
+{
+	char d[32];
+	int at =
+	    snprintf(buf, len,
+		     "%s waited %s on the GIL (GIL cond, %llu wait%s): the GIL's holder "
+		     "signals it as it drops the GIL, so the thread that ended a wait held "
+		     "the GIL until then: %s for %llu of them",
+		     who, fig_dur(d, sizeof(d), (double)ns), (unsigned long long)h->waits,
+		     h->waits == 1 ? "" : "s", thread_label_or(r, h->signaller_tid, "a thread"),
+		     (unsigned long long)h->signalled);
+
+	(void)f;
+	if (at > 0 && (size_t)at < len && h->signaller2_tid)
+		at += snprintf(buf + at, len - (size_t)at, ", %s for %llu",
+			       thread_label_or(r, h->signaller2_tid, "a thread"),
+			       (unsigned long long)h->signalled2);
+	if (at > 0 && (size_t)at < len && h->timed_out)
+		snprintf(buf + at, len - (size_t)at,
+			 "; the wait's own timeout ended %llu (the switch interval passed, and "
+			 "the waiter asked the holder to drop it)",
+			 (unsigned long long)h->timed_out);
+	return true;
+}
+
 bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *buf, size_t len)
 {
 	struct word_holders h;
@@ -103,6 +136,8 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	if (!who[0])
 		return false;
 	word_name_short(r, f->pid, f->addr, name, sizeof(name));
+	if (h.kind == WORD_SIGNAL && !strcmp(name, "GIL cond"))
+		return gil_sentence(r, f, &h, who, ns, buf, len);
 	if (h.kind == WORD_SIGNAL) {
 		int at = snprintf(buf, len,
 				  "%s waited %s on %s (%llu wait%s), which no wait read as a held "

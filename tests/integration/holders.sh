@@ -49,6 +49,27 @@ jqe() { jq -e "$@" >/dev/null; }
 WORDS_BY_OP='def words_by($op): [.wakes[] | select(.wait.futex != null)] | group_by(.wait.futex)
 	| map(select(all(.wait.futex_op == $op))) | map(.[0].wait.futex);'
 
+# The demos: 02's model GIL, a mutex and a condition variable the two
+# workers pass between them (demo.json locks names both).
+out=$SCRATCH/gil
+timeout -k 10 600 "$TRACE" 02 --quick --no-perf --variants threads-gil --out "$out" >"$out.log" 2>&1
+check "trace 02 --variants threads-gil: exit 0" test $? -eq 0
+S=$(ls "$out"/02_cpu_bound/latest/*/sched.json 2>/dev/null | head -1)
+D=${S%/sched.json}/demo.json
+REPORT=$out/02_cpu_bound/latest/report.md
+if [ -s "$S" ] && [ -s "$D" ]; then
+	gm=$(jq -r '.locks[] | select(.name == "GIL mutex") | .addr' "$D")
+	gc=$(jq -r '[.locks[] | select(.name == "GIL cond") | .addr] | join(" ")' "$D")
+	check "02: the GIL mutex's holders are worker threads, never the waiter" \
+		jqe --arg a "$gm" '[.futex[] | select(.addr == $a) | .holders[]] | all(.owner.comm | test("^worker-")) and all(.owner.tid != .waiter.tid)' "$S"
+	check "02: no holder on the GIL's condition variable (its holder is who signals it)" \
+		jqe --arg c "$gc" '($c | split(" ")) as $cs | [.futex[] | select(.addr as $a | $cs | index($a)) | .holders[]] | length == 0' "$S"
+	check "02: the Why names the GIL's holders, the workers that signalled its waits" \
+		grep -qE "waited [0-9.]+ [mµ]?s on the GIL \(GIL cond, [0-9]+ waits\): the GIL's holder signals it as it drops the GIL, .* worker-[12] for [0-9]+ of them" "$REPORT"
+else
+	tail -5 "$out.log" | sed 's/^/#   /'
+fi
+
 if debian_program xz xz-utils; then
 	seq 1 300000 >"$SCRATCH/numbers.txt"
 	chmod 644 "$SCRATCH/numbers.txt"
