@@ -153,12 +153,13 @@ static void backpressure(const struct variant *v, const struct fig_stage st[FIG_
 			 inflight, demo_param(v->rep->demo, "inflight", 0), uinflight, u->name);
 	sentences_add(out,
 		      "%s: backpressure reached the first stage. The cpu-stage queue was full, so "
-		      "the blocking threads waited %s on its not_full condition (%.0f%% of their "
-		      "time); their own queue then filled and the loop waited %s on the "
+		      "the %zu blocking threads waited %s in all on its not_full condition (%.0f%% "
+		      "of their time); their own queue then filled and the loop waited %s on the "
 		      "blocking-stage queue's not_full (%.0f%% of its time; threshold: ≥ %.0f%% "
 		      "each). While it waits the loop reads no answer and starts no new fetch: the "
 		      "slow last stage paces the whole pipeline and the queues stay bounded.%s",
-		      v->name, fmt_ns(a, sizeof(a), (double)st[FIG_BLOCKING].held_ns), 100 * bheld,
+		      v->name, st[FIG_BLOCKING].threads,
+		      fmt_ns(a, sizeof(a), (double)st[FIG_BLOCKING].held_ns), 100 * bheld,
 		      fmt_ns(b, sizeof(b), (double)st[FIG_FETCH].held_ns), 100 * lheld,
 		      100 * HELD_BACK, fl);
 }
