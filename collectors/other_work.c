@@ -7,6 +7,7 @@
 #include "other_work.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static size_t read_procs(int others_fd, struct other_proc *procs)
 		p->comm[sizeof(p->comm) - 1] = 0;
 		p->cpu_ns = v.cpu_ns;
 		p->slices = v.slices;
+		p->nproc = 1;
 		p->tracer = v.tracer;
 		p->kthread = v.kthread;
 	}
@@ -122,6 +124,7 @@ static void close_holder(struct other_proc *procs, size_t *n, struct st_cpu_hold
 		p = &procs[(*n)++];
 		memset(p, 0, sizeof(*p));
 		p->pid = h->tgid;
+		p->nproc = 1;
 		p->tracer = h->tgid == (uint32_t)getpid();
 		snprintf(path, sizeof(path), "/proc/%u/comm", h->tgid);
 		f = fopen(path, "r");
@@ -196,6 +199,110 @@ static uint64_t minus(uint64_t a, uint64_t b)
 	return a > b ? a - b : 0;
 }
 
+/* The row of @p's name (and kind) in @rows, made when missing; NULL: no room. */
+static struct other_proc *row_of_name(struct other_proc **rows, size_t *n, size_t *cap,
+				      const struct other_proc *p)
+{
+	struct other_proc *r;
+
+	for (size_t i = 0; i < *n; i++) {
+		r = &(*rows)[i];
+		if (r->tracer == p->tracer && r->kthread == p->kthread && !strcmp(r->comm, p->comm))
+			return r;
+	}
+	if (*n == *cap) {
+		size_t want = *cap ? 2 * *cap : 64;
+		struct other_proc *more = realloc(*rows, want * sizeof(**rows));
+
+		if (!more)
+			return NULL;
+		*rows = more;
+		*cap = want;
+	}
+	r = &(*rows)[(*n)++];
+	*r = *p;
+	r->cpu_ns = r->slices = 0;
+	r->nproc = 0;
+	return r;
+}
+
+/* Adds @p (one process or a group) to its name's row in @rows. */
+static int fold_by_name(struct other_proc **rows, size_t *n, size_t *cap,
+			const struct other_proc *p)
+{
+	struct other_proc *r = row_of_name(rows, n, cap, p);
+
+	if (!r) {
+		fprintf(stderr, "schedtrace: other work: out of memory\n");
+		return -1;
+	}
+	r->cpu_ns += p->cpu_ns;
+	r->slices += p->slices;
+	r->nproc += p->nproc;
+	/* A name one process had keeps its pid; a group has none. */
+	r->pid = r->nproc == 1 ? p->pid : 0;
+	return 0;
+}
+
+int other_work_harvest(struct other_work *ow)
+{
+	struct other_proc *live;
+	size_t n, i;
+
+	if (!ow->from_ns || !ow->procs)
+		return 0; /* the window has not opened: nothing is counted yet */
+	live = calloc(OTHER_PROCS, sizeof(*live));
+	if (!live) {
+		fprintf(stderr, "schedtrace: other work: out of memory\n");
+		return -1;
+	}
+	n = read_procs(ow->others_fd, live);
+	for (i = 0; i < n; i++) {
+		struct other_proc *p = &live[i];
+		struct other_proc *b = proc_in(ow->base_procs, ow->nbase_procs, p->pid);
+
+		/* A zombie still answers; it is taken once its parent reaps it. */
+		if (!kill((pid_t)p->pid, 0) || errno != ESRCH)
+			continue;
+		if (b) {
+			p->cpu_ns = minus(p->cpu_ns, b->cpu_ns);
+			p->slices = minus(p->slices, b->slices);
+			b->pid = 0; /* spent: a process reusing the pid starts from 0 */
+		}
+		if (p->cpu_ns && fold_by_name(&ow->gone, &ow->ngone, &ow->gone_cap, p))
+			break;
+		if (bpf_map_delete_elem(ow->others_fd, &p->pid) && errno != ENOENT)
+			fprintf(stderr, "schedtrace: bpf_map_delete_elem(others, %u): %s\n", p->pid,
+				strerror(errno));
+	}
+	free(live);
+	return i < n ? -1 : 0;
+}
+
+/*
+ * The table by name: every row of @ow->procs and of the ended processes
+ * folded into one row per name, into @ow->procs (reallocated).
+ */
+static int fold_table(struct other_work *ow)
+{
+	struct other_proc *rows = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (i = 0; i < ow->nprocs; i++)
+		if (ow->procs[i].cpu_ns && fold_by_name(&rows, &n, &cap, &ow->procs[i]))
+			goto fail;
+	for (i = 0; i < ow->ngone; i++)
+		if (fold_by_name(&rows, &n, &cap, &ow->gone[i]))
+			goto fail;
+	free(ow->procs);
+	ow->procs = rows;
+	ow->nprocs = n;
+	return 0;
+fail:
+	free(rows);
+	return -1;
+}
+
 int other_work_read(struct other_work *ow, uint64_t end_ns)
 {
 	struct st_cpu_hold *h;
@@ -234,6 +341,8 @@ int other_work_read(struct other_work *ow, uint64_t end_ns)
 			ow->procs[k++] = *p;
 	}
 	ow->nprocs = k;
+	if (fold_table(ow))
+		return -1;
 	qsort(ow->procs, ow->nprocs, sizeof(*ow->procs), by_cpu_desc);
 	return 0;
 }
@@ -252,11 +361,12 @@ static json_t *procs_json(const struct other_work *ow, bool tracer, uint64_t *re
 			continue;
 		if (named++ >= OTHER_NAMED) {
 			*rest_ns += p->cpu_ns;
-			(*rest)++;
+			*rest += p->nproc;
 			continue;
 		}
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:b}", "pid",
-						     (json_int_t)p->pid, "comm", p->comm, "cpu_ns",
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:I,s:I,s:I,s:b}", "pid",
+						     (json_int_t)p->pid, "comm", p->comm,
+						     "processes", (json_int_t)p->nproc, "cpu_ns",
 						     (json_int_t)p->cpu_ns, "slices",
 						     (json_int_t)p->slices, "kthread", p->kthread));
 	}
@@ -307,4 +417,7 @@ void other_work_free(struct other_work *ow)
 	free(ow->procs);
 	ow->procs = NULL;
 	ow->nprocs = 0;
+	free(ow->gone);
+	ow->gone = NULL;
+	ow->ngone = ow->gone_cap = 0;
 }

@@ -14,11 +14,17 @@
 #include <jansson.h>
 #include "schedtrace.h"
 
-/* One process outside the traced command that ran on the run's CPUs. */
+/*
+ * One process outside the traced command that ran on the run's CPUs, or,
+ * with @nproc > 1, the processes of one name (@pid 0): ended processes are
+ * folded by name while the command runs, so a build's thousands of short
+ * compilers fit the kernel half's table of OTHER_PROCS rows.
+ */
 struct other_proc {
 	uint32_t pid;
 	char comm[16];
 	uint64_t cpu_ns, slices;
+	uint32_t nproc;
 	bool tracer, kthread;
 };
 
@@ -42,6 +48,9 @@ struct other_work {
 	struct st_cpu_hold *base_cpu; /* per possible CPU */
 	struct other_proc *base_procs;
 	size_t nbase_procs;
+	/* Ended processes taken out of the map, by name (nproc each). */
+	struct other_proc *gone;
+	size_t ngone, gone_cap;
 	int ncpus;
 	/* The map fds, for the baseline taken while the command runs. */
 	int hold_fd, others_fd;
@@ -73,6 +82,13 @@ void other_work_visit_cpus(const struct other_work *ow);
  * becomes the baseline, and from_ns now. A wrapper that execs again moves it.
  */
 void other_work_window(struct other_work *ow, uint64_t now_ns);
+
+/*
+ * While the command runs: the processes of the map that have ended leave
+ * it, their time since the window opened kept by name, so the table's rows
+ * go to the processes still to come. 0, or -1 with a message.
+ */
+int other_work_harvest(struct other_work *ow);
 
 /*
  * Reads the maps at @end_ns: the per-CPU totals, a holder still on its CPU

@@ -874,12 +874,13 @@ static void wait_window_end(const struct session *s)
 /* Until the command ends: drain the ring buffer, refresh maps, report progress. */
 static void run_loop(struct session *s)
 {
-	uint64_t deadline = 0, kill_at = 0, last_report, last_refresh, last_events = 0, stop_ns;
+	uint64_t deadline = 0, kill_at = 0, last_report, last_refresh, last_harvest,
+		 last_events = 0, stop_ns;
 	int err;
 
 	if (opts.duration_s > 0)
 		deadline = s->run.start_ns + (uint64_t)(opts.duration_s * 1e9);
-	last_report = last_refresh = s->run.start_ns;
+	last_report = last_refresh = last_harvest = s->run.start_ns;
 	for (;;) {
 		pid_t w;
 		uint64_t now;
@@ -912,6 +913,12 @@ static void run_loop(struct session *s)
 		if (snapshot_drain_ended(&s->maps, now, false) < 0)
 			break;
 		enforce_duration(s, now, deadline, &kill_at);
+		/* Ended processes leave the other-work table, named, for those to come. */
+		if (now - last_harvest >= 1000000000ULL) {
+			if (other_work_harvest(&s->other) < 0)
+				break;
+			last_harvest = now;
+		}
 		/* Libraries mapped after exec must be known before the process ends. */
 		if (s->ls.sym && now - last_refresh >= 100000000ULL) {
 			symbolizer_refresh(s->ls.sym);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "checks.h"
 #include "roles.h"
+#include "thread_labels.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -186,6 +187,7 @@ static void thread_judge(const struct run *r, const struct sched_thread *st, str
 {
 	t->tid = st->tid;
 	snprintf(t->comm, sizeof(t->comm), "%s", st->comm);
+	snprintf(t->label, sizeof(t->label), "%s", thread_label_of(st));
 	t->ebpf_run_ns = (double)st->state_ns[ST_RUNNING];
 	if (st->has_clock) {
 		t->clock_ns = (double)st->clock_sched_ns - (double)st->clock_bpf_ns;

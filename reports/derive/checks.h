@@ -46,6 +46,7 @@ struct check {
 struct thread_check {
 	int tid;
 	char comm[32];
+	char label[80]; /* thread_labels.h: told apart from every other thread */
 	double ebpf_run_ns, ref_run_ns, tol_run_ns;
 	/* How much more eBPF may see than the kernel's snapshot: the host's
 	 * irq/softirq/steal time during the pass (the task clock leaves it out)

@@ -33,7 +33,7 @@ static void add_taker(struct host_taker *all, size_t *n, size_t max, const struc
 		snprintf(all[k].comm, sizeof(all[k].comm), "%s", p->comm);
 		(*n)++;
 	}
-	all[k].procs++;
+	all[k].procs += p->nproc;
 	all[k].cpu_ns += (double)p->cpu_ns;
 }
 

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "figures.h"
+#include "roles.h"
 #include "sched_wakes.h"
 #include "wakes.h"
+#include "work_shape.h"
 
 bool thread_is(const struct sched_thread *t, const char *role)
 {
@@ -30,17 +32,6 @@ static void set_role(struct sched_thread *t, const char *role, const char *fmt, 
 	va_end(ap);
 }
 
-static bool is_poll(const char *syscall)
-{
-	static const char *const calls[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",
-					    "ppoll",	  "select",	 "pselect6",	 NULL};
-
-	for (size_t i = 0; calls[i]; i++)
-		if (!strcmp(syscall, calls[i]))
-			return true;
-	return false;
-}
-
 static bool is_timer(const struct wake_edge *e)
 {
 	return (e->kind == WK_HARDIRQ && !strcmp(e->waker, "timer")) ||
@@ -57,7 +48,7 @@ static bool futex_wait(const struct run *r, const struct wake_edge *e)
 /* An event loop: most of its waiting in the poll family. */
 static void event_loop(const struct run *r, struct sched_thread *t)
 {
-	uint64_t all_ns = 0, poll_ns = 0, polls = 0, timer = 0;
+	uint64_t all_ns = 0, poll_ns = 0, polls = 0, timer = 0, net = 0, signals = 0;
 	const char *call = "";
 
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
@@ -66,19 +57,28 @@ static void event_loop(const struct run *r, struct sched_thread *t)
 		if (e->wakee_tid != t->tid)
 			continue;
 		all_ns += e->blocked_ns;
-		if (!is_poll(e->syscall))
+		if (!is_poll_call(e->syscall))
 			continue;
 		poll_ns += e->blocked_ns;
 		polls += e->count;
 		timer += is_timer(e) ? e->count : 0;
+		signals += e->signal ? e->count : 0;
+		net += (e->kind == WK_SOFTIRQ && !strcmp(e->waker, "net_rx")) ||
+			       (e->kind == WK_HARDIRQ && !strcmp(e->waker, "device"))
+			   ? e->count
+			   : 0;
 		call = e->syscall;
 	}
-	if (polls < ROLE_MIN_WAITS || (double)poll_ns < ROLE_LOOP_SHARE * (double)all_ns)
+	/* a wait a signal ends (make's pselect, ended by SIGCHLD) is a wait
+	 * for children, not for events */
+	if (polls < ROLE_MIN_WAITS || 2 * signals >= polls ||
+	    (double)poll_ns < ROLE_LOOP_SHARE * (double)all_ns)
 		return;
 	set_role(t, "event loop",
-		 "%.0f%% of its waiting was in %s (%llu waits, %llu ended by a timer)",
+		 "%.0f%% of its waiting was in %s (%llu waits, %llu ended by a timer, %llu by the "
+		 "network or a device)",
 		 100.0 * (double)poll_ns / (double)all_ns, call, (unsigned long long)polls,
-		 (unsigned long long)timer);
+		 (unsigned long long)timer, (unsigned long long)net);
 }
 
 /* @t's futex waits: how many, the thread that ended most of them and how
@@ -126,10 +126,16 @@ static struct futex_habit habit_of(const struct run *r, const struct sched_threa
 	return h;
 }
 
-/* A pool candidate: not a process's first thread, no role yet. */
-static bool may_pool(const struct sched_thread *t)
+/* A pool candidate: not a process's first thread, no role yet, and alive
+ * through ROLE_POOL_LIFE of its process's first thread's life (a thread
+ * started per request and gone is not a pool's). */
+static bool may_pool(const struct sched_acct *s, const struct sched_thread *t)
 {
-	return t->tid != t->pid && !t->role[0];
+	const struct sched_thread *first = sched_find_tid(s, t->pid);
+	uint64_t life = first ? first->lifetime_ns : s->end_ns - s->start_ns;
+
+	return t->tid != t->pid && !t->role[0] &&
+	       (double)t->lifetime_ns >= ROLE_POOL_LIFE * (double)life;
 }
 
 /* Whether threads @a and @b waited on a futex word in common. */
@@ -196,6 +202,14 @@ static int pool_feeder(const struct run *r, int p, uint64_t *fed, uint64_t *wait
 	return best;
 }
 
+/* Threads of one name, digits aside (roles.h: worker-1 and worker-2). */
+static bool alike(const struct sched_thread *a, const struct sched_thread *b)
+{
+	char ra[ROLE_LEN], rb[ROLE_LEN];
+
+	return !strcmp(role_of(ra, sizeof(ra), a->comm), role_of(rb, sizeof(rb), b->comm));
+}
+
 /* Mark pool @p: the threads of @s whose mark[] is @m. */
 static size_t mark_pool(struct sched_acct *s, const size_t *mark, size_t m, int p)
 {
@@ -225,13 +239,13 @@ static int pools(struct run *r, struct futex_habit *h)
 	for (size_t i = 0; i < s->nthreads; i++) {
 		bool grew = true;
 
-		if (!may_pool(&s->threads[i]) || mark[i] || !h[i].waits)
+		if (!may_pool(s, &s->threads[i]) || mark[i] || !h[i].waits)
 			continue;
 		mark[i] = i + 1;
 		while (grew) {
 			grew = false;
 			for (size_t j = 0; j < s->nthreads; j++) {
-				if (mark[j] || !may_pool(&s->threads[j]) ||
+				if (mark[j] || !may_pool(s, &s->threads[j]) ||
 				    s->threads[j].pid != s->threads[i].pid)
 					continue;
 				for (size_t k = 0; k < s->nthreads && !mark[j]; k++)
@@ -250,11 +264,12 @@ static int pools(struct run *r, struct futex_habit *h)
 
 		for (size_t j = 0; j < s->nthreads; j++)
 			n += mark[j] == mark[i];
-		if (!mark[i] || n > 1 || !h[i].top_waker)
+		if (!mark[i] || n > 1 || !h[i].top_waker || h[i].by_top < ROLE_FED_WAITS)
 			continue;
 		for (size_t j = 0; j < s->nthreads; j++)
-			if (j != i && may_pool(&s->threads[j]) &&
-			    h[j].top_waker == h[i].top_waker &&
+			if (j != i && may_pool(s, &s->threads[j]) &&
+			    h[j].top_waker == h[i].top_waker && h[j].by_top >= ROLE_FED_WAITS &&
+			    alike(&s->threads[i], &s->threads[j]) &&
 			    s->threads[j].pid == s->threads[i].pid) {
 				size_t m = 0;
 

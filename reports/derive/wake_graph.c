@@ -20,7 +20,7 @@ struct node_key {
 struct edge_acc {
 	int kind;	 /* wait_kind(); -1 for a loop */
 	uint64_t top_ns; /* its largest part's waiting: that part names the edge */
-	char (*whats)[128];
+	char (*whats)[WG_WHAT_LEN];
 	size_t nwhats, cap;
 };
 
@@ -47,13 +47,13 @@ static bool maps_memory(const char *syscall)
 
 void wake_what(const struct run *r, const struct wake_edge *e, char *out, size_t len)
 {
-	char n[96];
+	char n[WG_WHAT_LEN - 16];
 
 	if (e->futex[0] && word_join_tid(r, e->wakee_pid, e->futex))
 		snprintf(out, len, "join: %s", word_name(r, e->wakee_pid, e->futex, n, sizeof(n)));
 	else if (e->futex[0]) {
 		word_name(r, e->wakee_pid, e->futex, n, sizeof(n));
-		snprintf(out, len, "%s: %.80s", state_names[e->wait],
+		snprintf(out, len, "%s: %s", state_names[e->wait],
 			 strncmp(n, "the lock at ", 12) ? n : "an unnamed futex word");
 	} else if (e->syscall[0] && e->wait == ST_DISK && maps_memory(e->syscall))
 		snprintf(out, len, "address-space lock: %s", e->syscall);
@@ -223,7 +223,7 @@ static int add_edge(struct builder *b, const struct wake_edge *e, size_t from, s
 	/* a node's waits ended by itself are one loop, whatever they were on */
 	int kind = from == to ? -1 : wait_kind(b->r, e);
 	struct wg_edge *x;
-	char what[128];
+	char what[WG_WHAT_LEN];
 	size_t k;
 
 	wake_what(b->r, e, what, sizeof(what));

@@ -24,6 +24,7 @@
 #define WG_DRAWN_MAX 16
 #define WG_NODES_DRAWN_MAX 12
 #define WG_LABEL_LEN 96
+#define WG_WHAT_LEN 256
 
 struct wg_node {
 	char label[WG_LABEL_LEN]; /* distinct among the graph's nodes */
@@ -35,7 +36,7 @@ struct wg_edge {
 	size_t from, to;	   /* nodes[] */
 	enum st_thread_state wait; /* the blocked state the wakeups ended */
 	bool join;		   /* a wait for a thread to exit, not contention */
-	char what[128];		   /* the kind of wait: "lock: g_lock", "io: read" */
+	char what[WG_WHAT_LEN];	   /* the kind of wait: "lock: g_lock", "io: read" */
 	size_t nwhat;		   /* distinct waits merged in (words, syscalls) */
 	uint64_t count, ns;	   /* waits ended, the waiting they ended */
 	bool drawn;		   /* on the picture (else the table's only) */

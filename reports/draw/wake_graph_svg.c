@@ -17,17 +17,22 @@
 
 /* Wrap @s into lines of about @width characters, broken at spaces, as a
  * DOT string's "\n"s; escaped for a double-quoted DOT string. */
-static void wrapped(struct sbuf *out, const char *s, size_t width)
+static void wrapped(struct sbuf *out, const char *s, size_t width, size_t max_lines)
 {
 	char esc[512];
-	size_t col = 0;
+	size_t col = 0, lines = 1;
 
 	dot_label(esc, sizeof(esc), s);
 	for (const char *p = esc; *p; p++) {
 		/* the space before a word that would pass the width ends the line */
 		if (*p == ' ' && col && col + 1 + strcspn(p + 1, " ") > width) {
+			if (lines == max_lines) {
+				sb_add(out, " ...");
+				return;
+			}
 			sb_add(out, "\\n");
 			col = 0;
+			lines++;
 			continue;
 		}
 		sb_printf(out, "%c", *p);
@@ -42,7 +47,8 @@ static void edge_label(struct sbuf *s, const struct wake_graph *g, const struct 
 	if (x->from == x->to)
 		sb_add(s, g->nodes[x->from].nthreads > 1 ? "woken by one another: "
 							 : "woken by itself: ");
-	wrapped(s, x->what, 28);
+	/* the picture's label at most three lines: the table has it whole */
+	wrapped(s, x->what, 28, 3);
 	if (x->nwhat > 1)
 		sb_printf(s, " (+%zu more)", x->nwhat - 1);
 	/* an empty last line: dot sets a label's box on its edge, and the
@@ -71,7 +77,7 @@ void wake_graph_dot(struct sbuf *s, const struct wake_graph *g)
 		if (!on[i])
 			continue;
 		sb_printf(s, " n%zu [label=\"", i);
-		wrapped(s, g->nodes[i].label, 24);
+		wrapped(s, g->nodes[i].label, 24, 3);
 		sb_printf(s, "\"%s];\n",
 			  g->nodes[i].context ? ", style=\"filled,dashed\", fillcolor=\"#f2f2f2\""
 					      : "");

@@ -138,41 +138,62 @@ static bool is_read(const char *syscall)
 	return !strcmp(syscall, "read") || !strcmp(syscall, "readv") || !strcmp(syscall, "splice");
 }
 
-/* Processes whose reads other processes' writes ended: a pipeline. */
+static bool is_pipe_write(const char *syscall)
+{
+	return !strcmp(syscall, "write") || !strcmp(syscall, "writev");
+}
+
+/* An edge between two processes over a pipe: the writer's and the
+ * reader's tids (a read another's write ended, or a write another's read
+ * made room for); false for any other edge. */
+static bool pipe_link(const struct wake_edge *e, int *writer, int *reader)
+{
+	if (e->kind != WK_THREAD || e->waker_pid == e->wakee_pid || e->wait != ST_IO)
+		return false;
+	if (is_read(e->syscall)) {
+		*writer = e->waker_tid;
+		*reader = e->wakee_tid;
+		return true;
+	}
+	if (is_pipe_write(e->syscall)) {
+		*writer = e->wakee_tid;
+		*reader = e->waker_tid;
+		return true;
+	}
+	return false;
+}
+
+/* Processes each reading what another wrote: a pipeline. A link is said
+ * once, at its first edge, with the waits of both ends summed. */
 static void pipeline(const struct run *r, const char *prefix, struct sentences *out)
 {
 	char line[512] = "";
 	size_t used = 0, links = 0;
 
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
-		const struct wake_edge *e = &r->sched.wakes[i];
+		int w, rd, w2, rd2;
 		uint64_t n = 0;
-
-		if (e->kind != WK_THREAD || e->waker_pid == e->wakee_pid || e->wait != ST_IO ||
-		    !is_read(e->syscall))
-			continue;
-		/* one link per (writer, reader) pair: the first edge sums them */
 		bool first = true;
-		for (size_t j = 0; j < r->sched.nwakes; j++) {
-			const struct wake_edge *o = &r->sched.wakes[j];
 
-			if (o->kind != WK_THREAD || o->waker_tid != e->waker_tid ||
-			    o->wakee_tid != e->wakee_tid || o->wait != ST_IO ||
-			    !is_read(o->syscall))
-				continue;
-			first &= j >= i;
-			n += o->count;
-		}
+		if (!pipe_link(&r->sched.wakes[i], &w, &rd))
+			continue;
+		for (size_t j = 0; j < r->sched.nwakes; j++)
+			if (pipe_link(&r->sched.wakes[j], &w2, &rd2) && w2 == w && rd2 == rd) {
+				first &= j >= i;
+				n += r->sched.wakes[j].count;
+			}
 		if (!first || n < SHAPE_PIPE_WAKES)
 			continue;
 		used += (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-					 "%s%s → %s (%llu reads ended)", links ? ", " : "",
-					 e->waker_label, e->wakee_label, (unsigned long long)n);
+					 "%s%s → %s (%llu waits ended between them)",
+					 links ? ", " : "", thread_label_or(r, w, "?"),
+					 thread_label_or(r, rd, "?"), (unsigned long long)n);
 		links++;
 	}
 	if (links)
 		sentences_add(out,
-			      "%sShape: a pipeline of processes, each reading what another wrote: "
+			      "%sShape: a pipeline of processes, each reading what another wrote "
+			      "(a read ended by the writer, or a write by the reader making room): "
 			      "%s.",
 			      prefix, line);
 }
@@ -196,72 +217,105 @@ static void tree(const struct run *r, const char *prefix, struct sentences *out)
 	if (procs < SHAPE_TREE_PROCS || !longest)
 		return;
 	sentences_add(out,
-		      "%sShape: a tree of %zu processes (≥ %d), as a build starts; the "
-		      "longest-lived child was %s, %s.",
+		      "%sShape: a tree of %zu processes (≥ %d), as a build or a script "
+		      "starts them; the longest-lived child was %s, %s.",
 		      prefix, procs, SHAPE_TREE_PROCS, thread_label_of(longest),
 		      fig_dur(d, sizeof(d), (double)longest->lifetime_ns));
 }
 
-/* A client and a server over loopback: the network softirq, run inside one
- * process's send, ended another process's wait. */
+/* A client and a server: the network ended waits of threads of two or
+ * more traced processes, so both ends ran here (over loopback). */
 static void loopback(const struct run *r, const char *prefix, struct sentences *out)
 {
+	int pids[2] = {0, 0};
+	uint64_t n[2] = {0, 0}, all = 0;
+
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
 		const struct wake_edge *e = &r->sched.wakes[i];
-		const struct sched_thread *h;
-		uint64_t n = 0;
+		int k;
 
-		if (e->kind != WK_SOFTIRQ || strcmp(e->waker, "net_rx") || !e->host[0])
+		if (e->kind != WK_SOFTIRQ || strcmp(e->waker, "net_rx"))
 			continue;
-		for (size_t j = 0; j < r->sched.nthreads && n == 0; j++) {
-			h = &r->sched.threads[j];
-			if (strcmp(h->comm, e->host) || h->pid == e->wakee_pid)
-				continue;
-			for (size_t k = 0; k < r->sched.nwakes; k++) {
-				const struct wake_edge *o = &r->sched.wakes[k];
+		all += e->count;
+		/* the two processes the network woke most */
+		k = e->wakee_pid == pids[0] ? 0 : e->wakee_pid == pids[1] ? 1 : -1;
+		if (k < 0) {
+			uint64_t c = 0;
 
-				if (o->kind == WK_SOFTIRQ && !strcmp(o->waker, "net_rx") &&
-				    o->wakee_pid != h->pid && !strcmp(o->host, e->host))
-					n += o->count;
+			for (size_t j = 0; j < r->sched.nwakes; j++)
+				c += r->sched.wakes[j].kind == WK_SOFTIRQ &&
+					     !strcmp(r->sched.wakes[j].waker, "net_rx") &&
+					     r->sched.wakes[j].wakee_pid == e->wakee_pid
+					 ? r->sched.wakes[j].count
+					 : 0;
+			k = !pids[0] || c > n[0] ? 0 : !pids[1] || c > n[1] ? 1 : -1;
+			if (k < 0)
+				continue;
+			if (k == 0) {
+				pids[1] = pids[0];
+				n[1] = n[0];
 			}
-			sentences_add(out,
-				      "%sShape: two processes talking over loopback: %llu waits of "
-				      "other processes ended by the network softirq run inside "
-				      "%s's sends (%s was one of those woken).",
-				      prefix, (unsigned long long)n, thread_label_of(h),
-				      e->wakee_label);
-			return;
+			pids[k] = e->wakee_pid;
+			n[k] = c;
 		}
 	}
+	if (!pids[1] || all < SHAPE_PIPE_WAKES)
+		return;
+	sentences_add(out,
+		      "%sShape: a client and a server over the network, both ends traced here "
+		      "(loopback): the network ended %llu waits of %s's threads and %llu of "
+		      "%s's (%llu network wakeups in all).",
+		      prefix, (unsigned long long)n[0], thread_label_or(r, pids[0], "a process"),
+		      (unsigned long long)n[1], thread_label_or(r, pids[1], "a process"),
+		      (unsigned long long)all);
 }
 
-/* A writer waiting on the disk. */
+static bool is_write(const char *syscall)
+{
+	static const char *const calls[] = {
+	    "fsync", "fdatasync", "sync_file_range", "write", "pwrite64", "writev", "pwritev",
+	    "msync", "sync",	  "syncfs",	     NULL};
+
+	for (size_t i = 0; calls[i]; i++)
+		if (!strcmp(syscall, calls[i]))
+			return true;
+	return false;
+}
+
+/* A writer waiting on the disk: its waits in write and sync calls. */
 static void disk(const struct run *r, const char *prefix, struct sentences *out)
 {
 	for (size_t i = 0; i < r->sched.nthreads; i++) {
 		const struct sched_thread *t = &r->sched.threads[i];
-		uint64_t waits = 0;
+		/* judged against its time off the run queue: a busy host's CPU
+		 * waits do not hide a disk wait */
+		uint64_t waits = 0, ns = 0, top_ns = 0,
+			 own = t->lifetime_ns - t->state_ns[ST_RUNNABLE];
 		const char *call = "";
 		char d[32];
 
-		if (!t->lifetime_ns ||
-		    (double)t->state_ns[ST_DISK] < SHAPE_DISK_SHARE * (double)t->lifetime_ns)
-			continue;
-		for (size_t j = 0; j < r->sched.nwakes; j++)
-			if (r->sched.wakes[j].wakee_tid == t->tid &&
-			    r->sched.wakes[j].wait == ST_DISK) {
-				waits += r->sched.wakes[j].count;
-				if (r->sched.wakes[j].syscall[0])
-					call = r->sched.wakes[j].syscall;
+		for (size_t j = 0; j < r->sched.nwakes; j++) {
+			const struct wake_edge *e = &r->sched.wakes[j];
+
+			if (e->wakee_tid != t->tid || e->wait != ST_DISK || !is_write(e->syscall))
+				continue;
+			waits += e->count;
+			ns += e->blocked_ns;
+			if (e->blocked_ns > top_ns) {
+				top_ns = e->blocked_ns;
+				call = e->syscall;
 			}
+		}
+		if (!own || t->state_ns[ST_RUNNABLE] > t->lifetime_ns ||
+		    (double)ns < SHAPE_DISK_SHARE * (double)own)
+			continue;
 		sentences_add(out,
-			      "%sShape: a writer waiting on the disk: %s waited %s for it, %.0f%% "
-			      "of its life (≥ %.0f%%), %llu waits%s%s.",
-			      prefix, thread_label_of(t),
-			      fig_dur(d, sizeof(d), (double)t->state_ns[ST_DISK]),
-			      100.0 * (double)t->state_ns[ST_DISK] / (double)t->lifetime_ns,
-			      100 * SHAPE_DISK_SHARE, (unsigned long long)waits,
-			      call[0] ? ", in " : "", call);
+			      "%sShape: a writer waiting on the disk: %s waited %s for it in write "
+			      "and sync calls (%s the longest), %.0f%% of its life outside run "
+			      "queues (≥ %.0f%%), %llu waits.",
+			      prefix, thread_label_of(t), fig_dur(d, sizeof(d), (double)ns), call,
+			      100.0 * (double)ns / (double)own, 100 * SHAPE_DISK_SHARE,
+			      (unsigned long long)waits);
 	}
 }
 

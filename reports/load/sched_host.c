@@ -48,6 +48,15 @@ static int procs_of(const json_t *o, const char *where, struct host_proc **out, 
 			return -1;
 		}
 		p->pid = (int)pid;
+		/* Files before rows were folded by name name one process each. */
+		p->nproc = 1;
+		if (json_object_get(e, "processes")) {
+			uint64_t nproc;
+
+			if (u64_of(e, "processes", where, &nproc, why, len))
+				return -1;
+			p->nproc = (size_t)nproc;
+		}
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
 		p->kthread = json_is_true(json_object_get(e, "kthread"));
 	}

@@ -14,7 +14,8 @@
 
 /* A process that ran on the run's CPUs, outside the traced command. */
 struct host_proc {
-	int pid;
+	int pid;      /* 0: a row for several processes of one name */
+	size_t nproc; /* the processes the row stands for */
 	char comm[32];
 	uint64_t cpu_ns;
 	bool kthread;

@@ -36,7 +36,7 @@ static void thread_table(struct report *rp, const char *run)
 			continue;
 		if (!t)
 			t = doc_table(&rp->doc, head);
-		doc_cell(t, "%s", c->comm);
+		doc_cell(t, "%s", c->label);
 		doc_cell(t, "%d", c->tid);
 		doc_cell(t, "%llu", (unsigned long long)c->slices);
 		doc_cell(t, "%.2f", c->ebpf_run_ns / 1e6);

@@ -7,6 +7,7 @@
 
 #include "charts.h"
 #include "report.h"
+#include "process_tree.h"
 #include "roles.h"
 #include "thread_labels.h"
 
@@ -147,6 +148,59 @@ static void thread_table(struct report *rp, const struct run *r)
 	}
 }
 
+/* Each process by its command, under the process that reaped it. */
+static void process_table(struct report *rp, const struct run *r)
+{
+	static const char *const head[] = {"process", "started by", "threads", "lifetime ms", NULL};
+	size_t n, i;
+	struct proc_node *p = process_tree(r, &n);
+	struct doc_block *t;
+
+	if (n < 2) {
+		free(p);
+		return;
+	}
+	doc_para(&rp->doc, "The processes, each under the one that reaped it (its wait4 or "
+			   "waitid ended by the child's exit; \"not seen\": no such wait was seen, "
+			   "shown under the command).");
+	t = doc_table(&rp->doc, head);
+	for (i = 0; i < n; i++) {
+		const char *pl = thread_label_or(r, p[i].parent, "");
+
+		doc_cell(t, "%.*s%s", 4 * p[i].depth > 80 ? 80 : 4 * p[i].depth,
+			 "— — — — — — — — — — — — — — — — — — — — ", thread_label_of(p[i].first));
+		if (!p[i].parent)
+			doc_cell(t, "the command");
+		else
+			doc_cell(t, "%s%s", pl, p[i].parent_seen ? "" : " (not seen)");
+		doc_cell(t, "%zu", p[i].threads);
+		doc_cell(t, "%.1f", (double)p[i].first->lifetime_ns / 1e6);
+	}
+	free(p);
+}
+
+/* The roles the threads' behaviour showed, and how each was inferred. */
+static void role_reasons(struct report *rp, const struct run *r)
+{
+	static const char *const head[] = {"thread", "role", "how it was inferred", NULL};
+	struct doc_block *t = NULL;
+
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *s = &r->sched.threads[i];
+
+		if (!s->role[0] || !strcmp(s->role, "main") || !strcmp(s->role, "child"))
+			continue;
+		if (!t) {
+			doc_para(&rp->doc, "Roles from behaviour (docs/report.md: how they are "
+					   "found); a thread not listed showed too little to say.");
+			t = doc_table(&rp->doc, head);
+		}
+		doc_cell(t, "%s", thread_label_of(s));
+		doc_cell(t, "%s", s->role);
+		doc_cell(t, "%s", s->role_why);
+	}
+}
+
 void report_threads(struct report *rp)
 {
 	const struct run_set *rs = rp->rs;
@@ -174,5 +228,7 @@ void report_threads(struct report *rp)
 		} else {
 			thread_table(rp, r);
 		}
+		role_reasons(rp, r);
+		process_table(rp, r);
 	}
 }
