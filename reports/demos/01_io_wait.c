@@ -95,7 +95,7 @@ static void pool(const struct variant *v, const struct fig_section *sec, struct 
 	overlap = waiting / (wall * 1e9);
 	if (sec->task_threads && overlap >= OVERLAP_MIN)
 		sentences_add(out,
-			      "%s: %s spent %s waiting in all, within %.2f s: on average %.0f "
+			      "%s: %s spent %s waiting in all, within %.2f s: on average %.1f "
 			      "requests were waiting for an answer at the same time.",
 			      v->name,
 			      who_waited(who, sizeof(who), sec->task_threads,
@@ -139,13 +139,14 @@ static void explain(const struct run_set *rs, struct sentences *out)
 
 		if (v == ser || speedup < SPEEDUP_MIN || cpus > PARALLELISM_MAX)
 			continue;
+		/* three decimals under 0.01: "0.00 CPUs busy" reads as none */
 		sentences_add(
 		    out,
 		    "%s finished %.1f× sooner than %s (%.2f s against %.2f s) with "
-		    "%.2f CPUs busy on average%s: its threads waited together, they did not "
+		    "%.*f CPUs busy on average%s: its threads waited together, they did not "
 		    "compute together.",
-		    v->name, speedup, ser->name, v->m[M_WALL_S].med, ser->m[M_WALL_S].med, cpus,
-		    sec.measured ? " while it ran the requests" : "");
+		    v->name, speedup, ser->name, v->m[M_WALL_S].med, ser->m[M_WALL_S].med,
+		    cpus < 0.01 ? 3 : 2, cpus, sec.measured ? " while it ran the requests" : "");
 	}
 }
 

@@ -35,6 +35,7 @@ struct fx_run {
 	json_t *perf_demo;   /* perf-sched-demo.json (the perf pass's result), NULL none */
 	char perf_stat[512]; /* perf-stat.json text, "" for none */
 	bool no_demo;	     /* interrupted before the demo wrote demo.json */
+	char *timeline;	     /* timeline.json text (owned), NULL for none */
 };
 
 struct fx {
@@ -281,6 +282,15 @@ static inline const char *fx_explain(struct fx *f)
 		if (r->perf_demo)
 			fx_write(sub, "perf-sched-demo.json", r->perf_demo);
 		fx_write(sub, "sched.json", r->sched);
+		if (r->timeline) {
+			FILE *p;
+
+			snprintf(sub, sizeof(sub), "%s/%s/timeline.json", f->dir, r->variant);
+			p = fopen(sub, "w");
+			assert_non_null(p);
+			fputs(r->timeline, p);
+			assert_int_equal(fclose(p), 0);
+		}
 		if (r->perf_stat[0]) {
 			FILE *p;
 
@@ -344,6 +354,7 @@ static inline void fx_free(struct fx *f)
 		json_decref(f->runs[i].demo);
 		json_decref(f->runs[i].sched);
 		json_decref(f->runs[i].perf_demo);
+		free(f->runs[i].timeline);
 	}
 	if (f->loaded)
 		run_set_free(&f->rs);
