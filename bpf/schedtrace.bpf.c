@@ -237,6 +237,44 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* Two wake edges' keys equal (the key is 32 bytes, no implicit padding). */
+static __always_inline bool same_wake_key(const struct st_wake_key *a, const struct st_wake_key *b)
+{
+	const __u64 *x = (const __u64 *)a, *y = (const __u64 *)b;
+
+	_Static_assert(sizeof(*a) == 4 * sizeof(__u64), "st_wake_key is four words");
+	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+}
+
+/*
+ * The thread's last wake edge into the wakes map, and the slot emptied.
+ * Plain adds: the key holds the wakee, and one task's wakeups are
+ * serialized by the scheduler (its pi_lock, its run queue's lock); the
+ * other flushes (publish, the window's opening) run in the thread itself.
+ */
+static __always_inline void flush_wake_slot(struct st_wake_slot *s)
+{
+	struct st_wake *w;
+
+	if (!s->w.count)
+		return;
+	w = lookup_or_init(&wakes, &s->key, &zero_wake);
+	if (w) {
+		if (!w->count) {
+			w->waker_pid = s->w.waker_pid;
+			__builtin_memcpy(w->waker_comm, s->w.waker_comm, TASK_COMM_LEN);
+		}
+		w->count += s->w.count;
+		w->woken_before_switch_out += s->w.woken_before_switch_out;
+		w->blocked_ns += s->w.blocked_ns;
+		if (s->w.max_ns > w->max_ns)
+			w->max_ns = s->w.max_ns;
+		for (int i = 0; i < WAKE_SLOTS; i++)
+			w->slots[i] += s->w.slots[i];
+	}
+	__builtin_memset(&s->w, 0, sizeof(s->w));
+}
+
 /*
  * Submit flags for a timeline record. No wakeup per record: waking the
  * reader on every switch makes it preempt the traced threads, each
@@ -433,11 +471,16 @@ static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u6
 			h->owner_ns[s] += at_end[s] - t->owner_at_wait[s];
 }
 
+/* A syscall argument: a plain load off a typed pointer (tp_btf), else probe-read. */
+#define SYSCALL_ARG(btf, n, regs)                                                                  \
+	((btf) ? PT_REGS_PARM##n##_SYSCALL(regs) : PT_REGS_PARM##n##_CORE_SYSCALL(regs))
+
 /*
  * The syscall @t is in: its number, its class for the blocked state, and
  * for a futex wait the word (@regs: the syscall's user registers).
  */
-static __always_inline void note_syscall(struct st_thread *t, long id, struct pt_regs *regs)
+static __always_inline void note_syscall(struct st_thread *t, long id, struct pt_regs *regs,
+					 const bool btf)
 {
 	__u8 cls =
 	    id >= 0 && id < MAX_SYSCALL_NR ? syscall_class[id & (MAX_SYSCALL_NR - 1)] : SC_NONE;
@@ -445,15 +488,15 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 	t->sys_nr = id;
 	t->futex_uaddr = 0;
 	if (cls == SC_FUTEX) {
-		int op = (int)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		int op = (int)SYSCALL_ARG(btf, 2, regs);
 
 		cls = SC_NONE;
 		if ((1 << (op & FUTEX_CMD_MASK)) & FUTEX_OP_WAITS) {
 			cls = SC_LOCK;
-			t->futex_uaddr = PT_REGS_PARM1_CORE_SYSCALL(regs);
+			t->futex_uaddr = SYSCALL_ARG(btf, 1, regs);
 			t->futex_cmd = op & FUTEX_CMD_MASK;
 			/* Only a timeout lets something other than a wake end the wait. */
-			t->futex_flags = (PT_REGS_PARM4_CORE_SYSCALL(regs) ? FW_TIMEOUT : 0) |
+			t->futex_flags = (SYSCALL_ARG(btf, 4, regs) ? FW_TIMEOUT : 0) |
 					 (op & FUTEX_PRIVATE_FLAG ? FW_PRIVATE : 0);
 		}
 	}
@@ -476,11 +519,12 @@ static __always_inline void note_syscall_from_regs(struct st_thread *t, struct t
 	t->futex_uaddr = 0;
 #if defined(__TARGET_ARCH_x86)
 	if (btf) {
+		/* A typed pointer: plain loads, no probe-read helper calls on the switch. */
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(p);
-		long nr = (long)BPF_CORE_READ(regs, orig_ax);
+		long nr = (long)regs->orig_ax;
 
-		if (nr >= 0 && (long)BPF_CORE_READ(regs, ax) == -ENOSYS_NR)
-			note_syscall(t, nr, regs);
+		if (nr >= 0 && (long)regs->ax == -ENOSYS_NR)
+			note_syscall(t, nr, regs, btf);
 	}
 #endif
 }
@@ -523,21 +567,54 @@ static __always_inline void take_stacks(void *ctx, struct st_thread *t)
 	t->kern_stack = id;
 }
 
-/* Off-CPU time in state, charged to the stacks taken at the last switch-out. */
-static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 state, __u64 delta)
+/* A thread's off-CPU slot of @state into the offcpu map, and the slot emptied. */
+static __always_inline void flush_offcpu_slot(__u32 tid, __u32 pid, __u8 state,
+					      struct st_offcpu_slot *s)
 {
 	struct st_offcpu_key key = {
-	    .pid = t->pid,
+	    .pid = pid,
 	    .tid = tid,
-	    .user_stack = t->user_stack,
-	    .kern_stack = t->kern_stack,
+	    .user_stack = s->user_stack,
+	    .kern_stack = s->kern_stack,
 	    .state = state,
 	};
 	__u64 zero = 0, *v;
 
+	if (!s->ns)
+		return;
 	v = lookup_or_init(&offcpu, &key, &zero);
 	if (v)
-		__sync_fetch_and_add(v, delta);
+		__sync_fetch_and_add(v, s->ns);
+	s->ns = 0;
+}
+
+static __always_inline void flush_offcpu_slots(__u32 tid, struct st_thread *t)
+{
+	if (!want_stacks)
+		return;
+	for (__u8 i = 0; i < NR_STATES; i++)
+		flush_offcpu_slot(tid, t->pid, i, &t->offcpu_slot[i]);
+}
+
+/*
+ * Off-CPU time in state, charged to the stacks taken at the last
+ * switch-out: in the thread's slot for the state while the stacks are the
+ * slot's.
+ */
+static __always_inline void add_offcpu(__u32 tid, struct st_thread *t, __u8 state, __u64 delta)
+{
+	struct st_offcpu_slot *s;
+
+	if (state >= NR_STATES)
+		return;
+	s = &t->offcpu_slot[state];
+	if (s->ns && (s->user_stack != t->user_stack || s->kern_stack != t->kern_stack))
+		flush_offcpu_slot(tid, t->pid, state, s);
+	if (!s->ns) {
+		s->user_stack = t->user_stack;
+		s->kern_stack = t->kern_stack;
+	}
+	s->ns += delta;
 }
 
 /*
@@ -739,6 +816,9 @@ static __always_inline void publish(__u32 tid, struct st_thread *t, const bool b
 
 	if (!btf)
 		return; /* raw_tp: the hash is the live account */
+	/* The copy carries nothing pending: what the live account adds later is its own. */
+	flush_wake_slot(&t->wake_slot);
+	flush_offcpu_slots(tid, t);
 	old = bpf_map_lookup_elem(&ended, &tid);
 	if (!old)
 		old = bpf_map_lookup_elem(&threads, &tid);
@@ -1054,10 +1134,18 @@ static __always_inline void note_holder(struct task_struct *prev, struct task_st
 	struct st_cpu_hold *h;
 	__u64 stretch;
 
-	if (skip_cpu[cpu & (MAX_CPUS - 1)])
-		return;
 	h = bpf_map_lookup_elem(&cpu_hold, &zero);
 	if (!h)
+		return;
+	/*
+	 * Between the run's threads and the idle task, with no other work
+	 * stamped: nothing to stamp (since counts only for other work's
+	 * holder). The common switch of a traced program, kept off the
+	 * global data's page.
+	 */
+	if (!prev_other && !next_other && h->seen && !h->tid)
+		return;
+	if (skip_cpu[cpu & (MAX_CPUS - 1)])
 		return;
 	if (!now)
 		now = bpf_ktime_get_ns();
@@ -1149,7 +1237,8 @@ static __always_inline int handle_switch(void *ctx, bool preempt, struct task_st
  */
 static __always_inline void current_waker(struct st_waker *w, const bool btf)
 {
-	struct task_struct *cur = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *cur =
+	    btf ? bpf_get_current_task_btf() : (struct task_struct *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 zero = 0, tid = (__u32)id;
 	struct cpu_context *cc = bpf_map_lookup_elem(&cpu_ctx, &zero);
@@ -1183,9 +1272,9 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 	w->id = tid;
 	w->pid = id >> 32;
 	bpf_get_current_comm(w->comm, sizeof(w->comm));
-	if (BPF_CORE_READ(cur, flags) & PF_KTHREAD)
+	if (TASK_READ(btf, cur, flags) & PF_KTHREAD)
 		w->kind = WK_KTHREAD;
-	else if (THREAD_OF(btf, bpf_get_current_task_btf(), tid))
+	else if (THREAD_OF(btf, cur, tid))
 		w->kind = WK_THREAD;
 	else
 		w->kind = WK_PROCESS;
@@ -1194,17 +1283,22 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 /*
  * A signal the wakee does not block is pending as it is woken: signal
  * delivery queues the signal, then wakes the thread (signal_wake_up), so
- * this wake is the signal's. Read with probes: p->signal is a pointer.
+ * this wake is the signal's.
  */
-static __always_inline __u8 woken_by_signal(struct task_struct *p)
+static __always_inline __u8 woken_by_signal(struct task_struct *p, const bool btf)
 {
-	__u64 pending = BPF_CORE_READ(p, pending.signal.sig[0]) |
-			BPF_CORE_READ(p, signal, shared_pending.signal.sig[0]);
+	struct signal_struct *sig = TASK_READ(btf, p, signal);
+	__u64 pending = TASK_READ(btf, p, pending.signal.sig[0]);
 
-	return (pending & ~BPF_CORE_READ(p, blocked.sig[0])) != 0;
+	if (sig)
+		pending |= TASK_READ(btf, sig, shared_pending.signal.sig[0]);
+	return (pending & ~TASK_READ(btf, p, blocked.sig[0])) != 0;
 }
 
-/* The wait that ends now: count it on its (wakee, waker, what it waited on) edge. */
+/*
+ * The wait that ends now: count it on its (wakee, waker, what it waited on)
+ * edge, in the thread's own slot while the edge is the last one's.
+ */
 static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 now,
 					  bool named_early)
 {
@@ -1220,29 +1314,25 @@ static __always_inline void add_wake_edge(__u32 tid, struct st_thread *t, __u64 
 	    .futex_flags = t->futex_uaddr ? t->futex_flags : 0,
 	    .signal = t->waker.signal,
 	};
-	struct st_wake *w;
+	struct st_wake_slot *s = &t->wake_slot;
 	__u64 delta = now > t->state_ns ? now - t->state_ns : 0;
 	__u32 slot = hist_log2(delta);
 
-	w = lookup_or_init(&wakes, &key, &zero_wake);
-	if (!w)
-		return;
-	if (!w->count) {
-		w->waker_pid = t->waker.pid;
-		__builtin_memcpy(w->waker_comm, t->waker.comm, TASK_COMM_LEN);
+	if (s->w.count && !same_wake_key(&s->key, &key))
+		flush_wake_slot(s);
+	if (!s->w.count) {
+		s->key = key;
+		s->w.waker_pid = t->waker.pid;
+		__builtin_memcpy(s->w.waker_comm, t->waker.comm, TASK_COMM_LEN);
 	}
-	/*
-	 * Plain adds: the key holds the wakee, and one task's wakeups are
-	 * serialized by the scheduler (its pi_lock, its run queue's lock).
-	 */
-	w->count++;
+	s->w.count++;
 	if (named_early)
-		w->woken_before_switch_out++;
-	w->blocked_ns += delta;
-	if (delta > w->max_ns)
-		w->max_ns = delta;
+		s->w.woken_before_switch_out++;
+	s->w.blocked_ns += delta;
+	if (delta > s->w.max_ns)
+		s->w.max_ns = delta;
 	if (slot < WAKE_SLOTS)
-		w->slots[slot]++;
+		s->w.slots[slot]++;
 }
 
 /* sched_waking saw this wakeup's waker: one seen since the thread's last switch-in. */
@@ -1275,7 +1365,6 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 	pending = waking_pending(t);
 	if (!pending) {
 		current_waker(&t->waker, btf);
-		t->waker.signal = woken_by_signal(p);
 		/*
 		 * Every sched_waking is kept, and it runs in the waker's own
 		 * context: a wakeup with none pending over the idle task or
@@ -1286,6 +1375,12 @@ static __always_inline int handle_wakeup(struct task_struct *p, const bool btf)
 		if (t->waker.kind == WK_IDLE || t->waker.kind == WK_PROCESS)
 			t->waker.kind = WK_NONE;
 	}
+	/*
+	 * Read here, not at sched_waking: a signal is queued before its
+	 * wake and stays pending until the wakee runs, so it is pending at
+	 * both (one read a wakeup instead of two).
+	 */
+	t->waker.signal = woken_by_signal(p, btf);
 	add_wake_edge(tid, t, now, pending && t->waking_on_cpu);
 	if (btf && t->lock_owner && t->state == ST_LOCK)
 		add_holder_wait(tid, t, now);
@@ -1348,9 +1443,12 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_slice = t->timeslices;
 	t->waking_ns = bpf_ktime_get_ns();
 	t->waking_on_cpu = t->state == ST_RUNNING;
-	bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	current_waker(&t->waker, btf);
-	t->waker.signal = woken_by_signal(p);
+	/* A task waker's name is read once (current_waker), an interrupt's victim's here. */
+	if (t->waker.comm[0])
+		__builtin_memcpy(t->waking.comm, t->waker.comm, TASK_COMM_LEN);
+	else
+		bpf_get_current_comm(t->waking.comm, sizeof(t->waking.comm));
 	return 0;
 }
 
@@ -1539,6 +1637,10 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->missed_wake_gap_ns = 0;
 	t->waker_evictions = 0;
 	__builtin_memset(t->wakers, 0, sizeof(t->wakers));
+	/* Dropped, as their entries in wakes and offcpu are. */
+	__builtin_memset(&t->wake_slot.w, 0, sizeof(t->wake_slot.w));
+	for (int i = 0; i < NR_STATES; i++)
+		t->offcpu_slot[i].ns = 0;
 	t->runq.count = t->runq.sum_ns = t->runq.max_ns = 0;
 	for (int i = 0; i < HIST_SLOTS; i++) {
 		t->runq.slots[i] = 0;
@@ -1641,7 +1743,7 @@ static __always_inline int handle_sys_enter(struct pt_regs *regs, long id, const
 	if (!t)
 		return 0;
 	t->sys_start_ns = bpf_ktime_get_ns();
-	note_syscall(t, id, regs);
+	note_syscall(t, id, regs, btf);
 	return 0;
 }
 

@@ -202,6 +202,18 @@ struct st_wake {
 };
 
 /*
+ * The wake edge a thread's waits went to last, kept in its own account: a
+ * wakeup on the same edge adds to memory the handler already holds, and
+ * only a wakeup on another edge moves this one into the wakes map (a
+ * flush; so does publishing the account). The user half adds what is
+ * here to the map's edges.
+ */
+struct st_wake_slot {
+	struct st_wake_key key;
+	struct st_wake w; /* w.count 0: empty */
+};
+
+/*
  * Histograms: log2 buckets, each power of two split into 8 linear
  * sub-buckets, so a bucket is at most 12.5% wide and percentiles read from it
  * are within that of the truth. Values below 8 ns get a bucket each.
@@ -307,6 +319,20 @@ struct st_sys_slot {
 	__u64 total_ns;
 	__u64 max_ns;
 	__u32 slots[SYS_SLOTS];
+};
+
+/*
+ * --stacks: a thread's off-CPU time in each state under the stacks taken
+ * at its last switch-out, kept in its own account (st_thread.offcpu_slot,
+ * one per state): an interval under the same stacks adds to memory the
+ * handler already holds, and only one under other stacks moves the slot
+ * into the offcpu map (so does publishing the account). The user half adds
+ * what is here to the map's lines.
+ */
+struct st_offcpu_slot {
+	__s32 user_stack;
+	__s32 kern_stack;
+	__u64 ns; /* 0: empty */
 };
 
 /*
@@ -442,7 +468,9 @@ struct st_thread {
 	__u64 waking_ns; /* when: a missed switch-in's repair tells one from the slice it rebuilt */
 	__u8 waking_on_cpu; /* that waking came while the thread still counted as running */
 	__u8 pad_waking[7];
-	__u64 waker_evictions; /* slots taken over: the counts are upper bounds */
+	__u64 waker_evictions;	       /* slots taken over: the counts are upper bounds */
+	struct st_wake_slot wake_slot; /* the last wake edge, not yet in the wakes map */
+	struct st_offcpu_slot offcpu_slot[NR_STATES]; /* --stacks: not yet in the offcpu map */
 	/* Wake edges and the command's window (issue 9). */
 	struct st_waker waker;	  /* sched_waking's view of the pending wakeup */
 	__u64 clear_child_tid;	  /* the word the kernel clears and wakes at exit (a join) */

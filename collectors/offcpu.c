@@ -126,6 +126,45 @@ static void thread_comm(const struct sched_snapshot *snap, __u32 tid, char *comm
 		snprintf(comm, TASK_COMM_LEN, "%.*s", TASK_COMM_LEN - 1, t->t.comm);
 }
 
+/* One line of (thread, stacks, state) -> ns, appended to *lines. 0, or -1 out of memory. */
+static int add_line(struct folded **lines, size_t *n, size_t *cap, const struct st_offcpu_key *k,
+		    __u64 ns, int stacks_fd, const struct sched_snapshot *snap,
+		    struct symbolizer *sym)
+{
+	char comm[TASK_COMM_LEN], state[32];
+	struct sbuf b = {};
+
+	thread_comm(snap, k->tid, comm);
+	sb_raw(&b, comm, strlen(comm));
+	for (size_t i = 0; i < b.len; i++)
+		if (b.s[i] == ';' || b.s[i] == ' ')
+			b.s[i] = '_';
+	add_stack(&b, stacks_fd, k->user_stack, true, (pid_t)k->pid, sym);
+	add_stack(&b, stacks_fd, k->kern_stack, false, 0, sym);
+	snprintf(state, sizeof(state), "[%s]", k->state < NR_STATES ? state_names[k->state] : "?");
+	sb_frame(&b, state);
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 1024;
+		struct folded *p = realloc(*lines, c * sizeof(*p));
+
+		if (!p) {
+			b.oom = true;
+		} else {
+			*lines = p;
+			*cap = c;
+		}
+	}
+	if (b.oom) {
+		free(b.s);
+		fprintf(stderr, "schedtrace: offcpu.folded: out of memory\n");
+		return -1;
+	}
+	(*lines)[*n].stack = b.s;
+	(*lines)[*n].ns = ns;
+	(*n)++;
+	return 0;
+}
+
 int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, const struct sched_snapshot *snap,
 		 struct symbolizer *sym)
 {
@@ -134,44 +173,33 @@ int offcpu_write(FILE *f, int offcpu_fd, int stacks_fd, const struct sched_snaps
 	size_t n = 0, cap = 0;
 	int err = 0;
 
-	while (!bpf_map_get_next_key(offcpu_fd, pk, &nk)) {
-		char comm[TASK_COMM_LEN], state[32];
-		struct sbuf b = {};
+	while (!err && !bpf_map_get_next_key(offcpu_fd, pk, &nk)) {
 		__u64 ns;
 
 		k = nk;
 		pk = &k;
 		if (bpf_map_lookup_elem(offcpu_fd, &k, &ns) || !ns)
 			continue;
-		thread_comm(snap, k.tid, comm);
-		sb_raw(&b, comm, strlen(comm));
-		for (size_t i = 0; i < b.len; i++)
-			if (b.s[i] == ';' || b.s[i] == ' ')
-				b.s[i] = '_';
-		add_stack(&b, stacks_fd, k.user_stack, true, (pid_t)k.pid, sym);
-		add_stack(&b, stacks_fd, k.kern_stack, false, 0, sym);
-		snprintf(state, sizeof(state), "[%s]",
-			 k.state < NR_STATES ? state_names[k.state] : "?");
-		sb_frame(&b, state);
-		if (n == cap) {
-			struct folded *p;
+		err = add_line(&lines, &n, &cap, &k, ns, stacks_fd, snap, sym);
+	}
+	/* Each thread's own slots: what no interval under other stacks moved into the map. */
+	for (size_t i = 0; !err && i < snap->nthreads; i++) {
+		const struct snap_thread *st = &snap->threads[i];
 
-			cap = cap ? cap * 2 : 1024;
-			p = realloc(lines, cap * sizeof(*p));
-			if (!p)
-				b.oom = true;
-			else
-				lines = p;
+		for (__u32 state = 0; !err && state < NR_STATES; state++) {
+			const struct st_offcpu_slot *sl = &st->t.offcpu_slot[state];
+			struct st_offcpu_key key = {
+			    .pid = st->t.pid,
+			    .tid = st->tid,
+			    .user_stack = sl->user_stack,
+			    .kern_stack = sl->kern_stack,
+			    .state = state,
+			};
+
+			if (sl->ns)
+				err =
+				    add_line(&lines, &n, &cap, &key, sl->ns, stacks_fd, snap, sym);
 		}
-		if (b.oom) {
-			free(b.s);
-			fprintf(stderr, "schedtrace: offcpu.folded: out of memory\n");
-			err = -1;
-			break;
-		}
-		lines[n].stack = b.s;
-		lines[n].ns = ns;
-		n++;
 	}
 	qsort(lines, n, sizeof(*lines), cmp_folded);
 	for (size_t i = 0; i < n;) {

@@ -8,8 +8,9 @@
 #include "symbolize.h"
 
 /*
- * Reads the offcpu map ((thread, user stack, kernel stack, state) -> ns) and
- * the stack map, and writes one folded line per distinct
+ * Reads the offcpu map ((thread, user stack, kernel stack, state) -> ns),
+ * the threads' own slots in @snap (st_thread.offcpu_slot) and the stack
+ * map, and writes one folded line per distinct
  * "comm;user frames;kernel frames;[state]" with its weight in microseconds.
  * Returns 0, or -1 with a message.
  */

@@ -39,6 +39,12 @@ static int cmp_syscall(const void *a, const void *b)
 	return x->nr < y->nr ? -1 : x->nr > y->nr;
 }
 
+static int cmp_wake(const void *a, const void *b)
+{
+	return memcmp(&((const struct snap_wake *)a)->key, &((const struct snap_wake *)b)->key,
+		      sizeof(struct st_wake_key));
+}
+
 /* Grows *v (of *n elements of size sz) by one; the new element is zeroed. */
 static void *grow(void *v, size_t *n, size_t *cap, size_t sz)
 {
@@ -303,6 +309,33 @@ static int read_futexes(struct sched_snapshot *s, int futexes_fd)
 	return 0;
 }
 
+int snapshot_add_wake_slot(struct sched_snapshot *s, size_t nsorted, const struct st_thread *t)
+{
+	const struct st_wake_slot *ws = &t->wake_slot;
+	size_t cap = s->nwakes; /* grow() reallocates on the first add */
+	struct snap_wake key = {.key = ws->key}, *e;
+
+	if (!ws->w.count)
+		return 0;
+	e = nsorted ? bsearch(&key, s->wakes, nsorted, sizeof(key), cmp_wake) : NULL;
+	if (!e) {
+		e = grow(&s->wakes, &s->nwakes, &cap, sizeof(*e));
+		if (!e)
+			return -1;
+		e->key = ws->key;
+		e->w.waker_pid = ws->w.waker_pid;
+		memcpy(e->w.waker_comm, ws->w.waker_comm, sizeof(e->w.waker_comm));
+	}
+	e->w.count += ws->w.count;
+	e->w.woken_before_switch_out += ws->w.woken_before_switch_out;
+	e->w.blocked_ns += ws->w.blocked_ns;
+	if (ws->w.max_ns > e->w.max_ns)
+		e->w.max_ns = ws->w.max_ns;
+	for (int k = 0; k < WAKE_SLOTS; k++)
+		e->w.slots[k] += ws->w.slots[k];
+	return 0;
+}
+
 static int read_holders(struct sched_snapshot *s, int holders_fd)
 {
 	struct st_holder_key k, nk, *pk = NULL;
@@ -325,7 +358,7 @@ static int read_holders(struct sched_snapshot *s, int holders_fd)
 static int read_wakes(struct sched_snapshot *s, int wakes_fd)
 {
 	struct st_wake_key k, nk, *pk = NULL;
-	size_t cap = 0;
+	size_t cap = 0, nsorted;
 
 	while (!bpf_map_get_next_key(wakes_fd, pk, &nk)) {
 		struct snap_wake *e = grow(&s->wakes, &s->nwakes, &cap, sizeof(*e));
@@ -338,6 +371,15 @@ static int read_wakes(struct sched_snapshot *s, int wakes_fd)
 		if (bpf_map_lookup_elem(wakes_fd, &k, &e->w))
 			s->nwakes--;
 	}
+	if (s->nwakes)
+		qsort(s->wakes, s->nwakes, sizeof(*s->wakes), cmp_wake);
+	/* Each thread's last edge: what no later edge moved into the map. */
+	nsorted = s->nwakes;
+	for (size_t i = 0; i < s->nthreads; i++)
+		if (snapshot_add_wake_slot(s, nsorted, &s->threads[i].t))
+			return -1;
+	if (s->nwakes > nsorted)
+		qsort(s->wakes, s->nwakes, sizeof(*s->wakes), cmp_wake);
 	return 0;
 }
 

@@ -52,7 +52,7 @@ struct sched_snapshot {
 	size_t nfutexes;
 	struct snap_holder *holders; /* waits on a mutex, by (word, waiter, owner) */
 	size_t nholders;
-	struct snap_wake *wakes; /* in the map's order */
+	struct snap_wake *wakes; /* the map's and the threads' own slots, merged; by key */
 	size_t nwakes;
 	uint64_t lost[NR_LOST];
 	/* Private: tids alive at the end and their live accounts (tp_btf). */
@@ -111,6 +111,13 @@ void snapshot_close_thread(struct st_thread *t, bool alive, uint64_t end_ns, uin
  */
 int snapshot_add_slots(struct sched_snapshot *s, size_t nsorted, uint32_t tid,
 		       const struct st_thread *t);
+
+/*
+ * Adds a thread's own wake edge (st_thread.wake_slot, the last one, not yet
+ * in the wakes map) to s->wakes, merged into an equal key among its first
+ * nsorted entries (sorted by key), else appended. 0 or -1.
+ */
+int snapshot_add_wake_slot(struct sched_snapshot *s, size_t nsorted, const struct st_thread *t);
 
 const struct snap_thread *snapshot_thread(const struct sched_snapshot *s, uint32_t tid);
 

@@ -299,3 +299,23 @@ retry_busy() {
 	skip "$name" "the host was busy in all $tries attempts:$notes"
 	RETRY_RESULT=skip
 }
+
+# Who woke whom in Perfetto (docs/formats.md, timeline.json): a flow per
+# wakeup by a traced thread, from inside a slice of the waker to the woken
+# thread's runnable slice that begins at the wakeup and names that waker
+# (each waker's slices sorted once and searched: a busy run has many).
+# jq over a timeline.json: {flows: [{from, to, ok}], bad: the flows not ok,
+# woken: the runnable slices a traced thread (or a fork) began}.
+WAKE_FLOWS='(.traceEvents) as $ev
+ | ($ev | map(select(.ph == "X"))) as $xs
+ | ($xs | map(select(.name == "runnable")) | map({key: "\(.tid)@\(.ts)", value: .args.waker}) | from_entries) as $rq
+ | ($xs | group_by(.tid) | map({key: (.[0].tid | tostring), value: (sort_by(.ts) | {ts: map(.ts), end: map(.ts + .dur)})}) | from_entries) as $by
+ | ($ev | map(select(.ph == "s")) | map({key: (.id | tostring), value: .}) | from_entries) as $starts
+ | [$ev[] | select(.ph == "f") | . as $f | $starts[$f.id | tostring] as $st
+    | ($by[$st.tid | tostring]) as $w
+    | (if $w then ($w.ts | bsearch($st.ts)) else -1 end) as $i
+    | (if $i >= 0 then $i else -2 - $i end) as $k
+    | {from: $st.tid, to: $f.tid,
+       ok: ($st != null and $w != null and $k >= 0 and $w.end[$k] >= $st.ts and $rq["\($f.tid)@\($f.ts)"] == $st.tid)}]
+ | {flows: ., bad: map(select(.ok | not)),
+    woken: ([$xs[] | select(.name == "runnable" and (.args.waker_kind == "thread" or .args.waker_kind == "fork"))] | length)}'

@@ -333,6 +333,49 @@ static void syscall_slots_merge(void **state)
 	snapshot_free(&s);
 }
 
+/* A thread's last wake edge merges into the map's edge of the same key, else is added. */
+static void wake_slot_merges(void **state)
+{
+	struct snap_wake *wk = calloc(1, sizeof(*wk));
+	struct sched_snapshot s = {.wakes = wk, .nwakes = 1};
+	struct st_thread t = {0};
+
+	(void)state;
+	assert_non_null(wk);
+	wk->key.wakee = 7;
+	wk->key.waker = 8;
+	wk->key.waker_kind = WK_THREAD;
+	wk->w.count = 3;
+	wk->w.max_ns = 10;
+	wk->w.slots[4] = 3;
+	/* An empty slot adds nothing. */
+	assert_int_equal(snapshot_add_wake_slot(&s, 1, &t), 0);
+	assert_int_equal(s.nwakes, 1);
+	t.wake_slot.key = wk->key;
+	t.wake_slot.w.count = 2;
+	t.wake_slot.w.max_ns = 40;
+	t.wake_slot.w.blocked_ns = 60;
+	t.wake_slot.w.slots[5] = 2;
+	assert_int_equal(snapshot_add_wake_slot(&s, 1, &t), 0);
+	assert_int_equal(s.nwakes, 1);
+	assert_int_equal(s.wakes[0].w.count, 5);
+	assert_int_equal(s.wakes[0].w.max_ns, 40);
+	assert_int_equal(s.wakes[0].w.blocked_ns, 60);
+	assert_int_equal(s.wakes[0].w.slots[4], 3);
+	assert_int_equal(s.wakes[0].w.slots[5], 2);
+	/* Another waker: an edge of its own, with the waker's name. */
+	t.wake_slot.key.waker = 9;
+	t.wake_slot.w.waker_pid = 9;
+	memcpy(t.wake_slot.w.waker_comm, "w9", 3);
+	assert_int_equal(snapshot_add_wake_slot(&s, 1, &t), 0);
+	assert_int_equal(s.nwakes, 2);
+	assert_int_equal(s.wakes[1].key.waker, 9);
+	assert_int_equal(s.wakes[1].w.count, 2);
+	assert_int_equal(s.wakes[1].w.waker_pid, 9);
+	assert_string_equal(s.wakes[1].w.waker_comm, "w9");
+	snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +387,7 @@ int main(void)
 	    cmocka_unit_test(closing_an_account_past_the_end),
 	    cmocka_unit_test(the_window_ends_at_the_exit),
 	    cmocka_unit_test(syscall_slots_merge),
+	    cmocka_unit_test(wake_slot_merges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
