@@ -48,7 +48,7 @@ static bool futex_wait(const struct run *r, const struct wake_edge *e)
 /* An event loop: most of its waiting in the poll family. */
 static void event_loop(const struct run *r, struct sched_thread *t)
 {
-	uint64_t all_ns = 0, poll_ns = 0, polls = 0, timer = 0, net = 0, signals = 0;
+	uint64_t all_ns = 0, poll_ns = 0, waits = 0, polls = 0, timer = 0, net = 0, signals = 0;
 	const char *call = "";
 
 	for (size_t i = 0; i < r->sched.nwakes; i++) {
@@ -57,6 +57,7 @@ static void event_loop(const struct run *r, struct sched_thread *t)
 		if (e->wakee_tid != t->tid)
 			continue;
 		all_ns += e->blocked_ns;
+		waits += e->count;
 		if (!is_poll_call(e->syscall))
 			continue;
 		poll_ns += e->blocked_ns;
@@ -69,16 +70,19 @@ static void event_loop(const struct run *r, struct sched_thread *t)
 			   : 0;
 		call = e->syscall;
 	}
-	/* a wait a signal ends (make's pselect, ended by SIGCHLD) is a wait
-	 * for children, not for events */
+	/* most of its waits, or most of its waiting, in the poll call (a few
+	 * long waits at start-up or exit do not hide a loop); a wait a signal
+	 * ends (make's pselect, ended by SIGCHLD) is a wait for children */
 	if (polls < ROLE_MIN_WAITS || 2 * signals >= polls ||
-	    (double)poll_ns < ROLE_LOOP_SHARE * (double)all_ns)
+	    ((double)polls < ROLE_LOOP_SHARE * (double)waits &&
+	     (double)poll_ns < ROLE_LOOP_SHARE * (double)all_ns))
 		return;
 	set_role(t, "event loop",
-		 "%.0f%% of its waiting was in %s (%llu waits, %llu ended by a timer, %llu by the "
-		 "network or a device)",
-		 100.0 * (double)poll_ns / (double)all_ns, call, (unsigned long long)polls,
-		 (unsigned long long)timer, (unsigned long long)net);
+		 "%llu of its %llu waits were in %s (%.0f%% of its waiting time), %llu ended by a "
+		 "timer, %llu by the network or a device",
+		 (unsigned long long)polls, (unsigned long long)waits, call,
+		 100.0 * (double)poll_ns / (double)all_ns, (unsigned long long)timer,
+		 (unsigned long long)net);
 }
 
 /* @t's futex waits: how many, the thread that ended most of them and how

@@ -5,7 +5,8 @@
  *
  *   main	the command's first thread, when nothing below fits it
  *   child	the first thread of another process (one the command started)
- *   event loop	its waits were mostly in epoll_wait/poll/select (ROLE_LOOP_SHARE),
+ *   event loop	most of its waits, or of its waiting, in epoll_wait/poll/select
+ *		(ROLE_LOOP_SHARE),
  *		fewer than half of them ended by a signal (make waits for
  *		its children in pselect6: SIGCHLD ends it)
  *   worker	one of a pool: ≥ 2 threads of one process, each alive through

@@ -77,7 +77,9 @@ void report_timelines(struct report *rp)
 	doc_heading(&rp->doc, 2, "Timelines");
 	doc_para(&rp->doc, "What each thread was doing over time, colored by state, over a window "
 			   "chosen to show the pattern; the full timeline of a run is its "
-			   "timeline.json (open it in https://ui.perfetto.dev).");
+			   "timeline.json, and the perfetto-*.json beside this page the same "
+			   "with this page's thread names (open either in "
+			   "https://ui.perfetto.dev: the links are under Commands and files).");
 	for (i = 0; i < rp->rs->nvariants; i++)
 		if (variant_featured(rp->rs, rp->rs->variants[i].name))
 			one(rp, rp->rs->variants[i].rep);

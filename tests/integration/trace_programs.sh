@@ -96,7 +96,7 @@ if want node && need node nodejs; then
 	cp "$FIX/node_pool.js" "$SCRATCH/" && chmod 644 "$SCRATCH/node_pool.js"
 	if run node node "$SCRATCH/node_pool.js"; then
 		labels_apart node
-		claim_re node 'Shape: node main is an event loop with a thread pool beside it: [0-9]+% of its waiting was in epoll.{0,2}p?wait'
+		claim_re node 'Shape: node main is an event loop with a thread pool beside it: [0-9]+ of its [0-9]+ waits were in epoll.{0,2}p?wait'
 		claim_re node 'Shape: a pool of [0-9]+ threads \(node worker 1 \(tid [0-9]+\)'
 		claim_re node 'fed by node main'
 		claim node "The loop was kept from its events: node main ran"
@@ -133,7 +133,7 @@ if want http && need python3 python3 && need curl curl; then
 		for i in \$(seq 20); do curl -s -o /dev/null http://127.0.0.1:$port/node_pool.js; done
 		kill \$s; wait \$s"; then
 		labels_apart http
-		claim_re http 'Shape: python3 .* is an event loop: [0-9]+% of its waiting was in (poll|epoll.{0,2}wait|select)'
+		claim_re http 'Shape: python3 .* is an event loop: [0-9]+ of its [0-9]+ waits were in (poll|epoll.{0,2}wait|select)'
 		claim_re http 'Shape: a client and a server over the network, both ends traced here \(loopback\): the network ended [0-9]+ waits of python3 \(process [0-9]+\).s threads and [0-9]+ of curl'
 		no_claim http "Shape: a pool"
 		no_claim http "waiting on the disk"
