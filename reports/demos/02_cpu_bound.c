@@ -389,11 +389,11 @@ static void verdict_family(const struct run_set *rs, bool python, struct verdict
 		else if (v == gil)
 			sentences_add(&out->lines,
 				      "%s: %.2f s with %.2f CPUs busy of %.0f: the threads took "
-				      "turns holding %s, one computing at a time%s%s%s.",
+				      "turns holding %s, one computing at a time%s%s%s%s%s.",
 				      v->name, wall, par, bound,
 				      python ? "CPython's GIL" : "the GIL", ser ? " (" : "",
-				      ser ? fig_times(a, sizeof(a), speedup) : "",
-				      ser ? " serial's speed)" : "");
+				      ser ? fig_times(a, sizeof(a), speedup) : "", ser ? " " : "",
+				      ser ? ser->name : "", ser ? "'s speed)" : "");
 		else if (bound >= 2 && par < SCALED_SHARE * bound)
 			sentences_add(
 			    &out->lines,
@@ -402,14 +402,14 @@ static void verdict_family(const struct run_set *rs, bool python, struct verdict
 			    v->name, wall, par, bound);
 		else
 			sentences_add(
-			    &out->lines, "%s: %.2f s with %.2f CPUs busy of %.0f: %s%s%s%s.",
+			    &out->lines, "%s: %.2f s with %.2f CPUs busy of %.0f: %s%s%s%s%s%s.",
 			    v->name, wall, par, bound,
 			    strstr(v->name, "process")
 				? "each process has its own interpreter and lock, so they "
 				  "compute at once"
 				: "no lock between the threads, so they compute at once",
 			    ser ? " (" : "", ser ? fig_times(a, sizeof(a), speedup) : "",
-			    ser ? " serial's speed)" : "");
+			    ser ? " " : "", ser ? ser->name : "", ser ? "'s speed)" : "");
 		if (v != gil && v != ser && bound >= 2 && par < SCALED_SHARE * bound)
 			sb_printf(&flat, "%s%s %.2f of %.0f", flat.len ? ", " : "", v->name, par,
 				  bound);

@@ -358,6 +358,17 @@ static void verdict_or_doubt(void **state)
 	assert_claim(v, "processes: 2.50 s with only 0.76 CPUs busy of 2: it could compute");
 	assert_no_claim(v, "each process has its own");
 	fx_free(&f);
+
+	/* CPython's speed-ups are over py-serial and say so (issue 18's
+	 * reading: "py-threads ... (2.0× serial's speed)") */
+	fx_init(&f, "02_cpu_bound", 2);
+	add_free(&f, "py-serial", 1, 4.0, 3900, 10, 0);
+	add_free(&f, "py-processes", 2, 2.0, 1900, 10, 0);
+	fx_explain(&f);
+	v = fx_verdict(&f);
+	assert_claim(v, "compute at once (2.0× py-serial's speed)");
+	assert_no_claim(v, " serial's speed");
+	fx_free(&f);
 }
 
 int main(void)
