@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cpus.h"
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: report [--quiet] RUN_DIR\n"
 		   "       report --compare RUN_A RUN_B\n"
 		   "       report --index OUT_DIR RUN_DIR...\n"
+		   "       report --class OUT_DIR DIR...\n"
 		   "       report --questions|--sizes DEMO [--seed N] [--quick] [--cpus N]\n"
 		   "       report --check-predictions DEMO FILE [--partial] [--write OUT]\n"
 		   "\n"
@@ -40,6 +42,9 @@ static void usage(FILE *f)
 		   "  --index    the chapter's Results table for these run folders, each row\n"
 		   "             linked to its report: OUT_DIR/index.html and index.md\n"
 		   "             (scripts/trace --all writes results/index.html this way)\n"
+		   "  --class    a class's run folders on one page: each DIR a run folder or a\n"
+		   "             folder holding them (any hosts, any CPU counts); each lesson's\n"
+		   "             figures by CPU count: OUT_DIR/class.html and class.md\n"
 		   "  --questions  DEMO's questions for --predict, one a line: id, min, max,\n"
 		   "             unit, text (tab-separated), the sizes and CPUs filled in\n"
 		   "  --sizes    the demo's sizes under --seed N (or its defaults): option, value\n"
@@ -89,7 +94,7 @@ static void print_summary(struct report *rp, bool quiet)
 /* The options; *@exit_code set and false returned when the program ends here
  * (--help, a wrong command line). */
 struct opts {
-	bool quiet, compare, index;
+	bool quiet, compare, index, class;
 	int predict; /* 0, or 'Q' --questions, 'S' --sizes, 'K' --check-predictions */
 	struct predict_opts po;
 };
@@ -115,6 +120,7 @@ static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"compare", no_argument, NULL, 'c'},
 					     {"index", no_argument, NULL, 'i'},
+					     {"class", no_argument, NULL, 'L'},
 					     {"questions", no_argument, NULL, 'Q'},
 					     {"sizes", no_argument, NULL, 'S'},
 					     {"check-predictions", no_argument, NULL, 'K'},
@@ -145,6 +151,9 @@ static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 			break;
 		case 'i':
 			o->index = true;
+			break;
+		case 'L':
+			o->class = true;
 			break;
 		case 'Q':
 		case 'S':
@@ -183,8 +192,9 @@ static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 	}
 	if (!o->po.cpus)
 		o->po.cpus = cpus_usable();
-	if (o->compare && o->index) {
-		fprintf(stderr, "report: --compare or --index, not both; try 'report --help'\n");
+	if (o->compare + o->index + o->class + !!o->predict > 1) {
+		fprintf(stderr, "report: one of --compare, --index, --class, --questions, --sizes, "
+				"--check-predictions; try 'report --help'\n");
 		*exit_code = 2;
 		return false;
 	}
@@ -192,6 +202,28 @@ static bool parse_args(int argc, char **argv, struct opts *o, int *exit_code)
 }
 
 /* report --questions | --sizes | --check-predictions DEMO [FILE] */
+/* report --class OUT_DIR DIR... */
+static int class_main(int nargs, char **args)
+{
+	char err[PATH_MAX + 600] = "";
+	bool fatal = false;
+
+	if (nargs < 2) {
+		fprintf(stderr, "report: --class takes OUT_DIR and at least one folder of run "
+				"folders; try 'report --help'\n");
+		return 2;
+	}
+	if (mkdir(args[0], 0755) && errno != EEXIST) {
+		fprintf(stderr, "report: %s: cannot create: %s\n", args[0], strerror(errno));
+		return 1;
+	}
+	if (report_class(args[0], args + 1, (size_t)(nargs - 1), &fatal, err, sizeof(err))) {
+		fprintf(stderr, "report: %s\n", err);
+		return fatal ? 1 : 2;
+	}
+	return 0;
+}
+
 static int predict_main(struct opts *o, int nargs, char **args)
 {
 	if (nargs != (o->predict == 'K' ? 2 : 1)) {
@@ -372,6 +404,8 @@ int main(int argc, char **argv)
 		return compare_main(argc - optind, argv + optind);
 	if (o.index)
 		return index_main(argc - optind, argv + optind);
+	if (o.class)
+		return class_main(argc - optind, argv + optind);
 	if (o.predict)
 		return predict_main(&o, argc - optind, argv + optind);
 	if (optind != argc - 1) {

@@ -64,7 +64,14 @@ bool loop_blocking_of(const struct run *r, const struct sched_thread *t, struct 
 			out->top_waits = calls[j].waits;
 			out->top_ns = calls[j].ns;
 		}
-	return out->poll_waits > 0;
+	for (size_t j = 0; j < t->nsyscalls; j++)
+		if (is_poll_call(t->syscalls[j].name) && t->syscalls[j].count) {
+			out->poll_calls += t->syscalls[j].count;
+			if (!out->poll_call[0])
+				snprintf(out->poll_call, sizeof(out->poll_call), "%s",
+					 t->syscalls[j].name);
+		}
+	return out->poll_waits > 0 || out->poll_calls > 0;
 }
 
 int run_cpus(const struct run *r)

@@ -20,15 +20,19 @@
  * epoll_pwait(2), poll, ppoll, select, pselect6. */
 bool is_poll_call(const char *syscall);
 
-/* One thread's blocked time split at its poll call, from its wake edges. */
+/* One thread's blocked time split at its poll call, from its wake edges;
+ * its poll calls counted from its syscalls when they were traced (a busy
+ * loop that always finds an event ready never blocks in its poll call). */
 struct loop_blocking {
 	char poll_call[32];		/* the poll call it waited in */
+	uint64_t poll_calls;		/* its calls (0: syscalls not traced) */
 	uint64_t poll_waits, poll_ns;	/* waits ended inside a poll call */
 	uint64_t other_waits, other_ns; /* waits ended inside any other call */
 	char top_call[32];		/* the other call it blocked in longest */
 	uint64_t top_waits, top_ns;
 };
-/* Thread @t's split; false when it never blocked in a poll call (no loop). */
+/* Thread @t's split; false when it neither blocked in nor called a poll
+ * call (no loop). */
 bool loop_blocking_of(const struct run *r, const struct sched_thread *t, struct loop_blocking *out);
 
 /* The thread that ran longest, against all the run's running. */

@@ -65,7 +65,7 @@ void wake_graph_dot(struct sbuf *s, const struct wake_graph *g)
 	for (size_t i = 0; i < g->nedges; i++)
 		if (g->edges[i].drawn && (double)g->edges[i].ns > max)
 			max = (double)g->edges[i].ns;
-	sb_add(s, "digraph wakes {\n rankdir=LR; bgcolor=\"white\"; nodesep=0.4; ranksep=0.7;\n"
+	sb_add(s, "digraph wakes {\n rankdir=LR; bgcolor=\"white\"; nodesep=0.5; ranksep=0.7;\n"
 		  " node [fontname=\"sans\", fontsize=11, shape=box, style=\"rounded,filled\", "
 		  "fillcolor=\"#eef5ee\"];\n"
 		  " edge [fontname=\"sans\", fontsize=9];\n");

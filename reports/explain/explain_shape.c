@@ -319,6 +319,15 @@ static void disk(const struct run *r, const char *prefix, struct sentences *out)
 	}
 }
 
+/* What a state on the critical path says bounded the run, and how. */
+static const struct {
+	const char *what, *how;
+} bound_words[ST_COUNT] = {
+    [ST_RUNNABLE] = {"the CPUs", "waiting for a CPU"},
+    [ST_LOCK] = {"a lock or a condition", "waiting on futex words"},
+    [ST_DISK] = {"the disk", "waiting for it"},
+};
+
 /* What bounded the run: the largest part of the critical path, by state
  * over all threads, and the thread that had most of it. */
 static void bounded(const struct run *r, const char *prefix, struct sentences *out)
@@ -339,47 +348,29 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 	for (int k = 1; k < ST_COUNT; k++)
 		if (st[k] > st[best])
 			best = k;
+	if (!top[best] || (double)st[best] < SHAPE_BOUND_SHARE * (double)p->covered_ns)
+		return;
 	double share = (double)st[best] / (double)p->covered_ns;
 	double one = (double)top[best]->ns / (double)p->covered_ns;
 	const char *who = thread_label_or(r, top[best]->tid, top[best]->comm);
+	char what[48];
 
-	if (share < SHAPE_BOUND_SHARE)
-		return;
 	fig_dur(d, sizeof(d), (double)p->covered_ns);
-	switch (best) {
-	case ST_RUNNING:
+	if (best == ST_RUNNING) {
 		sentences_add(out,
 			      "%sWhat bounded the run: %s on the critical path: running made "
 			      "%.0f%% of the path's %s, %.0f%% of it %s's own running.",
 			      prefix, one >= 0.5 * share ? "one thread" : "computing", 100 * share,
 			      d, 100 * one, who);
-		break;
-	case ST_RUNNABLE:
-		sentences_add(out,
-			      "%sWhat bounded the run: the CPUs: %.0f%% of the critical path's %s "
-			      "was waiting for a CPU (%s the most, %.0f%%).",
-			      prefix, 100 * share, d, who, 100 * one);
-		break;
-	case ST_LOCK:
-		sentences_add(out,
-			      "%sWhat bounded the run: a lock or a condition: %.0f%% of the "
-			      "critical path's %s was waiting on futex words (%s the most, "
-			      "%.0f%%).",
-			      prefix, 100 * share, d, who, 100 * one);
-		break;
-	case ST_DISK:
-		sentences_add(out,
-			      "%sWhat bounded the run: the disk: %.0f%% of the critical path's %s "
-			      "was waiting for it (%s the most, %.0f%%).",
-			      prefix, 100 * share, d, who, 100 * one);
-		break;
-	default:
-		sentences_add(out,
-			      "%sWhat bounded the run: waiting (%s): %.0f%% of the critical "
-			      "path's %s (%s the most, %.0f%%).",
-			      prefix, state_names[best], 100 * share, d, who, 100 * one);
-		break;
+		return;
 	}
+	snprintf(what, sizeof(what), "waiting (%s)", state_names[best]);
+	sentences_add(out,
+		      "%sWhat bounded the run: %s: %.0f%% of the critical path's %s was %s (%s "
+		      "the most, %.0f%%).",
+		      prefix, bound_words[best].what ? bound_words[best].what : what, 100 * share,
+		      d, bound_words[best].how ? bound_words[best].how : "in that state", who,
+		      100 * one);
 }
 
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out)

@@ -79,6 +79,12 @@ void headline_key(const struct run_set *rs, struct sbuf *key);
  * cannot be written: *@fatal set, exit 1). */
 int report_index(const char *out_dir, char *const *run_dirs, size_t n, bool *fatal, char *err,
 		 size_t errlen);
+/* OUT_DIR/class.{html,md}: many students' run folders (@dirs: run folders
+ * or folders holding them) on one page, each lesson's figures by CPU count
+ * (report_class.c). Same returns as report_index; a folder that does not
+ * load is listed on the page, not fatal. */
+int report_class(const char *out_dir, char *const *dirs, size_t n, bool *fatal, char *err,
+		 size_t errlen);
 /* Two runs of one demo side by side, what changed and why
  * (report_compare.c); writes DIR_B/compare.{html,md} and prints the
  * summary. Same returns as report_index. */

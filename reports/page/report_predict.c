@@ -3,6 +3,7 @@
  * question with the prediction, the model's value, the measurement and the
  * grade, then per question the model's rule and one sentence on the gap
  * (docs/predict.md). */
+#include <jansson.h>
 #include <stdio.h>
 
 #include "predict.h"
@@ -17,6 +18,26 @@ static const char *tol_text(char *buf, size_t len, const struct quiz_question *q
 	return buf;
 }
 
+/* The sizes a --seed gave the demo (meta.json seed, sizes), said once at the
+ * top whether or not the student predicted. */
+static void seed_line(struct report *rp)
+{
+	const json_t *seed = json_object_get(rp->rs->meta, "seed");
+	const json_t *sizes = json_object_get(rp->rs->meta, "sizes"), *v;
+	struct sbuf s = SBUF_INIT;
+	const char *k;
+
+	if (!json_is_integer(seed))
+		return;
+	json_object_foreach((json_t *)sizes, k, v)
+	    sb_printf(&s, "%s--%s %g", s.len ? " " : "", k, json_number_value(v));
+	doc_para(&rp->doc,
+		 "Sizes from --seed %lld (%s): another seed gives other numbers for the same "
+		 "lesson, and the same seed these again.",
+		 (long long)json_integer_value(seed), s.len ? sb_str(&s) : "none given");
+	sb_free(&s);
+}
+
 void report_predict(struct report *rp)
 {
 	static const char *const head[] = {"question",	"your prediction", "model", "measured",
@@ -26,8 +47,10 @@ void report_predict(struct report *rp)
 	size_t close = 0, graded = 0;
 	char a[32], b[32], c[32], d[48];
 
-	if (!g || !g->n)
+	if (!g || !g->n) {
+		seed_line(rp);
 		return;
+	}
 	doc_heading(&rp->doc, 2, "Your predictions");
 	for (size_t i = 0; i < g->n; i++) {
 		graded += g->row[i].grade != GRADE_UNMEASURED;
@@ -39,11 +62,7 @@ void report_predict(struct report *rp)
 		 "is the textbook's answer for this run's sizes and its %d CPUs; the measurement "
 		 "is the figure this page shows below.",
 		 g->n, g->n == 1 ? "" : "s", close, graded, fig_cpus(rp->rs));
-	if (g->p->seeded)
-		doc_para(&rp->doc,
-			 "Sizes from --seed %lld: another seed gives other numbers for "
-			 "the same lesson.",
-			 g->p->seed);
+	seed_line(rp);
 	t = doc_table(&rp->doc, head);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct quiz_row *r = &g->row[i];

@@ -138,3 +138,4 @@ jcheck "grades.json: every question measured and graded" "$run/grades.json" \
 	'(.questions | length) == 3 and all(.questions[]; .grade == "close" or .grade == "far")' '.questions'
 check "report.md opens with the graded table" bash -c "sed -n 3p '$run/report.md' | grep -q '^## Your predictions'"
 check "report.md: one row per question" test "$(grep -c '^| unbounded\|^| bounded' "$run/report.md")" -ge 3
+check "report.md says the seed and the sizes it gave" grep -q "Sizes from --seed 5 (--duration 1 " "$run/report.md"

@@ -6,15 +6,20 @@
 #include "explain_fixture.h"
 
 /* An event loop: @sleep_ms blocked in clock_nanosleep outside epoll_wait,
- * out of 1000 ms of life. */
-static const char *loop_run(struct fx *f, double sleep_ms, bool polls)
+ * out of 1000 ms of life; @polls: it blocked in epoll_wait; @calls: its
+ * syscalls were traced, with that many epoll_wait calls. */
+static const char *loop_run_calls(struct fx *f, double sleep_ms, bool polls, int calls)
 {
 	struct fx_run *r;
+	json_t *t;
 
 	fx_init(f, "command", 2);
 	r = fx_variant(f, "command", 1.0, "{}");
-	fx_thread(r, 1000, "relay",
-		  (struct fx_states){.running = 50, .io = 950 - sleep_ms, .sleep = sleep_ms}, 0);
+	t = fx_thread(r, 1000, "relay",
+		      (struct fx_states){.running = 50, .io = 950 - sleep_ms, .sleep = sleep_ms},
+		      0);
+	if (calls)
+		fx_syscall(t, "epoll_wait", calls, polls ? 950 - sleep_ms : 0.5);
 	if (polls)
 		fx_wake(
 		    r,
@@ -23,6 +28,11 @@ static const char *loop_run(struct fx *f, double sleep_ms, bool polls)
 	fx_wake(r, "{\"kind\": \"hardirq\", \"irq\": \"timer\"}", 1000, "relay", "sleep",
 		"clock_nanosleep", NULL, 80, sleep_ms);
 	return fx_explain(f);
+}
+
+static const char *loop_run(struct fx *f, double sleep_ms, bool polls)
+{
+	return loop_run_calls(f, sleep_ms, polls, 0);
 }
 
 static void loop_blocked_outside_its_poll(void **state)
@@ -34,7 +44,7 @@ static void loop_blocked_outside_its_poll(void **state)
 	    loop_run(&f, 640, true),
 	    "relay (thread 1000) waits for events in epoll_wait, an event loop, yet it "
 	    "spent 640.0 ms (64% of its life) blocked outside it, longest in "
-	    "clock_nanosleep (80 waits, mean 8.0 ms), against 310.0 ms waiting for events");
+	    "clock_nanosleep (80 waits, mean 8.0 ms), against 310.0 ms blocked waiting for events");
 	fx_free(&f);
 	/* at the threshold (20% of its life), said; under it, not */
 	assert_claim(loop_run(&f, 200, true), "an event loop, yet");
@@ -43,6 +53,14 @@ static void loop_blocked_outside_its_poll(void **state)
 	fx_free(&f);
 	/* a thread that never waited in a poll call is no event loop */
 	assert_no_claim(loop_run(&f, 640, false), "an event loop");
+	fx_free(&f);
+	/* unless its traced syscalls say it called one: a loop that always
+	 * found an event ready never blocked in it */
+	assert_claim(loop_run_calls(&f, 640, false, 81),
+		     "relay (thread 1000) waits for events in epoll_wait (81 calls), an event "
+		     "loop, yet it spent 640.0 ms (64% of its life) blocked outside it, longest in "
+		     "clock_nanosleep (80 waits, mean 8.0 ms), against 0 ns blocked waiting for "
+		     "events");
 	fx_free(&f);
 }
 
