@@ -136,6 +136,10 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	if (!who[0])
 		return false;
 	word_name_short(r, f->pid, f->addr, name, sizeof(name));
+	/* An unnamed condition variable's two signal words: one lock. */
+	if (h.kind == WORD_SIGNAL && h.nwords == 2 && !f->symbol[0] && !futex_word_name(r, f))
+		snprintf(name, sizeof(name), "the condition variable whose two signal words are %s",
+			 word_where(r, f, what, sizeof(what)));
 	if (h.kind == WORD_SIGNAL && !strcmp(name, "GIL cond"))
 		return gil_sentence(r, f, &h, who, ns, buf, len);
 	if (h.kind == WORD_SIGNAL) {
@@ -143,9 +147,13 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 				  "%s waited %s on %s (%llu wait%s), which no wait read as a held "
 				  "mutex, so no holder is named: %s signalled %llu of the waits",
 				  who, fig_dur(d, sizeof(d), (double)ns), name,
-				  (unsigned long long)f->count, f->count == 1 ? "" : "s",
+				  (unsigned long long)h.waits, h.waits == 1 ? "" : "s",
 				  thread_label_or(r, h.signaller_tid, "a thread"),
 				  (unsigned long long)h.signalled);
+		if (at > 0 && (size_t)at < len && h.signaller2_tid)
+			at += snprintf(buf + at, len - (size_t)at, ", %s %llu",
+				       thread_label_or(r, h.signaller2_tid, "a thread"),
+				       (unsigned long long)h.signalled2);
 		if (at > 0 && (size_t)at < len && h.timed_out)
 			snprintf(buf + at, len - (size_t)at, ", the wait's own timeout ended %llu",
 				 (unsigned long long)h.timed_out);
