@@ -53,12 +53,16 @@ static size_t holder_doing(const struct word_holders *h, uint64_t known, char *b
 	return n;
 }
 
+/* Waiters named in the list; the rest are counted ("and 3 others"). */
+#define WAITERS_NAMED 3
+#define WAITERS_SEEN 256
+
 /* The waiters of @f as a list, its waits and their time. */
 static void waiters(const struct run *r, const struct futex_acct *f, char *buf, size_t len,
 		    uint64_t *ns)
 {
-	int seen[8];
-	size_t n = 0, at = 0, more = 0;
+	int seen[WAITERS_SEEN];
+	size_t n = 0, at = 0, more;
 
 	*ns = 0;
 	buf[0] = '\0';
@@ -69,17 +73,14 @@ static void waiters(const struct run *r, const struct futex_acct *f, char *buf, 
 		if (!e->futex[0] || !word_same_lock(r, f, e->wakee_pid, e->futex))
 			continue;
 		*ns += e->blocked_ns;
+		/* A thread woken by several others is in several edges: once here. */
 		for (j = 0; j < n && seen[j] != e->wakee_tid; j++)
 			;
-		if (j < n)
-			continue;
-		if (n == 8 || n == 3) {
-			more++;
-			continue;
-		}
-		seen[n++] = e->wakee_tid;
+		if (j == n && n < WAITERS_SEEN)
+			seen[n++] = e->wakee_tid;
 	}
-	for (size_t j = 0; j < n; j++)
+	more = n > WAITERS_NAMED ? n - WAITERS_NAMED : 0;
+	for (size_t j = 0; j < n && j < WAITERS_NAMED; j++)
 		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s",
 				       !j		     ? ""
 				       : j + 1 == n && !more ? " and "
