@@ -169,13 +169,20 @@ static void syscalls(const struct run *r, const char *prefix, uint64_t life, str
 		if (!life || (double)tot[k].total_ns / (double)life < BLOCKING_SHARE)
 			break;
 		p99[0] = '\0';
-		if (hist_total(&tot[k].hist)) /* no histogram, no percentile */
-			snprintf(p99, sizeof(p99), " (p99 %s)",
-				 fmt_ns(d2, sizeof(d2), hist_quantile(&tot[k].hist, 0.99)));
+		/* No histogram, no percentile; one call is its own. The histogram's
+		 * buckets are powers of two: no call is longer than all of them. */
+		if (hist_total(&tot[k].hist) && tot[k].count > 1) {
+			double q = hist_quantile(&tot[k].hist, 0.99);
+
+			if (q > (double)tot[k].total_ns)
+				q = (double)tot[k].total_ns;
+			snprintf(p99, sizeof(p99), " (p99 %s)", fmt_ns(d2, sizeof(d2), q));
+		}
 		used += (size_t)snprintf(line + used, used < sizeof(line) ? sizeof(line) - used : 0,
-					 "%s%s %s in %llu calls%s", n ? ", " : "", tot[k].name,
+					 "%s%s %s in %llu call%s%s", n ? ", " : "", tot[k].name,
 					 fmt_ns(d1, sizeof(d1), (double)tot[k].total_ns),
-					 (unsigned long long)tot[k].count, p99);
+					 (unsigned long long)tot[k].count,
+					 tot[k].count == 1 ? "" : "s", p99);
 		if (used >= sizeof(line))
 			used = sizeof(line) - 1;
 		n++;

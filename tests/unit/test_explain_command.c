@@ -51,6 +51,37 @@ static void dominant_state_per_process(void **state)
 	fx_free(&f);
 }
 
+/* A syscall's p99 from power-of-two buckets: one call is its own time (no
+ * percentile), and no p99 is longer than all the calls together. */
+static void syscall_p99_within_its_calls(void **state)
+{
+	struct fx_run *r;
+	struct fx f;
+	json_t *t, *sc;
+	const char *text;
+	size_t i;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	t = fx_thread(r, 1000, "my-program", (struct fx_states){.running = 100, .io = 900}, 0);
+	fx_syscall(t, "read", 1, 444.6);
+	fx_syscall(t, "pread64", 2, 300);
+	json_array_foreach(json_object_get(t, "syscalls"), i, sc)
+	{
+		/* both calls' time in one bucket up to 2^29 ns (536.9 ms) */
+		json_object_set_new(sc, "hist",
+				    json_pack("[{s:I,s:I,s:I}]", "lo_ns", (json_int_t)268435456,
+					      "hi_ns", (json_int_t)536870912, "count",
+					      json_integer_value(json_object_get(sc, "count"))));
+	}
+	text = fx_explain(&f);
+	assert_claim(text, "read 444.6 ms in 1 call,");
+	assert_no_claim(text, "in 1 calls");
+	assert_claim(text, "pread64 300.0 ms in 2 calls (p99 300.0 ms)");
+	fx_free(&f);
+}
+
 static void top_blocking_syscalls(void **state)
 {
 	struct cmd_shape s = CMD;
@@ -102,6 +133,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(dominant_state_per_process),
 	    cmocka_unit_test(top_blocking_syscalls),
+	    cmocka_unit_test(syscall_p99_within_its_calls),
 	    cmocka_unit_test(top_futexes),
 	    cmocka_unit_test(cpus_short_or_not),
 	};
