@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Who held the lock (holders.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "figures.h"
@@ -14,6 +15,39 @@ const struct futex_acct *word_find(const struct run *r, int pid, const char *add
 	return NULL;
 }
 
+/* Every wait on @f was asked with FUTEX_WAIT_BITSET (there was one). */
+static bool bitset_only(const struct run *r, const struct futex_acct *f)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < r->sched.nwakes; k++) {
+		const struct wake_edge *e = &r->sched.wakes[k];
+
+		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
+			continue;
+		if (strcmp(e->futex_op, "FUTEX_WAIT_BITSET"))
+			return false;
+		n++;
+	}
+	return n > 0;
+}
+
+/*
+ * glibc's condition variable sleeps on its two signal words __g_signals[0]
+ * and [1], at +40 and +44 of the 8-aligned object: two words 4 bytes apart,
+ * the lower 8-aligned, neither read as a mutex by any wait (owners were
+ * looked for), both waited on with FUTEX_WAIT_BITSET only, are one.
+ */
+static bool cond_pair(const struct run *r, const struct futex_acct *a, const struct futex_acct *b)
+{
+	unsigned long long x = strtoull(a->addr, NULL, 16), y = strtoull(b->addr, NULL, 16);
+	unsigned long long lo = x < y ? x : y;
+
+	return (x > y ? x - y : y - x) == 4 && lo % 8 == 0 && a->holders_known &&
+	       b->holders_known && !a->nholders && !b->nholders && !a->join_tid && !b->join_tid &&
+	       !a->symbol[0] && !b->symbol[0] && bitset_only(r, a) && bitset_only(r, b);
+}
+
 bool word_same_lock(const struct run *r, const struct futex_acct *f, int pid, const char *addr)
 {
 	const struct futex_acct *o;
@@ -23,10 +57,14 @@ bool word_same_lock(const struct run *r, const struct futex_acct *f, int pid, co
 		return false;
 	if (!strcmp(addr, f->addr))
 		return true;
+	o = word_find(r, pid, addr);
+	if (!o)
+		return false;
 	name = futex_word_name(r, f);
-	o = name ? word_find(r, pid, addr) : NULL;
-	other = o ? futex_word_name(r, o) : NULL;
-	return other && !strcmp(name, other);
+	other = futex_word_name(r, o);
+	if (name || other)
+		return name && other && !strcmp(name, other);
+	return cond_pair(r, f, o);
 }
 
 /* The owner with the most blocked time behind it, summed over its waiters. */
@@ -105,8 +143,10 @@ static void signallers(const struct run *r, const struct futex_acct *f, struct w
 			out->signaller2_tid = by[j].tid;
 		}
 	for (size_t i = 0; i < r->sched.nfutex; i++)
-		if (word_same_lock(r, f, r->sched.futex[i].pid, r->sched.futex[i].addr))
+		if (word_same_lock(r, f, r->sched.futex[i].pid, r->sched.futex[i].addr)) {
 			out->waits += r->sched.futex[i].count;
+			out->nwords++;
+		}
 }
 
 void word_holders_of(const struct run *r, const struct futex_acct *f, struct word_holders *out)

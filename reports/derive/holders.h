@@ -33,14 +33,16 @@ struct word_holders {
 	uint64_t signalled, woken_by_threads, timed_out, ended;
 	int signaller2_tid; /* the one after it, 0 when none */
 	uint64_t signalled2;
-	uint64_t waits; /* the lock's waits: the word's, with its named siblings' */
+	uint64_t waits; /* the lock's waits: the word's, with its siblings' */
+	size_t nwords;	/* its words: 2 for a condition variable's two signal words */
 };
 
 /* The holders of word @f of run @r and its kind. */
 void word_holders_of(const struct run *r, const struct futex_acct *f, struct word_holders *out);
 /* Is the word (pid, addr) part of @f's lock: @f itself, or a word the demo
  * or CPython named the same (a condition variable's two signal words, both
- * "GIL cond")? */
+ * "GIL cond"), or, unnamed, the other signal word of the same glibc
+ * condition variable (4 bytes apart, no holder, FUTEX_WAIT_BITSET waits)? */
 bool word_same_lock(const struct run *r, const struct futex_acct *f, int pid, const char *addr);
 /* The word (pid, addr) of @r, or NULL. */
 const struct futex_acct *word_find(const struct run *r, int pid, const char *addr);

@@ -16,6 +16,7 @@
 #include "wakes.h"
 #include "explain_cpython.h"
 #include "figures.h"
+#include "holders.h"
 
 #define DOMINANT_SHARE 0.10
 #define BLOCKING_SHARE 0.01
@@ -203,7 +204,7 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 	const struct sched_acct *s = &r->sched;
 	const struct futex_acct **f;
 	char line[768], d1[32], d2[32], chain[768];
-	size_t i, used = 0, n = 0;
+	size_t i, j, used = 0, n = 0;
 
 	if (!s->nfutex || !life)
 		return;
@@ -222,6 +223,11 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 			break;
 		/* A join is waiting for a thread to finish, said apart (explain_causes.c). */
 		if (f[i]->join_tid)
+			continue;
+		/* A lock's other word (a condition variable's), said with the first. */
+		for (j = 0; j < i && !word_same_lock(r, f[j], f[i]->pid, f[i]->addr); j++)
+			;
+		if (j < i)
 			continue;
 		/* Its holder and what it did, or who signalled it: a sentence of its own. */
 		if (lock_chain_sentence(r, f[i], chain, sizeof(chain))) {

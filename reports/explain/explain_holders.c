@@ -53,12 +53,16 @@ static size_t holder_doing(const struct word_holders *h, uint64_t known, char *b
 	return n;
 }
 
+/* Waiters named in the list; the rest are counted ("and 3 others"). */
+#define WAITERS_NAMED 3
+#define WAITERS_SEEN 256
+
 /* The waiters of @f as a list, its waits and their time. */
 static void waiters(const struct run *r, const struct futex_acct *f, char *buf, size_t len,
 		    uint64_t *ns)
 {
-	int seen[8];
-	size_t n = 0, at = 0, more = 0;
+	int seen[WAITERS_SEEN];
+	size_t n = 0, at = 0, more;
 
 	*ns = 0;
 	buf[0] = '\0';
@@ -69,17 +73,14 @@ static void waiters(const struct run *r, const struct futex_acct *f, char *buf, 
 		if (!e->futex[0] || !word_same_lock(r, f, e->wakee_pid, e->futex))
 			continue;
 		*ns += e->blocked_ns;
+		/* A thread woken by several others is in several edges: once here. */
 		for (j = 0; j < n && seen[j] != e->wakee_tid; j++)
 			;
-		if (j < n)
-			continue;
-		if (n == 8 || n == 3) {
-			more++;
-			continue;
-		}
-		seen[n++] = e->wakee_tid;
+		if (j == n && n < WAITERS_SEEN)
+			seen[n++] = e->wakee_tid;
 	}
-	for (size_t j = 0; j < n; j++)
+	more = n > WAITERS_NAMED ? n - WAITERS_NAMED : 0;
+	for (size_t j = 0; j < n && j < WAITERS_NAMED; j++)
 		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, "%s%s",
 				       !j		     ? ""
 				       : j + 1 == n && !more ? " and "
@@ -136,6 +137,10 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	if (!who[0])
 		return false;
 	word_name_short(r, f->pid, f->addr, name, sizeof(name));
+	/* An unnamed condition variable's two signal words: one lock. */
+	if (h.kind == WORD_SIGNAL && h.nwords == 2 && !f->symbol[0] && !futex_word_name(r, f))
+		snprintf(name, sizeof(name), "the condition variable whose two signal words are %s",
+			 word_where(r, f, what, sizeof(what)));
 	if (h.kind == WORD_SIGNAL && !strcmp(name, "GIL cond"))
 		return gil_sentence(r, f, &h, who, ns, buf, len);
 	if (h.kind == WORD_SIGNAL) {
@@ -143,9 +148,13 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 				  "%s waited %s on %s (%llu wait%s), which no wait read as a held "
 				  "mutex, so no holder is named: %s signalled %llu of the waits",
 				  who, fig_dur(d, sizeof(d), (double)ns), name,
-				  (unsigned long long)f->count, f->count == 1 ? "" : "s",
+				  (unsigned long long)h.waits, h.waits == 1 ? "" : "s",
 				  thread_label_or(r, h.signaller_tid, "a thread"),
 				  (unsigned long long)h.signalled);
+		if (at > 0 && (size_t)at < len && h.signaller2_tid)
+			at += snprintf(buf + at, len - (size_t)at, ", %s %llu",
+				       thread_label_or(r, h.signaller2_tid, "a thread"),
+				       (unsigned long long)h.signalled2);
 		if (at > 0 && (size_t)at < len && h.timed_out)
 			snprintf(buf + at, len - (size_t)at, ", the wait's own timeout ended %llu",
 				 (unsigned long long)h.timed_out);

@@ -30,15 +30,27 @@ lost_zero() {
 	fi
 }
 
-for demo in 01_io_wait 02_cpu_bound 03_event_loop 04_backpressure 05_thread_overhead; do
-	for v in $("$DEMOS/$demo" --quick --list-variants); do
-		dir=$TMPD/$demo-$v
+# One variant traced and compared. As in collector_truth.sh, a run off its
+# allowance is made again once (a busy host stretches a slice's edges: the
+# miss is printed, then the second run judges); a second miss fails.
+trace_and_compare() {
+	local demo=$1 v=$2 dir=$TMPD/$1-$2 out try
+	for try in 1 2; do
+		rm -rf "$dir"
 		if ! trace "$dir" -- "$DEMOS/$demo" --variant "$v" --quick --json "$dir/demo.json" >/dev/null 2>"$TMPD/err"; then
 			not_ok "$demo $v: schedtrace failed: $(head -c 300 "$TMPD/err")"
-			continue
+			return
 		fi
-		compare_threads "$dir/sched.json" "$dir/demo.json" "$demo $v"
-		lost_zero "$dir/sched.json" "$demo $v"
+		out=$(compare_threads "$dir/sched.json" "$dir/demo.json" "$demo $v")
+		grep -q '^not ok' <<<"$out" && [ "$try" -eq 1 ] || break
+		echo "# $demo $v: off the kernel's account, run again once: $(grep '^not ok' <<<"$out" | head -1 | cut -c8-)"
+	done
+	echo "$out"
+	lost_zero "$dir/sched.json" "$demo $v"
+}
+for demo in 01_io_wait 02_cpu_bound 03_event_loop 04_backpressure 05_thread_overhead; do
+	for v in $("$DEMOS/$demo" --quick --list-variants); do
+		trace_and_compare "$demo" "$v"
 	done
 done
 

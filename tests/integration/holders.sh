@@ -95,6 +95,8 @@ if debian_program xz xz-utils; then
 			grep -qE "waited [0-9.]+ [mµ]?s on the mutex in xz's heap at 0x[0-9a-f]+ \([0-9]+ waits?\), held by xz .* which over .* was (running|waiting for a CPU)" "$REPORT"
 		check "xz: the Why names no holder for the condition variable's words" \
 			grep -qE "which no wait read as a held mutex, so no holder is named: xz .* signalled" "$REPORT"
+		check "xz: main's condition variable is one lock of two signal words, said once" \
+			grep -qE "^- xz main waited [0-9.]+ [mµ]?s on the condition variable whose two signal words are in xz's heap at 0x[0-9a-f]+ \([0-9]+ waits\)" "$REPORT"
 	fi
 fi
 

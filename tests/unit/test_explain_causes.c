@@ -212,6 +212,43 @@ static void holder_absent(void **state)
 	fx_free(&f);
 }
 
+/* Four threads take turns on one mutex, each woken by two of the others:
+ * eight edges, four waiters, so the list names three and "1 other". */
+static void holder_waiters_counted_once(void **state)
+{
+	static const char *const names[] = {"request-0", "request-1", "request-2", "request-3"};
+	json_t *futex, *word;
+	struct fx_run *r;
+	struct fx f;
+	char w[4][160];
+	const char *t;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .sleep = 990}, 0);
+	for (int i = 0; i < 4; i++)
+		fx_thread(r, 1001 + i, names[i], (struct fx_states){.running = 100, .lock = 800},
+			  0);
+	fx_futex(r, "0x55550000cc00", 16, 3200);
+	futex = json_object_get(r->sched, "futex");
+	word = json_array_get(futex, json_array_size(futex) - 1);
+	json_object_set_new(word, "holders",
+			    json_pack("[{s:{s:i,s:s},s:{s:i,s:s},s:i,s:I,s:{s:I}}]", "waiter",
+				      "tid", 1002, "comm", "request-1", "owner", "tid", 1001,
+				      "comm", "request-0", "waits", 16, "blocked_ns", MS(3200),
+				      "owner_ns", "sleep", MS(3000)));
+	for (int i = 0; i < 4; i++)
+		thread_waker(w[i], sizeof(w[i]), r, 1001 + i, names[i]);
+	for (int i = 0; i < 4; i++)
+		for (int k = 1; k <= 2; k++)
+			fx_wake(r, w[(i + k) % 4], 1001 + i, names[i], "lock", "futex",
+				"0x55550000cc00", 2, 400);
+	t = fx_explain(&f);
+	assert_claim(t, "request-0, request-1, request-2 and 1 other waited 3.20 s");
+	fx_free(&f);
+}
+
 static void critical_path_present_and_absent(void **state)
 {
 	struct fx f;
@@ -430,6 +467,7 @@ int main(void)
 	    cmocka_unit_test(turns_absent),
 	    cmocka_unit_test(holder_present),
 	    cmocka_unit_test(holder_absent),
+	    cmocka_unit_test(holder_waiters_counted_once),
 	    cmocka_unit_test(critical_path_present_and_absent),
 	    cmocka_unit_test(gil_present),
 	    cmocka_unit_test(gil_absent),
