@@ -1253,7 +1253,9 @@ static __always_inline void current_waker(struct st_waker *w, const bool btf)
 	}
 	w->host = 0;
 	if (cc && cc->softirq) {
-		struct st_thread *host = tid ? bpf_map_lookup_elem(&threads, &tid) : NULL;
+		/* Under tp_btf a live thread's account is in task storage; the
+		 * threads hash holds only ended ones there. */
+		struct st_thread *host = tid ? THREAD_OF(btf, cur, tid) : NULL;
 
 		w->kind = WK_SOFTIRQ;
 		w->id = cc->softirq - 1;

@@ -81,3 +81,24 @@ else
 		grep -q '^| every wait ended by something that can end it | PASS |$' "$md"
 	grep 'every wait ended by something that can end it' "$md" | grep -v '^|' | sed 's/^/#   /'
 fi
+
+# Loopback: with --syscalls, the network softirq that wakes a thread ran
+# inside the sender's send (the kernel runs it as the send ends), so the
+# wake names that sender as the softirq's host: the delay server for each
+# worker's answer, a worker for the server's request. Under tp_btf a live
+# thread's account is in task storage, not the ended threads' hash.
+d=$TMPD/loopback
+mkdir -p "$d" && chmod 777 "$d"
+if trace "$d" --syscalls -- "$DEMOS/05_thread_overhead" --variant threads-4 --quick >/dev/null 2>&1; then
+	jcheck "loopback: net_rx wakes of the workers name the server's send as their host" "$d/sched.json" \
+		'[.wakes[] | select(.waker.kind == "softirq" and .waker.softirq == "net_rx" and (.wakee.comm | test("^worker")))]
+		 | length > 0 and ([.[] | select(.waker.in_thread.comm == "server") | .count] | add // 0)
+		   >= 0.9 * ([.[].count] | add)' \
+		'[.wakes[] | select(.waker.kind == "softirq") | {softirq: .waker.softirq, in_thread: .waker.in_thread.comm, wakee: .wakee.comm, count}]'
+	jcheck "loopback: net_rx wakes of the server name a worker's send" "$d/sched.json" \
+		'[.wakes[] | select(.waker.kind == "softirq" and .waker.softirq == "net_rx" and .wakee.comm == "server")]
+		 | length > 0 and ([.[] | select((.waker.in_thread.comm // "") | test("^worker")) | .count] | add // 0)
+		   >= 0.9 * ([.[].count] | add)'
+else
+	not_ok "loopback: schedtrace --syscalls over 05 threads-4 failed"
+fi
