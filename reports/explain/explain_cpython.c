@@ -137,8 +137,9 @@ static struct gil_figures run_figures(const struct run *r, const char *role)
 
 	gil_waits(r, &g);
 	g.threads = gil_threads(r, role);
-	g.wait_share =
-	    g.threads.lifetime_ns ? (double)g.wait_ns / (double)g.threads.lifetime_ns : 0;
+	g.blocked_ns = fig_part_of_blocked((double)g.threads.ns[ST_LOCK], (double)g.wait_ns,
+					   (double)syscall_sum_of(r, role, "futex").total_ns);
+	g.wait_share = g.threads.lifetime_ns ? g.blocked_ns / (double)g.threads.lifetime_ns : 0;
 	g.parallelism = r->m[M_PARALLELISM];
 	g.handoffs = demo_num(r, "gil.handoffs", -1);
 	g.handoffs_per_s = g.handoffs >= 0 && wall > 0 ? g.handoffs / wall : -1;
@@ -174,12 +175,13 @@ void explain_cpython_gil(const struct run *r, const char *prefix, const char *ro
 	fs = futex_sum_of(r);
 	sentences_add(out,
 		      "%sCPython's GIL, found with no change to the program from its futex "
-		      "words in %s: %llu waits on it (%s), %s in all, %.1f%% of the lifetime of "
-		      "the %zu %s%sthread%s of its process.",
-		      prefix, g.where, (unsigned long long)g.waits, fs.names,
-		      fmt_ns(d1, sizeof(d1), (double)g.wait_ns), 100 * g.wait_share,
-		      g.threads.threads, role ? role : "", role ? " " : "",
-		      g.threads.threads == 1 ? "" : "s");
+		      "words in %s: %llu waits on it, %s blocked in all, %.1f%% of the lifetime "
+		      "of the %zu %s%sthread%s of its process (the calls' own times, waking up "
+		      "included: %s).",
+		      prefix, g.where, (unsigned long long)g.waits,
+		      fmt_ns(d1, sizeof(d1), g.blocked_ns), 100 * g.wait_share, g.threads.threads,
+		      role ? role : "", role ? " " : "", g.threads.threads == 1 ? "" : "s",
+		      fs.names);
 	if (g.wait_share >= GIL_CONTENDED_SHARE)
 		sentences_add(out,
 			      "%sCPython's GIL was contended: waiting for it took %.0f%% of the "

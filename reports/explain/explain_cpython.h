@@ -20,12 +20,17 @@
  * model's demo.json "locks", or CPython's _PyRuntime), over the threads whose
  * role starts with @role ("worker"; NULL: every thread). */
 struct gil_figures {
-	bool named;			 /* some futex word was named the GIL's */
-	char why_not[1024];		 /* when not named and CPython was seen: why, plainly */
-	char where[1024];		 /* CPython: which object, headers and offsets named it */
-	uint64_t waits, wait_ns;	 /* futex waits on the GIL's words, whole process */
-	struct state_sum threads;	 /* the threads of @role */
-	double wait_share;		 /* wait_ns / their lifetime */
+	bool named;		  /* some futex word was named the GIL's */
+	char why_not[1024];	  /* when not named and CPython was seen: why, plainly */
+	char where[1024];	  /* CPython: which object, headers and offsets named it */
+	uint64_t waits, wait_ns;  /* futex waits on the GIL's words, whole process:
+				   * the calls' own times, waking up included */
+	struct state_sum threads; /* the threads of @role */
+	/* The GIL's part of their blocked lock time (fig_part_of_blocked): the
+	 * figure 02's lock sentence gives; a busy host's wait for a CPU after
+	 * the wake is not in it. */
+	double blocked_ns;
+	double wait_share;		 /* blocked_ns / their lifetime */
 	double parallelism;		 /* the variant's CPU / wall */
 	double handoffs, handoffs_per_s; /* demo.json gil.handoffs; < 0 when unknown */
 	double interval_ns;		 /* the switch interval; 0 when unknown */

@@ -164,6 +164,38 @@ static void command_names_the_contended_gil(void **state)
 	fx_free(&f);
 }
 
+/* One figure for the GIL's waits on a busy host: the futex calls' own times
+ * (1.80 s) include the wait for a CPU after each wake; the threads were
+ * blocked 600 ms. The sentence and the contention share give the blocked
+ * time, the lock sentence's figure, and name the calls' times as such. */
+static void gil_wait_is_the_blocked_time(void **state)
+{
+	struct fx_run *r;
+	struct fx f;
+	const char *t;
+	json_t *e;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 2.0, "{}");
+	json_object_set_new(r->sched, "command", json_pack("[s,s]", "python3", "x.py"));
+	for (int k = 0; k < 2; k++)
+		fx_syscall(fx_thread_ex(r, 2000 + k, (int)fx_pid(r), k ? "Thread-1" : "python3",
+					(struct fx_states){.running = 900, .lock = 300}, 0, false),
+			   "futex", 50, 900);
+	fx_futex(r, "0xa5b8f0", 100, 1800);
+	e = json_array_get(json_object_get(r->sched, "futex"), 0);
+	json_object_set_new(e, "object", json_string(py311));
+	json_object_set_new(e, "symbol", json_string("_PyRuntime"));
+	json_object_set_new(e, "symbol_offset", json_integer(392 + 40));
+	json_object_set_new(e, "join_tid", json_null());
+	t = fx_explain(&f);
+	assert_claim(t, "100 waits on it, 600.0 ms blocked in all, 25.0% of the lifetime");
+	assert_claim(t, "(the calls' own times, waking up included: GIL cond 100 waits 1.80 s)");
+	assert_claim(t, "waiting for it took 25% of the threads' lifetime");
+	fx_free(&f);
+}
+
 static void sleeping_threads_do_not_contend(void **state)
 {
 	struct fx f;
@@ -424,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(names_each_gil_word),
 	    cmocka_unit_test(never_guesses),
 	    cmocka_unit_test(command_names_the_contended_gil),
+	    cmocka_unit_test(gil_wait_is_the_blocked_time),
 	    cmocka_unit_test(sleeping_threads_do_not_contend),
 	    cmocka_unit_test(unknown_version_said_plainly),
 	    cmocka_unit_test(convoy_explained_by_gil_waits),
