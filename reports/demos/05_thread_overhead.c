@@ -261,7 +261,7 @@ static void lesson(struct report *rp)
 		s[ns++] =
 		    (struct xy_series){.title = f ? "CPython: efficiency %" : "C: efficiency %",
 				       .color = series_color(f ? 1 : 0),
-				       .style = XY_LINES,
+				       .style = XY_THIN,
 				       .right = true,
 				       .n = n[f],
 				       .x = x[f],

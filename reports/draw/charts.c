@@ -77,7 +77,7 @@ static void script(const struct bar_chart *c, struct sbuf *s)
 static const char *const xy_with[] = {
     [XY_LINES] = "lines lw 2",	     [XY_LINESPOINTS] = "linespoints lw 2 pt 7 ps 0.8",
     [XY_DASHED] = "lines lw 2 dt 2", [XY_STEPS] = "steps lw 2",
-    [XY_IMPULSES] = "impulses lw 3",
+    [XY_IMPULSES] = "impulses lw 3", [XY_THIN] = "lines lw 1",
 };
 
 static void xy_script(const struct xy_chart *c, struct sbuf *s)

@@ -34,7 +34,9 @@ int bar_chart_svg(const struct bar_chart *c, const char *svg_path, char *err, si
 
 /* Lines and points over a numeric x axis: a quantity over time, a curve
  * against a thread count. A series may use the right-hand axis. */
-enum xy_style { XY_LINES, XY_LINESPOINTS, XY_DASHED, XY_STEPS, XY_IMPULSES };
+/* XY_THIN: a line half the others' width, for a series on the right axis
+ * read beside them (05's efficiency). */
+enum xy_style { XY_LINES, XY_LINESPOINTS, XY_DASHED, XY_STEPS, XY_IMPULSES, XY_THIN };
 
 struct xy_series {
 	const char *title;
