@@ -40,11 +40,13 @@ static void draw_graph(struct report *rp, const struct run *r, const struct wake
 	/* the rules of wake_graph.h, in a reader's words */
 	if (g->nedges > g->ndrawn)
 		sb_printf(&cap,
-			  " %zu smaller edges (%s of the waiting in all) are only in the "
+			  " %zu smaller edge%s (%s of the waiting in all) %s only in the "
 			  "table: the picture keeps each thread's largest and those over "
 			  "%.0f%% of the waiting, at most %d arrows.",
-			  g->nedges - g->ndrawn, fig_dur(d, sizeof(d), (double)g->folded_ns),
-			  100 * WG_EDGE_MIN_SHARE, WG_DRAWN_MAX);
+			  g->nedges - g->ndrawn, g->nedges - g->ndrawn == 1 ? "" : "s",
+			  fig_dur(d, sizeof(d), (double)g->folded_ns),
+			  g->nedges - g->ndrawn == 1 ? "is" : "are", 100 * WG_EDGE_MIN_SHARE,
+			  WG_DRAWN_MAX);
 	doc_chart(&rp->doc, rel, sb_str(&cap));
 	sb_free(&cap);
 }
