@@ -92,7 +92,7 @@ if debian_program xz xz-utils; then
 		check "xz: no holder on a word waited on as a condition variable (FUTEX_WAIT_BITSET)" \
 			jqe "$WORDS_BY_OP"'words_by("FUTEX_WAIT_BITSET") as $c | ($c | length) >= 1 and ([.futex[] | select(.addr as $a | $c | index($a)) | .holders[]] | length == 0)' "$S"
 		check "xz: the Why names the mutex's holder and what it did" \
-			grep -qE "waited [0-9.]+ [mµ]?s on the mutex in xz's heap at 0x[0-9a-f]+ \([0-9]+ waits?\), held by xz .* which over .* was (running|waiting for a CPU)" "$REPORT"
+			grep -qE "waited [0-9.]+ [mµ]?s on the mutex in xz's heap at 0x[0-9a-f]+ \([0-9]+ waits?\), held by xz .* which over .* was ([a-z ]+ \([0-9]+%\), )*(running|waiting for a CPU) \([0-9]+%\)" "$REPORT"
 		check "xz: the Why names no holder for the condition variable's words" \
 			grep -qE "which no wait read as a held mutex, so no holder is named: xz .* signalled" "$REPORT"
 		check "xz: main's condition variable is one lock of two signal words, said once" \
