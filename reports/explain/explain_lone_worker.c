@@ -26,7 +26,7 @@ void explain_lone_worker(const struct run *r, const char *prefix, struct sentenc
 	sentences_add(out,
 		      "%sOne thread did the work: %s (thread %d) ran %s, %.0f%% of all the run's "
 		      "running, and wanted a CPU (running or in a run queue) for %.0f%% of the "
-		      "run's %s; its %zu other thread%s ran %s. The run could use %d CPUs, but "
+		      "run's %s; its %zu other thread%s ran %s. The run had %d CPUs to use, but "
 		      "a thread runs on one CPU at a time: the other %d had none of this work "
 		      "to run (thresholds: ≥ %.0f%% of the running, ≥ %.0f%% of the wall).",
 		      prefix, w.t->comm, w.t->tid, fmt_ns(d1, sizeof(d1), (double)w.run_ns),

@@ -17,11 +17,19 @@ static void verdict_generic(const struct run_set *rs, struct verdicts *out)
 	for (i = 0; i < rs->nvariants; i++) {
 		const struct variant *v = &rs->variants[i];
 
+		double workers = fig_workers(v->rep), cpus = (double)fig_cpus(rs);
+
+		/* The bound is the lesser of the two: say which, so a one-thread
+		 * run's "1 it could use" does not read as the host's CPU count. */
 		sentences_add(&out->lines,
 			      "%s: %.2f s of wall time, %.2f s of CPU time: on average %.2f CPUs "
-			      "busy of the %.0f it could use.",
+			      "busy of the %.0f it could use (%s).",
 			      v->name, v->m[M_WALL_S].med, v->m[M_CPU_S].med,
-			      v->m[M_PARALLELISM].med, fig_bound(rs, v->rep));
+			      v->m[M_PARALLELISM].med, fig_bound(rs, v->rep),
+			      workers < cpus
+				  ? (workers == 1 ? "its one working thread, one CPU at a time"
+						  : "one per working thread")
+				  : "the CPUs it was given");
 	}
 }
 

@@ -82,6 +82,31 @@ static void syscall_p99_within_its_calls(void **state)
 	fx_free(&f);
 }
 
+/* The verdict's "of the N it could use" says what bounds N: one working
+ * thread on 2 CPUs is 1, one CPU at a time; threads enough, the CPUs. */
+static void verdict_says_what_bounds_it(void **state)
+{
+	struct fx_run *r;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "my-program", (struct fx_states){.running = 500, .sleep = 500}, 0);
+	fx_explain(&f);
+	assert_claim(fx_verdict(&f), "busy of the 1 it could use (its one working thread, one "
+				     "CPU at a time).");
+	fx_free(&f);
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	for (int k = 0; k < 4; k++)
+		fx_thread(r, 1000 + k, "my-program",
+			  (struct fx_states){.running = 500, .sleep = 500}, 0);
+	fx_explain(&f);
+	assert_claim(fx_verdict(&f), "busy of the 2 it could use (the CPUs it was given).");
+	fx_free(&f);
+}
+
 static void top_blocking_syscalls(void **state)
 {
 	struct cmd_shape s = CMD;
@@ -133,6 +158,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(dominant_state_per_process),
 	    cmocka_unit_test(top_blocking_syscalls),
+	    cmocka_unit_test(verdict_says_what_bounds_it),
 	    cmocka_unit_test(syscall_p99_within_its_calls),
 	    cmocka_unit_test(top_futexes),
 	    cmocka_unit_test(cpus_short_or_not),

@@ -95,7 +95,7 @@ static void one_thread_did_the_work(void **state)
 	assert_claim(pool_run(&f, 1, 1, 2),
 		     "One thread did the work: worker-1 (thread 1001) ran 900.0 ms, 100% of all "
 		     "the run's running, and wanted a CPU (running or in a run queue) for 100% of "
-		     "the run's 1.00 s; its 1 other thread ran 2.0 ms. The run could use 2 CPUs");
+		     "the run's 1.00 s; its 1 other thread ran 2.0 ms. The run had 2 CPUs to use");
 	fx_free(&f);
 	/* two workers sharing the work: no one thread did it */
 	assert_no_claim(pool_run(&f, 2, 0.5, 2), "One thread did the work");
