@@ -116,8 +116,15 @@ if command -v stress-ng >/dev/null; then
 		jqe '[.futex[].holders[]] | length == 0' "$d/sched.json"
 	check "stress-ng --futex: a critical path covering the run (>= 90%)" \
 		jqe "$PATH_COVERS" "$d/sched.json"
+	# Tens of thousands of flows: a switch the kernel did not report is
+	# rebuilt (sched.json lost), and a flow beside it may miss its slice by
+	# the rebuilt edge. Allowed: one bad flow per rebuilt switch or wakeup,
+	# the bad ones printed; a fault in the flows spoils far more.
+	rebuilt=$(jq '.lost | .switch_in_missed + .switch_out_missed + .wakeup_missed' "$d/sched.json")
+	flows=$(jq -c "$WAKE_FLOWS"' | {n: (.flows | length), bad: (.bad | length), cross: any(.flows[]; .from != .to), ex: .bad[:3]}' "$d/timeline.json")
+	echo "# stress-ng --futex flows: $flows; rebuilt switches or wakeups: $rebuilt"
 	check "stress-ng --futex: wake flows from one of its tasks to another, each from inside its waker's slice" \
-		jqe "$WAKE_FLOWS"' | (.bad | length) == 0 and any(.flows[]; .from != .to)' "$d/timeline.json"
+		jqe --argjson r "${rebuilt:-0}" '.cross and .bad <= $r' <<<"$flows"
 	d=$TMPD/sngp
 	trace "$d" --timeline -- stress-ng --temp-path /tmp --pipe 1 --timeout 2s --quiet >/dev/null 2>&1
 	check "stress-ng --pipe: io waits ended by the other end of the pipe" \
