@@ -378,7 +378,8 @@ static int load_processes(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
-/* sched.json futex[].holders (optional): who owned the mutex as each wait began. */
+/* sched.json futex[].holders (optional): who owned the mutex as each wait began,
+ * and (held_ns, owner_unknown: newer collectors) until when. */
 static int load_holders(struct ld *l, const json_t *arr, const char *where, struct futex_acct *f)
 {
 	char w[128];
@@ -398,6 +399,10 @@ static int load_holders(struct ld *l, const json_t *arr, const char *where, stru
 		    req_int(l, json_object_get(e, "owner"), "tid", w, &h->owner_tid) ||
 		    req_u64(l, e, "waits", w, &h->waits) ||
 		    req_u64(l, e, "blocked_ns", w, &h->blocked_ns))
+			return -1;
+		h->tenure = json_object_get(e, "held_ns") != NULL;
+		if (h->tenure && (req_u64(l, e, "held_ns", w, &h->held_ns) ||
+				  req_u64(l, e, "owner_unknown", w, &h->owner_unknown)))
 			return -1;
 		for (int st = 0; st < NR_STATES; st++) {
 			const json_t *v = json_object_get(states, state_names[st]);

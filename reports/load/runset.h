@@ -99,6 +99,10 @@ struct sched_process {
 struct lock_holder {
 	int waiter_tid, owner_tid;
 	uint64_t waits, blocked_ns;
+	/* tenure: the file has held_ns, the owner followed only until it released
+	 * the lock; else (older collectors) owner_ns spans the whole waits */
+	bool tenure;
+	uint64_t held_ns, owner_unknown;
 	uint64_t owner_ns[NR_STATES];
 };
 
