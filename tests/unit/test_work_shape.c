@@ -42,7 +42,7 @@ static void loop_blocked_outside_its_poll(void **state)
 	(void)state;
 	assert_claim(
 	    loop_run(&f, 640, true),
-	    "relay (thread 1000) waits for events in epoll_wait, an event loop, yet it "
+	    "relay waits for events in epoll_wait, an event loop, yet it "
 	    "spent 640.0 ms (64% of its life) blocked outside it, longest in "
 	    "clock_nanosleep (80 waits, mean 8.0 ms), against 310.0 ms blocked waiting for events");
 	fx_free(&f);
@@ -57,7 +57,7 @@ static void loop_blocked_outside_its_poll(void **state)
 	/* unless its traced syscalls say it called one: a loop that always
 	 * found an event ready never blocked in it */
 	assert_claim(loop_run_calls(&f, 640, false, 81),
-		     "relay (thread 1000) waits for events in epoll_wait (81 calls), an event "
+		     "relay waits for events in epoll_wait (81 calls), an event "
 		     "loop, yet it spent 640.0 ms (64% of its life) blocked outside it, longest in "
 		     "clock_nanosleep (80 waits, mean 8.0 ms), against 0 ns blocked waiting for "
 		     "events");
@@ -93,7 +93,7 @@ static void one_thread_did_the_work(void **state)
 
 	(void)state;
 	assert_claim(pool_run(&f, 1, 1, 2),
-		     "One thread did the work: worker-1 (thread 1001) ran 900.0 ms, 100% of all "
+		     "One thread did the work: worker-1 ran 900.0 ms, 100% of all "
 		     "the run's running, and wanted a CPU (running or in a run queue) for 100% of "
 		     "the run's 1.00 s; its 1 other thread ran 2.0 ms. The run had 2 CPUs to use");
 	fx_free(&f);
@@ -132,15 +132,46 @@ static const char *queue_run(struct fx *f, long faults)
 	return fx_explain(f);
 }
 
+/*
+ * Threads that share a name are named by their report labels in every
+ * sentence (thread_labels.h), as in the tables and the graph: the run's
+ * three threads all "app", main first, a lone worker that did the work.
+ */
+static void sentences_name_threads_by_label(void **state)
+{
+	struct fx_run *r;
+	struct fx f;
+	json_t *t;
+	const char *text;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	t = fx_thread(r, 1000, "app", (struct fx_states){.running = 2, .lock = 998}, 0);
+	json_object_set_new(t, "minflt", json_integer(100));
+	json_object_set_new(t, "majflt", json_integer(0));
+	t = fx_thread(r, 1001, "app", (struct fx_states){.running = 900, .runnable = 50}, 0);
+	json_object_set_new(t, "minflt", json_integer(9000));
+	json_object_set_new(t, "majflt", json_integer(0));
+	t = fx_thread(r, 1002, "app", (struct fx_states){.running = 20, .sleep = 970}, 0);
+	json_object_set_new(t, "minflt", json_integer(5));
+	json_object_set_new(t, "majflt", json_integer(0));
+	text = fx_explain(&f);
+	assert_claim(text, "One thread did the work: app (tid 1001) ran");
+	assert_claim(text, "Memory grew: app (tid 1001) faulted in");
+	assert_no_claim(text, "(thread ");
+	fx_free(&f);
+}
+
 static void memory_grew(void **state)
 {
 	struct fx f;
 
 	(void)state;
 	assert_claim(queue_run(&f, 9000),
-		     "Memory grew: reader (thread 1001) faulted in at least 35.2 MiB of new memory "
+		     "Memory grew: reader faulted in at least 35.2 MiB of new memory "
 		     "(9000 minor page faults of 4 KiB) in its 150.0 ms of life, 234 MiB/s, then "
-		     "ended 840.0 ms before uploader (thread 1002), the last of the run's other "
+		     "ended 840.0 ms before uploader, the last of the run's other "
 		     "threads to end");
 	fx_free(&f);
 	/* 16 MiB is 4096 pages: at it, said; under it, not */
@@ -156,6 +187,7 @@ int main(void)
 	    cmocka_unit_test(loop_blocked_outside_its_poll),
 	    cmocka_unit_test(one_thread_did_the_work),
 	    cmocka_unit_test(memory_grew),
+	    cmocka_unit_test(sentences_name_threads_by_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
