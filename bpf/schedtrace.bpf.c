@@ -131,6 +131,22 @@ struct {
 	__type(value, struct st_futex);
 } futexes SEC(".maps");
 
+/* The traced processes' TCP listens and connects (st_tcp_key): a few per port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct st_tcp_key);
+	__type(value, __u64);
+} tcp_ends SEC(".maps");
+
+/* A traced process's connect in progress: the socket -> its tcp_ends key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct st_tcp_key);
+} tcp_connecting SEC(".maps");
+
 /* Waits on a mutex and its owner (st_holder_key): few, one per pair met. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -1897,6 +1913,51 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 	return 0;
 }
 
+/*
+ * A TCP socket changes state (sock:inet_sock_set_state): a traced process
+ * that listens, or connects, in its own context (listen(), connect()). A
+ * connect's outcome comes later, in whatever context the answer is handled
+ * (on loopback, the client's own send): found again by the socket. A few
+ * events per connection, none on any other path; the client and server of
+ * a loopback pair are named from these (docs/collector.md, "TCP ends").
+ */
+static __always_inline int handle_sock_state(const struct sock *sk, int oldstate, int newstate,
+					     const bool btf)
+{
+	__u64 skaddr = (__u64)sk, zero = 0, *n;
+	struct st_tcp_key key = {}, *k;
+
+	if (TASK_READ(btf, sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (newstate == TCP_LISTEN || (newstate == TCP_SYN_SENT && oldstate == TCP_CLOSE)) {
+		key.pid = bpf_get_current_pid_tgid() >> 32;
+		if (!bpf_map_lookup_elem(&traced, &key.pid))
+			return 0;
+		key.role = newstate == TCP_LISTEN ? TCP_END_LISTEN : TCP_END_CONNECT;
+		key.port = newstate == TCP_LISTEN
+			       ? TASK_READ(btf, sk, __sk_common.skc_num)
+			       : __builtin_bswap16(TASK_READ(btf, sk, __sk_common.skc_dport));
+		if (key.role == TCP_END_CONNECT &&
+		    bpf_map_update_elem(&tcp_connecting, &skaddr, &key, BPF_ANY))
+			count_lost(LOST_MAP_FULL);
+	} else if (oldstate == TCP_SYN_SENT) {
+		k = bpf_map_lookup_elem(&tcp_connecting, &skaddr);
+		if (!k)
+			return 0;
+		key = *k;
+		bpf_map_delete_elem(&tcp_connecting, &skaddr);
+		if (newstate != TCP_ESTABLISHED)
+			return 0;
+		key.role = TCP_END_ESTABLISHED;
+	} else {
+		return 0;
+	}
+	n = lookup_or_init(&tcp_ends, &key, &zero);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	return 0;
+}
+
 /* Where this CPU is: entering (+1) or leaving (-1) a handler; a softirq by vector. */
 enum { CTX_SOFTIRQ, CTX_HARDIRQ, CTX_HRTIMER };
 
@@ -1981,6 +2042,13 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 	int BPF_PROG(sys_exit_##SFX, struct pt_regs *regs, long ret)                               \
 	{                                                                                          \
 		return handle_sys_exit(ret, BTF);                                                  \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/inet_sock_set_state")                                                          \
+	int BPF_PROG(inet_sock_set_state_##SFX, const struct sock *sk, const int oldstate,         \
+		     const int newstate)                                                           \
+	{                                                                                          \
+		return handle_sock_state(sk, oldstate, newstate, BTF);                             \
 	}                                                                                          \
                                                                                                    \
 	/* Exits before entries: attached in this order, no entry is counted without its exit. */  \

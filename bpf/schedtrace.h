@@ -539,6 +539,21 @@ struct st_holder {
 	__u64 owner_ns[NR_STATES];
 };
 
+/*
+ * tcp_ends map: the TCP ends a traced process opened, by (process, port,
+ * role), from sock:inet_sock_set_state in the process's own context: a
+ * listen on its local port, a connect attempt to a remote port, and of
+ * those attempts the ones that were established. How many of each.
+ */
+enum { TCP_END_LISTEN, TCP_END_CONNECT, TCP_END_ESTABLISHED, NR_TCP_ENDS };
+
+struct st_tcp_key {
+	__u32 pid;
+	__u16 port; /* the listening port, or the port connected to */
+	__u8 role;  /* TCP_END_* */
+	__u8 pad;
+};
+
 /* offcpu map (--stacks): off-CPU time by (thread, stacks, state). */
 struct st_offcpu_key {
 	__u32 pid;

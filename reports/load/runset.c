@@ -470,6 +470,32 @@ static int load_sched_head(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
+/* sched.json "tcp" (optional): each traced process's listens and connects by port. */
+static int load_tcp(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = json_object_get(j, "tcp");
+	char w[64];
+
+	if (!json_is_array(arr))
+		return 0;
+	s->ntcp = json_array_size(arr);
+	s->tcp = xcalloc(s->ntcp ? s->ntcp : 1, sizeof(*s->tcp));
+	for (size_t i = 0; i < s->ntcp; i++) {
+		const json_t *e = json_array_get(arr, i);
+		struct tcp_end *t = &s->tcp[i];
+		uint64_t port;
+
+		snprintf(w, sizeof(w), "tcp[%zu]", i);
+		if (req_int(l, e, "pid", w, &t->pid) || req_u64(l, e, "port", w, &port) ||
+		    req_u64(l, e, "listens", w, &t->listens) ||
+		    req_u64(l, e, "connects", w, &t->connects) ||
+		    req_u64(l, e, "established", w, &t->established))
+			return -1;
+		t->port = (unsigned)port;
+	}
+	return 0;
+}
+
 static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 {
 	json_t *j = load_json(l, path);
@@ -479,7 +505,8 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 	if (!j)
 		return -1;
 	if (load_sched_head(l, j, s) || load_lost(l, j, s) || load_before(l, j, s) ||
-	    load_threads(l, j, s) || load_processes(l, j, s) || load_futexes(l, j, s))
+	    load_threads(l, j, s) || load_processes(l, j, s) || load_futexes(l, j, s) ||
+	    load_tcp(l, j, s))
 		goto out;
 	if (wakes_load(s, j, why, sizeof(why))) {
 		fail(l, "%s: %s", path, why);
@@ -914,6 +941,7 @@ static void free_sched(struct sched_acct *s)
 	for (i = 0; i < s->nfutex; i++)
 		free(s->futex[i].holders);
 	free(s->futex);
+	free(s->tcp);
 	wakes_free(s);
 	sched_host_free(s);
 }

@@ -106,6 +106,14 @@ struct lock_holder {
 	uint64_t owner_ns[NR_STATES];
 };
 
+/* A traced process's TCP end on a port: its listens on it, its connect
+ * attempts to it, and how many of those were established. */
+struct tcp_end {
+	int pid;
+	unsigned port;
+	uint64_t listens, connects, established;
+};
+
 struct futex_acct {
 	int pid;
 	char addr[24]; /* "0x..." as the file gave it, lower-cased */
@@ -149,6 +157,9 @@ struct sched_acct {
 	size_t nprocs;
 	struct futex_acct *futex;
 	size_t nfutex;
+	/* sched.json "tcp" (optional): the traced processes' TCP ends */
+	struct tcp_end *tcp;
+	size_t ntcp;
 	/* optional "wakes" and "critical_path" (wakes.h): why threads waited */
 	struct wake_edge *wakes;
 	size_t nwakes;

@@ -163,6 +163,82 @@ static void sentences_name_threads_by_label(void **state)
 	fx_free(&f);
 }
 
+/* A net_rx wakeup edge ending @count waits of thread @tid of process @pid. */
+static void net_wake(struct fx_run *r, int tid, int pid, const char *comm, int count)
+{
+	json_t *e = fx_wake(r, "{\"kind\": \"softirq\", \"softirq\": \"net_rx\"}", tid, comm, "io",
+			    "poll", NULL, count, 5);
+
+	json_object_set_new(json_object_get(e, "wakee"), "pid", json_integer(pid));
+}
+
+/* A traced TCP end (sched.json "tcp"). */
+static void tcp_end(struct fx_run *r, int pid, int port, int listens, int connects, int est)
+{
+	json_t *tcp = json_object_get(r->sched, "tcp");
+
+	if (!tcp) {
+		tcp = json_array();
+		json_object_set_new(r->sched, "tcp", tcp);
+	}
+	json_array_append_new(tcp, json_pack("{s:i,s:i,s:i,s:i,s:i}", "pid", pid, "port", port,
+					     "listens", listens, "connects", connects,
+					     "established", est));
+}
+
+/*
+ * A shell runs a server (python3, process 2000) and two curl clients
+ * (3000, 3001), all traced; the network woke the server 6 times and the
+ * clients 4. With the collector's TCP ends (@tcp) the pair is named by
+ * them: who listened, who connected; a client to a port no traced process
+ * listened on names no pair. Without them (an older collector), the
+ * processes the network woke most.
+ */
+static const char *tcp_run(struct fx *f, bool tcp, bool listened)
+{
+	struct fx_run *r;
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "sh", (struct fx_states){.running = 5, .sleep = 995}, 0);
+	fx_thread_ex(r, 2000, 2000, "python3", (struct fx_states){.running = 50, .io = 900}, 0,
+		     false);
+	fx_thread_ex(r, 3000, 3000, "curl", (struct fx_states){.running = 20, .io = 80}, 0, false);
+	fx_thread_ex(r, 3001, 3001, "curl", (struct fx_states){.running = 20, .io = 80}, 0, false);
+	net_wake(r, 2000, 2000, "python3", 6);
+	net_wake(r, 3000, 3000, "curl", 2);
+	net_wake(r, 3001, 3001, "curl", 2);
+	if (tcp) {
+		tcp_end(r, 2000, 8000, listened ? 1 : 0, 0, 0);
+		tcp_end(r, 3000, 8000, 0, 2, 1);
+		tcp_end(r, 3001, 8000, 0, 1, 1);
+	}
+	return fx_explain(f);
+}
+
+static void loopback_pair_by_tcp(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = tcp_run(&f, true, true);
+	assert_claim(t, "Shape: a client and a server over TCP, both ends traced here (loopback): "
+			"python3 listened on port 8000, to which 2 curl processes "
+			"made 3 connection attempts, 2 established; the network ended 6 waits of "
+			"the server's threads and 4 of the clients'.");
+	fx_free(&f);
+	t = tcp_run(&f, true, false);
+	assert_no_claim(t, "over TCP");
+	assert_claim(t, "Shape: a client and a server over the network");
+	fx_free(&f);
+	t = tcp_run(&f, false, false);
+	assert_no_claim(t, "over TCP");
+	assert_claim(t, "Shape: a client and a server over the network, both ends traced here "
+			"(loopback): the network ended 6 waits of python3");
+	fx_free(&f);
+}
+
 static void memory_grew(void **state)
 {
 	struct fx f;
@@ -188,6 +264,7 @@ int main(void)
 	    cmocka_unit_test(one_thread_did_the_work),
 	    cmocka_unit_test(memory_grew),
 	    cmocka_unit_test(sentences_name_threads_by_label),
+	    cmocka_unit_test(loopback_pair_by_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
