@@ -83,6 +83,7 @@ struct host_load host_load_of(const struct run *r)
 	/* A wait that began before the command's window counts from its start
 	 * there: never more than the threads' runnable time in it. */
 	h.waited_ns = fmin((double)sh->run_waited_ns, runnable);
+	h.runnable_ns = runnable;
 	h.wait_share = h.demand_ns > 0 ? h.waited_ns / h.demand_ns : 0;
 	top_takers(&h, sh);
 	h.verdict = host_verdict(h.other_ns, h.capacity_ns, h.waited_ns, h.demand_ns);

@@ -50,6 +50,7 @@ struct host_load {
 	double span_ns, capacity_ns;
 	double other_ns, cpu_share;		 /* other work's CPU time, of the capacity */
 	double waited_ns, demand_ns, wait_share; /* the run's wait behind it, of its demand */
+	double runnable_ns;			 /* the run's threads' waits for a CPU, all */
 	struct host_taker top[HOST_TOP];	 /* the largest names, largest first */
 	size_t ntop;
 	size_t nnames;	/* distinct names named by the collector */

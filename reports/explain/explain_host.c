@@ -29,11 +29,11 @@ static void explain_other_work(const struct run_set *rs, struct sentences *out)
 	host_takers(&h, HOST_SAY, who, sizeof(who));
 	sentences_add(out,
 		      "Other work on the host held the CPUs%s%s: other processes took %s of the "
-		      "%d CPU%s' %s (%.0f%%: %s), and these threads waited %s for CPUs those "
+		      "%d CPU%s %s (%.0f%%: %s), and these threads waited %s for CPUs those "
 		      "held (%.0f%% of their CPU demand). Wall times and run-queue waits in this "
 		      "report include that wait.",
 		      rs->nvariants > 1 ? " most in " : "", rs->nvariants > 1 ? worst->name : "",
-		      fmt_ns(a, sizeof(a), h.other_ns), h.ncpus, h.ncpus == 1 ? "" : "s",
+		      fmt_ns(a, sizeof(a), h.other_ns), h.ncpus, h.ncpus == 1 ? "'s" : "s'",
 		      fmt_ns(b, sizeof(b), h.capacity_ns), 100 * h.cpu_share, who,
 		      fmt_ns(c, sizeof(c), h.waited_ns), 100 * h.wait_share);
 }

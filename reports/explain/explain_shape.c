@@ -16,6 +16,7 @@
 
 #include "explain.h"
 #include "figures.h"
+#include "host_load.h"
 #include "thread_labels.h"
 #include "thread_roles.h"
 #include "wakes.h"
@@ -328,6 +329,30 @@ static const struct {
     [ST_DISK] = {"the disk", "waiting for it"},
 };
 
+/* Who held the CPUs the run waited for, the end of the bound's sentence:
+ * other processes (the host's load, named in the trust line) or the run's
+ * own threads, from the one measurement host_load_of makes. */
+static void cpus_held_by(const struct run *r, char *buf, size_t len)
+{
+	struct host_load h = host_load_of(r);
+	double behind = h.runnable_ns > 0 ? h.waited_ns / h.runnable_ns : 0;
+
+	buf[0] = '\0';
+	if (h.verdict == HOST_UNMEASURED || h.runnable_ns <= 0)
+		return;
+	if (behind >= 0.5)
+		snprintf(buf, len,
+			 ": other processes held them for %.0f%% of the run's waits for a CPU "
+			 "(the trust line names them)",
+			 100 * behind);
+	else
+		snprintf(buf, len,
+			 ": the run's own threads held them; other processes for %.0f%% of its "
+			 "waits for a CPU%s",
+			 100 * behind,
+			 h.verdict == HOST_BUSY ? " (the trust line names them)" : "");
+}
+
 /* What bounded the run: the largest part of the critical path, by state
  * over all threads, and the thread that had most of it. */
 static void bounded(const struct run *r, const char *prefix, struct sentences *out)
@@ -353,7 +378,7 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 	double share = (double)st[best] / (double)p->covered_ns;
 	double one = (double)top[best]->ns / (double)p->covered_ns;
 	const char *who = thread_label_or(r, top[best]->tid, top[best]->comm);
-	char what[48];
+	char what[48], held[160] = "";
 
 	fig_dur(d, sizeof(d), (double)p->covered_ns);
 	if (best == ST_RUNNING) {
@@ -365,12 +390,14 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 		return;
 	}
 	snprintf(what, sizeof(what), "waiting (%s)", state_names[best]);
+	if (best == ST_RUNNABLE)
+		cpus_held_by(r, held, sizeof(held));
 	sentences_add(out,
 		      "%sWhat bounded the run: %s: %.0f%% of the critical path's %s was %s (%s "
-		      "the most, %.0f%%).",
+		      "the most, %.0f%%)%s.",
 		      prefix, bound_words[best].what ? bound_words[best].what : what, 100 * share,
 		      d, bound_words[best].how ? bound_words[best].how : "in that state", who,
-		      100 * one);
+		      100 * one, held);
 }
 
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out)

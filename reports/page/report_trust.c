@@ -81,8 +81,8 @@ static void host_text(const struct run_set *rs, struct sbuf *out, struct sbuf *w
 		sb_printf(out, "in %s%s, ", worst->name,
 			  v == HOST_BUSY ? "" : " (the most of any variant)");
 	host_takers(&h, HOST_SAY, who, sizeof(who));
-	sb_printf(out, "other processes took %s of the %d CPU%s' %s (%.0f%%: %s",
-		  fig_dur(a, sizeof(a), h.other_ns), h.ncpus, h.ncpus == 1 ? "" : "s",
+	sb_printf(out, "other processes took %s of the %d CPU%s %s (%.0f%%: %s",
+		  fig_dur(a, sizeof(a), h.other_ns), h.ncpus, h.ncpus == 1 ? "'s" : "s'",
 		  fig_dur(b, sizeof(b), h.capacity_ns), 100 * h.cpu_share, who);
 	sb_printf(out,
 		  "), and the run's threads waited %s for CPUs those held (%.0f%% of "

@@ -231,6 +231,17 @@ static inline void fx_page_faults(struct fx_run *r, long faults)
 		 (long long)fx_pid(r), faults);
 }
 
+/* sched.json "critical_path" over the run's first second: @by, its
+ * shares ([{tid, comm, state, ns}], largest first). */
+static inline void fx_path(struct fx_run *r, const char *by)
+{
+	json_object_set_new(r->sched, "critical_path",
+			    json_pack("{s:I,s:I,s:I,s:i,s:o,s:[]}", "start_ns",
+				      (json_int_t)FX_START_NS, "end_ns", FX_START_NS + MS(1000),
+				      "covered_ns", MS(1000), "end_tid", (int)fx_pid(r), "by",
+				      fx_obj(by), "segments"));
+}
+
 static inline void fx_write(const char *dir, const char *name, const json_t *j)
 {
 	char path[256];

@@ -23,15 +23,6 @@ static void fx_join_word(struct fx_run *r, int tid)
 			    json_integer(tid));
 }
 
-static void fx_path(struct fx_run *r, const char *by)
-{
-	json_object_set_new(r->sched, "critical_path",
-			    json_pack("{s:I,s:I,s:I,s:i,s:o,s:[]}", "start_ns",
-				      (json_int_t)FX_START_NS, "end_ns", FX_START_NS + MS(1000),
-				      "covered_ns", MS(1000), "end_tid", (int)fx_pid(r), "by",
-				      fx_obj(by), "segments"));
-}
-
 static const char *join_run(struct fx *f, bool is_join)
 {
 	struct fx_run *r;

@@ -98,9 +98,16 @@ static void busy_host_named_in_trust_and_why(void **state)
 	fx_switches(
 	    fx_thread(r, 1000, "xz", (struct fx_states){.running = 600, .runnable = 400}, 0), 1000);
 	fx_host(r, 2, 1600, 300, hog, 50000, 12);
+	fx_path(r, "[{\"tid\": 1000, \"comm\": \"xz\", \"state\": \"runnable\", \"ns\": "
+		   "700000000}, {\"tid\": 1000, \"comm\": \"xz\", \"state\": \"running\", "
+		   "\"ns\": 300000000}]");
 	fx_explain(&f);
 	t = trust_of(&f, &warn);
 	assert_true(warn);
+	/* the bound names who held the CPUs: 300 of the run's 400 ms of waits */
+	assert_claim(f.text, "What bounded the run: the CPUs: 70% of the critical path's");
+	assert_claim(f.text, "other processes held them for 75% of the run's waits for a CPU "
+			     "(the trust line names them)");
 	assert_claim(t, "The host was busy");
 	assert_claim(t, "noise-hog 1.30 s");
 	assert_claim(t, "cc1 300.0 ms (2 processes)");
@@ -185,9 +192,16 @@ static void quiet_host_said_quiet_everywhere(void **state)
 		"[{\"pid\": 9, \"comm\": \"kworker/0:1\", \"cpu_ns\": 20000000, \"slices\": 30, "
 		"\"kthread\": true}]",
 		1000, 1);
+	fx_path(r, "[{\"tid\": 1001, \"comm\": \"xz\", \"state\": \"runnable\", \"ns\": "
+		   "600000000}, {\"tid\": 1000, \"comm\": \"xz\", \"state\": \"running\", "
+		   "\"ns\": 400000000}]");
 	fx_explain(&f);
 	t = trust_of(&f, &warn);
 	assert_false(warn);
+	/* the CPUs bounded the run, but the program's own threads held them */
+	assert_claim(f.text, "the run's own threads held them; other processes for 0% of its "
+			     "waits for a CPU.");
+	assert_no_claim(f.text, "trust line names them");
 	assert_claim(t, "The host was quiet");
 	assert_claim(t, "kworker/0:1 20.0 ms");
 	assert_no_claim(t, "busy");
