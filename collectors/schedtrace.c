@@ -36,6 +36,7 @@
 #include "other_work.h"
 #include "sched_json.h"
 #include "sched_snapshot.h"
+#include "spool.h"
 #include "cpus.h"
 #include "symbolize.h"
 #include "syscall_names.h"
@@ -430,40 +431,13 @@ struct loop_state {
 	struct timeline *tl;
 	struct symbolizer *sym;
 	struct other_work *other;
+	struct spool *spool; /* --timeline: the state changes, replayed once the command ended */
 	struct jvm *jvm;
 	uint64_t events;
 };
 
 static void on_one_event(struct loop_state *ls, const struct st_event *e);
-
-/*
- * An EV_SWITCH record (two traced threads at one switch) is the two state
- * changes it stands for, in the kernel's order: out, then in.
- */
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct loop_state *ls = ctx;
-	const struct st_event *e = data;
-	struct st_event half;
-
-	if (size < sizeof(*e))
-		return 0;
-	ls->events += e->type == EV_SWITCH ? 2 : 1; /* state changes, as --verbose says */
-	if (e->type != EV_SWITCH) {
-		on_one_event(ls, e);
-		return 0;
-	}
-	half = *e;
-	half.type = EV_STATE;
-	half.ppid = half.exec = 0;
-	on_one_event(ls, &half);
-	half.state = ST_RUNNING;
-	half.tid = e->ppid;
-	half.pid = e->exec;
-	half.addr = 0; /* the holder is the switched-out side's */
-	on_one_event(ls, &half);
-	return 0;
-}
+static void on_stream_event(void *ctx, const struct st_event *e);
 
 /* A state change ends its thread's interval: one slice of the timeline, one
  * interval of the critical path. */
@@ -476,6 +450,61 @@ static void on_state(struct loop_state *ls, const struct st_event *e)
 		timeline_event(ls->tl, e, has ? &ended : NULL);
 	if (has)
 		causes_interval(ls->causes, &ended, e->ts);
+}
+
+/*
+ * What must be done while the command runs happens here; the state changes
+ * (the timeline, the critical path) are spooled and replayed after it.
+ */
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct loop_state *ls = ctx;
+	const struct st_event *e = data;
+
+	if (size < sizeof(*e))
+		return 0;
+	ls->events += e->type == EV_SWITCH ? 2 : 1; /* state changes, as --verbose says */
+	on_one_event(ls, e);
+	if (e->type == EV_STATE || e->type == EV_SWITCH || e->type == EV_WINDOW) {
+		if (ls->spool)
+			spool_add(ls->spool, e);
+		else
+			on_stream_event(ls, e);
+	}
+	return 0;
+}
+
+/*
+ * A record of the stream, in the kernel's order. An EV_SWITCH record (two
+ * traced threads at one switch) is the two state changes it stands for:
+ * out, then in.
+ */
+static void on_stream_event(void *ctx, const struct st_event *e)
+{
+	struct loop_state *ls = ctx;
+	struct st_event half;
+
+	if (e->type == EV_WINDOW) {
+		causes_event(ls->causes, e);
+		if (ls->tl)
+			timeline_window(ls->tl, e->tid, e->ts);
+		return;
+	}
+	if (!ls->iv)
+		return;
+	if (e->type == EV_STATE) {
+		on_state(ls, e);
+		return;
+	}
+	half = *e;
+	half.type = EV_STATE;
+	half.ppid = half.exec = 0;
+	on_state(ls, &half);
+	half.state = ST_RUNNING;
+	half.tid = e->ppid;
+	half.pid = e->exec;
+	half.addr = 0; /* the holder is the switched-out side's */
+	on_state(ls, &half);
 }
 
 /* Tracing stopped: the intervals still open end at @end_ns. */
@@ -493,22 +522,23 @@ static void end_interval(void *ctx, const struct interval *i)
 	causes_interval(at->ls->causes, i, at->end_ns);
 }
 
-static void end_intervals(struct loop_state *ls, uint64_t end_ns)
+/* The spooled state changes first, then the intervals still open end at @end_ns. */
+static int end_intervals(struct loop_state *ls, uint64_t end_ns)
 {
 	struct ended_at at = {ls, end_ns};
+	int err = ls->spool ? spool_replay(ls->spool, on_stream_event, ls) : 0;
 
 	intervals_end_all(ls->iv, end_interval, &at);
+	return err;
 }
 
+/* What cannot wait: a process's maps and futex words are read while it lives. */
 static void on_one_event(struct loop_state *ls, const struct st_event *e)
 {
-	causes_event(ls->causes, e);
-	if (e->type == EV_WINDOW && ls->tl)
-		timeline_window(ls->tl, e->tid, e->ts);
-	if (e->type == EV_WINDOW)
+	if (e->type == EV_FUTEX)
+		causes_event(ls->causes, e);
+	else if (e->type == EV_WINDOW)
 		other_work_window(ls->other, now_ns());
-	if (e->type == EV_STATE && ls->iv)
-		on_state(ls, e);
 	else if (e->type == EV_PROC && ls->sym)
 		symbolizer_note_process(ls->sym, (pid_t)e->pid, (pid_t)e->ppid);
 	else if (e->type == EV_JVM)
@@ -710,7 +740,7 @@ static int open_readers(struct session *s)
 	s->ls.causes = causes_new(opts.timeline);
 	if (!s->ls.causes)
 		return EXIT_READER;
-	if (opts.timeline && !(s->ls.iv = intervals_new()))
+	if (opts.timeline && (!(s->ls.iv = intervals_new()) || !(s->ls.spool = spool_new())))
 		return EXIT_READER;
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_event, &s->ls, NULL);
 	if (!s->rb) {
@@ -1029,8 +1059,9 @@ static int write_outputs(struct session *s)
 	ret = s->run.exit_status;
 	if (collect(s))
 		return EXIT_WRITE;
+	if (end_intervals(&s->ls, s->run.end_ns))
+		ret = EXIT_WRITE;
 	s->run.window_ns = causes_window_ns(s->ls.causes);
-	end_intervals(&s->ls, s->run.end_ns);
 	doc = sched_json(&s->snap, &s->run, s->ls.causes, &s->other);
 	if (doc && jvm_wanted(s->jvm))
 		json_object_set_new(doc, "jvm", jvm_json(s->jvm));
@@ -1080,6 +1111,7 @@ static int cleanup(struct session *s, int ret)
 	symbolizer_free(s->ls.sym);
 	causes_free(s->ls.causes);
 	intervals_free(s->ls.iv);
+	spool_free(s->ls.spool);
 	snapshot_free(&s->snap);
 	other_work_free(&s->other);
 	if (s->stats_fd >= 0)

@@ -21,6 +21,9 @@ $(BUILD)/tests/test_sched_json: UNIT_EXTRA_LIBS := $(CAUSES_LIB) $(SCHEDLAB_LIB)
 $(BUILD)/obj/tests/unit/test_sched_json.o: CFLAGS += -Icollectors -I$(BUILD)/gen
 $(BUILD)/obj/tests/unit/test_sched_json.o: $(SYSCALL_TABLE)
 
+# The collector's spool of state changes, in a temporary file.
+$(BUILD)/tests/test_spool: $(BUILD)/obj/collectors/spool.o
+
 # The same user-space code again under AddressSanitizer and UBSan.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 .PHONY: sanitize
