@@ -147,6 +147,14 @@ struct {
 	__type(value, struct st_tcp_key);
 } tcp_connecting SEC(".maps");
 
+/* Where each traced JVM keeps a monitor's owner (st_jvm), by pid: few. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct st_jvm);
+} jvms SEC(".maps");
+
 /* Waits on a mutex and its owner (st_holder_key): few, one per pair met. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -389,6 +397,7 @@ static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64
 
 	f = bpf_map_lookup_elem(&futexes, &fk);
 	if (!f) {
+		fzero.flags = t->futex_flags & FW_MONITOR;
 		f = lookup_or_init(&futexes, &fk, &fzero);
 		emit_futex(tid, t->pid, t->futex_uaddr);
 	}
@@ -449,6 +458,29 @@ static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __
 }
 
 /*
+ * The tid owning the Java monitor @t is entering, read through the JVM's own
+ * structures (st_jvm: monitor->_owner->_osthread->_thread_id), 0 when the
+ * JVM's layout is not known yet or a read fails. The owner word may hold a
+ * stack lock's address instead of a JavaThread* for a moment after the
+ * monitor inflates: the tid read then is checked like any other (a live
+ * traced thread of the same process) and, being garbage, is not one.
+ */
+static __always_inline __u32 monitor_owner(const struct st_thread *t)
+{
+	struct st_jvm *j = bpf_map_lookup_elem(&jvms, &t->pid);
+	__u64 owner = 0, os = 0;
+	__s32 tid = 0;
+
+	if (!j || !j->owner_off ||
+	    bpf_probe_read_user(&owner, sizeof(owner), (const void *)(t->monitor + j->owner_off)) ||
+	    !owner ||
+	    bpf_probe_read_user(&os, sizeof(os), (const void *)(owner + j->osthread_off)) || !os ||
+	    bpf_probe_read_user(&tid, sizeof(tid), (const void *)(os + j->thread_id_off)))
+		return 0;
+	return tid > 0 ? (__u32)tid : 0;
+}
+
+/*
  * @t released the contended mutex at @uaddr at @now: kept in its ring, for
  * the waiters that found it holding the lock (owner_tenure). Written only
  * in @t's own context (its wake of a waiter, its own wait).
@@ -478,10 +510,13 @@ static __always_inline void note_lock_owner(__u32 tid, struct st_thread *t, __u6
 	__u32 owner = 0;
 
 	t->lock_owner = 0;
-	if (t->state != ST_LOCK || !t->futex_uaddr ||
-	    bpf_probe_read_user(word, sizeof(word), (const void *)t->futex_uaddr))
+	if (t->state != ST_LOCK || !t->futex_uaddr)
 		return;
-	if (t->futex_cmd == FUTEX_LOCK_PI_CMD || t->futex_cmd == FUTEX_LOCK_PI2_CMD)
+	if (t->futex_flags & FW_MONITOR)
+		owner = monitor_owner(t);
+	else if (bpf_probe_read_user(word, sizeof(word), (const void *)t->futex_uaddr))
+		return;
+	else if (t->futex_cmd == FUTEX_LOCK_PI_CMD || t->futex_cmd == FUTEX_LOCK_PI2_CMD)
 		owner = word[0] & FUTEX_TID_MASK;
 	else if (t->futex_cmd == FUTEX_WAIT_CMD && (word[0] == 1 || word[0] == 2))
 		owner = word[MUTEX_OWNER_OFFSET / 4];
@@ -606,6 +641,12 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 			/* Only a timeout lets something other than a wake end the wait. */
 			t->futex_flags = (SYSCALL_ARG(btf, 4, regs) ? FW_TIMEOUT : 0) |
 					 (op & FUTEX_PRIVATE_FLAG ? FW_PRIVATE : 0);
+			/* Inside a contended monitor enter the thread waits for the
+			 * monitor, whatever word it parks on. */
+			if (t->monitor) {
+				t->futex_uaddr = t->monitor;
+				t->futex_flags |= FW_MONITOR;
+			}
 		}
 	}
 	t->sys_class = cls;
@@ -2090,5 +2131,47 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 
 DEFINE_PROGRAMS(tp_btf, btf, true)
 DEFINE_PROGRAMS(raw_tp, raw, false)
+
+/*
+ * HotSpot's Java monitors (collectors/jvm.c attaches these to the command's
+ * libjvm.so, and only then). A thread that finds a monitor taken spins, then
+ * enters ObjectMonitor::EnterI (ReenterI after a wait()) and parks on its own
+ * word until an exiting owner wakes it: the futex waits in between are waits
+ * for the monitor (note_syscall). The uncontended path never comes here.
+ */
+SEC("uprobe")
+int BPF_KPROBE(monitor_contended, void *monitor)
+{
+	struct st_thread *t = current_thread(true);
+
+	if (t)
+		t->monitor = (__u64)monitor;
+	return 0;
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(monitor_entered)
+{
+	struct st_thread *t = current_thread(true);
+
+	if (t)
+		t->monitor = 0;
+	return 0;
+}
+
+/* JNI_CreateJavaVM returned in a traced process: its table of fields is filled. */
+SEC("uretprobe")
+int BPF_KRETPROBE(jvm_created)
+{
+	struct st_thread *t = current_thread(true);
+	struct st_event *e;
+
+	if (!t)
+		return 0;
+	e = urgent_event(EV_JVM, (__u32)bpf_get_current_pid_tgid(), t->pid, bpf_ktime_get_ns());
+	if (e)
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
 
 char LICENSE[] SEC("license") = "GPL";

@@ -182,6 +182,12 @@ struct st_wake_key {
 enum {
 	FW_TIMEOUT = 1 << 0, /* a timeout was passed: a timer may end the wait */
 	FW_PRIVATE = 1 << 1, /* FUTEX_PRIVATE_FLAG: only the waiter's own process can wake it */
+	/*
+	 * The wait was inside a contended Java monitor enter (HotSpot's
+	 * ObjectMonitor::EnterI/ReenterI, st_thread.monitor): futex_uaddr is
+	 * then the monitor's address, not the thread's own park word.
+	 */
+	FW_MONITOR = 1 << 2,
 };
 
 #define WAKE_SLOTS 40 /* log2 buckets of the blocked time */
@@ -375,6 +381,12 @@ struct st_thread {
 	__u8 futex_flags; /* for futex_uaddr: FW_TIMEOUT, FW_PRIVATE */
 	__u8 pad_futex[6];
 	/*
+	 * The Java monitor (HotSpot's ObjectMonitor*) this thread is entering
+	 * on the contended path, between the uprobes on EnterI (or ReenterI)
+	 * and their return; 0 outside one.
+	 */
+	__u64 monitor;
+	/*
 	 * A futex wait on a word shaped like a locked glibc mutex (or a PI
 	 * lock): the tid that owned it, read at the blocking switch-out, and
 	 * that owner's time per state then (its open state included), so the
@@ -509,6 +521,21 @@ struct st_futex {
 	__u64 count;
 	__u64 total_ns;
 	__u64 max_ns;
+	__u8 flags; /* FW_MONITOR: the key's address is a Java monitor's */
+	__u8 pad[7];
+};
+
+/*
+ * jvms map: pid -> where that JVM keeps a monitor's owner, read by the user
+ * half from HotSpot's own table of its fields (gHotSpotVMStructs,
+ * collectors/jvm.c) once the JVM is up: ObjectMonitor::_owner (the owning
+ * JavaThread*), its _osthread (OSThread*), and that one's _thread_id (the
+ * kernel's tid).
+ */
+struct st_jvm {
+	__u64 owner_off;
+	__u64 osthread_off;
+	__u64 thread_id_off;
 };
 
 /*
@@ -619,6 +646,7 @@ enum st_event_type {
 	 * (now running). Half the ring-buffer work of two EV_STATE records.
 	 */
 	EV_SWITCH,
+	EV_JVM, /* a traced JVM is up (JNI_CreateJavaVM returned): read its layout */
 };
 
 struct st_event {

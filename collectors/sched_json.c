@@ -319,6 +319,9 @@ static json_t *futexes_json(const struct sched_snapshot *s)
 		o = json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)e->key.pid, "addr", addr,
 			      "count", (json_int_t)e->f.count, "total_ns",
 			      (json_int_t)e->f.total_ns, "max_ns", (json_int_t)e->f.max_ns);
+		/* The address is a Java monitor's, its waits those to enter it (jvm.h). */
+		if (o && (e->f.flags & FW_MONITOR))
+			json_object_set_new(o, "java_monitor", json_true());
 		json_array_append_new(arr, o);
 	}
 	return arr;

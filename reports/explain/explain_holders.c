@@ -175,13 +175,17 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	if (h.kind == WORD_SIGNAL && !strcmp(name, "GIL cond"))
 		return gil_sentence(r, f, &h, who, ns, buf, len);
 	if (h.kind == WORD_SIGNAL) {
-		int at = snprintf(buf, len,
-				  "%s waited %s on %s (%llu wait%s), which no wait read as a held "
-				  "mutex, so no holder is named: %s signalled %llu of the waits",
-				  who, fig_dur(d, sizeof(d), (double)ns), name,
-				  (unsigned long long)h.waits, h.waits == 1 ? "" : "s",
-				  thread_label_or(r, h.signaller_tid, "a thread"),
-				  (unsigned long long)h.signalled);
+		int at = snprintf(
+		    buf, len,
+		    f->java_monitor ? "%s waited %s to enter %s (%llu wait%s), whose owner no wait "
+				      "could read in the JVM, so no holder is named: %s released "
+				      "it to %llu of the waits"
+				    : "%s waited %s on %s (%llu wait%s), which no wait read as a "
+				      "held mutex, so no holder is named: %s signalled %llu of the "
+				      "waits",
+		    who, fig_dur(d, sizeof(d), (double)ns), name, (unsigned long long)h.waits,
+		    h.waits == 1 ? "" : "s", thread_label_or(r, h.signaller_tid, "a thread"),
+		    (unsigned long long)h.signalled);
 		if (at > 0 && (size_t)at < len && h.signaller2_tid)
 			at += snprintf(buf + at, len - (size_t)at, ", %s %llu",
 				       thread_label_or(r, h.signaller2_tid, "a thread"),
@@ -197,13 +201,14 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	holder_span(&h, known, lived, sizeof(lived));
 	if (!holder_doing(&h, known, what, sizeof(what)))
 		snprintf(what, sizeof(what), "in no state long enough to name");
-	snprintf(
-	    buf, len,
-	    "%s waited %s on %s (%llu wait%s), held by %s as %llu of them began (read from the "
-	    "mutex at each wait%s), which%s was %s",
-	    who, fig_dur(d, sizeof(d), (double)ns), name, (unsigned long long)f->count,
-	    f->count == 1 ? "" : "s", thread_label_or(r, h.owner_tid, "a thread"),
-	    (unsigned long long)h.owner_waits,
-	    h.nowners > 1 ? "; other threads held it for the rest" : "", lived, what);
+	snprintf(buf, len,
+		 "%s waited %s %s %s (%s%llu wait%s), held by %s as %llu of them began (read from "
+		 "the %s at each wait%s), which%s was %s",
+		 who, fig_dur(d, sizeof(d), (double)ns), f->java_monitor ? "to enter" : "on", name,
+		 f->java_monitor ? "a synchronized block or method, " : "",
+		 (unsigned long long)f->count, f->count == 1 ? "" : "s",
+		 thread_label_or(r, h.owner_tid, "a thread"), (unsigned long long)h.owner_waits,
+		 f->java_monitor ? "monitor's owner in the JVM" : "mutex",
+		 h.nowners > 1 ? "; other threads held it for the rest" : "", lived, what);
 	return true;
 }

@@ -445,6 +445,7 @@ static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
 		opt_name(json_object_get(e, "region"), f->region, sizeof(f->region));
 		if (json_is_integer(json_object_get(e, "join_tid")))
 			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+		f->java_monitor = json_is_true(json_object_get(e, "java_monitor"));
 		if (load_holders(l, json_object_get(e, "holders"), w, f))
 			return -1;
 	}

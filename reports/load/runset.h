@@ -130,6 +130,9 @@ struct futex_acct {
 	struct lock_holder *holders;
 	size_t nholders;
 	bool holders_known; /* the file has "holders" (a collector that reads owners) */
+	/* optional "java_monitor": addr is a Java monitor's (HotSpot's
+	 * ObjectMonitor), its waits those of threads entering it contended */
+	bool java_monitor;
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel
