@@ -131,6 +131,22 @@ struct {
 	__type(value, struct st_futex);
 } futexes SEC(".maps");
 
+/* The traced processes' TCP listens and connects (st_tcp_key): a few per port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct st_tcp_key);
+	__type(value, __u64);
+} tcp_ends SEC(".maps");
+
+/* A traced process's connect in progress: the socket -> its tcp_ends key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct st_tcp_key);
+} tcp_connecting SEC(".maps");
+
 /* Where each traced JVM keeps a monitor's owner (st_jvm), by pid: few. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -409,11 +425,21 @@ static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64
 extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
 
+/* @t's time per state at @now, its open state included, into @out. */
+static __always_inline void times_at(const struct st_thread *t, __u64 now, __u64 *out)
+{
+	for (int s = 0; s < NR_STATES; s++)
+		out[s] = t->state_total_ns[s] +
+			 (s == t->state && now > t->state_ns ? now - t->state_ns : 0);
+}
+
 /*
  * The traced thread @owner of process @pid, alive: its time per state at
- * @now (the open state included) into @out. False when it is not one.
+ * @now into @out, and its releases so far into @rel_seq. False when it is
+ * not one.
  */
-static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __u64 *out)
+static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __u64 *out,
+					   __u32 *rel_seq)
 {
 	struct task_struct *o = bpf_task_from_pid((s32)owner);
 	struct st_thread *ot;
@@ -423,9 +449,8 @@ static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __
 		return false;
 	ot = o->tgid == (int)pid ? bpf_task_storage_get(&live, o, 0, 0) : NULL;
 	if (ot && !ot->ended) {
-		for (int s = 0; s < NR_STATES; s++)
-			out[s] = ot->state_total_ns[s] +
-				 (s == ot->state && now > ot->state_ns ? now - ot->state_ns : 0);
+		times_at(ot, now, out);
+		*rel_seq = ot->rel_seq;
 		ok = true;
 	}
 	bpf_task_release(o);
@@ -456,11 +481,28 @@ static __always_inline __u32 monitor_owner(const struct st_thread *t)
 }
 
 /*
+ * @t released the contended mutex at @uaddr at @now: kept in its ring, for
+ * the waiters that found it holding the lock (owner_tenure). Written only
+ * in @t's own context (its wake of a waiter, its own wait).
+ */
+static __always_inline void note_release(struct st_thread *t, __u64 uaddr, __u64 now)
+{
+	struct st_release *r = &t->rel[t->rel_seq & (RELEASE_SLOTS - 1)];
+
+	r->uaddr = uaddr;
+	r->ns = now;
+	times_at(t, now, r->state_total_ns);
+	t->rel_seq++;
+}
+
+/*
  * At the switch-out into a futex wait (tp_btf only): one read of the
  * waiter's own memory, in its own context. The owner is claimed only when
  * the word reads as a locked mutex and the tid at __owner is another live
  * traced thread of the same process; a condition variable's or any other
- * word claims none (docs/collector.md, "Who held the lock").
+ * word claims none (docs/collector.md, "Who held the lock"). A thread that
+ * queues on a mutex another holds does not hold it: if it did before, that
+ * is its release.
  */
 static __always_inline void note_lock_owner(__u32 tid, struct st_thread *t, __u64 now)
 {
@@ -480,18 +522,81 @@ static __always_inline void note_lock_owner(__u32 tid, struct st_thread *t, __u6
 		owner = word[MUTEX_OWNER_OFFSET / 4];
 	if (!owner || owner == tid || owner > FUTEX_TID_MASK)
 		return;
-	if (owner_times_at(owner, t->pid, now, t->owner_at_wait))
+	if (owner_times_at(owner, t->pid, now, t->owner_at_wait, &t->owner_rel_seq)) {
 		t->lock_owner = owner;
+		note_release(t, t->futex_uaddr, now);
+	}
 }
 
-/* A wait on an owned mutex ends: counted with what its owner did meanwhile. */
+/*
+ * sched_waking, in the waker's context: a traced thread of the process
+ * woke @t from a wait on an owned mutex, so it released that word (glibc's
+ * unlock wakes one waiter when the word says some wait).
+ */
+static __always_inline void note_waker_release(const struct st_thread *t, __u64 now)
+{
+	struct st_thread *w;
+
+	if (t->state != ST_LOCK || !t->lock_owner || t->waker.kind != WK_THREAD ||
+	    t->waker.pid != t->pid)
+		return;
+	w = bpf_task_storage_get(&live, bpf_get_current_task_btf(), 0, 0);
+	if (w && !w->ended)
+		note_release(w, t->futex_uaddr, now);
+}
+
+enum { TENURE_UNKNOWN, TENURE_SEEN };
+
+/*
+ * How long @t's lock owner held the lock over @t's wait, ending @now: to
+ * its first release of the word after the wait began, else to @now. Its
+ * time per state at that end into @out, the end into @end_ns. Unknown when
+ * the owner is gone, or released RELEASE_SLOTS more times since (its ring
+ * no longer holds the first release).
+ */
+static __always_inline int owner_tenure(const struct st_thread *t, __u64 now, __u64 *out,
+					__u64 *end_ns)
+{
+	struct task_struct *o = bpf_task_from_pid((s32)t->lock_owner);
+	struct st_thread *ot;
+	int seen = TENURE_UNKNOWN;
+	__u32 since;
+
+	if (!o)
+		return TENURE_UNKNOWN;
+	ot = o->tgid == (int)t->pid ? bpf_task_storage_get(&live, o, 0, 0) : NULL;
+	since = ot ? ot->rel_seq - t->owner_rel_seq : RELEASE_SLOTS + 1;
+	for (int i = 0; i < RELEASE_SLOTS && since <= RELEASE_SLOTS; i++) {
+		const struct st_release *r;
+
+		if ((__u32)i >= since)
+			break;
+		r = &ot->rel[(t->owner_rel_seq + i) & (RELEASE_SLOTS - 1)];
+		if (r->uaddr != t->futex_uaddr)
+			continue;
+		for (int s = 0; s < NR_STATES; s++)
+			out[s] = r->state_total_ns[s];
+		*end_ns = r->ns;
+		seen = TENURE_SEEN;
+		break;
+	}
+	if (seen == TENURE_UNKNOWN && ot && !ot->ended && since <= RELEASE_SLOTS) {
+		times_at(ot, now, out);
+		*end_ns = now;
+		seen = TENURE_SEEN;
+	}
+	bpf_task_release(o);
+	return seen;
+}
+
+/* A wait on an owned mutex ends: counted with what its owner did while it held the lock. */
 static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u64 now)
 {
 	struct st_holder_key key = {
 	    .pid = t->pid, .waiter = tid, .owner = t->lock_owner, .uaddr = t->futex_uaddr};
-	__u64 at_end[NR_STATES] = {};
+	__u64 at_end[NR_STATES] = {}, end_ns = now;
 	struct st_holder *h;
-	bool alive = owner_times_at(t->lock_owner, t->pid, now, at_end);
+	int seen = owner_tenure(t, now, at_end, &end_ns);
 
 	h = lookup_or_init(&holders, &key, &zero_holder);
 	if (!h)
@@ -499,8 +604,11 @@ static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u6
 	/* Plain adds: the key holds the waiter, whose wakeups are serialized. */
 	h->count++;
 	h->blocked_ns += now > t->state_ns ? now - t->state_ns : 0;
-	if (!alive)
+	if (seen == TENURE_UNKNOWN) {
+		h->owner_unknown++;
 		return;
+	}
+	h->held_ns += end_ns > t->state_ns ? end_ns - t->state_ns : 0;
 	for (int s = 0; s < NR_STATES; s++)
 		if (at_end[s] > t->owner_at_wait[s])
 			h->owner_ns[s] += at_end[s] - t->owner_at_wait[s];
@@ -1487,6 +1595,8 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_ns = bpf_ktime_get_ns();
 	t->waking_on_cpu = t->state == ST_RUNNING;
 	current_waker(&t->waker, btf);
+	if (btf)
+		note_waker_release(t, t->waking_ns);
 	/* A task waker's name is read once (current_waker), an interrupt's victim's here. */
 	if (t->waker.comm[0])
 		__builtin_memcpy(t->waking.comm, t->waker.comm, TASK_COMM_LEN);
@@ -1844,6 +1954,51 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 	return 0;
 }
 
+/*
+ * A TCP socket changes state (sock:inet_sock_set_state): a traced process
+ * that listens, or connects, in its own context (listen(), connect()). A
+ * connect's outcome comes later, in whatever context the answer is handled
+ * (on loopback, the client's own send): found again by the socket. A few
+ * events per connection, none on any other path; the client and server of
+ * a loopback pair are named from these (docs/collector.md, "TCP ends").
+ */
+static __always_inline int handle_sock_state(const struct sock *sk, int oldstate, int newstate,
+					     const bool btf)
+{
+	__u64 skaddr = (__u64)sk, zero = 0, *n;
+	struct st_tcp_key key = {}, *k;
+
+	if (TASK_READ(btf, sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (newstate == TCP_LISTEN || (newstate == TCP_SYN_SENT && oldstate == TCP_CLOSE)) {
+		key.pid = bpf_get_current_pid_tgid() >> 32;
+		if (!bpf_map_lookup_elem(&traced, &key.pid))
+			return 0;
+		key.role = newstate == TCP_LISTEN ? TCP_END_LISTEN : TCP_END_CONNECT;
+		key.port = newstate == TCP_LISTEN
+			       ? TASK_READ(btf, sk, __sk_common.skc_num)
+			       : __builtin_bswap16(TASK_READ(btf, sk, __sk_common.skc_dport));
+		if (key.role == TCP_END_CONNECT &&
+		    bpf_map_update_elem(&tcp_connecting, &skaddr, &key, BPF_ANY))
+			count_lost(LOST_MAP_FULL);
+	} else if (oldstate == TCP_SYN_SENT) {
+		k = bpf_map_lookup_elem(&tcp_connecting, &skaddr);
+		if (!k)
+			return 0;
+		key = *k;
+		bpf_map_delete_elem(&tcp_connecting, &skaddr);
+		if (newstate != TCP_ESTABLISHED)
+			return 0;
+		key.role = TCP_END_ESTABLISHED;
+	} else {
+		return 0;
+	}
+	n = lookup_or_init(&tcp_ends, &key, &zero);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	return 0;
+}
+
 /* Where this CPU is: entering (+1) or leaving (-1) a handler; a softirq by vector. */
 enum { CTX_SOFTIRQ, CTX_HARDIRQ, CTX_HRTIMER };
 
@@ -1928,6 +2083,13 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 	int BPF_PROG(sys_exit_##SFX, struct pt_regs *regs, long ret)                               \
 	{                                                                                          \
 		return handle_sys_exit(ret, BTF);                                                  \
+	}                                                                                          \
+                                                                                                   \
+	SEC(#KIND "/inet_sock_set_state")                                                          \
+	int BPF_PROG(inet_sock_set_state_##SFX, const struct sock *sk, const int oldstate,         \
+		     const int newstate)                                                           \
+	{                                                                                          \
+		return handle_sock_state(sk, oldstate, newstate, BTF);                             \
 	}                                                                                          \
                                                                                                    \
 	/* Exits before entries: attached in this order, no entry is counted without its exit. */  \

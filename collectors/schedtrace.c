@@ -256,6 +256,7 @@ static const char *const tracepoints[] = {
     "sched/sched_process_exit", "raw_syscalls/sys_enter",     "raw_syscalls/sys_exit",
     "irq/softirq_entry",	"irq/softirq_exit",	      "irq/irq_handler_entry",
     "irq/irq_handler_exit",	"timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit",
+    "sock/inet_sock_set_state",
 };
 
 /*
@@ -720,6 +721,7 @@ static int load(struct session *s)
 	s->maps.syscalls = bpf_map__fd(s->skel->maps.syscalls);
 	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
 	s->maps.holders = bpf_map__fd(s->skel->maps.holders);
+	s->maps.tcp_ends = bpf_map__fd(s->skel->maps.tcp_ends);
 	s->maps.wakes = bpf_map__fd(s->skel->maps.wakes);
 	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
 	s->other.hold_fd = bpf_map__fd(s->skel->maps.cpu_hold);

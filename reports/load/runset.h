@@ -100,7 +100,19 @@ struct sched_process {
 struct lock_holder {
 	int waiter_tid, owner_tid;
 	uint64_t waits, blocked_ns;
+	/* tenure: the file has held_ns, the owner followed only until it released
+	 * the lock; else (older collectors) owner_ns spans the whole waits */
+	bool tenure;
+	uint64_t held_ns, owner_unknown;
 	uint64_t owner_ns[NR_STATES];
+};
+
+/* A traced process's TCP end on a port: its listens on it, its connect
+ * attempts to it, and how many of those were established. */
+struct tcp_end {
+	int pid;
+	unsigned port;
+	uint64_t listens, connects, established;
 };
 
 struct futex_acct {
@@ -149,6 +161,9 @@ struct sched_acct {
 	size_t nprocs;
 	struct futex_acct *futex;
 	size_t nfutex;
+	/* sched.json "tcp" (optional): the traced processes' TCP ends */
+	struct tcp_end *tcp;
+	size_t ntcp;
 	/* optional "wakes" and "critical_path" (wakes.h): why threads waited */
 	struct wake_edge *wakes;
 	size_t nwakes;

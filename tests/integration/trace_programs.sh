@@ -124,7 +124,7 @@ if want java && need javac default-jdk-headless; then
 			check "java: the monitor probes attached to libjvm.so" \
 				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
 			# the holder read from the JVM at the waits, and what it did meanwhile
-			claim_re java 'Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which over .* was (.*running|.*waiting for a CPU)'
+			claim_re java 'Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which, while it held the lock \(.*\), was (.*running|.*waiting for a CPU)'
 			no_claim java "Shape: a pool of 4 threads (Thread-0"
 			no_claim java "Shape: a pool of 6 threads (VM Thread"
 			# the JVM's threads told apart: the thread JNI_CreateJavaVM
@@ -161,7 +161,13 @@ if want http && need python3 python3 && need curl curl; then
 		kill \$s; wait \$s"; then
 		labels_apart http
 		claim_re http 'Shape: python3 .* is an event loop: [0-9]+ of its [0-9]+ waits were in (poll|epoll.{0,2}wait|select)'
-		claim_re http 'Shape: a client and a server over the network, both ends traced here \(loopback\): the network ended [0-9]+ waits of python3 \(process [0-9]+\).s threads and [0-9]+ of curl'
+		# The pair named by its TCP ends (sock:inet_sock_set_state, no --syscalls):
+		# python3 listened on the port, the curl processes connected to it.
+		check "http: the collector saw python3 listen on the port and curl connect to it" \
+			jq -e --argjson port "$port" '([.threads[] | select(.tid == .pid) | {key: (.pid | tostring), value: .comm}] | from_entries) as $c
+			    | ([.tcp[] | select(.port == $port and .listens >= 1) | $c[.pid | tostring]] == ["python3"])
+			      and ([.tcp[] | select(.port == $port and .established >= 1) | $c[.pid | tostring]] | length >= 20 and all(. == "curl"))' "$SCHED"
+		claim_re http "Shape: a client and a server over TCP, both ends traced here \\(loopback\\): python3 \\(process [0-9]+\\) listened on port $port, to which [0-9]+ curl processes made [0-9]+ connection attempts, [0-9]+ established; the network ended [0-9]+ waits of the server's threads and [0-9]+ of the clients'"
 		no_claim http "Shape: a pool"
 		no_claim http "waiting on the disk"
 	fi
@@ -191,6 +197,7 @@ if want pipeline; then
 		labels_apart pipeline
 		claim_re pipeline 'Shape: a pipeline of processes, each reading what another wrote .*seq → gzip \([0-9]+ waits ended between them\)'
 		claim_re pipeline 'gzip → wc \([0-9]+ waits ended between them\)'
+		no_claim pipeline "a client and a server"
 		no_claim pipeline "Shape: a pool"
 		no_claim pipeline "waiting on the disk"
 	fi
