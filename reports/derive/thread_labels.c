@@ -47,6 +47,8 @@ static void label_one(const struct sched_acct *s, struct sched_thread *t)
 		snprintf(t->label, sizeof(t->label), "%s main", t->comm);
 	else if (t->tid == t->pid)
 		snprintf(t->label, sizeof(t->label), "%s (process %d)", t->comm, t->pid);
+	else if (t->role[0] && t->role_one)
+		snprintf(t->label, sizeof(t->label), "%s %s (tid %d)", t->comm, t->role, t->tid);
 	else if (t->role[0])
 		snprintf(t->label, sizeof(t->label), "%s %s %zu (tid %d)", t->comm, t->role,
 			 rank_in_role(s, t), t->tid);
