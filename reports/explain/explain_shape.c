@@ -20,12 +20,16 @@
 #include "thread_labels.h"
 #include "thread_roles.h"
 #include "wakes.h"
+#include "work_shape.h"
 
 #define SHAPE_TREE_PROCS 4
 #define SHAPE_DISK_SHARE 0.20
 #define SHAPE_LOOP_BUSY 0.50
 #define SHAPE_PIPE_WAKES 3
 #define SHAPE_BOUND_SHARE 0.30
+/* One thread bounds a run only while the others kept less than this many
+ * CPUs busy beside it, on average over the run. */
+#define SHAPE_BESIDE_CPUS 0.5
 
 /* The pools of @r, each fed or not: one sentence per pool. */
 static void pools(const struct run *r, const char *prefix, struct sentences *out)
@@ -471,11 +475,30 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 
 	fig_dur(d, sizeof(d), (double)p->covered_ns);
 	if (best == ST_RUNNING) {
+		struct lone_worker w = lone_worker_of(r);
+		const struct sched_thread *t = sched_find_tid(&r->sched, top[best]->tid);
+		uint64_t its = t ? t->state_ns[ST_RUNNING] : 0;
+		double beside = w.wall_ns && w.all_run_ns > its
+				    ? (double)(w.all_run_ns - its) / (double)w.wall_ns
+				    : 0;
+
+		/* One thread bounds it only while the others ran beside it less
+		 * than SHAPE_BESIDE_CPUS on average: xz's two workers each ran
+		 * 96% of their lives, and the path was one of them. */
+		if (one >= 0.5 * share && beside < SHAPE_BESIDE_CPUS) {
+			sentences_add(out,
+				      "%sWhat bounded the run: one thread on the critical path: "
+				      "running made %.0f%% of the path's %s, %.0f%% of it %s's own "
+				      "running.",
+				      prefix, 100 * share, d, 100 * one, who);
+			return;
+		}
 		sentences_add(out,
-			      "%sWhat bounded the run: %s on the critical path: running made "
-			      "%.0f%% of the path's %s, %.0f%% of it %s's own running.",
-			      prefix, one >= 0.5 * share ? "one thread" : "computing", 100 * share,
-			      d, 100 * one, who);
+			      "%sWhat bounded the run: computing: running made %.0f%% of the "
+			      "critical path's %s (%.0f%% of it %s's own), while the run's threads "
+			      "kept %.2f CPUs busy on average of the %d it could use.",
+			      prefix, 100 * share, d, 100 * one, who,
+			      w.wall_ns ? (double)w.all_run_ns / (double)w.wall_ns : 0, w.cpus);
 		return;
 	}
 	snprintf(what, sizeof(what), "waiting (%s)", state_names[best]);

@@ -239,6 +239,46 @@ static void loopback_pair_by_tcp(void **state)
 	fx_free(&f);
 }
 
+/*
+ * The critical path is 900 ms of worker-1 running, over a 1 s run on two
+ * CPUs. With worker-2 idle (@beside_ms 10 of running), one thread bounded
+ * the run; with worker-2 running 900 ms beside it, both CPUs were busy and
+ * the bound is the computing, not one thread.
+ */
+static const char *path_run(struct fx *f, double beside_ms)
+{
+	struct fx_run *r;
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "main", (struct fx_states){.running = 10, .lock = 990}, 0);
+	fx_thread(r, 1001, "worker-1", (struct fx_states){.running = 900, .runnable = 100}, 0);
+	fx_thread(r, 1002, "worker-2",
+		  (struct fx_states){.running = beside_ms, .sleep = 1000 - beside_ms}, 0);
+	fx_path(r, "[{\"tid\": 1001, \"comm\": \"worker-1\", \"state\": \"running\", "
+		   "\"ns\": 900000000}, {\"tid\": 1000, \"comm\": \"main\", \"state\": "
+		   "\"lock\", \"ns\": 100000000}]");
+	return fx_explain(f);
+}
+
+static void bound_by_one_thread_or_computing(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = path_run(&f, 10);
+	assert_claim(t, "What bounded the run: one thread on the critical path: running made 90% "
+			"of the path's 1.00 s, 90% of it worker-1's own running.");
+	fx_free(&f);
+	t = path_run(&f, 900);
+	assert_no_claim(t, "one thread on the critical path");
+	assert_claim(t, "What bounded the run: computing: running made 90% of the critical "
+			"path's 1.00 s (90% of it worker-1's own), while the run's threads kept "
+			"1.81 CPUs busy on average of the 2 it could use.");
+	fx_free(&f);
+}
+
 static void memory_grew(void **state)
 {
 	struct fx f;
@@ -265,6 +305,7 @@ int main(void)
 	    cmocka_unit_test(memory_grew),
 	    cmocka_unit_test(sentences_name_threads_by_label),
 	    cmocka_unit_test(loopback_pair_by_tcp),
+	    cmocka_unit_test(bound_by_one_thread_or_computing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
