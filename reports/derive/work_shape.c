@@ -38,6 +38,12 @@ bool loop_blocking_of(const struct run *r, const struct sched_thread *t, struct 
 
 		if (e->wakee_tid != t->tid || !e->syscall[0])
 			continue;
+		/* A child process's exit ending a wait4: the loop waited for work
+		 * it started, which the join sentence tells (make -j reaps its
+		 * compilers so), not a loop kept from its events. */
+		if ((!strcmp(e->syscall, "wait4") || !strcmp(e->syscall, "waitid")) &&
+		    e->kind == WK_THREAD && e->waker_pid != e->wakee_pid)
+			continue;
 		if (is_poll_call(e->syscall)) {
 			out->poll_waits += e->count;
 			out->poll_ns += e->blocked_ns;

@@ -64,6 +64,30 @@ static void loop_blocked_outside_its_poll(void **state)
 	fx_free(&f);
 }
 
+/* make -j: it waits for events in pselect6 and blocks 640 ms in wait4 until
+ * a compiler (another process) exits: waiting for the work it started
+ * (the join sentence's), not a loop kept from its events. */
+static void loop_reaping_its_children(void **state)
+{
+	struct fx_run *r;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "make", (struct fx_states){.running = 50, .io = 310, .other = 640}, 0);
+	fx_thread_ex(r, 2000, 2000, "cc1", (struct fx_states){.running = 600, .runnable = 40}, 0,
+		     false);
+	fx_wake(r, "{\"kind\": \"thread\", \"tid\": 1001, \"pid\": 1000, \"comm\": \"make\"}", 1000,
+		"make", "io", "pselect6", NULL, 40, 310);
+	fx_wake(r,
+		"{\"kind\": \"thread\", \"tid\": 2000, \"pid\": 2000, \"comm\": "
+		"\"cc1\"}",
+		1000, "make", "other", "wait4", NULL, 3, 640);
+	assert_no_claim(fx_explain(&f), "an event loop, yet");
+	fx_free(&f);
+}
+
 /* A pool: @workers threads share @work_ms of running; worker-1 takes
  * @first_share of it; the run lasts 1000 ms on @cpus CPUs. */
 static const char *pool_run(struct fx *f, int workers, double first_share, int cpus)
@@ -301,6 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(loop_blocked_outside_its_poll),
+	    cmocka_unit_test(loop_reaping_its_children),
 	    cmocka_unit_test(one_thread_did_the_work),
 	    cmocka_unit_test(memory_grew),
 	    cmocka_unit_test(sentences_name_threads_by_label),
