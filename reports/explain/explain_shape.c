@@ -89,9 +89,10 @@ static void pools(const struct run *r, const char *prefix, struct sentences *out
 			if (collected)
 				sentences_add(out,
 					      "%s%s collected from the pool: %llu of its waits "
-					      "(%s) were ended by the pool's threads.",
+					      "(%s) %s ended by the pool's threads.",
 					      prefix, fl, (unsigned long long)collected,
-					      fig_dur(d2, sizeof(d2), (double)coll_ns));
+					      fig_dur(d2, sizeof(d2), (double)coll_ns),
+					      collected == 1 ? "was" : "were");
 		} else {
 			char w[128];
 
@@ -493,12 +494,12 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 				      prefix, 100 * share, d, 100 * one, who);
 			return;
 		}
+		/* the CPUs busy: the verdict's figure (run_metrics.c), said once */
 		sentences_add(out,
 			      "%sWhat bounded the run: computing: running made %.0f%% of the "
-			      "critical path's %s (%.0f%% of it %s's own), while the run's threads "
-			      "kept %.2f CPUs busy on average of the %d it could use.",
-			      prefix, 100 * share, d, 100 * one, who,
-			      w.wall_ns ? (double)w.all_run_ns / (double)w.wall_ns : 0, w.cpus);
+			      "critical path's %s (%.0f%% of it %s's own), while the run kept "
+			      "%.2f CPUs busy on average of the %d it could use.",
+			      prefix, 100 * share, d, 100 * one, who, r->m[M_PARALLELISM], w.cpus);
 		return;
 	}
 	snprintf(what, sizeof(what), "waiting (%s)", state_names[best]);

@@ -298,8 +298,8 @@ static void bound_by_one_thread_or_computing(void **state)
 	t = path_run(&f, 900);
 	assert_no_claim(t, "one thread on the critical path");
 	assert_claim(t, "What bounded the run: computing: running made 90% of the critical "
-			"path's 1.00 s (90% of it worker-1's own), while the run's threads kept "
-			"1.81 CPUs busy on average of the 2 it could use.");
+			"path's 1.00 s (90% of it worker-1's own), while the run kept 1.81 CPUs "
+			"busy on average of the 2 it could use.");
 	fx_free(&f);
 }
 
