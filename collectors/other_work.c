@@ -247,6 +247,7 @@ static int fold_by_name(struct other_proc **rows, size_t *n, size_t *cap,
 int other_work_harvest(struct other_work *ow)
 {
 	struct other_proc *live;
+	struct st_other v;
 	size_t n, i;
 
 	if (!ow->from_ns || !ow->procs)
@@ -264,6 +265,18 @@ int other_work_harvest(struct other_work *ow)
 		/* A zombie still answers; it is taken once its parent reaps it. */
 		if (!kill((pid_t)p->pid, 0) || errno != ESRCH)
 			continue;
+		/* Its last slices may have been added since read_procs: the final
+		 * value, read and taken out in one step, so none is lost. */
+		if (bpf_map_lookup_and_delete_elem(ow->others_fd, &p->pid, &v)) {
+			if (errno != ENOENT)
+				fprintf(
+				    stderr,
+				    "schedtrace: bpf_map_lookup_and_delete_elem(others, %u): %s\n",
+				    p->pid, strerror(errno));
+			continue;
+		}
+		p->cpu_ns = v.cpu_ns;
+		p->slices = v.slices;
 		if (b) {
 			p->cpu_ns = minus(p->cpu_ns, b->cpu_ns);
 			p->slices = minus(p->slices, b->slices);
@@ -271,9 +284,6 @@ int other_work_harvest(struct other_work *ow)
 		}
 		if (p->cpu_ns && fold_by_name(&ow->gone, &ow->ngone, &ow->gone_cap, p))
 			break;
-		if (bpf_map_delete_elem(ow->others_fd, &p->pid) && errno != ENOENT)
-			fprintf(stderr, "schedtrace: bpf_map_delete_elem(others, %u): %s\n", p->pid,
-				strerror(errno));
 	}
 	free(live);
 	return i < n ? -1 : 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "figures.h"
+#include "holders.h"
 #include "roles.h"
 #include "sched_wakes.h"
 #include "wakes.h"
@@ -39,10 +40,18 @@ static bool is_timer(const struct wake_edge *e)
 		(!strcmp(e->waker, "timer") || !strcmp(e->waker, "hrtimer")));
 }
 
-/* A futex wait for a lock or a condition, not for a thread's exit. */
+/* A futex wait for a lock or a condition, not for a thread's exit, nor to
+ * enter a Java monitor: a monitor's threads take it in turn, and whoever
+ * released it ended their waits; that is contention, not work handed out
+ * (explain_holders.c says it). */
 static bool futex_wait(const struct run *r, const struct wake_edge *e)
 {
-	return e->futex[0] && e->wait == ST_LOCK && !word_join_tid(r, e->wakee_pid, e->futex);
+	const struct futex_acct *f;
+
+	if (!e->futex[0] || e->wait != ST_LOCK || word_join_tid(r, e->wakee_pid, e->futex))
+		return false;
+	f = word_find(r, e->wakee_pid, e->futex);
+	return !f || !f->java_monitor;
 }
 
 /* An event loop: most of its waiting in the poll family. */

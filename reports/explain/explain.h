@@ -84,7 +84,8 @@ void explain_causes(const struct run_set *rs, struct sentences *out);
  * for every explainer that names a contended word (explain_holders.c):
  *   "xz main waited 1.20 s on a mutex in xz's heap at 0x... (68 waits), held
  *   by xz worker 2 as 60 of them began (read from the mutex at each wait),
- *   which over those waits was running (83%), waiting for a CPU (16%)";
+ *   which, while it held the lock (310 ms of those waits' 1.20 s), was
+ *   running (83%), waiting for a CPU (16%)";
  * for a word no wait read as a held mutex (a condition variable, a
  * semaphore), who signalled it and no holder. False for a join or a word
  * with nothing known. */

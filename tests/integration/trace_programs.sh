@@ -58,6 +58,9 @@ labels_apart() {
 	check "$1: the thread table has rows" grep -q '^| thread | tid |' "$REPORT"
 }
 
+# jq -e, quiet: a check on sched.json.
+jq_e() { jq -e "$@" >/dev/null; }
+
 want() { [[ " $PROGRAMS " == *" $1 "* ]]; }
 
 # A compressor with two workers: main feeds them blocks and collects them.
@@ -104,10 +107,12 @@ if want node && need node nodejs; then
 	fi
 fi
 
-# A JVM: four threads contending for one monitor.
+# A JVM: four threads contending for one monitor, then four that each take
+# a monitor of their own (no contention: no monitor wait may be claimed).
 if want java && need javac default-jdk-headless; then
-	mkdir -p "$SCRATCH/java" && cp "$FIX/Contended.java" "$SCRATCH/java/"
-	if javac -d "$SCRATCH/java" "$SCRATCH/java/Contended.java" 2>"$SCRATCH/javac.log"; then
+	mkdir -p "$SCRATCH/java" && cp "$FIX/Contended.java" "$FIX/Uncontended.java" "$SCRATCH/java/"
+	if javac -d "$SCRATCH/java" "$SCRATCH/java/Contended.java" "$SCRATCH/java/Uncontended.java" \
+		2>"$SCRATCH/javac.log"; then
 		chmod -R a+rX "$SCRATCH/java"
 		if run java java -XX:+UseSerialGC -cp "$SCRATCH/java" Contended; then
 			labels_apart java
@@ -116,12 +121,25 @@ if want java && need javac default-jdk-headless; then
 			for n in 0 1 2 3; do
 				check "java: Thread-$n has a row of its own" grep -q "^| Thread-$n |" "$REPORT"
 			done
+			check "java: the monitor probes attached to libjvm.so" \
+				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
+			# the holder read from the JVM at the waits, and what it did meanwhile
+			claim_re java 'Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which, while it held the lock \(.*\), was (.*running|.*waiting for a CPU)'
+			no_claim java "Shape: a pool of 4 threads (Thread-0"
 			no_claim java "Shape: a pool of 6 threads (VM Thread"
 			no_claim java "event loop"
 			no_claim java "pipeline"
 		fi
+		if run java-uncontended java -XX:+UseSerialGC -cp "$SCRATCH/java" Uncontended; then
+			check "java-uncontended: the monitor probes attached to libjvm.so" \
+				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
+			check "java-uncontended: no monitor wait recorded" \
+				jq_e '[.futex[] | select(.java_monitor)] | length == 0' "$SCHED"
+			no_claim java-uncontended "Java monitor"
+			no_claim java-uncontended "Shape: a pool of 4 threads (Thread-0"
+		fi
 	else
-		not_ok "java: javac Contended.java: $(head -1 "$SCRATCH/javac.log")"
+		not_ok "java: javac: $(head -1 "$SCRATCH/javac.log")"
 	fi
 fi
 
@@ -134,7 +152,13 @@ if want http && need python3 python3 && need curl curl; then
 		kill \$s; wait \$s"; then
 		labels_apart http
 		claim_re http 'Shape: python3 .* is an event loop: [0-9]+ of its [0-9]+ waits were in (poll|epoll.{0,2}wait|select)'
-		claim_re http 'Shape: a client and a server over the network, both ends traced here \(loopback\): the network ended [0-9]+ waits of python3 \(process [0-9]+\).s threads and [0-9]+ of curl'
+		# The pair named by its TCP ends (sock:inet_sock_set_state, no --syscalls):
+		# python3 listened on the port, the curl processes connected to it.
+		check "http: the collector saw python3 listen on the port and curl connect to it" \
+			jq -e --argjson port "$port" '([.threads[] | select(.tid == .pid) | {key: (.pid | tostring), value: .comm}] | from_entries) as $c
+			    | ([.tcp[] | select(.port == $port and .listens >= 1) | $c[.pid | tostring]] == ["python3"])
+			      and ([.tcp[] | select(.port == $port and .established >= 1) | $c[.pid | tostring]] | length >= 20 and all(. == "curl"))' "$SCHED"
+		claim_re http "Shape: a client and a server over TCP, both ends traced here \\(loopback\\): python3 \\(process [0-9]+\\) listened on port $port, to which [0-9]+ curl processes made [0-9]+ connection attempts, [0-9]+ established; the network ended [0-9]+ waits of the server's threads and [0-9]+ of the clients'"
 		no_claim http "Shape: a pool"
 		no_claim http "waiting on the disk"
 	fi
@@ -164,6 +188,7 @@ if want pipeline; then
 		labels_apart pipeline
 		claim_re pipeline 'Shape: a pipeline of processes, each reading what another wrote .*seq → gzip \([0-9]+ waits ended between them\)'
 		claim_re pipeline 'gzip → wc \([0-9]+ waits ended between them\)'
+		no_claim pipeline "a client and a server"
 		no_claim pipeline "Shape: a pool"
 		no_claim pipeline "waiting on the disk"
 	fi
