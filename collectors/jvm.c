@@ -35,6 +35,7 @@ struct jvm {
 	/* The JVMs seen up, each with its layout or why it was not read. */
 	struct jvm_seen {
 		int pid;
+		int tid; /* the thread JNI_CreateJavaVM returned in: the JVM's creator */
 		struct st_jvm layout;
 		char why[160];
 	} seen[MAX_JVMS];
@@ -272,6 +273,7 @@ void jvm_event(struct jvm *j, const struct st_event *e)
 		return;
 	s = &j->seen[j->nseen++];
 	s->pid = (int)e->pid;
+	s->tid = (int)e->tid;
 	why = read_layout(j->libjvm, s->pid, &s->layout);
 	if (!why && bpf_map_update_elem(j->jvms_fd, &pid, &s->layout, BPF_ANY))
 		why = "bpf_map_update_elem(jvms) failed";
@@ -289,9 +291,10 @@ json_t *jvm_json(const struct jvm *j)
 	for (int i = 0; i < j->nseen; i++)
 		json_array_append_new(
 		    seen, j->seen[i].why[0]
-			      ? json_pack("{s:i,s:b,s:s}", "pid", j->seen[i].pid, "owner_read", 0,
-					  "why", j->seen[i].why)
-			      : json_pack("{s:i,s:b}", "pid", j->seen[i].pid, "owner_read", 1));
+			      ? json_pack("{s:i,s:i,s:b,s:s}", "pid", j->seen[i].pid, "created_by",
+					  j->seen[i].tid, "owner_read", 0, "why", j->seen[i].why)
+			      : json_pack("{s:i,s:i,s:b}", "pid", j->seen[i].pid, "created_by",
+					  j->seen[i].tid, "owner_read", 1));
 	o = json_pack("{s:s,s:b,s:o}", "libjvm", j->libjvm, "monitor_probes", j->attached, "jvms",
 		      seen);
 	if (o && j->why[0])

@@ -99,6 +99,10 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
  * pipeline, a process tree, loopback, the disk) and what bounded the run
  * (explain_shape.c). */
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out);
+/* In each process that ran a JVM, its program's threads and the JVM's own
+ * (JIT compilers, GC, the VM thread, service threads), with their CPU time
+ * (explain_jvm.c). */
+void explain_jvm(const struct run *r, const char *prefix, struct sentences *out);
 /* Generic rules any program's run is read with, each in its own file: an
  * event loop blocked outside its poll call (explain_loop.c), one thread
  * doing all the work on several CPUs (explain_lone_worker.c), memory a

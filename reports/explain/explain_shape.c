@@ -491,6 +491,7 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out)
 {
+	explain_jvm(r, prefix, out);
 	pools(r, prefix, out);
 	loops(r, prefix, out);
 	pipeline(r, prefix, out);

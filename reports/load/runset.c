@@ -452,6 +452,28 @@ static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
+/* sched.json jvm.jvms (optional): the JVMs the collector saw start. */
+static int load_jvms(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = json_object_get(json_object_get(j, "jvm"), "jvms"), *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e)
+	{
+		const json_t *pid = json_object_get(e, "pid"),
+			     *tid = json_object_get(e, "created_by");
+
+		if (!json_is_integer(pid))
+			return fail(l, "jvm.jvms[%zu].pid is not an integer", i);
+		if (s->njvms == sizeof(s->jvms) / sizeof(s->jvms[0]))
+			break;
+		s->jvms[s->njvms].pid = (int)json_integer_value(pid);
+		s->jvms[s->njvms++].creator_tid =
+		    json_is_integer(tid) ? (int)json_integer_value(tid) : 0;
+	}
+	return 0;
+}
+
 /* The top of sched.json: the command, its window, whether it was cut short. */
 static int load_sched_head(struct ld *l, const json_t *j, struct sched_acct *s)
 {
@@ -507,7 +529,7 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 		return -1;
 	if (load_sched_head(l, j, s) || load_lost(l, j, s) || load_before(l, j, s) ||
 	    load_threads(l, j, s) || load_processes(l, j, s) || load_futexes(l, j, s) ||
-	    load_tcp(l, j, s))
+	    load_tcp(l, j, s) || load_jvms(l, j, s))
 		goto out;
 	if (wakes_load(s, j, why, sizeof(why))) {
 		fail(l, "%s: %s", path, why);

@@ -79,6 +79,7 @@ struct sched_thread {
 	 * thread's of the run; read them with thread_label() */
 	char role[16];
 	char role_why[192];
+	bool role_one; /* a role one thread of its process has: no rank in its label */
 	/* a pool worker: its pool's number (1, 2.. in the run, 0 none), the
 	 * futex word the pool waits on ("" when it is the waker they share),
 	 * and the thread that ended most of its waits (0 none) */
@@ -169,6 +170,12 @@ struct sched_acct {
 	struct crit_path *cpath; /* NULL when absent or null */
 	/* optional "other_work" and "tracer" (sched_host.h): NULL when absent */
 	struct sched_host *host;
+	/* optional "jvm".jvms (collectors/jvm.h): the JVMs seen up, each with
+	 * the thread JNI_CreateJavaVM returned in (0 when not said) */
+	struct sched_jvm {
+		int pid, creator_tid;
+	} jvms[8];
+	size_t njvms;
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */

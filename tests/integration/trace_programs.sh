@@ -103,6 +103,12 @@ if want node && need node nodejs; then
 		claim_re node 'Shape: a pool of [0-9]+ threads \(node worker 1 \(tid [0-9]+\)'
 		claim_re node 'fed by node main'
 		claim node "The loop was kept from its events: node main ran"
+		# Its pools are one box each in the wake graph, which stays on the page
+		# (more than 8 boxes fold behind the table: report_wakes.c).
+		check "node: a pool is one node of the wake graph" \
+			grep -qE '^\| node worker [0-9]+-[0-9]+ \([0-9]+ threads\) \|' "$REPORT"
+		check "node: the wake graph is on the page, not folded behind the table" \
+			bash -c 'grep -q "^!\[Who woke whom in command" "$1" && ! grep -q "who woke whom, as a graph" "$1"' _ "$REPORT"
 		no_claim node "pipeline"
 	fi
 fi
@@ -127,6 +133,14 @@ if want java && need javac default-jdk-headless; then
 			claim_re java 'Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which, while it held the lock \(.*\), was (.*running|.*waiting for a CPU)'
 			no_claim java "Shape: a pool of 4 threads (Thread-0"
 			no_claim java "Shape: a pool of 6 threads (VM Thread"
+			# the JVM's threads told apart: the thread JNI_CreateJavaVM
+			# returned in runs main(); HotSpot's own by the names it gives
+			claim_re java 'Shape: a JVM \(process [0-9]+\): the program.s threads \(java main\(\) \(tid [0-9]+\), Thread-[0-3], Thread-[0-3] and 2 others\) ran [0-9.]+ m?s; the JVM.s own: JIT compilers \((C[12] CompilerThre(, )?)+\) ran'
+			claim_re java 'the VM thread \(VM Thread\) ran'
+			no_claim java "CompilerThre) fed by"
+			no_claim java "CompilerThre, C1 CompilerThre) in process"
+			no_claim java "java worker"
+			no_claim java "Reference Handl waited"
 			no_claim java "event loop"
 			no_claim java "pipeline"
 		fi
@@ -136,6 +150,7 @@ if want java && need javac default-jdk-headless; then
 			check "java-uncontended: no monitor wait recorded" \
 				jq_e '[.futex[] | select(.java_monitor)] | length == 0' "$SCHED"
 			no_claim java-uncontended "Java monitor"
+			claim_re java-uncontended 'Shape: a JVM \(process [0-9]+\): the program.s threads \(java main\(\)'
 			no_claim java-uncontended "Shape: a pool of 4 threads (Thread-0"
 		fi
 	else
