@@ -34,6 +34,11 @@ static size_t rank_in_role(const struct sched_acct *s, const struct sched_thread
 	return k;
 }
 
+size_t thread_role_rank(const struct run *r, const struct sched_thread *t)
+{
+	return rank_in_role(&r->sched, t);
+}
+
 static void label_one(const struct sched_acct *s, struct sched_thread *t)
 {
 	if (same_name(s, t->comm) == 1)

@@ -103,6 +103,12 @@ if want node && need node nodejs; then
 		claim_re node 'Shape: a pool of [0-9]+ threads \(node worker 1 \(tid [0-9]+\)'
 		claim_re node 'fed by node main'
 		claim node "The loop was kept from its events: node main ran"
+		# Its pools are one box each in the wake graph, which stays on the page
+		# (more than 8 boxes fold behind the table: report_wakes.c).
+		check "node: a pool is one node of the wake graph" \
+			grep -qE '^\| node worker [0-9]+-[0-9]+ \([0-9]+ threads\) \|' "$REPORT"
+		check "node: the wake graph is on the page, not folded behind the table" \
+			bash -c 'grep -q "^!\[Who woke whom in command" "$1" && ! grep -q "who woke whom, as a graph" "$1"' _ "$REPORT"
 		no_claim node "pipeline"
 	fi
 fi

@@ -131,7 +131,8 @@ static void turns_absent(void **state)
 
 	(void)state;
 	assert_no_claim(turns_run(&f, false), "took turns");
-	assert_claim(fx_join(&f), "the waits were ended by timer interrupt (50)");
+	/* the timer ended both workers' waits: named once, with all of them */
+	assert_claim(fx_join(&f), "the waits were ended by timer interrupt (100).");
 	fx_free(&f);
 }
 
