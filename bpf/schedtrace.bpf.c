@@ -64,6 +64,12 @@ const volatile __u32 tracer_tgid = 0;
 const volatile __u32 tracer_root = 0;
 /* Set before attach: a CPU's holder seen first switching out held it since then. */
 __u64 attach_ns = 0;
+/*
+ * Set at the first key inserted into a keyed map (lookup_or_init): until
+ * then the maps the window's start clears are empty, and it need not visit
+ * their buckets (1-3 ms of the command's first thread).
+ */
+bool keyed_maps_used = false;
 /* CPUs the command may not use (its affinity, read while it runs): not counted. */
 __u8 skip_cpu[MAX_CPUS];
 
@@ -130,6 +136,30 @@ struct {
 	__type(key, struct st_futex_key);
 	__type(value, struct st_futex);
 } futexes SEC(".maps");
+
+/* The traced processes' TCP listens and connects (st_tcp_key): a few per port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct st_tcp_key);
+	__type(value, __u64);
+} tcp_ends SEC(".maps");
+
+/* A traced process's connect in progress: the socket -> its tcp_ends key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct st_tcp_key);
+} tcp_connecting SEC(".maps");
+
+/* Where each traced JVM keeps a monitor's owner (st_jvm), by pid: few. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct st_jvm);
+} jvms SEC(".maps");
 
 /* Waits on a mutex and its owner (st_holder_key): few, one per pair met. */
 struct {
@@ -229,6 +259,7 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 
 	if (v)
 		return v;
+	keyed_maps_used = true; /* before the insert: never clear while a key is in */
 	err = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	if (err && err != -17 /* EEXIST: another CPU won the race */) {
 		count_lost(err == -16 /* EBUSY */ ? LOST_MAP_BUSY : LOST_MAP_FULL);
@@ -373,6 +404,7 @@ static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64
 
 	f = bpf_map_lookup_elem(&futexes, &fk);
 	if (!f) {
+		fzero.flags = t->futex_flags & FW_MONITOR;
 		f = lookup_or_init(&futexes, &fk, &fzero);
 		emit_futex(tid, t->pid, t->futex_uaddr);
 	}
@@ -400,11 +432,21 @@ static __always_inline void add_futex_wait(__u32 tid, struct st_thread *t, __u64
 extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
 
+/* @t's time per state at @now, its open state included, into @out. */
+static __always_inline void times_at(const struct st_thread *t, __u64 now, __u64 *out)
+{
+	for (int s = 0; s < NR_STATES; s++)
+		out[s] = t->state_total_ns[s] +
+			 (s == t->state && now > t->state_ns ? now - t->state_ns : 0);
+}
+
 /*
  * The traced thread @owner of process @pid, alive: its time per state at
- * @now (the open state included) into @out. False when it is not one.
+ * @now into @out, and its releases so far into @rel_seq. False when it is
+ * not one.
  */
-static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __u64 *out)
+static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __u64 *out,
+					   __u32 *rel_seq)
 {
 	struct task_struct *o = bpf_task_from_pid((s32)owner);
 	struct st_thread *ot;
@@ -414,9 +456,8 @@ static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __
 		return false;
 	ot = o->tgid == (int)pid ? bpf_task_storage_get(&live, o, 0, 0) : NULL;
 	if (ot && !ot->ended) {
-		for (int s = 0; s < NR_STATES; s++)
-			out[s] = ot->state_total_ns[s] +
-				 (s == ot->state && now > ot->state_ns ? now - ot->state_ns : 0);
+		times_at(ot, now, out);
+		*rel_seq = ot->rel_seq;
 		ok = true;
 	}
 	bpf_task_release(o);
@@ -424,11 +465,51 @@ static __always_inline bool owner_times_at(__u32 owner, __u32 pid, __u64 now, __
 }
 
 /*
+ * The tid owning the Java monitor @t is entering, read through the JVM's own
+ * structures (st_jvm: monitor->_owner->_osthread->_thread_id), 0 when the
+ * JVM's layout is not known yet or a read fails. The owner word may hold a
+ * stack lock's address instead of a JavaThread* for a moment after the
+ * monitor inflates: the tid read then is checked like any other (a live
+ * traced thread of the same process) and, being garbage, is not one.
+ */
+static __always_inline __u32 monitor_owner(const struct st_thread *t)
+{
+	struct st_jvm *j = bpf_map_lookup_elem(&jvms, &t->pid);
+	__u64 owner = 0, os = 0;
+	__s32 tid = 0;
+
+	if (!j || !j->owner_off ||
+	    bpf_probe_read_user(&owner, sizeof(owner), (const void *)(t->monitor + j->owner_off)) ||
+	    !owner ||
+	    bpf_probe_read_user(&os, sizeof(os), (const void *)(owner + j->osthread_off)) || !os ||
+	    bpf_probe_read_user(&tid, sizeof(tid), (const void *)(os + j->thread_id_off)))
+		return 0;
+	return tid > 0 ? (__u32)tid : 0;
+}
+
+/*
+ * @t released the contended mutex at @uaddr at @now: kept in its ring, for
+ * the waiters that found it holding the lock (owner_tenure). Written only
+ * in @t's own context (its wake of a waiter, its own wait).
+ */
+static __always_inline void note_release(struct st_thread *t, __u64 uaddr, __u64 now)
+{
+	struct st_release *r = &t->rel[t->rel_seq & (RELEASE_SLOTS - 1)];
+
+	r->uaddr = uaddr;
+	r->ns = now;
+	times_at(t, now, r->state_total_ns);
+	t->rel_seq++;
+}
+
+/*
  * At the switch-out into a futex wait (tp_btf only): one read of the
  * waiter's own memory, in its own context. The owner is claimed only when
  * the word reads as a locked mutex and the tid at __owner is another live
  * traced thread of the same process; a condition variable's or any other
- * word claims none (docs/collector.md, "Who held the lock").
+ * word claims none (docs/collector.md, "Who held the lock"). A thread that
+ * queues on a mutex another holds does not hold it: if it did before, that
+ * is its release.
  */
 static __always_inline void note_lock_owner(__u32 tid, struct st_thread *t, __u64 now)
 {
@@ -436,27 +517,93 @@ static __always_inline void note_lock_owner(__u32 tid, struct st_thread *t, __u6
 	__u32 owner = 0;
 
 	t->lock_owner = 0;
-	if (t->state != ST_LOCK || !t->futex_uaddr ||
-	    bpf_probe_read_user(word, sizeof(word), (const void *)t->futex_uaddr))
+	if (t->state != ST_LOCK || !t->futex_uaddr)
 		return;
-	if (t->futex_cmd == FUTEX_LOCK_PI_CMD || t->futex_cmd == FUTEX_LOCK_PI2_CMD)
+	if (t->futex_flags & FW_MONITOR)
+		owner = monitor_owner(t);
+	else if (bpf_probe_read_user(word, sizeof(word), (const void *)t->futex_uaddr))
+		return;
+	else if (t->futex_cmd == FUTEX_LOCK_PI_CMD || t->futex_cmd == FUTEX_LOCK_PI2_CMD)
 		owner = word[0] & FUTEX_TID_MASK;
 	else if (t->futex_cmd == FUTEX_WAIT_CMD && (word[0] == 1 || word[0] == 2))
 		owner = word[MUTEX_OWNER_OFFSET / 4];
 	if (!owner || owner == tid || owner > FUTEX_TID_MASK)
 		return;
-	if (owner_times_at(owner, t->pid, now, t->owner_at_wait))
+	if (owner_times_at(owner, t->pid, now, t->owner_at_wait, &t->owner_rel_seq)) {
 		t->lock_owner = owner;
+		note_release(t, t->futex_uaddr, now);
+	}
 }
 
-/* A wait on an owned mutex ends: counted with what its owner did meanwhile. */
+/*
+ * sched_waking, in the waker's context: a traced thread of the process
+ * woke @t from a wait on an owned mutex, so it released that word (glibc's
+ * unlock wakes one waiter when the word says some wait).
+ */
+static __always_inline void note_waker_release(const struct st_thread *t, __u64 now)
+{
+	struct st_thread *w;
+
+	if (t->state != ST_LOCK || !t->lock_owner || t->waker.kind != WK_THREAD ||
+	    t->waker.pid != t->pid)
+		return;
+	w = bpf_task_storage_get(&live, bpf_get_current_task_btf(), 0, 0);
+	if (w && !w->ended)
+		note_release(w, t->futex_uaddr, now);
+}
+
+enum { TENURE_UNKNOWN, TENURE_SEEN };
+
+/*
+ * How long @t's lock owner held the lock over @t's wait, ending @now: to
+ * its first release of the word after the wait began, else to @now. Its
+ * time per state at that end into @out, the end into @end_ns. Unknown when
+ * the owner is gone, or released RELEASE_SLOTS more times since (its ring
+ * no longer holds the first release).
+ */
+static __always_inline int owner_tenure(const struct st_thread *t, __u64 now, __u64 *out,
+					__u64 *end_ns)
+{
+	struct task_struct *o = bpf_task_from_pid((s32)t->lock_owner);
+	struct st_thread *ot;
+	int seen = TENURE_UNKNOWN;
+	__u32 since;
+
+	if (!o)
+		return TENURE_UNKNOWN;
+	ot = o->tgid == (int)t->pid ? bpf_task_storage_get(&live, o, 0, 0) : NULL;
+	since = ot ? ot->rel_seq - t->owner_rel_seq : RELEASE_SLOTS + 1;
+	for (int i = 0; i < RELEASE_SLOTS && since <= RELEASE_SLOTS; i++) {
+		const struct st_release *r;
+
+		if ((__u32)i >= since)
+			break;
+		r = &ot->rel[(t->owner_rel_seq + i) & (RELEASE_SLOTS - 1)];
+		if (r->uaddr != t->futex_uaddr)
+			continue;
+		for (int s = 0; s < NR_STATES; s++)
+			out[s] = r->state_total_ns[s];
+		*end_ns = r->ns;
+		seen = TENURE_SEEN;
+		break;
+	}
+	if (seen == TENURE_UNKNOWN && ot && !ot->ended && since <= RELEASE_SLOTS) {
+		times_at(ot, now, out);
+		*end_ns = now;
+		seen = TENURE_SEEN;
+	}
+	bpf_task_release(o);
+	return seen;
+}
+
+/* A wait on an owned mutex ends: counted with what its owner did while it held the lock. */
 static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u64 now)
 {
 	struct st_holder_key key = {
 	    .pid = t->pid, .waiter = tid, .owner = t->lock_owner, .uaddr = t->futex_uaddr};
-	__u64 at_end[NR_STATES] = {};
+	__u64 at_end[NR_STATES] = {}, end_ns = now;
 	struct st_holder *h;
-	bool alive = owner_times_at(t->lock_owner, t->pid, now, at_end);
+	int seen = owner_tenure(t, now, at_end, &end_ns);
 
 	h = lookup_or_init(&holders, &key, &zero_holder);
 	if (!h)
@@ -464,8 +611,11 @@ static __always_inline void add_holder_wait(__u32 tid, struct st_thread *t, __u6
 	/* Plain adds: the key holds the waiter, whose wakeups are serialized. */
 	h->count++;
 	h->blocked_ns += now > t->state_ns ? now - t->state_ns : 0;
-	if (!alive)
+	if (seen == TENURE_UNKNOWN) {
+		h->owner_unknown++;
 		return;
+	}
+	h->held_ns += end_ns > t->state_ns ? end_ns - t->state_ns : 0;
 	for (int s = 0; s < NR_STATES; s++)
 		if (at_end[s] > t->owner_at_wait[s])
 			h->owner_ns[s] += at_end[s] - t->owner_at_wait[s];
@@ -498,6 +648,12 @@ static __always_inline void note_syscall(struct st_thread *t, long id, struct pt
 			/* Only a timeout lets something other than a wake end the wait. */
 			t->futex_flags = (SYSCALL_ARG(btf, 4, regs) ? FW_TIMEOUT : 0) |
 					 (op & FUTEX_PRIVATE_FLAG ? FW_PRIVATE : 0);
+			/* Inside a contended monitor enter the thread waits for the
+			 * monitor, whatever word it parks on. */
+			if (t->monitor) {
+				t->futex_uaddr = t->monitor;
+				t->futex_flags |= FW_MONITOR;
+			}
 		}
 	}
 	t->sys_class = cls;
@@ -1446,6 +1602,8 @@ static __always_inline int handle_waking(struct task_struct *p, const bool btf)
 	t->waking_ns = bpf_ktime_get_ns();
 	t->waking_on_cpu = t->state == ST_RUNNING;
 	current_waker(&t->waker, btf);
+	if (btf)
+		note_waker_release(t, t->waking_ns);
 	/* A task waker's name is read once (current_waker), an interrupt's victim's here. */
 	if (t->waker.comm[0])
 		__builtin_memcpy(t->waking.comm, t->waker.comm, TASK_COMM_LEN);
@@ -1684,11 +1842,14 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->irq_steal_at_in = steal_now;
 	t->runnable_open_ns = 0;
 	t->slice_woken = 0;
-	bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
-	bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
-	bpf_for_each_map_elem(&holders, drop_holders, &pid, 0);
-	bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
-	bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
+	/* Every bucket is visited: only when something was ever inserted. */
+	if (keyed_maps_used) {
+		bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
+		bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
+		bpf_for_each_map_elem(&holders, drop_holders, &pid, 0);
+		bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
+		bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
+	}
 	e = urgent_event(EV_WINDOW, tid, pid, now);
 	if (!e)
 		return;
@@ -1803,6 +1964,51 @@ static __always_inline int handle_sys_exit(long ret, const bool btf)
 	return 0;
 }
 
+/*
+ * A TCP socket changes state (sock:inet_sock_set_state): a traced process
+ * that listens, or connects, in its own context (listen(), connect()). A
+ * connect's outcome comes later, in whatever context the answer is handled
+ * (on loopback, the client's own send): found again by the socket. A few
+ * events per connection, none on any other path; the client and server of
+ * a loopback pair are named from these (docs/collector.md, "TCP ends").
+ */
+static __always_inline int handle_sock_state(const struct sock *sk, int oldstate, int newstate,
+					     const bool btf)
+{
+	__u64 skaddr = (__u64)sk, zero = 0, *n;
+	struct st_tcp_key key = {}, *k;
+
+	if (TASK_READ(btf, sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (newstate == TCP_LISTEN || (newstate == TCP_SYN_SENT && oldstate == TCP_CLOSE)) {
+		key.pid = bpf_get_current_pid_tgid() >> 32;
+		if (!bpf_map_lookup_elem(&traced, &key.pid))
+			return 0;
+		key.role = newstate == TCP_LISTEN ? TCP_END_LISTEN : TCP_END_CONNECT;
+		key.port = newstate == TCP_LISTEN
+			       ? TASK_READ(btf, sk, __sk_common.skc_num)
+			       : __builtin_bswap16(TASK_READ(btf, sk, __sk_common.skc_dport));
+		if (key.role == TCP_END_CONNECT &&
+		    bpf_map_update_elem(&tcp_connecting, &skaddr, &key, BPF_ANY))
+			count_lost(LOST_MAP_FULL);
+	} else if (oldstate == TCP_SYN_SENT) {
+		k = bpf_map_lookup_elem(&tcp_connecting, &skaddr);
+		if (!k)
+			return 0;
+		key = *k;
+		bpf_map_delete_elem(&tcp_connecting, &skaddr);
+		if (newstate != TCP_ESTABLISHED)
+			return 0;
+		key.role = TCP_END_ESTABLISHED;
+	} else {
+		return 0;
+	}
+	n = lookup_or_init(&tcp_ends, &key, &zero);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	return 0;
+}
+
 /* Where this CPU is: entering (+1) or leaving (-1) a handler; a softirq by vector. */
 enum { CTX_SOFTIRQ, CTX_HARDIRQ, CTX_HRTIMER };
 
@@ -1889,6 +2095,13 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 		return handle_sys_exit(ret, BTF);                                                  \
 	}                                                                                          \
                                                                                                    \
+	SEC(#KIND "/inet_sock_set_state")                                                          \
+	int BPF_PROG(inet_sock_set_state_##SFX, const struct sock *sk, const int oldstate,         \
+		     const int newstate)                                                           \
+	{                                                                                          \
+		return handle_sock_state(sk, oldstate, newstate, BTF);                             \
+	}                                                                                          \
+                                                                                                   \
 	/* Exits before entries: attached in this order, no entry is counted without its exit. */  \
 	SEC(#KIND "/softirq_exit")                                                                 \
 	int BPF_PROG(softirq_exit_##SFX, unsigned int vec)                                         \
@@ -1928,5 +2141,47 @@ static __always_inline int set_context(int what, int delta, __u32 vec)
 
 DEFINE_PROGRAMS(tp_btf, btf, true)
 DEFINE_PROGRAMS(raw_tp, raw, false)
+
+/*
+ * HotSpot's Java monitors (collectors/jvm.c attaches these to the command's
+ * libjvm.so, and only then). A thread that finds a monitor taken spins, then
+ * enters ObjectMonitor::EnterI (ReenterI after a wait()) and parks on its own
+ * word until an exiting owner wakes it: the futex waits in between are waits
+ * for the monitor (note_syscall). The uncontended path never comes here.
+ */
+SEC("uprobe")
+int BPF_KPROBE(monitor_contended, void *monitor)
+{
+	struct st_thread *t = current_thread(true);
+
+	if (t)
+		t->monitor = (__u64)monitor;
+	return 0;
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(monitor_entered)
+{
+	struct st_thread *t = current_thread(true);
+
+	if (t)
+		t->monitor = 0;
+	return 0;
+}
+
+/* JNI_CreateJavaVM returned in a traced process: its table of fields is filled. */
+SEC("uretprobe")
+int BPF_KRETPROBE(jvm_created)
+{
+	struct st_thread *t = current_thread(true);
+	struct st_event *e;
+
+	if (!t)
+		return 0;
+	e = urgent_event(EV_JVM, (__u32)bpf_get_current_pid_tgid(), t->pid, bpf_ktime_get_ns());
+	if (e)
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
 
 char LICENSE[] SEC("license") = "GPL";

@@ -182,6 +182,12 @@ struct st_wake_key {
 enum {
 	FW_TIMEOUT = 1 << 0, /* a timeout was passed: a timer may end the wait */
 	FW_PRIVATE = 1 << 1, /* FUTEX_PRIVATE_FLAG: only the waiter's own process can wake it */
+	/*
+	 * The wait was inside a contended Java monitor enter (HotSpot's
+	 * ObjectMonitor::EnterI/ReenterI, st_thread.monitor): futex_uaddr is
+	 * then the monitor's address, not the thread's own park word.
+	 */
+	FW_MONITOR = 1 << 2,
 };
 
 #define WAKE_SLOTS 40 /* log2 buckets of the blocked time */
@@ -335,6 +341,14 @@ struct st_offcpu_slot {
 	__u64 ns; /* 0: empty */
 };
 
+/* A thread's release of a contended mutex: the word, when, its time per state then. */
+#define RELEASE_SLOTS 4
+struct st_release {
+	__u64 uaddr;
+	__u64 ns;
+	__u64 state_total_ns[NR_STATES];
+};
+
 /*
  * A thread's account. Live, it is the thread's task-local storage (the
  * `live` map; raw_tp fallback: the `threads` hash); once the thread ended
@@ -367,14 +381,30 @@ struct st_thread {
 	__u8 futex_flags; /* for futex_uaddr: FW_TIMEOUT, FW_PRIVATE */
 	__u8 pad_futex[6];
 	/*
+	 * The Java monitor (HotSpot's ObjectMonitor*) this thread is entering
+	 * on the contended path, between the uprobes on EnterI (or ReenterI)
+	 * and their return; 0 outside one.
+	 */
+	__u64 monitor;
+	/*
 	 * A futex wait on a word shaped like a locked glibc mutex (or a PI
 	 * lock): the tid that owned it, read at the blocking switch-out, and
 	 * that owner's time per state then (its open state included), so the
 	 * wakeup can tell what the owner did over the wait. 0: no owner known.
 	 */
 	__u32 lock_owner;
-	__u32 pad_owner;
+	__u32 owner_rel_seq; /* that owner's rel_seq then: its releases since are its later ones */
 	__u64 owner_at_wait[NR_STATES];
+	/*
+	 * This thread's last RELEASE_SLOTS releases of a contended mutex (it
+	 * woke a waiter of the word, or queued on the word itself): a waiter that
+	 * found it holding the lock ends its tenure at the first one after the
+	 * wait began (add_holder_wait). rel_seq counts them; release n is in
+	 * rel[(n - 1) % RELEASE_SLOTS].
+	 */
+	__u32 rel_seq;
+	__u32 pad_rel;
+	struct st_release rel[RELEASE_SLOTS];
 	__s32 sys_nr; /* -1: none */
 	__u8 sys_class;
 	__u8 state;
@@ -491,6 +521,21 @@ struct st_futex {
 	__u64 count;
 	__u64 total_ns;
 	__u64 max_ns;
+	__u8 flags; /* FW_MONITOR: the key's address is a Java monitor's */
+	__u8 pad[7];
+};
+
+/*
+ * jvms map: pid -> where that JVM keeps a monitor's owner, read by the user
+ * half from HotSpot's own table of its fields (gHotSpotVMStructs,
+ * collectors/jvm.c) once the JVM is up: ObjectMonitor::_owner (the owning
+ * JavaThread*), its _osthread (OSThread*), and that one's _thread_id (the
+ * kernel's tid).
+ */
+struct st_jvm {
+	__u64 owner_off;
+	__u64 osthread_off;
+	__u64 thread_id_off;
 };
 
 /*
@@ -509,7 +554,31 @@ struct st_holder_key {
 struct st_holder {
 	__u64 count;
 	__u64 blocked_ns;
-	__u64 owner_ns[NR_STATES]; /* the owner's states over the waits (less when it ended) */
+	/*
+	 * Of the waits whose owner's tenure was seen: how much of them the
+	 * owner held the lock (from the wait's start to its first release of
+	 * the word after it, or to the wakeup when none came first), and its
+	 * time per state over that. owner_unknown: the waits without (the owner
+	 * ended first, or released RELEASE_SLOTS more times before the wakeup).
+	 */
+	__u64 held_ns;
+	__u64 owner_unknown;
+	__u64 owner_ns[NR_STATES];
+};
+
+/*
+ * tcp_ends map: the TCP ends a traced process opened, by (process, port,
+ * role), from sock:inet_sock_set_state in the process's own context: a
+ * listen on its local port, a connect attempt to a remote port, and of
+ * those attempts the ones that were established. How many of each.
+ */
+enum { TCP_END_LISTEN, TCP_END_CONNECT, TCP_END_ESTABLISHED, NR_TCP_ENDS };
+
+struct st_tcp_key {
+	__u32 pid;
+	__u16 port; /* the listening port, or the port connected to */
+	__u8 role;  /* TCP_END_* */
+	__u8 pad;
 };
 
 /* offcpu map (--stacks): off-CPU time by (thread, stacks, state). */
@@ -577,6 +646,7 @@ enum st_event_type {
 	 * (now running). Half the ring-buffer work of two EV_STATE records.
 	 */
 	EV_SWITCH,
+	EV_JVM, /* a traced JVM is up (JNI_CreateJavaVM returned): read its layout */
 };
 
 struct st_event {

@@ -157,7 +157,8 @@ static json_t *str_or_null(const char *s)
 
 /*
  * The word's waits with a mutex owner read at the wait (st_holder): per
- * (waiter, owner), and what the owner did over them, by state. Empty when
+ * (waiter, owner), how long the owner held the lock over them and what it
+ * did meanwhile, by state. Empty when
  * no wait on the word read as a locked mutex: a condition variable, a join,
  * a word not glibc's.
  */
@@ -175,14 +176,16 @@ static json_t *holders_json(const struct sched_snapshot *snap, uint32_t pid, uin
 		for (int st = 0; st < NR_STATES; st++)
 			json_object_set_new(states, state_names[st],
 					    json_integer((json_int_t)h->h.owner_ns[st]));
-		json_array_append_new(arr,
-				      json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:I,s:I,s:o}", "waiter",
-						"tid", (json_int_t)h->key.waiter, "comm",
-						comm_of(snapshot_thread(snap, h->key.waiter), wc),
-						"owner", "tid", (json_int_t)h->key.owner, "comm",
-						comm_of(snapshot_thread(snap, h->key.owner), oc),
-						"waits", (json_int_t)h->h.count, "blocked_ns",
-						(json_int_t)h->h.blocked_ns, "owner_ns", states));
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:{s:I,s:s},s:{s:I,s:s},s:I,s:I,s:I,s:I,s:o}", "waiter", "tid",
+			      (json_int_t)h->key.waiter, "comm",
+			      comm_of(snapshot_thread(snap, h->key.waiter), wc), "owner", "tid",
+			      (json_int_t)h->key.owner, "comm",
+			      comm_of(snapshot_thread(snap, h->key.owner), oc), "waits",
+			      (json_int_t)h->h.count, "blocked_ns", (json_int_t)h->h.blocked_ns,
+			      "held_ns", (json_int_t)h->h.held_ns, "owner_unknown",
+			      (json_int_t)h->h.owner_unknown, "owner_ns", states));
 	}
 	return arr;
 }

@@ -319,6 +319,9 @@ static json_t *futexes_json(const struct sched_snapshot *s)
 		o = json_pack("{s:I,s:s,s:I,s:I,s:I}", "pid", (json_int_t)e->key.pid, "addr", addr,
 			      "count", (json_int_t)e->f.count, "total_ns",
 			      (json_int_t)e->f.total_ns, "max_ns", (json_int_t)e->f.max_ns);
+		/* The address is a Java monitor's, its waits those to enter it (jvm.h). */
+		if (o && (e->f.flags & FW_MONITOR))
+			json_object_set_new(o, "java_monitor", json_true());
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -411,6 +414,36 @@ static void add_causes(json_t *root, const struct sched_snapshot *s, struct caus
 	set_new(root, "critical_path", causes_critical_path_json(c, s, start_ns, end_ns));
 }
 
+/*
+ * The traced processes' TCP ends, one row per (process, port): its listens
+ * on the port, its connect attempts to it and how many were established.
+ */
+static json_t *tcp_json(const struct sched_snapshot *s)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < s->ntcp; i++) {
+		const struct st_tcp_key *k = &s->tcp[i].key;
+		uint64_t by[NR_TCP_ENDS] = {0};
+		bool seen = false;
+
+		for (size_t j = 0; j < i; j++)
+			seen |= s->tcp[j].key.pid == k->pid && s->tcp[j].key.port == k->port;
+		if (seen)
+			continue;
+		for (size_t j = i; j < s->ntcp; j++)
+			if (s->tcp[j].key.pid == k->pid && s->tcp[j].key.port == k->port &&
+			    s->tcp[j].key.role < NR_TCP_ENDS)
+				by[s->tcp[j].key.role] += s->tcp[j].n;
+		json_array_append_new(
+		    arr, json_pack("{s:I,s:I,s:I,s:I,s:I}", "pid", (json_int_t)k->pid, "port",
+				   (json_int_t)k->port, "listens", (json_int_t)by[TCP_END_LISTEN],
+				   "connects", (json_int_t)by[TCP_END_CONNECT], "established",
+				   (json_int_t)by[TCP_END_ESTABLISHED]));
+	}
+	return arr;
+}
+
 json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
 		   struct causes *causes, const struct other_work *other)
 {
@@ -450,6 +483,7 @@ json_t *sched_json(const struct sched_snapshot *s, const struct run_info *run,
 			  (json_int_t)(slices ? sum_dev / (int64_t)slices : 0)));
 	set_new(root, "threads", threads);
 	set_new(root, "processes", processes_json(s));
+	set_new(root, "tcp", tcp_json(s));
 	/* In the snapshot's order: futex[i] is s->futexes[i] (the causes add their names). */
 	set_new(root, "futex", futexes_json(s));
 	add_causes(root, s, causes, window_ns ? window_ns : run->start_ns, run->end_ns);

@@ -30,7 +30,7 @@ struct run_info {
 	struct prog_stat {
 		char name[32];
 		uint64_t run_cnt, run_time_ns;
-	} progs[16];
+	} progs[24];
 	int nprogs;
 	/* The collector's own peak resident set (VmHWM), KiB. */
 	uint64_t peak_rss_kib;

@@ -355,6 +355,25 @@ static int read_holders(struct sched_snapshot *s, int holders_fd)
 	return 0;
 }
 
+static int read_tcp(struct sched_snapshot *s, int tcp_fd)
+{
+	struct st_tcp_key k, nk, *pk = NULL;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(tcp_fd, pk, &nk)) {
+		struct snap_tcp *e = grow(&s->tcp, &s->ntcp, &cap, sizeof(*e));
+
+		if (!e)
+			return -1;
+		k = nk;
+		pk = &k;
+		e->key = k;
+		if (bpf_map_lookup_elem(tcp_fd, &k, &e->n))
+			s->ntcp--;
+	}
+	return 0;
+}
+
 static int read_wakes(struct sched_snapshot *s, int wakes_fd)
 {
 	struct st_wake_key k, nk, *pk = NULL;
@@ -431,7 +450,8 @@ int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint6
 {
 	if (read_lost(maps->lost, s->lost) || read_threads(s, maps->threads, end_ns) ||
 	    read_syscalls(s, maps->syscalls) || read_futexes(s, maps->futexes) ||
-	    read_holders(s, maps->holders) || read_wakes(s, maps->wakes))
+	    read_holders(s, maps->holders) || read_tcp(s, maps->tcp_ends) ||
+	    read_wakes(s, maps->wakes))
 		return -1;
 	return 0;
 }
@@ -442,6 +462,7 @@ void snapshot_free(struct sched_snapshot *s)
 	free(s->syscalls);
 	free(s->futexes);
 	free(s->holders);
+	free(s->tcp);
 	free(s->wakes);
 	free(s->live);
 	memset(s, 0, sizeof(*s));

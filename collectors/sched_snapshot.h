@@ -38,6 +38,11 @@ struct snap_holder {
 	struct st_holder h;
 };
 
+struct snap_tcp {
+	struct st_tcp_key key;
+	uint64_t n;
+};
+
 struct snap_wake {
 	struct st_wake_key key;
 	struct st_wake w;
@@ -52,6 +57,8 @@ struct sched_snapshot {
 	size_t nfutexes;
 	struct snap_holder *holders; /* waits on a mutex, by (word, waiter, owner) */
 	size_t nholders;
+	struct snap_tcp *tcp; /* TCP listens and connects, by (process, port, role) */
+	size_t ntcp;
 	struct snap_wake *wakes; /* the map's and the threads' own slots, merged; by key */
 	size_t nwakes;
 	uint64_t lost[NR_LOST];
@@ -69,6 +76,7 @@ struct sched_maps {
 	int syscalls;
 	int futexes;
 	int holders;
+	int tcp_ends;
 	int wakes;
 	int lost;
 };

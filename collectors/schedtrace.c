@@ -31,6 +31,7 @@
 #include "causes.h"
 #include "child.h"
 #include "intervals.h"
+#include "jvm.h"
 #include "offcpu.h"
 #include "other_work.h"
 #include "sched_json.h"
@@ -255,6 +256,7 @@ static const char *const tracepoints[] = {
     "sched/sched_process_exit", "raw_syscalls/sys_enter",     "raw_syscalls/sys_exit",
     "irq/softirq_entry",	"irq/softirq_exit",	      "irq/irq_handler_entry",
     "irq/irq_handler_exit",	"timer/hrtimer_expire_entry", "timer/hrtimer_expire_exit",
+    "sock/inet_sock_set_state",
 };
 
 /*
@@ -316,7 +318,7 @@ static bool switch_has_state_arg(void)
 	return four;
 }
 
-static void choose_programs(struct schedtrace_bpf *skel, bool btf)
+static void choose_programs(struct schedtrace_bpf *skel, bool btf, bool jvm)
 {
 	struct bpf_program *prog;
 
@@ -326,6 +328,9 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf)
 
 		bool mine = btf ? !strncmp(sec, "tp_btf/", 7) : !strncmp(sec, "raw_tp/", 7);
 
+		/* The Java monitor probes (jvm.h): only for a command running a JVM. */
+		if (!strncmp(sec, "uprobe", 6) || !strncmp(sec, "uretprobe", 9))
+			mine = btf && jvm;
 		/* Without --syscalls the syscall tracepoints get no program at all. */
 		if (!opts.syscalls && (strstr(sec, "/sys_enter") || strstr(sec, "/sys_exit")))
 			mine = false;
@@ -333,7 +338,7 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf)
 	}
 }
 
-static struct schedtrace_bpf *open_and_load(const char **mode)
+static struct schedtrace_bpf *open_and_load(const char **mode, bool jvm)
 {
 	for (int attempt = opts.raw_tp ? 1 : 0; attempt < 2; attempt++) {
 		bool btf = attempt == 0;
@@ -360,7 +365,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode)
 		if (!opts.timeline && !opts.stacks)
 			bpf_map__set_max_entries(skel->maps.events, 64 << 10);
 		skel->rodata->ringbuf_wake_bytes = bpf_map__max_entries(skel->maps.events) / 4;
-		choose_programs(skel, btf);
+		choose_programs(skel, btf, jvm);
 		/* raw_tp keeps live accounts in the threads hash: no task storage needed. */
 		bpf_map__set_autocreate(skel->maps.live, btf);
 		if (!btf) /* nor the preallocated table of ended threads (20 MiB) */
@@ -428,6 +433,7 @@ struct loop_state {
 	struct symbolizer *sym;
 	struct other_work *other;
 	struct spool *spool; /* --timeline: the state changes, replayed once the command ended */
+	struct jvm *jvm;
 	uint64_t events;
 };
 
@@ -536,6 +542,8 @@ static void on_one_event(struct loop_state *ls, const struct st_event *e)
 		other_work_window(ls->other, now_ns());
 	else if (e->type == EV_PROC && ls->sym)
 		symbolizer_note_process(ls->sym, (pid_t)e->pid, (pid_t)e->ppid);
+	else if (e->type == EV_JVM)
+		jvm_event(ls->jvm, e);
 }
 
 /*
@@ -641,6 +649,7 @@ struct session {
 	struct sched_maps maps;
 	struct sched_snapshot snap;
 	struct other_work other; /* other work on the run's CPUs, the tracer's cost */
+	struct jvm *jvm;	 /* the JVM the command runs, for its monitors (jvm.h) */
 	int stats_fd;		 /* the programs' run time is counted while it is open */
 };
 
@@ -697,7 +706,12 @@ static int open_outputs(struct session *s)
 
 static int load(struct session *s)
 {
-	s->skel = open_and_load(&s->mode);
+	s->jvm = jvm_find(opts.argv);
+	if (!s->jvm) {
+		fprintf(stderr, "schedtrace: out of memory\n");
+		return EXIT_BPF;
+	}
+	s->skel = open_and_load(&s->mode, jvm_wanted(s->jvm));
 	if (!s->skel)
 		return EXIT_BPF;
 	s->maps.live = s->mode[0] == 't' ? bpf_map__fd(s->skel->maps.live) : -1;
@@ -707,11 +721,13 @@ static int load(struct session *s)
 	s->maps.syscalls = bpf_map__fd(s->skel->maps.syscalls);
 	s->maps.futexes = bpf_map__fd(s->skel->maps.futexes);
 	s->maps.holders = bpf_map__fd(s->skel->maps.holders);
+	s->maps.tcp_ends = bpf_map__fd(s->skel->maps.tcp_ends);
 	s->maps.wakes = bpf_map__fd(s->skel->maps.wakes);
 	s->maps.lost = bpf_map__fd(s->skel->maps.lost);
 	s->other.hold_fd = bpf_map__fd(s->skel->maps.cpu_hold);
 	s->other.others_fd = bpf_map__fd(s->skel->maps.others);
 	s->ls.other = &s->other;
+	s->ls.jvm = s->jvm;
 	return EXIT_OK;
 }
 
@@ -838,6 +854,7 @@ static int attach(struct session *s)
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
 		return EXIT_BPF;
 	}
+	jvm_attach(s->jvm, s->skel);
 	/* Every CPU's holder seen from here: the window's baseline knows them all. */
 	other_work_visit_cpus(&s->other);
 	s->run.start_ns = now_ns();
@@ -1048,6 +1065,8 @@ static int write_outputs(struct session *s)
 		ret = EXIT_WRITE;
 	s->run.window_ns = causes_window_ns(s->ls.causes);
 	doc = sched_json(&s->snap, &s->run, s->ls.causes, &s->other);
+	if (doc && jvm_wanted(s->jvm))
+		json_object_set_new(doc, "jvm", jvm_json(s->jvm));
 	if (!doc || sched_json_dump(s->sched.f, doc))
 		ret = EXIT_WRITE;
 	json_decref(doc);
@@ -1089,6 +1108,7 @@ static int cleanup(struct session *s, int ret)
 		timeline_close(s->ls.tl, &s->snap);
 	}
 	ring_buffer__free(s->rb);
+	jvm_free(s->jvm);
 	schedtrace_bpf__destroy(s->skel);
 	symbolizer_free(s->ls.sym);
 	causes_free(s->ls.causes);

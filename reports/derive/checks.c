@@ -242,8 +242,8 @@ static void tally_thread(struct kernel_checks *k, const struct sched_thread *st,
 		size_t l = strlen(k->bad_names);
 
 		snprintf(k->bad_names + l, sizeof(k->bad_names) - l,
-			 "; %s (tid %d): eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
-			 st->comm, st->tid, (unsigned long long)t->ebpf_nv,
+			 "; %s: eBPF %llu voluntary + %llu involuntary vs %llu + %llu",
+			 thread_label_of(st), (unsigned long long)t->ebpf_nv,
 			 (unsigned long long)t->ebpf_niv, (unsigned long long)t->ref_nv,
 			 (unsigned long long)t->ref_niv);
 	}
@@ -281,9 +281,9 @@ static void say_running(struct check *c, const struct run *r, const struct kerne
 		    k->matched - k->bad_run, k->matched,
 		    r->host_stolen_ns > 0 ? r->host_stolen_ns / 1e6 : 0);
 	fig(c,
-	    "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
+	    "; worst %s: eBPF %.1f ms vs %s %.1f ms, off %.2f ms over %llu slices "
 	    "(%.2f µs/slice), allowed -%.2f/+%.2f ms",
-	    wr->comm, wr->tid, wr->ebpf_run_ns / 1e6, k->ref, wr->ref_run_ns / 1e6,
+	    wr->label, wr->ebpf_run_ns / 1e6, k->ref, wr->ref_run_ns / 1e6,
 	    (wr->ref_run_ns - wr->ebpf_run_ns) / 1e6, (unsigned long long)wr->slices,
 	    wr->slices ? (wr->ref_run_ns - wr->ebpf_run_ns) / 1e3 / (double)wr->slices : 0,
 	    wr->tol_run_ns / 1e6, (wr->tol_run_ns + wr->extra_ns) / 1e6);
@@ -307,8 +307,8 @@ static void say_waiting(struct check *c, const struct run *r, const struct kerne
 
 	fig(c, "%zu/%zu threads within max(5%%, 2 ms) + 10 µs × slices + the measured clock term",
 	    k->matched - k->bad_wait, k->matched);
-	fig(c, "; worst %s (tid %d): eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms", ww->comm,
-	    ww->tid, ww->ebpf_wait_ns / 1e6, k->ref, ww->ref_wait_ns / 1e6, ww->tol_wait_ns / 1e6,
+	fig(c, "; worst %s: eBPF %.1f ms vs %s %.1f ms, allowed -%.2f/+%.2f ms", ww->label,
+	    ww->ebpf_wait_ns / 1e6, k->ref, ww->ref_wait_ns / 1e6, ww->tol_wait_ns / 1e6,
 	    (ww->tol_wait_ns + ww->extra_ns) / 1e6);
 	if (k->queued_asleep > 0)
 		fig(c,
@@ -502,22 +502,24 @@ static int timehist_sane(const struct run *r, char *why, size_t len)
 		life = (double)(d->threads[i].end_ns - d->threads[i].start_ns);
 		if (plife < 0.8 * life - 5e6) {
 			snprintf(why, len,
-				 "perf sched timehist accounts for %.1f ms of %s (tid %d) but the "
+				 "perf sched timehist accounts for %.1f ms of %s but the "
 				 "thread "
 				 "lived %.1f ms in perf's own pass: it missed switch events, so it "
 				 "cannot "
 				 "judge eBPF here",
-				 plife / 1e6, d->threads[i].name, d->threads[i].tid, life / 1e6);
+				 plife / 1e6,
+				 thread_label_or(r, d->threads[i].tid, d->threads[i].name),
+				 life / 1e6);
 			return -1;
 		}
 		prun = p->run_ms * 1e6;
 		if (fabs(prun - ref) > tol) {
 			snprintf(why, len,
 				 "perf sched timehist disagrees with the kernel's own schedstat in "
-				 "its own pass: %s (tid %d) run %.1f ms by perf vs %.1f ms by "
+				 "its own pass: %s run %.1f ms by perf vs %.1f ms by "
 				 "schedstat (allowed ±%.1f ms), so perf cannot judge eBPF here",
-				 d->threads[i].name, d->threads[i].tid, prun / 1e6, ref / 1e6,
-				 tol / 1e6);
+				 thread_label_or(r, d->threads[i].tid, d->threads[i].name),
+				 prun / 1e6, ref / 1e6, tol / 1e6);
 			return -1;
 		}
 	}
@@ -682,8 +684,9 @@ static void check_conservation(const struct run *r, struct check_list *cl)
 	c->verdict = bad ? V_FAIL : V_PASS;
 	fig(c, "%zu/%zu threads within 1%%", s->nthreads - bad, s->nthreads);
 	if (wt)
-		fig(c, "; worst %s (tid %d): states %.3f ms vs lifetime %.3f ms (%.3f%%)", wt->comm,
-		    wt->tid, wsum / 1e6, wlife / 1e6, wlife > 0 ? 100 * (wsum - wlife) / wlife : 0);
+		fig(c, "; worst %s: states %.3f ms vs lifetime %.3f ms (%.3f%%)",
+		    thread_label_of(wt), wsum / 1e6, wlife / 1e6,
+		    wlife > 0 ? 100 * (wsum - wlife) / wlife : 0);
 }
 
 /* Lost scheduling events distort the states: they fail the run. Lost stacks

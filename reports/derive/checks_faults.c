@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "thread_labels.h"
 
 bool check_faults(const struct run *r, struct check *c)
 {
@@ -48,8 +49,8 @@ bool check_faults(const struct run *r, struct check *c)
 	snprintf(c->figures, sizeof(c->figures),
 		 "%zu/%zu threads: the collector's minor faults at the thread's end at least its "
 		 "own getrusage, at most %d more (a main thread, which writes the result "
-		 "after, any more); widest %s (tid %d): %llu vs %llu",
-		 n - bad, n, FAULTS_AFTER_END, wd->name, wd->tid, (unsigned long long)ws->minflt,
-		 (unsigned long long)wd->minflt);
+		 "after, any more); widest %s: %llu vs %llu",
+		 n - bad, n, FAULTS_AFTER_END, thread_label_or(r, wd->tid, wd->name),
+		 (unsigned long long)ws->minflt, (unsigned long long)wd->minflt);
 	return true;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "thread_labels.h"
 #include "wakes.h"
 
 /* The read family: a thread blocked here waits for data on a descriptor. */
@@ -113,7 +114,7 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "worker-1 (tid 1001) lock in futex on GIL mutex (0x7ffc...) ended by the
+/* "worker-1 lock in futex on GIL mutex (0x7ffc...) ended by the
  * idle CPU x3" */
 static void describe(const struct run *r, const struct wake_edge *e, char *buf, size_t len)
 {
@@ -122,9 +123,10 @@ static void describe(const struct run *r, const struct wake_edge *e, char *buf, 
 	if (e->futex[0])
 		snprintf(word, sizeof(word), " on %.60s (%s)",
 			 word_name(r, e->wakee_pid, e->futex, who, sizeof(who)), e->futex);
-	snprintf(buf, len, "%s (tid %d) %s%s%s%s ended by %s x%llu", e->wakee, e->wakee_tid,
-		 state_names[e->wait], e->syscall[0] ? " in " : "", e->syscall, word,
-		 waker_label(e, who, sizeof(who)), (unsigned long long)e->count);
+	snprintf(buf, len, "%s %s%s%s%s ended by %s x%llu",
+		 thread_label_or(r, e->wakee_tid, e->wakee), state_names[e->wait],
+		 e->syscall[0] ? " in " : "", e->syscall, word, waker_label(e, who, sizeof(who)),
+		 (unsigned long long)e->count);
 }
 
 bool check_wakers(const struct run *r, struct check *c)

@@ -90,12 +90,16 @@ static void top_owner(const struct futex_acct *f, struct word_holders *out)
 		out->owner_tid = h->owner_tid;
 		out->owner_blocked_ns = ns;
 	}
+	out->tenure = out->owner_tid != 0;
 	for (size_t i = 0; i < f->nholders; i++) {
 		const struct lock_holder *h = &f->holders[i];
 
 		if (h->owner_tid != out->owner_tid)
 			continue;
 		out->owner_waits += h->waits;
+		out->tenure &= h->tenure;
+		out->owner_held_ns += h->held_ns;
+		out->owner_unknown += h->owner_unknown;
 		for (int st = 0; st < NR_STATES; st++)
 			out->owner_ns[st] += h->owner_ns[st];
 	}

@@ -28,8 +28,16 @@ struct word_holders {
 	size_t nowners;
 	int owner_tid; /* the owner over most of owned_ns, 0 when none */
 	uint64_t owner_waits, owner_blocked_ns;
-	uint64_t owner_ns[NR_STATES]; /* what that owner did over those waits */
-	int signaller_tid;	      /* WORD_SIGNAL: the thread that ended most waits */
+	/*
+	 * tenure: the owner was followed only while it held the lock (every
+	 * wait's file says so): owner_held_ns of owner_blocked_ns, and
+	 * owner_ns what it did then; owner_unknown waits it was not followed
+	 * over. Else (older collectors) owner_ns spans the whole waits.
+	 */
+	bool tenure;
+	uint64_t owner_held_ns, owner_unknown;
+	uint64_t owner_ns[NR_STATES];
+	int signaller_tid; /* WORD_SIGNAL: the thread that ended most waits */
 	uint64_t signalled, woken_by_threads, timed_out, ended;
 	int signaller2_tid; /* the one after it, 0 when none */
 	uint64_t signalled2;

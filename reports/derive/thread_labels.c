@@ -34,6 +34,11 @@ static size_t rank_in_role(const struct sched_acct *s, const struct sched_thread
 	return k;
 }
 
+size_t thread_role_rank(const struct run *r, const struct sched_thread *t)
+{
+	return rank_in_role(&r->sched, t);
+}
+
 static void label_one(const struct sched_acct *s, struct sched_thread *t)
 {
 	if (same_name(s, t->comm) == 1)
@@ -42,6 +47,8 @@ static void label_one(const struct sched_acct *s, struct sched_thread *t)
 		snprintf(t->label, sizeof(t->label), "%s main", t->comm);
 	else if (t->tid == t->pid)
 		snprintf(t->label, sizeof(t->label), "%s (process %d)", t->comm, t->pid);
+	else if (t->role[0] && t->role_one)
+		snprintf(t->label, sizeof(t->label), "%s %s (tid %d)", t->comm, t->role, t->tid);
 	else if (t->role[0])
 		snprintf(t->label, sizeof(t->label), "%s %s %zu (tid %d)", t->comm, t->role,
 			 rank_in_role(s, t), t->tid);

@@ -30,6 +30,9 @@
  * and each wake edge's traced waker and wakee (wake_edge.waker_label,
  * wakee_label). */
 void thread_labels_make(struct run *r);
+/* @t's number within its role among its process's threads of its name, as
+ * its label gives it ("xz worker 2": 2). */
+size_t thread_role_rank(const struct run *r, const struct sched_thread *t);
 /* @t's label; its comm before the run was labelled. */
 const char *thread_label_of(const struct sched_thread *t);
 /* The label of thread @tid of @r, or NULL when @r has no such thread. */

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "figures.h"
+#include "holders.h"
+#include "jvm_threads.h"
 #include "roles.h"
 #include "sched_wakes.h"
 #include "wakes.h"
@@ -39,10 +41,24 @@ static bool is_timer(const struct wake_edge *e)
 		(!strcmp(e->waker, "timer") || !strcmp(e->waker, "hrtimer")));
 }
 
-/* A futex wait for a lock or a condition, not for a thread's exit. */
+/* A futex wait for a lock or a condition, not for a thread's exit, nor to
+ * enter a Java monitor: a monitor's threads take it in turn, and whoever
+ * released it ended their waits; that is contention, not work handed out
+ * (explain_holders.c says it). Nor one a JVM's own thread ended (the VM
+ * thread resuming the program's threads after a safepoint, a GC thread
+ * after a collection): the JVM stopped them, it did not feed them. */
 static bool futex_wait(const struct run *r, const struct wake_edge *e)
 {
-	return e->futex[0] && e->wait == ST_LOCK && !word_join_tid(r, e->wakee_pid, e->futex);
+	const struct futex_acct *f;
+	const struct sched_thread *w;
+
+	if (!e->futex[0] || e->wait != ST_LOCK || word_join_tid(r, e->wakee_pid, e->futex))
+		return false;
+	f = word_find(r, e->wakee_pid, e->futex);
+	if (f && f->java_monitor)
+		return false;
+	w = e->kind == WK_THREAD ? sched_find_tid(&r->sched, e->waker_tid) : NULL;
+	return !w || !jvm_own_thread(w);
 }
 
 /* An event loop: most of its waiting in the poll family. */
@@ -367,7 +383,16 @@ void thread_roles_infer(struct run *r)
 		struct sched_thread *t = &s->threads[i];
 
 		t->role[0] = t->role_why[0] = t->pool_word[0] = '\0';
+		t->role_one = false;
 		t->pool = t->fed_by = 0;
+	}
+	/* A JVM's own threads are what HotSpot made them, whatever they wait on. */
+	jvm_threads_mark(r);
+	for (i = 0; i < s->nthreads; i++) {
+		struct sched_thread *t = &s->threads[i];
+
+		if (t->role[0])
+			continue;
 		event_loop(r, t);
 		if (t->role[0])
 			continue;

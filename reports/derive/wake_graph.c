@@ -140,12 +140,74 @@ static void group_of(const struct sched_thread *t, const char *comm, char *out, 
 		snprintf(out, len, "%s", pattern);
 }
 
+/* The threads of pool @pool of @r (thread_roles.h), 0 when none. */
+static size_t pool_size(const struct run *r, int pool)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; pool && i < r->sched.nthreads; i++)
+		n += r->sched.threads[i].pool == pool;
+	return n;
+}
+
+/*
+ * A pool of WG_POOL_MIN threads or more is one node, whatever the run's
+ * size: its threads do one job, and one box per thread crowds the picture
+ * (node's two pools of four made twelve boxes, folded behind the table).
+ * Labelled by its threads' numbers: "node worker 1-4 (4 threads)"; when
+ * its threads have several names, by their pattern: "pool-* worker (20
+ * threads)".
+ */
+static bool pool_node_key(const struct run *r, const struct sched_thread *t, char *key, size_t len)
+{
+	if (!t || !t->pool || pool_size(r, t->pool) < WG_POOL_MIN)
+		return false;
+	snprintf(key, len, "p%d", t->pool);
+	return true;
+}
+
+static void pool_label(const struct run *r, int pool, char *out, size_t len)
+{
+	size_t lo = 0, hi = 0, n = 0;
+	const struct sched_thread *first = NULL;
+	bool one_name = true;
+	char group[WG_LABEL_LEN];
+
+	for (size_t i = 0; i < r->sched.nthreads; i++) {
+		const struct sched_thread *t = &r->sched.threads[i];
+		size_t k;
+
+		if (t->pool != pool)
+			continue;
+		k = thread_role_rank(r, t);
+		lo = !n || k < lo ? k : lo;
+		hi = !n || k > hi ? k : hi;
+		first = first ? first : t;
+		one_name &= !strcmp(t->comm, first->comm);
+		n++;
+	}
+	if (!first)
+		return;
+	if (one_name && hi - lo + 1 == n) {
+		snprintf(out, len, "%.30s %.15s %zu-%zu (%zu threads)", first->comm, first->role,
+			 lo, hi, n);
+		return;
+	}
+	/* threads of several names: by name pattern and role, as a role group */
+	group_of(first, first->comm, group, sizeof(group));
+	snprintf(out, len, "%.70s (%zu threads)", group, n);
+}
+
 /* The node of the run's thread @tid (named @comm in the edge). */
 static size_t thread_node(struct builder *b, int tid, const char *comm)
 {
 	const struct sched_thread *t = sched_find_tid(&b->r->sched, tid);
 	char key[WG_LABEL_LEN + 2], group[WG_LABEL_LEN];
 
+	if (tid != b->r->sched.pid && pool_node_key(b->r, t, key, sizeof(key))) {
+		pool_label(b->r, t->pool, group, sizeof(group));
+		return node_of(b, key, group, false);
+	}
 	/* the command's main thread stays its own node: the one that feeds */
 	if (!b->g->by_role || !t || tid == b->r->sched.pid) {
 		snprintf(key, sizeof(key), "t%d", tid);
@@ -340,7 +402,7 @@ static void count_threads(struct builder *b)
 		const struct sched_thread *t = &s->threads[i];
 		char key[WG_LABEL_LEN + 2], group[WG_LABEL_LEN];
 
-		if (t->tid == s->pid)
+		if (t->tid == s->pid || pool_node_key(b->r, t, key, sizeof(key)))
 			continue;
 		group_of(t, t->comm, group, sizeof(group));
 		snprintf(key, sizeof(key), "g%s", group);
@@ -375,7 +437,10 @@ int wake_graph_make(const struct run *r, struct wake_graph *g)
 			goto out;
 	}
 	for (size_t i = 0; i < g->nnodes; i++)
-		g->nodes[i].nthreads = g->nodes[i].context ? 0 : 1;
+		g->nodes[i].nthreads = g->nodes[i].context ? 0
+				       : b.keys[i].key[0] == 'p'
+					   ? pool_size(r, atoi(b.keys[i].key + 1))
+					   : 1;
 	count_threads(&b);
 	keep_apart(g);
 	/* the edges' own order: the most waiting ended first */

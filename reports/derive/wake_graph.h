@@ -3,7 +3,8 @@
  * The wake graph of a run, made once from sched.json "wakes" for the "Who
  * woke whom" picture and its table: one node per thread (its label,
  * thread_labels.h), or per role when the run has many threads (the command's
- * main thread stays its own); one node per kind of context (the timer
+ * main thread stays its own); a pool of WG_POOL_MIN threads or more
+ * (thread_roles.h) is one node; one node per kind of context (the timer
  * interrupt, a softirq, another process's task). Edges are merged per
  * (waker, wakee, kind of wait); a node's waits ended by itself (threads of
  * one role waking each other) are one loop. The picture draws the edges
@@ -23,6 +24,7 @@
 #define WG_EDGE_MIN_SHARE 0.01
 #define WG_DRAWN_MAX 16
 #define WG_NODES_DRAWN_MAX 12
+#define WG_POOL_MIN 3 /* a pool of this many threads is one node */
 #define WG_LABEL_LEN 96
 #define WG_WHAT_LEN 256
 

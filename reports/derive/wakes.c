@@ -184,7 +184,12 @@ static const char *word_name_as(const struct run *r, int pid, const char *addr, 
 		return buf;
 	}
 	word_holders_of(r, f, &h);
-	if (f->join_tid) {
+	/* A Java monitor lives on the JVM's heap: no symbol, and it is no mutex. */
+	if (f->java_monitor) {
+		char where[96];
+
+		snprintf(buf, len, "the Java monitor %s", word_where(r, f, where, sizeof(where)));
+	} else if (f->join_tid) {
 		t = sched_find_tid(&r->sched, f->join_tid);
 		snprintf(buf, len, "the exit of %s", t ? thread_label_of(t) : "a thread");
 	} else if (f->symbol[0]) {

@@ -84,7 +84,8 @@ void explain_causes(const struct run_set *rs, struct sentences *out);
  * for every explainer that names a contended word (explain_holders.c):
  *   "xz main waited 1.20 s on a mutex in xz's heap at 0x... (68 waits), held
  *   by xz worker 2 as 60 of them began (read from the mutex at each wait),
- *   which over those waits was running (83%), waiting for a CPU (16%)";
+ *   which, while it held the lock (310 ms of those waits' 1.20 s), was
+ *   running (83%), waiting for a CPU (16%)";
  * for a word no wait read as a held mutex (a condition variable, a
  * semaphore), who signalled it and no holder. False for a join or a word
  * with nothing known. */
@@ -98,6 +99,10 @@ void explain_generic_run(const struct run *r, const char *prefix, struct sentenc
  * pipeline, a process tree, loopback, the disk) and what bounded the run
  * (explain_shape.c). */
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out);
+/* In each process that ran a JVM, its program's threads and the JVM's own
+ * (JIT compilers, GC, the VM thread, service threads), with their CPU time
+ * (explain_jvm.c). */
+void explain_jvm(const struct run *r, const char *prefix, struct sentences *out);
 /* Generic rules any program's run is read with, each in its own file: an
  * event loop blocked outside its poll call (explain_loop.c), one thread
  * doing all the work on several CPUs (explain_lone_worker.c), memory a

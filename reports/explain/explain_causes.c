@@ -97,36 +97,59 @@ static void joins(const struct run_set *rs, const struct run *r, struct sentence
 	}
 }
 
-/* Who ended the waits on a word, when they did not take turns: its top wakers. */
+/* Who ended the waits on a word, when they did not take turns: its top
+ * wakers, each once with all the waits it ended (a waker of several
+ * waiters is in one edge per waiter). */
 static void released_by(const struct run_set *rs, const struct run *r, const struct futex_acct *f,
 			const char *who, size_t nw, uint64_t ns, uint64_t all,
 			struct sentences *out)
 {
+	struct {
+		char label[64];
+		uint64_t count;
+	} by[16];
 	char p[80], d[32], name[128], list[256], wl[64];
-	const struct wake_edge *top[NAMED_WAKERS] = {NULL};
-	size_t used = 0;
+	size_t used = 0, nby = 0;
+	bool named[16] = {false};
 
 	for (size_t k = 0; k < r->sched.nwakes; k++) {
 		const struct wake_edge *e = &r->sched.wakes[k];
+		size_t j;
 
 		if (e->wakee_pid != f->pid || strcmp(e->futex, f->addr))
 			continue;
-		for (size_t j = 0; j < NAMED_WAKERS; j++)
-			if (!top[j] || e->count > top[j]->count) {
-				memmove(&top[j + 1], &top[j],
-					(NAMED_WAKERS - j - 1) * sizeof(top[0]));
-				top[j] = e;
-				break;
-			}
+		waker_label(e, wl, sizeof(wl));
+		for (j = 0; j < nby && strcmp(by[j].label, wl); j++)
+			;
+		if (j == nby) {
+			if (nby == sizeof(by) / sizeof(by[0]))
+				continue;
+			snprintf(by[nby].label, sizeof(by[nby].label), "%s", wl);
+			by[nby++].count = 0;
+		}
+		by[j].count += e->count;
 	}
 	list[0] = '\0';
-	for (size_t j = 0; j < NAMED_WAKERS && top[j]; j++) {
+	for (size_t n = 0; n < NAMED_WAKERS && n < nby; n++) {
+		size_t top = nby;
+
+		for (size_t j = 0; j < nby; j++)
+			if (!named[j] && (top == nby || by[j].count > by[top].count))
+				top = j;
+		named[top] = true;
 		used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-					 "%s%s (%llu)", j ? ", " : "",
-					 waker_label(top[j], wl, sizeof(wl)),
-					 (unsigned long long)top[j]->count);
+					 "%s%s (%llu)", n ? ", " : "", by[top].label,
+					 (unsigned long long)by[top].count);
 		if (used >= sizeof(list))
 			used = sizeof(list) - 1;
+	}
+	if (nby > NAMED_WAKERS) {
+		uint64_t rest = 0;
+
+		for (size_t j = 0; j < nby; j++)
+			rest += named[j] ? 0 : by[j].count;
+		snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
+			 ", others (%llu)", (unsigned long long)rest);
 	}
 	sentences_add(
 	    out, "%s%s%s waited %s on %s (futex, %llu waits); the waits were ended by %s.",

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "jvm_threads.h"
 #include "wakes.h"
 #include "explain_cpython.h"
 #include "figures.h"
@@ -230,6 +231,9 @@ static void futexes(const struct run *r, const char *prefix, uint64_t life, stru
 			break;
 		/* A join is waiting for a thread to finish, said apart (explain_causes.c). */
 		if (f[i]->join_tid)
+			continue;
+		/* A JVM's own threads idling between tasks: the JVM sentence says them. */
+		if (jvm_own_word(r, f[i]))
 			continue;
 		/* A lock's other word (a condition variable's), said with the first. */
 		for (j = 0; j < i && !word_same_lock(r, f[j], f[i]->pid, f[i]->addr); j++)

@@ -124,10 +124,41 @@ static bool gil_sentence(const struct run *r, const struct futex_acct *f,
 	return true;
 }
 
+/*
+ * Over what the holder's states were measured: ", while it held the lock
+ * (247.2 ms of those waits' 547.5 ms),", from its wait's start to its first
+ * release of the lock after (docs/collector.md, "Who held the lock"); from
+ * an older collector, the whole waits. @known: the time its states cover.
+ */
+static void holder_span(const struct word_holders *h, uint64_t known, char *buf, size_t len)
+{
+	char held[32], all[32];
+	int at;
+
+	if (!h->tenure) {
+		/* The holder's time is known while it lived: shares of that. */
+		if ((double)known < 0.95 * (double)h->owner_blocked_ns)
+			snprintf(buf, len, " over the %s of those waits it lived through",
+				 fig_dur(held, sizeof(held), (double)known));
+		else
+			snprintf(buf, len, " over those waits");
+		return;
+	}
+	at = snprintf(buf, len, ", while it held the lock (%s of those waits' %s",
+		      fig_dur(held, sizeof(held), (double)h->owner_held_ns),
+		      fig_dur(all, sizeof(all), (double)h->owner_blocked_ns));
+	if (at > 0 && (size_t)at < len && h->owner_unknown)
+		at += snprintf(buf + at, len - (size_t)at,
+			       "; not followed to its release in %llu of them",
+			       (unsigned long long)h->owner_unknown);
+	if (at > 0 && (size_t)at < len)
+		snprintf(buf + at, len - (size_t)at, "),");
+}
+
 bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *buf, size_t len)
 {
 	struct word_holders h;
-	char who[256], name[256], d[32], d2[32], what[160], lived[96] = "those waits";
+	char who[256], name[256], d[32], what[160], lived[192];
 	uint64_t ns, known;
 
 	word_holders_of(r, f, &h);
@@ -144,13 +175,17 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	if (h.kind == WORD_SIGNAL && !strcmp(name, "GIL cond"))
 		return gil_sentence(r, f, &h, who, ns, buf, len);
 	if (h.kind == WORD_SIGNAL) {
-		int at = snprintf(buf, len,
-				  "%s waited %s on %s (%llu wait%s), which no wait read as a held "
-				  "mutex, so no holder is named: %s signalled %llu of the waits",
-				  who, fig_dur(d, sizeof(d), (double)ns), name,
-				  (unsigned long long)h.waits, h.waits == 1 ? "" : "s",
-				  thread_label_or(r, h.signaller_tid, "a thread"),
-				  (unsigned long long)h.signalled);
+		int at = snprintf(
+		    buf, len,
+		    f->java_monitor ? "%s waited %s to enter %s (%llu wait%s), whose owner no wait "
+				      "could read in the JVM, so no holder is named: %s released "
+				      "it to %llu of the waits"
+				    : "%s waited %s on %s (%llu wait%s), which no wait read as a "
+				      "held mutex, so no holder is named: %s signalled %llu of the "
+				      "waits",
+		    who, fig_dur(d, sizeof(d), (double)ns), name, (unsigned long long)h.waits,
+		    h.waits == 1 ? "" : "s", thread_label_or(r, h.signaller_tid, "a thread"),
+		    (unsigned long long)h.signalled);
 		if (at > 0 && (size_t)at < len && h.signaller2_tid)
 			at += snprintf(buf + at, len - (size_t)at, ", %s %llu",
 				       thread_label_or(r, h.signaller2_tid, "a thread"),
@@ -163,19 +198,17 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	known = 0;
 	for (int st = 0; st < NR_STATES; st++)
 		known += h.owner_ns[st];
-	/* The holder's time is known while it lived: shares of that. */
-	if ((double)known < 0.95 * (double)h.owner_blocked_ns)
-		snprintf(lived, sizeof(lived), "the %s of those waits it lived through",
-			 fig_dur(d2, sizeof(d2), (double)known));
+	holder_span(&h, known, lived, sizeof(lived));
 	if (!holder_doing(&h, known, what, sizeof(what)))
 		snprintf(what, sizeof(what), "in no state long enough to name");
-	snprintf(
-	    buf, len,
-	    "%s waited %s on %s (%llu wait%s), held by %s as %llu of them began (read from the "
-	    "mutex at each wait%s), which over %s was %s",
-	    who, fig_dur(d, sizeof(d), (double)ns), name, (unsigned long long)f->count,
-	    f->count == 1 ? "" : "s", thread_label_or(r, h.owner_tid, "a thread"),
-	    (unsigned long long)h.owner_waits,
-	    h.nowners > 1 ? "; other threads held it for the rest" : "", lived, what);
+	snprintf(buf, len,
+		 "%s waited %s %s %s (%s%llu wait%s), held by %s as %llu of them began (read from "
+		 "the %s at each wait%s), which%s was %s",
+		 who, fig_dur(d, sizeof(d), (double)ns), f->java_monitor ? "to enter" : "on", name,
+		 f->java_monitor ? "a synchronized block or method, " : "",
+		 (unsigned long long)f->count, f->count == 1 ? "" : "s",
+		 thread_label_or(r, h.owner_tid, "a thread"), (unsigned long long)h.owner_waits,
+		 f->java_monitor ? "monitor's owner in the JVM" : "mutex",
+		 h.nowners > 1 ? "; other threads held it for the rest" : "", lived, what);
 	return true;
 }

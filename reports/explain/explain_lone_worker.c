@@ -9,6 +9,7 @@
 
 #include "explain.h"
 #include "sums.h"
+#include "thread_labels.h"
 #include "work_shape.h"
 
 #define LONE_RUN_SHARE 0.90
@@ -24,12 +25,12 @@ void explain_lone_worker(const struct run *r, const char *prefix, struct sentenc
 	    (double)w.demand_ns < LONE_DEMAND_SHARE * (double)w.wall_ns)
 		return;
 	sentences_add(out,
-		      "%sOne thread did the work: %s (thread %d) ran %s, %.0f%% of all the run's "
+		      "%sOne thread did the work: %s ran %s, %.0f%% of all the run's "
 		      "running, and wanted a CPU (running or in a run queue) for %.0f%% of the "
 		      "run's %s; its %zu other thread%s ran %s. The run had %d CPUs to use, but "
 		      "a thread runs on one CPU at a time: the other %d had none of this work "
 		      "to run (thresholds: ≥ %.0f%% of the running, ≥ %.0f%% of the wall).",
-		      prefix, w.t->comm, w.t->tid, fmt_ns(d1, sizeof(d1), (double)w.run_ns),
+		      prefix, thread_label_of(w.t), fmt_ns(d1, sizeof(d1), (double)w.run_ns),
 		      100.0 * (double)w.run_ns / (double)w.all_run_ns,
 		      100.0 * (double)w.demand_ns / (double)w.wall_ns,
 		      fmt_ns(d2, sizeof(d2), (double)w.wall_ns), w.others, w.others == 1 ? "" : "s",

@@ -10,6 +10,7 @@
 
 #include "explain.h"
 #include "sums.h"
+#include "thread_labels.h"
 #include "work_shape.h"
 
 #define LOOP_BLOCKED_SHARE 0.20
@@ -29,12 +30,12 @@ void explain_loop_blocking(const struct run *r, const char *prefix, struct sente
 				 (unsigned long long)b.poll_calls);
 		sentences_add(
 		    out,
-		    "%s%s (thread %d) waits for events in %s%s, an event loop, yet it spent %s "
+		    "%s%s waits for events in %s%s, an event loop, yet it spent %s "
 		    "(%.0f%% of its life) blocked outside it, longest in %s (%llu wait%s, mean "
 		    "%s), against %s blocked waiting for events: while a loop is blocked "
 		    "outside its poll call, no ready event is handled (threshold ≥ %.0f%% of "
 		    "its life).",
-		    prefix, t->comm, t->tid, b.poll_call, calls,
+		    prefix, thread_label_of(t), b.poll_call, calls,
 		    fmt_ns(d1, sizeof(d1), (double)b.other_ns),
 		    100.0 * (double)b.other_ns / (double)t->lifetime_ns, b.top_call,
 		    (unsigned long long)b.top_waits, b.top_waits == 1 ? "" : "s",

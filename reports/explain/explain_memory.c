@@ -9,6 +9,7 @@
 
 #include "explain.h"
 #include "sums.h"
+#include "thread_labels.h"
 #include "work_shape.h"
 
 #define MEMORY_GROWTH_BYTES (16ull << 20)
@@ -25,15 +26,15 @@ void explain_memory(const struct run *r, const char *prefix, struct sentences *o
 	if (g.last && w.wall_ns &&
 	    (double)g.ended_before_ns >= MEMORY_EARLY_SHARE * (double)w.wall_ns)
 		snprintf(after, sizeof(after),
-			 ", then ended %s before %s (thread %d), the last of the run's other "
+			 ", then ended %s before %s, the last of the run's other "
 			 "threads to end",
-			 fmt_ns(d2, sizeof(d2), (double)g.ended_before_ns), g.last->comm,
-			 g.last->tid);
+			 fmt_ns(d2, sizeof(d2), (double)g.ended_before_ns),
+			 thread_label_of(g.last));
 	sentences_add(out,
-		      "%sMemory grew: %s (thread %d) faulted in at least %.1f MiB of new memory "
+		      "%sMemory grew: %s faulted in at least %.1f MiB of new memory "
 		      "(%llu minor page faults of %d KiB) in its %s of life, %.0f MiB/s%s; all "
 		      "threads together %.1f MiB (threshold ≥ %llu MiB).",
-		      prefix, g.t->comm, g.t->tid, (double)g.bytes / (1 << 20),
+		      prefix, thread_label_of(g.t), (double)g.bytes / (1 << 20),
 		      (unsigned long long)g.faults, FAULT_PAGE_BYTES / 1024,
 		      fmt_ns(d1, sizeof(d1), (double)g.t->lifetime_ns),
 		      (double)g.bytes / (1 << 20) / ((double)g.t->lifetime_ns / 1e9), after,

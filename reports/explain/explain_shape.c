@@ -224,8 +224,97 @@ static void tree(const struct run *r, const char *prefix, struct sentences *out)
 		      fig_dur(d, sizeof(d), (double)longest->lifetime_ns));
 }
 
+/* The network softirq's wakeups of @pid's threads (or, @pid 0, of the
+ * processes @tcp names as connecting to @port other than @server). */
+static uint64_t net_wakes(const struct run *r, int pid, int server, unsigned port)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < r->sched.nwakes; i++) {
+		const struct wake_edge *e = &r->sched.wakes[i];
+		bool client = false;
+
+		if (e->kind != WK_SOFTIRQ || strcmp(e->waker, "net_rx"))
+			continue;
+		for (size_t k = 0; !pid && k < r->sched.ntcp; k++)
+			client |= r->sched.tcp[k].pid == e->wakee_pid &&
+				  r->sched.tcp[k].port == port && r->sched.tcp[k].connects &&
+				  e->wakee_pid != server;
+		if (pid ? e->wakee_pid == pid : client)
+			n += e->count;
+	}
+	return n;
+}
+
+/*
+ * A client and a server over TCP, both traced (sched.json "tcp"): the
+ * traced process that listened on the port traced processes connected to
+ * most. Named as the kernel saw them: listen() and connect() in their own
+ * contexts. False when no traced process connected to one that listened.
+ */
+static bool tcp_pair(const struct run *r, const char *prefix, struct sentences *out)
+{
+	const struct tcp_end *server = NULL;
+	uint64_t best = 0, tries = 0, nclients = 0, nsame = 0;
+	char clients[96], comm[40] = "";
+	int one = 0;
+
+	for (size_t i = 0; i < r->sched.ntcp; i++) {
+		const struct tcp_end *l = &r->sched.tcp[i];
+		uint64_t est = 0;
+
+		if (!l->listens)
+			continue;
+		for (size_t k = 0; k < r->sched.ntcp; k++)
+			if (r->sched.tcp[k].port == l->port && r->sched.tcp[k].pid != l->pid)
+				est += r->sched.tcp[k].established;
+		if (est > best) {
+			best = est;
+			server = l;
+		}
+	}
+	if (!server)
+		return false;
+	for (size_t k = 0; k < r->sched.ntcp; k++) {
+		const struct tcp_end *c = &r->sched.tcp[k];
+		const char *name;
+
+		if (c->port != server->port || c->pid == server->pid || !c->connects)
+			continue;
+		tries += c->connects;
+		nclients++;
+		one = c->pid;
+		name = thread_label_or(r, c->pid, "");
+		/* the clients' command: the first client's, kept while all share it */
+		if (!comm[0])
+			snprintf(comm, sizeof(comm), "%.*s", (int)strcspn(name, " "), name);
+		nsame += !strncmp(name, comm, strlen(comm)) &&
+			 (name[strlen(comm)] == '\0' || name[strlen(comm)] == ' ');
+	}
+	if (nclients == 1)
+		snprintf(clients, sizeof(clients), "%s", thread_label_or(r, one, "a process"));
+	else if (nsame == nclients && comm[0])
+		snprintf(clients, sizeof(clients), "%llu %s processes",
+			 (unsigned long long)nclients, comm);
+	else
+		snprintf(clients, sizeof(clients), "%llu processes", (unsigned long long)nclients);
+	sentences_add(out,
+		      "%sShape: a client and a server over TCP, both ends traced here (loopback): "
+		      "%s listened on port %u, to which %s made %llu connection attempt%s, %llu "
+		      "established; the network ended %llu waits of the server's threads and %llu "
+		      "of the client%s'.",
+		      prefix, thread_label_or(r, server->pid, "a process"), server->port, clients,
+		      (unsigned long long)tries, tries == 1 ? "" : "s", (unsigned long long)best,
+		      (unsigned long long)net_wakes(r, server->pid, server->pid, server->port),
+		      (unsigned long long)net_wakes(r, 0, server->pid, server->port),
+		      nclients == 1 ? "" : "s");
+	return true;
+}
+
 /* A client and a server: the network ended waits of threads of two or
- * more traced processes, so both ends ran here (over loopback). */
+ * more traced processes, so both ends ran here (over loopback). Named by
+ * their TCP ends when the collector saw them; else the two processes the
+ * network woke most. */
 static void loopback(const struct run *r, const char *prefix, struct sentences *out)
 {
 	int pids[2] = {0, 0};
@@ -260,7 +349,7 @@ static void loopback(const struct run *r, const char *prefix, struct sentences *
 			n[k] = c;
 		}
 	}
-	if (!pids[1] || all < SHAPE_PIPE_WAKES)
+	if (!pids[1] || all < SHAPE_PIPE_WAKES || tcp_pair(r, prefix, out))
 		return;
 	sentences_add(out,
 		      "%sShape: a client and a server over the network, both ends traced here "
@@ -402,6 +491,7 @@ static void bounded(const struct run *r, const char *prefix, struct sentences *o
 
 void explain_shape(const struct run *r, const char *prefix, struct sentences *out)
 {
+	explain_jvm(r, prefix, out);
 	pools(r, prefix, out);
 	loops(r, prefix, out);
 	pipeline(r, prefix, out);

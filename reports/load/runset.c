@@ -378,7 +378,8 @@ static int load_processes(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
-/* sched.json futex[].holders (optional): who owned the mutex as each wait began. */
+/* sched.json futex[].holders (optional): who owned the mutex as each wait began,
+ * and (held_ns, owner_unknown: newer collectors) until when. */
 static int load_holders(struct ld *l, const json_t *arr, const char *where, struct futex_acct *f)
 {
 	char w[128];
@@ -398,6 +399,10 @@ static int load_holders(struct ld *l, const json_t *arr, const char *where, stru
 		    req_int(l, json_object_get(e, "owner"), "tid", w, &h->owner_tid) ||
 		    req_u64(l, e, "waits", w, &h->waits) ||
 		    req_u64(l, e, "blocked_ns", w, &h->blocked_ns))
+			return -1;
+		h->tenure = json_object_get(e, "held_ns") != NULL;
+		if (h->tenure && (req_u64(l, e, "held_ns", w, &h->held_ns) ||
+				  req_u64(l, e, "owner_unknown", w, &h->owner_unknown)))
 			return -1;
 		for (int st = 0; st < NR_STATES; st++) {
 			const json_t *v = json_object_get(states, state_names[st]);
@@ -440,8 +445,31 @@ static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
 		opt_name(json_object_get(e, "region"), f->region, sizeof(f->region));
 		if (json_is_integer(json_object_get(e, "join_tid")))
 			f->join_tid = (int)json_integer_value(json_object_get(e, "join_tid"));
+		f->java_monitor = json_is_true(json_object_get(e, "java_monitor"));
 		if (load_holders(l, json_object_get(e, "holders"), w, f))
 			return -1;
+	}
+	return 0;
+}
+
+/* sched.json jvm.jvms (optional): the JVMs the collector saw start. */
+static int load_jvms(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = json_object_get(json_object_get(j, "jvm"), "jvms"), *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e)
+	{
+		const json_t *pid = json_object_get(e, "pid"),
+			     *tid = json_object_get(e, "created_by");
+
+		if (!json_is_integer(pid))
+			return fail(l, "jvm.jvms[%zu].pid is not an integer", i);
+		if (s->njvms == sizeof(s->jvms) / sizeof(s->jvms[0]))
+			break;
+		s->jvms[s->njvms].pid = (int)json_integer_value(pid);
+		s->jvms[s->njvms++].creator_tid =
+		    json_is_integer(tid) ? (int)json_integer_value(tid) : 0;
 	}
 	return 0;
 }
@@ -465,6 +493,32 @@ static int load_sched_head(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
+/* sched.json "tcp" (optional): each traced process's listens and connects by port. */
+static int load_tcp(struct ld *l, const json_t *j, struct sched_acct *s)
+{
+	const json_t *arr = json_object_get(j, "tcp");
+	char w[64];
+
+	if (!json_is_array(arr))
+		return 0;
+	s->ntcp = json_array_size(arr);
+	s->tcp = xcalloc(s->ntcp ? s->ntcp : 1, sizeof(*s->tcp));
+	for (size_t i = 0; i < s->ntcp; i++) {
+		const json_t *e = json_array_get(arr, i);
+		struct tcp_end *t = &s->tcp[i];
+		uint64_t port;
+
+		snprintf(w, sizeof(w), "tcp[%zu]", i);
+		if (req_int(l, e, "pid", w, &t->pid) || req_u64(l, e, "port", w, &port) ||
+		    req_u64(l, e, "listens", w, &t->listens) ||
+		    req_u64(l, e, "connects", w, &t->connects) ||
+		    req_u64(l, e, "established", w, &t->established))
+			return -1;
+		t->port = (unsigned)port;
+	}
+	return 0;
+}
+
 static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 {
 	json_t *j = load_json(l, path);
@@ -474,7 +528,8 @@ static int load_sched(struct ld *l, struct sched_acct *s, const char *path)
 	if (!j)
 		return -1;
 	if (load_sched_head(l, j, s) || load_lost(l, j, s) || load_before(l, j, s) ||
-	    load_threads(l, j, s) || load_processes(l, j, s) || load_futexes(l, j, s))
+	    load_threads(l, j, s) || load_processes(l, j, s) || load_futexes(l, j, s) ||
+	    load_tcp(l, j, s) || load_jvms(l, j, s))
 		goto out;
 	if (wakes_load(s, j, why, sizeof(why))) {
 		fail(l, "%s: %s", path, why);
@@ -909,6 +964,7 @@ static void free_sched(struct sched_acct *s)
 	for (i = 0; i < s->nfutex; i++)
 		free(s->futex[i].holders);
 	free(s->futex);
+	free(s->tcp);
 	wakes_free(s);
 	sched_host_free(s);
 }

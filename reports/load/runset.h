@@ -79,6 +79,7 @@ struct sched_thread {
 	 * thread's of the run; read them with thread_label() */
 	char role[16];
 	char role_why[192];
+	bool role_one; /* a role one thread of its process has: no rank in its label */
 	/* a pool worker: its pool's number (1, 2.. in the run, 0 none), the
 	 * futex word the pool waits on ("" when it is the waker they share),
 	 * and the thread that ended most of its waits (0 none) */
@@ -99,7 +100,19 @@ struct sched_process {
 struct lock_holder {
 	int waiter_tid, owner_tid;
 	uint64_t waits, blocked_ns;
+	/* tenure: the file has held_ns, the owner followed only until it released
+	 * the lock; else (older collectors) owner_ns spans the whole waits */
+	bool tenure;
+	uint64_t held_ns, owner_unknown;
 	uint64_t owner_ns[NR_STATES];
+};
+
+/* A traced process's TCP end on a port: its listens on it, its connect
+ * attempts to it, and how many of those were established. */
+struct tcp_end {
+	int pid;
+	unsigned port;
+	uint64_t listens, connects, established;
 };
 
 struct futex_acct {
@@ -118,6 +131,9 @@ struct futex_acct {
 	struct lock_holder *holders;
 	size_t nholders;
 	bool holders_known; /* the file has "holders" (a collector that reads owners) */
+	/* optional "java_monitor": addr is a Java monitor's (HotSpot's
+	 * ObjectMonitor), its waits those of threads entering it contended */
+	bool java_monitor;
 };
 
 /* sched.json "before" (optional): the command's first thread's kernel
@@ -145,12 +161,21 @@ struct sched_acct {
 	size_t nprocs;
 	struct futex_acct *futex;
 	size_t nfutex;
+	/* sched.json "tcp" (optional): the traced processes' TCP ends */
+	struct tcp_end *tcp;
+	size_t ntcp;
 	/* optional "wakes" and "critical_path" (wakes.h): why threads waited */
 	struct wake_edge *wakes;
 	size_t nwakes;
 	struct crit_path *cpath; /* NULL when absent or null */
 	/* optional "other_work" and "tracer" (sched_host.h): NULL when absent */
 	struct sched_host *host;
+	/* optional "jvm".jvms (collectors/jvm.h): the JVMs seen up, each with
+	 * the thread JNI_CreateJavaVM returned in (0 when not said) */
+	struct sched_jvm {
+		int pid, creator_tid;
+	} jvms[8];
+	size_t njvms;
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */

@@ -79,7 +79,8 @@ static void edge_table(struct report *rp, const struct wake_graph *g)
 		doc_cell(t, "%s", fig_dur(d, sizeof(d), (double)x->ns));
 	}
 	if (g->nedges > TABLE_ROWS) {
-		doc_cell(t, "%zu more edges", g->nedges - TABLE_ROWS);
+		doc_cell(t, "%zu more edge%s", g->nedges - TABLE_ROWS,
+			 g->nedges - TABLE_ROWS == 1 ? "" : "s");
 		doc_cell(t, " ");
 		doc_cell(t, " ");
 		doc_cell(t, "%llu", (unsigned long long)count);
@@ -207,10 +208,11 @@ void report_wakes(struct report *rp)
 	doc_para(&rp->doc,
 		 "Each wait a thread ended was ended by someone:%s. An arrow goes from the waker "
 		 "to the woken thread, as wide as the waiting it ended. The critical path "
-		 "walks back from the demo's main thread at the end: what each moment of the "
-		 "timed section waited on (the kernel words: see Words, at the end of the "
-		 "page).",
-		 who.len ? sb_str(&who) + 1 : "");
+		 "walks back from %s: what each moment of the %s waited on (the kernel words: "
+		 "see Words, at the end of the page).",
+		 who.len ? sb_str(&who) + 1 : "",
+		 rp->rs->is_demo ? "the demo's main thread at the end" : "the last thread to end",
+		 rp->rs->is_demo ? "timed section" : "run");
 	sb_free(&who);
 	/* the telling variants on the page, the others folded */
 	for (size_t i = 0; i < rp->rs->nvariants; i++)

@@ -76,6 +76,29 @@ else
 	tail -5 "$out.log" | sed 's/^/#   /'
 fi
 
+# tenure (tests/workloads/tenure.c): the holder computes holding the
+# mutex, unlocks (waking the first waiter, who then sleeps holding it) and
+# sleeps; the second waiter sleeps on through both. What the holder did is
+# measured until its release: computing, never the sleep after it.
+if trace_cmd tenure "$BUILD/tests/workloads/tenure" 300; then
+	# The waits on m whose owner at the start was the holder, ended by the
+	# other waiter: the lock passed on while they slept.
+	PASSED='. as $d | [.futex[] | .addr as $a | .holders[] | select(.owner.comm == "holder") | . as $h
+		| select([$d.wakes[] | select(.wait.futex == $a and .wakee.tid == $h.waiter.tid) | .waker]
+			 | length == 1 and (.[0].comm | startswith("waiter-")) and .[0].tid != $h.waiter.tid)]'
+	check "tenure: a waiter found the holder holding m and was woken by the other waiter" \
+		jqe "$PASSED"' | length == 1' "$S"
+	check "tenure: the holder held m for part of that wait only (it released it first)" \
+		jqe "$PASSED"' | all(.held_ns > 0 and .held_ns < 0.8 * .blocked_ns and .owner_unknown == 0)' "$S"
+	check "tenure: the holder's states cover its tenure, and none is the sleep after it" \
+		jqe "$PASSED"' | all(([.owner_ns[]] | add) as $t | $t > 0 and .owner_ns.sleep < 0.05 * $t
+			and ($t - .held_ns | fabs) < 0.05 * .held_ns)' "$S" ||
+		jq -c "$PASSED" "$S" | sed 's/^/#   saw: /'
+	check "tenure: the Why says what the holder did while it held the lock, not its sleep" \
+		bash -c 'l=$(grep -E "on the mutex m in tenure .*held by holder .*which, while it held the lock \([0-9.]+ [mµ]?s of those waits. [0-9.]+ [mµ]?s\), was " "$1") &&
+			! grep -q sleeping <<<"$l"' _ "$REPORT"
+fi
+
 if debian_program xz xz-utils; then
 	seq 1 300000 >"$SCRATCH/numbers.txt"
 	chmod 644 "$SCRATCH/numbers.txt"
@@ -103,7 +126,7 @@ if debian_program xz xz-utils; then
 		check "xz: no holder on a word waited on as a condition variable (FUTEX_WAIT_BITSET)" \
 			jqe "$WORDS_BY_OP"'words_by("FUTEX_WAIT_BITSET") as $c | ($c | length) >= 1 and ([.futex[] | select(.addr as $a | $c | index($a)) | .holders[]] | length == 0)' "$S"
 		check "xz: the Why names the mutex's holder and what it did" \
-			grep -qE "waited [0-9.]+ [mµ]?s on the mutex in xz's heap at 0x[0-9a-f]+ \([0-9]+ waits?\), held by xz .* which over .* was ([a-z ]+ \([0-9]+%\), )*(running|waiting for a CPU) \([0-9]+%\)" "$REPORT" ||
+			grep -qE "waited [0-9.]+ [mµ]?s on the mutex in xz's heap at 0x[0-9a-f]+ \([0-9]+ waits?\), held by xz .* which, while it held the lock \([^)]*\), was ([a-z ]+ \([0-9]+%\), )*(running|waiting for a CPU) \([0-9]+%\)" "$REPORT" ||
 			{ grep -E "mutex|Threads blocked longest" "$REPORT" | cut -c1-400 | sed 's/^/#   saw: /'
 			  jq -r '([.threads[].lifetime_ns] | add) as $l | .futex[] | select(.holders != [])
 			      | "#   mutex \(.addr): \(.count) waits, \(.total_ns) ns, \(100 * .total_ns / $l | floor)% of the lives"' "$S"; }

@@ -58,6 +58,9 @@ labels_apart() {
 	check "$1: the thread table has rows" grep -q '^| thread | tid |' "$REPORT"
 }
 
+# jq -e, quiet: a check on sched.json.
+jq_e() { jq -e "$@" >/dev/null; }
+
 want() { [[ " $PROGRAMS " == *" $1 "* ]]; }
 
 # A compressor with two workers: main feeds them blocks and collects them.
@@ -100,14 +103,22 @@ if want node && need node nodejs; then
 		claim_re node 'Shape: a pool of [0-9]+ threads \(node worker 1 \(tid [0-9]+\)'
 		claim_re node 'fed by node main'
 		claim node "The loop was kept from its events: node main ran"
+		# Its pools are one box each in the wake graph, which stays on the page
+		# (more than 8 boxes fold behind the table: report_wakes.c).
+		check "node: a pool is one node of the wake graph" \
+			grep -qE '^\| node worker [0-9]+-[0-9]+ \([0-9]+ threads\) \|' "$REPORT"
+		check "node: the wake graph is on the page, not folded behind the table" \
+			bash -c 'grep -q "^!\[Who woke whom in command" "$1" && ! grep -q "who woke whom, as a graph" "$1"' _ "$REPORT"
 		no_claim node "pipeline"
 	fi
 fi
 
-# A JVM: four threads contending for one monitor.
+# A JVM: four threads contending for one monitor, then four that each take
+# a monitor of their own (no contention: no monitor wait may be claimed).
 if want java && need javac default-jdk-headless; then
-	mkdir -p "$SCRATCH/java" && cp "$FIX/Contended.java" "$SCRATCH/java/"
-	if javac -d "$SCRATCH/java" "$SCRATCH/java/Contended.java" 2>"$SCRATCH/javac.log"; then
+	mkdir -p "$SCRATCH/java" && cp "$FIX/Contended.java" "$FIX/Uncontended.java" "$SCRATCH/java/"
+	if javac -d "$SCRATCH/java" "$SCRATCH/java/Contended.java" "$SCRATCH/java/Uncontended.java" \
+		2>"$SCRATCH/javac.log"; then
 		chmod -R a+rX "$SCRATCH/java"
 		if run java java -XX:+UseSerialGC -cp "$SCRATCH/java" Contended; then
 			labels_apart java
@@ -116,12 +127,39 @@ if want java && need javac default-jdk-headless; then
 			for n in 0 1 2 3; do
 				check "java: Thread-$n has a row of its own" grep -q "^| Thread-$n |" "$REPORT"
 			done
+			check "java: the monitor probes attached to libjvm.so" \
+				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
+			# the holder read from the JVM at the waits, and what it did meanwhile
+			claim_re java 'Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which, while it held the lock \(.*\), was (.*running|.*waiting for a CPU)'
+			no_claim java "Shape: a pool of 4 threads (Thread-0"
 			no_claim java "Shape: a pool of 6 threads (VM Thread"
+			# the JVM's threads told apart: the thread JNI_CreateJavaVM
+			# returned in runs main(); HotSpot's own by the names it gives
+			claim_re java 'Shape: a JVM \(process [0-9]+\): the program.s threads \(java main\(\) \(tid [0-9]+\), Thread-[0-3], Thread-[0-3] and 2 others\) ran [0-9.]+ m?s; the JVM.s own: JIT compilers \((C[12] CompilerThre(, )?)+\) ran'
+			claim_re java 'the VM thread \(VM Thread\) ran'
+			no_claim java "CompilerThre) fed by"
+			no_claim java "CompilerThre, C1 CompilerThre) in process"
+			no_claim java "java worker"
+			no_claim java "Reference Handl waited"
 			no_claim java "event loop"
 			no_claim java "pipeline"
 		fi
+		# the JVM found in a shell's command line too
+		if run java-sh sh -c "cd '$SCRATCH/java' && java -XX:+UseSerialGC Contended"; then
+			claim_re java-sh 'waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3]'
+			claim_re java-sh 'Shape: a JVM \(process [0-9]+\)'
+		fi
+		if run java-uncontended java -XX:+UseSerialGC -cp "$SCRATCH/java" Uncontended; then
+			check "java-uncontended: the monitor probes attached to libjvm.so" \
+				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
+			check "java-uncontended: no monitor wait recorded" \
+				jq_e '[.futex[] | select(.java_monitor)] | length == 0' "$SCHED"
+			no_claim java-uncontended "Java monitor"
+			claim_re java-uncontended 'Shape: a JVM \(process [0-9]+\): the program.s threads \(java main\(\)'
+			no_claim java-uncontended "Shape: a pool of 4 threads (Thread-0"
+		fi
 	else
-		not_ok "java: javac Contended.java: $(head -1 "$SCRATCH/javac.log")"
+		not_ok "java: javac: $(head -1 "$SCRATCH/javac.log")"
 	fi
 fi
 
@@ -134,7 +172,13 @@ if want http && need python3 python3 && need curl curl; then
 		kill \$s; wait \$s"; then
 		labels_apart http
 		claim_re http 'Shape: python3 .* is an event loop: [0-9]+ of its [0-9]+ waits were in (poll|epoll.{0,2}wait|select)'
-		claim_re http 'Shape: a client and a server over the network, both ends traced here \(loopback\): the network ended [0-9]+ waits of python3 \(process [0-9]+\).s threads and [0-9]+ of curl'
+		# The pair named by its TCP ends (sock:inet_sock_set_state, no --syscalls):
+		# python3 listened on the port, the curl processes connected to it.
+		check "http: the collector saw python3 listen on the port and curl connect to it" \
+			jq -e --argjson port "$port" '([.threads[] | select(.tid == .pid) | {key: (.pid | tostring), value: .comm}] | from_entries) as $c
+			    | ([.tcp[] | select(.port == $port and .listens >= 1) | $c[.pid | tostring]] == ["python3"])
+			      and ([.tcp[] | select(.port == $port and .established >= 1) | $c[.pid | tostring]] | length >= 20 and all(. == "curl"))' "$SCHED"
+		claim_re http "Shape: a client and a server over TCP, both ends traced here \\(loopback\\): python3 \\(process [0-9]+\\) listened on port $port, to which [0-9]+ curl processes made [0-9]+ connection attempts, [0-9]+ established; the network ended [0-9]+ waits of the server's threads and [0-9]+ of the clients'"
 		no_claim http "Shape: a pool"
 		no_claim http "waiting on the disk"
 	fi
@@ -164,6 +208,7 @@ if want pipeline; then
 		labels_apart pipeline
 		claim_re pipeline 'Shape: a pipeline of processes, each reading what another wrote .*seq → gzip \([0-9]+ waits ended between them\)'
 		claim_re pipeline 'gzip → wc \([0-9]+ waits ended between them\)'
+		no_claim pipeline "a client and a server"
 		no_claim pipeline "Shape: a pool"
 		no_claim pipeline "waiting on the disk"
 	fi

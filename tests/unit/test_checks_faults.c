@@ -45,7 +45,7 @@ static void faults_agree(void **state)
 	assert_true(faults_check(&f, 4136, 4137, &c));
 	assert_int_equal(c.verdict, V_PASS);
 	assert_claim(c.figures, "1/1 threads");
-	assert_claim(c.figures, "cow-write (tid 1001): 4137 vs 4136");
+	assert_claim(c.figures, "cow-write: 4137 vs 4136");
 	fx_free(&f);
 }
 

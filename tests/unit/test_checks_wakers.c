@@ -27,7 +27,7 @@ struct fw {
 	bool timeout, private;
 };
 
-/* A wakes[] entry ending @count waits of worker-1 (tid 1001), with how a
+/* A wakes[] entry ending @count waits of worker-1, with how a
  * futex wait was asked for. */
 static json_t *wake(struct fx_run *r, const char *waker, const char *state, const char *syscall,
 		    const char *futex, struct fw how, json_int_t count)
@@ -80,7 +80,7 @@ static void untimed_futex_by_idle_fails(void **state)
 	judge(&f, &c);
 	assert_int_equal(c.verdict, V_FAIL);
 	assert_claim(c.figures, "untimed futex waits by a thread: 90/100");
-	assert_claim(c.figures, "10 failed: worker-1 (tid 1001) lock in futex on GIL mutex (" WORD
+	assert_claim(c.figures, "10 failed: worker-1 lock in futex on GIL mutex (" WORD
 				") ended by the idle CPU x10");
 	fx_free(&f);
 }

@@ -131,7 +131,8 @@ static void turns_absent(void **state)
 
 	(void)state;
 	assert_no_claim(turns_run(&f, false), "took turns");
-	assert_claim(fx_join(&f), "the waits were ended by timer interrupt (50)");
+	/* the timer ended both workers' waits: named once, with all of them */
+	assert_claim(fx_join(&f), "the waits were ended by timer interrupt (100).");
 	fx_free(&f);
 }
 
@@ -139,8 +140,10 @@ static void turns_absent(void **state)
  * mutex, its holder read at each wait: worker-1, running 30 ms and waiting
  * for a CPU 10 ms meanwhile. As a word no wait read as a mutex (holders
  * empty): who signalled it, no holder. From a collector that read no owners
- * (no "holders"): neither. */
-enum holders_seen { HOLDERS_OWNER, HOLDERS_NONE, HOLDERS_NOT_READ };
+ * (no "holders"): neither. From one that follows the holder to its release
+ * (held_ns): worker-1 held the lock 20 ms of the 40, running 15 ms and
+ * waiting for a CPU 5 ms then, and was not followed over one wait. */
+enum holders_seen { HOLDERS_OWNER, HOLDERS_TENURE, HOLDERS_NONE, HOLDERS_NOT_READ };
 
 static const char *holder_run(struct fx *f, enum holders_seen seen)
 {
@@ -162,6 +165,13 @@ static const char *holder_run(struct fx *f, enum holders_seen seen)
 					      1001, "comm", "worker-1", "waits", 4, "blocked_ns",
 					      MS(40), "owner_ns", "running", MS(30), "runnable",
 					      MS(10)));
+	else if (seen == HOLDERS_TENURE)
+		json_object_set_new(
+		    word, "holders",
+		    json_pack("[{s:{s:i,s:s},s:{s:i,s:s},s:i,s:I,s:I,s:i,s:{s:I,s:I}}]", "waiter",
+			      "tid", 1000, "comm", "main", "owner", "tid", 1001, "comm", "worker-1",
+			      "waits", 4, "blocked_ns", MS(40), "held_ns", MS(20), "owner_unknown",
+			      1, "owner_ns", "running", MS(15), "runnable", MS(5)));
 	else if (seen == HOLDERS_NONE)
 		json_object_set_new(word, "holders", json_array());
 	fx_wake(r, thread_waker(w, sizeof(w), r, 1001, "worker-1"), 1000, "main", "lock", "futex",
@@ -181,6 +191,21 @@ static void holder_present(void **state)
 		     "waits), held by worker-1 as 4 of them began (read from the mutex at each "
 		     "wait), which over those waits was running (75%), waiting for a CPU (25%).");
 	assert_no_claim(t, "no holder is named");
+	fx_free(&f);
+}
+
+static void holder_tenure(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = holder_run(&f, HOLDERS_TENURE);
+	assert_claim(t, "held by worker-1 as 4 of them began (read from the mutex at each wait), "
+			"which, while it held the lock (20.0 ms of those waits' 40.0 ms; not "
+			"followed to its release in 1 of them), was running (75%), waiting for a "
+			"CPU (25%).");
+	assert_no_claim(t, "lived through");
 	fx_free(&f);
 }
 
@@ -457,6 +482,7 @@ int main(void)
 	    cmocka_unit_test(turns_present),
 	    cmocka_unit_test(turns_absent),
 	    cmocka_unit_test(holder_present),
+	    cmocka_unit_test(holder_tenure),
 	    cmocka_unit_test(holder_absent),
 	    cmocka_unit_test(holder_waiters_counted_once),
 	    cmocka_unit_test(critical_path_present_and_absent),

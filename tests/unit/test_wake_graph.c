@@ -162,6 +162,53 @@ static void a_large_pool_is_one_node_with_one_loop(void **state)
 	fx_free(&f);
 }
 
+/*
+ * node: the loop (main) feeds a pool of four on one word, beside two other
+ * threads, all "node": seven threads, fewer than ROLES_ABOVE, yet the pool
+ * is one node, by its threads' numbers; the others stay apart.
+ */
+static void a_small_pool_is_one_node(void **state)
+{
+	struct fx f;
+	struct fx_run *r;
+	struct wake_graph g;
+	const struct wg_node *pool;
+	char w[200];
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, MAIN_PID, "node", (struct fx_states){.running = 500, .io = 400}, 0);
+	for (int i = 0; i < 4; i++) {
+		fx_thread(r, 1001 + i, "node", (struct fx_states){.running = 200, .lock = 700}, 0);
+		fx_wake(r, peer(w, sizeof(w), MAIN_PID, "node"), 1001 + i, "node", "lock", "futex",
+			"0x43d23830", 3, 150);
+	}
+	fx_thread(r, 1005, "node", (struct fx_states){.running = 5, .io = 900}, 0);
+	fx_thread(r, 1006, "node", (struct fx_states){.running = 5, .lock = 900}, 0);
+	fx_wake(r, peer(w, sizeof(w), MAIN_PID, "node"), 1005, "node", "io", "epoll_pwait", NULL, 1,
+		700);
+	fx_wake(r, peer(w, sizeof(w), MAIN_PID, "node"), 1006, "node", "lock", "futex",
+		"0x55550000f000", 1, 600);
+	fx_wake(r, TIMER, MAIN_PID, "node", "io", "epoll_pwait", NULL, 30, 150);
+	fx_explain(&f);
+	assert_int_equal(wake_graph_make(&f.rs.runs[0], &g), 0);
+
+	assert_false(g.by_role);
+	labels_apart(&g);
+	pool = node_named(&g, "node worker 1-4 (4 threads)");
+	assert_non_null(pool);
+	assert_int_equal(pool->nthreads, 4);
+	assert_null(node_named(&g, "node worker 1 (tid 1001)"));
+	assert_non_null(node_named(&g, "node main"));
+	assert_non_null(node_named(&g, "node (tid 1005)"));
+	assert_int_equal(g.nnodes, 5);	 /* the timer, main, the pool, the other two */
+	assert_true(g.nodes_drawn <= 8); /* on the page, not folded (report_wakes.c) */
+	bounded(&g);
+	wake_graph_free(&g);
+	fx_free(&f);
+}
+
 /* Sixty threads of sixty names each woken by the next: the picture stays
  * within its bounds, the rest folded into the table. */
 static void many_edges_stay_bounded(void **state)
@@ -169,7 +216,7 @@ static void many_edges_stay_bounded(void **state)
 	struct fx f;
 	struct fx_run *r;
 	struct wake_graph g;
-	char w[200], comm[32], next[32];
+	char w[200], comm[32], next[32], word[32];
 
 	(void)state;
 	fx_init(&f, "command", 2);
@@ -183,8 +230,10 @@ static void many_edges_stay_bounded(void **state)
 		snprintf(comm, sizeof(comm), "t%c%c", 'a' + i / 26, 'a' + i % 26);
 		snprintf(next, sizeof(next), "t%c%c", 'a' + (i + 1) % 60 / 26,
 			 'a' + (i + 1) % 60 % 26);
+		/* each on a word of its own: no pool (one would be one node) */
+		snprintf(word, sizeof(word), "0x%x", 0x3000 + 0x40 * i);
 		fx_wake(r, peer(w, sizeof(w), MAIN_PID + (i + 1) % 60, next), MAIN_PID + i, comm,
-			"lock", "futex", "0x3000", 1, 10 + i);
+			"lock", "futex", word, 1, 10 + i);
 	}
 	fx_explain(&f);
 	assert_int_equal(wake_graph_make(&f.rs.runs[0], &g), 0);
@@ -202,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(xz_threads_are_nodes_apart),
 	    cmocka_unit_test(a_large_pool_is_one_node_with_one_loop),
+	    cmocka_unit_test(a_small_pool_is_one_node),
 	    cmocka_unit_test(many_edges_stay_bounded),
 	};
 

@@ -42,7 +42,7 @@ static void loop_blocked_outside_its_poll(void **state)
 	(void)state;
 	assert_claim(
 	    loop_run(&f, 640, true),
-	    "relay (thread 1000) waits for events in epoll_wait, an event loop, yet it "
+	    "relay waits for events in epoll_wait, an event loop, yet it "
 	    "spent 640.0 ms (64% of its life) blocked outside it, longest in "
 	    "clock_nanosleep (80 waits, mean 8.0 ms), against 310.0 ms blocked waiting for events");
 	fx_free(&f);
@@ -57,7 +57,7 @@ static void loop_blocked_outside_its_poll(void **state)
 	/* unless its traced syscalls say it called one: a loop that always
 	 * found an event ready never blocked in it */
 	assert_claim(loop_run_calls(&f, 640, false, 81),
-		     "relay (thread 1000) waits for events in epoll_wait (81 calls), an event "
+		     "relay waits for events in epoll_wait (81 calls), an event "
 		     "loop, yet it spent 640.0 ms (64% of its life) blocked outside it, longest in "
 		     "clock_nanosleep (80 waits, mean 8.0 ms), against 0 ns blocked waiting for "
 		     "events");
@@ -93,7 +93,7 @@ static void one_thread_did_the_work(void **state)
 
 	(void)state;
 	assert_claim(pool_run(&f, 1, 1, 2),
-		     "One thread did the work: worker-1 (thread 1001) ran 900.0 ms, 100% of all "
+		     "One thread did the work: worker-1 ran 900.0 ms, 100% of all "
 		     "the run's running, and wanted a CPU (running or in a run queue) for 100% of "
 		     "the run's 1.00 s; its 1 other thread ran 2.0 ms. The run had 2 CPUs to use");
 	fx_free(&f);
@@ -132,15 +132,122 @@ static const char *queue_run(struct fx *f, long faults)
 	return fx_explain(f);
 }
 
+/*
+ * Threads that share a name are named by their report labels in every
+ * sentence (thread_labels.h), as in the tables and the graph: the run's
+ * three threads all "app", main first, a lone worker that did the work.
+ */
+static void sentences_name_threads_by_label(void **state)
+{
+	struct fx_run *r;
+	struct fx f;
+	json_t *t;
+	const char *text;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	t = fx_thread(r, 1000, "app", (struct fx_states){.running = 2, .lock = 998}, 0);
+	json_object_set_new(t, "minflt", json_integer(100));
+	json_object_set_new(t, "majflt", json_integer(0));
+	t = fx_thread(r, 1001, "app", (struct fx_states){.running = 900, .runnable = 50}, 0);
+	json_object_set_new(t, "minflt", json_integer(9000));
+	json_object_set_new(t, "majflt", json_integer(0));
+	t = fx_thread(r, 1002, "app", (struct fx_states){.running = 20, .sleep = 970}, 0);
+	json_object_set_new(t, "minflt", json_integer(5));
+	json_object_set_new(t, "majflt", json_integer(0));
+	text = fx_explain(&f);
+	assert_claim(text, "One thread did the work: app (tid 1001) ran");
+	assert_claim(text, "Memory grew: app (tid 1001) faulted in");
+	assert_no_claim(text, "(thread ");
+	fx_free(&f);
+}
+
+/* A net_rx wakeup edge ending @count waits of thread @tid of process @pid. */
+static void net_wake(struct fx_run *r, int tid, int pid, const char *comm, int count)
+{
+	json_t *e = fx_wake(r, "{\"kind\": \"softirq\", \"softirq\": \"net_rx\"}", tid, comm, "io",
+			    "poll", NULL, count, 5);
+
+	json_object_set_new(json_object_get(e, "wakee"), "pid", json_integer(pid));
+}
+
+/* A traced TCP end (sched.json "tcp"). */
+static void tcp_end(struct fx_run *r, int pid, int port, int listens, int connects, int est)
+{
+	json_t *tcp = json_object_get(r->sched, "tcp");
+
+	if (!tcp) {
+		tcp = json_array();
+		json_object_set_new(r->sched, "tcp", tcp);
+	}
+	json_array_append_new(tcp, json_pack("{s:i,s:i,s:i,s:i,s:i}", "pid", pid, "port", port,
+					     "listens", listens, "connects", connects,
+					     "established", est));
+}
+
+/*
+ * A shell runs a server (python3, process 2000) and two curl clients
+ * (3000, 3001), all traced; the network woke the server 6 times and the
+ * clients 4. With the collector's TCP ends (@tcp) the pair is named by
+ * them: who listened, who connected; a client to a port no traced process
+ * listened on names no pair. Without them (an older collector), the
+ * processes the network woke most.
+ */
+static const char *tcp_run(struct fx *f, bool tcp, bool listened)
+{
+	struct fx_run *r;
+
+	fx_init(f, "command", 2);
+	r = fx_variant(f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "sh", (struct fx_states){.running = 5, .sleep = 995}, 0);
+	fx_thread_ex(r, 2000, 2000, "python3", (struct fx_states){.running = 50, .io = 900}, 0,
+		     false);
+	fx_thread_ex(r, 3000, 3000, "curl", (struct fx_states){.running = 20, .io = 80}, 0, false);
+	fx_thread_ex(r, 3001, 3001, "curl", (struct fx_states){.running = 20, .io = 80}, 0, false);
+	net_wake(r, 2000, 2000, "python3", 6);
+	net_wake(r, 3000, 3000, "curl", 2);
+	net_wake(r, 3001, 3001, "curl", 2);
+	if (tcp) {
+		tcp_end(r, 2000, 8000, listened ? 1 : 0, 0, 0);
+		tcp_end(r, 3000, 8000, 0, 2, 1);
+		tcp_end(r, 3001, 8000, 0, 1, 1);
+	}
+	return fx_explain(f);
+}
+
+static void loopback_pair_by_tcp(void **state)
+{
+	struct fx f;
+	const char *t;
+
+	(void)state;
+	t = tcp_run(&f, true, true);
+	assert_claim(t, "Shape: a client and a server over TCP, both ends traced here (loopback): "
+			"python3 listened on port 8000, to which 2 curl processes "
+			"made 3 connection attempts, 2 established; the network ended 6 waits of "
+			"the server's threads and 4 of the clients'.");
+	fx_free(&f);
+	t = tcp_run(&f, true, false);
+	assert_no_claim(t, "over TCP");
+	assert_claim(t, "Shape: a client and a server over the network");
+	fx_free(&f);
+	t = tcp_run(&f, false, false);
+	assert_no_claim(t, "over TCP");
+	assert_claim(t, "Shape: a client and a server over the network, both ends traced here "
+			"(loopback): the network ended 6 waits of python3");
+	fx_free(&f);
+}
+
 static void memory_grew(void **state)
 {
 	struct fx f;
 
 	(void)state;
 	assert_claim(queue_run(&f, 9000),
-		     "Memory grew: reader (thread 1001) faulted in at least 35.2 MiB of new memory "
+		     "Memory grew: reader faulted in at least 35.2 MiB of new memory "
 		     "(9000 minor page faults of 4 KiB) in its 150.0 ms of life, 234 MiB/s, then "
-		     "ended 840.0 ms before uploader (thread 1002), the last of the run's other "
+		     "ended 840.0 ms before uploader, the last of the run's other "
 		     "threads to end");
 	fx_free(&f);
 	/* 16 MiB is 4096 pages: at it, said; under it, not */
@@ -156,6 +263,8 @@ int main(void)
 	    cmocka_unit_test(loop_blocked_outside_its_poll),
 	    cmocka_unit_test(one_thread_did_the_work),
 	    cmocka_unit_test(memory_grew),
+	    cmocka_unit_test(sentences_name_threads_by_label),
+	    cmocka_unit_test(loopback_pair_by_tcp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
