@@ -81,16 +81,34 @@ static bool libjvm_beside(const char *program, char *out)
 	return !access(cand, R_OK) && realpath(cand, out);
 }
 
+/* A JVM beside a word of @arg, split at blanks (`sh -c "java -cp . Main"`). */
+static bool libjvm_in(const char *arg, char *out)
+{
+	char word[PATH_MAX], prog[PATH_MAX];
+
+	while (*arg) {
+		size_t n = strcspn(arg, " \t\n");
+
+		if (n && n < sizeof(word)) {
+			memcpy(word, arg, n);
+			word[n] = '\0';
+			if (resolve_program(word, prog) && libjvm_beside(prog, out))
+				return true;
+		}
+		arg += n + (arg[n] != '\0');
+	}
+	return false;
+}
+
 struct jvm *jvm_find(char *const argv[])
 {
 	struct jvm *j = calloc(1, sizeof(*j));
-	char prog[PATH_MAX];
 
 	if (!j)
 		return NULL;
 	j->jvms_fd = -1;
 	for (char *const *a = argv; a && *a; a++)
-		if (resolve_program(*a, prog) && libjvm_beside(prog, j->libjvm))
+		if (libjvm_in(*a, j->libjvm))
 			break;
 	return j;
 }

@@ -20,9 +20,10 @@ struct schedtrace_bpf;
 struct jvm;
 
 /*
- * The JVM the command runs, if any: the first word of @argv that resolves
- * (through PATH) to a program with a HotSpot beside it
- * (DIR/../lib/server/libjvm.so). Never NULL unless out of memory.
+ * The JVM the command runs, if any: the first word of @argv (each argument
+ * split at blanks too, for `sh -c "java ..."`) that resolves (through PATH)
+ * to a program with a HotSpot beside it (DIR/../lib/server/libjvm.so).
+ * Never NULL unless out of memory.
  */
 struct jvm *jvm_find(char *const argv[]);
 void jvm_free(struct jvm *j);

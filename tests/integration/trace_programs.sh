@@ -144,6 +144,11 @@ if want java && need javac default-jdk-headless; then
 			no_claim java "event loop"
 			no_claim java "pipeline"
 		fi
+		# the JVM found in a shell's command line too
+		if run java-sh sh -c "cd '$SCRATCH/java' && java -XX:+UseSerialGC Contended"; then
+			claim_re java-sh 'waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3]'
+			claim_re java-sh 'Shape: a JVM \(process [0-9]+\)'
+		fi
 		if run java-uncontended java -XX:+UseSerialGC -cp "$SCRATCH/java" Uncontended; then
 			check "java-uncontended: the monitor probes attached to libjvm.so" \
 				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
