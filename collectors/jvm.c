@@ -144,13 +144,19 @@ static bool attach_one(struct jvm *j, struct bpf_program *prog, const char *func
 	return true;
 }
 
-void jvm_attach(struct jvm *j, struct schedtrace_bpf *skel)
+void jvm_attach(struct jvm *j, struct schedtrace_bpf *skel, const char *mode)
 {
 	if (!jvm_wanted(j))
 		return;
+	if (strcmp(mode, "tp_btf")) {
+		snprintf(j->why, sizeof(j->why),
+			 "the %s programs have no task storage, which the monitor probes need",
+			 mode);
+		return;
+	}
 	if (bpf_program__fd(skel->progs.monitor_contended) < 0) {
 		snprintf(j->why, sizeof(j->why),
-			 "the collector ran its raw_tp fallback, which has no task storage");
+			 "the monitor probes did not load (the collector's messages say why)");
 		return;
 	}
 	j->jvms_fd = bpf_map__fd(skel->maps.jvms);
