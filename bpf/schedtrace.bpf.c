@@ -64,6 +64,12 @@ const volatile __u32 tracer_tgid = 0;
 const volatile __u32 tracer_root = 0;
 /* Set before attach: a CPU's holder seen first switching out held it since then. */
 __u64 attach_ns = 0;
+/*
+ * Set at the first key inserted into a keyed map (lookup_or_init): until
+ * then the maps the window's start clears are empty, and it need not visit
+ * their buckets (1-3 ms of the command's first thread).
+ */
+bool keyed_maps_used = false;
 /* CPUs the command may not use (its affinity, read while it runs): not counted. */
 __u8 skip_cpu[MAX_CPUS];
 
@@ -253,6 +259,7 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 
 	if (v)
 		return v;
+	keyed_maps_used = true; /* before the insert: never clear while a key is in */
 	err = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	if (err && err != -17 /* EEXIST: another CPU won the race */) {
 		count_lost(err == -16 /* EBUSY */ ? LOST_MAP_BUSY : LOST_MAP_FULL);
@@ -1835,11 +1842,14 @@ static __always_inline void open_window(__u32 tid, struct st_thread *t, struct t
 	t->irq_steal_at_in = steal_now;
 	t->runnable_open_ns = 0;
 	t->slice_woken = 0;
-	bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
-	bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
-	bpf_for_each_map_elem(&holders, drop_holders, &pid, 0);
-	bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
-	bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
+	/* Every bucket is visited: only when something was ever inserted. */
+	if (keyed_maps_used) {
+		bpf_for_each_map_elem(&syscalls, drop_syscalls, &tid, 0);
+		bpf_for_each_map_elem(&futexes, drop_futexes, &pid, 0);
+		bpf_for_each_map_elem(&holders, drop_holders, &pid, 0);
+		bpf_for_each_map_elem(&offcpu, drop_offcpu, &tid, 0);
+		bpf_for_each_map_elem(&wakes, drop_wakes, &tid, 0);
+	}
 	e = urgent_event(EV_WINDOW, tid, pid, now);
 	if (!e)
 		return;
