@@ -457,43 +457,61 @@ static void key_result(const struct run_set *rs, struct sbuf *out)
 
 static void busy_chart(struct report *rp)
 {
-	static const char *const series[] = {"fetch (loop)", "blocking (threads)", "cpu"};
-	static const char *const colors[] = {"#9467bd", "#1f77b4", "#2ca02c"};
+	/* Each stage's work split: the wait for a CPU drawn apart from the
+	 * running, so a stage that "had work" on a busy host is not read as
+	 * computing. The rest is its threads' own system calls and the like. */
+	static const char *const series[] = {"running", "waiting for a CPU",
+					     "own system calls, the rest"};
+	static const char *const colors[] = {"#2ca02c", "#ff7f0e", "#c7c7c7"};
+	enum { NSERIES = 3, MAX_BARS = MAX_VARIANTS * FIG_STAGES };
 	const struct run_set *rs = rp->rs;
-	const char *group[MAX_VARIANTS];
-	double v[MAX_VARIANTS * FIG_STAGES];
+	static char names[MAX_BARS][160];
+	const char *group[MAX_BARS];
+	double v[MAX_BARS * NSERIES];
 	size_t i, n = 0;
 
-	for (i = 0; i < rs->nvariants && n < MAX_VARIANTS; i++) {
+	for (i = 0; i < rs->nvariants && i < MAX_VARIANTS; i++) {
 		struct fig_stage st[FIG_STAGES];
 
 		if (!rs->variants[i].rep->demo)
 			continue;
 		fig_stages(rs->variants[i].rep, st);
-		group[n] = rs->variants[i].name;
-		for (int k = 0; k < FIG_STAGES; k++)
-			v[n * FIG_STAGES + k] = 100 * st[k].busy;
-		n++;
+		for (int k = 0; k < FIG_STAGES; k++) {
+			if (!st[k].threads)
+				continue; /* single-loop: the loop alone */
+			snprintf(names[n], sizeof(names[n]), "%s: %s", rs->variants[i].name,
+				 st[FIG_BLOCKING].threads || st[FIG_CPU].threads
+				     ? st[k].name
+				     : "the loop, all stages");
+			group[n] = names[n];
+			v[n * NSERIES] = 100 * st[k].running;
+			v[n * NSERIES + 1] = 100 * st[k].runnable;
+			v[n * NSERIES + 2] =
+			    fmax(0, 100 * (st[k].busy - st[k].running - st[k].runnable));
+			n++;
+		}
 	}
 	if (!n)
 		return;
-	struct bar_chart c = {.title = "How much of the run each stage had work, by the kernel",
+	struct bar_chart c = {.title = "How much of the run each stage had work, and how much of "
+				       "that was running",
 			      .ylabel = "% of the run",
+			      .stacked = true,
 			      .ngroups = n,
-			      .nseries = FIG_STAGES,
+			      .nseries = NSERIES,
 			      .group = group,
 			      .series = series,
 			      .color = colors,
 			      .v = v};
 	report_chart(rp, &c, "lesson",
-		     "How much of the run each stage had work, by the kernel's account: its "
-		     "threads' time running, waiting for a CPU or in their own system calls, that "
-		     "is their time less every lock wait (an empty input queue, a full output "
-		     "queue, or another lock such as the interpreter's). Having work is not "
-		     "running: on a busy host much of it is the wait for a CPU, which the verdict "
-		     "gives apart. The stage near 100% sets the pace of the whole pipeline; the "
-		     "others wait for it. In single-loop the loop thread does all three stages "
-		     "itself.");
+		     "One bar per stage of each variant: how much of the run its threads had "
+		     "work, by the kernel's account (their time less every lock wait: an empty "
+		     "input queue, a full output queue, or another lock such as the "
+		     "interpreter's), split into running (green), waiting for a CPU (orange) and "
+		     "their own system calls (grey). The stage whose bar is near 100% sets the "
+		     "pace of the whole pipeline; the others wait for it. Only the green part "
+		     "is computing: on a busy host much of a stage's work is the wait for a CPU. "
+		     "In single-loop the loop thread does all three stages itself.");
 }
 
 /* The queues' depths over time (demo.json samples), bounded against

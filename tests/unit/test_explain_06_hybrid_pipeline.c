@@ -4,6 +4,9 @@
 #include "explain_fixture.h"
 #include "report.h"
 #include "figures.h"
+#include "charts.h"
+#include "checks.h"
+#include "doc.h"
 
 #define B_NOT_FULL "0x7fff00000a00"
 #define B_NOT_EMPTY "0x7fff00000a40"
@@ -331,10 +334,48 @@ static void threads_only_verdict_true_to_its_lock(void **state)
 	fx_free(&f);
 }
 
+/* The lesson chart splits each stage's work into running and waiting for a
+ * CPU (issue 18's reading: one "had work" bar read as computing on a busy
+ * host), one bar per stage of each variant, the single loop as all stages. */
+static void lesson_chart_splits_the_work(void **state)
+{
+	struct pl_shape s[2] = {HYBRID, SINGLE};
+	struct check_list cl = {0};
+	struct report rp = {0};
+	char err[512], path[600], *svg = NULL;
+	size_t len = 0;
+	struct fx f;
+	FILE *in;
+
+	(void)state;
+	if (!gnuplot_path())
+		skip();
+	explain_set(&f, s, 2);
+	checks_run(&f.rs, &cl);
+	rp = (struct report){.rs = &f.rs, .checks = &cl, .why = &f.why, .verdict = &f.verdict};
+	assert_int_equal(report_build(&rp, err, sizeof(err)), 0);
+	assert_int_equal(rp.nchart_errors, 0);
+	snprintf(path, sizeof(path), "%s/charts/lesson.svg", f.dir);
+	in = fopen(path, "r");
+	assert_non_null(in);
+	assert_true(getdelim(&svg, &len, '\0', in) > 0);
+	fclose(in);
+	assert_claim(svg, "waiting for a CPU");
+	assert_claim(svg, "hybrid: cpu");
+	assert_claim(svg, "hybrid: fetch");
+	assert_claim(svg, "single-loop: the loop, all stages");
+	assert_no_claim(svg, "single-loop: cpu");
+	free(svg);
+	doc_free(&rp.doc);
+	checks_free(&cl);
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(key_result_is_the_pace),
+	    cmocka_unit_test(lesson_chart_splits_the_work),
 	    cmocka_unit_test(threads_only_verdict_true_to_its_lock),
 	    cmocka_unit_test(bottleneck_named),
 	    cmocka_unit_test(lock_waits_are_not_busy),
