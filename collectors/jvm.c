@@ -17,9 +17,16 @@
 #include "proc_maps.h"
 #include "schedtrace.skel.h"
 
-/* HotSpot's functions the probes go on (C++ names as libjvm.so's symtab has them). */
-#define ENTER_CONTENDED "_ZN13ObjectMonitor6EnterIEP10JavaThread"
-#define REENTER_CONTENDED "_ZN13ObjectMonitor8ReenterIEP10JavaThreadP12ObjectWaiter"
+/*
+ * HotSpot's functions the probes go on, C++ names as libjvm.so's symtab has
+ * them: the contended path of a monitor enter, EnterI (JDK 17; JDK 24 and
+ * later call it enter_internal), and of the re-enter after a wait().
+ */
+static const char *const enter_contended[] = {"_ZN13ObjectMonitor6EnterIEP10JavaThread",
+					      "_ZN13ObjectMonitor14enter_internalEP10JavaThread"};
+static const char *const reenter_contended[] = {
+    "_ZN13ObjectMonitor8ReenterIEP10JavaThreadP12ObjectWaiter",
+    "_ZN13ObjectMonitor16reenter_internalEP10JavaThreadP12ObjectWaiter"};
 #define JVM_CREATED "JNI_CreateJavaVM"
 
 #define MAX_LINKS 5
@@ -144,21 +151,56 @@ static bool attach_one(struct jvm *j, struct bpf_program *prog, const char *func
 	return true;
 }
 
-void jvm_attach(struct jvm *j, struct schedtrace_bpf *skel)
+/* The first of @names (@n) that libjvm.so defines, or NULL. */
+static const char *first_defined(const struct elf_symbols *es, const char *const *names, size_t n)
 {
+	for (size_t i = 0; es && i < n; i++)
+		if (elf_symbols_named(es, names[i]))
+			return names[i];
+	return NULL;
+}
+
+/* The monitor probes on the @enter and @reenter functions, and the JVM's start. */
+static bool attach_all(struct jvm *j, struct schedtrace_bpf *skel, const char *enter,
+		       const char *reenter)
+{
+	return attach_one(j, skel->progs.monitor_contended, enter, false) &&
+	       attach_one(j, skel->progs.monitor_entered, enter, true) &&
+	       attach_one(j, skel->progs.monitor_contended, reenter, false) &&
+	       attach_one(j, skel->progs.monitor_entered, reenter, true) &&
+	       attach_one(j, skel->progs.jvm_created, JVM_CREATED, true);
+}
+
+void jvm_attach(struct jvm *j, struct schedtrace_bpf *skel, const char *mode)
+{
+	struct elf_symbols *es;
+	const char *enter, *reenter;
+
 	if (!jvm_wanted(j))
 		return;
+	if (strcmp(mode, "tp_btf")) {
+		snprintf(j->why, sizeof(j->why),
+			 "the %s programs have no task storage, which the monitor probes need",
+			 mode);
+		return;
+	}
 	if (bpf_program__fd(skel->progs.monitor_contended) < 0) {
 		snprintf(j->why, sizeof(j->why),
-			 "the collector ran its raw_tp fallback, which has no task storage");
+			 "the monitor probes did not load (the collector's messages say why)");
 		return;
 	}
 	j->jvms_fd = bpf_map__fd(skel->maps.jvms);
-	j->attached = attach_one(j, skel->progs.monitor_contended, ENTER_CONTENDED, false) &&
-		      attach_one(j, skel->progs.monitor_entered, ENTER_CONTENDED, true) &&
-		      attach_one(j, skel->progs.monitor_contended, REENTER_CONTENDED, false) &&
-		      attach_one(j, skel->progs.monitor_entered, REENTER_CONTENDED, true) &&
-		      attach_one(j, skel->progs.jvm_created, JVM_CREATED, true);
+	es = elf_symbols_open(j->libjvm);
+	enter = first_defined(es, enter_contended, 2);
+	reenter = first_defined(es, reenter_contended, 2);
+	elf_symbols_free(es);
+	if (!enter || !reenter)
+		snprintf(j->why, sizeof(j->why),
+			 "libjvm.so has no symbol for a monitor's contended enter (ObjectMonitor::"
+			 "EnterI or enter_internal): stripped, or a HotSpot this collector does "
+			 "not know");
+	else
+		j->attached = attach_all(j, skel, enter, reenter);
 	if (!j->attached) {
 		for (int i = 0; i < j->nlinks; i++)
 			bpf_link__destroy(j->links[i]);

@@ -33,10 +33,10 @@ bool jvm_wanted(const struct jvm *j);
 
 /*
  * Attaches the monitor probes to the libjvm.so found. A failure (a stripped
- * libjvm.so without the symbols) is not the run's: it is kept and said in
- * sched.json's jvm block, and the run goes on without them.
+ * libjvm.so without the symbols, @mode "raw_tp") is not the run's: it is
+ * kept and said in sched.json's jvm block, and the run goes on without them.
  */
-void jvm_attach(struct jvm *j, struct schedtrace_bpf *skel);
+void jvm_attach(struct jvm *j, struct schedtrace_bpf *skel, const char *mode);
 
 /* EV_JVM: a traced JVM is up; its monitors' layout goes into the jvms map. */
 void jvm_event(struct jvm *j, const struct st_event *e);

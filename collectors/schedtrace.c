@@ -338,10 +338,14 @@ static void choose_programs(struct schedtrace_bpf *skel, bool btf, bool jvm)
 	}
 }
 
+/*
+ * Loads tp_btf (with the Java monitor probes when @jvm), then tp_btf without
+ * them (a kernel that refuses them keeps everything else), then raw_tp.
+ */
 static struct schedtrace_bpf *open_and_load(const char **mode, bool jvm)
 {
-	for (int attempt = opts.raw_tp ? 1 : 0; attempt < 2; attempt++) {
-		bool btf = attempt == 0;
+	for (int attempt = opts.raw_tp ? 2 : jvm ? 0 : 1; attempt < 3; attempt++) {
+		bool btf = attempt < 2, with_jvm = attempt == 0;
 		struct schedtrace_bpf *skel = schedtrace_bpf__open();
 		int err;
 
@@ -365,7 +369,7 @@ static struct schedtrace_bpf *open_and_load(const char **mode, bool jvm)
 		if (!opts.timeline && !opts.stacks)
 			bpf_map__set_max_entries(skel->maps.events, 64 << 10);
 		skel->rodata->ringbuf_wake_bytes = bpf_map__max_entries(skel->maps.events) / 4;
-		choose_programs(skel, btf, jvm);
+		choose_programs(skel, btf, with_jvm);
 		/* raw_tp keeps live accounts in the threads hash: no task storage needed. */
 		bpf_map__set_autocreate(skel->maps.live, btf);
 		if (!btf) /* nor the preallocated table of ended threads (20 MiB) */
@@ -375,8 +379,12 @@ static struct schedtrace_bpf *open_and_load(const char **mode, bool jvm)
 			*mode = btf ? "tp_btf" : "raw_tp";
 			return skel;
 		}
-		fprintf(stderr, "schedtrace: schedtrace_bpf__load (%s): %s%s\n",
-			btf ? "tp_btf" : "raw_tp", strerror(-err), btf ? ", trying raw_tp" : "");
+		fprintf(stderr, "schedtrace: schedtrace_bpf__load (%s%s): %s%s\n",
+			btf ? "tp_btf" : "raw_tp", with_jvm ? " with the Java monitor probes" : "",
+			strerror(-err),
+			with_jvm ? ", trying without them"
+			: btf	 ? ", trying raw_tp"
+				 : "");
 		schedtrace_bpf__destroy(skel);
 	}
 	return NULL;
@@ -854,7 +862,7 @@ static int attach(struct session *s)
 		fprintf(stderr, "schedtrace: schedtrace_bpf__attach: %s\n", strerror(-err));
 		return EXIT_BPF;
 	}
-	jvm_attach(s->jvm, s->skel);
+	jvm_attach(s->jvm, s->skel, s->mode);
 	/* Every CPU's holder seen from here: the window's baseline knows them all. */
 	other_work_visit_cpus(&s->other);
 	s->run.start_ns = now_ns();

@@ -30,6 +30,7 @@ static const struct {
     {"Notification Th", "JVM service", "HotSpot's notification thread (its name)"},
     {"Common-Cleaner", "JVM service", "the JDK's common cleaner (its name)"},
     {"Attach Listener", "JVM service", "the JVM's attach listener (its name)"},
+    {"ArchiveWorkerTh", "JVM service", "HotSpot's class data archive worker (its name)"},
 };
 
 const struct sched_jvm *jvm_of(const struct sched_acct *s, int pid)

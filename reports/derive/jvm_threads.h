@@ -12,7 +12,8 @@
  *   VM thread     "VM Thread": safepoints and the VM's own operations
  *   JVM service   Reference Handler, Finalizer, Signal Dispatcher, Service
  *                 Thread, Monitor Deflation, Sweeper, Notification Thread,
- *                 Common-Cleaner, VM Periodic Task Thread, Attach Listener
+ *                 Common-Cleaner, VM Periodic Task Thread, Attach Listener,
+ *                 ArchiveWorkerThread
  *
  * (the kernel keeps 15 characters of a name: "C2 CompilerThre"). Every
  * other thread of the process is the program's. The names are HotSpot's;

@@ -177,9 +177,9 @@ bool lock_chain_sentence(const struct run *r, const struct futex_acct *f, char *
 	if (h.kind == WORD_SIGNAL) {
 		int at = snprintf(
 		    buf, len,
-		    f->java_monitor ? "%s waited %s to enter %s (%llu wait%s), whose owner no wait "
-				      "could read in the JVM, so no holder is named: %s released "
-				      "it to %llu of the waits"
+		    f->java_monitor ? "%s waited %s to enter %s (a synchronized block or method, "
+				      "%llu wait%s), whose owner no wait could read in the JVM, so "
+				      "no holder is named: %s released it to %llu of the waits"
 				    : "%s waited %s on %s (%llu wait%s), which no wait read as a "
 				      "held mutex, so no holder is named: %s signalled %llu of the "
 				      "waits",

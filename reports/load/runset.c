@@ -452,24 +452,32 @@ static int load_futexes(struct ld *l, const json_t *j, struct sched_acct *s)
 	return 0;
 }
 
-/* sched.json jvm.jvms (optional): the JVMs the collector saw start. */
+/* sched.json jvm (optional): the JVM found, its probes, the JVMs seen start. */
 static int load_jvms(struct ld *l, const json_t *j, struct sched_acct *s)
 {
-	const json_t *arr = json_object_get(json_object_get(j, "jvm"), "jvms"), *e;
+	const json_t *jvm = json_object_get(j, "jvm"), *e;
 	size_t i;
 
-	json_array_foreach(arr, i, e)
+	if (!json_is_object(jvm))
+		return 0;
+	s->jvm_found = true;
+	s->jvm_probes = json_is_true(json_object_get(jvm, "monitor_probes"));
+	opt_name(json_object_get(jvm, "why"), s->jvm_why, sizeof(s->jvm_why));
+	json_array_foreach(json_object_get(jvm, "jvms"), i, e)
 	{
 		const json_t *pid = json_object_get(e, "pid"),
 			     *tid = json_object_get(e, "created_by");
+		struct sched_jvm *m = &s->jvms[s->njvms];
 
 		if (!json_is_integer(pid))
 			return fail(l, "jvm.jvms[%zu].pid is not an integer", i);
 		if (s->njvms == sizeof(s->jvms) / sizeof(s->jvms[0]))
 			break;
-		s->jvms[s->njvms].pid = (int)json_integer_value(pid);
-		s->jvms[s->njvms++].creator_tid =
-		    json_is_integer(tid) ? (int)json_integer_value(tid) : 0;
+		m->pid = (int)json_integer_value(pid);
+		m->creator_tid = json_is_integer(tid) ? (int)json_integer_value(tid) : 0;
+		m->owner_read = json_is_true(json_object_get(e, "owner_read"));
+		opt_name(json_object_get(e, "why"), m->why, sizeof(m->why));
+		s->njvms++;
 	}
 	return 0;
 }

@@ -174,8 +174,14 @@ struct sched_acct {
 	 * the thread JNI_CreateJavaVM returned in (0 when not said) */
 	struct sched_jvm {
 		int pid, creator_tid;
+		bool owner_read;
+		char why[160]; /* why the owner was not read, "" when it was */
 	} jvms[8];
 	size_t njvms;
+	/* optional "jvm": the command ran a JVM (jvm_found), whether the
+	 * monitor probes attached, and why not */
+	bool jvm_found, jvm_probes;
+	char jvm_why[256];
 };
 
 /* One thread of demo.json: the kernel's own accounting of itself. */
