@@ -84,7 +84,11 @@ jcheck() {
 #   thread shows about one more switch out than in per delay server it
 #   forked and reaped (up to 5 in 32 seen, kernel 6.18; with --io sleep it
 #   holds; the kernel path is not identified yet), so 2 + timeslices/4 are
-#   allowed.
+#   allowed. A thread kept from a CPU (run-queue wait >= 10% of its running:
+#   the host was busy) showed more, all involuntary: 05's main, 27 switches
+#   out against 15 in, 20 of them preemptions (CI at load 7 and 16). Its
+#   preemptions are allowed beside, and demo_common says when a thread
+#   needed that (busy_switch_gaps).
 JQ_LIB='
 def runs: if has("runs") then .runs[] else . end;
 def abs: if . < 0 then -. else . end;
@@ -98,14 +102,19 @@ def run_fields_bad: [
 	(if .end_ns > .start_ns then empty else "start_ns/end_ns" end),
 	(if .wall_s > 0 then empty else "wall_s" end),
 	(if (.threads | length) > 0 then empty else "threads" end)];
+def switch_gap: (.rusage.nvcsw + .rusage.nivcsw - .schedstat.timeslices + 1) | abs;
+def switch_allowance: 2 + (.schedstat.timeslices / 4 | floor);
+def kept_from_cpu: .schedstat.wait_ns >= 0.1 * .schedstat.run_ns;
 def thread_bad: [.threads[] | select(
 	(.tid > 0 and .pid > 0 and (.name | length) > 0 and .ended == true
 	 and .end_ns >= .start_ns
 	 and .schedstat.run_ns > 0 and .schedstat.timeslices > 0 and .schedstat.wait_ns >= 0
 	 and .rusage.nvcsw >= 0 and .rusage.nivcsw >= 0
-	 and ((.rusage.nvcsw + .rusage.nivcsw - .schedstat.timeslices + 1) | abs)
-	     <= 2 + (.schedstat.timeslices / 4 | floor)) | not)
+	 and switch_gap <= switch_allowance + (if kept_from_cpu then .rusage.nivcsw else 0 end))
+	| not)
 	| {tid, name, schedstat, rusage, ended}];
+def busy_switch_gaps: [.threads[] | select(.schedstat.timeslices > 0 and kept_from_cpu
+	and switch_gap > switch_allowance and switch_gap <= switch_allowance + .rusage.nivcsw) | "\(.name) (tid \(.tid)): \(switch_gap) switches apart, \(.rusage.nivcsw) preemptions, waited \(.schedstat.wait_ns / 1e6 | floor) ms for a CPU"];
 def names: [.threads[].name] | unique;
 '
 
@@ -116,6 +125,8 @@ demo_common() {
 		'[runs | run_fields_bad | length] | add == 0' '[runs | {variant, bad: run_fields_bad}]'
 	jcheck "$demo: every thread record complete, switches agree with timeslices" "$file" \
 		'[runs | thread_bad | length] | add == 0' '[runs | thread_bad] | flatten | .[:3]'
+	jq -r "$JQ_LIB"'[runs | busy_switch_gaps] | flatten | .[:3][]
+		| "# on a busy host, allowed its preemptions: \(.)"' "$file" 2>/dev/null
 	jcheck "$demo: demo name in every run" "$file" "[runs | .demo == \"$demo\"] | all"
 	# One thread may always find a CPU free, but over every variant some
 	# thread was woken and waited in a run queue, and some switched.
