@@ -72,6 +72,32 @@ static void keep_apart(struct sched_acct *s)
 			}
 }
 
+/*
+ * A role's reason names other threads as "{tid N}" (thread_roles.c: the
+ * roles are found before the labels, which use them): each becomes that
+ * thread's label, as every sentence names it.
+ */
+static void name_in_role_why(const struct run *r, struct sched_thread *t)
+{
+	char out[sizeof(t->role_why)];
+	const char *p = t->role_why;
+	size_t at = 0;
+
+	while (*p && at + 1 < sizeof(out)) {
+		int tid, used = 0;
+
+		if (sscanf(p, "{tid %d}%n", &tid, &used) == 1 && used > 0) {
+			at += (size_t)snprintf(out + at, sizeof(out) - at, "%s",
+					       thread_label_or(r, tid, "a thread"));
+			p += used;
+			continue;
+		}
+		out[at++] = *p++;
+	}
+	out[at < sizeof(out) ? at : sizeof(out) - 1] = '\0';
+	snprintf(t->role_why, sizeof(t->role_why), "%s", out);
+}
+
 void thread_labels_make(struct run *r)
 {
 	struct sched_acct *s = &r->sched;
@@ -80,6 +106,8 @@ void thread_labels_make(struct run *r)
 	for (i = 0; i < s->nthreads; i++)
 		label_one(s, &s->threads[i]);
 	keep_apart(s);
+	for (i = 0; i < s->nthreads; i++)
+		name_in_role_why(r, &s->threads[i]);
 	for (i = 0; i < s->nwakes; i++) {
 		struct wake_edge *e = &s->wakes[i];
 

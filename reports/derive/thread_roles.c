@@ -326,9 +326,9 @@ static int pools(struct run *r, struct futex_habit *h)
 			snprintf(b->pool_word, sizeof(b->pool_word), "%s", word[mark[i] - 1]);
 			if (f)
 				set_role(b, "worker",
-					 "one of %zu threads of process %d whose futex waits %s "
-					 "(tid %d) mostly ended (%llu of the pool's %llu)",
-					 n, b->pid, f->comm, feeder, (unsigned long long)fed,
+					 "one of %zu threads of process %d whose futex waits "
+					 "{tid %d} mostly ended (%llu of the pool's %llu)",
+					 n, b->pid, feeder, (unsigned long long)fed,
 					 (unsigned long long)waits);
 			else
 				set_role(b, "worker",

@@ -49,6 +49,10 @@ static void pool_fed_by_main(void **state)
 	assert_string_equal(thread_label(r, 1000), "xz main");
 	assert_string_equal(thread_label(r, 1001), "xz worker 1 (tid 1001)");
 	assert_string_equal(thread_label(r, 1002), "xz worker 2 (tid 1002)");
+	/* how the role was found names the feeder by its label too */
+	assert_string_equal(sched_find_tid(&r->sched, 1001)->role_why,
+			    "one of 2 threads of process 1000 whose futex waits xz main mostly "
+			    "ended (6 of the pool's 6)");
 	assert_claim(f.text, "Shape: a pool of 2 threads (xz worker 1 (tid 1001), xz worker 2 "
 			     "(tid 1002)) fed by xz main: it ended 6 of their 6");
 	assert_claim(f.text, "xz main collected from the pool: 2 of its waits");
