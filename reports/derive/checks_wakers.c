@@ -118,11 +118,12 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
  * idle CPU x3" */
 static void describe(const struct run *r, const struct wake_edge *e, char *buf, size_t len)
 {
-	char who[64], word[96] = "";
+	char who[64], wn[256], word[320] = "";
 
+	/* whole: a name cut short leaves its parenthesis open */
 	if (e->futex[0])
-		snprintf(word, sizeof(word), " on %.60s (%s)",
-			 word_name(r, e->wakee_pid, e->futex, who, sizeof(who)), e->futex);
+		snprintf(word, sizeof(word), " on %s (%s)",
+			 word_name(r, e->wakee_pid, e->futex, wn, sizeof(wn)), e->futex);
 	snprintf(buf, len, "%s %s%s%s%s ended by %s x%llu",
 		 thread_label_or(r, e->wakee_tid, e->wakee), state_names[e->wait],
 		 e->syscall[0] ? " in " : "", e->syscall, word, waker_label(e, who, sizeof(who)),

@@ -94,7 +94,7 @@ static void pools(const struct run *r, const char *prefix, struct sentences *out
 					      fig_dur(d2, sizeof(d2), (double)coll_ns),
 					      collected == 1 ? "was" : "were");
 		} else {
-			char w[128];
+			char w[256]; /* word_name's whole: cut short, its parenthesis stays open */
 
 			sentences_add(out,
 				      "%sShape: a pool of %zu threads (%s%s) in process %d waiting "

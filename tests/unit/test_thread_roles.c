@@ -105,12 +105,38 @@ static void event_loop_present_and_absent(void **state)
 	fx_free(&f);
 }
 
+/* A pool no one thread fed: the sentence names the word they share whole,
+ * however long its name (it was cut at 128 bytes, its parenthesis left
+ * open: "(at 0x... in process 1: 95 waits;"). */
+static void unfed_pool_names_its_word_whole(void **state)
+{
+	static const char *const timer = "{\"kind\": \"hardirq\", \"irq\": \"timer\"}";
+	struct fx_run *r;
+	struct fx f;
+
+	(void)state;
+	fx_init(&f, "command", 2);
+	r = fx_variant(&f, "command", 1.0, "{}");
+	fx_thread(r, 1000, "pool-server", BUSY, 0);
+	for (int t = 1001; t <= 1003; t++) {
+		fx_thread(r, t, "pool-server", BUSY, 0);
+		fx_wake(r, timer, t, "pool-server", "lock", "futex", "0x5555000000a0", 3, 50);
+	}
+	fx_futex(r, "0x5555000000a0", 9, 150);
+	fx_explain(&f);
+	assert_claim(f.text, "waiting on one futex word, the word pool-server worker 1 (tid 1001), "
+			     "pool-server worker 2 (tid 1002) and pool-server worker 3 (tid 1003) "
+			     "wait on (at 0x5555000000a0 in process 1000): 9 waits; the pool ran");
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(pool_fed_by_main),
 	    cmocka_unit_test(no_pool_on_thin_evidence),
 	    cmocka_unit_test(event_loop_present_and_absent),
+	    cmocka_unit_test(unfed_pool_names_its_word_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
