@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,42 @@ static void *grow(void *v, size_t *n, size_t *cap, size_t sz)
 	memset((char *)p + *n * sz, 0, sz);
 	return (char *)p + (*n)++ * sz;
 }
+
+/* The largest key of a keyed map read_keyed reads. */
+#define KEY_MAX 64
+
+/*
+ * Every entry of the hash map @fd into the array *@v (*@n of them): each
+ * element @sz bytes, the key (@key_sz bytes) at its start and the value at
+ * @value_at. An entry deleted between its key and its value is dropped.
+ */
+static int read_keyed(int fd, void *v, size_t *n, size_t sz, size_t key_sz, size_t value_at)
+{
+	unsigned char k[KEY_MAX], nk[KEY_MAX];
+	bool first = true;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : k, nk)) {
+		unsigned char *e = grow(v, n, &cap, sz);
+
+		if (!e)
+			return -1;
+		memcpy(k, nk, key_sz);
+		first = false;
+		memcpy(e, k, key_sz);
+		if (bpf_map_lookup_elem(fd, k, e + value_at))
+			(*n)--;
+	}
+	return 0;
+}
+
+/* read_keyed for an array of struct T {KEY key; ... FIELD;} */
+#define READ_KEYED(fd, arr, n, field)                                                              \
+	read_keyed(fd, &(arr), &(n), sizeof(*(arr)), sizeof((arr)->key),                           \
+		   offsetof(__typeof__(*(arr)), field))
+_Static_assert(sizeof(struct st_futex_key) <= KEY_MAX, "futex key fits read_keyed");
+_Static_assert(sizeof(struct st_holder_key) <= KEY_MAX, "holder key fits read_keyed");
+_Static_assert(sizeof(struct st_tcp_key) <= KEY_MAX, "tcp key fits read_keyed");
 
 /* The live account of thread tid through a pidfd, 0 if read. */
 static int read_live(int live_fd, uint32_t tid, struct st_thread *t)
@@ -290,25 +328,6 @@ static int read_syscalls(struct sched_snapshot *s, int syscalls_fd)
 	return 0;
 }
 
-static int read_futexes(struct sched_snapshot *s, int futexes_fd)
-{
-	struct st_futex_key k, nk, *pk = NULL;
-	size_t cap = 0;
-
-	while (!bpf_map_get_next_key(futexes_fd, pk, &nk)) {
-		struct snap_futex *e = grow(&s->futexes, &s->nfutexes, &cap, sizeof(*e));
-
-		if (!e)
-			return -1;
-		k = nk;
-		pk = &k;
-		e->key = k;
-		if (bpf_map_lookup_elem(futexes_fd, &k, &e->f))
-			s->nfutexes--;
-	}
-	return 0;
-}
-
 int snapshot_add_wake_slot(struct sched_snapshot *s, size_t nsorted, const struct st_thread *t)
 {
 	const struct st_wake_slot *ws = &t->wake_slot;
@@ -333,44 +352,6 @@ int snapshot_add_wake_slot(struct sched_snapshot *s, size_t nsorted, const struc
 		e->w.max_ns = ws->w.max_ns;
 	for (int k = 0; k < WAKE_SLOTS; k++)
 		e->w.slots[k] += ws->w.slots[k];
-	return 0;
-}
-
-static int read_holders(struct sched_snapshot *s, int holders_fd)
-{
-	struct st_holder_key k, nk, *pk = NULL;
-	size_t cap = 0;
-
-	while (!bpf_map_get_next_key(holders_fd, pk, &nk)) {
-		struct snap_holder *e = grow(&s->holders, &s->nholders, &cap, sizeof(*e));
-
-		if (!e)
-			return -1;
-		k = nk;
-		pk = &k;
-		e->key = k;
-		if (bpf_map_lookup_elem(holders_fd, &k, &e->h))
-			s->nholders--;
-	}
-	return 0;
-}
-
-static int read_tcp(struct sched_snapshot *s, int tcp_fd)
-{
-	struct st_tcp_key k, nk, *pk = NULL;
-	size_t cap = 0;
-
-	while (!bpf_map_get_next_key(tcp_fd, pk, &nk)) {
-		struct snap_tcp *e = grow(&s->tcp, &s->ntcp, &cap, sizeof(*e));
-
-		if (!e)
-			return -1;
-		k = nk;
-		pk = &k;
-		e->key = k;
-		if (bpf_map_lookup_elem(tcp_fd, &k, &e->n))
-			s->ntcp--;
-	}
 	return 0;
 }
 
@@ -449,9 +430,10 @@ int snapshot_drain_ended(const struct sched_maps *maps, uint64_t now_ns, bool al
 int snapshot_maps(struct sched_snapshot *s, const struct sched_maps *maps, uint64_t end_ns)
 {
 	if (read_lost(maps->lost, s->lost) || read_threads(s, maps->threads, end_ns) ||
-	    read_syscalls(s, maps->syscalls) || read_futexes(s, maps->futexes) ||
-	    read_holders(s, maps->holders) || read_tcp(s, maps->tcp_ends) ||
-	    read_wakes(s, maps->wakes))
+	    read_syscalls(s, maps->syscalls) ||
+	    READ_KEYED(maps->futexes, s->futexes, s->nfutexes, f) ||
+	    READ_KEYED(maps->holders, s->holders, s->nholders, h) ||
+	    READ_KEYED(maps->tcp_ends, s->tcp, s->ntcp, n) || read_wakes(s, maps->wakes))
 		return -1;
 	return 0;
 }
