@@ -34,13 +34,26 @@ static int cmp_tid(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The process of traced thread @tid, as its open interval says; 0 when it has none. */
-static uint32_t pid_of(const struct intervals *iv, uint32_t tid)
+/* The open interval of traced thread @tid, or NULL when it has none. */
+static const struct interval *open_of(const struct intervals *iv, uint32_t tid)
 {
 	struct interval key = {.tid = tid};
 	struct interval *const *found = tfind(&key, &iv->open, cmp_tid);
 
-	return found ? (*found)->pid : 0;
+	return found ? *found : NULL;
+}
+
+/*
+ * Where the flow to a wakeup at @ts from @w starts. sched_waking runs in
+ * the waker's context, sched_wakeup maybe later on the wakee's CPU: a
+ * waker no longer running at @ts woke it before its current interval
+ * began, so the flow starts 1 ns before that, inside its last slice.
+ */
+static uint64_t flow_start(const struct interval *w, uint64_t ts)
+{
+	if (!w || w->state == ST_RUNNING || !w->start_ns || w->start_ns > ts)
+		return ts;
+	return w->start_ns - 1;
 }
 
 bool intervals_event(struct intervals *iv, const struct st_event *e, struct interval *ended)
@@ -70,8 +83,15 @@ bool intervals_event(struct intervals *iv, const struct st_event *e, struct inte
 	i->waker = e->ppid;
 	i->host = e->exec;
 	i->holder = e->state == ST_LOCK ? (uint32_t)e->addr : 0;
-	i->waker_pid =
-	    e->waker_kind == WK_THREAD || e->waker_kind == WK_FORK ? pid_of(iv, e->ppid) : 0;
+	if (e->waker_kind == WK_THREAD || e->waker_kind == WK_FORK) {
+		const struct interval *w = open_of(iv, e->ppid);
+
+		i->waker_pid = w ? w->pid : 0;
+		i->flow_ns = flow_start(w, e->ts);
+	} else {
+		i->waker_pid = 0;
+		i->flow_ns = e->ts;
+	}
 	i->start_ns = e->ts;
 	return had;
 }

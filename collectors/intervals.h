@@ -23,6 +23,10 @@ struct interval {
 	 * interval: where timeline.json's wake flow starts; 0 when unknown */
 	uint32_t waker_pid;
 	uint64_t start_ns;
+	/* where that flow starts: the wakeup, or, when the waker had stopped
+	 * running by then (the wakeup came later through the wake list, over
+	 * another task), the last moment it ran: its waking came from there */
+	uint64_t flow_ns;
 };
 
 struct intervals;

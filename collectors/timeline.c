@@ -62,7 +62,8 @@ static void sep(struct timeline *tl)
 
 /*
  * Who woke whom, as Perfetto draws it: a flow from the traced waker's slice
- * at the wakeup ("s", bound to the waker's slice that encloses ts) to the
+ * at the wakeup, or where the waker last ran when it had stopped by then
+ * (intervals.h, flow_ns) ("s", bound to the waker's slice that encloses ts) to the
  * woken thread's slice that begins there ("f" without "bp": the next slice
  * on its track, the runnable one written right after it). Only wakeups
  * inside the window: one before it was clipped to the window's start.
@@ -77,7 +78,8 @@ static void emit_wake_flow(struct timeline *tl, const struct interval *s)
 	fprintf(tl->f,
 		"{\"name\":\"wakeup\",\"cat\":\"wake\",\"ph\":\"s\",\"id\":%llu,"
 		"\"pid\":%u,\"tid\":%u,\"ts\":%.3f},\n",
-		(unsigned long long)tl->flows, s->waker_pid, s->waker, us(tl, s->start_ns));
+		(unsigned long long)tl->flows, s->waker_pid, s->waker,
+		us(tl, s->flow_ns > tl->window_ns ? s->flow_ns : tl->window_ns));
 	fprintf(tl->f,
 		"{\"name\":\"wakeup\",\"cat\":\"wake\",\"ph\":\"f\",\"id\":%llu,"
 		"\"pid\":%u,\"tid\":%u,\"ts\":%.3f}",
