@@ -148,7 +148,7 @@ if want java && need javac default-jdk-headless; then
 		if run java-sh sh -c "cd '$SCRATCH/java' && java -XX:+UseSerialGC Contended"; then
 			# found through the shell: its monitor named (its holder is the
 			# direct case's check above); what was read, printed on a miss
-			claim_re java-sh 'waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\)'
+			claim_re java-sh 'waited [0-9.]+ [mµ]?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\)'
 			why | grep -q "to enter the Java monitor" ||
 				{ grep -o "[^.]*Java monitor[^.]*" "$REPORT" | head -3; jq -c '.jvm' "$SCHED"; } | cut -c1-400 | sed 's/^/#   saw: /'
 			claim_re java-sh 'Shape: a JVM \(process [0-9]+\)'
