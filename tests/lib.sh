@@ -11,11 +11,15 @@ ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
 skip() { echo "ok - $1 # SKIP $2"; }
 
-# check NAME CMD...: one test, passed when CMD succeeds.
+# check NAME CMD...: one test, passed when CMD succeeds. Returns CMD's
+# verdict, so `check ... || what-it-saw` prints the evidence of a miss.
 check() {
 	local name=$1
 	shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
+	if "$@"; then ok "$name"; else
+		not_ok "$name"
+		return 1
+	fi
 }
 
 # expect_exit NAME STATUS CMD...: CMD must exit with STATUS and say something on stderr.
