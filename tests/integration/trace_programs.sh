@@ -129,13 +129,18 @@ if want java && need javac default-jdk-headless; then
 			done
 			check "java: the monitor probes attached to libjvm.so" \
 				jq_e '.jvm.monitor_probes and (.jvm.jvms[0].owner_read)' "$SCHED"
-			# the holder read from the JVM at the waits, and what it did meanwhile
-			claim_re java 'Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ m?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which, while it held the lock \(.*\), was (.*running|.*waiting for a CPU)'
+			# the holder read from the JVM at the waits, and what it did meanwhile;
+			# HotSpot allocates a monitor on the C heap or in an anonymous
+			# mapping, named either way (1 run in 4 here: the heap)
+			monitor_re='Thread-[0-3](, Thread-[0-3])*( and [0-9]+ others?| and Thread-[0-3])? waited [0-9.]+ [mµ]?s to enter the Java monitor (at 0x[0-9a-f]+ in process [0-9]+|in java.s heap at 0x[0-9a-f]+) \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3] as [0-9]+ of them began \(read from the monitor.s owner in the JVM at each wait.*\), which, while it held the lock \(.*\), was (.*running|.*waiting for a CPU)'
+			claim_re java "$monitor_re" ||
+				{ why | grep -E "Java monitor|held by" | head -3; jq -c '.jvm' "$SCHED"; } |
+				cut -c1-600 | sed 's/^/#   saw: /'
 			no_claim java "Shape: a pool of 4 threads (Thread-0"
 			no_claim java "Shape: a pool of 6 threads (VM Thread"
 			# the JVM's threads told apart: the thread JNI_CreateJavaVM
 			# returned in runs main(); HotSpot's own by the names it gives
-			claim_re java 'Shape: a JVM \(process [0-9]+\): the program.s threads \(java main\(\) \(tid [0-9]+\), Thread-[0-3], Thread-[0-3] and 2 others\) ran [0-9.]+ m?s; the JVM.s own: JIT compilers \((C[12] CompilerThre(, )?)+\) ran'
+			claim_re java 'Shape: a JVM \(process [0-9]+\): the program.s threads \(java main\(\) \(tid [0-9]+\), Thread-[0-3], Thread-[0-3] and 2 others\) ran [0-9.]+ [mµ]?s; the JVM.s own: JIT compilers \((C[12] CompilerThre(, )?)+\) ran'
 			claim_re java 'the VM thread \(VM Thread\) ran'
 			no_claim java "CompilerThre) fed by"
 			no_claim java "CompilerThre, C1 CompilerThre) in process"
@@ -146,10 +151,9 @@ if want java && need javac default-jdk-headless; then
 		fi
 		# the JVM found in a shell's command line too
 		if run java-sh sh -c "cd '$SCRATCH/java' && java -XX:+UseSerialGC Contended"; then
-			# found through the shell: its monitor named (its holder is the
-			# direct case's check above); what was read, printed on a miss
-			claim_re java-sh 'waited [0-9.]+ [mµ]?s to enter the Java monitor at 0x[0-9a-f]+ in process [0-9]+ \(a synchronized block or method, [0-9]+ waits?\)'
-			why | grep -q "to enter the Java monitor" ||
+			# found through the shell: its monitor named with its holder; what
+			# was read, printed on a miss
+			claim_re java-sh 'waited [0-9.]+ [mµ]?s to enter the Java monitor (at 0x[0-9a-f]+ in process [0-9]+|in java.s heap at 0x[0-9a-f]+) \(a synchronized block or method, [0-9]+ waits?\), held by Thread-[0-3]' ||
 				{ grep -o "[^.]*Java monitor[^.]*" "$REPORT" | head -3; jq -c '.jvm' "$SCHED"; } | cut -c1-400 | sed 's/^/#   saw: /'
 			claim_re java-sh 'Shape: a JVM \(process [0-9]+\)'
 		fi
