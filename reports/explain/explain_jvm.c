@@ -21,19 +21,11 @@ static const char *const groups[] = {NULL, "JIT compiler", "GC", "VM thread", "J
 static const char *const group_names[] = {"the program's threads", "JIT compilers", "GC threads",
 					  "the VM thread", "service threads"};
 
-static bool jvm_role(const char *role)
-{
-	for (size_t g = 1; g < sizeof(groups) / sizeof(groups[0]); g++)
-		if (!strcmp(role, groups[g]))
-			return true;
-	return false;
-}
-
 /* Is @t of group @g: the program's (not the launcher's first thread), or a JVM role. */
 static bool in_group(const struct sched_thread *t, size_t g)
 {
 	if (!groups[g])
-		return t->tid != t->pid && !jvm_role(t->role);
+		return t->tid != t->pid && !jvm_own_thread(t);
 	return !strcmp(t->role, groups[g]);
 }
 
@@ -73,18 +65,21 @@ void explain_jvm(const struct run *r, const char *prefix, struct sentences *out)
 	for (size_t k = 0; k < s->njvms; k++) {
 		char parts[5][400], line[2048];
 		size_t used = 0, np = 0;
+		bool program = false; /* the first part is the program's threads */
 
 		for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
-			if (group_part(s, s->jvms[k].pid, g, parts[np], sizeof(parts[np])))
+			if (group_part(s, s->jvms[k].pid, g, parts[np], sizeof(parts[np]))) {
+				program |= !groups[g];
 				np++;
+			}
 		if (!np)
 			continue;
 		for (size_t p = 0; p < np; p++)
 			used += (size_t)snprintf(
 			    line + used, used < sizeof(line) ? sizeof(line) - used : 0, "%s%s",
-			    !p	     ? ""
-			    : p == 1 ? "; the JVM's own: "
-				     : ", ",
+			    p == (program ? 1u : 0u) ? (p ? "; the JVM's own: " : "the JVM's own: ")
+			    : p			     ? ", "
+						     : "",
 			    parts[p]);
 		sentences_add(out,
 			      "%sShape: a JVM (process %d): %s (the JVM's threads told by the "
