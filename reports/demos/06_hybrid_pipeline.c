@@ -465,7 +465,7 @@ static void busy_chart(struct report *rp)
 	static const char *const colors[] = {"#2ca02c", "#ff7f0e", "#c7c7c7"};
 	enum { NSERIES = 3, MAX_BARS = MAX_VARIANTS * FIG_STAGES };
 	const struct run_set *rs = rp->rs;
-	static char names[MAX_BARS][160];
+	char names[MAX_BARS][160];
 	const char *group[MAX_BARS];
 	double v[MAX_BARS * NSERIES];
 	size_t i, n = 0;
